@@ -1,0 +1,38 @@
+/** S3 URI helpers shared by the Lambda steps and the local runtime. */
+
+/** A parsed `s3://bucket/key` URI. `key` may be empty (the bucket root) or end with `/` (a prefix). */
+export interface S3Location {
+  readonly bucket: string;
+  readonly key: string;
+}
+
+// Bucket naming rules (general purpose buckets): 3-63 chars, lowercase letters, digits, dots, hyphens.
+const BUCKET_PATTERN = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+/** Parses `s3://bucket/key`; returns undefined when `uri` is not a valid S3 URI. */
+export function parseS3Uri(uri: string): S3Location | undefined {
+  const match = /^s3:\/\/([^/]+)(?:\/(.*))?$/.exec(uri);
+  if (!match) return undefined;
+  const bucket = match[1] ?? "";
+  if (!BUCKET_PATTERN.test(bucket)) return undefined;
+  return { bucket, key: match[2] ?? "" };
+}
+
+/** Formats a location back to `s3://bucket/key`. */
+export function formatS3Uri(location: S3Location): string {
+  return `s3://${location.bucket}/${location.key}`;
+}
+
+/** Joins a prefix URI and a relative key, with exactly one `/` between them. */
+export function joinS3Uri(prefixUri: string, ...parts: readonly string[]): string {
+  let uri = prefixUri;
+  for (const part of parts) {
+    uri = `${uri.replace(/\/+$/, "")}/${part.replace(/^\/+/, "")}`;
+  }
+  return uri;
+}
+
+/** Ensures a prefix URI ends with `/`. */
+export function asPrefixUri(uri: string): string {
+  return uri.endsWith("/") ? uri : `${uri}/`;
+}
