@@ -1,0 +1,51 @@
+/**
+ * The parts of a Clarify analysis_config.json the local engine understands, after parsing.
+ * Keys follow the public "Analysis configuration files" documentation; only shapes change
+ * (snake_case to camelCase, single values to lists).
+ */
+
+/** A column given by header name or by zero-based index. */
+export type ColumnRef = string | number;
+
+/** One facet entry of `facet`. */
+export interface FacetConfig {
+  readonly nameOrIndex: ColumnRef;
+  /** Sensitive values, or a one-element numeric threshold; absent: each value in turn. */
+  readonly valueOrThreshold?: readonly (string | number)[];
+}
+
+/** `"all"` or a list of Clarify metric codes. */
+export type MetricSelection = "all" | readonly string[];
+
+export type DatasetType = "text/csv" | "application/jsonlines";
+
+export interface AnalysisConfig {
+  readonly datasetType: DatasetType;
+  readonly headers?: readonly string[];
+  /** JSON Lines only: dotted path of the feature array in each record. */
+  readonly features?: string;
+  /** Column name/index (CSV) or dotted path (JSON Lines) of the target. */
+  readonly label: ColumnRef;
+  readonly labelValuesOrThreshold: readonly (string | number)[];
+  /** Scores above this count as a positive prediction. */
+  readonly probabilityThreshold?: number;
+  readonly facets: readonly FacetConfig[];
+  readonly groupVariable?: ColumnRef;
+  readonly excludedColumns: readonly ColumnRef[];
+  /** Column (CSV) or path (JSON Lines) of predicted labels, in the dataset or in the predicted-label dataset. */
+  readonly predictedLabel?: ColumnRef;
+  readonly predictedLabelDatasetUri?: string;
+  readonly predictedLabelHeaders?: readonly string[];
+  readonly preTraining?: MetricSelection;
+  readonly postTraining?: MetricSelection;
+  /** The `predictor` block is present (a live model would be called on AWS). */
+  readonly hasPredictor: boolean;
+  /** Analyses requested under `methods` that only the AWS container runs (`shap`, `pdp`, ...). */
+  readonly awsOnlyMethods: readonly string[];
+}
+
+/** One thing wrong with a raw config, located by JSON path (`$.facet[0].name_or_index`). */
+export interface ConfigProblem {
+  readonly path: string;
+  readonly message: string;
+}

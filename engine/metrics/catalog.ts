@@ -1,0 +1,46 @@
+/**
+ * The bias metrics Clarify reports, under the codes and descriptions analysis.json uses.
+ * Clarify lists the metrics of a stage sorted by code, so the arrays below are sorted too.
+ */
+
+export const PRE_TRAINING_METRICS = {
+  CDDL: "Conditional Demographic Disparity in Labels (CDDL)",
+  CI: "Class Imbalance (CI)",
+  DPL: "Difference in Positive Proportions in Labels (DPL)",
+  JS: "Jensen-Shannon Divergence (JS)",
+  KL: "Kullback-Liebler Divergence (KL)",
+  KS: "Kolmogorov-Smirnov Distance (KS)",
+  LP: "L-p Norm (LP)",
+  TVD: "Total Variation Distance (TVD)",
+} as const;
+
+export const POST_TRAINING_METRICS = {
+  AD: "Accuracy Difference (AD)",
+  CDDPL: "Conditional Demographic Disparity in Predicted Labels (CDDPL)",
+  DAR: "Difference in Acceptance Rates (DAR)",
+  DCA: "Difference in Conditional Acceptance (DCA)",
+  DCR: "Difference in Conditional Rejection (DCR)",
+  DI: "Disparate Impact (DI)",
+  DPPL: "Difference in Positive Proportions in Predicted Labels (DPPL)",
+  DRR: "Difference in Rejection Rates (DRR)",
+  FT: "Flip Test (FT)",
+  GE: "Generalized Entropy (GE)",
+  RD: "Recall Difference (RD)",
+  SD: "Specificity Difference (SD)",
+  TE: "Treatment Equality (TE)",
+} as const;
+
+export type PreTrainingCode = keyof typeof PRE_TRAINING_METRICS;
+export type PostTrainingCode = keyof typeof POST_TRAINING_METRICS;
+
+export const PRE_TRAINING_CODES = Object.keys(PRE_TRAINING_METRICS).sort() as PreTrainingCode[];
+export const POST_TRAINING_CODES = Object.keys(POST_TRAINING_METRICS).sort() as PostTrainingCode[];
+
+/** The selected codes of a stage in Clarify's order; `"all"` selects every one. */
+export function selectCodes<Code extends string>(
+  all: readonly Code[],
+  selection: "all" | readonly string[],
+): Code[] {
+  if (selection === "all") return [...all];
+  return all.filter((code) => selection.includes(code));
+}
