@@ -1,0 +1,158 @@
+import { describe, expect, it } from "vitest";
+import {
+  bruteForceSearch,
+  FlipTestInputError,
+  flipTest,
+  flipTestWith,
+  kdTreeSearch,
+} from "../../../engine/metrics/post-training/flip-test.ts";
+import { seededRandom } from "./seeded-random.ts";
+
+function group(features: number[], predicted: number[]) {
+  return { features: Float64Array.from(features), predicted: Uint8Array.from(predicted) };
+}
+
+describe("flipTest", () => {
+  it("counts flips on a 1-D table with k=1 (advantaged group of 9 rows or fewer)", () => {
+    // Prepare
+    // advantaged x = 0 1 2 10 11 12, predicted 1 1 1 0 0 0 → 6 rows ≤ 9, so k = 1
+    // disadvantaged:
+    //   x=0.4  model 0, nearest 0 (pos)        → model negative, neighbours positive (F−)
+    //   x=1.6  model 1, nearest 2 (0.4) (pos)  → agree
+    //   x=10.2 model 1, nearest 10 (neg)       → model positive, neighbours negative (F+)
+    //   x=11.9 model 0, nearest 12 (neg)       → agree
+    //   x=5    model 0, nearest 2 (3 < 5) pos  → F−
+    // FT = (F+ − F−) / n_d = (1 − 2) / 5 = −0.2
+    const input = {
+      advantaged: group([0, 1, 2, 10, 11, 12], [1, 1, 1, 0, 0, 0]),
+      disadvantaged: group([0.4, 1.6, 10.2, 11.9, 5], [0, 1, 1, 0, 0]),
+      dimensions: 1,
+    };
+    // Act
+    const ft = flipTest(input);
+    // Assess
+    expect(ft).toBeCloseTo(-0.2, 12);
+  });
+
+  it("uses k=5 on a 2-D table once the advantaged group has more than 9 rows", () => {
+    // Prepare
+    // advantaged: cluster A around (0,0) predicted 1 (5 rows), cluster B around (10,10) predicted 0 (5 rows)
+    // 10 rows > 9, so k = 5: a query's 5 neighbours are its own cluster.
+    //   (0.2,0.3)   model 0, neighbours A (pos) → F−
+    //   (10.4,10.6) model 1, neighbours B (neg) → F+
+    //   (9,9)       model 0, neighbours B (neg) → agree
+    //   (0.5,0.4)   model 1, neighbours A (pos) → agree
+    //   (10,9)      model 1, neighbours B (neg) → F+
+    // FT = (2 − 1) / 5 = 0.2
+    const input = {
+      advantaged: group(
+        [0, 0, 1, 0, 0, 1, 1, 1, 0.5, 0.5, 10, 10, 11, 10, 10, 11, 11, 11, 10.5, 10.5],
+        [1, 1, 1, 1, 1, 0, 0, 0, 0, 0],
+      ),
+      disadvantaged: group([0.2, 0.3, 10.4, 10.6, 9, 9, 0.5, 0.4, 10, 9], [0, 1, 0, 1, 1]),
+      dimensions: 2,
+    };
+    // Act
+    const ft = flipTest(input);
+    // Assess
+    expect(ft).toBeCloseTo(0.2, 12);
+  });
+
+  it("takes the majority of k votes and counts an even split as negative", () => {
+    // Prepare
+    // advantaged: (0,0) pos, (1,0) pos, (0,1) neg, (5,5) neg
+    // query (0.2,0.1), model 0, k=3: squared distances .05 (pos), .65 (pos), .85 (neg) → 2 of 3 positive
+    //   → neighbours positive, model negative → F−: FT = (0 − 1)/1 = −1
+    // query (0.1,0.8), model 1, k=2: (0,1) at .05 (neg), (0,0) at .65 (pos) → 1 of 2, not a majority
+    //   → neighbours negative, model positive → F+: FT = (1 − 0)/1 = 1
+    const advantaged = group([0, 0, 1, 0, 0, 1, 5, 5], [1, 1, 0, 0]);
+    // Act
+    const majority = flipTest({ advantaged, disadvantaged: group([0.2, 0.1], [0]), dimensions: 2, k: 3 });
+    const evenSplit = flipTest({ advantaged, disadvantaged: group([0.1, 0.8], [1]), dimensions: 2, k: 2 });
+    // Assess
+    expect(majority).toBe(-1);
+    expect(evenSplit).toBe(1);
+  });
+
+  it("breaks a distance tie by the advantaged row's order", () => {
+    // Prepare: x=1 is equidistant from 0 and 2; the earlier advantaged row wins the k=1 slot
+    const disadvantaged = group([1], [1]);
+    // Act
+    // rows [0 → neg, 2 → pos]: neighbour row 0 is negative, model positive → F+ → FT = 1
+    const negativeFirst = flipTest({ advantaged: group([0, 2], [0, 1]), disadvantaged, dimensions: 1 });
+    // rows [2 → pos, 0 → neg]: neighbour row 0 is positive, model positive → no flip → FT = 0
+    const positiveFirst = flipTest({ advantaged: group([2, 0], [1, 0]), disadvantaged, dimensions: 1 });
+    // Assess
+    expect(negativeFirst).toBe(1);
+    expect(positiveFirst).toBe(0);
+  });
+
+  it("gives the same value with the k-d tree and brute force on random data with duplicates", () => {
+    // Prepare
+    const random = seededRandom(42);
+    const dimensions = 3;
+    const make = (rows: number) =>
+      group(
+        Array.from({ length: rows * dimensions }, () => Math.floor(random() * 4)),
+        Array.from({ length: rows }, () => (random() < 0.5 ? 1 : 0)),
+      );
+    const input = { advantaged: make(400), disadvantaged: make(300), dimensions };
+    // Act
+    const viaTree = flipTestWith(input, kdTreeSearch);
+    const viaBruteForce = flipTestWith(input, bruteForceSearch);
+    // Assess
+    expect(viaTree).toBe(viaBruteForce);
+    expect(Math.abs(viaTree)).toBeLessThanOrEqual(1);
+  });
+
+  describe("rejects what Clarify cannot compute", () => {
+    const ok = group([0, 1], [0, 1]);
+    const cases: [string, Parameters<typeof flipTest>[0], string][] = [
+      [
+        "an empty disadvantaged group",
+        { advantaged: ok, disadvantaged: group([], []), dimensions: 1 },
+        "disadvantaged group (facet set) is empty",
+      ],
+      [
+        "an empty advantaged group",
+        { advantaged: group([], []), disadvantaged: ok, dimensions: 1 },
+        "advantaged group (negated facet set) is empty",
+      ],
+      [
+        "zero dimensions",
+        { advantaged: ok, disadvantaged: ok, dimensions: 0 },
+        "dimensions must be a positive integer",
+      ],
+      [
+        "k above the advantaged rows",
+        { advantaged: ok, disadvantaged: ok, dimensions: 1, k: 3 },
+        "k must be an integer from 1 to the advantaged group's 2 rows, got 3",
+      ],
+      [
+        "a NaN feature",
+        { advantaged: group([0, Number.NaN], [0, 1]), disadvantaged: ok, dimensions: 1 },
+        "advantaged.features row 1 column 0 is NaN",
+      ],
+      [
+        "a label other than 0/1",
+        { advantaged: ok, disadvantaged: group([0, 1], [0, 2]), dimensions: 1 },
+        "disadvantaged.predicted[1] is 2",
+      ],
+      [
+        "labels that do not match the rows",
+        { advantaged: ok, disadvantaged: group([0, 1], [0]), dimensions: 1 },
+        "disadvantaged.predicted has 1 labels for 2 feature rows",
+      ],
+    ];
+    for (const [what, input, message] of cases) {
+      it(what, () => {
+        // Prepare: input above
+        // Act
+        const run = () => flipTest(input);
+        // Assess
+        expect(run).toThrow(FlipTestInputError);
+        expect(run).toThrow(message);
+      });
+    }
+  });
+});
