@@ -1,4 +1,24 @@
-/** Lambda handler of the stage-inputs step (being built). */
-export async function handler(_event: unknown): Promise<never> {
-  throw new Error("the stage-inputs step is not implemented yet");
+/** Lambda handler of the stage-inputs step: a thin adapter over stageInputs. */
+import { S3Client } from "@aws-sdk/client-s3";
+import type { StagedRun, StageInputsEvent } from "../shared/contracts.ts";
+import { createLogger } from "../shared/logger.ts";
+import { settingsFromEnvironment } from "../shared/settings.ts";
+import { stageInputs } from "./stage-inputs.ts";
+
+const logger = createLogger("StageInputs");
+// Created once per container so connections are reused across invocations.
+const s3 = new S3Client({});
+
+export async function handler(event: StageInputsEvent): Promise<StagedRun> {
+  const settings = settingsFromEnvironment(process.env);
+  logger.appendKeys({ runId: event.run?.runId, execution: event.execution?.name });
+  const staged = await stageInputs(event, {
+    s3,
+    settings,
+    onStats: (stats) => logger.info("inputs staged", { copied: stats.copied, skipped: stats.skipped }),
+  });
+  logger.info("processing job request rendered", {
+    processingJobName: staged.clarifyJob.request.ProcessingJobName,
+  });
+  return staged;
 }

@@ -1,0 +1,104 @@
+/**
+ * Renders the CreateProcessingJob request of a staged run, following every rule of a
+ * Clarify processing job (AppSpecification without entrypoint or arguments, the two
+ * named inputs, exactly one `analysis_result` output, network isolation off).
+ *
+ * RunClarifyJob reads every top-level field from this request, so each one is always
+ * present, even when empty.
+ */
+import type { CreateProcessingJobRequest, DatasetLocation, NormalizedRun } from "../shared/contracts.ts";
+import { joinS3Uri } from "../shared/s3-uri.ts";
+
+/** Container paths where Clarify expects its inputs and leaves its result. */
+export const CLARIFY_PATHS = {
+  config: "/opt/ml/processing/input/config",
+  data: "/opt/ml/processing/input/data",
+  output: "/opt/ml/processing/output",
+} as const;
+
+/** Tag linking the job (and Clarify's shadow endpoint, which inherits job tags) to its run. */
+export const RUN_ID_TAG = "clarify-pipeline:run-id";
+
+/** What the request is rendered from: the run with its inputs already snapshotted. */
+export interface RequestInputs {
+  readonly run: NormalizedRun;
+  readonly jobName: string;
+  readonly analysisConfigUri: string;
+  readonly dataset?: DatasetLocation;
+}
+
+export function renderProcessingJobRequest(inputs: RequestInputs): CreateProcessingJobRequest {
+  const { run, jobName } = inputs;
+  const job = run.job;
+  const processingInputs: Record<string, unknown>[] = [
+    {
+      InputName: "analysis_config",
+      S3Input: {
+        S3Uri: inputs.analysisConfigUri,
+        LocalPath: CLARIFY_PATHS.config,
+        S3DataType: "S3Prefix",
+        S3InputMode: "File",
+        S3DataDistributionType: "FullyReplicated",
+        S3CompressionType: "None",
+      },
+    },
+  ];
+  if (inputs.dataset) {
+    processingInputs.push({
+      InputName: "dataset",
+      S3Input: {
+        S3Uri: inputs.dataset.s3Uri,
+        LocalPath: CLARIFY_PATHS.data,
+        S3DataType: inputs.dataset.s3DataType,
+        S3InputMode: "File",
+        S3DataDistributionType: "FullyReplicated",
+        S3CompressionType: "None",
+      },
+    });
+  }
+  return {
+    ProcessingJobName: jobName,
+    RoleArn: job.roleArn,
+    AppSpecification: { ImageUri: job.imageUri },
+    ProcessingInputs: processingInputs,
+    ProcessingOutputConfig: {
+      Outputs: [
+        {
+          OutputName: "analysis_result",
+          S3Output: {
+            S3Uri: joinS3Uri(run.runUri, "output/"),
+            LocalPath: CLARIFY_PATHS.output,
+            S3UploadMode: "EndOfJob",
+          },
+        },
+      ],
+      ...(job.outputKmsKeyId ? { KmsKeyId: job.outputKmsKeyId } : {}),
+    },
+    ProcessingResources: {
+      ClusterConfig: {
+        InstanceCount: job.instanceCount,
+        InstanceType: job.instanceType,
+        VolumeSizeInGB: job.volumeSizeInGB,
+        ...(job.volumeKmsKeyId ? { VolumeKmsKeyId: job.volumeKmsKeyId } : {}),
+      },
+    },
+    StoppingCondition: { MaxRuntimeInSeconds: job.maxRuntimeInSeconds },
+    NetworkConfig: {
+      // Clarify calls the model's (shadow) endpoint, which isolation would forbid.
+      EnableNetworkIsolation: false,
+      ...(job.vpcConfig
+        ? {
+            VpcConfig: {
+              Subnets: [...job.vpcConfig.Subnets],
+              SecurityGroupIds: [...job.vpcConfig.SecurityGroupIds],
+            },
+          }
+        : {}),
+    },
+    Environment: { ...(job.environment ?? {}) },
+    Tags: [
+      ...(job.tags ?? []).filter((tag) => tag.Key !== RUN_ID_TAG),
+      { Key: RUN_ID_TAG, Value: run.runId },
+    ],
+  };
+}
