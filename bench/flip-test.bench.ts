@@ -1,3 +1,4 @@
+// biome-ignore-all lint/style/noNonNullAssertion: hot loops index typed arrays within bounds by construction
 /**
  * `npm run bench:ft`: how the Flip Test's cost grows with the row count.
  *
@@ -41,7 +42,7 @@ function generate(rows: number, seed: number): FlipTestInput {
       for (let d = 0; d < DIMENSIONS; d++) {
         features[r * DIMENSIONS + d] = cluster * 3 + shift + (random() - 0.5) * 4;
       }
-      predicted[r] = features[r * DIMENSIONS] + features[r * DIMENSIONS + 1] + random() > 8 ? 1 : 0;
+      predicted[r] = features[r * DIMENSIONS]! + features[r * DIMENSIONS + 1]! + random() > 8 ? 1 : 0;
     }
     return { features, predicted };
   };
@@ -61,7 +62,7 @@ function medianMs(input: FlipTestInput, search: NeighbourSearchFactory): { ms: n
     times.push(performance.now() - start);
   }
   times.sort((a, b) => a - b);
-  return { ms: times[RUNS >>> 1], ft };
+  return { ms: times[RUNS >>> 1]!, ft };
 }
 
 const format = (ms: number) => `${ms.toFixed(1).padStart(9)} ms`;
@@ -73,7 +74,7 @@ for (const rows of SIZES) {
   const ratio =
     previous === undefined
       ? ""
-      : `  ×${(ms / previous).toFixed(2)} for ×${(rows / SIZES[SIZES.indexOf(rows) - 1]).toFixed(0)} rows`;
+      : `  ×${(ms / previous).toFixed(2)} for ×${(rows / SIZES[SIZES.indexOf(rows) - 1]!).toFixed(0)} rows`;
   console.log(`${String(rows).padStart(7)} rows ${format(ms)}  FT=${ft.toFixed(4)}${ratio}`);
   previous = ms;
 }

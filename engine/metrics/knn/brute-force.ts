@@ -1,3 +1,4 @@
+// biome-ignore-all lint/style/noNonNullAssertion: hot loops index typed arrays within bounds by construction
 /**
  * Exhaustive k-nearest-neighbour search: O(n log n) per query. The reference the k-d tree is
  * tested against, and the baseline the FT benchmark compares with.
@@ -23,6 +24,6 @@ export function bruteForceNearest(
     distances[row] = squaredDistance(points, row, query, queryOffset, dimensions);
     order.push(row);
   }
-  order.sort((a, b) => (ranksAfter(distances[a], a, distances[b], b) ? 1 : -1));
+  order.sort((a, b) => (ranksAfter(distances[a]!, a, distances[b]!, b) ? 1 : -1));
   return Int32Array.from(order.slice(0, Math.min(k, rows)));
 }

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/style/noNonNullAssertion: hot loops index typed arrays within bounds by construction
 /**
  * A k-d tree for exact k-nearest-neighbour queries under Euclidean distance.
  *
@@ -51,7 +52,7 @@ export class KdTree {
     this.sortedPoints = new Float64Array(points.length);
     for (let i = 0; i < rows; i++) {
       this.sortedPoints.set(
-        points.subarray(order[i] * dimensions, (order[i] + 1) * dimensions),
+        points.subarray(order[i]! * dimensions, (order[i]! + 1) * dimensions),
         i * dimensions,
       );
     }
@@ -108,19 +109,19 @@ export class KdTree {
     queryOffset: number,
     heap: NeighbourHeap,
   ): void {
-    const left = this.nodeLeft[node];
+    const left = this.nodeLeft[node]!;
     if (left === LEAF) {
-      for (let i = this.nodeStart[node]; i < this.nodeEnd[node]; i++) {
+      for (let i = this.nodeStart[node]!; i < this.nodeEnd[node]!; i++) {
         const distance = squaredDistance(this.sortedPoints, i, query, queryOffset, this.dimensions);
-        heap.offer(distance, this.rowIndex[i]);
+        heap.offer(distance, this.rowIndex[i]!);
       }
       return;
     }
-    const dimension = this.nodeDimension[node];
-    const gap = query[queryOffset + dimension] - this.nodeSplit[node];
+    const dimension = this.nodeDimension[node]!;
+    const gap = query[queryOffset + dimension]! - this.nodeSplit[node]!;
     const near = gap < 0 ? left : left + 1;
     this.search(near, cellDistance, offsets, query, queryOffset, heap);
-    const previousOffset = offsets[dimension];
+    const previousOffset = offsets[dimension]!;
     const farDistance = cellDistance - previousOffset * previousOffset + gap * gap;
     // A row in the far cell is at least farDistance away; at exactly the k-th distance it may
     // still win on row index, hence `<=`, and the slack absorbs the incremental sum's rounding.
@@ -137,15 +138,15 @@ export class KdTree {
     // is always the right sibling.
     this.addNode(0, order.length);
     for (let node = 0; node < this.nodeStart.length; node++) {
-      const start = this.nodeStart[node];
-      const end = this.nodeEnd[node];
+      const start = this.nodeStart[node]!;
+      const end = this.nodeEnd[node]!;
       if (end - start <= leafSize) continue;
       const dimension = widestDimension(points, order, start, end, dims);
       if (dimension < 0) continue; // every row is the same point
       const middle = (start + end) >>> 1;
       selectNth(points, order, start, end, middle, dimension, dims);
       this.nodeDimension[node] = dimension;
-      this.nodeSplit[node] = points[order[middle] * dims + dimension];
+      this.nodeSplit[node] = points[order[middle]! * dims + dimension]!;
       this.nodeLeft[node] = this.nodeStart.length;
       this.addNode(start, middle);
       this.addNode(middle, end);
@@ -175,7 +176,7 @@ function widestDimension(
     let min = Number.POSITIVE_INFINITY;
     let max = Number.NEGATIVE_INFINITY;
     for (let i = start; i < end; i++) {
-      const v = points[order[i] * dims + d];
+      const v = points[order[i]! * dims + d]!;
       if (v < min) min = v;
       if (v > max) max = v;
     }
@@ -205,16 +206,16 @@ function selectNth(
   let hi = end - 1;
   while (lo < hi) {
     const pivot = medianOfThree(
-      points[order[lo] * dims + dimension],
-      points[order[(lo + hi) >>> 1] * dims + dimension],
-      points[order[hi] * dims + dimension],
+      points[order[lo]! * dims + dimension]!,
+      points[order[(lo + hi) >>> 1]! * dims + dimension]!,
+      points[order[hi]! * dims + dimension]!,
     );
     // Dutch national flag: [lo, lt) < pivot, [lt, i) == pivot, (gt, hi] > pivot.
     let lt = lo;
     let gt = hi;
     let i = lo;
     while (i <= gt) {
-      const v = points[order[i] * dims + dimension];
+      const v = points[order[i]! * dims + dimension]!;
       if (v < pivot) {
         swap(order, lt++, i++);
       } else if (v > pivot) {
@@ -234,8 +235,8 @@ function medianOfThree(a: number, b: number, c: number): number {
 }
 
 function swap(order: Int32Array, i: number, j: number): void {
-  const t = order[i];
-  order[i] = order[j];
+  const t = order[i]!;
+  order[i] = order[j]!;
   order[j] = t;
 }
 
@@ -255,13 +256,13 @@ class NeighbourHeap {
   }
 
   worstDistance(): number {
-    return this.distances[0];
+    return this.distances[0]!;
   }
 
   offer(distance: number, row: number): void {
     if (!this.isFull()) {
       this.siftUp(this.count++, distance, row);
-    } else if (ranksAfter(this.distances[0], this.rows[0], distance, row)) {
+    } else if (ranksAfter(this.distances[0]!, this.rows[0]!, distance, row)) {
       this.siftDown(0, distance, row, this.count);
     }
   }
@@ -271,8 +272,8 @@ class NeighbourHeap {
     const result = new Int32Array(this.count);
     while (this.count > 0) {
       const last = --this.count;
-      result[last] = this.rows[0];
-      if (last > 0) this.siftDown(0, this.distances[last], this.rows[last], last);
+      result[last] = this.rows[0]!;
+      if (last > 0) this.siftDown(0, this.distances[last]!, this.rows[last]!, last);
     }
     return result;
   }
@@ -281,9 +282,9 @@ class NeighbourHeap {
     let at = position;
     while (at > 0) {
       const parent = (at - 1) >>> 1;
-      if (!ranksAfter(distance, row, this.distances[parent], this.rows[parent])) break;
-      this.distances[at] = this.distances[parent];
-      this.rows[at] = this.rows[parent];
+      if (!ranksAfter(distance, row, this.distances[parent]!, this.rows[parent]!)) break;
+      this.distances[at] = this.distances[parent]!;
+      this.rows[at] = this.rows[parent]!;
       at = parent;
     }
     this.distances[at] = distance;
@@ -297,13 +298,18 @@ class NeighbourHeap {
       if (child >= size) break;
       if (
         child + 1 < size &&
-        ranksAfter(this.distances[child + 1], this.rows[child + 1], this.distances[child], this.rows[child])
+        ranksAfter(
+          this.distances[child + 1]!,
+          this.rows[child + 1]!,
+          this.distances[child]!,
+          this.rows[child]!,
+        )
       ) {
         child++;
       }
-      if (!ranksAfter(this.distances[child], this.rows[child], distance, row)) break;
-      this.distances[at] = this.distances[child];
-      this.rows[at] = this.rows[child];
+      if (!ranksAfter(this.distances[child]!, this.rows[child]!, distance, row)) break;
+      this.distances[at] = this.distances[child]!;
+      this.rows[at] = this.rows[child]!;
       at = child;
     }
     this.distances[at] = distance;

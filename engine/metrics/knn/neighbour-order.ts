@@ -1,3 +1,4 @@
+// biome-ignore-all lint/style/noNonNullAssertion: hot loops index typed arrays within bounds by construction
 /**
  * The one ordering every nearest-neighbour search in the engine uses: by squared Euclidean
  * distance, then by the point's row index. Ranking equal distances by row index makes the
@@ -25,7 +26,7 @@ export function squaredDistance(
   const base = row * dimensions;
   let sum = 0;
   for (let d = 0; d < dimensions; d++) {
-    const diff = points[base + d] - query[queryOffset + d];
+    const diff = points[base + d]! - query[queryOffset + d]!;
     sum += diff * diff;
   }
   return sum;

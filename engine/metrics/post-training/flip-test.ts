@@ -1,3 +1,4 @@
+// biome-ignore-all lint/style/noNonNullAssertion: hot loops index typed arrays within bounds by construction
 /**
  * Flip Test (FT), as computed by Clarify's bias container (smclarify, `posttraining.FT`).
  *
@@ -105,7 +106,7 @@ export function flipTestWith(input: FlipTestInput, searchFactory: NeighbourSearc
   for (let row = 0; row < rowsD; row++) {
     const neighbours = search(disadvantaged.features, row * dimensions, k);
     let positiveVotes = 0;
-    for (const neighbour of neighbours) positiveVotes += advantaged.predicted[neighbour];
+    for (const neighbour of neighbours) positiveVotes += advantaged.predicted[neighbour]!;
     const neighboursPositive = positiveVotes * 2 > k;
     const modelPositive = disadvantaged.predicted[row] === 1;
     if (modelPositive && !neighboursPositive) flippedToNegative++;
@@ -137,7 +138,7 @@ function checkGroup(name: string, group: FlipTestGroup, dimensions: number): num
     }
   }
   for (let i = 0; i < predicted.length; i++) {
-    if (predicted[i] > 1) {
+    if (predicted[i]! > 1) {
       throw new FlipTestInputError(`FT: ${name}.predicted[${i}] is ${predicted[i]}; labels must be 0 or 1`);
     }
   }

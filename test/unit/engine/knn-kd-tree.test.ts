@@ -37,7 +37,7 @@ describe("KdTree.nearest", () => {
       for (let q = 0; q < 150; q++) found.push(tree.nearest(queries, k, q * dimensions));
       // Assess
       for (let q = 0; q < 150; q++) {
-        expect(Array.from(found[q])).toEqual(
+        expect(Array.from(found[q] ?? [])).toEqual(
           Array.from(bruteForceNearest(points, dimensions, queries, k, q * dimensions)),
         );
       }
