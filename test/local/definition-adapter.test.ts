@@ -112,7 +112,7 @@ describe("adaptForLocalInterpreter", () => {
   it("times RunClarifyJob out at the run's timeoutSeconds, read from the state input", async () => {
     // Prepare
     const definition = await loadLocalDefinition(DEFINITION_PATH);
-    const machine = singleTaskMachine(definition.States.RunClarifyJob);
+    const machine = singleTaskMachine(definition.States.RunClarifyJob as object);
     const request = {
       ProcessingJobName: "clarify-x",
       RoleArn: "r",
@@ -139,7 +139,7 @@ describe("adaptForLocalInterpreter", () => {
   it("fails the unadapted RunClarifyJob, whose timeout path the interpreter reads after Parameters", async () => {
     // Prepare
     const raw = JSON.parse(await readFile(DEFINITION_PATH, "utf8")) as StateMachineDefinition;
-    const machine = singleTaskMachine(raw.States.RunClarifyJob);
+    const machine = singleTaskMachine(raw.States.RunClarifyJob as object);
     const input = {
       clarifyJob: {
         request: {

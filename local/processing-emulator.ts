@@ -1,0 +1,501 @@
+/**
+ * A local stand-in for SageMaker processing jobs, faithful where the workflow depends on it:
+ * unique job names, request validation (unknown fields rejected), the InProgress →
+ * Completed / Failed / Stopping → Stopped lifecycle, inputs downloaded from S3 into an
+ * `/opt/ml/processing` tree, outputs uploaded to S3 at end of job only, MaxRuntimeInSeconds
+ * enforced (job Stopped, no output), and DescribeProcessingJob-shaped results.
+ *
+ * Time is emulated: `msPerEmulatedSecond` turns job seconds (provisioning, MaxRuntime) into
+ * real milliseconds, so tests never wait real time. A fault plan scripts which calls fail.
+ */
+import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { dirname, join, relative, sep } from "node:path";
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { parseS3Uri } from "../lambdas/shared/s3-uri.ts";
+
+export type ProcessingJobStatus = "InProgress" | "Completed" | "Failed" | "Stopping" | "Stopped";
+
+/** The container's root inside a processing instance. */
+export const PROCESSING_ROOT = "/opt/ml/processing";
+
+/** What the emulated container gets: its `/opt/ml/processing` folder and the job request. */
+export interface ContainerRun {
+  /** Local folder standing for `/opt/ml/processing` (inputs already downloaded). */
+  readonly processingDir: string;
+  readonly request: Readonly<Record<string, unknown>>;
+  /** Aborted when the job is stopped or reaches its MaxRuntimeInSeconds. */
+  readonly signal: AbortSignal;
+}
+
+/** The job's image. Throwing fails the job; the message becomes its FailureReason. */
+export type ProcessingContainer = (run: ContainerRun) => Promise<void>;
+
+/** One scripted failure of an API call: the error name (as Step Functions reports it) and message. */
+export interface FaultSpec {
+  readonly error: string;
+  readonly message: string;
+}
+
+/** Scripted failures, consumed in order: the n-th call of an operation fails with the n-th entry. */
+export interface FaultPlan {
+  readonly createProcessingJob?: readonly FaultSpec[];
+  readonly stopProcessingJob?: readonly FaultSpec[];
+  /** The container of the n-th started job fails with this message instead of running. */
+  readonly container?: readonly FaultSpec[];
+}
+
+export interface ProcessingEmulatorOptions {
+  /** Client of the S3 the jobs read from and write to (the embedded server locally). */
+  readonly s3: S3Client;
+  /** Folder under which each job gets its own `/opt/ml/processing` tree. */
+  readonly workDirectory: string;
+  readonly container: ProcessingContainer;
+  /**
+   * Real milliseconds per emulated second.
+   * @default 1000
+   */
+  readonly msPerEmulatedSecond?: number;
+  /**
+   * Emulated seconds a job spends provisioning its instance before the container starts
+   * (not counted against MaxRuntimeInSeconds).
+   * @default 0
+   */
+  readonly provisioningSeconds?: number;
+  /** @default no faults */
+  readonly faults?: FaultPlan;
+  /** @default us-east-1 */
+  readonly region?: string;
+  /**
+   * Keep each job's `/opt/ml/processing` tree after the job ends (for debugging).
+   * @default false
+   */
+  readonly keepWorkDirectories?: boolean;
+}
+
+/** DescribeProcessingJob's answer, timestamps as epoch milliseconds (as Step Functions returns them). */
+export interface ProcessingJobDescription {
+  readonly ProcessingJobName: string;
+  readonly ProcessingJobArn: string;
+  readonly ProcessingJobStatus: ProcessingJobStatus;
+  readonly FailureReason?: string;
+  readonly ExitMessage?: string;
+  readonly CreationTime: number;
+  readonly LastModifiedTime: number;
+  readonly ProcessingStartTime?: number;
+  readonly ProcessingEndTime?: number;
+  readonly [field: string]: unknown;
+}
+
+/** An API error as Step Functions names it (`SageMaker.<Exception>`). */
+export class SageMakerApiError extends Error {
+  override readonly name: string;
+  constructor(name: string, message: string) {
+    super(message);
+    this.name = name;
+  }
+}
+
+// CreateProcessingJob's request members (SageMaker API reference); anything else is a ValidationException.
+const REQUEST_FIELDS = new Set([
+  "ProcessingJobName",
+  "ProcessingInputs",
+  "ProcessingOutputConfig",
+  "ProcessingResources",
+  "StoppingCondition",
+  "AppSpecification",
+  "Environment",
+  "NetworkConfig",
+  "RoleArn",
+  "Tags",
+  "ExperimentConfig",
+]);
+const REQUIRED_FIELDS = ["ProcessingJobName", "ProcessingResources", "AppSpecification", "RoleArn"] as const;
+const JOB_NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
+
+// Step Functions reports SageMaker's errors by their Java SDK exception class; ValidationException
+// has no class of its own there and surfaces as AmazonSageMakerException with the code in the message.
+const VALIDATION_ERROR = "SageMaker.AmazonSageMakerException";
+const RESOURCE_IN_USE = "SageMaker.ResourceInUseException";
+const RESOURCE_NOT_FOUND = "SageMaker.ResourceNotFoundException";
+
+interface JobRecord {
+  description: ProcessingJobDescription;
+  readonly request: Readonly<Record<string, unknown>>;
+  readonly stop: AbortController;
+  /** Settles when the job is terminal. */
+  done: Promise<void>;
+}
+
+export class ProcessingEmulator {
+  /** How many times each operation was called, for tests. */
+  readonly calls = { createProcessingJob: 0, describeProcessingJob: 0, stopProcessingJob: 0 };
+
+  private readonly options: ProcessingEmulatorOptions;
+  private readonly jobs = new Map<string, JobRecord>();
+  private readonly faults: { [K in keyof FaultPlan]-?: FaultSpec[] };
+  private readonly scale: number;
+
+  constructor(options: ProcessingEmulatorOptions) {
+    this.options = options;
+    this.scale = options.msPerEmulatedSecond ?? 1000;
+    this.faults = {
+      createProcessingJob: [...(options.faults?.createProcessingJob ?? [])],
+      stopProcessingJob: [...(options.faults?.stopProcessingJob ?? [])],
+      container: [...(options.faults?.container ?? [])],
+    };
+  }
+
+  /** CreateProcessingJob: validates the request, registers the job InProgress and starts it. */
+  createProcessingJob(request: Readonly<Record<string, unknown>>): { ProcessingJobArn: string } {
+    this.calls.createProcessingJob++;
+    throwFault(this.faults.createProcessingJob);
+    validateRequest(request);
+    const name = request.ProcessingJobName as string;
+    if (this.jobs.has(name)) {
+      throw new SageMakerApiError(
+        RESOURCE_IN_USE,
+        `Job name must be unique within an AWS account and region, and a job with this name already exists (${this.jobArn(name)})`,
+      );
+    }
+    const now = Date.now();
+    const description: ProcessingJobDescription = {
+      ...structuredClone(request),
+      ProcessingJobName: name,
+      ProcessingJobArn: this.jobArn(name),
+      ProcessingJobStatus: "InProgress",
+      CreationTime: now,
+      LastModifiedTime: now,
+    };
+    const stop = new AbortController();
+    const record: JobRecord = { description, request, stop, done: Promise.resolve() };
+    this.jobs.set(name, record);
+    record.done = this.runJob(record);
+    return { ProcessingJobArn: description.ProcessingJobArn };
+  }
+
+  /** DescribeProcessingJob. */
+  describeProcessingJob(name: string): ProcessingJobDescription {
+    this.calls.describeProcessingJob++;
+    return structuredClone(this.job(name).description);
+  }
+
+  /** StopProcessingJob: an InProgress job goes Stopping, then Stopped without uploading output. */
+  stopProcessingJob(name: string): Record<string, never> {
+    this.calls.stopProcessingJob++;
+    throwFault(this.faults.stopProcessingJob);
+    const record = this.job(name);
+    if (record.description.ProcessingJobStatus !== "InProgress") {
+      throw new SageMakerApiError(
+        VALIDATION_ERROR,
+        `The request was rejected because the processing job is in status ${record.description.ProcessingJobStatus}. (Error Code: ValidationException)`,
+      );
+    }
+    this.update(record, { ProcessingJobStatus: "Stopping" });
+    record.stop.abort(new StopRequested());
+    return {};
+  }
+
+  /**
+   * `createProcessingJob.sync`: creates the job and waits until it is terminal. Completed →
+   * the describe result; Failed or Stopped → `States.TaskFailed` with the describe result as
+   * JSON in the message (the Cause), as Step Functions reports it.
+   */
+  async runProcessingJobSync(request: Readonly<Record<string, unknown>>): Promise<ProcessingJobDescription> {
+    this.createProcessingJob(request);
+    const name = request.ProcessingJobName as string;
+    await this.waitForJob(name);
+    const description = this.describeProcessingJob(name);
+    if (description.ProcessingJobStatus !== "Completed") {
+      throw new SageMakerApiError("States.TaskFailed", JSON.stringify(description));
+    }
+    return description;
+  }
+
+  /** Resolves once the job is terminal (Completed, Failed or Stopped). */
+  async waitForJob(name: string): Promise<void> {
+    await this.job(name).done;
+  }
+
+  /** Every job's description, for tests and for stopping what is left on abort. */
+  listJobs(): ProcessingJobDescription[] {
+    return [...this.jobs.values()].map((record) => structuredClone(record.description));
+  }
+
+  /** Stops every InProgress job and waits for all jobs to end. */
+  async stopAll(): Promise<void> {
+    for (const record of this.jobs.values()) {
+      if (record.description.ProcessingJobStatus === "InProgress")
+        this.stopProcessingJob(record.description.ProcessingJobName);
+    }
+    await Promise.all([...this.jobs.values()].map((record) => record.done));
+  }
+
+  private job(name: string): JobRecord {
+    const record = this.jobs.get(name);
+    if (!record)
+      throw new SageMakerApiError(
+        RESOURCE_NOT_FOUND,
+        `Could not find processing job '${this.jobArn(name)}'.`,
+      );
+    return record;
+  }
+
+  private jobArn(name: string): string {
+    return `arn:aws:sagemaker:${this.options.region ?? "us-east-1"}:000000000000:processing-job/${name.toLowerCase()}`;
+  }
+
+  private update(record: JobRecord, changes: Partial<ProcessingJobDescription>): void {
+    record.description = { ...record.description, ...changes, LastModifiedTime: Date.now() };
+  }
+
+  private async runJob(record: JobRecord): Promise<void> {
+    const name = record.description.ProcessingJobName;
+    const processingDir = join(this.options.workDirectory, name, "opt", "ml", "processing");
+    const maxRuntime = new AbortController();
+    const signal = AbortSignal.any([record.stop.signal, maxRuntime.signal]);
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await emulatedSleep((this.options.provisioningSeconds ?? 0) * this.scale, record.stop.signal);
+      this.update(record, { ProcessingStartTime: Date.now() });
+      const maxRuntimeSeconds = Number(
+        (record.request.StoppingCondition as { MaxRuntimeInSeconds?: number } | undefined)
+          ?.MaxRuntimeInSeconds ?? 86_400,
+      );
+      timer = setTimeout(
+        () => maxRuntime.abort(new MaxRuntimeReached(maxRuntimeSeconds)),
+        maxRuntimeSeconds * this.scale,
+      );
+      await mkdir(processingDir, { recursive: true });
+      await this.downloadInputs(record.request, processingDir);
+      signal.throwIfAborted();
+      const fault = this.faults.container.shift();
+      const containerRun = fault
+        ? Promise.reject(new SageMakerApiError(fault.error, fault.message))
+        : this.options.container({ processingDir, request: record.request, signal });
+      await raceAbort(containerRun, signal);
+      signal.throwIfAborted();
+      await this.uploadOutputs(record.request, processingDir);
+      this.update(record, { ProcessingJobStatus: "Completed", ProcessingEndTime: Date.now() });
+    } catch (error) {
+      const reason = signal.aborted ? signal.reason : error;
+      if (reason instanceof StopRequested) {
+        this.update(record, { ProcessingJobStatus: "Stopped", ProcessingEndTime: Date.now() });
+      } else if (reason instanceof MaxRuntimeReached) {
+        this.update(record, {
+          ProcessingJobStatus: "Stopped",
+          ProcessingEndTime: Date.now(),
+          FailureReason: reason.message,
+          ExitMessage: reason.message,
+        });
+      } else {
+        const message = reason instanceof Error ? reason.message : String(reason);
+        this.update(record, {
+          ProcessingJobStatus: "Failed",
+          ProcessingEndTime: Date.now(),
+          FailureReason: failureReason(reason, message),
+          ExitMessage: message,
+        });
+      }
+    } finally {
+      clearTimeout(timer);
+      if (!this.options.keepWorkDirectories)
+        await rm(join(this.options.workDirectory, name), { recursive: true, force: true });
+    }
+  }
+
+  private async downloadInputs(
+    request: Readonly<Record<string, unknown>>,
+    processingDir: string,
+  ): Promise<void> {
+    const inputs = (request.ProcessingInputs ?? []) as readonly Record<string, unknown>[];
+    for (const input of inputs) {
+      const s3Input = input.S3Input as Record<string, string> | undefined;
+      if (!s3Input) continue;
+      const localDir = containerPath(
+        processingDir,
+        s3Input.LocalPath ?? `${PROCESSING_ROOT}/input/${String(input.InputName)}`,
+      );
+      const keys = await this.inputKeys(s3Input.S3Uri ?? "", s3Input.S3DataType ?? "S3Prefix");
+      if (keys.length === 0)
+        throw new Error(
+          `ClientError: no S3 objects found under ${s3Input.S3Uri} (input ${String(input.InputName)})`,
+        );
+      for (const { bucket, key, relativePath } of keys) {
+        const response = await this.options.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+        const target = join(localDir, relativePath);
+        await mkdir(dirname(target), { recursive: true });
+        await writeFile(
+          target,
+          await (response.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray(),
+        );
+      }
+    }
+  }
+
+  /** The objects an input selects: a prefix's objects, or the ones a manifest lists. */
+  private async inputKeys(
+    uri: string,
+    dataType: string,
+  ): Promise<{ bucket: string; key: string; relativePath: string }[]> {
+    const location = parseS3Uri(uri);
+    if (!location) throw new Error(`ClientError: invalid S3Uri ${uri}`);
+    if (dataType === "ManifestFile") {
+      const response = await this.options.s3.send(
+        new GetObjectCommand({ Bucket: location.bucket, Key: location.key }),
+      );
+      const manifest = JSON.parse(
+        await (response.Body as { transformToString(): Promise<string> }).transformToString(),
+      ) as unknown[];
+      const prefix = (manifest[0] as { prefix: string }).prefix;
+      const base = parseS3Uri(prefix);
+      if (!base) throw new Error(`ClientError: invalid manifest prefix ${prefix}`);
+      return (manifest.slice(1) as string[]).map((entry) => ({
+        bucket: base.bucket,
+        key: `${base.key}${entry}`,
+        relativePath: entry,
+      }));
+    }
+    // S3Prefix: every object whose key starts with the prefix, placed relative to the prefix's folder.
+    const folder = location.key.slice(0, location.key.lastIndexOf("/") + 1);
+    const keys: { bucket: string; key: string; relativePath: string }[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.options.s3.send(
+        new ListObjectsV2Command({ Bucket: location.bucket, Prefix: location.key, ContinuationToken: token }),
+      );
+      for (const object of page.Contents ?? []) {
+        if (object.Key && !object.Key.endsWith("/")) {
+          keys.push({
+            bucket: location.bucket,
+            key: object.Key,
+            relativePath: object.Key.slice(folder.length),
+          });
+        }
+      }
+      token = page.NextContinuationToken;
+    } while (token);
+    return keys;
+  }
+
+  private async uploadOutputs(
+    request: Readonly<Record<string, unknown>>,
+    processingDir: string,
+  ): Promise<void> {
+    const outputs = ((request.ProcessingOutputConfig as { Outputs?: unknown[] } | undefined)?.Outputs ??
+      []) as readonly Record<string, unknown>[];
+    for (const output of outputs) {
+      const s3Output = output.S3Output as Record<string, string> | undefined;
+      if (!s3Output) continue;
+      const destination = parseS3Uri(s3Output.S3Uri ?? "");
+      if (!destination) throw new Error(`ClientError: invalid output S3Uri ${s3Output.S3Uri}`);
+      const localDir = containerPath(processingDir, s3Output.LocalPath ?? `${PROCESSING_ROOT}/output`);
+      const prefix =
+        destination.key === "" || destination.key.endsWith("/") ? destination.key : `${destination.key}/`;
+      for (const file of await listFiles(localDir)) {
+        const key = `${prefix}${relative(localDir, file).split(sep).join("/")}`;
+        await this.options.s3.send(
+          new PutObjectCommand({ Bucket: destination.bucket, Key: key, Body: await readFile(file) }),
+        );
+      }
+    }
+  }
+}
+
+class StopRequested extends Error {
+  constructor() {
+    super("the job was stopped by StopProcessingJob");
+  }
+}
+
+class MaxRuntimeReached extends Error {
+  constructor(seconds: number) {
+    super(
+      `The job reached its maximum runtime of ${seconds} seconds (StoppingCondition.MaxRuntimeInSeconds) and was stopped.`,
+    );
+  }
+}
+
+/** SageMaker prefixes a failure with whose fault it is: ClientError (bad input) or AlgorithmError. */
+function failureReason(reason: unknown, message: string): string {
+  if (/^(ClientError|AlgorithmError):/.test(message)) return message;
+  const isInputError = reason instanceof Error && /InputError|Unsupported|ClientError/.test(reason.name);
+  return `${isInputError ? "ClientError" : "AlgorithmError"}: ${message}`;
+}
+
+function throwFault(queue: FaultSpec[]): void {
+  const fault = queue.shift();
+  if (fault) throw new SageMakerApiError(fault.error, fault.message);
+}
+
+function validateRequest(request: Readonly<Record<string, unknown>>): void {
+  const problems: string[] = [];
+  for (const field of Object.keys(request)) {
+    if (!REQUEST_FIELDS.has(field))
+      problems.push(
+        `Unknown parameter in input: "${field}", must be one of: ${[...REQUEST_FIELDS].join(", ")}`,
+      );
+  }
+  for (const field of REQUIRED_FIELDS) {
+    if (request[field] === undefined) problems.push(`Member '${field}' must not be null`);
+  }
+  const name = request.ProcessingJobName;
+  if (typeof name === "string" && !JOB_NAME_PATTERN.test(name)) {
+    problems.push(
+      `Value '${name}' at 'processingJobName' failed to satisfy constraint: Member must satisfy regular expression pattern: ${JOB_NAME_PATTERN.source}`,
+    );
+  }
+  if (problems.length > 0) {
+    throw new SageMakerApiError(
+      VALIDATION_ERROR,
+      `${problems.length} validation error(s) detected: ${problems.join("; ")} (Error Code: ValidationException)`,
+    );
+  }
+}
+
+/** Maps a container path (`/opt/ml/processing/...`) to the job's local tree. */
+function containerPath(processingDir: string, localPath: string): string {
+  if (localPath !== PROCESSING_ROOT && !localPath.startsWith(`${PROCESSING_ROOT}/`)) {
+    throw new Error(`ClientError: LocalPath ${localPath} must be under ${PROCESSING_ROOT}`);
+  }
+  return join(processingDir, localPath.slice(PROCESSING_ROOT.length));
+}
+
+async function listFiles(folder: string): Promise<string[]> {
+  const entries = await readdir(folder, { withFileTypes: true, recursive: true }).catch(() => []);
+  return entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
+}
+
+function emulatedSleep(ms: number, signal: AbortSignal): Promise<void> {
+  if (ms <= 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    signal.throwIfAborted();
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/** Settles with the work, or rejects with the signal's reason as soon as it aborts. */
+function raceAbort(work: Promise<void>, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    work.then(
+      () => {
+        signal.removeEventListener("abort", onAbort);
+        resolve();
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
+}
