@@ -1,0 +1,24 @@
+#!/usr/bin/env node
+/**
+ * CDK app entry (cdk.json runs it with Node 22, which strips the types).
+ *
+ * The stack is environment-agnostic unless CDK_DEFAULT_ACCOUNT/REGION are known: the
+ * Clarify image is picked per region by CloudFormation, so `cdk synth` needs no AWS account.
+ * Context: `-c allowedInputBuckets=bucket-a,bucket-b` names the buckets runs may read from.
+ */
+import { App, Validations } from "aws-cdk-lib";
+import { ClarifyPipelineStack } from "../lib/clarify-pipeline-stack.ts";
+import { AwsSolutionsChecks } from "../lib/private/cdk-nag.ts";
+
+const app = new App();
+const allowedInputBuckets = String(app.node.tryGetContext("allowedInputBuckets") ?? "")
+  .split(",")
+  .map((name) => name.trim())
+  .filter(Boolean);
+
+new ClarifyPipelineStack(app, "ClarifyPipelineStack", {
+  description: "SageMaker Clarify bias analyses as a Step Functions workflow (clarify-pipeline)",
+  pipeline: { allowedInputBuckets },
+});
+// cdk-nag v3 is a policy-validation plugin: any unacknowledged finding fails the synth.
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));

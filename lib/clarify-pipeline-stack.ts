@@ -1,0 +1,32 @@
+import { CfnOutput, Stack, type StackProps } from "aws-cdk-lib";
+import type { Construct } from "constructs";
+import { ClarifyPipeline, type ClarifyPipelineProps } from "./clarify-pipeline.ts";
+
+/** Properties of a {@link ClarifyPipelineStack}. */
+export interface ClarifyPipelineStackProps extends StackProps {
+  /**
+   * How the pipeline is configured.
+   *
+   * @default - every ClarifyPipeline default
+   */
+  readonly pipeline?: ClarifyPipelineProps;
+}
+
+/** A deployable stack with one Clarify pipeline; outputs what a caller needs to start runs. */
+export class ClarifyPipelineStack extends Stack {
+  public readonly pipeline: ClarifyPipeline;
+
+  constructor(scope: Construct, id: string, props: ClarifyPipelineStackProps = {}) {
+    super(scope, id, props);
+    this.pipeline = new ClarifyPipeline(this, "ClarifyPipeline", props.pipeline);
+
+    new CfnOutput(this, "StateMachineArn", {
+      description: "Start a Clarify run: clarify-pipeline start --state-machine <this ARN> --input run.json",
+      value: this.pipeline.stateMachine.stateMachineArn,
+    });
+    new CfnOutput(this, "ArtifactsBucketName", {
+      description: "Bucket holding the run folders (inputs snapshot, analysis results, summary.json)",
+      value: this.pipeline.artifactsBucket.bucketName,
+    });
+  }
+}
