@@ -3,7 +3,11 @@
  * hosts the image differs per region; deployers can override the whole URI.
  */
 
-/** Region → ECR account of `sagemaker-clarify-processing`. */
+/**
+ * Region → ECR account of `sagemaker-clarify-processing`, as listed by the SageMaker
+ * Python SDK (src/sagemaker/image_uri_config/clarify.json, processing 1.0). Regions
+ * missing here have no image in that table: deployers there set the image URI.
+ */
 export const CLARIFY_IMAGE_ACCOUNTS: Readonly<Record<string, string>> = {
   "af-south-1": "811711786498",
   "ap-east-1": "098760798382",
@@ -13,7 +17,6 @@ export const CLARIFY_IMAGE_ACCOUNTS: Readonly<Record<string, string>> = {
   "ap-south-1": "452307495513",
   "ap-southeast-1": "834264404009",
   "ap-southeast-2": "007051062584",
-  "ap-southeast-3": "705930551576",
   "ca-central-1": "675030665977",
   "cn-north-1": "122526803553",
   "cn-northwest-1": "122578899357",
@@ -23,7 +26,7 @@ export const CLARIFY_IMAGE_ACCOUNTS: Readonly<Record<string, string>> = {
   "eu-west-1": "131013547314",
   "eu-west-2": "440796970383",
   "eu-west-3": "341593696636",
-  "me-south-1": "607024016150",
+  "me-south-1": "835444307964",
   "sa-east-1": "520018980103",
   "us-east-1": "205585389593",
   "us-east-2": "211330385671",

@@ -1,4 +1,34 @@
-/** Lambda handler of the validate-config step (being built). */
-export async function handler(_event: unknown): Promise<never> {
-  throw new Error("the validate-config step is not implemented yet");
+/** Lambda handler of the validate-config step: a thin adapter over validateConfig. */
+import { Logger } from "@aws-lambda-powertools/logger";
+import { S3Client } from "@aws-sdk/client-s3";
+import type { NormalizedRun, ValidateConfigEvent } from "../shared/contracts.ts";
+import { ConfigValidationError } from "../shared/errors.ts";
+import { type DeploymentSettings, settingsFromEnvironment } from "../shared/settings.ts";
+import { validateConfig } from "./validate-config.ts";
+
+export { validateRunInputOffline } from "./offline.ts";
+export { validateConfig } from "./validate-config.ts";
+
+const logger = new Logger({ serviceName: "clarify-pipeline", logLevel: "INFO" });
+// Built on the first invocation and reused by the container's later ones.
+let deps: { s3: S3Client; settings: DeploymentSettings } | undefined;
+
+export async function handler(event: ValidateConfigEvent): Promise<NormalizedRun> {
+  logger.appendKeys({ execution: event?.execution?.name });
+  try {
+    if (!deps) {
+      const settings = settingsFromEnvironment(process.env);
+      deps = { settings, s3: new S3Client({ region: settings.region }) };
+    }
+    const run = await validateConfig(event, deps);
+    logger.info("run input is valid", { runId: run.runId, runUri: run.runUri });
+    return run;
+  } catch (error) {
+    if (error instanceof ConfigValidationError) {
+      logger.warn("run input is invalid", { problems: error.problems });
+    } else {
+      logger.error("validation could not complete", error as Error);
+    }
+    throw error;
+  }
 }

@@ -1,0 +1,89 @@
+/**
+ * Offline validation for `clarify-pipeline validate`: every static rule, and in local
+ * mode the pre-flight on local files. `analysisConfigUri` and `dataset.uri` may be
+ * local paths, relative to the run.json's folder; S3 locations are not read offline.
+ */
+import { open, readdir, readFile, stat } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import type { ConfigProblem } from "../shared/errors.ts";
+import type { DeploymentSettings } from "../shared/settings.ts";
+import { type DatasetSample, runPreflight, SAMPLE_BYTES, type SourceReader } from "./preflight.ts";
+import type { Located, Problems } from "./problems.ts";
+import { isLocalPath } from "./rules/s3-locations.ts";
+import { runStaticRules } from "./static-rules.ts";
+
+export interface OfflineOptions {
+  /** Folder local paths are relative to (the run.json's folder). */
+  readonly baseDir: string;
+  /** Apply the allowed-bucket guard with `settings.allowedBuckets` (default: false, no deployment to ask). */
+  readonly enforceAllowedBuckets?: boolean;
+}
+
+export async function validateRunInputOffline(
+  input: unknown,
+  settings: DeploymentSettings,
+  options: OfflineOptions,
+): Promise<readonly ConfigProblem[]> {
+  const context = {
+    settings,
+    enforceAllowedBuckets: options.enforceAllowedBuckets ?? false,
+    allowLocalPaths: true,
+  };
+  const { draft, problems } = runStaticRules(input, context);
+  if (draft && problems.isEmpty)
+    await runPreflight(draft, context, localSourceReader(options.baseDir), problems);
+  return problems.list;
+}
+
+/** Reads local paths; S3 URIs are skipped (undefined, no problem) since offline has no S3 to ask. */
+export function localSourceReader(baseDir: string): SourceReader {
+  const local = async <T>(
+    field: Located & { value: string },
+    problems: Problems,
+    read: (path: string) => Promise<T>,
+  ) => {
+    if (!isLocalPath(field.value)) return undefined;
+    const path = resolve(baseDir, field.value);
+    try {
+      return await read(path);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      const reason = code === "ENOENT" ? "no such file or folder" : (error as Error).message;
+      problems.add(field.path, `${field.value} cannot be read (${path}): ${reason}`);
+      return undefined;
+    }
+  };
+  return {
+    readConfig: (field, problems) =>
+      local(field, problems, async (path) => {
+        const text = await readFile(path, "utf8");
+        try {
+          return JSON.parse(text) as unknown;
+        } catch (error) {
+          throw new Error(`not valid JSON: ${(error as Error).message}`);
+        }
+      }),
+    sampleDataset: (field, _s3DataType, problems) =>
+      local(field, problems, async (path): Promise<DatasetSample> => {
+        const file = (await stat(path)).isDirectory() ? await firstFile(path) : path;
+        const handle = await open(file, "r");
+        try {
+          const buffer = Buffer.alloc(SAMPLE_BYTES);
+          const { bytesRead } = await handle.read(buffer, 0, SAMPLE_BYTES, 0);
+          return { text: buffer.subarray(0, bytesRead).toString("utf8"), source: file };
+        } finally {
+          await handle.close();
+        }
+      }),
+  };
+}
+
+/** A folder stands for an S3 prefix: its first file in name order is the sample. */
+async function firstFile(folder: string): Promise<string> {
+  const entries = (await readdir(folder, { withFileTypes: true })).filter(
+    (e) => e.isFile() && !e.name.startsWith("."),
+  );
+  const first = entries.map((e) => e.name).sort()[0];
+  if (!first) throw new Error("the folder holds no data file");
+  return join(folder, first);
+}

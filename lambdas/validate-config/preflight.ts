@@ -1,0 +1,77 @@
+/**
+ * The pre-flight: after the static rules pass, read what the run points at (the
+ * analysis config when given by URI, the first bytes of the dataset) and check that
+ * it exists and that the columns the config names are in the data. Runs against S3
+ * in the Lambda and against local files offline, through a `SourceReader`.
+ */
+
+import { checkColumns } from "./columns.ts";
+import { isRecord, type Located, type Problems } from "./problems.ts";
+import { checkAnalysisConfig } from "./rules/analysis-config.ts";
+import type { RuleContext } from "./rules/context.ts";
+import { datasetMissingMessage } from "./rules/dataset.ts";
+import type { RunDraft } from "./run-input.ts";
+
+/** The first bytes of a dataset's first file. */
+export interface DatasetSample {
+  readonly text: string;
+  /** The file actually read, for messages. */
+  readonly source: string;
+}
+
+/** Reads what a run points at; each method adds a problem at the field's path and returns undefined when it cannot. */
+export interface SourceReader {
+  /** The analysis config as parsed JSON; undefined when not readable here (a problem says why, if any). */
+  readConfig(field: Located & { value: string }, problems: Problems): Promise<unknown>;
+  /** A sample of the dataset; undefined when it cannot be read (a problem says why, if any). */
+  sampleDataset(
+    field: Located & { value: string },
+    s3DataType: string,
+    problems: Problems,
+  ): Promise<DatasetSample | undefined>;
+}
+
+/** How many bytes of the dataset the pre-flight reads: enough for a header row or a first record. */
+export const SAMPLE_BYTES = 65536;
+
+export async function runPreflight(
+  draft: RunDraft,
+  context: RuleContext,
+  reader: SourceReader,
+  problems: Problems,
+): Promise<void> {
+  let config: unknown;
+  let configPath: string;
+  if (draft.analysisConfig) {
+    config = draft.analysisConfig.value;
+    configPath = draft.analysisConfig.path;
+  } else if (draft.analysisConfigUri && typeof draft.analysisConfigUri.value === "string") {
+    const field = draft.analysisConfigUri as Located & { value: string };
+    config = await reader.readConfig(field, problems);
+    if (config === undefined) return;
+    // Problems inside a config file are addressed as `<file>$.<path in the file>`.
+    configPath = `${field.value}$`;
+    checkAnalysisConfig(config, configPath, context, problems);
+    if (!draft.datasetUri && !(isRecord(config) && Object.hasOwn(config, "dataset_uri"))) {
+      problems.add(draft.datasetPath, datasetMissingMessage(draft.form));
+    }
+  } else {
+    return;
+  }
+  if (!isRecord(config)) return;
+  const datasetField: Located | undefined =
+    draft.datasetUri ??
+    (typeof config.dataset_uri === "string"
+      ? { value: config.dataset_uri, path: `${configPath}.dataset_uri` }
+      : undefined);
+  if (!datasetField || typeof datasetField.value !== "string") return;
+  const s3DataType =
+    typeof draft.datasetS3DataType?.value === "string" ? draft.datasetS3DataType.value : "S3Prefix";
+  const sample = await reader.sampleDataset(
+    datasetField as Located & { value: string },
+    s3DataType,
+    problems,
+  );
+  if (!sample) return;
+  checkColumns(config, sample.text, sample.source, { configPath, datasetPath: datasetField.path }, problems);
+}

@@ -1,0 +1,98 @@
+import type { ConfigProblem } from "../shared/errors.ts";
+
+/** Collects every problem of a run input, so users fix them all in one round. */
+export class Problems {
+  readonly #list: ConfigProblem[] = [];
+
+  add(path: string, message: string): void {
+    this.#list.push({ path, message });
+  }
+
+  get list(): readonly ConfigProblem[] {
+    return this.#list;
+  }
+
+  get isEmpty(): boolean {
+    return this.#list.length === 0;
+  }
+}
+
+/** A value taken from the input, together with the JSON path it was found at. */
+export interface Located {
+  readonly value: unknown;
+  readonly path: string;
+}
+
+/** `$.a` + `b` → `$.a.b`; `$.a` + `0` → `$.a[0]`; odd keys are bracket-quoted. */
+export function childPath(path: string, key: string | number): string {
+  if (typeof key === "number") return `${path}[${key}]`;
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** The field `key` of `parent` located at `parentPath`, or undefined when the key is absent. */
+export function locate(parent: unknown, key: string, parentPath: string): Located | undefined {
+  if (!isRecord(parent) || !Object.hasOwn(parent, key)) return undefined;
+  return { value: parent[key], path: childPath(parentPath, key) };
+}
+
+/** A short, quoted rendering of a bad value for messages. */
+export function show(value: unknown): string {
+  let text: string;
+  try {
+    text = value === undefined ? "undefined" : (JSON.stringify(value) ?? String(value));
+  } catch {
+    text = String(value);
+  }
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/** Rejects keys of `record` that are not in `known`, one problem per key. */
+export function rejectUnknownKeys(
+  record: Record<string, unknown>,
+  known: readonly string[],
+  path: string,
+  problems: Problems,
+): void {
+  for (const key of Object.keys(record)) {
+    if (!known.includes(key)) {
+      problems.add(childPath(path, key), `unknown key "${key}" (allowed: ${known.join(", ")})`);
+    }
+  }
+}
+
+/** Checks an integer within [min, max]; returns whether it is valid. */
+export function checkInteger(
+  field: Located,
+  min: number,
+  max: number,
+  problems: Problems,
+  what: string,
+): boolean {
+  const { value, path } = field;
+  if (typeof value !== "number" || !Number.isInteger(value)) {
+    problems.add(path, `${show(value)} is not an integer; ${what} must be an integer from ${min} to ${max}`);
+    return false;
+  }
+  if (value < min || value > max) {
+    problems.add(path, `${value} is out of range; ${what} must be from ${min} to ${max}`);
+    return false;
+  }
+  return true;
+}
+
+/** Checks a non-empty string; returns whether it is valid. */
+export function checkString(
+  field: Located,
+  problems: Problems,
+  what: string,
+): field is Located & { value: string } {
+  if (typeof field.value !== "string" || field.value === "") {
+    problems.add(field.path, `${show(field.value)} is not a non-empty string; ${what} must be a string`);
+    return false;
+  }
+  return true;
+}

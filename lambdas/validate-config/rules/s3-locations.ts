@@ -1,0 +1,107 @@
+import { parseS3Uri } from "../../shared/s3-uri.ts";
+import { isRecord, type Located, type Problems, show } from "../problems.ts";
+import type { Rule, RuleContext } from "./context.ts";
+
+/** What an S3 URI field is for, to word its messages. */
+export interface S3UriOptions {
+  readonly what: string;
+  /** Offline local mode may give a local file path instead. */
+  readonly localPathAllowed?: boolean;
+}
+
+export function isLocalPath(value: string): boolean {
+  return !/^[a-z][a-z0-9+.-]*:\/\//i.test(value);
+}
+
+/**
+ * A valid `s3://bucket/key` URI whose bucket the deployment allows (the confused-deputy
+ * guard: the job role must never be steered at someone else's bucket). Returns whether valid.
+ */
+export function checkS3Uri(
+  field: Located,
+  context: RuleContext,
+  problems: Problems,
+  options: S3UriOptions,
+): boolean {
+  const { value, path } = field;
+  if (typeof value !== "string" || value === "") {
+    problems.add(path, `${show(value)} is not a string; ${options.what} must be an s3:// URI`);
+    return false;
+  }
+  if (options.localPathAllowed && context.allowLocalPaths && isLocalPath(value)) return true;
+  const location = parseS3Uri(value);
+  if (!location) {
+    problems.add(path, `${show(value)} is not an S3 URI; ${options.what} must look like s3://bucket/key`);
+    return false;
+  }
+  if (context.enforceAllowedBuckets && !context.settings.allowedBuckets.includes(location.bucket)) {
+    problems.add(
+      path,
+      `bucket "${location.bucket}" is not allowed for this deployment (allowed: ${context.settings.allowedBuckets.join(", ") || "none"}); ask the deployer to add it`,
+    );
+    return false;
+  }
+  return true;
+}
+
+/** The analysis config comes from exactly one place (request form: the analysis_config input). */
+export const checkAnalysisConfigSource: Rule = (draft, context, problems) => {
+  if (draft.form !== "run") return;
+  if (draft.analysisConfig && draft.analysisConfigUri) {
+    problems.add("$.analysisConfigUri", "give either analysisConfig (inline) or analysisConfigUri, not both");
+  } else if (!draft.analysisConfig && !draft.analysisConfigUri) {
+    problems.add(
+      "$.analysisConfig",
+      "the analysis configuration is required: give analysisConfig (inline) or analysisConfigUri",
+    );
+  }
+  if (draft.analysisConfigUri) {
+    checkS3Uri(draft.analysisConfigUri, context, problems, {
+      what: "analysisConfigUri",
+      localPathAllowed: true,
+    });
+  }
+};
+
+export const checkDatasetUri: Rule = (draft, context, problems) => {
+  if (draft.datasetUri && draft.form === "run") {
+    checkS3Uri(draft.datasetUri, context, problems, { what: "the dataset URI", localPathAllowed: true });
+  }
+};
+
+/** The output is a prefix the run folder goes under, never an object key such as `.../analysis.json`. */
+export const checkOutputUri: Rule = (draft, context, problems) => {
+  const field = draft.outputUri;
+  if (!field || draft.form !== "run") return;
+  if (!checkS3Uri(field, context, problems, { what: "outputUri" })) return;
+  checkIsPrefix(field, problems);
+};
+
+export function checkIsPrefix(field: Located & { value: unknown }, problems: Problems): void {
+  const key = parseS3Uri(String(field.value))?.key ?? "";
+  const last = key.split("/").at(-1) ?? "";
+  if (last !== "" && /\.(json|csv|jsonl|parquet|txt|html|ipynb|pdf|gz|zip)$/i.test(last)) {
+    problems.add(
+      field.path,
+      `${show(field.value)} names an object; the output must be an S3 prefix such as s3://bucket/clarify-runs/`,
+    );
+  }
+}
+
+/** Request form: every S3 URI anywhere in the raw request is checked, whatever input it belongs to. */
+export const checkRequestS3Uris: Rule = (draft, context, problems) => {
+  if (!draft.request) return;
+  const visit = (value: unknown, path: string, key: string): void => {
+    if (typeof value === "string") {
+      if (key === "S3Uri" || value.startsWith("s3://"))
+        checkS3Uri({ value, path }, context, problems, { what: key });
+    } else if (Array.isArray(value)) {
+      value.forEach((item, index) => {
+        visit(item, `${path}[${index}]`, key);
+      });
+    } else if (isRecord(value)) {
+      for (const [child, item] of Object.entries(value)) visit(item, `${path}.${child}`, child);
+    }
+  };
+  visit(draft.request.value, draft.request.path, "");
+};

@@ -1,0 +1,145 @@
+import {
+  GetBucketLocationCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  type S3Client,
+  S3ServiceException,
+} from "@aws-sdk/client-s3";
+import { formatS3Uri, parseS3Uri, type S3Location } from "../shared/s3-uri.ts";
+import type { DatasetSample, SourceReader } from "./preflight.ts";
+import { SAMPLE_BYTES } from "./preflight.ts";
+import { isRecord, type Problems } from "./problems.ts";
+
+/** S3 answers that mean "the input points at nothing usable", as opposed to an outage. */
+const INPUT_ERRORS = new Set([
+  "NoSuchKey",
+  "NoSuchBucket",
+  "NotFound",
+  "AccessDenied",
+  "InvalidRange",
+  "Forbidden",
+]);
+
+class SourceProblem extends Error {}
+
+async function getText(s3: S3Client, location: S3Location, range?: string): Promise<string> {
+  try {
+    const response = await s3.send(
+      new GetObjectCommand({
+        Bucket: location.bucket,
+        Key: location.key,
+        ...(range ? { Range: range } : {}),
+      }),
+    );
+    return (await response.Body?.transformToString("utf-8")) ?? "";
+  } catch (error) {
+    throw asSourceProblem(error, formatS3Uri(location));
+  }
+}
+
+function asSourceProblem(error: unknown, uri: string): unknown {
+  if (error instanceof S3ServiceException && INPUT_ERRORS.has(error.name)) {
+    const reason =
+      error.name === "AccessDenied" || error.name === "Forbidden" ? "access is denied" : "it does not exist";
+    return new SourceProblem(`${uri} cannot be read: ${reason} (${error.name})`);
+  }
+  return error;
+}
+
+/** Reads run sources from S3: GetObject for the config, a ranged GetObject for the dataset sample. */
+export function s3SourceReader(s3: S3Client): SourceReader {
+  const guarded = async <T>(
+    path: string,
+    problems: Problems,
+    read: () => Promise<T>,
+  ): Promise<T | undefined> => {
+    try {
+      return await read();
+    } catch (error) {
+      if (!(error instanceof SourceProblem)) throw error;
+      problems.add(path, error.message);
+      return undefined;
+    }
+  };
+  return {
+    readConfig: (field, problems) =>
+      guarded(field.path, problems, async () => {
+        const location = parseS3Uri(field.value) as S3Location;
+        const text = await getText(s3, location);
+        try {
+          return JSON.parse(text) as unknown;
+        } catch (error) {
+          throw new SourceProblem(`${field.value} is not valid JSON: ${(error as Error).message}`);
+        }
+      }),
+    sampleDataset: (field, s3DataType, problems) =>
+      guarded(field.path, problems, async (): Promise<DatasetSample> => {
+        const location = parseS3Uri(field.value) as S3Location;
+        const first =
+          s3DataType === "ManifestFile"
+            ? await firstManifestEntry(s3, location)
+            : await firstObject(s3, location);
+        return { text: await getText(s3, first, `bytes=0-${SAMPLE_BYTES - 1}`), source: formatS3Uri(first) };
+      }),
+  };
+}
+
+/** S3Prefix: the URI is an object key or a key prefix; the first object under it is the sample. */
+async function firstObject(s3: S3Client, location: S3Location): Promise<S3Location> {
+  let contents: { Key?: string }[] | undefined;
+  try {
+    const listing = await s3.send(
+      new ListObjectsV2Command({ Bucket: location.bucket, Prefix: location.key, MaxKeys: 100 }),
+    );
+    contents = listing.Contents;
+  } catch (error) {
+    throw asSourceProblem(error, formatS3Uri(location));
+  }
+  // Zero-byte "folder" markers end with `/` and hold no data.
+  const key = contents?.map((object) => object.Key ?? "").find((name) => name !== "" && !name.endsWith("/"));
+  if (!key)
+    throw new SourceProblem(
+      `no object found under ${formatS3Uri(location)}; the dataset is empty or missing`,
+    );
+  return { bucket: location.bucket, key };
+}
+
+/** ManifestFile: `[{"prefix": "s3://bucket/prefix/"}, "relative/key", ...]`; the first listed object is the sample. */
+async function firstManifestEntry(s3: S3Client, location: S3Location): Promise<S3Location> {
+  const uri = formatS3Uri(location);
+  let manifest: unknown;
+  try {
+    manifest = JSON.parse(await getText(s3, location));
+  } catch (error) {
+    if (error instanceof SourceProblem) throw error;
+    throw new SourceProblem(`the manifest ${uri} is not valid JSON`);
+  }
+  const head = Array.isArray(manifest) ? manifest[0] : undefined;
+  const entry = Array.isArray(manifest) ? manifest[1] : undefined;
+  const prefix = isRecord(head) && typeof head.prefix === "string" ? parseS3Uri(head.prefix) : undefined;
+  if (!prefix || typeof entry !== "string") {
+    throw new SourceProblem(
+      `the manifest ${uri} must be [{"prefix": "s3://bucket/prefix/"}, "key", ...] with at least one object`,
+    );
+  }
+  return { bucket: prefix.bucket, key: `${prefix.key}${entry}` };
+}
+
+/**
+ * The region of each bucket, where S3 tells (GetBucketLocation); buckets it will not
+ * describe are skipped, since the job role may read them without this permission.
+ */
+export async function bucketRegions(s3: S3Client, buckets: Iterable<string>): Promise<Map<string, string>> {
+  const regions = new Map<string, string>();
+  for (const bucket of new Set(buckets)) {
+    try {
+      const response = await s3.send(new GetBucketLocationCommand({ Bucket: bucket }));
+      // An empty constraint means us-east-1; "EU" is the legacy name of eu-west-1.
+      const constraint = response.LocationConstraint as string | undefined;
+      regions.set(bucket, !constraint ? "us-east-1" : constraint === "EU" ? "eu-west-1" : constraint);
+    } catch {
+      // Unknowable here; the job itself will report a cross-region bucket.
+    }
+  }
+  return regions;
+}

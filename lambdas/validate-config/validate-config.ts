@@ -1,0 +1,50 @@
+/** The validate-config step's core: every static rule, then the S3 pre-flight, then the normalised run. */
+import type { S3Client } from "@aws-sdk/client-s3";
+import type { NormalizedRun, ValidateConfigEvent } from "../shared/contracts.ts";
+import { ConfigValidationError } from "../shared/errors.ts";
+import { parseS3Uri } from "../shared/s3-uri.ts";
+import type { DeploymentSettings } from "../shared/settings.ts";
+import { normalizeRun } from "./normalize.ts";
+import { runPreflight } from "./preflight.ts";
+import { isRecord } from "./problems.ts";
+import { bucketFields, checkBucketRegions } from "./rules/bucket-region.ts";
+import type { RuleContext } from "./rules/context.ts";
+import { bucketRegions, s3SourceReader } from "./s3-reader.ts";
+import { runStaticRules } from "./static-rules.ts";
+
+export interface ValidateConfigDeps {
+  readonly s3: S3Client;
+  readonly settings: DeploymentSettings;
+}
+
+/**
+ * Validates a run input and returns it normalised. Throws ConfigValidationError listing
+ * every problem found; the pre-flight reads S3 only once the static rules pass, so a
+ * run never makes the function touch a bucket the deployment does not allow.
+ */
+export async function validateConfig(
+  event: ValidateConfigEvent,
+  deps: ValidateConfigDeps,
+): Promise<NormalizedRun> {
+  const executionName = isRecord(event?.execution) ? event.execution.name : undefined;
+  if (typeof executionName !== "string" || executionName === "") {
+    throw new ConfigValidationError([
+      { path: "$$.Execution.Name", message: "the execution name is missing from the event" },
+    ]);
+  }
+  const context: RuleContext = {
+    settings: deps.settings,
+    enforceAllowedBuckets: true,
+    allowLocalPaths: false,
+  };
+  const { draft, problems } = runStaticRules(event.input, context);
+  if (!draft || !problems.isEmpty) throw new ConfigValidationError(problems.list);
+
+  await runPreflight(draft, context, s3SourceReader(deps.s3), problems);
+  const fields = bucketFields(draft);
+  const buckets = fields.map((field) => parseS3Uri(String(field.value))?.bucket ?? "");
+  checkBucketRegions(fields, await bucketRegions(deps.s3, buckets), deps.settings.region, problems);
+  if (!problems.isEmpty) throw new ConfigValidationError(problems.list);
+
+  return normalizeRun(draft, deps.settings, executionName);
+}
