@@ -1,0 +1,101 @@
+/**
+ * Reads the bias part of Clarify's `analysis.json`, checking its shape so that a
+ * malformed result fails loudly instead of passing every gate by omission.
+ */
+import { AnalysisResultError } from "../shared/errors.ts";
+
+/** The two bias stages of analysis.json, by their key there. */
+export const BIAS_STAGES = {
+  pre_training: "pre_training_bias_metrics",
+  post_training: "post_training_bias_metrics",
+} as const;
+
+export type BiasStage = keyof typeof BIAS_STAGES;
+
+export interface MetricValue {
+  readonly name: string;
+  readonly description?: string;
+  /** null when Clarify could not compute the metric (e.g. an empty facet group). */
+  readonly value: number | null;
+}
+
+export interface FacetValueMetrics {
+  /** The facet value or threshold, as text ("0", "[30, 40]"). */
+  readonly valueOrThreshold: string;
+  readonly metrics: readonly MetricValue[];
+}
+
+export interface StageMetrics {
+  readonly label?: string;
+  readonly labelValueOrThreshold?: string;
+  /** Facet name → one entry per facet value. */
+  readonly facets: Readonly<Record<string, readonly FacetValueMetrics[]>>;
+}
+
+/** The bias metrics of one analysis; a stage is absent when the config did not ask for it. */
+export type BiasAnalysis = Partial<Record<BiasStage, StageMetrics>>;
+
+/** Parses analysis.json; errors name `uri` and the JSON path that breaks Clarify's format. */
+export function parseAnalysisResult(text: string, uri: string): BiasAnalysis {
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch (error) {
+    throw new AnalysisResultError(`${uri} is not valid JSON: ${(error as Error).message}`);
+  }
+  const fail = (path: string, rule: string): never => {
+    throw new AnalysisResultError(`${uri} is not in Clarify's analysis.json format: ${path} ${rule}`);
+  };
+  if (!isObject(document)) return fail("$", "must be a JSON object");
+
+  const analysis: BiasAnalysis = {};
+  for (const [stage, key] of Object.entries(BIAS_STAGES) as [BiasStage, string][]) {
+    const section = document[key];
+    if (section === undefined || section === null) continue;
+    const path = `$.${key}`;
+    if (!isObject(section)) return fail(path, "must be an object");
+    if (!isObject(section.facets)) return fail(`${path}.facets`, "must be an object keyed by facet name");
+    const facets: Record<string, FacetValueMetrics[]> = {};
+    for (const [facet, values] of Object.entries(section.facets)) {
+      const facetPath = `${path}.facets[${JSON.stringify(facet)}]`;
+      if (!Array.isArray(values)) return fail(facetPath, "must be an array of {value_or_threshold, metrics}");
+      facets[facet] = values.map((entry: unknown, index) => {
+        const entryPath = `${facetPath}[${index}]`;
+        if (!isObject(entry) || !Array.isArray(entry.metrics)) {
+          return fail(`${entryPath}.metrics`, "must be an array of {name, value}");
+        }
+        return {
+          valueOrThreshold: asText(entry.value_or_threshold),
+          metrics: entry.metrics.map((metric: unknown, metricIndex) => {
+            if (!isObject(metric) || typeof metric.name !== "string") {
+              return fail(`${entryPath}.metrics[${metricIndex}].name`, "must be a metric code string");
+            }
+            return {
+              name: metric.name,
+              ...(typeof metric.description === "string" ? { description: metric.description } : {}),
+              // Clarify writes null (or NaN-like text) when a metric is undefined for the data.
+              value: typeof metric.value === "number" && Number.isFinite(metric.value) ? metric.value : null,
+            };
+          }),
+        };
+      });
+    }
+    analysis[stage] = {
+      ...(section.label !== undefined ? { label: asText(section.label) } : {}),
+      ...(section.label_value_or_threshold !== undefined
+        ? { labelValueOrThreshold: asText(section.label_value_or_threshold) }
+        : {}),
+      facets,
+    };
+  }
+  return analysis;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function asText(value: unknown): string {
+  if (value === undefined || value === null) return "";
+  return typeof value === "string" ? value : JSON.stringify(value);
+}

@@ -1,0 +1,73 @@
+/**
+ * The CollectResults step: read the job's analysis.json, evaluate the run's gates, and
+ * write the verdict to `<runUri>summary.json`. It reads and writes; it never deletes.
+ */
+import type { S3Client } from "@aws-sdk/client-s3";
+import type { CollectResultsEvent, Verdict } from "../shared/contracts.ts";
+import { AnalysisResultError } from "../shared/errors.ts";
+import { joinS3Uri } from "../shared/s3-uri.ts";
+import { parseAnalysisResult } from "./analysis-result.ts";
+import { evaluateGates } from "./gates.ts";
+import { objectExists, putJson, readTextIfExists } from "./s3-objects.ts";
+
+export interface CollectResultsDeps {
+  readonly s3: S3Client;
+}
+
+/** Breaches carried in the execution payload; summary.json holds all of them. */
+export const MAX_VERDICT_BREACHES = 20;
+
+export async function collectResults(event: CollectResultsEvent, deps: CollectResultsDeps): Promise<Verdict> {
+  const { run, job, execution } = event;
+  const analysisUri = joinS3Uri(run.runUri, "output", "analysis.json");
+  const reportUri = joinS3Uri(run.runUri, "output", "report.html");
+  const summaryUri = joinS3Uri(run.runUri, "summary.json");
+
+  let text: string | undefined;
+  try {
+    text = await readTextIfExists(deps.s3, analysisUri);
+  } catch (error) {
+    throw new AnalysisResultError(`cannot read ${analysisUri}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  if (text === undefined) {
+    throw new AnalysisResultError(
+      `analysis.json not found at ${analysisUri}: the job wrote no analysis result`,
+    );
+  }
+  const analysis = parseAnalysisResult(text, analysisUri);
+  const { evaluations, breaches } = evaluateGates(analysis, run.gates);
+  const passed = breaches.length === 0;
+  const hasReport = await objectExists(deps.s3, reportUri);
+
+  await putJson(deps.s3, summaryUri, {
+    status: passed ? "Succeeded" : "BiasGateFailed",
+    runId: run.runId,
+    runName: run.runName,
+    execution,
+    job,
+    gates: evaluations,
+    breaches,
+    analysisUri,
+    ...(hasReport ? { reportUri } : {}),
+  });
+
+  return {
+    passed,
+    breaches: breaches.slice(0, MAX_VERDICT_BREACHES),
+    summaryUri,
+    message: verdictMessage(evaluations.length, Object.keys(run.gates).length, breaches),
+  };
+}
+
+function verdictMessage(
+  checks: number,
+  gateCount: number,
+  breaches: readonly { readonly message: string }[],
+): string {
+  if (gateCount === 0) return "no gates configured: analysis collected";
+  if (breaches.length === 0) return `all ${gateCount} gates passed (${checks} metric values checked)`;
+  const more = breaches.length > 1 ? ` (and ${breaches.length - 1} more breaches, see summary.json)` : "";
+  return `${breaches.length} of ${checks} gated metric values breach their gate: ${breaches[0]?.message}${more}`;
+}

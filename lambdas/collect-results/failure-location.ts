@@ -1,0 +1,48 @@
+/**
+ * Where to write the failure record. After ValidateConfig the run knows its folder;
+ * when ValidateConfig itself failed, the folder is derived from the raw input as best
+ * it can be, and never outside an allowed output prefix.
+ */
+import type { ExecutionInfo } from "../shared/contracts.ts";
+import { asPrefixUri, formatS3Uri, parseS3Uri } from "../shared/s3-uri.ts";
+import type { DeploymentSettings } from "../shared/settings.ts";
+
+const MAX_SEGMENT_LENGTH = 128;
+
+/** The run folder URI (ending with `/`), or undefined when none can be trusted. */
+export function failureRunUri(
+  state: Record<string, unknown>,
+  execution: ExecutionInfo,
+  settings: DeploymentSettings,
+): string | undefined {
+  const run = state.run as { runUri?: unknown } | undefined;
+  if (typeof run?.runUri === "string" && isSafePrefix(run.runUri, settings)) return asPrefixUri(run.runUri);
+
+  const outputUri =
+    typeof state.outputUri === "string" && isSafePrefix(state.outputUri, settings)
+      ? state.outputUri
+      : settings.defaultOutputUri;
+  const base = parseS3Uri(asPrefixUri(outputUri));
+  if (!base) return undefined;
+  const executionSegment = safeSegment(execution.name) || "unnamed-execution";
+  const runName = typeof state.runName === "string" ? safeSegment(state.runName) : "";
+  const runId = runName ? `${runName}-${executionSegment}` : executionSegment;
+  return formatS3Uri({ bucket: base.bucket, key: `${base.key}${runId}/` });
+}
+
+/** An S3 URI in an allowed bucket whose key cannot climb out of its prefix. */
+function isSafePrefix(uri: string, settings: DeploymentSettings): boolean {
+  const location = parseS3Uri(uri);
+  if (!location || !settings.allowedBuckets.includes(location.bucket)) return false;
+  if (location.key.startsWith("/")) return false;
+  return !location.key.split("/").some((segment) => segment === "." || segment === "..");
+}
+
+/** Letters, digits, `.`, `_`, `-` only; never `.` or `..`; bounded length. */
+function safeSegment(text: string): string {
+  return text
+    .replace(/[^A-Za-z0-9._-]+/g, "-")
+    .replace(/^[.-]+/, "")
+    .replace(/[.-]+$/, "")
+    .slice(0, MAX_SEGMENT_LENGTH);
+}

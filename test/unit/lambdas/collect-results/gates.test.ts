@@ -1,0 +1,164 @@
+import { describe, expect, it } from "vitest";
+import {
+  type BiasAnalysis,
+  parseAnalysisResult,
+} from "../../../../lambdas/collect-results/analysis-result.ts";
+import { ANY_FACET, evaluateGates } from "../../../../lambdas/collect-results/gates.ts";
+import { AnalysisResultError } from "../../../../lambdas/shared/errors.ts";
+
+const URI = "s3://clarify-runs/runs/r1/output/analysis.json";
+
+const analysis: BiasAnalysis = {
+  pre_training: {
+    facets: {
+      Sex: [
+        { valueOrThreshold: "0", metrics: [{ name: "CI", value: -0.31 }] },
+        { valueOrThreshold: "1", metrics: [{ name: "CI", value: 0.1 }] },
+      ],
+    },
+  },
+  post_training: {
+    facets: {
+      Sex: [
+        {
+          valueOrThreshold: "0",
+          metrics: [
+            { name: "DI", value: 0.7 },
+            { name: "DPPL", value: null },
+          ],
+        },
+      ],
+    },
+  },
+};
+
+describe("evaluateGates", () => {
+  it("checks every facet value that reports the metric against absMax", () => {
+    // Prepare
+    const gates = { CI: { absMax: 0.2 } };
+
+    // Act
+    const report = evaluateGates(analysis, gates);
+
+    // Assess
+    expect(report.evaluations.map((e) => [e.facetValue, e.value, e.passed])).toEqual([
+      ["0", -0.31, false],
+      ["1", 0.1, true],
+    ]);
+    expect(report.breaches).toEqual([
+      {
+        metric: "CI",
+        stage: "pre_training",
+        facet: "Sex",
+        facetValue: "0",
+        value: -0.31,
+        gate: { absMax: 0.2 },
+        message: "CI for Sex=0 (pre-training) = -0.31: |value| 0.31 exceeds absMax 0.2",
+      },
+    ]);
+  });
+
+  it("applies min and max bounds", () => {
+    // Prepare
+    const below = { DI: { min: 0.8, max: 1.25 } };
+    const within = { DI: { min: 0.6, max: 0.75 } };
+
+    // Act
+    const failing = evaluateGates(analysis, below);
+    const passing = evaluateGates(analysis, within);
+
+    // Assess
+    expect(failing.breaches.map((b) => b.message)).toEqual([
+      "DI for Sex=0 (post-training) = 0.7 is below min 0.8",
+    ]);
+    expect(passing.breaches).toEqual([]);
+    expect(evaluateGates(analysis, { DI: { max: 0.5 } }).breaches[0]?.message).toBe(
+      "DI for Sex=0 (post-training) = 0.7 is above max 0.5",
+    );
+  });
+
+  it("treats a null value under a gate as a breach", () => {
+    // Prepare
+    const gates = { DPPL: { absMax: 0.1 } };
+
+    // Act
+    const report = evaluateGates(analysis, gates);
+
+    // Assess
+    expect(report.breaches).toHaveLength(1);
+    expect(report.breaches[0]?.value).toBeNull();
+    expect(report.breaches[0]?.message).toMatch(/DPPL for Sex=0 \(post-training\) has no value \(null\)/);
+  });
+
+  it("reports a gate on a metric that analysis.json lacks as a breach", () => {
+    // Prepare
+    const gates = { KL: { max: 0.1 }, AD: { absMax: 0.1 } };
+
+    // Act
+    const report = evaluateGates(analysis, gates);
+
+    // Assess
+    expect(report.breaches.map((b) => [b.metric, b.stage, b.facet, b.message.slice(0, 33)])).toEqual([
+      ["KL", "pre_training", ANY_FACET, "metric KL not in analysis.json: n"],
+      ["AD", "post_training", ANY_FACET, "metric AD not in analysis.json: n"],
+    ]);
+  });
+});
+
+describe("parseAnalysisResult", () => {
+  it("reads Clarify's bias sections, stringifying facet values and nulling non-numbers", () => {
+    // Prepare
+    const text = JSON.stringify({
+      version: "1.0",
+      pre_training_bias_metrics: {
+        label: "Target",
+        label_value_or_threshold: 1,
+        facets: {
+          Age: [{ value_or_threshold: [30, 40], metrics: [{ name: "CI", description: "d", value: "NaN" }] }],
+        },
+      },
+      explanations: {},
+    });
+
+    // Act
+    const parsed = parseAnalysisResult(text, URI);
+
+    // Assess
+    expect(parsed).toEqual({
+      pre_training: {
+        label: "Target",
+        labelValueOrThreshold: "1",
+        facets: {
+          Age: [{ valueOrThreshold: "[30,40]", metrics: [{ name: "CI", description: "d", value: null }] }],
+        },
+      },
+    });
+  });
+
+  it("names the URI and the parse problem of corrupt JSON", () => {
+    // Prepare
+    const text = '{"pre_training_bias_metrics": ';
+
+    // Act
+    const act = () => parseAnalysisResult(text, URI);
+
+    // Assess
+    expect(act).toThrow(AnalysisResultError);
+    expect(act).toThrow(new RegExp(`^${URI} is not valid JSON: `));
+  });
+
+  it("names the JSON path that breaks the format", () => {
+    // Prepare
+    const text = JSON.stringify({
+      post_training_bias_metrics: { facets: { Sex: [{ value_or_threshold: "0" }] } },
+    });
+
+    // Act
+    const act = () => parseAnalysisResult(text, URI);
+
+    // Assess
+    expect(act).toThrow(
+      `${URI} is not in Clarify's analysis.json format: $.post_training_bias_metrics.facets["Sex"][0].metrics must be an array of {name, value}`,
+    );
+  });
+});
