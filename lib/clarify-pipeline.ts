@@ -1,5 +1,5 @@
 import { fileURLToPath } from "node:url";
-import { Duration, RemovalPolicy, Validations } from "aws-cdk-lib";
+import { Duration, FeatureFlags, RemovalPolicy, Validations } from "aws-cdk-lib";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import * as nodejs from "aws-cdk-lib/aws-lambda-nodejs";
@@ -30,6 +30,9 @@ export const DEFINITION_PATH = fileURLToPath(
 );
 const PROJECT_ROOT = fileURLToPath(new URL("..", import.meta.url));
 const LAMBDAS_DIR = fileURLToPath(new URL("../lambdas/", import.meta.url));
+
+/** Feature flag under which S3 server access log delivery is granted by bucket policy, not ACL. */
+const S3_LOGS_USE_BUCKET_POLICY = "@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy";
 
 /** Properties of a {@link ClarifyPipeline}. */
 export interface ClarifyPipelineProps {
@@ -326,7 +329,11 @@ export class ClarifyPipeline extends Construct {
       ...secureDefaults,
       // Server access log delivery only supports SSE-S3 on the target bucket.
       encryption: s3.BucketEncryption.S3_MANAGED,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
+      // With the bucket-policy flag, log delivery is granted by policy and ACLs can stay disabled;
+      // without it CDK grants delivery through the LogDeliveryWrite ACL, which needs ACLs enabled.
+      objectOwnership: FeatureFlags.of(this).isEnabled(S3_LOGS_USE_BUCKET_POLICY)
+        ? s3.ObjectOwnership.BUCKET_OWNER_ENFORCED
+        : s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
     });
     Validations.of(accessLogs).acknowledge({
       id: "AwsSolutions-S1",
