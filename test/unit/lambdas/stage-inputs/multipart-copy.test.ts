@@ -51,11 +51,9 @@ describe("multipart copy", () => {
   it("copies an object over the threshold in byte-range parts and completes the upload", async () => {
     // Prepare
     mockSourceAndEmptyDestination();
-    s3Mock
-      .on(UploadPartCopyCommand)
-      .callsFake((input: { PartNumber: number }) => ({
-        CopyPartResult: { ETag: `"part-${input.PartNumber}"` },
-      }));
+    s3Mock.on(UploadPartCopyCommand).callsFake((input: { PartNumber: number }) => ({
+      CopyPartResult: { ETag: `"part-${input.PartNumber}"` },
+    }));
     s3Mock.on(CompleteMultipartUploadCommand).resolves({});
 
     // Act
@@ -111,14 +109,12 @@ describe("multipart copy", () => {
   it("aborts the upload and names both URIs when a part fails", async () => {
     // Prepare
     mockSourceAndEmptyDestination();
-    s3Mock
-      .on(UploadPartCopyCommand)
-      .rejects(
-        Object.assign(new Error("Access Denied"), {
-          name: "AccessDenied",
-          $metadata: { httpStatusCode: 403 },
-        }),
-      );
+    s3Mock.on(UploadPartCopyCommand).rejects(
+      Object.assign(new Error("Access Denied"), {
+        name: "AccessDenied",
+        $metadata: { httpStatusCode: 403 },
+      }),
+    );
     s3Mock.on(AbortMultipartUploadCommand).resolves({});
 
     // Act

@@ -1,0 +1,271 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { recordFailure } from "../../../../lambdas/collect-results/record-failure.ts";
+import type { JobOutcome } from "../../../../lambdas/shared/contracts.ts";
+import { type EmbeddedS3, startEmbeddedS3 } from "../../../../local/embedded-s3.ts";
+import { execution, makeRun, RUNS_BUCKET, SOURCE_BUCKET, settings } from "../stage-inputs/fixtures.ts";
+
+let server: EmbeddedS3;
+let s3: S3Client;
+let directory: string;
+
+beforeAll(async () => {
+  directory = await mkdtemp(join(tmpdir(), "record-failure-"));
+  server = await startEmbeddedS3({ directory, buckets: [RUNS_BUCKET, SOURCE_BUCKET] });
+  s3 = server.createClient();
+});
+
+afterAll(async () => {
+  await server.close();
+  await rm(directory, { recursive: true, force: true });
+});
+
+async function readJson(uri: string): Promise<Record<string, unknown>> {
+  const [, bucket, key] = /^s3:\/\/([^/]+)\/(.*)$/.exec(uri) ?? [];
+  const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  return JSON.parse((await object.Body?.transformToString()) ?? "");
+}
+
+const JOB_NAME = "clarify-credit-model-v7-0123456789";
+
+function stagedState(runId: string, failure: Record<string, unknown>, extra: Record<string, unknown> = {}) {
+  return {
+    run: makeRun({ runId, runUri: `s3://${RUNS_BUCKET}/runs/${runId}/` }),
+    clarifyJob: { request: { ProcessingJobName: JOB_NAME }, timeoutSeconds: 7200 },
+    failure,
+    ...extra,
+  };
+}
+
+describe("recordFailure", () => {
+  it("records a validation failure next to the raw input's output prefix and unwraps its problems", async () => {
+    // Prepare
+    const cause = JSON.stringify({
+      errorType: "ConfigValidationError",
+      errorMessage: "$.job.instanceType: ml.p3.2xlarge is a GPU type\n$.gates.CI.absMax: must be a number",
+      trace: ["ConfigValidationError: ...", "    at validate (index.ts:1:1)"],
+    });
+    const state = {
+      runName: "credit model v7",
+      outputUri: `s3://${SOURCE_BUCKET}/my-runs/`,
+      failure: { ValidateConfig: { Error: "ConfigValidationError", Cause: cause } },
+    };
+
+    // Act
+    const result = await recordFailure({ mode: "recordFailure", state, execution }, { s3, settings });
+
+    // Assess
+    expect(result).toEqual({
+      error: "ConfigValidationError",
+      cause,
+      summaryUri: `s3://${SOURCE_BUCKET}/my-runs/credit-model-v7-exec-0001/summary.json`,
+    });
+    expect(await readJson(result.summaryUri ?? "")).toEqual({
+      status: "Failed",
+      failedStep: "ValidateConfig",
+      error: "ConfigValidationError",
+      cause: "$.job.instanceType: ml.p3.2xlarge is a GPU type\n$.gates.CI.absMax: must be a number",
+      problems: ["$.job.instanceType: ml.p3.2xlarge is a GPU type", "$.gates.CI.absMax: must be a number"],
+      execution,
+    });
+  });
+
+  it("falls back to the default output prefix and never lets a run name escape it", async () => {
+    // Prepare
+    const state = {
+      runName: "../../../etc/passwd",
+      outputUri: "s3://someone-elses-bucket/runs/",
+      failure: { ValidateConfig: { Error: "ConfigValidationError", Cause: "bad" } },
+    };
+
+    // Act
+    const result = await recordFailure({ mode: "recordFailure", state, execution }, { s3, settings });
+
+    // Assess
+    expect(result.summaryUri).toBe(`s3://${RUNS_BUCKET}/runs/etc-passwd-exec-0001/summary.json`);
+  });
+
+  it("records a failed job from the DescribeProcessingJob cause and asks SageMaker for its final state", async () => {
+    // Prepare
+    const cause = JSON.stringify({
+      ProcessingJobName: JOB_NAME,
+      ProcessingJobStatus: "Failed",
+      FailureReason: "AlgorithmError: label column Target not found",
+    });
+    const state = stagedState("job-failed", { RunClarifyJob: { Error: "States.TaskFailed", Cause: cause } });
+    const describeProcessingJob = vi.fn(
+      async (name: string): Promise<JobOutcome> => ({
+        ProcessingJobName: name,
+        ProcessingJobStatus: "Failed",
+        FailureReason: "AlgorithmError: label column Target not found",
+      }),
+    );
+
+    // Act
+    const result = await recordFailure(
+      { mode: "recordFailure", state, execution },
+      { s3, settings, describeProcessingJob },
+    );
+
+    // Assess
+    expect(describeProcessingJob).toHaveBeenCalledWith(JOB_NAME);
+    expect(result).toMatchObject({ error: "States.TaskFailed", cause });
+    const summary = await readJson(result.summaryUri ?? "");
+    expect(summary).toMatchObject({
+      status: "Failed",
+      runId: "job-failed",
+      failedStep: "RunClarifyJob",
+      cause: "AlgorithmError: label column Target not found",
+      job: {
+        name: JOB_NAME,
+        status: "Failed",
+        failureReason: "AlgorithmError: label column Target not found",
+      },
+    });
+    expect(summary).not.toHaveProperty("timedOut");
+  });
+
+  it("records a timeout with the job's Stopped status", async () => {
+    // Prepare
+    const state = stagedState("timed-out", {
+      RunClarifyJob: { Error: "States.Timeout", Cause: "State timed out" },
+    });
+    const describeProcessingJob = vi.fn(
+      async (name: string): Promise<JobOutcome> => ({
+        ProcessingJobName: name,
+        ProcessingJobStatus: "Stopped",
+      }),
+    );
+
+    // Act
+    const result = await recordFailure(
+      { mode: "recordFailure", state, execution },
+      { s3, settings, describeProcessingJob },
+    );
+
+    // Assess
+    expect(result.error).toBe("States.Timeout");
+    expect(await readJson(result.summaryUri ?? "")).toMatchObject({
+      failedStep: "RunClarifyJob",
+      timedOut: true,
+      timeoutMessage:
+        "the job exceeded MaxRuntimeInSeconds (3600s) plus the provisioning margin (state timeout 7200s) and was stopped",
+      job: { name: JOB_NAME, status: "Stopped" },
+    });
+  });
+
+  it("warns that the job may still run when stopping it failed", async () => {
+    // Prepare
+    const state = stagedState(
+      "stop-failed",
+      { RunClarifyJob: { Error: "States.Timeout", Cause: "State timed out" } },
+      { stopFailure: { Error: "SageMaker.AccessDeniedException", Cause: "not authorized" } },
+    );
+
+    // Act
+    const result = await recordFailure({ mode: "recordFailure", state, execution }, { s3, settings });
+
+    // Assess
+    const summary = await readJson(result.summaryUri ?? "");
+    expect(summary.timeoutMessage).toMatch(/stopping it failed \(SageMaker.AccessDeniedException\)/);
+    expect(summary.stopFailure).toEqual({
+      error: "SageMaker.AccessDeniedException",
+      cause: "not authorized",
+    });
+    expect(summary.job).toEqual({ name: JOB_NAME, status: "Unknown" });
+  });
+
+  it("marks a job SageMaker never created", async () => {
+    // Prepare
+    const state = stagedState("not-created", {
+      RunClarifyJob: { Error: "SageMaker.ValidationException", Cause: "Role is not authorized" },
+    });
+    const describeProcessingJob = vi.fn(async () => undefined);
+
+    // Act
+    const result = await recordFailure(
+      { mode: "recordFailure", state, execution },
+      { s3, settings, describeProcessingJob },
+    );
+
+    // Assess
+    expect(describeProcessingJob).toHaveBeenCalledWith(JOB_NAME);
+    expect((await readJson(result.summaryUri ?? "")).job).toEqual({ name: JOB_NAME, status: "NotCreated" });
+  });
+
+  it("keeps the status from the cause when SageMaker cannot be asked", async () => {
+    // Prepare
+    const cause = JSON.stringify({ ProcessingJobName: JOB_NAME, ProcessingJobStatus: "Failed" });
+    const state = stagedState("describe-fails", {
+      RunClarifyJob: { Error: "States.TaskFailed", Cause: cause },
+    });
+    const describeProcessingJob = vi.fn(async (): Promise<JobOutcome> => {
+      throw new Error("throttled");
+    });
+
+    // Act
+    const result = await recordFailure(
+      { mode: "recordFailure", state, execution },
+      { s3, settings, describeProcessingJob },
+    );
+
+    // Assess
+    expect((await readJson(result.summaryUri ?? "")).job).toEqual({ name: JOB_NAME, status: "Failed" });
+  });
+
+  it("records a staging failure in the run folder with no job", async () => {
+    // Prepare
+    const cause = JSON.stringify({
+      errorType: "StagingError",
+      errorMessage: "dataset s3://x/y: no object found",
+    });
+    const state = {
+      run: makeRun({ runId: "staging", runUri: `s3://${RUNS_BUCKET}/runs/staging/` }),
+      failure: { StageInputs: { Error: "StagingError", Cause: cause } },
+    };
+
+    // Act
+    const result = await recordFailure({ mode: "recordFailure", state, execution }, { s3, settings });
+
+    // Assess
+    expect(result.summaryUri).toBe(`s3://${RUNS_BUCKET}/runs/staging/summary.json`);
+    const summary = await readJson(result.summaryUri ?? "");
+    expect(summary).toMatchObject({ failedStep: "StageInputs", cause: "dataset s3://x/y: no object found" });
+    expect(summary).not.toHaveProperty("job");
+    expect(summary).not.toHaveProperty("problems");
+  });
+
+  it("does not throw on odd input and still leaves a record", async () => {
+    // Prepare
+    const state = { failure: "not an object", run: { runUri: 42 } } as unknown as Record<string, unknown>;
+
+    // Act
+    const result = await recordFailure({ mode: "recordFailure", state, execution }, { s3, settings });
+
+    // Assess
+    expect(result).toEqual({
+      error: "UnknownFailure",
+      cause: "the execution failed without recording an error",
+      summaryUri: `s3://${RUNS_BUCKET}/runs/exec-0001/summary.json`,
+    });
+    expect(await readJson(result.summaryUri ?? "")).toMatchObject({
+      status: "Failed",
+      failedStep: "Unknown",
+    });
+  });
+
+  it("lets a failed write of the record propagate", async () => {
+    // Prepare
+    const missingBucket = { ...settings, defaultOutputUri: "s3://no-such-runs-bucket/runs/" };
+    const state = { failure: { ValidateConfig: { Error: "ConfigValidationError", Cause: "bad" } } };
+
+    // Act
+    const act = recordFailure({ mode: "recordFailure", state, execution }, { s3, settings: missingBucket });
+
+    // Assess
+    await expect(act).rejects.toMatchObject({ name: "NoSuchBucket" });
+  });
+});
