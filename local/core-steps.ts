@@ -1,0 +1,27 @@
+/**
+ * The production binding of the local runtime: each Lambda step runs its real core, reaching
+ * S3 through the embedded server and SageMaker through the processing emulator.
+ */
+import { collectResults } from "../lambdas/collect-results/collect.ts";
+import { recordFailure } from "../lambdas/collect-results/record-failure.ts";
+import { stageInputs } from "../lambdas/stage-inputs/stage-inputs.ts";
+import { validateConfig } from "../lambdas/validate-config/validate-config.ts";
+import type { LocalStepDeps } from "./local-run.ts";
+import type { LocalSteps } from "./steps.ts";
+
+export function coreSteps({ s3, settings, emulator }: LocalStepDeps): LocalSteps {
+  return {
+    validateConfig: (event) => validateConfig(event, { s3, settings }),
+    stageInputs: (event) => stageInputs(event, { s3, settings }),
+    collectResults: (event) => collectResults(event, { s3 }),
+    recordFailure: (event) =>
+      recordFailure(event, {
+        s3,
+        settings,
+        describeProcessingJob: async (name) => {
+          const job = emulator.listJobs().find((candidate) => candidate.ProcessingJobName === name);
+          return job && emulator.describeProcessingJob(name);
+        },
+      }),
+  };
+}

@@ -1,0 +1,279 @@
+/**
+ * `clarify-pipeline run --local`: stages run.json's local files into an embedded S3, runs the
+ * state machine in-process against it and the processing emulator, and copies the run folder
+ * out. Everything lives under a temporary folder that is removed at the end.
+ */
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import type { NormalizedRun } from "../lambdas/shared/contracts.ts";
+import { parseS3Uri } from "../lambdas/shared/s3-uri.ts";
+import type { DeploymentSettings } from "../lambdas/shared/settings.ts";
+import { startEmbeddedS3 } from "./embedded-s3.ts";
+import {
+  defaultExecutionName,
+  type ExecutionEvent,
+  type LocalExecutionResult,
+  runLocalExecution,
+} from "./local-execution.ts";
+import { LOCAL_ARTIFACT_BUCKET, LOCAL_INPUT_BUCKET, localDeploymentSettings } from "./local-settings.ts";
+import {
+  type FaultPlan,
+  type ProcessingContainer,
+  ProcessingEmulator,
+  type ProcessingJobDescription,
+} from "./processing-emulator.ts";
+import { LocalInputError, stageLocalFiles } from "./stage-local-files.ts";
+import type { LocalSteps } from "./steps.ts";
+
+/** What the local runtime hands a step binding. */
+export interface LocalStepDeps {
+  readonly s3: S3Client;
+  readonly settings: DeploymentSettings;
+  readonly emulator: ProcessingEmulator;
+}
+
+export interface LocalRunOptions {
+  /** Path of run.json; its local paths are relative to its folder. */
+  readonly inputPath: string;
+  /** Where the run folder is copied. @default ./clarify-runs/<runId>/ */
+  readonly outDir?: string;
+  /** Progress lines (stderr in the CLI). */
+  readonly log: (line: string) => void;
+  /** The Lambda steps. */
+  readonly makeSteps: (deps: LocalStepDeps) => LocalSteps;
+  /** The processing job's image. */
+  readonly container: ProcessingContainer;
+  /** Aborting stops the execution and its job (Ctrl-C). */
+  readonly signal?: AbortSignal;
+  /** @default a generated `local-<timestamp>-<random>` */
+  readonly executionName?: string;
+  /** Real ms per emulated processing-job second. @default 1000 */
+  readonly msPerEmulatedSecond?: number;
+  /** Emulated seconds a job provisions before it starts. @default 0 */
+  readonly provisioningSeconds?: number;
+  readonly faults?: FaultPlan;
+  /** Replaces individual local deployment settings (e.g. a short timeout margin in tests). */
+  readonly settings?: Partial<DeploymentSettings>;
+  /** Real ms every Retry waits. @default the definition's backoff */
+  readonly retryIntervalMs?: number;
+}
+
+export type LocalRunVerdict = "succeeded" | "bias-gate-failed" | "failed" | "aborted";
+
+export interface LocalRunReport {
+  readonly verdict: LocalRunVerdict;
+  /** One line for people: what happened, and for a failure which step failed and why. */
+  readonly message: string;
+  readonly execution: LocalExecutionResult;
+  /** The run folder in the embedded S3, once ValidateConfig named it. */
+  readonly runUri?: string;
+  /** Where the run folder was copied. */
+  readonly resultsDirectory?: string;
+  /** summary.json of the run, when one was written. */
+  readonly summary?: unknown;
+  /** Every processing job at the end of the execution. */
+  readonly jobs: readonly ProcessingJobDescription[];
+}
+
+export async function runLocal(options: LocalRunOptions): Promise<LocalRunReport> {
+  const input = await readRunJson(options.inputPath);
+  const executionName = options.executionName ?? defaultExecutionName();
+  const root = await mkdtemp(join(tmpdir(), "clarify-local-"));
+  const server = await startEmbeddedS3({
+    directory: join(root, "s3"),
+    buckets: [LOCAL_INPUT_BUCKET, LOCAL_ARTIFACT_BUCKET],
+  });
+  try {
+    const s3 = server.createClient();
+    const settings = localDeploymentSettings(options.settings);
+    const emulator = new ProcessingEmulator({
+      s3,
+      workDirectory: join(root, "jobs"),
+      container: options.container,
+      msPerEmulatedSecond: options.msPerEmulatedSecond,
+      provisioningSeconds: options.provisioningSeconds,
+      faults: options.faults,
+    });
+    const staged = await stageLocalFiles(input, {
+      baseDirectory: dirname(resolve(options.inputPath)),
+      s3,
+      stagingPrefix: executionName,
+    });
+
+    let runUri: string | undefined;
+    const progress = progressPrinter(options.log);
+    const execution = await runLocalExecution({
+      input: staged,
+      executionName,
+      steps: options.makeSteps({ s3, settings, emulator }),
+      emulator,
+      signal: options.signal,
+      retryIntervalMs: options.retryIntervalMs,
+      onEvent: progress,
+      onLambdaResult: ({ payload }) => {
+        const uri = (payload as Partial<NormalizedRun> | null)?.runUri;
+        if (typeof uri === "string") runUri = uri;
+      },
+    });
+    const jobs = await settleJobs(emulator, options.log);
+    if (execution.status === "ABORTED" && runUri) await recordAbort(s3, runUri, execution, jobs);
+
+    const resultsDirectory = runUri
+      ? resolve(options.outDir ?? join("clarify-runs", runIdOf(runUri)))
+      : undefined;
+    if (runUri && resultsDirectory) await copyRunFolder(s3, runUri, resultsDirectory);
+    const summary = resultsDirectory
+      ? await readJsonIfExists(join(resultsDirectory, "summary.json"))
+      : undefined;
+    return { ...describeOutcome(execution), execution, runUri, resultsDirectory, summary, jobs };
+  } finally {
+    await server.close();
+    await rm(root, { recursive: true, force: true });
+  }
+}
+
+async function readRunJson(path: string): Promise<unknown> {
+  const text = await readFile(path, "utf8").catch((error: NodeJS.ErrnoException) => {
+    throw new LocalInputError(`--input ${path}: cannot read the file (${error.code ?? error.message})`);
+  });
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new LocalInputError(`--input ${path}: not valid JSON (${(error as Error).message})`);
+  }
+}
+
+/** Jobs being stopped are waited for; a job still InProgress is reported and stopped, never left running. */
+async function settleJobs(
+  emulator: ProcessingEmulator,
+  log: (line: string) => void,
+): Promise<ProcessingJobDescription[]> {
+  const pending = emulator.listJobs().filter((job) => job.ProcessingJobStatus === "Stopping");
+  await Promise.all(pending.map((job) => emulator.waitForJob(job.ProcessingJobName)));
+  const jobs = emulator.listJobs();
+  const orphans = jobs.filter((job) => job.ProcessingJobStatus === "InProgress");
+  for (const job of orphans) log(`stopping processing job ${job.ProcessingJobName}, still in progress`);
+  await emulator.stopAll();
+  return jobs;
+}
+
+function describeOutcome(execution: LocalExecutionResult): { verdict: LocalRunVerdict; message: string } {
+  if (execution.status === "SUCCEEDED") return { verdict: "succeeded", message: "every bias gate passed" };
+  if (execution.status === "ABORTED")
+    return { verdict: "aborted", message: "the run was aborted; its processing job was stopped" };
+  if (execution.error === "BiasGateFailed")
+    return { verdict: "bias-gate-failed", message: `bias gate failed: ${execution.cause ?? ""}` };
+  const step = execution.failedStep ? ` at ${execution.failedStep}` : "";
+  return {
+    verdict: "failed",
+    message: `failed${step}: ${execution.error ?? "unknown error"}: ${readableCause(execution.cause)}`,
+  };
+}
+
+/** A Lambda cause is `{"errorMessage"...}` JSON, a job's is its description: show the human part. */
+export function readableCause(cause: string | undefined): string {
+  if (!cause) return "(no cause given)";
+  try {
+    const parsed = JSON.parse(cause) as Record<string, unknown>;
+    if (typeof parsed.errorMessage === "string") return parsed.errorMessage;
+    if (typeof parsed.ProcessingJobStatus === "string") {
+      const reason = parsed.FailureReason ?? parsed.ExitMessage ?? "";
+      return `processing job ${String(parsed.ProcessingJobName)} ${parsed.ProcessingJobStatus}${reason ? `: ${String(reason)}` : ""}`;
+    }
+  } catch {
+    // not JSON: the cause is already text
+  }
+  return cause;
+}
+
+/** One line per state entered, exited, failed or retried, with times since the execution started. */
+function progressPrinter(log: (line: string) => void): (event: ExecutionEvent) => void {
+  let startedAt = 0;
+  const enteredAt = new Map<string, number>();
+  const seconds = (ms: number) => `${(ms / 1000).toFixed(2)}s`;
+  return (event) => {
+    const e = event as ExecutionEvent & { state?: { name: string }; Error?: string };
+    if (e.type === "ExecutionStarted") startedAt = e.timestamp;
+    const at = `[${seconds(e.timestamp - startedAt).padStart(7)}]`;
+    const name = e.state?.name ?? "";
+    switch (e.type) {
+      case "StateEntered":
+        enteredAt.set(name, e.timestamp);
+        log(`${at} → ${name}`);
+        break;
+      case "StateExited":
+        log(`${at} ✓ ${name} (${seconds(e.timestamp - (enteredAt.get(name) ?? e.timestamp))})`);
+        break;
+      case "StateFailed":
+        log(
+          `${at} ✗ ${name}: ${e.Error ?? "error"} (${seconds(e.timestamp - (enteredAt.get(name) ?? e.timestamp))})`,
+        );
+        break;
+      case "StateRetried":
+        log(`${at} ↻ ${name} retried`);
+        break;
+    }
+  };
+}
+
+async function recordAbort(
+  s3: S3Client,
+  runUri: string,
+  execution: LocalExecutionResult,
+  jobs: readonly ProcessingJobDescription[],
+): Promise<void> {
+  const location = parseS3Uri(runUri);
+  if (!location) return;
+  const lastEntered = [...execution.events].reverse().find((event) => event.type === "StateEntered") as
+    | { state: { name: string } }
+    | undefined;
+  const summary = {
+    status: "ABORTED",
+    executionName: execution.executionName,
+    executionArn: execution.executionArn,
+    abortedAt: new Date().toISOString(),
+    abortedInState: lastEntered?.state.name,
+    jobs: jobs.map((job) => ({ name: job.ProcessingJobName, status: job.ProcessingJobStatus })),
+  };
+  await s3.send(
+    new PutObjectCommand({
+      Bucket: location.bucket,
+      Key: `${location.key}summary.json`,
+      Body: `${JSON.stringify(summary, null, 2)}\n`,
+      ContentType: "application/json",
+    }),
+  );
+}
+
+function runIdOf(runUri: string): string {
+  return runUri.replace(/\/+$/, "").split("/").pop() ?? "run";
+}
+
+async function copyRunFolder(s3: S3Client, runUri: string, directory: string): Promise<void> {
+  const location = parseS3Uri(runUri);
+  if (!location) return;
+  let token: string | undefined;
+  do {
+    const page = await s3.send(
+      new ListObjectsV2Command({ Bucket: location.bucket, Prefix: location.key, ContinuationToken: token }),
+    );
+    for (const object of page.Contents ?? []) {
+      if (!object.Key || object.Key.endsWith("/")) continue;
+      const response = await s3.send(new GetObjectCommand({ Bucket: location.bucket, Key: object.Key }));
+      const target = join(directory, object.Key.slice(location.key.length));
+      await mkdir(dirname(target), { recursive: true });
+      await writeFile(
+        target,
+        await (response.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray(),
+      );
+    }
+    token = page.NextContinuationToken;
+  } while (token);
+}
+
+async function readJsonIfExists(path: string): Promise<unknown> {
+  const text = await readFile(path, "utf8").catch(() => undefined);
+  return text === undefined ? undefined : JSON.parse(text);
+}
