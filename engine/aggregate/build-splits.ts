@@ -1,0 +1,130 @@
+import { EngineInputError } from "../errors.ts";
+import type { Confusion, FacetSplitCounts } from "../metrics/counts.ts";
+import type { FacetCounts } from "./collect-counts.ts";
+import type { DataType } from "./column-profile.ts";
+
+/** Which bit of a label/predicted code means "positive": 1 categorical reading, 2 threshold reading. */
+export type PositiveBit = 1 | 2;
+
+/** One facet split as it will appear in analysis.json. */
+export interface FacetSplit {
+  readonly valueOrThreshold: string;
+  readonly counts: FacetSplitCounts;
+  /** Whether a facet key belongs to the sensitive side (for the Flip Test's row split). */
+  readonly isSensitive: (key: number) => boolean;
+}
+
+/**
+ * Turns a facet's slot counts into the splits Clarify reports: the configured sensitive values
+ * (categorical), every value in order of appearance (categorical, no values given), or the
+ * values above the threshold, written as the interval `(threshold, max]` (continuous).
+ */
+export function buildFacetSplits(
+  facetName: string,
+  counts: FacetCounts,
+  facetType: DataType,
+  givenValues: readonly (string | number)[] | undefined,
+  labelBit: PositiveBit,
+  predictedBit: PositiveBit,
+  hasGroups: boolean,
+): FacetSplit[] {
+  const split = (valueOrThreshold: string, isSensitive: (key: number) => boolean): FacetSplit => ({
+    valueOrThreshold,
+    counts: splitCounts(counts, isSensitive, labelBit, predictedBit, hasGroups),
+    isSensitive,
+  });
+  if (facetType === "continuous") {
+    const threshold = givenValues?.[0];
+    if (threshold === undefined) {
+      throw new EngineInputError(
+        `facet "${facetName}" is continuous: its value_or_threshold must give a numeric threshold`,
+      );
+    }
+    if (typeof threshold !== "number" && Number.isNaN(Number(threshold))) {
+      throw new EngineInputError(
+        `facet "${facetName}" is continuous: value_or_threshold ${JSON.stringify(threshold)} must be a number`,
+      );
+    }
+    return [
+      split(
+        intervalText(Number(threshold), counts.profile.max, counts.profile.allInteger),
+        (key) => (key & 1) === 1,
+      ),
+    ];
+  }
+  if (givenValues !== undefined) {
+    return [split(givenValues.map(String).join(","), (key) => (key & 2) === 2)];
+  }
+  if (counts.profile.values.overflowed) {
+    throw new EngineInputError(
+      `facet "${facetName}" has more than ${counts.profile.values.capacity} distinct values; give value_or_threshold`,
+    );
+  }
+  const splits: FacetSplit[] = [];
+  for (let id = 0; id < counts.profile.values.size; id++) {
+    splits.push(split(counts.profile.values.text(id), (key) => key >> 2 === id + 1));
+  }
+  return splits;
+}
+
+/**
+ * pandas' interval text for a threshold facet or label: `(40, 75]` on integer columns,
+ * `(0.5, 0.99]` on float ones. The upper end is the column's maximum, as in Clarify.
+ */
+export function intervalText(threshold: number, max: number, integerColumn: boolean): string {
+  const format = (x: number) => (integerColumn && Number.isInteger(x) ? String(x) : pythonFloat(x));
+  const [low, high] = threshold <= max ? [threshold, max] : [max, threshold];
+  return `(${format(low)}, ${format(high)}]`;
+}
+
+function pythonFloat(x: number): string {
+  return Number.isInteger(x) ? `${x}.0` : String(x);
+}
+
+function splitCounts(
+  counts: FacetCounts,
+  isSensitive: (key: number) => boolean,
+  labelBit: PositiveBit,
+  predictedBit: PositiveBit,
+  hasGroups: boolean,
+): FacetSplitCounts {
+  const d = [0, 0, 0, 0];
+  const a = [0, 0, 0, 0];
+  const groups: { d: number[]; a: number[] }[] = [];
+  for (let slot = 0; slot < counts.slotKeys.length; slot++) {
+    const side = isSensitive(counts.slotKeys[slot] as number) ? "d" : "a";
+    const groupId = counts.slotGroups[slot] as number;
+    let group = groups[groupId];
+    if (hasGroups && group === undefined) {
+      group = { d: [0, 0, 0, 0], a: [0, 0, 0, 0] };
+      groups[groupId] = group;
+    }
+    for (let cell = 0; cell < 16; cell++) {
+      const n = counts.cells[slot * 16 + cell] as number;
+      if (n === 0) continue;
+      const labelPositive = ((cell >> 2) & labelBit) !== 0;
+      const predictedPositive = (cell & 3 & predictedBit) !== 0;
+      // Index into [tp, fp, fn, tn].
+      const at = labelPositive ? (predictedPositive ? 0 : 2) : predictedPositive ? 1 : 3;
+      const target = side === "d" ? d : a;
+      target[at] = (target[at] as number) + n;
+      if (group) {
+        const groupTarget = side === "d" ? group.d : group.a;
+        groupTarget[at] = (groupTarget[at] as number) + n;
+      }
+    }
+  }
+  const confusion = (c: number[]): Confusion => ({
+    tp: c[0] ?? 0,
+    fp: c[1] ?? 0,
+    fn: c[2] ?? 0,
+    tn: c[3] ?? 0,
+  });
+  return {
+    d: confusion(d),
+    a: confusion(a),
+    ...(hasGroups && {
+      groups: groups.filter((g) => g !== undefined).map((g) => ({ d: confusion(g.d), a: confusion(g.a) })),
+    }),
+  };
+}

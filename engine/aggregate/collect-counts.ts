@@ -1,0 +1,222 @@
+import { EngineInputError } from "../errors.ts";
+import type { RowReader } from "../io/row-reader.ts";
+import { ColumnProfile } from "./column-profile.ts";
+import { isMissing } from "./missing-value.ts";
+import type { ValueMatcher } from "./value-matcher.ts";
+
+/** Distinct values kept per facet column; more than that cannot be analysed one by one. */
+export const FACET_VALUE_CAPACITY = 10_000;
+/** Distinct values of `group_variable` (CDDL/CDDPL sum over them). */
+export const GROUP_VALUE_CAPACITY = 10_000;
+/** Distinct label values tracked only to classify the label column. */
+const LABEL_VALUE_CAPACITY = 100_000;
+
+/** How a label-like column (label, predicted label) is read: two candidate "positive" bits per row. */
+export interface OutcomeRule {
+  readonly index: number;
+  /** Cell matches a configured positive value (categorical reading). */
+  readonly matcher: ValueMatcher;
+  /** Cell is a number above this (continuous reading, or a score above probability_threshold). */
+  readonly threshold?: number;
+}
+
+export interface FacetRule {
+  readonly index: number;
+  readonly matcher?: ValueMatcher;
+  readonly threshold?: number;
+}
+
+export interface CountPlan {
+  readonly label: OutcomeRule;
+  /** Predicted labels: a column of the dataset, or of a separate reader read in lockstep. */
+  readonly predicted?: OutcomeRule & { readonly reader?: RowReader };
+  readonly facets: readonly FacetRule[];
+  readonly groupIndex?: number;
+  /** Columns whose numbers the Flip Test needs (collected only when FT is requested). */
+  readonly featureIndexes?: readonly number[];
+}
+
+/**
+ * Counts of one facet column. A "slot" is one (facet key, group) pair; each slot has 16 cells
+ * indexed by `labelCode * 4 + predictedCode`, where a code's bit 0 is the categorical reading
+ * and bit 1 the threshold reading. Which reading applies is decided after the stream, once the
+ * column types are known. The facet key is `(valueId + 1) * 4 + matched * 2 + aboveThreshold`.
+ */
+export interface FacetCounts {
+  readonly profile: ColumnProfile;
+  slotKeys: number[];
+  slotGroups: number[];
+  cells: Float64Array;
+}
+
+/** Numeric feature values per row for the Flip Test, plus what it needs to split the rows. */
+export interface FeatureRows {
+  readonly indexes: readonly number[];
+  /** Per feature column: its values, or undefined once a non-numeric cell was seen. */
+  readonly columns: (number[] | undefined)[];
+  /** Per facet: each row's facet key. */
+  readonly facetKeys: number[][];
+  readonly predictedCodes: number[];
+}
+
+export interface CollectedCounts {
+  readonly rowsRead: number;
+  readonly rowsDropped: number;
+  readonly label: ColumnProfile;
+  readonly predicted?: ColumnProfile;
+  readonly group?: ColumnProfile;
+  readonly facets: readonly FacetCounts[];
+  readonly features?: FeatureRows;
+}
+
+/**
+ * Streams the rows once and only increments counters: no row is kept (except the numeric
+ * features when the Flip Test is requested). Rows with a missing label, predicted label,
+ * facet or group value are dropped and counted.
+ */
+export function collectCounts(reader: RowReader, plan: CountPlan, fieldCount: number): CollectedCounts {
+  const label = new ColumnProfile(LABEL_VALUE_CAPACITY);
+  const predicted = plan.predicted ? new ColumnProfile(LABEL_VALUE_CAPACITY) : undefined;
+  const group = plan.groupIndex === undefined ? undefined : new ColumnProfile(GROUP_VALUE_CAPACITY);
+  const facets: FacetCounts[] = plan.facets.map(() => ({
+    profile: new ColumnProfile(FACET_VALUE_CAPACITY),
+    slotKeys: [],
+    slotGroups: [],
+    cells: new Float64Array(16 * 64),
+  }));
+  const slotMaps = plan.facets.map(() => new Map<number, number>());
+  const facetKeys = new Int32Array(plan.facets.length);
+  const features: FeatureRows | undefined = plan.featureIndexes && {
+    indexes: plan.featureIndexes,
+    columns: plan.featureIndexes.map(() => []),
+    facetKeys: plan.facets.map(() => []),
+    predictedCodes: [],
+  };
+  const predictedReader = plan.predicted?.reader;
+  const checked = [plan.label.index, ...plan.facets.map((f) => f.index)];
+  if (plan.predicted && !predictedReader) checked.push(plan.predicted.index);
+  if (plan.groupIndex !== undefined) checked.push(plan.groupIndex);
+
+  let rowsRead = 0;
+  let rowsDropped = 0;
+  while (reader.next()) {
+    rowsRead++;
+    if (reader.fieldCount !== fieldCount) {
+      throw new EngineInputError(
+        `${reader.location()}: has ${reader.fieldCount} fields, expected ${fieldCount} like the header`,
+      );
+    }
+    if (predictedReader && !predictedReader.next()) {
+      throw new EngineInputError(
+        `the predicted label dataset has fewer rows than the dataset (it ends before ${reader.location()})`,
+      );
+    }
+    let missing = false;
+    for (const index of checked) {
+      reader.view(index);
+      if (isMissing(reader.viewBuf, reader.viewStart, reader.viewEnd)) {
+        missing = true;
+        break;
+      }
+    }
+    const predictedSource = predictedReader ?? reader;
+    if (!missing && plan.predicted && predictedReader) {
+      predictedReader.view(plan.predicted.index);
+      missing = isMissing(predictedReader.viewBuf, predictedReader.viewStart, predictedReader.viewEnd);
+    }
+    if (missing) {
+      rowsDropped++;
+      continue;
+    }
+
+    const labelCode = outcomeCode(reader, plan.label, label);
+    const predictedCode =
+      plan.predicted && predicted ? outcomeCode(predictedSource, plan.predicted, predicted) : 0;
+    const cell = labelCode * 4 + predictedCode;
+    let groupId = 0;
+    if (group && plan.groupIndex !== undefined) {
+      reader.view(plan.groupIndex);
+      groupId = group.observe(reader.viewBuf, reader.viewStart, reader.viewEnd);
+      if (groupId === -1) {
+        throw new EngineInputError(
+          `group_variable has more than ${GROUP_VALUE_CAPACITY} distinct values (${reader.location()}); it must be categorical`,
+        );
+      }
+    }
+
+    for (let f = 0; f < plan.facets.length; f++) {
+      const rule = plan.facets[f] as FacetRule;
+      const counts = facets[f] as FacetCounts;
+      reader.view(rule.index);
+      const id = counts.profile.observe(reader.viewBuf, reader.viewStart, reader.viewEnd);
+      const value = counts.profile.lastNumber;
+      const matched = rule.matcher?.matches(reader.viewBuf, reader.viewStart, reader.viewEnd, value) ? 1 : 0;
+      const above = rule.threshold !== undefined && value > rule.threshold ? 1 : 0;
+      const key = (id + 1) * 4 + matched * 2 + above;
+      facetKeys[f] = key;
+      const slotKey = key * GROUP_VALUE_CAPACITY + groupId;
+      const slotMap = slotMaps[f] as Map<number, number>;
+      let slot = slotMap.get(slotKey);
+      if (slot === undefined) {
+        slot = counts.slotKeys.length;
+        slotMap.set(slotKey, slot);
+        counts.slotKeys.push(key);
+        counts.slotGroups.push(groupId);
+        if ((slot + 1) * 16 > counts.cells.length) {
+          const cells = new Float64Array(counts.cells.length * 2);
+          cells.set(counts.cells);
+          counts.cells = cells;
+        }
+      }
+      const at = slot * 16 + cell;
+      counts.cells[at] = (counts.cells[at] as number) + 1;
+    }
+
+    if (features) collectFeatures(reader, features, facetKeys, predictedCode);
+  }
+  if (predictedReader?.next()) {
+    throw new EngineInputError("the predicted label dataset has more rows than the dataset");
+  }
+  return {
+    rowsRead,
+    rowsDropped,
+    label,
+    ...(predicted && { predicted }),
+    ...(group && { group }),
+    facets,
+    ...(features && { features }),
+  };
+}
+
+/** Bit 0: the cell matches a positive value; bit 1: the cell is a number above the threshold. */
+function outcomeCode(reader: RowReader, rule: OutcomeRule, profile: ColumnProfile): number {
+  reader.view(rule.index);
+  profile.observe(reader.viewBuf, reader.viewStart, reader.viewEnd);
+  const value = profile.lastNumber;
+  const matched = rule.matcher.matches(reader.viewBuf, reader.viewStart, reader.viewEnd, value) ? 1 : 0;
+  const above = rule.threshold !== undefined && value > rule.threshold ? 2 : 0;
+  return matched | above;
+}
+
+function collectFeatures(
+  reader: RowReader,
+  rows: FeatureRows,
+  facetKeys: Int32Array,
+  predictedCode: number,
+): void {
+  rows.indexes.forEach((index, i) => {
+    const column = rows.columns[i];
+    if (column === undefined) return;
+    reader.view(index);
+    const text = Buffer.from(
+      reader.viewBuf.buffer,
+      reader.viewBuf.byteOffset + reader.viewStart,
+      reader.viewEnd - reader.viewStart,
+    ).toString("latin1");
+    const value = text.trim() === "" ? Number.NaN : Number(text);
+    if (Number.isNaN(value) && text.trim() !== "") rows.columns[i] = undefined;
+    else column.push(value);
+  });
+  facetKeys.forEach((key, f) => rows.facetKeys[f]?.push(key));
+  rows.predictedCodes.push(predictedCode);
+}

@@ -1,0 +1,91 @@
+/**
+ * Gives each distinct byte string of a column a small integer id, without creating strings:
+ * an open-addressing hash table (FNV-1a) over a byte pool. It stops learning new values at
+ * `capacity` (then `idOf` answers -1), so memory stays bounded on high-cardinality columns.
+ */
+export class ValueDictionary {
+  private pool = new Uint8Array(1024);
+  private poolLength = 0;
+  private offsets = new Int32Array(65);
+  private hashes = new Int32Array(64);
+  private table = new Int32Array(128).fill(-1);
+  private mask = 127;
+  size = 0;
+  /** True once a value was refused because the dictionary was full. */
+  overflowed = false;
+
+  readonly capacity: number;
+
+  constructor(capacity: number) {
+    this.capacity = capacity;
+  }
+
+  idOf(buf: Uint8Array, start: number, end: number): number {
+    let hash = 0x811c9dc5;
+    for (let i = start; i < end; i++) hash = Math.imul(hash ^ (buf[i] as number), 0x01000193);
+    let slot = hash & this.mask;
+    for (;;) {
+      const id = this.table[slot] as number;
+      if (id === -1) break;
+      if (this.hashes[id] === hash && this.equals(id, buf, start, end)) return id;
+      slot = (slot + 1) & this.mask;
+    }
+    if (this.size >= this.capacity) {
+      this.overflowed = true;
+      return -1;
+    }
+    return this.insert(slot, hash, buf, start, end);
+  }
+
+  /** The value of an id, decoded as UTF-8. */
+  text(id: number): string {
+    const start = this.offsets[id] as number;
+    const end = this.offsets[id + 1] as number;
+    return Buffer.from(this.pool.buffer, this.pool.byteOffset + start, end - start).toString("utf8");
+  }
+
+  private equals(id: number, buf: Uint8Array, start: number, end: number): boolean {
+    const s = this.offsets[id] as number;
+    const e = this.offsets[id + 1] as number;
+    if (e - s !== end - start) return false;
+    for (let i = 0; i < e - s; i++) if (this.pool[s + i] !== buf[start + i]) return false;
+    return true;
+  }
+
+  private insert(slot: number, hash: number, buf: Uint8Array, start: number, end: number): number {
+    const id = this.size++;
+    const length = end - start;
+    if (this.poolLength + length > this.pool.length) {
+      const bigger = new Uint8Array(Math.max(this.pool.length * 2, this.poolLength + length));
+      bigger.set(this.pool);
+      this.pool = bigger;
+    }
+    this.pool.set(buf.subarray(start, end), this.poolLength);
+    this.poolLength += length;
+    if (id + 1 >= this.hashes.length) {
+      const hashes = new Int32Array(this.hashes.length * 2);
+      hashes.set(this.hashes);
+      this.hashes = hashes;
+      const offsets = new Int32Array(this.hashes.length + 1);
+      offsets.set(this.offsets);
+      this.offsets = offsets;
+    }
+    this.hashes[id] = hash;
+    this.offsets[id + 1] = this.poolLength;
+    this.table[slot] = id;
+    if (this.size * 2 > this.table.length) this.rehash();
+    return id;
+  }
+
+  private rehash(): void {
+    const table = new Int32Array(this.table.length * 2).fill(-1);
+    const mask = table.length - 1;
+    for (let id = 0; id < this.size; id++) {
+      let slot = (this.hashes[id] as number) & mask;
+      while (table[slot] !== -1) slot = (slot + 1) & mask;
+      table[slot] = id;
+    }
+    this.table = table;
+    this.mask = mask;
+  }
+}

@@ -1,0 +1,102 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { Gates } from "../lambdas/shared/contracts.ts";
+import type { AnalysisConfig } from "./config/analysis-config.ts";
+import { parseAnalysisConfig } from "./config/parse-analysis-config.ts";
+import { EngineInputError, UnsupportedAnalysisError } from "./errors.ts";
+import type { AnalysisJson } from "./output/analysis-json.ts";
+import { renderReport } from "./report/render-report.ts";
+import { runBiasAnalysis } from "./run-bias-analysis.ts";
+
+export type { AnalysisJson } from "./output/analysis-json.ts";
+
+export interface AnalyzeOptions {
+  /** The dataset: one file, or a folder whose files are read in name order. */
+  readonly datasetPath: string;
+  /** The raw analysis_config.json. */
+  readonly config: Record<string, unknown>;
+  /** Where analysis.json and report.html go (created if needed). */
+  readonly outDir: string;
+  /** The file/folder behind `predicted_label_dataset_uri`, staged locally. */
+  readonly predictedLabelDatasetPath?: string;
+  /** Drawn next to the metrics in the report. */
+  readonly gates?: Gates;
+}
+
+export interface AnalyzeResult {
+  readonly analysis: AnalysisJson;
+  readonly analysisPath: string;
+  readonly reportPath: string;
+  readonly rowsRead: number;
+  /** Rows left out because a value the analysis uses was missing. */
+  readonly rowsDropped: number;
+}
+
+/**
+ * What the SageMaker Clarify container computes for the bias part of an analysis config,
+ * run locally: writes `analysis.json` (Clarify's format) and `report.html` into `outDir`.
+ *
+ * @throws EngineInputError bad config or data, with a message naming the key or row
+ * @throws UnsupportedAnalysisError the config needs the AWS run (a live model, SHAP, PDP)
+ */
+export async function analyze(options: AnalyzeOptions): Promise<AnalyzeResult> {
+  const config = checkedConfig(options.config);
+  assertRunsLocally(config, options);
+  const { analysis, rowsRead, rowsDropped } = runBiasAnalysis(
+    config,
+    options.datasetPath,
+    options.predictedLabelDatasetPath,
+  );
+
+  await mkdir(options.outDir, { recursive: true });
+  const analysisPath = join(options.outDir, "analysis.json");
+  const reportPath = join(options.outDir, "report.html");
+  await writeFile(analysisPath, `${JSON.stringify(analysis, null, 2)}\n`);
+  await writeFile(
+    reportPath,
+    renderReport(
+      analysis as unknown as Record<string, unknown>,
+      options.gates ? { gates: options.gates } : {},
+    ),
+  );
+  return { analysis, analysisPath, reportPath, rowsRead, rowsDropped };
+}
+
+function checkedConfig(raw: Record<string, unknown>): AnalysisConfig {
+  const { config, problems } = parseAnalysisConfig(raw);
+  if (config === undefined || problems.length > 0) {
+    const lines = problems.map((p) => `${p.path}: ${p.message}`);
+    throw new EngineInputError(`the analysis config is not valid:\n  ${lines.join("\n  ")}`);
+  }
+  return config;
+}
+
+/** Options that only the Clarify container can honour fail early, naming the option. */
+function assertRunsLocally(config: AnalysisConfig, options: AnalyzeOptions): void {
+  const method = config.awsOnlyMethods[0];
+  if (method !== undefined) {
+    throw new UnsupportedAnalysisError(
+      `methods.${method} needs the SageMaker Clarify container: run this analysis on AWS (clarify-pipeline start)`,
+    );
+  }
+  if (config.datasetType !== "text/csv" && config.datasetType !== "application/jsonlines") {
+    throw new UnsupportedAnalysisError(
+      `dataset_type "${config.datasetType}" is read only by the SageMaker Clarify container: run this analysis on AWS`,
+    );
+  }
+  if (config.postTraining !== undefined && config.predictedLabel === undefined) {
+    if (config.hasPredictor) {
+      throw new UnsupportedAnalysisError(
+        "methods.post_training_bias with a predictor and no predicted_label needs a live model: run this analysis on AWS, or supply predicted labels (predicted_label)",
+      );
+    }
+    throw new EngineInputError(
+      "methods.post_training_bias needs predicted labels: set predicted_label (or a predictor, on AWS)",
+    );
+  }
+  if (config.predictedLabelDatasetUri !== undefined && options.predictedLabelDatasetPath === undefined) {
+    throw new EngineInputError(
+      "predicted_label_dataset_uri is set: pass the predicted label dataset (predictedLabelDatasetPath / --predicted-labels)",
+    );
+  }
+}

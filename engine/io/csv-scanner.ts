@@ -1,0 +1,234 @@
+import { closeSync, openSync, readSync } from "node:fs";
+import { basename } from "node:path";
+import { EngineInputError } from "../errors.ts";
+import type { RowReader } from "./row-reader.ts";
+
+const COMMA = 0x2c;
+const QUOTE = 0x22;
+const LF = 0x0a;
+const CR = 0x0d;
+
+/**
+ * A byte-level streaming CSV scanner over one file (RFC 4180: quoted fields may hold commas,
+ * line breaks and doubled quotes). It reads fixed-size chunks with synchronous fd reads and
+ * only records where each field starts and ends; memory stays at one chunk (plus the longest
+ * row) whatever the file size.
+ */
+export class CsvScanner implements RowReader {
+  private buf: Buffer;
+  private len = 0;
+  private pos = 0;
+  private eof = false;
+  private fd: number | undefined;
+  private readonly path: string;
+  private starts = new Int32Array(64);
+  private ends = new Int32Array(64);
+  /** 1 when the field was quoted and holds doubled quotes, which `view` must unescape. */
+  private escaped = new Uint8Array(64);
+  private scratch = Buffer.alloc(256);
+  private nextLine = 1;
+  private recordLine = 0;
+  fieldCount = 0;
+  viewBuf: Uint8Array;
+  viewStart = 0;
+  viewEnd = 0;
+
+  constructor(path: string, chunkSize = 1 << 20) {
+    this.path = path;
+    this.buf = Buffer.allocUnsafe(chunkSize);
+    this.viewBuf = this.buf;
+    this.fd = openSync(path, "r");
+    this.fill();
+    // A UTF-8 byte order mark is not part of the first header.
+    if (this.len >= 3 && this.buf[0] === 0xef && this.buf[1] === 0xbb && this.buf[2] === 0xbf) this.pos = 3;
+  }
+
+  location(): string {
+    return `${basename(this.path)} line ${this.recordLine}`;
+  }
+
+  next(): boolean {
+    for (;;) {
+      if (this.pos >= this.len && this.eof) return false;
+      const end = this.scanRecord();
+      if (end === -1) {
+        if (this.eof) throw new EngineInputError(`${this.location()}: a quoted field is never closed`);
+        this.compactAndFill();
+        continue;
+      }
+      this.pos = end;
+      // pandas skips blank lines; so do we.
+      if (this.fieldCount === 1 && this.starts[0] === this.ends[0]) continue;
+      return true;
+    }
+  }
+
+  view(field: number): void {
+    const start = this.starts[field] ?? 0;
+    const end = this.ends[field] ?? 0;
+    if (this.escaped[field] === 0) {
+      this.viewBuf = this.buf;
+      this.viewStart = start;
+      this.viewEnd = end;
+      return;
+    }
+    // Doubled quotes inside a quoted field stand for one quote.
+    if (this.scratch.length < end - start) this.scratch = Buffer.alloc(2 * (end - start));
+    let w = 0;
+    for (let i = start; i < end; i++) {
+      const c = this.buf[i] as number;
+      this.scratch[w++] = c;
+      if (c === QUOTE) i++;
+    }
+    this.viewBuf = this.scratch;
+    this.viewStart = 0;
+    this.viewEnd = w;
+  }
+
+  /** The current row's fields as strings (headers, error messages). */
+  fields(): string[] {
+    const out: string[] = [];
+    for (let i = 0; i < this.fieldCount; i++) {
+      this.view(i);
+      out.push(
+        Buffer.from(
+          this.viewBuf.buffer,
+          this.viewBuf.byteOffset + this.viewStart,
+          this.viewEnd - this.viewStart,
+        ).toString("utf8"),
+      );
+    }
+    return out;
+  }
+
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+
+  /**
+   * Scans one record from `pos`. Returns the offset after its line break, or -1 when the
+   * buffer ends before the record does (the caller reads more and scans again).
+   */
+  private scanRecord(): number {
+    const buf = this.buf;
+    const len = this.len;
+    let p = this.pos;
+    let count = 0;
+    let lines = 0;
+    for (;;) {
+      if (count === this.starts.length) this.growFields();
+      let start = p;
+      let end: number;
+      let escaped = 0;
+      if (p < len && buf[p] === QUOTE) {
+        start = p + 1;
+        p = start;
+        for (;;) {
+          if (p >= len) return -1;
+          const c = buf[p];
+          if (c === QUOTE) {
+            if (p + 1 >= len && !this.eof) return -1;
+            if (buf[p + 1] === QUOTE) {
+              escaped = 1;
+              p += 2;
+              continue;
+            }
+            break;
+          }
+          if (c === LF) lines++;
+          p++;
+        }
+        end = p;
+        p++;
+        const after = p < len ? buf[p] : LF;
+        if (after !== COMMA && after !== LF && after !== CR) {
+          this.recordLine = this.nextLine;
+          throw new EngineInputError(
+            `${this.location()}: unexpected character after the closing quote of field ${count + 1}`,
+          );
+        }
+      } else {
+        while (p < len) {
+          const c = buf[p];
+          if (c === COMMA || c === LF) break;
+          if (c === QUOTE) {
+            this.recordLine = this.nextLine;
+            throw new EngineInputError(
+              `${this.location()}: a quote inside unquoted field ${count + 1}; quote the whole field and double the quote`,
+            );
+          }
+          p++;
+        }
+        end = p;
+      }
+      if (p >= len) {
+        if (!this.eof) return -1;
+        if (end > start && buf[end - 1] === CR && escaped === 0) end--;
+        this.pushField(count++, start, end, escaped);
+        this.finishRecord(count, lines);
+        return len;
+      }
+      const c = buf[p];
+      if (c === CR) {
+        // CR LF line ending (or a stray CR before the comma, kept out of the value).
+        p++;
+        if (p >= len && !this.eof) return -1;
+      }
+      if (c === LF || buf[p] === LF || p >= len) {
+        if (c === LF && end > start && buf[end - 1] === CR) end--;
+        this.pushField(count++, start, end, escaped);
+        this.finishRecord(count, lines + 1);
+        return p >= len ? len : p + 1;
+      }
+      this.pushField(count++, start, end, escaped);
+      p++;
+    }
+  }
+
+  private pushField(i: number, start: number, end: number, escaped: number): void {
+    this.starts[i] = start;
+    this.ends[i] = end;
+    this.escaped[i] = escaped;
+  }
+
+  private finishRecord(count: number, lines: number): void {
+    this.fieldCount = count;
+    this.recordLine = this.nextLine;
+    this.nextLine += lines;
+  }
+
+  private growFields(): void {
+    const grow = <T extends Int32Array | Uint8Array>(a: T, make: (n: number) => T): T => {
+      const b = make(a.length * 2);
+      b.set(a);
+      return b;
+    };
+    this.starts = grow(this.starts, (n) => new Int32Array(n));
+    this.ends = grow(this.ends, (n) => new Int32Array(n));
+    this.escaped = grow(this.escaped, (n) => new Uint8Array(n));
+  }
+
+  /** Moves the unfinished record to the front of the buffer (growing it if needed) and reads on. */
+  private compactAndFill(): void {
+    const rest = this.len - this.pos;
+    if (rest >= this.buf.length / 2) {
+      const bigger = Buffer.allocUnsafe(this.buf.length * 2);
+      this.buf.copy(bigger, 0, this.pos, this.len);
+      this.buf = bigger;
+    } else {
+      this.buf.copy(this.buf, 0, this.pos, this.len);
+    }
+    this.len = rest;
+    this.pos = 0;
+    this.fill();
+  }
+
+  private fill(): void {
+    while (this.len < this.buf.length && !this.eof && this.fd !== undefined) {
+      const n = readSync(this.fd, this.buf, this.len, this.buf.length - this.len, null);
+      if (n === 0) this.eof = true;
+      this.len += n;
+    }
+  }
+}

@@ -1,0 +1,25 @@
+import { readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { EngineInputError } from "../errors.ts";
+
+/**
+ * The files of a dataset given as one file or as a folder (an S3 prefix staged locally):
+ * every non-hidden file below the folder, in name order of their relative paths, the order
+ * in which S3 lists the keys of a prefix.
+ */
+export function datasetFiles(path: string, what = "dataset"): string[] {
+  let stats: ReturnType<typeof statSync>;
+  try {
+    stats = statSync(path);
+  } catch {
+    throw new EngineInputError(`${what} ${path} does not exist`);
+  }
+  if (stats.isFile()) return [path];
+  const files = (readdirSync(path, { recursive: true, withFileTypes: false }) as string[])
+    .filter((relative) => !relative.split(/[\\/]/).some((part) => part.startsWith(".")))
+    .sort((x, y) => (x < y ? -1 : x > y ? 1 : 0))
+    .map((relative) => join(path, relative))
+    .filter((file) => statSync(file).isFile());
+  if (files.length === 0) throw new EngineInputError(`${what} folder ${path} holds no files`);
+  return files;
+}

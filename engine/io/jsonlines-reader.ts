@@ -1,0 +1,135 @@
+import { closeSync, openSync, readSync } from "node:fs";
+import { basename } from "node:path";
+import { EngineInputError } from "../errors.ts";
+import type { RowReader } from "./row-reader.ts";
+
+/**
+ * Reads SageMaker JSON Lines records (`{"features": [...], "label": 1}` per line) and exposes
+ * each as a row: the feature array's items, then the value at each extra path (label,
+ * predicted label). Paths are dotted JMESPath-like keys (`data.features`).
+ */
+export class JsonLinesReader implements RowReader {
+  private readonly path: string;
+  private fd: number | undefined;
+  private readonly chunk = Buffer.allocUnsafe(1 << 20);
+  private pending = "";
+  private lines: string[] = [];
+  private lineIndex = 0;
+  private lineNumber = 0;
+  private eof = false;
+  private values: string[] = [];
+  private readonly encoded: Buffer[] = [];
+  fieldCount = 0;
+  viewBuf: Uint8Array = Buffer.alloc(0);
+  viewStart = 0;
+  viewEnd = 0;
+
+  private readonly featuresPath: string | undefined;
+  private readonly extraPaths: readonly string[];
+
+  constructor(path: string, featuresPath: string | undefined, extraPaths: readonly string[]) {
+    this.path = path;
+    this.featuresPath = featuresPath;
+    this.extraPaths = extraPaths;
+    this.fd = openSync(path, "r");
+  }
+
+  location(): string {
+    return `${basename(this.path)} line ${this.lineNumber}`;
+  }
+
+  next(): boolean {
+    for (;;) {
+      const line = this.nextLine();
+      if (line === undefined) return false;
+      if (line.trim() === "") continue;
+      let record: unknown;
+      try {
+        record = JSON.parse(line);
+      } catch (error) {
+        throw new EngineInputError(`${this.location()}: not a JSON record (${(error as Error).message})`);
+      }
+      const values: string[] = [];
+      if (this.featuresPath !== undefined) {
+        const features = valueAt(record, this.featuresPath);
+        if (!Array.isArray(features)) {
+          throw new EngineInputError(
+            `${this.location()}: "${this.featuresPath}" is not an array of features`,
+          );
+        }
+        for (const feature of features) values.push(cellText(feature));
+      }
+      for (const extra of this.extraPaths) {
+        const value = valueAt(record, extra);
+        if (value === undefined)
+          throw new EngineInputError(`${this.location()}: the record has no "${extra}"`);
+        values.push(cellText(value));
+      }
+      this.values = values;
+      this.fieldCount = values.length;
+      this.encoded.length = 0;
+      return true;
+    }
+  }
+
+  view(field: number): void {
+    let bytes = this.encoded[field];
+    if (bytes === undefined) {
+      bytes = Buffer.from(this.values[field] ?? "", "utf8");
+      this.encoded[field] = bytes;
+    }
+    this.viewBuf = bytes;
+    this.viewStart = 0;
+    this.viewEnd = bytes.length;
+  }
+
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+
+  private nextLine(): string | undefined {
+    while (this.lineIndex >= this.lines.length) {
+      if (this.eof) return undefined;
+      const n = this.fd === undefined ? 0 : readSync(this.fd, this.chunk, 0, this.chunk.length, null);
+      if (n === 0) {
+        this.eof = true;
+        this.lines = this.pending === "" ? [] : [this.pending];
+        this.pending = "";
+      } else {
+        const parts = (this.pending + this.chunk.toString("utf8", 0, n)).split("\n");
+        this.pending = parts.pop() ?? "";
+        this.lines = parts;
+      }
+      this.lineIndex = 0;
+    }
+    this.lineNumber++;
+    return this.lines[this.lineIndex++];
+  }
+}
+
+/** The value at a dotted path; `[n]` steps index arrays. */
+export function valueAt(record: unknown, path: string): unknown {
+  let current: unknown = record;
+  for (const step of path.split(".")) {
+    const match = /^([^[\]]*)((?:\[\d+\])*)$/.exec(step);
+    if (!match) return undefined;
+    if (match[1]) {
+      if (typeof current !== "object" || current === null || Array.isArray(current)) return undefined;
+      current = (current as Record<string, unknown>)[match[1]];
+    }
+    for (const index of (match[2] ?? "").match(/\d+/g) ?? []) {
+      if (!Array.isArray(current)) return undefined;
+      current = current[Number(index)];
+    }
+  }
+  return current;
+}
+
+/** A JSON value as the text a CSV cell would hold (null is a missing value). */
+function cellText(value: unknown): string {
+  if (value === null) return "";
+  if (typeof value === "boolean") return value ? "True" : "False";
+  if (typeof value === "object") return JSON.stringify(value);
+  return String(value);
+}
