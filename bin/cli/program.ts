@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { registerAnalyzeCommand } from "./commands/analyze.ts";
+import { registerRunCommand } from "./commands/run.ts";
 import type { CliContext } from "./context.ts";
 import { EXIT_CODE_HELP } from "./exit-codes.ts";
 
@@ -12,5 +13,6 @@ export function makeProgram(context: CliContext): Command {
     .showHelpAfterError()
     .exitOverride();
   registerAnalyzeCommand(program, context);
+  registerRunCommand(program, context);
   return program;
 }

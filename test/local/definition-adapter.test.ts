@@ -38,7 +38,7 @@ async function outcomeAfter(
 }
 
 describe("substitutePlaceholders", () => {
-  it("leaves no ${...} placeholder in the real definition", async () => {
+  it("leaves no placeholder in the real definition", async () => {
     // Prepare
     const text = await readFile(DEFINITION_PATH, "utf8");
 
@@ -55,6 +55,7 @@ describe("substitutePlaceholders", () => {
 
   it("names a placeholder that has no local value", () => {
     // Prepare
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a definition placeholder, not a template.
     const text = '{"FunctionName": "${UnknownFunctionArn}"}';
 
     // Act

@@ -1,0 +1,80 @@
+import type { Command } from "commander";
+import { clarifyEngineContainer } from "../../../local/clarify-container.ts";
+import { coreSteps } from "../../../local/core-steps.ts";
+import { type LocalRunReport, type LocalRunVerdict, runLocal } from "../../../local/local-run.ts";
+import { LocalInputError } from "../../../local/stage-local-files.ts";
+import { CliError } from "../cli-error.ts";
+import type { CliContext } from "../context.ts";
+import { ExitCode } from "../exit-codes.ts";
+
+interface RunOptions {
+  readonly local?: boolean;
+  readonly input: string;
+  readonly out?: string;
+}
+
+const EXIT_CODES: Readonly<Record<LocalRunVerdict, ExitCode>> = {
+  succeeded: ExitCode.Succeeded,
+  "bias-gate-failed": ExitCode.BiasGateFailed,
+  failed: ExitCode.Failed,
+  aborted: ExitCode.Failed,
+};
+
+/** `clarify-pipeline run --local`: the state machine executed in-process, progress on stderr. */
+export function registerRunCommand(program: Command, context: CliContext): void {
+  program
+    .command("run")
+    .description(
+      "execute the state machine; with --local, in-process against an embedded S3 and a local Clarify engine",
+    )
+    .option("--local", "run on this machine (no AWS account needed)")
+    .requiredOption(
+      "--input <path>",
+      "run.json: the execution input; local paths in it are relative to its folder",
+    )
+    .option("--out <dir>", "where the run folder is copied (default: ./clarify-runs/<runId>/)")
+    .action(async (options: RunOptions) => {
+      if (!options.local) {
+        throw new CliError(
+          "run executes the state machine locally and needs --local; to run on AWS use `clarify-pipeline start --state-machine ARN --input run.json` (not built yet)",
+        );
+      }
+      const abort = new AbortController();
+      const onInterrupt = () => {
+        context.stderr("interrupted: stopping the execution and its processing job\n");
+        abort.abort();
+      };
+      process.once("SIGINT", onInterrupt);
+      let report: LocalRunReport;
+      try {
+        report = await runLocal({
+          inputPath: options.input,
+          outDir: options.out,
+          log: (line) => context.stderr(`${line}\n`),
+          makeSteps: coreSteps,
+          container: clarifyEngineContainer,
+          signal: abort.signal,
+        });
+      } catch (error) {
+        if (error instanceof LocalInputError) throw new CliError(error.message);
+        throw error;
+      } finally {
+        process.off("SIGINT", onInterrupt);
+      }
+      context.stderr(`${formatEnding(report)}\n`);
+      context.setExitCode(EXIT_CODES[report.verdict]);
+    });
+}
+
+function formatEnding(report: LocalRunReport): string {
+  const lines = [
+    `${report.verdict === "succeeded" ? "succeeded" : report.verdict === "failed" ? "error" : report.verdict}: ${report.message}`,
+    `state transitions: ${report.execution.stateTransitions}`,
+  ];
+  lines.push(
+    report.resultsDirectory
+      ? `results: ${report.resultsDirectory}`
+      : "results: none (the run stopped before its run folder was named)",
+  );
+  return lines.join("\n");
+}
