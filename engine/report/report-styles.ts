@@ -42,6 +42,7 @@ svg .status-breached .code { fill: #cf222e; }
 table.metrics { border-collapse: collapse; width: 100%; margin-top: 10px; font-size: 0.85rem; }
 table.metrics th, table.metrics td { border-top: 1px solid #d0d7de; padding: 4px 6px; text-align: left; vertical-align: top; }
 table.metrics td.num { font-variant-numeric: tabular-nums; }
+table.metrics td:nth-child(5) { white-space: nowrap; }
 table.metrics td.null-error { font-style: italic; color: #6e7781; }
 table.metrics tr.status-breached td { background: #ffebe9; color: #a40e26; font-weight: 600; }
 `;
