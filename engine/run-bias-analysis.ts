@@ -280,7 +280,9 @@ function flipTestOf(
   }
   const keys = features.facetKeys[facet] ?? [];
   const sides = { d: [] as number[], a: [] as number[] };
-  keys.forEach((key, row) => (split.isSensitive(key) ? sides.d : sides.a).push(row));
+  keys.forEach((key, row) => {
+    (split.isSensitive(key) ? sides.d : sides.a).push(row);
+  });
   if (sides.d.length === 0) throw new MetricComputationError("Facet set is empty");
   if (sides.a.length === 0) throw new MetricComputationError("Negated Facet set is empty");
   const group = (rows: number[]) => {

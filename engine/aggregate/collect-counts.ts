@@ -217,6 +217,8 @@ function collectFeatures(
     if (Number.isNaN(value) && text.trim() !== "") rows.columns[i] = undefined;
     else column.push(value);
   });
-  facetKeys.forEach((key, f) => rows.facetKeys[f]?.push(key));
+  facetKeys.forEach((key, f) => {
+    rows.facetKeys[f]?.push(key);
+  });
   rows.predictedCodes.push(predictedCode);
 }

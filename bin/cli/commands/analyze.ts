@@ -1,16 +1,66 @@
+import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
+import { analyze } from "../../../engine/analyze.ts";
+import { EngineInputError, UnsupportedAnalysisError } from "../../../engine/errors.ts";
 import { CliError } from "../cli-error.ts";
 import type { CliContext } from "../context.ts";
 
+interface AnalyzeFlags {
+  readonly dataset: string;
+  readonly config: string;
+  readonly out: string;
+  readonly predictedLabels?: string;
+}
+
 /** `clarify-pipeline analyze`: the local Clarify-compatible engine alone. */
-export function registerAnalyzeCommand(program: Command, _context: CliContext): void {
+export function registerAnalyzeCommand(program: Command, context: CliContext): void {
   program
     .command("analyze")
     .description("compute what the Clarify container would: DIR/analysis.json and DIR/report.html")
     .requiredOption("--dataset <path>", "dataset file, or a folder of files")
     .requiredOption("--config <path>", "Clarify analysis_config.json")
     .requiredOption("--out <dir>", "output folder")
-    .action(() => {
-      throw new CliError("analyze is being built");
+    .option(
+      "--predicted-labels <path>",
+      "predicted label dataset (file or folder) for predicted_label_dataset_uri",
+    )
+    .action(async (flags: AnalyzeFlags) => {
+      const config = await readConfig(flags.config);
+      try {
+        const result = await analyze({
+          datasetPath: flags.dataset,
+          config,
+          outDir: flags.out,
+          ...(flags.predictedLabels !== undefined && { predictedLabelDatasetPath: flags.predictedLabels }),
+        });
+        const dropped =
+          result.rowsDropped > 0 ? ` (${result.rowsDropped} rows with missing values left out)` : "";
+        context.stderr(`analysed ${result.rowsRead} rows${dropped}\n`);
+        context.stdout(`${result.analysisPath}\n${result.reportPath}\n`);
+      } catch (error) {
+        if (error instanceof EngineInputError || error instanceof UnsupportedAnalysisError) {
+          throw new CliError(error.message);
+        }
+        throw error;
+      }
     });
+}
+
+async function readConfig(path: string): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch {
+    throw new CliError(`--config ${path} cannot be read`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new CliError(`--config ${path} is not JSON: ${(error as Error).message}`);
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    throw new CliError(`--config ${path} must hold a JSON object`);
+  }
+  return parsed as Record<string, unknown>;
 }
