@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { registerAnalyzeCommand } from "./commands/analyze.ts";
 import { registerRunCommand } from "./commands/run.ts";
+import { registerValidateCommand } from "./commands/validate.ts";
 import type { CliContext } from "./context.ts";
 import { EXIT_CODE_HELP } from "./exit-codes.ts";
 
@@ -14,5 +15,6 @@ export function makeProgram(context: CliContext): Command {
     .exitOverride();
   registerAnalyzeCommand(program, context);
   registerRunCommand(program, context);
+  registerValidateCommand(program, context);
   return program;
 }

@@ -1,0 +1,91 @@
+import { readFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+import type { Command } from "commander";
+import { clarifyImageUri } from "../../../lambdas/shared/clarify-image.ts";
+import type { DeploymentSettings } from "../../../lambdas/shared/settings.ts";
+import { SETTINGS_DEFAULTS } from "../../../lambdas/shared/settings.ts";
+import { validateRunInputOffline } from "../../../lambdas/validate-config/offline.ts";
+import { CliError } from "../cli-error.ts";
+import type { CliContext } from "../context.ts";
+import { ExitCode } from "../exit-codes.ts";
+
+interface ValidateOptions {
+  readonly input: string;
+  readonly region: string;
+  readonly allowedBuckets?: string;
+}
+
+const OFFLINE_HELP = `
+Offline validation runs every rule of the validate-config step without AWS, against a
+placeholder deployment:
+  region           --region (default us-east-1); the job image must be that region's
+                   Clarify image (or be left out)
+  allowed buckets  not checked, unless --allowed-buckets a,b is given
+  role, output     placeholders; they are only defaults and are not reported
+Local paths in analysisConfigUri and dataset.uri are read relative to the run.json's
+folder and must exist; the columns the analysis config names are checked against the
+dataset's header (CSV) or first record (JSON Lines). S3 locations are not read.
+
+Output: "valid" on stdout (exit 0), or one "<json-path>: <message>" line per problem
+on stderr (exit 1).`;
+
+/** The deployment offline validation pretends to be. */
+export function offlineSettings(region: string, allowedBuckets: readonly string[]): DeploymentSettings {
+  const image = clarifyImageUri(region);
+  if (!image)
+    throw new CliError(`--region ${region} has no known SageMaker Clarify image; pick another region`);
+  return {
+    ...SETTINGS_DEFAULTS,
+    region,
+    defaultOutputUri: "s3://clarify-pipeline-local/clarify-runs/",
+    allowedBuckets,
+    defaultRoleArn: "arn:aws:iam::000000000000:role/clarify-pipeline-local",
+    clarifyImageUri: image,
+  };
+}
+
+/** `clarify-pipeline validate`: the validate-config rules, offline. */
+export function registerValidateCommand(program: Command, context: CliContext): void {
+  program
+    .command("validate")
+    .description("check a run.json offline against every Clarify rule; one line per problem")
+    .requiredOption("--input <path>", "the run input (run.json or { processingJobRequest })")
+    .option("--region <region>", "the AWS region jobs would run in", "us-east-1")
+    .option(
+      "--allowed-buckets <list>",
+      "comma-separated buckets the deployment allows (default: not checked)",
+    )
+    .addHelpText("after", OFFLINE_HELP)
+    .action(async (options: ValidateOptions) => {
+      const allowed = options.allowedBuckets
+        ?.split(",")
+        .map((b) => b.trim())
+        .filter(Boolean);
+      const settings = offlineSettings(options.region, allowed ?? []);
+      const path = resolve(options.input);
+      let text: string;
+      try {
+        text = await readFile(path, "utf8");
+      } catch (error) {
+        throw new CliError(`cannot read --input ${options.input}: ${(error as Error).message}`);
+      }
+      let input: unknown;
+      try {
+        input = JSON.parse(text);
+      } catch (error) {
+        context.stderr(`$: ${options.input} is not valid JSON: ${(error as Error).message}\n`);
+        context.setExitCode(ExitCode.Failed);
+        return;
+      }
+      const problems = await validateRunInputOffline(input, settings, {
+        baseDir: dirname(path),
+        enforceAllowedBuckets: allowed !== undefined,
+      });
+      if (problems.length === 0) {
+        context.stdout("valid\n");
+        return;
+      }
+      for (const problem of problems) context.stderr(`${problem.path}: ${problem.message}\n`);
+      context.setExitCode(ExitCode.Failed);
+    });
+}
