@@ -235,11 +235,11 @@ export function wildcardJustifications(outputPrefix: string): WildcardJustificat
   const escapedPrefix = outputPrefix.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
   return [
     {
-      resource: new RegExp(`^(<[^>]+\\.Arn>|arn:<AWS::Partition>:s3:::[^/]+)\\/${escapedPrefix}\\*$`),
+      resource: new RegExp(`^(<[^>]+\\.Arn>|arn:(<AWS::Partition>|aws[a-z-]*):s3:::[^/]+)\\/${escapedPrefix}\\*$`),
       reason: `Run folders are created per run below the fixed output prefix "${outputPrefix}"; objects are only reachable below it.`,
     },
     {
-      resource: /^(<[^>]+\.Arn>|arn:<AWS::Partition>:s3:::[^/]+)\/\*$/,
+      resource: /^(<[^>]+\.Arn>|arn:(<AWS::Partition>|aws[a-z-]*):s3:::[^/]+)\/\*$/,
       reason:
         "Run inputs may be any object of an allowed input bucket; the list of allowed buckets is the guard.",
     },
