@@ -75,6 +75,8 @@ export interface LocalRunReport {
   readonly summary?: unknown;
   /** Every processing job at the end of the execution. */
   readonly jobs: readonly ProcessingJobDescription[];
+  /** SageMaker API calls the execution made (before any clean-up). */
+  readonly sageMakerCalls: Readonly<ProcessingEmulator["calls"]>;
 }
 
 export async function runLocal(options: LocalRunOptions): Promise<LocalRunReport> {
@@ -117,6 +119,9 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunReport
         if (typeof uri === "string") runUri = uri;
       },
     });
+    const sageMakerCalls = { ...emulator.calls };
+    // Ctrl-C stops the job, as stopping an execution should; otherwise a job still running is a defect, reported below.
+    if (execution.status === "ABORTED") await emulator.stopAll();
     const jobs = await settleJobs(emulator, options.log);
     if (execution.status === "ABORTED" && runUri) await recordAbort(s3, runUri, execution, jobs);
 
@@ -127,7 +132,15 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunReport
     const summary = resultsDirectory
       ? await readJsonIfExists(join(resultsDirectory, "summary.json"))
       : undefined;
-    return { ...describeOutcome(execution), execution, runUri, resultsDirectory, summary, jobs };
+    return {
+      ...describeOutcome(execution),
+      execution,
+      runUri,
+      resultsDirectory,
+      summary,
+      jobs,
+      sageMakerCalls,
+    };
   } finally {
     await server.close();
     await rm(root, { recursive: true, force: true });
