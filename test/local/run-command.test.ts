@@ -1,0 +1,118 @@
+import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { main } from "../../bin/cli/main.ts";
+
+const FIXTURE = new URL("./fixtures/credit-mini/", import.meta.url).pathname;
+let root: string;
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), "run-command-test-"));
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+async function cli(args: readonly string[]): Promise<{ code: number; stderr: string; stdout: string }> {
+  let stderr = "";
+  let stdout = "";
+  const code = await main(args, { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) });
+  return { code, stderr, stdout };
+}
+
+async function runJson(name: string, overrides: Record<string, unknown>): Promise<string> {
+  const base = JSON.parse(await readFile(join(FIXTURE, "run.json"), "utf8")) as Record<string, unknown>;
+  const path = join(root, name);
+  const input = {
+    ...base,
+    analysisConfigUri: join(FIXTURE, "analysis_config.json"),
+    dataset: { uri: join(FIXTURE, "train.csv"), s3DataType: "S3Prefix" },
+    ...overrides,
+  };
+  await writeFile(path, JSON.stringify(input));
+  return path;
+}
+
+describe("clarify-pipeline run --local", () => {
+  it("exits 0 with progress per state, the verdict, the transitions and the results folder", async () => {
+    // Prepare
+    const out = join(root, "ok");
+
+    // Act
+    const result = await cli(["run", "--local", "--input", join(FIXTURE, "run.json"), "--out", out]);
+
+    // Assess
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/→ ValidateConfig\n.*✓ ValidateConfig \(\d+\.\d\ds\)/);
+    expect(result.stderr).toContain("succeeded: every bias gate passed");
+    expect(result.stderr).toContain("state transitions: 6");
+    expect(result.stderr).toContain(`results: ${out}`);
+    expect((await stat(join(out, "output", "report.html"))).isFile()).toBe(true);
+  });
+
+  it("exits 2 when a bias gate fails", async () => {
+    // Prepare
+    const input = await runJson("gate.json", { gates: { DPL: { absMax: 0.000001 } } });
+
+    // Act
+    const result = await cli(["run", "--local", "--input", input, "--out", join(root, "gate")]);
+
+    // Assess
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("bias-gate-failed: bias gate failed:");
+    expect(JSON.parse(await readFile(join(root, "gate", "summary.json"), "utf8"))).toMatchObject({
+      status: "BiasGateFailed",
+    });
+  });
+
+  it("exits 1 naming the failed step and error, without a stack trace", async () => {
+    // Prepare
+    const input = await runJson("invalid.json", { job: { instanceCount: 0 } });
+
+    // Act
+    const result = await cli(["run", "--local", "--input", input, "--out", join(root, "invalid")]);
+
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/error: failed at ValidateConfig: ConfigValidationError: .*instanceCount/);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("rejects a run.json path that does not exist with one clear line", async () => {
+    // Prepare
+    const missing = join(root, "missing.json");
+
+    // Act
+    const result = await cli(["run", "--local", "--input", missing]);
+
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(`error: --input ${missing}: cannot read the file (ENOENT)\n`);
+  });
+
+  it("rejects a local dataset path that does not exist, naming the field", async () => {
+    // Prepare
+    const input = await runJson("nodata.json", { dataset: { uri: "no-such.csv", s3DataType: "S3Prefix" } });
+
+    // Act
+    const result = await cli(["run", "--local", "--input", input]);
+
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^error: dataset\.uri: local path "no-such\.csv" does not exist/);
+  });
+
+  it("points AWS runs to start when --local is missing", async () => {
+    // Prepare
+    const args = ["run", "--input", join(FIXTURE, "run.json")];
+
+    // Act
+    const result = await cli(args);
+
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("needs --local");
+    expect(result.stderr).toContain("clarify-pipeline start");
+  });
+});
