@@ -230,6 +230,8 @@ function labelDataType(counts: CollectedCounts, values: readonly (string | numbe
       if ((first.cells[at] as number) > 0 && ((at % 16) >> 2) & 1) return "categorical";
     }
   }
+  // Text values can only name categories; the "no positive label" check then explains the mismatch.
+  if (singleNumber(values) === undefined) return "categorical";
   return label.dataType(values);
 }
 
