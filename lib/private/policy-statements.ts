@@ -235,7 +235,9 @@ export function wildcardJustifications(outputPrefix: string): WildcardJustificat
   const escapedPrefix = outputPrefix.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
   return [
     {
-      resource: new RegExp(`^(<[^>]+\\.Arn>|arn:(<AWS::Partition>|aws[a-z-]*):s3:::[^/]+)\\/${escapedPrefix}\\*$`),
+      resource: new RegExp(
+        `^(<[^>]+\\.Arn>|arn:(<AWS::Partition>|aws[a-z-]*):s3:::[^/]+)\\/${escapedPrefix}\\*$`,
+      ),
       reason: `Run folders are created per run below the fixed output prefix "${outputPrefix}"; objects are only reachable below it.`,
     },
     {

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Match } from "aws-cdk-lib/assertions";
 import type * as iam from "aws-cdk-lib/aws-iam";
+import * as lambda from "aws-cdk-lib/aws-lambda";
 import { beforeAll, describe, expect, it } from "vitest";
 import { SETTINGS_ENV } from "../../lambdas/shared/settings.ts";
 import { DEFINITION_PATH } from "../../lib/clarify-pipeline.ts";
@@ -219,6 +220,21 @@ describe("step functions (Lambda)", () => {
     }
   });
 
+  it("use the newest Node.js runtime this aws-cdk-lib knows", () => {
+    // Prepare
+    const nodeVersions = Object.keys(lambda.Runtime)
+      .map((name) => /^NODEJS_(\d+)_X$/.exec(name)?.[1])
+      .filter((version) => version !== undefined)
+      .map(Number);
+
+    // Act
+    const newest = `nodejs${Math.max(...nodeVersions)}.x`;
+
+    // Assess
+    expect(synth.stack.pipeline.validateConfigFunction.runtime.name).toBe(newest);
+    expect(newest).toBe("nodejs24.x");
+  });
+
   it("stay within the state timeouts of the definition (ValidateConfig 120 s, StageInputs 960 s, RecordFailure 120 s)", () => {
     // Prepare
     const functions = synth.template.findResources("AWS::Lambda::Function");
@@ -295,8 +311,8 @@ describe("step functions (Lambda)", () => {
       ),
     ).toBe(true);
     expect(code).toContain("//# sourceMappingURL=index.mjs.map");
-    // Minified: the whole bundle fits on a handful of lines.
-    expect(code.split("\n").length).toBeLessThan(10);
+    // Minified: no statement sits on its own indented line.
+    expect(code).not.toMatch(/\n[ \t]+(const|let|return|await|if) /);
   });
 
   it("each trust Lambda and may write only to their own log group", () => {
