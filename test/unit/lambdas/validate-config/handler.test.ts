@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { ConfigValidationError } from "../../../../lambdas/shared/errors.ts";
 import { SETTINGS_ENV } from "../../../../lambdas/shared/settings.ts";
 import { handler } from "../../../../lambdas/validate-config/index.ts";
-import { edited, runInput, SETTINGS } from "./fixtures.ts";
+import { runInput, SETTINGS } from "./fixtures.ts";
 
 const EXECUTION = {
   name: "exec-7",
@@ -22,11 +22,7 @@ describe("validate-config handler", () => {
     vi.stubEnv(SETTINGS_ENV.allowedBuckets, "clarify-data, clarify-artifacts");
     vi.stubEnv(SETTINGS_ENV.defaultRoleArn, SETTINGS.defaultRoleArn);
     vi.stubEnv(SETTINGS_ENV.clarifyImageUri, SETTINGS.clarifyImageUri);
-    // biome-ignore lint/suspicious/noExplicitAny: the test edits arbitrary JSON
-    const input = edited(
-      runInput(),
-      (i: Record<string, any>) => (i.outputUri = "s3://elsewhere-bucket/runs/"),
-    );
+    const input = { ...runInput(), outputUri: "s3://elsewhere-bucket/runs/" };
     // Act
     const error = await handler({ input, execution: EXECUTION }).catch((e) => e);
     // Assess
