@@ -1,4 +1,5 @@
 import { App, Stack, Validations } from "aws-cdk-lib";
+import { Annotations, Match } from "aws-cdk-lib/assertions";
 import * as iam from "aws-cdk-lib/aws-iam";
 import { beforeAll, describe, expect, it } from "vitest";
 import { acknowledgeWildcardResources } from "../../lib/private/acknowledge-wildcards.ts";
@@ -43,6 +44,20 @@ describe("cdk-nag AwsSolutions", () => {
     // Assess
     expect(report.violations).toEqual([]);
     expect(report.success).toBe(true);
+  });
+
+  it("leaves no CDK error or warning annotation on the stack", () => {
+    // Prepare
+    const annotations = Annotations.fromStack(synth.stack);
+
+    // Act
+    const problems = [
+      ...annotations.findError("*", Match.anyValue()),
+      ...annotations.findWarning("*", Match.anyValue()),
+    ];
+
+    // Assess
+    expect(problems).toEqual([]);
   });
 
   it("acknowledges only IAM5 wildcard resources and the access-log bucket's own logging, each with a reason", () => {
