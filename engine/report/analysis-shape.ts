@@ -2,7 +2,9 @@
  * Reads the parts of a Clarify analysis.json the report shows, checking each field's type so a
  * malformed file fails with the JSON path of the first bad field rather than a broken page.
  */
+
 import { AnalysisResultError } from "../../lambdas/shared/errors.ts";
+import { parseMetricValue } from "../../lambdas/shared/metric-value.ts";
 
 export interface ReportMetric {
   /** Clarify's metric code (`CI`, `DPPL`, ...). */
@@ -67,15 +69,22 @@ function readFacetValue(raw: unknown, path: string): ReportFacetValue {
 
 function readMetric(raw: unknown, path: string): ReportMetric {
   const metric = objectAt(raw, path);
-  const { value } = metric;
-  if (value !== null && typeof value !== "number") {
-    throw new AnalysisResultError(`${path}.value must be a number or null, got ${JSON.stringify(value)}`);
+  const value = parseMetricValue(metric.value);
+  if (value === undefined) {
+    throw new AnalysisResultError(
+      `${path}.value must be a number, "Infinity", "-Infinity", "NaN" or null, got ${JSON.stringify(metric.value)}`,
+    );
   }
   return {
     code: text(metric.name, `${path}.name`),
     description: metric.description === undefined ? "" : text(metric.description, `${path}.description`),
-    value,
-    error: metric.error === undefined || metric.error === null ? undefined : String(metric.error),
+    // NaN has no place on a scale: show it like a value that could not be computed.
+    value: Number.isNaN(value) ? null : value,
+    error: Number.isNaN(value)
+      ? "value is NaN"
+      : metric.error === undefined || metric.error === null
+        ? undefined
+        : String(metric.error),
   };
 }
 

@@ -3,6 +3,7 @@
  * malformed result fails loudly instead of passing every gate by omission.
  */
 import { AnalysisResultError } from "../shared/errors.ts";
+import { parseMetricValue } from "../shared/metric-value.ts";
 
 /** The two bias stages of analysis.json, by their key there. */
 export const BIAS_STAGES = {
@@ -73,8 +74,8 @@ export function parseAnalysisResult(text: string, uri: string): BiasAnalysis {
             return {
               name: metric.name,
               ...(typeof metric.description === "string" ? { description: metric.description } : {}),
-              // Clarify writes null (or NaN-like text) when a metric is undefined for the data.
-              value: typeof metric.value === "number" && Number.isFinite(metric.value) ? metric.value : null,
+              // null (not computable) and NaN cannot hold a gate; Infinity is a value that breaks one.
+              value: toGateValue(parseMetricValue(metric.value)),
             };
           }),
         };
@@ -89,6 +90,10 @@ export function parseAnalysisResult(text: string, uri: string): BiasAnalysis {
     };
   }
   return analysis;
+}
+
+function toGateValue(value: number | null | undefined): number | null {
+  return value === undefined || value === null || Number.isNaN(value) ? null : value;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -66,6 +66,35 @@ describe("renderReport", () => {
     expect(html).not.toMatch(/\b(src|href)=|url\(|@import|<script/i);
   });
 
+  it('draws Clarify\'s "Infinity" as an off-scale breach and "NaN" as not computed', () => {
+    // Prepare: DI is Infinity when the advantaged group has no positive predictions.
+    const analysis = {
+      version: "1.0",
+      post_training_bias_metrics: {
+        label: "y",
+        label_value_or_threshold: "1",
+        facets: {
+          sex: [
+            {
+              value_or_threshold: "f",
+              metrics: [
+                { name: "DI", description: "Disparate Impact (DI)", value: "Infinity" },
+                { name: "TE", description: "Treatment Equality (TE)", value: "NaN" },
+              ],
+            },
+          ],
+        },
+      },
+    };
+    // Act
+    const html = renderReport(analysis, { gates: { DI: { min: 0.8, max: 1.25 } } });
+    // Assess
+    expect(chartRow(html, "DI")).toContain("status-breached");
+    expect(chartRow(html, "DI")).toContain("(off scale)");
+    expect(chartRow(html, "TE")).toContain("not computed: value is NaN");
+    expect(html).not.toMatch(/="NaN"|NaN"/);
+  });
+
   it("names the field when the analysis is not in Clarify's format", () => {
     // Prepare
     const analysis = {
@@ -81,7 +110,7 @@ describe("renderReport", () => {
     // Assess
     expect(render).toThrow(AnalysisResultError);
     expect(render).toThrow(
-      '$.post_training_bias_metrics.facets["sex"][0].metrics[0].value must be a number or null, got "high"',
+      '$.post_training_bias_metrics.facets["sex"][0].metrics[0].value must be a number, "Infinity", "-Infinity", "NaN" or null, got "high"',
     );
   });
 });

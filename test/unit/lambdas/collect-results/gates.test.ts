@@ -90,6 +90,35 @@ describe("evaluateGates", () => {
     expect(report.breaches[0]?.message).toMatch(/DPPL for Sex=0 \(post-training\) has no value \(null\)/);
   });
 
+  it('breaks a gate with Clarify\'s "Infinity" and treats "NaN" as no value', () => {
+    // Prepare
+    const raw = {
+      post_training_bias_metrics: {
+        facets: {
+          Sex: [
+            {
+              value_or_threshold: "0",
+              metrics: [
+                { name: "DI", value: "Infinity" },
+                { name: "TE", value: "NaN" },
+              ],
+            },
+          ],
+        },
+      },
+    };
+    // Act
+    const report = evaluateGates(parseAnalysisResult(JSON.stringify(raw), URI), {
+      DI: { max: 1.25 },
+      TE: { absMax: 1 },
+    });
+    // Assess
+    expect(report.breaches.map((b) => [b.metric, b.value, b.message])).toEqual([
+      ["DI", Number.POSITIVE_INFINITY, "DI for Sex=0 (post-training) = Infinity is above max 1.25"],
+      ["TE", null, "TE for Sex=0 (post-training) has no value (null), so the gate cannot be shown to hold"],
+    ]);
+  });
+
   it("reports a gate on a metric that analysis.json lacks as a breach", () => {
     // Prepare
     const gates = { KL: { max: 0.1 }, AD: { absMax: 0.1 } };
