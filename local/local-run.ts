@@ -115,8 +115,13 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunReport
       retryIntervalMs: options.retryIntervalMs,
       onEvent: progress,
       onLambdaResult: ({ payload }) => {
-        const uri = (payload as Partial<NormalizedRun> | null)?.runUri;
+        const { runUri: uri, summaryUri } = (payload ?? {}) as Partial<NormalizedRun> & {
+          summaryUri?: unknown;
+        };
         if (typeof uri === "string") runUri = uri;
+        // A run that failed validation has no runUri yet; RecordFailure says where its record went.
+        else if (runUri === undefined && typeof summaryUri === "string")
+          runUri = summaryUri.replace(/summary\.json$/, "");
       },
     });
     const sageMakerCalls = { ...emulator.calls };

@@ -185,5 +185,10 @@ describe("the local pipeline", () => {
     expect(report.execution.error).toBe("ConfigValidationError");
     expect(report.message).toMatch(/failed at ValidateConfig: ConfigValidationError: .*instanceType/);
     expect(report.jobs).toEqual([]);
+    expect(report.summary).toMatchObject({
+      status: "Failed",
+      failedStep: "ValidateConfig",
+      error: "ConfigValidationError",
+    });
   });
 });
