@@ -180,7 +180,10 @@ async function settleJobs(
 function describeOutcome(execution: LocalExecutionResult): { verdict: LocalRunVerdict; message: string } {
   if (execution.status === "SUCCEEDED") return { verdict: "succeeded", message: "every bias gate passed" };
   if (execution.status === "ABORTED")
-    return { verdict: "aborted", message: "the run was aborted; any processing job still running was stopped" };
+    return {
+      verdict: "aborted",
+      message: "the run was aborted; any processing job still running was stopped",
+    };
   if (execution.error === "BiasGateFailed")
     return { verdict: "bias-gate-failed", message: `bias gate failed: ${execution.cause ?? ""}` };
   const step = execution.failedStep ? ` at ${execution.failedStep}` : "";
