@@ -22,10 +22,9 @@
  *    under the reserved key {@link LOCAL_TIMEOUT_KEY} and `TimeoutSecondsPath` points at it;
  *    the local task bindings strip that key before calling their service emulator.
  *
- * 3. `"ResultPath": "$"`. In AWS it replaces the state's whole input with its result (the
- *    default when ResultPath is absent). The interpreter strips a leading `$.` only, so `$`
- *    becomes a key named `$` added to the input. Locally `"$"` is dropped from states and
- *    catchers, which gives AWS's meaning.
+ * A third difference is avoided in the file itself: the interpreter treats `"ResultPath": "$"`
+ * as a key named `$`, so the definition omits ResultPath where it means "replace the input"
+ * (AWS's default), and test/unit/statemachine checks that no state uses `"$"`.
  *
  * It also substitutes the `${Placeholder}` ARNs, as CDK's `definitionSubstitutions` does.
  */
@@ -93,8 +92,6 @@ export function adaptForLocalInterpreter(definition: StateMachineDefinition): St
 function adaptStates(machine: JsonObject): void {
   const states = machine.States as Record<string, JsonObject>;
   for (const state of Object.values(states)) {
-    dropWholeInputResultPath(state);
-    for (const catcher of (state.Catch ?? []) as JsonObject[]) dropWholeInputResultPath(catcher);
     if (state.Type === "Task") adaptTask(state);
     if (state.Type === "Parallel") for (const branch of state.Branches as JsonObject[]) adaptStates(branch);
     if (state.Type === "Map") {
@@ -102,10 +99,6 @@ function adaptStates(machine: JsonObject): void {
       if (processor) adaptStates(processor);
     }
   }
-}
-
-function dropWholeInputResultPath(holder: JsonObject): void {
-  if (holder.ResultPath === "$") delete holder.ResultPath;
 }
 
 function adaptTask(task: JsonObject): void {

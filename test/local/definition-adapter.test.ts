@@ -179,30 +179,3 @@ describe("withoutLocalTimeout", () => {
     expect(stripped).toEqual({ ProcessingJobName: "a" });
   });
 });
-
-describe("ResultPath $", () => {
-  it("replaces the state input with the result, as in AWS", async () => {
-    // Prepare
-    const definition = {
-      StartAt: "Task",
-      States: {
-        Task: {
-          Type: "Task",
-          Resource: "arn:aws:lambda:us-east-1:000000000000:function:f",
-          ResultPath: "$",
-          End: true,
-        },
-      },
-    } as unknown as StateMachineDefinition;
-    const machine = new StateMachine(adaptForLocalInterpreter(definition));
-
-    // Act
-    const output = await machine.run(
-      { before: true },
-      { overrides: { taskResourceLocalHandlers: { Task: async () => ({ after: true }) } } },
-    ).result;
-
-    // Assess
-    expect(output).toEqual({ after: true });
-  });
-});

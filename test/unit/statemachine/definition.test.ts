@@ -85,6 +85,20 @@ describe("statemachine/clarify-pipeline.asl.json", () => {
     expect(path).toEqual(["ValidateConfig", "StageInputs", "RunClarifyJob", "CollectResults", "GatePassed?"]);
   });
 
+  it('never uses "ResultPath": "$" (AWS\'s default; the local interpreter reads it as a key named "$")', () => {
+    // Prepare
+    const holders = states.flatMap(([name, state]) => [
+      [name, (state as { ResultPath?: unknown }).ResultPath] as const,
+      ...(state.Catch ?? []).map(
+        (c) => [`${name} Catch`, (c as { ResultPath?: unknown }).ResultPath] as const,
+      ),
+    ]);
+    // Act
+    const wholeInput = holders.filter(([, resultPath]) => resultPath === "$");
+    // Assess
+    expect(wholeInput).toEqual([]);
+  });
+
   it("gives every Task an explicit timeout (no interpreter default applies)", () => {
     for (const [name, state] of states.filter(([, s]) => s.Type === "Task")) {
       // Assess
