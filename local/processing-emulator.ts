@@ -11,6 +11,10 @@
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, join, relative, sep } from "node:path";
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import {
+  CREATE_PROCESSING_JOB_FIELDS,
+  PROCESSING_JOB_NAME_PATTERN,
+} from "../lambdas/shared/processing-job-api.ts";
 import { parseS3Uri } from "../lambdas/shared/s3-uri.ts";
 
 export type ProcessingJobStatus = "InProgress" | "Completed" | "Failed" | "Stopping" | "Stopped";
@@ -95,22 +99,8 @@ export class SageMakerApiError extends Error {
   }
 }
 
-// CreateProcessingJob's request members (SageMaker API reference); anything else is a ValidationException.
-const REQUEST_FIELDS = new Set([
-  "ProcessingJobName",
-  "ProcessingInputs",
-  "ProcessingOutputConfig",
-  "ProcessingResources",
-  "StoppingCondition",
-  "AppSpecification",
-  "Environment",
-  "NetworkConfig",
-  "RoleArn",
-  "Tags",
-  "ExperimentConfig",
-]);
+const REQUEST_FIELDS: ReadonlySet<string> = new Set(CREATE_PROCESSING_JOB_FIELDS);
 const REQUIRED_FIELDS = ["ProcessingJobName", "ProcessingResources", "AppSpecification", "RoleArn"] as const;
-const JOB_NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 
 // Step Functions reports SageMaker's errors by their Java SDK exception class; ValidationException
 // has no class of its own there and surfaces as AmazonSageMakerException with the code in the message.
@@ -439,9 +429,9 @@ function validateRequest(request: Readonly<Record<string, unknown>>): void {
     if (request[field] === undefined) problems.push(`Member '${field}' must not be null`);
   }
   const name = request.ProcessingJobName;
-  if (typeof name === "string" && !JOB_NAME_PATTERN.test(name)) {
+  if (typeof name === "string" && !PROCESSING_JOB_NAME_PATTERN.test(name)) {
     problems.push(
-      `Value '${name}' at 'processingJobName' failed to satisfy constraint: Member must satisfy regular expression pattern: ${JOB_NAME_PATTERN.source}`,
+      `Value '${name}' at 'processingJobName' failed to satisfy constraint: Member must satisfy regular expression pattern: ${PROCESSING_JOB_NAME_PATTERN.source}`,
     );
   }
   if (problems.length > 0) {

@@ -3,6 +3,7 @@
  * facet value that reports a gated metric is checked.
  */
 import type { Gate, GateBreach, Gates } from "../shared/contracts.ts";
+import { POST_TRAINING_METRICS } from "../shared/metric-codes.ts";
 import type { BiasAnalysis, BiasStage } from "./analysis-result.ts";
 
 /** One gated metric value and whether it held. */
@@ -26,22 +27,8 @@ export interface GateReport {
 /** Facet placeholder of a breach that no facet reported. */
 export const ANY_FACET = "*";
 
-// Clarify's post-training metric codes; any other code is reported as pre-training.
-const POST_TRAINING_METRICS = new Set([
-  "DPPL",
-  "DI",
-  "DCA",
-  "DCR",
-  "SD",
-  "RD",
-  "DAR",
-  "DRR",
-  "AD",
-  "CDDPL",
-  "TE",
-  "FT",
-  "GE",
-]);
+// Any code that is not a post-training metric is reported as pre-training.
+const POST_TRAINING: ReadonlySet<string> = new Set(POST_TRAINING_METRICS);
 
 export function evaluateGates(analysis: BiasAnalysis, gates: Gates): GateReport {
   const evaluations: GateEvaluation[] = [];
@@ -77,7 +64,7 @@ export function evaluateGates(analysis: BiasAnalysis, gates: Gates): GateReport 
       const message = `metric ${metric} not in analysis.json: no facet reports it, so its gate cannot be checked (is it in the analysis config's methods?)`;
       const common = {
         metric,
-        stage: POST_TRAINING_METRICS.has(metric) ? ("post_training" as const) : ("pre_training" as const),
+        stage: POST_TRAINING.has(metric) ? ("post_training" as const) : ("pre_training" as const),
         facet: ANY_FACET,
         facetValue: ANY_FACET,
         value: null,

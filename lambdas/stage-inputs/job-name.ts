@@ -1,8 +1,9 @@
 /** The ProcessingJobName of a run: readable, valid, and unique per execution. */
 import { createHash } from "node:crypto";
+import { PROCESSING_JOB_NAME_PATTERN } from "../shared/processing-job-api.ts";
 
 /** SageMaker's rule for ProcessingJobName. */
-export const PROCESSING_JOB_NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
+
 export const MAX_PROCESSING_JOB_NAME_LENGTH = 63;
 /** Hex characters of the execution hash: 40 bits, ample for one account and region. */
 const HASH_LENGTH = 10;

@@ -5,6 +5,7 @@
  *  - `{ "processingJobRequest": { ...CreateProcessingJob request... } }`.
  * Reading is tolerant: wrong types are left for the rules to report.
  */
+import { CREATE_PROCESSING_JOB_FIELDS } from "../shared/processing-job-api.ts";
 import {
   childPath,
   isRecord,
@@ -77,20 +78,6 @@ export const JOB_KEYS = [
   "environment",
   "outputKmsKeyId",
   "enableNetworkIsolation",
-] as const;
-/** Top-level members of the CreateProcessingJob API request. */
-export const REQUEST_KEYS = [
-  "ProcessingJobName",
-  "ProcessingInputs",
-  "ProcessingOutputConfig",
-  "ProcessingResources",
-  "StoppingCondition",
-  "AppSpecification",
-  "Environment",
-  "NetworkConfig",
-  "RoleArn",
-  "Tags",
-  "ExperimentConfig",
 ] as const;
 
 /** Returns the draft, or undefined when the input is not an object at all (then a problem was added). */
@@ -180,7 +167,7 @@ function readRequestForm(input: Record<string, unknown>, problems: Problems): Ru
     );
     return { ...base, job: {} };
   }
-  rejectUnknownKeys(raw, REQUEST_KEYS, REQUEST_PATH, problems);
+  rejectUnknownKeys(raw, CREATE_PROCESSING_JOB_FIELDS, REQUEST_PATH, problems);
   const inputs = Array.isArray(raw.ProcessingInputs) ? raw.ProcessingInputs : [];
   const inputIndex = (name: string) => inputs.findIndex((item) => isRecord(item) && item.InputName === name);
   const s3Input = (index: number) => {

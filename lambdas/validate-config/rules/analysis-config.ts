@@ -1,6 +1,6 @@
+import { POST_TRAINING_METRICS, PRE_TRAINING_METRICS } from "../../shared/metric-codes.ts";
 import { childPath, isRecord, type Problems, show } from "../problems.ts";
 import type { Rule, RuleContext } from "./context.ts";
-import { POST_TRAINING_METRICS, PRE_TRAINING_METRICS } from "./metric-codes.ts";
 import { checkS3Uri } from "./s3-locations.ts";
 
 export const DATASET_TYPES = [

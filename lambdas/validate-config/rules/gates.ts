@@ -1,6 +1,6 @@
+import { ALL_METRICS } from "../../shared/metric-codes.ts";
 import { childPath, isRecord, show } from "../problems.ts";
 import type { Rule } from "./context.ts";
-import { ALL_METRICS } from "./metric-codes.ts";
 
 const BOUNDS = ["absMax", "min", "max"] as const;
 

@@ -1,7 +1,6 @@
+import { PROCESSING_JOB_NAME_PATTERN } from "../../shared/processing-job-api.ts";
 import { checkString, show } from "../problems.ts";
 import type { Rule } from "./context.ts";
-
-export const JOB_NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 
 /** A given ProcessingJobName must be one SageMaker accepts (the run names its job itself). */
 export const checkJobName: Rule = (draft, _context, problems) => {
@@ -12,7 +11,7 @@ export const checkJobName: Rule = (draft, _context, problems) => {
       field.path,
       `${show(field.value)} is ${field.value.length} characters; ProcessingJobName is at most 63`,
     );
-  } else if (!JOB_NAME_PATTERN.test(field.value)) {
+  } else if (!PROCESSING_JOB_NAME_PATTERN.test(field.value)) {
     problems.add(
       field.path,
       `${show(field.value)} breaks the ProcessingJobName pattern ^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$ (letters, digits and inner hyphens)`,

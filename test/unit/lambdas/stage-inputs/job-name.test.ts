@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { PROCESSING_JOB_NAME_PATTERN } from "../../../../lambdas/shared/processing-job-api.ts";
 import {
   MAX_PROCESSING_JOB_NAME_LENGTH,
-  PROCESSING_JOB_NAME_PATTERN,
   processingJobName,
 } from "../../../../lambdas/stage-inputs/job-name.ts";
 
