@@ -18,9 +18,7 @@ export function differenceInConditionalAcceptance(split: FacetSplitCounts): numb
 export function differenceInConditionalRejection(split: FacetSplitCounts): number {
   requireBothSides(split, "DCO: ");
   const { a, d } = split;
-  const ra = divide(a.fp + a.tn, a.fn + a.tn);
-  const rd = divide(d.fp + d.tn, d.fn + d.tn);
-  return ra === rd && ra === Number.POSITIVE_INFINITY ? 0 : rd - ra;
+  return rateDifference(divide(d.fp + d.tn, d.fn + d.tn), divide(a.fp + a.tn, a.fn + a.tn));
 }
 
 /** DAR = TP_a / n̂_a(1) − TP_d / n̂_d(1): precision difference. */
@@ -34,9 +32,7 @@ export function differenceInAcceptanceRates(split: FacetSplitCounts): number {
 export function differenceInRejectionRates(split: FacetSplitCounts): number {
   requireBothSides(split, "DLR: ");
   const { a, d } = split;
-  const ra = divide(a.tn, a.tn + a.fn);
-  const rd = divide(d.tn, d.tn + d.fn);
-  return ra === rd && ra === Number.POSITIVE_INFINITY ? 0 : rd - ra;
+  return rateDifference(divide(d.tn, d.tn + d.fn), divide(a.tn, a.tn + a.fn));
 }
 
 /** RD = recall_a − recall_d with recall = TP / (TP + FN). */
@@ -50,9 +46,7 @@ export function recallDifference(split: FacetSplitCounts): number {
 export function specificityDifference(split: FacetSplitCounts): number {
   requireBothSides(split, "DLA: ");
   const { a, d } = split;
-  const sa = divide(a.tn, a.tn + a.fp);
-  const sd = divide(d.tn, d.tn + d.fp);
-  return sa === sd && sa === Number.POSITIVE_INFINITY ? 0 : sd - sa;
+  return rateDifference(divide(d.tn, d.tn + d.fp), divide(a.tn, a.tn + a.fp));
 }
 
 /** AD = accuracy_a − accuracy_d. */
