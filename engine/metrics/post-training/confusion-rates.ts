@@ -63,7 +63,5 @@ export function accuracyDifference(split: FacetSplitCounts): number {
 export function treatmentEquality(split: FacetSplitCounts): number {
   requireBothSides(split);
   const { a, d } = split;
-  const ta = divide(a.fn, a.fp);
-  const td = divide(d.fn, d.fp);
-  return ta === td && ta === Number.POSITIVE_INFINITY ? 0 : td - ta;
+  return rateDifference(divide(d.fn, d.fp), divide(a.fn, a.fp));
 }
