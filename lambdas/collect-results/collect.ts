@@ -1,10 +1,13 @@
 /**
  * The CollectResults step: read the job's analysis.json, evaluate the run's gates, and
  * write the verdict to `<runUri>summary.json`. It reads and writes; it never deletes.
+ * Then it emits the bias metric values (EMF) and the run's outcome event.
  */
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { CollectResultsEvent, Verdict } from "../shared/contracts.ts";
+import { type BiasMetricEmission, biasMetricDocuments } from "../shared/bias-metrics-emf.ts";
 import { AnalysisResultError } from "../shared/errors.ts";
+import { gateVerdictEvent, type PublishRunEvent } from "../shared/run-events.ts";
 import { joinS3Uri } from "../shared/s3-uri.ts";
 import { parseAnalysisResult } from "./analysis-result.ts";
 import { evaluateGates } from "./gates.ts";
@@ -12,6 +15,12 @@ import { objectExists, putJson, readTextIfExists } from "./s3-objects.ts";
 
 export interface CollectResultsDeps {
   readonly s3: S3Client;
+  /** Sends `Clarify Run Succeeded` or `Clarify Bias Gate Failed`; absent, no event is sent. */
+  readonly publishRunEvent?: PublishRunEvent;
+  /** Receives the bias metric values as EMF documents; absent, none are emitted. */
+  readonly emitBiasMetrics?: (emission: BiasMetricEmission) => void;
+  /** The metrics' timestamp, ms since the epoch. @default Date.now */
+  readonly now?: () => number;
 }
 
 /** Breaches carried in the execution payload; summary.json holds all of them. */
@@ -53,12 +62,27 @@ export async function collectResults(event: CollectResultsEvent, deps: CollectRe
     ...(hasReport ? { reportUri } : {}),
   });
 
-  return {
-    passed,
-    breaches: breaches.slice(0, MAX_VERDICT_BREACHES),
-    summaryUri,
-    message: verdictMessage(evaluations.length, Object.keys(run.gates).length, breaches),
-  };
+  const message = verdictMessage(evaluations.length, Object.keys(run.gates).length, breaches);
+  deps.emitBiasMetrics?.(biasMetricDocuments(analysis, run.runName, (deps.now ?? Date.now)()));
+  // After summary.json is written, so a consumer of the event can read it.
+  await deps.publishRunEvent?.(
+    gateVerdictEvent({
+      status: passed ? "Succeeded" : "BiasGateFailed",
+      runId: run.runId,
+      runName: run.runName,
+      execution,
+      summaryUri,
+      job: { name: job.ProcessingJobName, status: job.ProcessingJobStatus },
+      message,
+      breachCount: breaches.length,
+      breaches: breaches.slice(0, MAX_VERDICT_BREACHES),
+      ...(breaches.length > MAX_VERDICT_BREACHES
+        ? { breachesOmitted: breaches.length - MAX_VERDICT_BREACHES }
+        : {}),
+    }),
+  );
+
+  return { passed, breaches: breaches.slice(0, MAX_VERDICT_BREACHES), summaryUri, message };
 }
 
 function verdictMessage(

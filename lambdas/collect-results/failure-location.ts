@@ -15,8 +15,13 @@ export function failureRunUri(
   execution: ExecutionInfo,
   settings: DeploymentSettings,
 ): string | undefined {
+  // `run` is ValidateConfig's result only when ValidateConfig succeeded; when it failed,
+  // `run` (if any) came from the raw input and could name another run's folder.
+  const failure = state.failure as { ValidateConfig?: unknown } | undefined;
+  const validated = failure?.ValidateConfig === undefined;
   const run = state.run as { runUri?: unknown } | undefined;
-  if (typeof run?.runUri === "string" && isSafePrefix(run.runUri, settings)) return asPrefixUri(run.runUri);
+  if (validated && typeof run?.runUri === "string" && isSafePrefix(run.runUri, settings))
+    return asPrefixUri(run.runUri);
 
   const outputUri =
     typeof state.outputUri === "string" && isSafePrefix(state.outputUri, settings)

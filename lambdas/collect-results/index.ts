@@ -1,7 +1,9 @@
 /**
  * Lambda handler of the collect-results step, a thin adapter: `mode: "collect"` turns
  * analysis.json into a gate verdict, `mode: "recordFailure"` writes a failure record.
+ * Both send the run's outcome event to EventBridge; collect prints the bias metrics as EMF.
  */
+import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { S3Client } from "@aws-sdk/client-s3";
 import { DescribeProcessingJobCommand, SageMakerClient } from "@aws-sdk/client-sagemaker";
 import type {
@@ -11,15 +13,22 @@ import type {
   RecordFailureEvent,
   Verdict,
 } from "../shared/contracts.ts";
+import type { BiasMetricEmission } from "../shared/bias-metrics-emf.ts";
 import { createLogger } from "../shared/logger.ts";
+import { DEFAULT_EVENT_BUS, EVENT_BUS_ENV } from "../shared/run-events.ts";
 import { settingsFromEnvironment } from "../shared/settings.ts";
 import { collectResults } from "./collect.ts";
+import { eventBridgePublisher } from "./event-publisher.ts";
 import { recordFailure } from "./record-failure.ts";
 
 const logger = createLogger("CollectResults");
 // Created once per container so connections are reused across invocations.
 const s3 = new S3Client({});
 const sageMaker = new SageMakerClient({});
+const publishRunEvent = eventBridgePublisher(
+  new EventBridgeClient({}),
+  process.env[EVENT_BUS_ENV] || DEFAULT_EVENT_BUS,
+);
 
 export async function handler(event: CollectResultsEvent): Promise<Verdict>;
 export async function handler(event: RecordFailureEvent): Promise<FailureRecordResult>;
@@ -32,6 +41,7 @@ export async function handler(
       s3,
       settings: settingsFromEnvironment(process.env),
       describeProcessingJob,
+      publishRunEvent,
     });
     logger.info("failure recorded", { error: result.error, summaryUri: result.summaryUri });
     return result;
@@ -41,7 +51,7 @@ export async function handler(
       `unknown mode ${JSON.stringify((event as { mode?: unknown }).mode)}: expected "collect" or "recordFailure"`,
     );
   }
-  const verdict = await collectResults(event, { s3 });
+  const verdict = await collectResults(event, { s3, publishRunEvent, emitBiasMetrics });
   logger.info("gates evaluated", { passed: verdict.passed, breaches: verdict.breaches.length });
   return verdict;
 }
@@ -61,4 +71,14 @@ async function describeProcessingJob(name: string): Promise<JobOutcome | undefin
     if ((error as { name?: string }).name === "ValidationException") return undefined;
     throw error;
   }
+}
+
+/**
+ * Prints each EMF document as its own log line. It writes to stdout, not `console`, which the
+ * Lambda runtime prefixes with a timestamp and request id: the EMF specification asks for a
+ * log message that is one JSON object with nothing before or after it.
+ */
+function emitBiasMetrics({ documents, skipped }: BiasMetricEmission): void {
+  for (const document of documents) process.stdout.write(`${JSON.stringify(document)}\n`);
+  for (const value of skipped) logger.info("bias metric value not emitted as a metric", { ...value });
 }

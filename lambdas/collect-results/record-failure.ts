@@ -2,10 +2,12 @@
  * The RecordFailure step: whatever failed, write `<run folder>/summary.json` saying
  * which step failed and why, then hand back the original error so the execution fails
  * with it. This is the last resort: odd input never makes it throw; only a failed
- * write of the record does.
+ * write of the record does. It then sends the `Clarify Run Failed` event; when that
+ * fails, the original error still stands and its cause says the event was not sent.
  */
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { FailureRecordResult, JobOutcome, RecordFailureEvent } from "../shared/contracts.ts";
+import { type PublishRunEvent, runFailedEvent } from "../shared/run-events.ts";
 import { joinS3Uri } from "../shared/s3-uri.ts";
 import type { DeploymentSettings } from "../shared/settings.ts";
 import { failureRunUri } from "./failure-location.ts";
@@ -16,6 +18,8 @@ export interface RecordFailureDeps {
   readonly settings: DeploymentSettings;
   /** Final state of a processing job; undefined when the job does not exist. */
   readonly describeProcessingJob?: (name: string) => Promise<JobOutcome | undefined>;
+  /** Sends `Clarify Run Failed`; absent, no event is sent. */
+  readonly publishRunEvent?: PublishRunEvent;
 }
 
 /** The steps whose Catch stores an error under `failure.<StepName>`, in execution order. */
@@ -47,6 +51,7 @@ export async function recordFailure(
   const stopFailure = isObject(state.stopFailure) ? (state.stopFailure as StepError) : undefined;
 
   const run = isObject(state.run) ? state.run : {};
+  const hint = failureHint(error, explained.message, job, timedOut, run);
   const summary = {
     status: "Failed",
     ...(typeof run.runId === "string" ? { runId: run.runId } : {}),
@@ -58,14 +63,41 @@ export async function recordFailure(
     ...(job ? { job } : {}),
     ...(timedOut ? { timedOut: true, timeoutMessage: timeoutMessage(state, stopFailure) } : {}),
     ...(stopFailure ? { stopFailure: { error: stopFailure.Error, cause: stopFailure.Cause } } : {}),
+    ...(hint ? { hint } : {}),
     execution: event.execution,
   };
 
   const runUri = safely(() => failureRunUri(state, event.execution, deps.settings));
-  if (!runUri) return { error, cause };
-  const summaryUri = joinS3Uri(runUri, "summary.json");
-  await putJson(deps.s3, summaryUri, summary);
-  return { error, cause, summaryUri };
+  const summaryUri = runUri ? joinS3Uri(runUri, "summary.json") : undefined;
+  if (summaryUri) await putJson(deps.s3, summaryUri, summary);
+
+  const eventProblem = await publishFailure(deps.publishRunEvent, {
+    status: "Failed",
+    ...(typeof run.runId === "string" ? { runId: run.runId } : {}),
+    ...(typeof run.runName === "string" ? { runName: run.runName } : {}),
+    execution: event.execution,
+    ...(summaryUri ? { summaryUri } : {}),
+    failedStep,
+    error,
+    cause: explained.message,
+    ...(job ? { job } : {}),
+  });
+  const reportedCause = eventProblem ? `${cause}\n(${eventProblem})` : cause;
+  return { error, cause: reportedCause, ...(summaryUri ? { summaryUri } : {}) };
+}
+
+/** Sends the failure event; a problem doing so is returned, never thrown, so the original error stands. */
+async function publishFailure(
+  publish: PublishRunEvent | undefined,
+  detail: Parameters<typeof runFailedEvent>[0],
+): Promise<string | undefined> {
+  if (!publish) return undefined;
+  try {
+    await publish(runFailedEvent(detail));
+    return undefined;
+  } catch (error) {
+    return `the "Clarify Run Failed" event was not sent: ${(error as Error).message}`;
+  }
 }
 
 /**
@@ -124,6 +156,34 @@ function timeoutMessage(state: Record<string, unknown>, stopFailure: StepError |
     ? `; stopping it failed (${String(stopFailure.Error)}), so check that it is not still running`
     : " and was stopped";
   return `the job exceeded MaxRuntimeInSeconds (${maxRuntime}) plus the provisioning margin${stateTimeout}${stopped}`;
+}
+
+/** The longest MaxRuntimeInSeconds SageMaker accepts for a processing job (7 days). */
+const MAX_PROCESSING_RUNTIME_SECONDS = 604_800;
+
+/** For failures with a known remedy: which limit was hit and what to do about it. */
+function failureHint(
+  error: string,
+  message: string,
+  job: { status: string; failureReason?: string } | undefined,
+  timedOut: boolean,
+  run: Record<string, unknown>,
+): string | undefined {
+  const settings = isObject(run.job) ? run.job : {};
+  if (error.startsWith("SageMaker.ResourceLimitExceeded")) {
+    const instanceType = pickString(settings.instanceType) ?? "<instance type>";
+    return `SageMaker refused to create the job because an account quota was reached (${message}); request an increase of the "${instanceType} for processing job usage" quota in Service Quotas, or choose another job.instanceType or a smaller job.instanceCount`;
+  }
+  // A job that stopped by itself (the pipeline stops one only on States.Timeout) ran out of time.
+  if (error === "States.TaskFailed" && job?.status === "Stopped" && !timedOut) {
+    const limit =
+      typeof settings.maxRuntimeInSeconds === "number" ? `${settings.maxRuntimeInSeconds}s` : "its limit";
+    const how = /MaxRuntimeInSeconds/i.test(job.failureReason ?? "")
+      ? `the job reached its MaxRuntimeInSeconds (${limit}) and SageMaker stopped it`
+      : `the job was stopped before it finished (it reached its MaxRuntimeInSeconds of ${limit}, or someone stopped it)`;
+    return `${how}, so it wrote no output; raise job.maxRuntimeInSeconds (Clarify processing jobs are capped at ${MAX_PROCESSING_RUNTIME_SECONDS} s, 7 days) or make the analysis lighter (a sample of the dataset, fewer methods, more instances)`;
+  }
+  return undefined;
 }
 
 function pickString(value: unknown): string | undefined {

@@ -35,5 +35,15 @@ export class AnalysisResultError extends Error {
   override readonly name = "AnalysisResultError" as const;
 }
 
+/** A run event could not be sent to EventBridge (an entry PutEvents rejected, an oversized event). */
+export class RunEventError extends Error {
+  override readonly name = "RunEventError" as const;
+}
+
 /** Every error name a Lambda step can throw, for the definition contract test. */
-export const LAMBDA_ERROR_NAMES = ["ConfigValidationError", "StagingError", "AnalysisResultError"] as const;
+export const LAMBDA_ERROR_NAMES = [
+  "ConfigValidationError",
+  "StagingError",
+  "AnalysisResultError",
+  "RunEventError",
+] as const;

@@ -5,6 +5,7 @@ import {
   AnalysisResultError,
   ConfigValidationError,
   LAMBDA_ERROR_NAMES,
+  RunEventError,
   StagingError,
 } from "../../../lambdas/shared/errors.ts";
 
@@ -151,7 +152,12 @@ describe("statemachine/clarify-pipeline.asl.json", () => {
 
   it("throws, in code, every error name its ErrorEquals use, and handles every typed error the Lambdas throw", () => {
     // Prepare
-    const typedErrors = [new ConfigValidationError([]), new StagingError("x"), new AnalysisResultError("x")];
+    const typedErrors = [
+      new ConfigValidationError([]),
+      new StagingError("x"),
+      new AnalysisResultError("x"),
+      new RunEventError("x"),
+    ];
     const named = states.flatMap(([, state]) =>
       [...(state.Retry ?? []), ...(state.Catch ?? [])].flatMap((entry) => entry.ErrorEquals),
     );
