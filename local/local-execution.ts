@@ -6,7 +6,7 @@ import { type RunOptions, StateMachine, type StateMachineDefinition } from "aws-
 import { DEFINITION_PATH, LOCAL_ACCOUNT, LOCAL_REGION, loadLocalDefinition } from "./definition-adapter.ts";
 import type { ProcessingEmulator } from "./processing-emulator.ts";
 import type { LocalSteps } from "./steps.ts";
-import { bindTaskStates, type LambdaObservation } from "./task-bindings.ts";
+import { bindTaskStates, type LambdaFaultPlan, type LambdaObservation } from "./task-bindings.ts";
 
 /** An event of the interpreter's log (StateEntered, StateExited, StateFailed, ...). */
 export type ExecutionEvent = Awaited<
@@ -33,6 +33,8 @@ export interface LocalExecutionOptions {
   readonly retryIntervalMs?: number;
   /** Aborting stops the execution (as StopExecution would). */
   readonly signal?: AbortSignal;
+  /** Scripted failures of the Lambda states. @default no faults */
+  readonly lambdaFaults?: LambdaFaultPlan;
 }
 
 export type ExecutionStatus = "SUCCEEDED" | "FAILED" | "ABORTED";
@@ -72,6 +74,7 @@ export async function runLocalExecution(options: LocalExecutionOptions): Promise
         steps: options.steps,
         emulator: options.emulator,
         onLambdaResult: options.onLambdaResult,
+        lambdaFaults: options.lambdaFaults,
       }),
       ...(options.retryIntervalMs === undefined
         ? {}

@@ -26,12 +26,18 @@ import {
 } from "./processing-emulator.ts";
 import { LocalInputError, stageLocalFiles } from "./stage-local-files.ts";
 import type { LocalSteps } from "./steps.ts";
+import type { LambdaFaultPlan } from "./task-bindings.ts";
 
 /** What the local runtime hands a step binding. */
 export interface LocalStepDeps {
   readonly s3: S3Client;
   readonly settings: DeploymentSettings;
   readonly emulator: ProcessingEmulator;
+}
+
+/** The processing emulator's fault plan plus scripted failures of the Lambda states. */
+export interface LocalFaultPlan extends FaultPlan {
+  readonly lambda?: LambdaFaultPlan;
 }
 
 export interface LocalRunOptions {
@@ -53,7 +59,10 @@ export interface LocalRunOptions {
   readonly msPerEmulatedSecond?: number;
   /** Emulated seconds a job provisions before it starts. @default 0 */
   readonly provisioningSeconds?: number;
-  readonly faults?: FaultPlan;
+  /** Scripted failures of SageMaker calls, the job's container and the Lambda states. @default none */
+  readonly faults?: LocalFaultPlan;
+  /** @default statemachine/clarify-pipeline.asl.json */
+  readonly definitionPath?: string;
   /** Replaces individual local deployment settings (e.g. a short timeout margin in tests). */
   readonly settings?: Partial<DeploymentSettings>;
   /** Real ms every Retry waits. @default the definition's backoff */
@@ -64,7 +73,7 @@ export type LocalRunVerdict = "succeeded" | "bias-gate-failed" | "failed" | "abo
 
 export interface LocalRunReport {
   readonly verdict: LocalRunVerdict;
-  /** One line for people: what happened, and for a failure which step failed and why. */
+  /** For people: what happened, and for a failure which step failed and why (plus a `hint:` line when the failure record has advice). */
   readonly message: string;
   readonly execution: LocalExecutionResult;
   /** The run folder in the embedded S3, once ValidateConfig named it. */
@@ -113,6 +122,8 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunReport
       emulator,
       signal: options.signal,
       retryIntervalMs: options.retryIntervalMs,
+      lambdaFaults: options.faults?.lambda,
+      definitionPath: options.definitionPath,
       onEvent: progress,
       onLambdaResult: ({ payload }) => {
         const { runUri: uri, summaryUri } = (payload ?? {}) as Partial<NormalizedRun> & {
@@ -138,7 +149,7 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunReport
       ? await readJsonIfExists(join(resultsDirectory, "summary.json"))
       : undefined;
     return {
-      ...describeOutcome(execution),
+      ...describeOutcome(execution, summary),
       execution,
       runUri,
       resultsDirectory,
@@ -177,7 +188,10 @@ async function settleJobs(
   return jobs;
 }
 
-function describeOutcome(execution: LocalExecutionResult): { verdict: LocalRunVerdict; message: string } {
+function describeOutcome(
+  execution: LocalExecutionResult,
+  summary: unknown,
+): { verdict: LocalRunVerdict; message: string } {
   if (execution.status === "SUCCEEDED") return { verdict: "succeeded", message: "every bias gate passed" };
   if (execution.status === "ABORTED")
     return {
@@ -187,9 +201,11 @@ function describeOutcome(execution: LocalExecutionResult): { verdict: LocalRunVe
   if (execution.error === "BiasGateFailed")
     return { verdict: "bias-gate-failed", message: `bias gate failed: ${execution.cause ?? ""}` };
   const step = execution.failedStep ? ` at ${execution.failedStep}` : "";
+  // The failure record's advice (which limit was hit, what to do), when it has some.
+  const hint = (summary as { hint?: unknown } | undefined)?.hint;
   return {
     verdict: "failed",
-    message: `failed${step}: ${execution.error ?? "unknown error"}: ${readableCause(execution.cause)}`,
+    message: `failed${step}: ${execution.error ?? "unknown error"}: ${readableCause(execution.cause)}${typeof hint === "string" ? `\nhint: ${hint}` : ""}`,
   };
 }
 

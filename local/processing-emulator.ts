@@ -40,12 +40,27 @@ export interface FaultSpec {
   readonly message: string;
 }
 
+/**
+ * How the container of a job misbehaves:
+ * - a {@link FaultSpec}: it fails with that message instead of running (the job ends Failed);
+ * - `exitsWithoutOutput`: it exits 0 having written nothing (the job Completes with no output);
+ * - `overwrites`: it runs, then replaces these files (paths relative to `/opt/ml/processing`),
+ *   e.g. a truncated `output/analysis.json`;
+ * - `hangs`: it never finishes, so the job stays InProgress until it is stopped or reaches
+ *   its MaxRuntimeInSeconds.
+ */
+export type ContainerFault =
+  | FaultSpec
+  | { readonly exitsWithoutOutput: true }
+  | { readonly overwrites: Readonly<Record<string, string>> }
+  | { readonly hangs: true };
+
 /** Scripted failures, consumed in order: the n-th call of an operation fails with the n-th entry. */
 export interface FaultPlan {
   readonly createProcessingJob?: readonly FaultSpec[];
   readonly stopProcessingJob?: readonly FaultSpec[];
-  /** The container of the n-th started job fails with this message instead of running. */
-  readonly container?: readonly FaultSpec[];
+  /** The container of the n-th started job misbehaves as the n-th entry says. */
+  readonly container?: readonly ContainerFault[];
 }
 
 export interface ProcessingEmulatorOptions {
@@ -122,7 +137,11 @@ export class ProcessingEmulator {
 
   private readonly options: ProcessingEmulatorOptions;
   private readonly jobs = new Map<string, JobRecord>();
-  private readonly faults: { [K in keyof FaultPlan]-?: FaultSpec[] };
+  private readonly faults: {
+    createProcessingJob: FaultSpec[];
+    stopProcessingJob: FaultSpec[];
+    container: ContainerFault[];
+  };
   private readonly scale: number;
 
   constructor(options: ProcessingEmulatorOptions) {
@@ -258,11 +277,8 @@ export class ProcessingEmulator {
       await mkdir(processingDir, { recursive: true });
       await this.downloadInputs(record.request, processingDir);
       signal.throwIfAborted();
-      const fault = this.faults.container.shift();
-      const containerRun = fault
-        ? Promise.reject(new SageMakerApiError(fault.error, fault.message))
-        : this.options.container({ processingDir, request: record.request, signal });
-      await raceAbort(containerRun, signal);
+      const run: ContainerRun = { processingDir, request: record.request, signal };
+      await raceAbort(this.runContainer(run, this.faults.container.shift()), signal);
       signal.throwIfAborted();
       await this.uploadOutputs(record.request, processingDir);
       this.update(record, { ProcessingJobStatus: "Completed", ProcessingEndTime: Date.now() });
@@ -290,6 +306,20 @@ export class ProcessingEmulator {
       clearTimeout(timer);
       if (!this.options.keepWorkDirectories)
         await rm(join(this.options.workDirectory, name), { recursive: true, force: true });
+    }
+  }
+
+  private async runContainer(run: ContainerRun, fault: ContainerFault | undefined): Promise<void> {
+    if (!fault) return this.options.container(run);
+    if ("error" in fault) throw new SageMakerApiError(fault.error, fault.message);
+    if ("exitsWithoutOutput" in fault) return;
+    // Settles only through the abort race: the job is stopped or reaches its MaxRuntimeInSeconds.
+    if ("hangs" in fault) return new Promise<void>(() => {});
+    await this.options.container(run);
+    for (const [path, content] of Object.entries(fault.overwrites)) {
+      const target = containerPath(run.processingDir, `${PROCESSING_ROOT}/${path}`);
+      await mkdir(dirname(target), { recursive: true });
+      await writeFile(target, content);
     }
   }
 

@@ -17,7 +17,7 @@ import type {
   ValidateConfigEvent,
 } from "../lambdas/shared/contracts.ts";
 import { LOCAL_SUBSTITUTIONS, withoutLocalTimeout } from "./definition-adapter.ts";
-import type { ProcessingEmulator } from "./processing-emulator.ts";
+import type { FaultSpec, ProcessingEmulator } from "./processing-emulator.ts";
 import type { LocalSteps } from "./steps.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: the interpreter's JSON value type is not exported.
@@ -29,6 +29,23 @@ export interface LambdaObservation {
   readonly payload: unknown;
 }
 
+/**
+ * One scripted failure of a Lambda invocation. A name starting with `Lambda.` is a service
+ * error of the integration (its Cause is the message); any other name is an error thrown by
+ * the function (its Cause is the runtime's `{"errorType","errorMessage","trace"}` JSON).
+ */
+export interface LambdaFault extends FaultSpec {
+  /**
+   * The function runs to completion first and the error is reported afterwards, as when the
+   * response is lost on its way back: a retry then repeats work already done.
+   * @default false (the function does not run)
+   */
+  readonly afterInvoke?: boolean;
+}
+
+/** Scripted Lambda failures per state name, consumed in order: the n-th invocation from that state fails with the n-th entry. */
+export type LambdaFaultPlan = Readonly<Record<string, readonly LambdaFault[]>>;
+
 export interface TaskBindingOptions {
   readonly steps: LocalSteps;
   readonly emulator: ProcessingEmulator;
@@ -36,6 +53,8 @@ export interface TaskBindingOptions {
   readonly onLambdaResult?: (observation: LambdaObservation) => void;
   /** Function ARNs of the placeholders. @default LOCAL_SUBSTITUTIONS */
   readonly functionArns?: Readonly<Record<string, string>>;
+  /** @default no faults */
+  readonly lambdaFaults?: LambdaFaultPlan;
 }
 
 const LAMBDA_INVOKE = "arn:aws:states:::lambda:invoke";
@@ -48,6 +67,9 @@ export function bindTaskStates(
   options: TaskBindingOptions,
 ): Record<string, TaskHandler> {
   const lambdas = lambdaFunctions(options);
+  const faults = new Map(
+    Object.entries(options.lambdaFaults ?? {}).map(([stateName, queue]) => [stateName, [...queue]]),
+  );
   const handlers: Record<string, TaskHandler> = {};
   for (const [stateName, state] of Object.entries(definition.States)) {
     if (state.Type !== "Task") continue;
@@ -57,7 +79,10 @@ export function bindTaskStates(
           const invoke = lambdas[input.FunctionName];
           if (!invoke)
             throw namedError("Lambda.ResourceNotFoundException", `Function not found: ${input.FunctionName}`);
+          const fault = faults.get(stateName)?.shift();
+          if (fault && !fault.afterInvoke) throw lambdaFaultError(fault);
           const payload = await invokeLambda(() => invoke(input.Payload));
+          if (fault) throw lambdaFaultError(fault);
           options.onLambdaResult?.({ functionName: input.FunctionName, payload });
           return { StatusCode: 200, Payload: payload };
         };
@@ -108,6 +133,14 @@ async function invokeLambda(run: () => Promise<unknown>): Promise<unknown> {
     const message = error instanceof Error ? error.message : String(error);
     throw namedError(name, JSON.stringify({ errorType: name, errorMessage: message, trace: [] }));
   }
+}
+
+function lambdaFaultError(fault: LambdaFault): Error {
+  if (fault.error.startsWith("Lambda.")) return namedError(fault.error, fault.message);
+  return namedError(
+    fault.error,
+    JSON.stringify({ errorType: fault.error, errorMessage: fault.message, trace: [] }),
+  );
 }
 
 function namedError(name: string, message: string): Error {

@@ -1,0 +1,119 @@
+/** A job that was created but did not complete: Failed, stopped at its MaxRuntime, or outlived the state timeout. */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  attempts,
+  eventsOf,
+  expectNoJobInProgress,
+  runFolderFiles,
+  type ScenarioWorkspace,
+  scenarioWorkspace,
+  statesEntered,
+} from "../support/scenario.ts";
+
+let workspace: ScenarioWorkspace;
+beforeAll(async () => {
+  workspace = await scenarioWorkspace("faults-job-outcome");
+});
+afterAll(async () => {
+  await workspace.close();
+});
+
+describe("a processing job that does not complete", () => {
+  it("ends Failed: RecordFailure keeps its FailureReason, name and status", async () => {
+    // Prepare
+    const faults = {
+      container: [{ error: "AlgorithmError", message: "MemoryError: cannot allocate 12 GiB" }],
+    };
+
+    // Act
+    const report = await workspace.run({}, { faults });
+
+    // Assess
+    const [job] = report.jobs;
+    expect(report.execution.status).toBe("FAILED");
+    expect(report.execution.error).toBe("States.TaskFailed");
+    expect(report.execution.failedStep).toBe("RunClarifyJob");
+    expect(attempts(report, "RunClarifyJob")).toBe(1);
+    expect(report.verdict).toBe("failed");
+    expect(report.message).toContain(
+      `processing job ${job?.ProcessingJobName} Failed: AlgorithmError: MemoryError: cannot allocate 12 GiB`,
+    );
+    expect(report.summary).toMatchObject({
+      status: "Failed",
+      failedStep: "RunClarifyJob",
+      error: "States.TaskFailed",
+      cause: "AlgorithmError: MemoryError: cannot allocate 12 GiB",
+      job: {
+        name: job?.ProcessingJobName,
+        status: "Failed",
+        failureReason: "AlgorithmError: MemoryError: cannot allocate 12 GiB",
+      },
+    });
+    expect(report.summary).not.toHaveProperty("hint");
+    expect(await runFolderFiles(report)).not.toContain("output/analysis.json");
+    expect(report.jobs.map((candidate) => candidate.ProcessingJobStatus)).toEqual(["Failed"]);
+    expectNoJobInProgress(report);
+  });
+
+  it("reaches MaxRuntimeInSeconds: Stopped with no output, and the run says the runtime limit was hit", async () => {
+    // Prepare: the container never finishes; 60 emulated seconds of runtime pass in 60 ms.
+    const input = { job: { maxRuntimeInSeconds: 60 } };
+    const faults = { container: [{ hangs: true as const }] };
+
+    // Act
+    const report = await workspace.run(input, { faults });
+
+    // Assess
+    expect(report.execution.status).toBe("FAILED");
+    expect(report.execution.error).toBe("States.TaskFailed");
+    expect(report.execution.failedStep).toBe("RunClarifyJob");
+    expect(report.sageMakerCalls.stopProcessingJob).toBe(0);
+    expect(statesEntered(report)).not.toContain("StopClarifyJob");
+    expect(report.summary).toMatchObject({
+      status: "Failed",
+      failedStep: "RunClarifyJob",
+      error: "States.TaskFailed",
+      job: { status: "Stopped", failureReason: expect.stringContaining("maximum runtime of 60 seconds") },
+      hint: expect.stringMatching(
+        /reached its MaxRuntimeInSeconds \(60s\).*no output.*raise job\.maxRuntimeInSeconds \(Clarify processing jobs are capped at 604800 s, 7 days\)/,
+      ),
+    });
+    expect(report.summary).not.toHaveProperty("timedOut");
+    expect(report.message).toContain("hint: the job reached its MaxRuntimeInSeconds (60s)");
+    expect((await runFolderFiles(report)).filter((file) => file.startsWith("output/"))).toEqual([]);
+    expect(report.jobs.map((job) => job.ProcessingJobStatus)).toEqual(["Stopped"]);
+    expectNoJobInProgress(report);
+  });
+
+  it("outlives the state timeout: StopProcessingJob is called exactly once and the job ends Stopped", async () => {
+    // Prepare: state timeout = 1 s MaxRuntime + 0 s margin; the job never leaves provisioning.
+    const input = { job: { maxRuntimeInSeconds: 1 } };
+    const options = { settings: { timeoutMarginSeconds: 0 }, provisioningSeconds: 1_000_000 };
+
+    // Act
+    const report = await workspace.run(input, options);
+
+    // Assess
+    expect(report.execution.status).toBe("FAILED");
+    expect(report.execution.error).toBe("States.Timeout");
+    expect(eventsOf(report, "StateFailed", "RunClarifyJob")).toMatchObject([{ Error: "States.Timeout" }]);
+    expect(statesEntered(report).slice(-4)).toEqual([
+      "RunClarifyJob",
+      "StopClarifyJob",
+      "RecordFailure",
+      "Failed",
+    ]);
+    expect(report.sageMakerCalls.stopProcessingJob).toBe(1);
+    expect(report.summary).toMatchObject({
+      status: "Failed",
+      failedStep: "RunClarifyJob",
+      error: "States.Timeout",
+      timedOut: true,
+      timeoutMessage: expect.stringContaining("(state timeout 1s) and was stopped"),
+      job: { status: "Stopped" },
+    });
+    expect(report.summary).not.toHaveProperty("stopFailure");
+    expect(report.jobs.map((job) => job.ProcessingJobStatus)).toEqual(["Stopped"]);
+    expectNoJobInProgress(report);
+  });
+});
