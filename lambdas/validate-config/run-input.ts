@@ -40,6 +40,8 @@ export interface RunDraft {
   /** The inline analysis configuration. */
   readonly analysisConfig?: Located;
   readonly analysisConfigUri?: Located;
+  /** The run.json `dataset` object as written (run form only). */
+  readonly dataset?: Located;
   readonly datasetUri?: Located;
   readonly datasetS3DataType?: Located;
   /** Path reported when the dataset is missing. */
@@ -118,6 +120,7 @@ function readRunForm(input: Record<string, unknown>, problems: Problems): RunDra
     runName: locate(input, "runName", "$"),
     analysisConfig: locate(input, "analysisConfig", "$"),
     analysisConfigUri: locate(input, "analysisConfigUri", "$"),
+    dataset,
     datasetUri: locate(dataset?.value, "uri", "$.dataset"),
     datasetS3DataType: locate(dataset?.value, "s3DataType", "$.dataset"),
     datasetPath: "$.dataset",

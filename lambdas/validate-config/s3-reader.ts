@@ -46,8 +46,12 @@ function asSourceProblem(error: unknown, uri: string): unknown {
   return error;
 }
 
-/** Reads run sources from S3: GetObject for the config, a ranged GetObject for the dataset sample. */
-export function s3SourceReader(s3: S3Client): SourceReader {
+/**
+ * Reads run sources from S3: GetObject for the config, a ranged GetObject for the dataset
+ * sample. `allowedBuckets` guards the one location the static rules cannot see: the
+ * prefix a manifest points at, which is refused before anything is read from it.
+ */
+export function s3SourceReader(s3: S3Client, allowedBuckets?: readonly string[]): SourceReader {
   const guarded = async <T>(
     path: string,
     problems: Problems,
@@ -77,7 +81,7 @@ export function s3SourceReader(s3: S3Client): SourceReader {
         const location = parseS3Uri(field.value) as S3Location;
         const first =
           s3DataType === "ManifestFile"
-            ? await firstManifestEntry(s3, location)
+            ? await firstManifestEntry(s3, location, allowedBuckets)
             : await firstObject(s3, location);
         return { text: await getText(s3, first, `bytes=0-${SAMPLE_BYTES - 1}`), source: formatS3Uri(first) };
       }),
@@ -105,7 +109,11 @@ async function firstObject(s3: S3Client, location: S3Location): Promise<S3Locati
 }
 
 /** ManifestFile: `[{"prefix": "s3://bucket/prefix/"}, "relative/key", ...]`; the first listed object is the sample. */
-async function firstManifestEntry(s3: S3Client, location: S3Location): Promise<S3Location> {
+async function firstManifestEntry(
+  s3: S3Client,
+  location: S3Location,
+  allowedBuckets: readonly string[] | undefined,
+): Promise<S3Location> {
   const uri = formatS3Uri(location);
   let manifest: unknown;
   try {
@@ -120,6 +128,11 @@ async function firstManifestEntry(s3: S3Client, location: S3Location): Promise<S
   if (!prefix || typeof entry !== "string") {
     throw new SourceProblem(
       `the manifest ${uri} must be [{"prefix": "s3://bucket/prefix/"}, "key", ...] with at least one object`,
+    );
+  }
+  if (allowedBuckets && !allowedBuckets.includes(prefix.bucket)) {
+    throw new SourceProblem(
+      `the manifest ${uri} points at bucket "${prefix.bucket}", which is not allowed for this deployment (allowed: ${allowedBuckets.join(", ") || "none"}); ask the deployer to add it`,
     );
   }
   return { bucket: prefix.bucket, key: `${prefix.key}${entry}` };

@@ -40,7 +40,7 @@ export async function validateConfig(
   const { draft, problems } = runStaticRules(event.input, context);
   if (!draft || !problems.isEmpty) throw new ConfigValidationError(problems.list);
 
-  await runPreflight(draft, context, s3SourceReader(deps.s3), problems);
+  await runPreflight(draft, context, s3SourceReader(deps.s3, deps.settings.allowedBuckets), problems);
   const fields = bucketFields(draft);
   const buckets = fields.map((field) => parseS3Uri(String(field.value))?.bucket ?? "");
   checkBucketRegions(fields, await bucketRegions(deps.s3, buckets), deps.settings.region, problems);

@@ -21,6 +21,9 @@ export const ANALYSIS_METHODS = [
   "asymmetric_shapley_value",
 ] as const;
 
+/** Top-level keys that must be S3 URIs of data the job reads. */
+const DATA_URI_KEYS = ["dataset_uri", "predicted_label_dataset_uri"] as const;
+
 const BIAS_METRICS: Readonly<Record<string, readonly string[]>> = {
   pre_training_bias: PRE_TRAINING_METRICS,
   post_training_bias: POST_TRAINING_METRICS,
@@ -64,10 +67,11 @@ export function checkAnalysisConfig(
       `${show(config.dataset_type)} is not a Clarify dataset type (one of ${DATASET_TYPES.join(", ")})`,
     );
   }
-  for (const key of ["dataset_uri", "predicted_label_dataset_uri"]) {
+  for (const key of DATA_URI_KEYS) {
     if (Object.hasOwn(config, key))
       checkS3Uri({ value: config[key], path: at(key) }, context, problems, { what: key });
   }
+  checkNestedS3Uris(config, path, context, problems);
   checkColumnLists(config, path, problems);
   const requested = checkMethods(config, path, problems);
   const bias = requested.has("pre_training_bias") || requested.has("post_training_bias");
@@ -91,6 +95,33 @@ export function checkAnalysisConfig(
     if (typeof value !== "number" || value < 0 || value > 1) {
       problems.add(at("probability_threshold"), `${show(value)} is not a number from 0 to 1`);
     }
+  }
+}
+
+/**
+ * Any other `s3://` string in the config (a SHAP `baseline`, a future key) is read by the
+ * job too, so its bucket must be allowed as well: the config must not steer the job role
+ * at a bucket the deployment does not allow.
+ */
+function checkNestedS3Uris(
+  config: Record<string, unknown>,
+  path: string,
+  context: RuleContext,
+  problems: Problems,
+): void {
+  const visit = (value: unknown, at: string, key: string): void => {
+    if (typeof value === "string") {
+      if (/^s3:\/\//i.test(value.trim())) checkS3Uri({ value, path: at }, context, problems, { what: key });
+    } else if (Array.isArray(value)) {
+      value.forEach((item, index) => {
+        visit(item, childPath(at, index), key);
+      });
+    } else if (isRecord(value)) {
+      for (const [child, item] of Object.entries(value)) visit(item, childPath(at, child), child);
+    }
+  };
+  for (const [key, value] of Object.entries(config)) {
+    if (!(DATA_URI_KEYS as readonly string[]).includes(key)) visit(value, childPath(path, key), key);
   }
 }
 

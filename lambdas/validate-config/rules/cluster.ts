@@ -1,5 +1,5 @@
 import type { Problems } from "../problems.ts";
-import { checkInteger, checkString, type Located, show } from "../problems.ts";
+import { checkInteger, checkString, isRecord, type Located, show } from "../problems.ts";
 import type { RunDraft } from "../run-input.ts";
 import type { Rule } from "./context.ts";
 
@@ -18,9 +18,10 @@ function requireInRequest(
   problems: Problems,
 ): field is Located {
   if (field) return true;
-  if (draft.form === "request") {
+  // Without a ClusterConfig object, checkClusterConfigPresent reports the whole of it once.
+  if (draft.request && isRecord(clusterConfigOf(draft.request.value))) {
     problems.add(
-      `${draft.request?.path}.ProcessingResources.ClusterConfig.${key}`,
+      `${draft.request.path}.ProcessingResources.ClusterConfig.${key}`,
       `ClusterConfig.${key} is required in a CreateProcessingJob request`,
     );
   }
@@ -59,12 +60,23 @@ export const checkVolumeSize: Rule = (draft, _context, problems) => {
 };
 
 export const checkClusterConfigPresent: Rule = (draft, _context, problems) => {
-  if (draft.form !== "request" || !draft.request) return;
+  if (!draft.request) return;
   const resources = draft.request.value.ProcessingResources;
+  const resourcesPath = `${draft.request.path}.ProcessingResources`;
+  const required =
+    "ProcessingResources.ClusterConfig is required (InstanceCount, InstanceType, VolumeSizeInGB)";
   if (resources === undefined) {
-    problems.add(
-      `${draft.request.path}.ProcessingResources`,
-      "ProcessingResources.ClusterConfig is required (InstanceCount, InstanceType, VolumeSizeInGB)",
-    );
+    problems.add(resourcesPath, required);
+  } else if (!isRecord(resources)) {
+    problems.add(resourcesPath, `${show(resources)} is not an object; ${required}`);
+  } else if (!isRecord(resources.ClusterConfig)) {
+    const what =
+      resources.ClusterConfig === undefined ? "missing" : `${show(resources.ClusterConfig)}, not an object`;
+    problems.add(`${resourcesPath}.ClusterConfig`, `ClusterConfig is ${what}; ${required}`);
   }
 };
+
+function clusterConfigOf(request: Record<string, unknown>): unknown {
+  const resources = request.ProcessingResources;
+  return isRecord(resources) ? resources.ClusterConfig : undefined;
+}

@@ -17,10 +17,12 @@ export const checkDatasetS3DataType: Rule = (draft, _context, problems) => {
 
 /**
  * The dataset may be left out only when the analysis config names its own `dataset_uri`.
- * With analysisConfigUri, the config is read in the pre-flight, which repeats this check.
+ * With analysisConfigUri (and in every raw request, whose config is an input), the config
+ * is read in the pre-flight, which makes this check then. A `dataset` given without a
+ * usable `uri` was already reported where it was written.
  */
 export const checkDatasetPresent: Rule = (draft, _context, problems) => {
-  if (draft.datasetUri || draft.analysisConfigUri) return;
+  if (draft.form === "request" || draft.dataset || draft.datasetUri || draft.analysisConfigUri) return;
   const config = draft.analysisConfig?.value;
   if (isRecord(config) && Object.hasOwn(config, "dataset_uri")) return;
   problems.add(draft.datasetPath, datasetMissingMessage(draft.form));

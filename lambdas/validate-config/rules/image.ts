@@ -12,9 +12,10 @@ const CLARIFY_IMAGE =
 export const checkImageUri: Rule = (draft, context, problems) => {
   const field = draft.job.imageUri;
   if (!field) {
-    if (draft.form === "request") {
+    // A request that is not an object at all was reported by the reader.
+    if (draft.request) {
       problems.add(
-        `${draft.request?.path}.AppSpecification.ImageUri`,
+        `${draft.request.path}.AppSpecification.ImageUri`,
         "ImageUri is required in a CreateProcessingJob request",
       );
     }

@@ -7,8 +7,8 @@ const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/?[a-zA-Z_0-9+=,.@\-/]+$/;
 export const checkRoleArn: Rule = (draft, _context, problems) => {
   const field = draft.job.roleArn;
   if (!field) {
-    if (draft.form === "request")
-      problems.add(`${draft.request?.path}.RoleArn`, "RoleArn is required in a CreateProcessingJob request");
+    if (draft.request)
+      problems.add(`${draft.request.path}.RoleArn`, "RoleArn is required in a CreateProcessingJob request");
     return;
   }
   if (!checkString(field, problems, "the role ARN")) return;
