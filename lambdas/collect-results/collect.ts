@@ -4,8 +4,8 @@
  * Then it emits the bias metric values (EMF) and the run's outcome event.
  */
 import type { S3Client } from "@aws-sdk/client-s3";
-import type { CollectResultsEvent, Verdict } from "../shared/contracts.ts";
 import { type BiasMetricEmission, biasMetricDocuments } from "../shared/bias-metrics-emf.ts";
+import type { CollectResultsEvent, Verdict } from "../shared/contracts.ts";
 import { AnalysisResultError } from "../shared/errors.ts";
 import { gateVerdictEvent, type PublishRunEvent } from "../shared/run-events.ts";
 import { joinS3Uri } from "../shared/s3-uri.ts";

@@ -6,6 +6,7 @@
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { S3Client } from "@aws-sdk/client-s3";
 import { DescribeProcessingJobCommand, SageMakerClient } from "@aws-sdk/client-sagemaker";
+import type { BiasMetricEmission } from "../shared/bias-metrics-emf.ts";
 import type {
   CollectResultsEvent,
   FailureRecordResult,
@@ -13,7 +14,6 @@ import type {
   RecordFailureEvent,
   Verdict,
 } from "../shared/contracts.ts";
-import type { BiasMetricEmission } from "../shared/bias-metrics-emf.ts";
 import { createLogger } from "../shared/logger.ts";
 import { DEFAULT_EVENT_BUS, EVENT_BUS_ENV } from "../shared/run-events.ts";
 import { settingsFromEnvironment } from "../shared/settings.ts";
