@@ -11,7 +11,7 @@ import { makeProgram } from "./program.ts";
  */
 export async function main(
   argv: readonly string[],
-  io: Pick<CliContext, "stdout" | "stderr"> = {
+  io: Omit<CliContext, "setExitCode"> = {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
   },

@@ -1,6 +1,8 @@
 import { Command } from "commander";
 import { registerAnalyzeCommand } from "./commands/analyze.ts";
 import { registerRunCommand } from "./commands/run.ts";
+import { registerStartCommand } from "./commands/start.ts";
+import { registerStatusCommand } from "./commands/status.ts";
 import { registerValidateCommand } from "./commands/validate.ts";
 import type { CliContext } from "./context.ts";
 import { EXIT_CODE_HELP } from "./exit-codes.ts";
@@ -15,6 +17,8 @@ export function makeProgram(context: CliContext): Command {
     .exitOverride();
   registerAnalyzeCommand(program, context);
   registerRunCommand(program, context);
+  registerStartCommand(program, context);
+  registerStatusCommand(program, context);
   registerValidateCommand(program, context);
   return program;
 }

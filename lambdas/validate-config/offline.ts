@@ -17,6 +17,8 @@ export interface OfflineOptions {
   readonly baseDir: string;
   /** Apply the allowed-bucket guard with `settings.allowedBuckets` (default: false, no deployment to ask). */
   readonly enforceAllowedBuckets?: boolean;
+  /** Accept local paths for `analysisConfigUri` and `dataset.uri` (false for a run bound for AWS). @default true */
+  readonly allowLocalPaths?: boolean;
 }
 
 export async function validateRunInputOffline(
@@ -27,7 +29,7 @@ export async function validateRunInputOffline(
   const context = {
     settings,
     enforceAllowedBuckets: options.enforceAllowedBuckets ?? false,
-    allowLocalPaths: true,
+    allowLocalPaths: options.allowLocalPaths ?? true,
   };
   const { draft, problems } = runStaticRules(input, context);
   if (draft && problems.isEmpty)

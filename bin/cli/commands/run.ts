@@ -1,24 +1,17 @@
 import type { Command } from "commander";
 import { clarifyEngineContainer } from "../../../local/clarify-container.ts";
 import { coreSteps } from "../../../local/core-steps.ts";
-import { type LocalRunReport, type LocalRunVerdict, runLocal } from "../../../local/local-run.ts";
+import { type LocalRunReport, runLocal } from "../../../local/local-run.ts";
 import { LocalInputError } from "../../../local/stage-local-files.ts";
 import { CliError } from "../cli-error.ts";
 import type { CliContext } from "../context.ts";
-import { ExitCode } from "../exit-codes.ts";
+import { formatVerdictLines, VERDICT_EXIT_CODES } from "../execution/verdict.ts";
 
 interface RunOptions {
   readonly local?: boolean;
   readonly input: string;
   readonly out?: string;
 }
-
-const EXIT_CODES: Readonly<Record<LocalRunVerdict, ExitCode>> = {
-  succeeded: ExitCode.Succeeded,
-  "bias-gate-failed": ExitCode.BiasGateFailed,
-  failed: ExitCode.Failed,
-  aborted: ExitCode.Failed,
-};
 
 /** `clarify-pipeline run --local`: the state machine executed in-process, progress on stderr. */
 export function registerRunCommand(program: Command, context: CliContext): void {
@@ -36,7 +29,7 @@ export function registerRunCommand(program: Command, context: CliContext): void 
     .action(async (options: RunOptions) => {
       if (!options.local) {
         throw new CliError(
-          "run executes the state machine locally and needs --local; to run on AWS use `clarify-pipeline start --state-machine ARN --input run.json` (not built yet)",
+          "run executes the state machine locally and needs --local; to run on AWS use `clarify-pipeline start --state-machine ARN --input run.json [--wait]`",
         );
       }
       const abort = new AbortController();
@@ -62,15 +55,12 @@ export function registerRunCommand(program: Command, context: CliContext): void 
         process.off("SIGINT", onInterrupt);
       }
       context.stderr(`${formatEnding(report)}\n`);
-      context.setExitCode(EXIT_CODES[report.verdict]);
+      context.setExitCode(VERDICT_EXIT_CODES[report.verdict]);
     });
 }
 
 function formatEnding(report: LocalRunReport): string {
-  const lines = [
-    `${report.verdict === "succeeded" ? "succeeded" : report.verdict === "failed" ? "error" : report.verdict}: ${report.message}`,
-    `state transitions: ${report.execution.stateTransitions}`,
-  ];
+  const lines = formatVerdictLines(report.verdict, report.message, report.execution.stateTransitions);
   lines.push(
     report.resultsDirectory
       ? `results: ${report.resultsDirectory}`
