@@ -4,9 +4,12 @@
  *
  * The stack is environment-agnostic unless CDK_DEFAULT_ACCOUNT/REGION are known: the
  * Clarify image is picked per region by CloudFormation, so `cdk synth` needs no AWS account.
- * Context: `-c allowedInputBuckets=bucket-a,bucket-b` names the buckets runs may read from.
+ * Context: `-c allowedInputBuckets=bucket-a,bucket-b` names the buckets runs may read from;
+ * `-c dailyRun=path/to/run.json` starts that run every day at 06:00 UTC (lib/triggers/).
  */
+import { readFileSync } from "node:fs";
 import { App, Validations } from "aws-cdk-lib";
+import { ScheduleExpression } from "aws-cdk-lib/aws-scheduler";
 import { ClarifyPipelineStack } from "../lib/clarify-pipeline-stack.ts";
 import { AwsSolutionsChecks } from "../lib/private/cdk-nag.ts";
 
@@ -15,10 +18,24 @@ const allowedInputBuckets = String(app.node.tryGetContext("allowedInputBuckets")
   .split(",")
   .map((name) => name.trim())
   .filter(Boolean);
+const dailyRun = app.node.tryGetContext("dailyRun") as string | undefined;
 
 new ClarifyPipelineStack(app, "ClarifyPipelineStack", {
   description: "SageMaker Clarify bias analyses as a Step Functions workflow (clarify-pipeline)",
   pipeline: { allowedInputBuckets },
+  triggers: dailyRun
+    ? {
+        schedules: {
+          schedules: [
+            {
+              name: "daily",
+              schedule: ScheduleExpression.cron({ minute: "0", hour: "6" }),
+              run: JSON.parse(readFileSync(dailyRun, "utf8")) as Record<string, unknown>,
+            },
+          ],
+        },
+      }
+    : undefined,
 });
 // cdk-nag v3 is a policy-validation plugin: any unacknowledged finding fails the synth.
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));

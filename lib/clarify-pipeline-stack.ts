@@ -1,6 +1,11 @@
 import { CfnOutput, Stack, type StackProps } from "aws-cdk-lib";
 import type { Construct } from "constructs";
 import { ClarifyPipeline, type ClarifyPipelineProps } from "./clarify-pipeline.ts";
+import {
+  addPipelineTriggers,
+  type PipelineTriggers,
+  type PipelineTriggersProps,
+} from "./triggers/pipeline-triggers.ts";
 
 /** Properties of a {@link ClarifyPipelineStack}. */
 export interface ClarifyPipelineStackProps extends StackProps {
@@ -10,15 +15,26 @@ export interface ClarifyPipelineStackProps extends StackProps {
    * @default - every ClarifyPipeline default
    */
   readonly pipeline?: ClarifyPipelineProps;
+
+  /**
+   * What starts runs besides a manual StartExecution: schedules, completed training jobs, new
+   * model packages.
+   *
+   * @default - no trigger
+   */
+  readonly triggers?: PipelineTriggersProps;
 }
 
 /** A deployable stack with one Clarify pipeline; outputs what a caller needs to start runs. */
 export class ClarifyPipelineStack extends Stack {
   public readonly pipeline: ClarifyPipeline;
+  /** The triggers asked for in `triggers`. */
+  public readonly triggers: PipelineTriggers;
 
   constructor(scope: Construct, id: string, props: ClarifyPipelineStackProps = {}) {
     super(scope, id, props);
     this.pipeline = new ClarifyPipeline(this, "ClarifyPipeline", props.pipeline);
+    this.triggers = addPipelineTriggers(this, this.pipeline, props.triggers ?? {});
 
     new CfnOutput(this, "StateMachineArn", {
       description: "Start a Clarify run: clarify-pipeline start --state-machine <this ARN> --input run.json",
