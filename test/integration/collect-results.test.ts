@@ -132,9 +132,9 @@ describe.skipIf(motoSkipReason !== undefined)("collect-results handler on moto S
 
     // Assess
     expect(verdict.passed).toBe(false);
-    expect(verdict.breaches.map((breach) => [breach.metric, breach.facet, breach.facetValue, breach.value])).toEqual([
-      ["DPL", "Sex", "0", 0.3],
-    ]);
+    expect(
+      verdict.breaches.map((breach) => [breach.metric, breach.facet, breach.facetValue, breach.value]),
+    ).toEqual([["DPL", "Sex", "0", 0.3]]);
     const summary = JSON.parse(await getText(s3, verdict.summaryUri));
     expect(summary.status).toBe("BiasGateFailed");
     expect(summary.breaches).toEqual(verdict.breaches);
@@ -147,11 +147,15 @@ describe.skipIf(motoSkipReason !== undefined)("collect-results handler on moto S
     const execution = executionInfo("exec-job-failed");
     const staged = await stageInputs({ run: normalizedRun("credit-model-exec-job-failed"), execution });
     const request = staged.clarifyJob.request;
-    await sageMaker.send(new CreateProcessingJobCommand(request as unknown as CreateProcessingJobCommandInput));
+    await sageMaker.send(
+      new CreateProcessingJobCommand(request as unknown as CreateProcessingJobCommandInput),
+    );
     // A Cause that is not DescribeProcessingJob's JSON, so only SageMaker can tell the job's status.
     const state = {
       ...staged,
-      failure: { RunClarifyJob: { Error: "States.TaskFailed", Cause: "the task failed while polling the job" } },
+      failure: {
+        RunClarifyJob: { Error: "States.TaskFailed", Cause: "the task failed while polling the job" },
+      },
     };
 
     // Act
@@ -183,7 +187,10 @@ describe.skipIf(motoSkipReason !== undefined)("collect-results handler on moto S
     const state = {
       ...staged,
       failure: {
-        RunClarifyJob: { Error: "SageMaker.ResourceLimitExceeded", Cause: "The account-level service limit was exceeded" },
+        RunClarifyJob: {
+          Error: "SageMaker.ResourceLimitExceeded",
+          Cause: "The account-level service limit was exceeded",
+        },
       },
     };
 

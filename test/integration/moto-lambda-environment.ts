@@ -72,7 +72,8 @@ export function useMoto(): () => MotoContext {
     vi.stubEnv("AWS_PROFILE", undefined);
     vi.stubEnv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", undefined);
     const s3 = new S3Client({});
-    for (const bucket of [DATA_BUCKET, ARTIFACTS_BUCKET]) await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    for (const bucket of [DATA_BUCKET, ARTIFACTS_BUCKET])
+      await s3.send(new CreateBucketCommand({ Bucket: bucket }));
     context = { server, s3, sageMaker: new SageMakerClient({}) };
   });
   afterAll(async () => {

@@ -92,7 +92,10 @@ describe.skipIf(motoSkipReason !== undefined)("stage-inputs handler on moto S3",
     // Assess
     const input = `${run.runUri}input/`;
     expect(staged.run.analysisConfig).toEqual({ s3Uri: `${input}analysis_config.json` });
-    expect(staged.run.dataset).toEqual({ s3Uri: `${input}dataset/train set (v2)+1.csv`, s3DataType: "S3Prefix" });
+    expect(staged.run.dataset).toEqual({
+      s3Uri: `${input}dataset/train set (v2)+1.csv`,
+      s3DataType: "S3Prefix",
+    });
     expect(await contentsUnder(s3, input)).toEqual({
       "analysis_config.json": CONFIG_TEXT,
       "dataset/train set (v2)+1.csv": datasetText,
@@ -116,7 +119,14 @@ describe.skipIf(motoSkipReason !== undefined)("stage-inputs handler on moto S3",
       await putText(s3, `s3://${DATA_BUCKET}/many/shards/${relative}`, body);
       expected[`dataset/${relative}`] = body;
     }
-    await s3.send(new PutObjectCommand({ Bucket: DATA_BUCKET, Key: "many/shards/empty-folder/", Body: "", ContentLength: 0 }));
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: DATA_BUCKET,
+        Key: "many/shards/empty-folder/",
+        Body: "",
+        ContentLength: 0,
+      }),
+    );
     const run = normalizedRun("credit-model-exec-prefix", {
       s3Uri: `s3://${DATA_BUCKET}/many/shards/`,
       s3DataType: "S3Prefix",
@@ -142,7 +152,10 @@ describe.skipIf(motoSkipReason !== undefined)("stage-inputs handler on moto S3",
       manifestUri,
       JSON.stringify([{ prefix: `s3://${DATA_BUCKET}/manifest/data/` }, "a.csv", "sub/b.csv"]),
     );
-    const run = normalizedRun("credit-model-exec-manifest", { s3Uri: manifestUri, s3DataType: "ManifestFile" });
+    const run = normalizedRun("credit-model-exec-manifest", {
+      s3Uri: manifestUri,
+      s3DataType: "ManifestFile",
+    });
 
     // Act
     const staged = await handler({ run, execution: executionInfo("exec-manifest") });
@@ -163,7 +176,10 @@ describe.skipIf(motoSkipReason !== undefined)("stage-inputs handler on moto S3",
     for (const name of ["a.csv", "b.csv", "c.csv"]) {
       await putText(s3, `s3://${DATA_BUCKET}/retry/${name}`, `Id,Sex,Target\n${name},0,1\n`);
     }
-    const run = normalizedRun("credit-model-exec-retry", { s3Uri: `s3://${DATA_BUCKET}/retry/`, s3DataType: "S3Prefix" });
+    const run = normalizedRun("credit-model-exec-retry", {
+      s3Uri: `s3://${DATA_BUCKET}/retry/`,
+      s3DataType: "S3Prefix",
+    });
     const event = { run, execution: executionInfo("exec-retry") };
     const first = await handler(event);
     const snapshotKeys = ["analysis_config.json", "dataset/a.csv", "dataset/b.csv", "dataset/c.csv"];

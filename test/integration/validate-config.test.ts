@@ -25,7 +25,10 @@ const DATASET_URI = `s3://${DATA_BUCKET}/credit/train.csv`;
 
 /** A header row, then enough rows that the file is several times the pre-flight sample. */
 function datasetCsv(header: string): string {
-  const rows = Array.from({ length: 20_000 }, (_, i) => `${i},${30 + (i % 40)},${i % 2},${40000 + i},${i % 3 === 0 ? 1 : 0}`);
+  const rows = Array.from(
+    { length: 20_000 },
+    (_, i) => `${i},${30 + (i % 40)},${i % 2},${40000 + i},${i % 3 === 0 ? 1 : 0}`,
+  );
   return `${header}\n${rows.join("\n")}\n`;
 }
 
@@ -97,7 +100,9 @@ describe.skipIf(motoSkipReason !== undefined)("validate-config handler on moto S
     });
     const datasetGets = send.mock.calls
       .map(([command], index) => ({ command, index }))
-      .filter(({ command }) => command instanceof GetObjectCommand && command.input.Key === "credit/train.csv");
+      .filter(
+        ({ command }) => command instanceof GetObjectCommand && command.input.Key === "credit/train.csv",
+      );
     expect(datasetGets.map(({ command }) => (command as GetObjectCommand).input.Range)).toEqual([
       `bytes=0-${SAMPLE_BYTES - 1}`,
     ]);
@@ -135,7 +140,9 @@ describe.skipIf(motoSkipReason !== undefined)("validate-config handler on moto S
     const input = { ...runInput(), dataset: { uri: `s3://${DATA_BUCKET}/nowhere/`, s3DataType: "S3Prefix" } };
 
     // Act
-    const error = await handler({ input, execution: executionInfo("exec-no-dataset") }).catch((e: unknown) => e);
+    const error = await handler({ input, execution: executionInfo("exec-no-dataset") }).catch(
+      (e: unknown) => e,
+    );
 
     // Assess
     expect(error).toBeInstanceOf(ConfigValidationError);

@@ -23,6 +23,8 @@ const LISTENING = /Running on http:\/\/127\.0\.0\.1:(\d+)/;
 export interface MotoServer {
   /** `http://127.0.0.1:<port>`: the endpoint every AWS SDK client of the test uses. */
   readonly endpoint: string;
+  /** Process id of the server, which leads its own process group. */
+  readonly pid: number;
   /** Milliseconds from spawn until the server answered its first request. */
   readonly startupMillis: number;
   /** Deletes every resource (buckets, jobs) so a test starts from nothing. */
@@ -81,6 +83,7 @@ export async function startMotoServer(): Promise<MotoServer> {
   let stopped: Promise<void> | undefined;
   return {
     endpoint,
+    pid: child.pid as number,
     startupMillis,
     reset: async () => {
       const response = await fetch(`${endpoint}/moto-api/reset`, { method: "POST" });
