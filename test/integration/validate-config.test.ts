@@ -133,6 +133,28 @@ describe.skipIf(motoSkipReason !== undefined)("validate-config handler on moto S
     ]);
   });
 
+  it("samples a ManifestFile dataset from the first object the manifest lists", async () => {
+    // Prepare: only the listed object has the label column.
+    const { s3 } = moto();
+    const manifestUri = `s3://${DATA_BUCKET}/manifest/train.manifest`;
+    await putText(s3, CONFIG_URI, JSON.stringify(analysisConfig("Target")));
+    await putText(s3, `s3://${DATA_BUCKET}/manifest/data/a.csv`, datasetCsv("Id,Age,Sex,Income,Target"));
+    await putText(s3, `s3://${DATA_BUCKET}/manifest/data/0-unlisted.csv`, "Id,Age,Sex,Income\n");
+    await putText(
+      s3,
+      manifestUri,
+      JSON.stringify([{ prefix: `s3://${DATA_BUCKET}/manifest/data/` }, "a.csv"]),
+    );
+    const input = { ...runInput(), dataset: { uri: manifestUri, s3DataType: "ManifestFile" } };
+
+    // Act
+    const run = await handler({ input, execution: executionInfo("exec-manifest") });
+
+    // Assess
+    expect(run.dataset).toEqual({ s3Uri: manifestUri, s3DataType: "ManifestFile" });
+    expect(run.runUri).toBe(`s3://${ARTIFACTS_BUCKET}/runs/credit-model-exec-manifest/`);
+  });
+
   it("reports a dataset object that does not exist as a problem of the dataset field", async () => {
     // Prepare
     const { s3 } = moto();

@@ -27,8 +27,6 @@ export interface MotoServer {
   readonly pid: number;
   /** Milliseconds from spawn until the server answered its first request. */
   readonly startupMillis: number;
-  /** Deletes every resource (buckets, jobs) so a test starts from nothing. */
-  reset(): Promise<void>;
   /** Stops the server and its process group; safe to call twice. */
   stop(): Promise<void>;
 }
@@ -85,10 +83,6 @@ export async function startMotoServer(): Promise<MotoServer> {
     endpoint,
     pid: child.pid as number,
     startupMillis,
-    reset: async () => {
-      const response = await fetch(`${endpoint}/moto-api/reset`, { method: "POST" });
-      if (!response.ok) throw new Error(`moto reset failed: HTTP ${response.status}`);
-    },
     stop: () => {
       stopped ??= stopProcessGroup(child);
       return stopped;
