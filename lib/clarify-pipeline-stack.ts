@@ -2,6 +2,10 @@ import { CfnOutput, Stack, type StackProps } from "aws-cdk-lib";
 import type { Construct } from "constructs";
 import { ClarifyPipeline, type ClarifyPipelineProps } from "./clarify-pipeline.ts";
 import {
+  ClarifyPipelineMonitoring,
+  type ClarifyPipelineMonitoringProps,
+} from "./monitoring/clarify-pipeline-monitoring.ts";
+import {
   addPipelineTriggers,
   type PipelineTriggers,
   type PipelineTriggersProps,
@@ -23,6 +27,13 @@ export interface ClarifyPipelineStackProps extends StackProps {
    * @default - no trigger
    */
   readonly triggers?: PipelineTriggersProps;
+
+  /**
+   * How the pipeline is watched: alarm topic, e-mail subscription, dashboard.
+   *
+   * @default - every ClarifyPipelineMonitoring default (no e-mail subscription)
+   */
+  readonly monitoring?: Omit<ClarifyPipelineMonitoringProps, "pipeline">;
 }
 
 /** A deployable stack with one Clarify pipeline; outputs what a caller needs to start runs. */
@@ -30,11 +41,17 @@ export class ClarifyPipelineStack extends Stack {
   public readonly pipeline: ClarifyPipeline;
   /** The triggers asked for in `triggers`. */
   public readonly triggers: PipelineTriggers;
+  /** Alarms, the alarm topic and the dashboard of the pipeline. */
+  public readonly monitoring: ClarifyPipelineMonitoring;
 
   constructor(scope: Construct, id: string, props: ClarifyPipelineStackProps = {}) {
     super(scope, id, props);
     this.pipeline = new ClarifyPipeline(this, "ClarifyPipeline", props.pipeline);
     this.triggers = addPipelineTriggers(this, this.pipeline, props.triggers ?? {});
+    this.monitoring = new ClarifyPipelineMonitoring(this, "Monitoring", {
+      ...props.monitoring,
+      pipeline: this.pipeline,
+    });
 
     new CfnOutput(this, "StateMachineArn", {
       description: "Start a Clarify run: clarify-pipeline start --state-machine <this ARN> --input run.json",
@@ -43,6 +60,10 @@ export class ClarifyPipelineStack extends Stack {
     new CfnOutput(this, "ArtifactsBucketName", {
       description: "Bucket holding the run folders (inputs snapshot, analysis results, summary.json)",
       value: this.pipeline.artifactsBucket.bucketName,
+    });
+    new CfnOutput(this, "AlarmTopicArn", {
+      description: "SNS topic told of failed, timed-out or aborted runs and of failed bias gates",
+      value: this.monitoring.alarmTopic.topicArn,
     });
   }
 }

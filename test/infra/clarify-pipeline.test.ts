@@ -4,6 +4,7 @@ import { Match } from "aws-cdk-lib/assertions";
 import type * as iam from "aws-cdk-lib/aws-iam";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import { beforeAll, describe, expect, it } from "vitest";
+import { EVENT_BUS_ENV } from "../../lambdas/shared/run-events.ts";
 import { SETTINGS_ENV } from "../../lambdas/shared/settings.ts";
 import { DEFINITION_PATH } from "../../lib/clarify-pipeline.ts";
 import { INPUT_BUCKET, type SynthesizedPipeline, synthesizePipeline } from "./synth-pipeline.ts";
@@ -254,9 +255,10 @@ describe("step functions (Lambda)", () => {
     // Act
     const variables = steps().map(({ id }) => functions[id]?.Properties.Environment.Variables);
 
-    // Assess
-    for (const vars of variables) {
-      expect(Object.keys(vars).sort()).toEqual([...settingNames, "NODE_OPTIONS"].sort());
+    // Assess: collect-results also names the bus of its run events.
+    for (const [index, vars] of variables.entries()) {
+      const extra = steps()[index]?.name === "collect-results" ? [EVENT_BUS_ENV] : [];
+      expect(Object.keys(vars).sort()).toEqual([...settingNames, "NODE_OPTIONS", ...extra].sort());
       expect(vars).toMatchObject({
         CLARIFY_DEFAULT_OUTPUT_URI: {
           "Fn::Join": ["", ["s3://", { Ref: ids.artifactsBucket }, "/clarify-runs/"]],
@@ -271,6 +273,7 @@ describe("step functions (Lambda)", () => {
         CLARIFY_JOB_NAME_PREFIX: "clarify-",
       });
     }
+    expect(variables[2]).toMatchObject({ [EVENT_BUS_ENV]: "default" });
   });
 
   it("log to their own log group with one month retention", () => {
@@ -395,7 +398,7 @@ describe("step function permissions", () => {
     expect(statements).toEqual([inputList(), inputRead(), outputList(), outputRead(), outputWrite()]);
   });
 
-  it("collect-results reads/writes below the output prefix and describes the pipeline's jobs only", () => {
+  it("collect-results reads/writes below the output prefix, describes the pipeline's jobs only and sends only its run events", () => {
     // Prepare
     const fn = synth.stack.pipeline.collectResultsFunction;
 
@@ -408,6 +411,17 @@ describe("step function permissions", () => {
       outputRead(),
       outputWrite(),
       { Effect: "Allow", Action: "sagemaker:DescribeProcessingJob", Resource: PROCESSING_JOBS },
+      {
+        Effect: "Allow",
+        Action: "events:PutEvents",
+        Resource: regionalArn("events", "event-bus/default"),
+        Condition: {
+          StringEquals: {
+            "events:source": "clarify-pipeline",
+            "events:detail-type": ["Clarify Run Succeeded", "Clarify Bias Gate Failed", "Clarify Run Failed"],
+          },
+        },
+      },
     ]);
   });
 
@@ -567,7 +581,7 @@ describe("artifacts bucket", () => {
 });
 
 describe("stack outputs", () => {
-  it("give the state machine ARN and the artifacts bucket name", () => {
+  it("give the state machine ARN, the artifacts bucket name and the alarm topic ARN", () => {
     // Prepare
     const outputs = synth.template.toJSON().Outputs;
 
@@ -580,6 +594,7 @@ describe("stack outputs", () => {
     expect(values).toEqual({
       StateMachineArn: { Ref: logicalIdOf(synth.stack.pipeline.stateMachine) },
       ArtifactsBucketName: { Ref: ids.artifactsBucket },
+      AlarmTopicArn: { Ref: logicalIdOf(synth.stack.monitoring.alarmTopic) },
     });
   });
 });
