@@ -25,8 +25,6 @@ export interface MotoServer {
   readonly endpoint: string;
   /** Process id of the server, which leads its own process group. */
   readonly pid: number;
-  /** Milliseconds from spawn until the server answered its first request. */
-  readonly startupMillis: number;
   /** Stops the server and its process group; safe to call twice. */
   stop(): Promise<void>;
 }
@@ -66,7 +64,6 @@ export const motoSkipReason: string | undefined = (() => {
 export async function startMotoServer(): Promise<MotoServer> {
   const executable = findMotoServer();
   if (!executable) throw new Error(`*** ${NOT_INSTALLED} ***`);
-  const started = performance.now();
   // detached: the server gets its own process group, so stop() also ends any child it forks.
   const child = spawn(executable, ["-H", "127.0.0.1", "-p", "0"], {
     detached: true,
@@ -76,14 +73,16 @@ export async function startMotoServer(): Promise<MotoServer> {
   const port = await listeningPort(child, output);
   const endpoint = `http://127.0.0.1:${port}`;
   await waitUntilAnswering(endpoint, child, output);
-  const startupMillis = performance.now() - started;
+  // A worker that exits without running afterAll must not leave a detached server behind.
+  const killOnExit = () => signalGroup(child, "SIGKILL");
+  process.once("exit", killOnExit);
 
   let stopped: Promise<void> | undefined;
   return {
     endpoint,
     pid: child.pid as number,
-    startupMillis,
     stop: () => {
+      process.removeListener("exit", killOnExit);
       stopped ??= stopProcessGroup(child);
       return stopped;
     },
@@ -144,15 +143,18 @@ function startFailure(what: string, output: readonly string[]): Error {
 async function stopProcessGroup(child: ChildProcess): Promise<void> {
   if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const signalGroup = (signal: NodeJS.Signals) => {
-    try {
-      process.kill(-(child.pid as number), signal);
-    } catch {
-      // The group is already gone.
-    }
-  };
-  signalGroup("SIGTERM");
-  const timer = setTimeout(() => signalGroup("SIGKILL"), STOP_TIMEOUT_MS);
+  signalGroup(child, "SIGTERM");
+  const timer = setTimeout(() => signalGroup(child, "SIGKILL"), STOP_TIMEOUT_MS);
   await exited;
   clearTimeout(timer);
+}
+
+/** Signals the child's process group (a negative pid addresses the group). */
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // The group is already gone.
+  }
 }
