@@ -64,9 +64,10 @@ export interface MotoContext {
  * and stop everything after the file. Returns a getter valid inside tests.
  */
 export function useMoto(): () => MotoContext {
+  let server: MotoServer | undefined;
   let context: MotoContext | undefined;
   beforeAll(async () => {
-    const server = await startMotoServer();
+    server = await startMotoServer();
     for (const [name, value] of Object.entries(lambdaEnvironment(server.endpoint))) vi.stubEnv(name, value);
     // A developer's own settings must not send the handlers elsewhere.
     vi.stubEnv("AWS_PROFILE", undefined);
@@ -79,7 +80,7 @@ export function useMoto(): () => MotoContext {
   afterAll(async () => {
     context?.s3.destroy();
     context?.sageMaker.destroy();
-    await context?.server.stop();
+    await server?.stop();
     vi.unstubAllEnvs();
   });
   return () => {
