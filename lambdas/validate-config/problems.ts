@@ -4,8 +4,12 @@ import type { ConfigProblem } from "../shared/errors.ts";
 export class Problems {
   readonly #list: ConfigProblem[] = [];
 
+  /**
+   * Control characters (a key or URI with a line break, say) are escaped: each problem
+   * stays one line wherever it is printed or split, so input cannot forge other lines.
+   */
   add(path: string, message: string): void {
-    this.#list.push({ path, message });
+    this.#list.push({ path: oneLine(path), message: oneLine(message) });
   }
 
   get list(): readonly ConfigProblem[] {
@@ -15,6 +19,23 @@ export class Problems {
   get isEmpty(): boolean {
     return this.#list.length === 0;
   }
+}
+
+// C0 and C1 control characters, DEL, and the Unicode line and paragraph separators.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+
+/** Escapes control characters as JSON does (`\n`, `\u0085`), so that `text` is one line. */
+export function oneLine(text: string): string {
+  return text.replace(CONTROL_CHARACTERS, (c) =>
+    c === "\n"
+      ? "\\n"
+      : c === "\r"
+        ? "\\r"
+        : c === "\t"
+          ? "\\t"
+          : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 }
 
 /** A value taken from the input, together with the JSON path it was found at. */

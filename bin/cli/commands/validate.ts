@@ -5,6 +5,7 @@ import { clarifyImageUri } from "../../../lambdas/shared/clarify-image.ts";
 import type { DeploymentSettings } from "../../../lambdas/shared/settings.ts";
 import { SETTINGS_DEFAULTS } from "../../../lambdas/shared/settings.ts";
 import { validateRunInputOffline } from "../../../lambdas/validate-config/offline.ts";
+import { oneLine } from "../../../lambdas/validate-config/problems.ts";
 import { CliError } from "../cli-error.ts";
 import type { CliContext } from "../context.ts";
 import { ExitCode } from "../exit-codes.ts";
@@ -73,7 +74,9 @@ export function registerValidateCommand(program: Command, context: CliContext): 
       try {
         input = JSON.parse(text);
       } catch (error) {
-        context.stderr(`$: ${options.input} is not valid JSON: ${(error as Error).message}\n`);
+        // The parser quotes a piece of the text, which may hold line breaks: keep one line.
+        const message = oneLine(`${options.input} is not valid JSON: ${(error as Error).message}`);
+        context.stderr(`$: ${message}\n`);
         context.setExitCode(ExitCode.Failed);
         return;
       }
