@@ -1,7 +1,7 @@
 /** CreateProcessingJob refused by SageMaker: throttling is retried through; a quota is not. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { THROTTLED_TWICE } from "../support/fault-scenarios.ts";
 import {
-  attempts,
   eventsOf,
   expectNoJobInProgress,
   retrierOf,
@@ -17,7 +17,6 @@ afterAll(async () => {
   await workspace.close();
 });
 
-const THROTTLED = { error: "SageMaker.ThrottlingException", message: "Rate exceeded" };
 // Step Functions names SageMaker errors by the SDK exception class, as the definition's retrier does.
 const QUOTA_ERROR = "SageMaker.ResourceLimitExceededException";
 const QUOTA = {
@@ -29,21 +28,13 @@ const QUOTA = {
 describe("job creation", () => {
   it("is retried with backoff when throttled twice, and the run then succeeds", async () => {
     // Prepare
-    const faults = { createProcessingJob: [THROTTLED, THROTTLED] };
+    const { input, options, assess } = THROTTLED_TWICE;
 
     // Act
-    const report = await workspace.run({}, { faults });
+    const report = await workspace.run(input, options);
 
     // Assess
-    expect(report.execution.status).toBe("SUCCEEDED");
-    expect(report.execution.error).toBeUndefined();
-    expect(report.sageMakerCalls.createProcessingJob).toBe(3);
-    expect(attempts(report, "RunClarifyJob")).toBe(3);
-    expect(eventsOf(report, "StateRetried", "RunClarifyJob")).toHaveLength(2);
-    expect(report.log.filter((line) => line.includes("↻ RunClarifyJob retried"))).toHaveLength(2);
-    expect(report.summary).toMatchObject({ status: "Succeeded", breaches: [] });
-    expect(report.jobs.map((job) => job.ProcessingJobStatus)).toEqual(["Completed"]);
-    expectNoJobInProgress(report);
+    assess(report);
   });
 
   it("fails after the retry budget when a quota refuses every attempt, saying which limit and what to do", async () => {

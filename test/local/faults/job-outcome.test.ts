@@ -1,8 +1,8 @@
 /** A job that was created but did not complete: Failed, stopped at its MaxRuntime, or outlived the state timeout. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { STATE_TIMEOUT_WHILE_IN_PROGRESS } from "../support/fault-scenarios.ts";
 import {
   attempts,
-  eventsOf,
   expectNoJobInProgress,
   runFolderFiles,
   type ScenarioWorkspace,
@@ -86,34 +86,13 @@ describe("a processing job that does not complete", () => {
   });
 
   it("outlives the state timeout: StopProcessingJob is called exactly once and the job ends Stopped", async () => {
-    // Prepare: state timeout = 1 s MaxRuntime + 0 s margin; the job never leaves provisioning.
-    const input = { job: { maxRuntimeInSeconds: 1 } };
-    const options = { settings: { timeoutMarginSeconds: 0 }, provisioningSeconds: 1_000_000 };
+    // Prepare: the job never leaves provisioning; the state times out after 1 s.
+    const { input, options, assess } = STATE_TIMEOUT_WHILE_IN_PROGRESS;
 
     // Act
     const report = await workspace.run(input, options);
 
     // Assess
-    expect(report.execution.status).toBe("FAILED");
-    expect(report.execution.error).toBe("States.Timeout");
-    expect(eventsOf(report, "StateFailed", "RunClarifyJob")).toMatchObject([{ Error: "States.Timeout" }]);
-    expect(statesEntered(report).slice(-4)).toEqual([
-      "RunClarifyJob",
-      "StopClarifyJob",
-      "RecordFailure",
-      "Failed",
-    ]);
-    expect(report.sageMakerCalls.stopProcessingJob).toBe(1);
-    expect(report.summary).toMatchObject({
-      status: "Failed",
-      failedStep: "RunClarifyJob",
-      error: "States.Timeout",
-      timedOut: true,
-      timeoutMessage: expect.stringContaining("(state timeout 1s) and was stopped"),
-      job: { status: "Stopped" },
-    });
-    expect(report.summary).not.toHaveProperty("stopFailure");
-    expect(report.jobs.map((job) => job.ProcessingJobStatus)).toEqual(["Stopped"]);
-    expectNoJobInProgress(report);
+    assess(report);
   });
 });
