@@ -2,7 +2,7 @@
  * Names for executions started from the command line. Step Functions takes 1 to 80
  * characters and refuses whitespace, brackets, wildcards and punctuation such as
  * `" # % \ ^ | ~ ` $ & , ; : /`; names are unique per state machine for 90 days.
- * The generated name keeps only letters, digits, `-` and `_`.
+ * The generated name keeps only letters, digits, `.`, `-` and `_` (runName's own alphabet).
  */
 import { CliError } from "../cli-error.ts";
 
@@ -27,10 +27,10 @@ export function defaultExecutionName(runName: string | undefined, now: Date, ran
     .padStart(4, "0")}`;
   const room = MAX_EXECUTION_NAME_LENGTH - suffix.length - 1;
   const base = (runName ?? "")
-    .replace(/[^A-Za-z0-9_-]+/g, "-")
-    .replace(/^-+|-+$/g, "")
+    .replace(/[^A-Za-z0-9._-]+/g, "-")
+    .replace(/^[-.]+|[-.]+$/g, "")
     .slice(0, room)
-    .replace(/-+$/, "");
+    .replace(/[-.]+$/, "");
   return base ? `${base}-${suffix}` : `clarify-${suffix}`;
 }
 

@@ -67,7 +67,7 @@ export function describeAwsOutcome(execution: Description, facts: HistoryFacts):
     case "ABORTED":
       return {
         verdict: "aborted",
-        message: `the execution was stopped${inState}; Step Functions stops a processing job it was running`,
+        message: `the execution was stopped${inState}; Step Functions tries to stop a processing job it was waiting for`,
         summaryUri: facts.summaryUri,
       };
     default:

@@ -2,7 +2,7 @@
  * Execution histories as GetExecutionHistory returns them (oldest first), for the
  * pipeline's real state names: built event by event so each test reads like the run.
  */
-import type { HistoryEvent } from "@aws-sdk/client-sfn";
+import type { HistoryEvent, HistoryEventType } from "@aws-sdk/client-sfn";
 
 export const STATE_MACHINE_ARN = "arn:aws:states:eu-west-1:123456789012:stateMachine:ClarifyPipeline";
 export const EXECUTION_ARN =
@@ -28,12 +28,17 @@ export const started = (atMs = 0): Step => ({
   type: "ExecutionStarted",
   executionStartedEventDetails: { input: "{}", roleArn: "arn:aws:iam::123456789012:role/sfn" },
 });
-export const entered = (name: string, atMs: number, input = "{}", type = "TaskStateEntered"): Step => ({
+export const entered = (
+  name: string,
+  atMs: number,
+  input = "{}",
+  type: HistoryEventType = "TaskStateEntered",
+): Step => ({
   atMs,
   type,
   stateEnteredEventDetails: { name, input },
 });
-export const exited = (name: string, atMs: number, type = "TaskStateExited"): Step => ({
+export const exited = (name: string, atMs: number, type: HistoryEventType = "TaskStateExited"): Step => ({
   atMs,
   type,
   stateExitedEventDetails: { name, output: "{}" },
