@@ -1,4 +1,8 @@
-/** cdk-nag AwsSolutions on the example stack with every trigger in it. */
+/** cdk-nag AwsSolutions and cfn-lint on the example stack with every trigger in it. */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Duration, Validations } from "aws-cdk-lib";
 import { Annotations, Match } from "aws-cdk-lib/assertions";
 import * as events from "aws-cdk-lib/aws-events";
@@ -122,5 +126,35 @@ describe("cdk-nag AwsSolutions with the triggers", () => {
           `ClarifyPipelineTest/ModelPackageTrigger/Runner/Role AwsSolutions-IAM5[Resource::${resource}]`,
       ),
     );
+  });
+});
+
+describe("cfn-lint with the triggers", () => {
+  it("finds no error or warning in the synthesized template", () => {
+    // Prepare
+    const workDir = mkdtempSync(join(tmpdir(), "clarify-triggers-lint-"));
+    const templatePath = join(workDir, "ClarifyPipelineStack.template.json");
+    writeFileSync(templatePath, JSON.stringify(synth.template.toJSON(), null, 2));
+
+    // Act
+    // W3005: CDK's explicit DependsOn beside a GetAtt is redundant, not wrong (as in test/infra/cfn-lint.test.ts).
+    const run = spawnSync("cfn-lint", ["--format", "json", "--ignore-checks", "W3005", "--", templatePath], {
+      encoding: "utf8",
+      timeout: 120_000,
+    });
+    rmSync(workDir, { recursive: true, force: true });
+    const findings = JSON.parse(run.stdout || "[]") as {
+      Level: string;
+      Message: string;
+      Rule: { Id: string };
+      Location: { Path: (string | number)[] };
+    }[];
+
+    // Assess
+    expect(run.error).toBeUndefined();
+    expect(findings.map((f) => `${f.Level} ${f.Rule.Id} ${f.Location.Path.join("/")}: ${f.Message}`)).toEqual(
+      [],
+    );
+    expect(run.status).toBe(0);
   });
 });
