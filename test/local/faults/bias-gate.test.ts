@@ -1,4 +1,5 @@
 /** A completed analysis that breaches a gate: BiasGateFailed names the metric, facet, value and threshold. */
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../../bin/cli/main.ts";
@@ -67,5 +68,13 @@ describe("a breached bias gate", () => {
     expect(code).toBe(2);
     expect(stderr).toMatch(DPL_BREACH);
     expect(stderr).toContain("bias gate failed");
+    expect(stderr).not.toContain("still in progress");
+    expect(
+      JSON.parse(await readFile(join(workspace.root, "gate-cli", "summary.json"), "utf8")),
+    ).toMatchObject({
+      status: "BiasGateFailed",
+      breaches: [{ metric: "DPL", facet: "Sex", facetValue: "0", gate: { absMax: 0.000001 } }],
+      job: { ProcessingJobStatus: "Completed" },
+    });
   });
 });

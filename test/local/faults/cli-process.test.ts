@@ -64,6 +64,7 @@ describe("clarify-pipeline run --local, as a process", () => {
       /error: failed at RunClarifyJob: States\.TaskFailed: processing job clarify-credit-mini-\S+ Failed: AlgorithmError: disk full while writing \/opt\/ml\/processing\/output/,
     );
     expect(cli.stderr()).not.toMatch(/\n\s+at /);
+    expect(cli.stderr()).not.toContain("still in progress");
     expect(await readSummary(out)).toMatchObject({
       status: "Failed",
       failedStep: "RunClarifyJob",
