@@ -24,6 +24,7 @@ import {
   ProcessingEmulator,
   type ProcessingJobDescription,
 } from "./processing-emulator.ts";
+import { formatProgressLine } from "./progress-format.ts";
 import { LocalInputError, stageLocalFiles } from "./stage-local-files.ts";
 import type { LocalSteps } from "./steps.ts";
 import type { LambdaFaultPlan } from "./task-bindings.ts";
@@ -229,27 +230,25 @@ export function readableCause(cause: string | undefined): string {
 function progressPrinter(log: (line: string) => void): (event: ExecutionEvent) => void {
   let startedAt = 0;
   const enteredAt = new Map<string, number>();
-  const seconds = (ms: number) => `${(ms / 1000).toFixed(2)}s`;
   return (event) => {
     const e = event as ExecutionEvent & { state?: { name: string }; Error?: string };
     if (e.type === "ExecutionStarted") startedAt = e.timestamp;
-    const at = `[${seconds(e.timestamp - startedAt).padStart(7)}]`;
-    const name = e.state?.name ?? "";
+    const state = e.state?.name ?? "";
+    const elapsedMs = e.timestamp - startedAt;
+    const durationMs = e.timestamp - (enteredAt.get(state) ?? e.timestamp);
     switch (e.type) {
       case "StateEntered":
-        enteredAt.set(name, e.timestamp);
-        log(`${at} → ${name}`);
+        enteredAt.set(state, e.timestamp);
+        log(formatProgressLine({ mark: "entered", state, elapsedMs }));
         break;
       case "StateExited":
-        log(`${at} ✓ ${name} (${seconds(e.timestamp - (enteredAt.get(name) ?? e.timestamp))})`);
+        log(formatProgressLine({ mark: "exited", state, elapsedMs, durationMs }));
         break;
       case "StateFailed":
-        log(
-          `${at} ✗ ${name}: ${e.Error ?? "error"} (${seconds(e.timestamp - (enteredAt.get(name) ?? e.timestamp))})`,
-        );
+        log(formatProgressLine({ mark: "failed", state, elapsedMs, durationMs, error: e.Error }));
         break;
       case "StateRetried":
-        log(`${at} ↻ ${name} retried`);
+        log(formatProgressLine({ mark: "retried", state, elapsedMs }));
         break;
     }
   };

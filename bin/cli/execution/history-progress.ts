@@ -8,7 +8,7 @@
  */
 import type { HistoryEvent } from "@aws-sdk/client-sfn";
 import { CATCHING_STEPS } from "../../../lambdas/collect-results/record-failure.ts";
-import { formatProgressLine, type ProgressLine } from "./progress-format.ts";
+import { formatProgressLine, type ProgressLine } from "../../../local/progress-format.ts";
 
 /** Events that end an execution; following stops at the first one. */
 export const TERMINAL_EVENT_TYPES: ReadonlySet<string> = new Set([
