@@ -8,6 +8,9 @@
  *   Node.js Lambda runtime reports (`{"errorType","errorMessage","trace"}`), as in AWS.
  * - `arn:aws:states:::sagemaker:createProcessingJob.sync` → the processing emulator, `.sync`.
  * - `arn:aws:states:::aws-sdk:sagemaker:stopProcessingJob` → the emulator's StopProcessingJob.
+ *
+ * A Lambda fault plan (`lambdaFaults`) makes chosen invocations fail as Lambda or the function
+ * would, before the function runs or after it completed, so tests can drive every Retry and Catch.
  */
 import type { StateMachineDefinition } from "aws-local-stepfunctions";
 import type {
