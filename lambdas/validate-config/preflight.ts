@@ -51,10 +51,14 @@ export async function runPreflight(
     if (config === undefined) return;
     // Problems inside a config file are addressed as `<file>$.<path in the file>`.
     configPath = `${field.value}$`;
+    const before = problems.list.length;
     checkAnalysisConfig(config, configPath, context, problems);
     if (!draft.datasetUri && !(isRecord(config) && Object.hasOwn(config, "dataset_uri"))) {
       problems.add(draft.datasetPath, datasetMissingMessage(draft.form));
     }
+    // A config that breaks a rule (a dataset_uri in a bucket not allowed, say) is not
+    // followed any further: nothing is read on its word.
+    if (problems.list.length > before) return;
   } else {
     return;
   }
