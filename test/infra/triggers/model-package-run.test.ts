@@ -80,12 +80,14 @@ async function runRunner(updateApprovalStatus: boolean, script: Script): Promise
       outcomeOf: () => Outcome | undefined,
       result: (request: Record<string, unknown>) => unknown,
     ) =>
-    async (request: Record<string, unknown>) => {
+    // The interpreter hands each Task its effective Parameters: here always an object.
+    async (input: unknown): Promise<never> => {
+      const request = input as Record<string, unknown>;
       calls.push({ state, request });
       // Read per call, so a script can fail the first attempt only.
       const outcome = outcomeOf();
       if (outcome instanceof Error) throw outcome;
-      return result(request);
+      return result(request) as never;
     };
   const pipelineResult = () => ({
     ExecutionArn: `${PIPELINE_ARN}:${EXECUTION_NAME}`,

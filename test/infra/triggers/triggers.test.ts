@@ -1,4 +1,5 @@
 /** The triggers synthesized beside a stand-in state machine: rules, schedules, targets, inputs and policies. */
+import { readFileSync } from "node:fs";
 import { App, Duration, Stack, TimeZone } from "aws-cdk-lib";
 import { Template } from "aws-cdk-lib/assertions";
 import * as events from "aws-cdk-lib/aws-events";
@@ -11,7 +12,10 @@ import {
   ClarifyRunSchedules,
   ClarifyTrainingJobTrigger,
 } from "../../../lib/triggers/index.ts";
-import type { ClarifyModelPackageTriggerProps } from "../../../lib/triggers/model-package-trigger.ts";
+import {
+  type ClarifyModelPackageTriggerProps,
+  MODEL_PACKAGE_RUN_DEFINITION_PATH,
+} from "../../../lib/triggers/model-package-trigger.ts";
 import { attachedStatements, logicalIdOf, regionalArn } from "../template-helpers.ts";
 
 interface Fixture {
@@ -390,6 +394,20 @@ describe("ClarifyModelPackageTrigger", () => {
         PipelineStateMachineArn: { Ref: stateMachineId },
       },
     });
+  });
+
+  it("substitutes every placeholder of the runner's definition file, and nothing else", () => {
+    // Prepare
+    const { template, trigger } = synth();
+    const text = readFileSync(MODEL_PACKAGE_RUN_DEFINITION_PATH, "utf8");
+    const placeholders = new Set([...text.matchAll(/\$\{([A-Za-z0-9_]+)\}/g)].map((match) => match[1]));
+
+    // Act
+    const substitutions =
+      template.toJSON().Resources[logicalIdOf(trigger.runner)].Properties.DefinitionSubstitutions;
+
+    // Assess
+    expect(new Set(Object.keys(substitutions))).toEqual(placeholders);
   });
 
   it("scopes the runner to its temporary models, the job role, the pipeline's executions and the group's packages", () => {
