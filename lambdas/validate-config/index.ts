@@ -25,7 +25,12 @@ export async function handler(event: ValidateConfigEvent): Promise<NormalizedRun
     return run;
   } catch (error) {
     if (error instanceof ConfigValidationError) {
-      logger.warn("run input is invalid", { problems: error.problems });
+      // Paths only: messages quote input values (inline config, dataset header), which
+      // belong in the run's own record and execution history, not in shared logs.
+      logger.warn("run input is invalid", {
+        problemCount: error.problems.length,
+        paths: error.problems.map((problem) => problem.path),
+      });
     } else {
       logger.error("validation could not complete", error as Error);
     }
