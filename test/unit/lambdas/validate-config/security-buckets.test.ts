@@ -154,22 +154,30 @@ describe("validate-config refuses buckets outside the deployment's", () => {
   it.each([
     [
       "the analysis_config input",
-      (r: Json) => (r.ProcessingInputs[0].S3Input.S3Uri = `s3://${FOREIGN}/c.json`),
+      (r: Json): void => {
+        r.ProcessingInputs[0].S3Input.S3Uri = `s3://${FOREIGN}/c.json`;
+      },
       "$.processingJobRequest.ProcessingInputs[0].S3Input.S3Uri",
     ],
     [
       "the dataset input",
-      (r: Json) => (r.ProcessingInputs[1].S3Input.S3Uri = `s3://${FOREIGN}/data/`),
+      (r: Json): void => {
+        r.ProcessingInputs[1].S3Input.S3Uri = `s3://${FOREIGN}/data/`;
+      },
       "$.processingJobRequest.ProcessingInputs[1].S3Input.S3Uri",
     ],
     [
       "the output",
-      (r: Json) => (r.ProcessingOutputConfig.Outputs[0].S3Output.S3Uri = `s3://${FOREIGN}/out/`),
+      (r: Json): void => {
+        r.ProcessingOutputConfig.Outputs[0].S3Output.S3Uri = `s3://${FOREIGN}/out/`;
+      },
       "$.processingJobRequest.ProcessingOutputConfig.Outputs[0].S3Output.S3Uri",
     ],
     [
       "an experiment name holding an S3 URI",
-      (r: Json) => (r.ExperimentConfig = { ExperimentName: `s3://${FOREIGN}/x` }),
+      (r: Json): void => {
+        r.ExperimentConfig = { ExperimentName: `s3://${FOREIGN}/x` };
+      },
       "$.processingJobRequest.ExperimentConfig.ExperimentName",
     ],
   ] as const)("in %s of a raw request", async (_where, edit, path) => {
