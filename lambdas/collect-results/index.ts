@@ -78,7 +78,7 @@ async function describeProcessingJob(name: string): Promise<JobOutcome | undefin
  * Lambda runtime prefixes with a timestamp and request id: the EMF specification asks for a
  * log message that is one JSON object with nothing before or after it.
  */
-function emitBiasMetrics({ documents, skipped }: BiasMetricEmission): void {
+export function emitBiasMetrics({ documents, skipped }: BiasMetricEmission): void {
   for (const document of documents) process.stdout.write(`${JSON.stringify(document)}\n`);
   for (const value of skipped) logger.info("bias metric value not emitted as a metric", { ...value });
 }
