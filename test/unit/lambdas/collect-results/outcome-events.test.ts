@@ -42,14 +42,12 @@ const publishRunEvent = () => eventBridgePublisher(new EventBridgeClient({ regio
 
 /** The PutEvents entries sent, with their Detail parsed. */
 function sentEntries() {
-  return eventBridge
-    .commandCalls(PutEventsCommand)
-    .flatMap((call) =>
-      (call.args[0].input.Entries ?? []).map((entry) => ({
-        ...entry,
-        Detail: JSON.parse(entry.Detail ?? ""),
-      })),
-    );
+  return eventBridge.commandCalls(PutEventsCommand).flatMap((call) =>
+    (call.args[0].input.Entries ?? []).map((entry) => ({
+      ...entry,
+      Detail: JSON.parse(entry.Detail ?? ""),
+    })),
+  );
 }
 
 async function collectEvent(runId: string, gates: Gates, ciValues: readonly (number | string)[]) {
