@@ -95,6 +95,11 @@ export interface ClarifyModelPackageTriggerProps extends StartDeliveryProps {
  * (`statemachine/model-package-run.asl.json`) that creates a temporary SageMaker model from the
  * package, runs the pipeline with it as the predictor (`startExecution.sync:2`), deletes the
  * model whatever happened and, if asked, approves or rejects the package from the verdict.
+ *
+ * SageMaker may send more than one event per state change. The pipeline execution is named
+ * after the package version (`<group>-v<version>`), so a duplicate event's runner fails with
+ * ExecutionAlreadyExists (deleting its own temporary model) instead of analysing and approving
+ * the version twice; to analyse a version again, start the pipeline directly.
  */
 export class ClarifyModelPackageTrigger extends Construct {
   public readonly rule: events.Rule;

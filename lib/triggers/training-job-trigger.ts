@@ -40,6 +40,10 @@ export interface ClarifyTrainingJobTriggerProps extends StartDeliveryProps {
  * Starts a Clarify run when a SageMaker training job completes: an EventBridge rule on
  * `SageMaker Training Job State Change` events with `TrainingJobStatus: Completed`, whose
  * target is the pipeline with the run.json built from the event.
+ *
+ * SageMaker may send more than one event per state change, and an EventBridge Step Functions
+ * target cannot name the execution, so a duplicate event starts a second run of the same job
+ * (each in its own run folder); the runs' summaries tell them apart by execution name.
  */
 export class ClarifyTrainingJobTrigger extends Construct {
   public readonly rule: events.Rule;

@@ -195,7 +195,7 @@ describe("statemachine/model-package-run.asl.json", () => {
     });
     expect(run.calls[1]?.request).toEqual({
       StateMachineArn: PIPELINE_ARN,
-      Name: EXECUTION_NAME,
+      Name: "credit-model-v7",
       Input: {
         runName: "credit-package",
         modelPackageArn: PACKAGE_ARN,
@@ -270,6 +270,29 @@ describe("statemachine/model-package-run.asl.json", () => {
       "RunPipeline",
       "DeleteTemporaryModelAfterFailure",
     ]);
+  });
+
+  it("lets a duplicate event for an analysed package version fail on the pipeline's name, changing no approval", async () => {
+    // Prepare
+    const duplicate = namedError(
+      "StepFunctions.ExecutionAlreadyExistsException",
+      `Execution Already Exists: '${PIPELINE_ARN.replace(":stateMachine:", ":execution:")}:credit-model-v7'`,
+    );
+    const script: Script = { pipeline: duplicate };
+
+    // Act
+    const run = await runRunner(true, script);
+
+    // Assess
+    expect(run.status).toBe("FAILED");
+    expect(run.error).toBe("StepFunctions.ExecutionAlreadyExistsException");
+    expect(statesCalled(run)).toEqual([
+      "CreateTemporaryModel",
+      "RunPipeline",
+      "DeleteTemporaryModelAfterFailure",
+    ]);
+    expect(run.calls[1]?.request.Name).toBe("credit-model-v7");
+    expect(run.calls[2]?.request).toEqual({ ModelName: MODEL_NAME });
   });
 
   it("still tries to delete the model when CreateModel fails, and reports CreateModel's error", async () => {
