@@ -9,7 +9,7 @@
  * real milliseconds, so tests never wait real time. A fault plan scripts which calls fail.
  */
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import { dirname, join, relative, sep } from "node:path";
+import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import {
   CREATE_PROCESSING_JOB_FIELDS,
@@ -341,8 +341,8 @@ export class ProcessingEmulator {
           `ClientError: no S3 objects found under ${s3Input.S3Uri} (input ${String(input.InputName)})`,
         );
       for (const { bucket, key, relativePath } of keys) {
+        const target = pathInside(localDir, relativePath, `s3://${bucket}/${key}`);
         const response = await this.options.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-        const target = join(localDir, relativePath);
         await mkdir(dirname(target), { recursive: true });
         await writeFile(
           target,
@@ -478,6 +478,18 @@ function containerPath(processingDir: string, localPath: string): string {
     throw new Error(`ClientError: LocalPath ${localPath} must be under ${PROCESSING_ROOT}`);
   }
   return join(processingDir, localPath.slice(PROCESSING_ROOT.length));
+}
+
+/** `folder/relativePath`, refusing an object key whose `..` or absolute form would land outside `folder`. */
+function pathInside(folder: string, relativePath: string, source: string): string {
+  const target = resolve(folder, relativePath);
+  const fromFolder = relative(folder, target);
+  if (fromFolder === "" || fromFolder.startsWith("..") || isAbsolute(fromFolder)) {
+    throw new Error(
+      `ClientError: ${source} would be downloaded outside ${folder}; its key is not a safe relative path`,
+    );
+  }
+  return target;
 }
 
 async function listFiles(folder: string): Promise<string[]> {

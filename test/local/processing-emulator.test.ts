@@ -187,6 +187,41 @@ describe("ProcessingEmulator", () => {
     expect(await outputKeys(`run-${jobCounter}/`)).toEqual([]);
   });
 
+  it("fails the job, writing nothing outside its input folder, when a manifest entry climbs out with ..", async () => {
+    // Prepare
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: "inputs",
+        Key: "manifests/escape.json",
+        Body: JSON.stringify([{ prefix: "s3://inputs/data/" }, "../../../../escaped.csv"]),
+      }),
+    );
+    let containerRan = false;
+    const sm = emulator(async () => {
+      containerRan = true;
+    });
+    const job = request();
+    const inputs = job.ProcessingInputs as Record<string, Record<string, string>>[];
+    const dataset = inputs[1] as { S3Input: Record<string, string> };
+    dataset.S3Input = {
+      ...dataset.S3Input,
+      S3Uri: "s3://inputs/manifests/escape.json",
+      S3DataType: "ManifestFile",
+    };
+
+    // Act
+    const error = (await sm.runProcessingJobSync(job).catch((e: unknown) => e)) as Error;
+
+    // Assess
+    expect(error.name).toBe("States.TaskFailed");
+    expect(JSON.parse(error.message)).toMatchObject({ ProcessingJobStatus: "Failed" });
+    expect(JSON.parse(error.message).FailureReason).toContain(
+      "s3://inputs/data/../../../../escaped.csv would be downloaded outside",
+    );
+    expect(containerRan).toBe(false);
+    expect((await readdir(root, { recursive: true })).filter((path) => path.includes("escaped"))).toEqual([]);
+  });
+
   it("stops a job at MaxRuntimeInSeconds with no output and says why", async () => {
     // Prepare
     const sm = emulator(writingContainer(200), { msPerEmulatedSecond: 10 });
