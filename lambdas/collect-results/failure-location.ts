@@ -4,10 +4,9 @@
  * it can be, and never outside an allowed output prefix.
  */
 import type { ExecutionInfo } from "../shared/contracts.ts";
+import { runIdFor } from "../shared/run-id.ts";
 import { asPrefixUri, formatS3Uri, parseS3Uri } from "../shared/s3-uri.ts";
 import type { DeploymentSettings } from "../shared/settings.ts";
-
-const MAX_SEGMENT_LENGTH = 128;
 
 /** The run folder URI (ending with `/`), or undefined when none can be trusted. */
 export function failureRunUri(
@@ -29,9 +28,8 @@ export function failureRunUri(
       : settings.defaultOutputUri;
   const base = parseS3Uri(asPrefixUri(outputUri));
   if (!base) return undefined;
-  const executionSegment = safeSegment(execution.name) || "unnamed-execution";
-  const runName = typeof state.runName === "string" ? safeSegment(state.runName) : "";
-  const runId = runName ? `${runName}-${executionSegment}` : executionSegment;
+  const runName = typeof state.runName === "string" ? state.runName : undefined;
+  const runId = runIdFor(runName, execution.name || "unnamed-execution");
   return formatS3Uri({ bucket: base.bucket, key: `${base.key}${runId}/` });
 }
 
@@ -41,13 +39,4 @@ function isSafePrefix(uri: string, settings: DeploymentSettings): boolean {
   if (!location || !settings.allowedBuckets.includes(location.bucket)) return false;
   if (location.key.startsWith("/")) return false;
   return !location.key.split("/").some((segment) => segment === "." || segment === "..");
-}
-
-/** Letters, digits, `.`, `_`, `-` only; never `.` or `..`; bounded length. */
-function safeSegment(text: string): string {
-  return text
-    .replace(/[^A-Za-z0-9._-]+/g, "-")
-    .replace(/^[.-]+/, "")
-    .replace(/[.-]+$/, "")
-    .slice(0, MAX_SEGMENT_LENGTH);
 }

@@ -1,21 +1,9 @@
 import type { DatasetLocation, NormalizedRun } from "../shared/contracts.ts";
+import { runIdFor } from "../shared/run-id.ts";
 import { asPrefixUri } from "../shared/s3-uri.ts";
 import type { DeploymentSettings } from "../shared/settings.ts";
 import type { Located } from "./problems.ts";
 import type { RunDraft } from "./run-input.ts";
-
-/**
- * The run folder name. With a runName it is `<runName>-<execution name>`, so that
- * re-running the same run.json never overwrites an earlier run's folder; without
- * one it is the execution name alone. Characters outside `[A-Za-z0-9._-]` become `-`,
- * and a name of dots alone (Step Functions accepts `.` and `..` as execution names)
- * gets a `-` in front: the folder must never read as `.` or `..` to a file system.
- */
-export function runIdFor(runName: string | undefined, executionName: string): string {
-  const safe = (text: string) => text.replace(/[^A-Za-z0-9._-]/g, "-").replace(/\.{2,}/g, ".");
-  const runId = runName ? `${safe(runName)}-${safe(executionName)}` : safe(executionName);
-  return /^\.*$/.test(runId) ? `-${runId}` : runId;
-}
 
 /** Builds the normalised run from a draft that passed every rule, applying the deployment defaults. */
 export function normalizeRun(

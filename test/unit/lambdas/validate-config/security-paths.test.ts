@@ -95,7 +95,7 @@ describe("validate-config: the run folder (runId, runUri)", () => {
     // Act
     const runIds = ["..", ".", "..."].map((name) => normalizeRun(draft, SETTINGS, name).runId);
     // Assess
-    expect(runIds).toEqual(["-.", "-.", "-."]);
+    expect(runIds).toEqual(["unnamed-execution", "unnamed-execution", "unnamed-execution"]);
   });
 });
 
