@@ -8,10 +8,10 @@ import { type BiasMetricEmission, biasMetricDocuments } from "../shared/bias-met
 import type { CollectResultsEvent, Verdict } from "../shared/contracts.ts";
 import { AnalysisResultError } from "../shared/errors.ts";
 import { gateVerdictEvent, type PublishRunEvent } from "../shared/run-events.ts";
+import { objectExists, putJson, readTextIfExists } from "../shared/s3-objects.ts";
 import { joinS3Uri } from "../shared/s3-uri.ts";
 import { parseAnalysisResult } from "./analysis-result.ts";
 import { evaluateGates } from "./gates.ts";
-import { objectExists, putJson, readTextIfExists } from "./s3-objects.ts";
 
 export interface CollectResultsDeps {
   readonly s3: S3Client;

@@ -8,10 +8,10 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { FailureRecordResult, JobOutcome, RecordFailureEvent } from "../shared/contracts.ts";
 import { type PublishRunEvent, runFailedEvent } from "../shared/run-events.ts";
+import { putJson } from "../shared/s3-objects.ts";
 import { joinS3Uri } from "../shared/s3-uri.ts";
 import type { DeploymentSettings } from "../shared/settings.ts";
 import { failureRunUri } from "./failure-location.ts";
-import { putJson } from "./s3-objects.ts";
 
 export interface RecordFailureDeps {
   readonly s3: S3Client;

@@ -11,6 +11,7 @@ import {
 } from "@aws-sdk/client-s3";
 import type { DatasetLocation, NormalizedRun } from "../shared/contracts.ts";
 import { StagingError } from "../shared/errors.ts";
+import { putJson } from "../shared/s3-objects.ts";
 import { formatS3Uri, joinS3Uri, parseS3Uri, type S3Location } from "../shared/s3-uri.ts";
 import { mapWithConcurrency } from "./bounded-concurrency.ts";
 import {
@@ -49,16 +50,8 @@ export async function snapshotAnalysisConfig(
   const targetUri = joinS3Uri(run.runUri, "input", CONFIG_FILE);
   const target = location(targetUri);
   if ("inline" in run.analysisConfig) {
-    const body = `${JSON.stringify(run.analysisConfig.inline, null, 2)}\n`;
     try {
-      await options.s3.send(
-        new PutObjectCommand({
-          Bucket: target.bucket,
-          Key: target.key,
-          Body: body,
-          ContentType: "application/json",
-        }),
-      );
+      await putJson(options.s3, targetUri, run.analysisConfig.inline);
     } catch (error) {
       throw asStagingError(error, `cannot write the analysis config snapshot ${targetUri}`);
     }

@@ -5,9 +5,10 @@
  * Retrying the step is safe: copies already made are skipped and the rendered request
  * is a pure function of the event.
  */
-import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import type { S3Client } from "@aws-sdk/client-s3";
 import type { NormalizedRun, StagedRun, StageInputsEvent } from "../shared/contracts.ts";
 import { StagingError } from "../shared/errors.ts";
+import { putJson } from "../shared/s3-objects.ts";
 import { joinS3Uri, parseS3Uri } from "../shared/s3-uri.ts";
 import type { DeploymentSettings } from "../shared/settings.ts";
 import { processingJobName } from "./job-name.ts";
@@ -79,18 +80,8 @@ async function writeRunRecord(
   event: StageInputsEvent,
 ): Promise<void> {
   const uri = joinS3Uri(run.runUri, "run.json");
-  const target = parseS3Uri(uri);
-  if (!target) throw new StagingError(`"${uri}" is not a valid S3 URI`);
-  const body = `${JSON.stringify({ run, request, execution: event.execution }, null, 2)}\n`;
   try {
-    await s3.send(
-      new PutObjectCommand({
-        Bucket: target.bucket,
-        Key: target.key,
-        Body: body,
-        ContentType: "application/json",
-      }),
-    );
+    await putJson(s3, uri, { run, request, execution: event.execution });
   } catch (error) {
     throw asStagingError(error, `cannot write the run record ${uri}`);
   }

@@ -12,6 +12,7 @@
  */
 import type { DescribeExecutionCommandOutput } from "@aws-sdk/client-sfn";
 import { readableCause } from "../../../local/local-run.ts";
+import { parseJson } from "./parse-json.ts";
 import type { RunVerdict } from "./verdict.ts";
 
 /** What the history adds to DescribeExecution. */
@@ -72,14 +73,5 @@ export function describeAwsOutcome(execution: Description, facts: HistoryFacts):
       };
     default:
       return undefined;
-  }
-}
-
-function parseJson(text: string | undefined): unknown {
-  if (!text) return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
   }
 }

@@ -9,6 +9,7 @@
 import type { HistoryEvent } from "@aws-sdk/client-sfn";
 import { CATCHING_STEPS } from "../../../lambdas/collect-results/record-failure.ts";
 import { formatProgressLine, type ProgressLine } from "../../../local/progress-format.ts";
+import { parseJson } from "./parse-json.ts";
 
 /** Events that end an execution; following stops at the first one. */
 export const TERMINAL_EVENT_TYPES: ReadonlySet<string> = new Set([
@@ -138,13 +139,4 @@ function attemptError(event: HistoryEvent, type: string): string {
   )?.[1] as { error?: string } | undefined;
   if (details?.error) return details.error;
   return type.endsWith("TimedOut") ? "States.Timeout" : "States.TaskFailed";
-}
-
-function parseJson(text: string | undefined): unknown {
-  if (!text) return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
 }

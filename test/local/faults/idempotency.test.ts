@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readTextIfExists } from "../../../lambdas/collect-results/s3-objects.ts";
+import { readTextIfExists } from "../../../lambdas/shared/s3-objects.ts";
 import type { SnapshotStats } from "../../../lambdas/stage-inputs/snapshot.ts";
 import { stageInputs } from "../../../lambdas/stage-inputs/stage-inputs.ts";
 import { clarifyEngineContainer } from "../../../local/clarify-container.ts";

@@ -1,4 +1,4 @@
-/** The few S3 reads and writes of collect-results. */
+/** Small S3 reads and writes shared by the Lambda steps (JSON records, existence checks). */
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { parseS3Uri } from "../shared/s3-uri.ts";
 
