@@ -230,6 +230,8 @@ export function readableCause(cause: string | undefined): string {
 function progressPrinter(log: (line: string) => void): (event: ExecutionEvent) => void {
   let startedAt = 0;
   const enteredAt = new Map<string, number>();
+  // A failure that a Catch handles still ends with StateExited; its ✗ line has said it all.
+  const failed = new Set<string>();
   return (event) => {
     const e = event as ExecutionEvent & { state?: { name: string }; Error?: string };
     if (e.type === "ExecutionStarted") startedAt = e.timestamp;
@@ -242,12 +244,14 @@ function progressPrinter(log: (line: string) => void): (event: ExecutionEvent) =
         log(formatProgressLine({ mark: "entered", state, elapsedMs }));
         break;
       case "StateExited":
-        log(formatProgressLine({ mark: "exited", state, elapsedMs, durationMs }));
+        if (!failed.delete(state)) log(formatProgressLine({ mark: "exited", state, elapsedMs, durationMs }));
         break;
       case "StateFailed":
+        failed.add(state);
         log(formatProgressLine({ mark: "failed", state, elapsedMs, durationMs, error: e.Error }));
         break;
       case "StateRetried":
+        failed.delete(state);
         log(formatProgressLine({ mark: "retried", state, elapsedMs }));
         break;
     }

@@ -77,6 +77,9 @@ describe("clarify-pipeline run --local", () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/error: failed at ValidateConfig: ConfigValidationError: .*instanceCount/);
     expect(result.stderr).not.toMatch(/\n\s+at /);
+    // The caught failure reads as a failure only: ✗, then the failure branch, never a ✓ for the step.
+    expect(result.stderr).toMatch(/✗ ValidateConfig: ConfigValidationError[^\n]*\n[^\n]*→ RecordFailure/);
+    expect(result.stderr).not.toContain("✓ ValidateConfig");
   });
 
   it("rejects a run.json path that does not exist with one clear line", async () => {
