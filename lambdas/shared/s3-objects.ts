@@ -39,7 +39,8 @@ export async function putJson(s3: S3Client, uri: string, value: unknown): Promis
   );
 }
 
-function isNotFound(error: unknown): boolean {
+/** True when an S3 error says the object (or its bucket) is absent. */
+export function isNotFound(error: unknown): boolean {
   const name = (error as { name?: string } | undefined)?.name;
   const status = (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata
     ?.httpStatusCode;

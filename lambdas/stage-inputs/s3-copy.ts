@@ -13,6 +13,7 @@ import {
   UploadPartCopyCommand,
 } from "@aws-sdk/client-s3";
 import { StagingError } from "../shared/errors.ts";
+import { isNotFound } from "../shared/s3-objects.ts";
 import { formatS3Uri, type S3Location } from "../shared/s3-uri.ts";
 import { mapWithConcurrency } from "./bounded-concurrency.ts";
 
@@ -103,14 +104,6 @@ export async function headOrUndefined(
     if (isNotFound(error)) return undefined;
     throw asStagingError(error, `cannot read the ${role} ${formatS3Uri(location)}`);
   }
-}
-
-/** True when an S3 error says the object (or its bucket) is absent. */
-export function isNotFound(error: unknown): boolean {
-  const name = (error as { name?: string } | undefined)?.name;
-  const status = (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata
-    ?.httpStatusCode;
-  return name === "NotFound" || name === "NoSuchKey" || status === 404;
 }
 
 /** Wraps an SDK error in a StagingError whose message names the URI and the S3 reason. */
