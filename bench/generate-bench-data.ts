@@ -8,18 +8,7 @@
 
 import { once } from "node:events";
 import { createWriteStream } from "node:fs";
-
-/** mulberry32: small, fast, seeded. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from "./seeded-random.ts";
 
 const HEADER =
   "id,age,sex,income,credit_amount,duration,purpose,employment,housing,savings,checking,dependents,foreign_worker,existing_credits,installment_rate,residence_since,score,region,credit_risk,predicted_risk";

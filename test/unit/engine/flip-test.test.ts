@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { seededRandom } from "../../../bench/seeded-random.ts";
 import {
   bruteForceSearch,
   FlipTestInputError,
@@ -6,7 +7,6 @@ import {
   flipTestWith,
   kdTreeSearch,
 } from "../../../engine/metrics/post-training/flip-test.ts";
-import { seededRandom } from "./seeded-random.ts";
 
 function group(features: number[], predicted: number[]) {
   return { features: Float64Array.from(features), predicted: Uint8Array.from(predicted) };
