@@ -7,6 +7,7 @@
  */
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { FailureRecordResult, JobOutcome, RecordFailureEvent } from "../shared/contracts.ts";
+import { MAX_RUNTIME_SECONDS } from "../shared/processing-job-api.ts";
 import { type PublishRunEvent, runFailedEvent } from "../shared/run-events.ts";
 import { putJson } from "../shared/s3-objects.ts";
 import { joinS3Uri } from "../shared/s3-uri.ts";
@@ -158,9 +159,6 @@ function timeoutMessage(state: Record<string, unknown>, stopFailure: StepError |
   return `the job exceeded MaxRuntimeInSeconds (${maxRuntime}) plus the provisioning margin${stateTimeout}${stopped}`;
 }
 
-/** The longest MaxRuntimeInSeconds SageMaker accepts for a processing job (7 days). */
-const MAX_PROCESSING_RUNTIME_SECONDS = 604_800;
-
 /** For failures with a known remedy: which limit was hit and what to do about it. */
 function failureHint(
   error: string,
@@ -181,7 +179,7 @@ function failureHint(
     const how = /MaxRuntimeInSeconds/i.test(job.failureReason ?? "")
       ? `the job reached its MaxRuntimeInSeconds (${limit}) and SageMaker stopped it`
       : `the job was stopped before it finished (it reached its MaxRuntimeInSeconds of ${limit}, or someone stopped it)`;
-    return `${how}, so it wrote no output; raise job.maxRuntimeInSeconds (Clarify processing jobs are capped at ${MAX_PROCESSING_RUNTIME_SECONDS} s, 7 days) or make the analysis lighter (a sample of the dataset, fewer methods, more instances)`;
+    return `${how}, so it wrote no output; raise job.maxRuntimeInSeconds (Clarify processing jobs are capped at ${MAX_RUNTIME_SECONDS} s, 7 days) or make the analysis lighter (a sample of the dataset, fewer methods, more instances)`;
   }
   return undefined;
 }

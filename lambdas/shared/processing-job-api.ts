@@ -17,3 +17,16 @@ export const CREATE_PROCESSING_JOB_FIELDS = [
 
 /** `ProcessingJobName`: 1-63 letters, digits and inner hyphens. */
 export const PROCESSING_JOB_NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
+
+/** The longest `ProcessingJobName`. */
+export const MAX_PROCESSING_JOB_NAME_LENGTH = 63;
+
+/** The longest `StoppingCondition.MaxRuntimeInSeconds` of a processing job: 7 days. */
+export const MAX_RUNTIME_SECONDS = 604_800;
+
+/** Container paths (`LocalPath`) where Clarify reads its inputs and leaves its result. */
+export const CLARIFY_CONTAINER_PATHS = {
+  config: "/opt/ml/processing/input/config",
+  data: "/opt/ml/processing/input/data",
+  output: "/opt/ml/processing/output",
+} as const;

@@ -1,10 +1,7 @@
 /** The ProcessingJobName of a run: readable, valid, and unique per execution. */
 import { createHash } from "node:crypto";
-import { PROCESSING_JOB_NAME_PATTERN } from "../shared/processing-job-api.ts";
+import { MAX_PROCESSING_JOB_NAME_LENGTH, PROCESSING_JOB_NAME_PATTERN } from "../shared/processing-job-api.ts";
 
-/** SageMaker's rule for ProcessingJobName. */
-
-export const MAX_PROCESSING_JOB_NAME_LENGTH = 63;
 /** Hex characters of the execution hash: 40 bits, ample for one account and region. */
 const HASH_LENGTH = 10;
 

@@ -7,14 +7,8 @@
  * present, even when empty.
  */
 import type { CreateProcessingJobRequest, DatasetLocation, NormalizedRun } from "../shared/contracts.ts";
+import { CLARIFY_CONTAINER_PATHS } from "../shared/processing-job-api.ts";
 import { joinS3Uri } from "../shared/s3-uri.ts";
-
-/** Container paths where Clarify expects its inputs and leaves its result. */
-export const CLARIFY_PATHS = {
-  config: "/opt/ml/processing/input/config",
-  data: "/opt/ml/processing/input/data",
-  output: "/opt/ml/processing/output",
-} as const;
 
 /** Tag linking the job (and Clarify's shadow endpoint, which inherits job tags) to its run. */
 export const RUN_ID_TAG = "clarify-pipeline:run-id";
@@ -35,7 +29,7 @@ export function renderProcessingJobRequest(inputs: RequestInputs): CreateProcess
       InputName: "analysis_config",
       S3Input: {
         S3Uri: inputs.analysisConfigUri,
-        LocalPath: CLARIFY_PATHS.config,
+        LocalPath: CLARIFY_CONTAINER_PATHS.config,
         S3DataType: "S3Prefix",
         S3InputMode: "File",
         S3DataDistributionType: "FullyReplicated",
@@ -48,7 +42,7 @@ export function renderProcessingJobRequest(inputs: RequestInputs): CreateProcess
       InputName: "dataset",
       S3Input: {
         S3Uri: inputs.dataset.s3Uri,
-        LocalPath: CLARIFY_PATHS.data,
+        LocalPath: CLARIFY_CONTAINER_PATHS.data,
         S3DataType: inputs.dataset.s3DataType,
         S3InputMode: "File",
         S3DataDistributionType: "FullyReplicated",
@@ -67,7 +61,7 @@ export function renderProcessingJobRequest(inputs: RequestInputs): CreateProcess
           OutputName: "analysis_result",
           S3Output: {
             S3Uri: joinS3Uri(run.runUri, "output/"),
-            LocalPath: CLARIFY_PATHS.output,
+            LocalPath: CLARIFY_CONTAINER_PATHS.output,
             S3UploadMode: "EndOfJob",
           },
         },

@@ -1,4 +1,7 @@
-import { PROCESSING_JOB_NAME_PATTERN } from "../../shared/processing-job-api.ts";
+import {
+  MAX_PROCESSING_JOB_NAME_LENGTH,
+  PROCESSING_JOB_NAME_PATTERN,
+} from "../../shared/processing-job-api.ts";
 import { checkString, show } from "../problems.ts";
 import type { Rule } from "./context.ts";
 
@@ -6,10 +9,10 @@ import type { Rule } from "./context.ts";
 export const checkJobName: Rule = (draft, _context, problems) => {
   const field = draft.job.processingJobName;
   if (!field || !checkString(field, problems, "ProcessingJobName")) return;
-  if (field.value.length > 63) {
+  if (field.value.length > MAX_PROCESSING_JOB_NAME_LENGTH) {
     problems.add(
       field.path,
-      `${show(field.value)} is ${field.value.length} characters; ProcessingJobName is at most 63`,
+      `${show(field.value)} is ${field.value.length} characters; ProcessingJobName is at most ${MAX_PROCESSING_JOB_NAME_LENGTH}`,
     );
   } else if (!PROCESSING_JOB_NAME_PATTERN.test(field.value)) {
     problems.add(

@@ -1,10 +1,11 @@
+import { CLARIFY_CONTAINER_PATHS } from "../../shared/processing-job-api.ts";
 import { childPath, isRecord, type Problems, show } from "../problems.ts";
 import type { Rule } from "./context.ts";
 
 /** Where the Clarify container reads each input. */
 export const INPUT_LOCAL_PATHS: Readonly<Record<string, string>> = {
-  analysis_config: "/opt/ml/processing/input/config",
-  dataset: "/opt/ml/processing/input/data",
+  analysis_config: CLARIFY_CONTAINER_PATHS.config,
+  dataset: CLARIFY_CONTAINER_PATHS.data,
 };
 
 /** The fixed field values Clarify needs on the dataset input (absent means the API default, which is fine). */

@@ -1,8 +1,9 @@
+import { CLARIFY_CONTAINER_PATHS } from "../../shared/processing-job-api.ts";
 import { childPath, isRecord, show } from "../problems.ts";
 import type { Rule } from "./context.ts";
 import { checkIsPrefix } from "./s3-locations.ts";
 
-export const OUTPUT_LOCAL_PATH = "/opt/ml/processing/output";
+const OUTPUT_LOCAL_PATH = CLARIFY_CONTAINER_PATHS.output;
 
 /** Exactly one output, analysis_result, uploaded at the end of the job to an S3 prefix. */
 export const checkProcessingOutput: Rule = (draft, _context, problems) => {

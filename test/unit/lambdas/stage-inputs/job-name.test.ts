@@ -1,10 +1,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { PROCESSING_JOB_NAME_PATTERN } from "../../../../lambdas/shared/processing-job-api.ts";
 import {
   MAX_PROCESSING_JOB_NAME_LENGTH,
-  processingJobName,
-} from "../../../../lambdas/stage-inputs/job-name.ts";
+  PROCESSING_JOB_NAME_PATTERN,
+} from "../../../../lambdas/shared/processing-job-api.ts";
+import { processingJobName } from "../../../../lambdas/stage-inputs/job-name.ts";
 
 const EXECUTION_ID = "arn:aws:states:us-east-1:123456789012:execution:clarify-pipeline:exec-0001";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { CLARIFY_CONTAINER_PATHS } from "../../../../lambdas/shared/processing-job-api.ts";
 import {
-  CLARIFY_PATHS,
   RUN_ID_TAG,
   renderProcessingJobRequest,
 } from "../../../../lambdas/stage-inputs/processing-job-request.ts";
@@ -62,7 +62,7 @@ describe("renderProcessingJobRequest", () => {
       InputName: "analysis_config",
       S3Input: {
         S3Uri: CONFIG_URI,
-        LocalPath: CLARIFY_PATHS.config,
+        LocalPath: CLARIFY_CONTAINER_PATHS.config,
         S3DataType: "S3Prefix",
         S3InputMode: "File",
         S3DataDistributionType: "FullyReplicated",
