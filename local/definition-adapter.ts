@@ -58,6 +58,11 @@ export function localLambdaArn(functionName: string): string {
   return `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${functionName}`;
 }
 
+/** `arn:aws:states:us-east-1:000000000000:execution:clarify-pipeline:<name>` */
+export function localExecutionArn(executionName: string): string {
+  return `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:execution:clarify-pipeline:${executionName}`;
+}
+
 /** Replaces every `${Name}` in the definition text; throws naming any placeholder left without a value. */
 export function substitutePlaceholders(
   text: string,

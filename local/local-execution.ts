@@ -3,7 +3,7 @@
  * interpreter, run by aws-local-stepfunctions with every Task bound locally.
  */
 import { type RunOptions, StateMachine, type StateMachineDefinition } from "aws-local-stepfunctions";
-import { DEFINITION_PATH, LOCAL_ACCOUNT, LOCAL_REGION, loadLocalDefinition } from "./definition-adapter.ts";
+import { DEFINITION_PATH, loadLocalDefinition, localExecutionArn } from "./definition-adapter.ts";
 import type { ProcessingEmulator } from "./processing-emulator.ts";
 import type { LocalSteps } from "./steps.ts";
 import { bindTaskStates, type LambdaFaultPlan, type LambdaObservation } from "./task-bindings.ts";
@@ -66,7 +66,7 @@ export function defaultExecutionName(now: Date = new Date()): string {
 export async function runLocalExecution(options: LocalExecutionOptions): Promise<LocalExecutionResult> {
   const definition = await loadLocalDefinition(options.definitionPath ?? DEFINITION_PATH);
   const executionName = options.executionName ?? defaultExecutionName();
-  const executionArn = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:execution:clarify-pipeline:${executionName}`;
+  const executionArn = localExecutionArn(executionName);
   const machine = new StateMachine(definition);
   const runOptions: RunOptions = {
     overrides: {

@@ -4,7 +4,7 @@
  * (the call is idempotent); starting it with other input, or once it has ended, is refused
  * with `ExecutionAlreadyExists`. So a duplicated start never runs a second job or copy.
  */
-import { LOCAL_ACCOUNT, LOCAL_REGION } from "./definition-adapter.ts";
+import { localExecutionArn } from "./definition-adapter.ts";
 import {
   type LocalExecutionOptions,
   type LocalExecutionResult,
@@ -40,10 +40,11 @@ export class LocalExecutions {
     const known = this.executions.get(executionName);
     if (known) {
       if (known.running && known.input === serializedInput) return known.result;
-      const arn = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:execution:clarify-pipeline:${executionName}`;
       const why = known.running ? "is running with different input" : "has already run";
       return Promise.reject(
-        new ExecutionAlreadyExistsError(`Execution Already Exists: '${arn}' (the execution ${why})`),
+        new ExecutionAlreadyExistsError(
+          `Execution Already Exists: '${localExecutionArn(executionName)}' (the execution ${why})`,
+        ),
       );
     }
     const execution: KnownExecution = {

@@ -16,6 +16,7 @@ import {
   PROCESSING_JOB_NAME_PATTERN,
 } from "../lambdas/shared/processing-job-api.ts";
 import { parseS3Uri } from "../lambdas/shared/s3-uri.ts";
+import { LOCAL_ACCOUNT, LOCAL_REGION } from "./definition-adapter.ts";
 
 export type ProcessingJobStatus = "InProgress" | "Completed" | "Failed" | "Stopping" | "Stopped";
 
@@ -250,7 +251,7 @@ export class ProcessingEmulator {
   }
 
   private jobArn(name: string): string {
-    return `arn:aws:sagemaker:${this.options.region ?? "us-east-1"}:000000000000:processing-job/${name.toLowerCase()}`;
+    return `arn:aws:sagemaker:${this.options.region ?? LOCAL_REGION}:${LOCAL_ACCOUNT}:processing-job/${name.toLowerCase()}`;
   }
 
   private update(record: JobRecord, changes: Partial<ProcessingJobDescription>): void {
