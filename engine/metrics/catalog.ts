@@ -1,9 +1,16 @@
 /**
  * The bias metrics Clarify reports, under the codes and descriptions analysis.json uses.
  * Clarify lists the metrics of a stage sorted by code, so the arrays below are sorted too.
+ * The codes are the project's one list (lambdas/shared/metric-codes.ts): a code missing here,
+ * or one the list does not know, fails the type check.
  */
+import type { POST_TRAINING_METRICS, PRE_TRAINING_METRICS } from "../../lambdas/shared/metric-codes.ts";
 
-export const PRE_TRAINING_METRICS = {
+export type PreTrainingCode = (typeof PRE_TRAINING_METRICS)[number];
+export type PostTrainingCode = (typeof POST_TRAINING_METRICS)[number];
+export type MetricCode = PreTrainingCode | PostTrainingCode;
+
+export const PRE_TRAINING_DESCRIPTIONS: Readonly<Record<PreTrainingCode, string>> = {
   CDDL: "Conditional Demographic Disparity in Labels (CDDL)",
   CI: "Class Imbalance (CI)",
   DPL: "Difference in Positive Proportions in Labels (DPL)",
@@ -12,9 +19,9 @@ export const PRE_TRAINING_METRICS = {
   KS: "Kolmogorov-Smirnov Distance (KS)",
   LP: "L-p Norm (LP)",
   TVD: "Total Variation Distance (TVD)",
-} as const;
+};
 
-export const POST_TRAINING_METRICS = {
+export const POST_TRAINING_DESCRIPTIONS: Readonly<Record<PostTrainingCode, string>> = {
   AD: "Accuracy Difference (AD)",
   CDDPL: "Conditional Demographic Disparity in Predicted Labels (CDDPL)",
   DAR: "Difference in Acceptance Rates (DAR)",
@@ -28,13 +35,10 @@ export const POST_TRAINING_METRICS = {
   RD: "Recall Difference (RD)",
   SD: "Specificity Difference (SD)",
   TE: "Treatment Equality (TE)",
-} as const;
+};
 
-export type PreTrainingCode = keyof typeof PRE_TRAINING_METRICS;
-export type PostTrainingCode = keyof typeof POST_TRAINING_METRICS;
-
-export const PRE_TRAINING_CODES = Object.keys(PRE_TRAINING_METRICS).sort() as PreTrainingCode[];
-export const POST_TRAINING_CODES = Object.keys(POST_TRAINING_METRICS).sort() as PostTrainingCode[];
+export const PRE_TRAINING_CODES = Object.keys(PRE_TRAINING_DESCRIPTIONS).sort() as PreTrainingCode[];
+export const POST_TRAINING_CODES = Object.keys(POST_TRAINING_DESCRIPTIONS).sort() as PostTrainingCode[];
 
 /** The selected codes of a stage in Clarify's order; `"all"` selects every one. */
 export function selectCodes<Code extends string>(

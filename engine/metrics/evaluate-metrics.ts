@@ -1,5 +1,5 @@
 import type { PostTrainingCode, PreTrainingCode } from "./catalog.ts";
-import { POST_TRAINING_METRICS, PRE_TRAINING_METRICS } from "./catalog.ts";
+import { POST_TRAINING_DESCRIPTIONS, PRE_TRAINING_DESCRIPTIONS } from "./catalog.ts";
 import { conditionalDemographicDisparity } from "./conditional-demographic-disparity.ts";
 import type { FacetSplitCounts } from "./counts.ts";
 import { addConfusion } from "./counts.ts";
@@ -79,7 +79,9 @@ export function preTrainingEntries(
   split: FacetSplitCounts,
   codes: readonly PreTrainingCode[],
 ): MetricEntry[] {
-  return codes.map((code) => metricEntry(code, PRE_TRAINING_METRICS[code], () => PRE_TRAINING[code](split)));
+  return codes.map((code) =>
+    metricEntry(code, PRE_TRAINING_DESCRIPTIONS[code], () => PRE_TRAINING[code](split)),
+  );
 }
 
 /** Post-training entries; FT needs the feature rows, so its value comes from `flipTest`. */
@@ -91,7 +93,7 @@ export function postTrainingEntries(
   return codes.map((code) =>
     metricEntry(
       code,
-      POST_TRAINING_METRICS[code],
+      POST_TRAINING_DESCRIPTIONS[code],
       code === "FT" ? flipTest : () => POST_TRAINING[code](split),
     ),
   );
