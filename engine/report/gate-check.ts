@@ -2,7 +2,7 @@
  * Checks one metric value against its gate, for display: which bounds it breaks, and the
  * interval the gate allows.
  */
-import type { Gate } from "../../lambdas/shared/contracts.ts";
+import type { Gate, Gates } from "../../lambdas/shared/contracts.ts";
 
 export type GateStatus = "passed" | "breached" | "not-evaluated" | "no-gate";
 
@@ -10,6 +10,11 @@ export interface GateCheck {
   readonly status: GateStatus;
   /** One line per broken bound, e.g. `|-0.31| > absMax 0.2`. */
   readonly breaches: readonly string[];
+}
+
+/** The gate of one metric code; only the gates' own keys count (`constructor` names no gate). */
+export function gateFor(gates: Gates, code: string): Gate | undefined {
+  return Object.hasOwn(gates, code) ? gates[code] : undefined;
 }
 
 /** The [low, high] interval a gate allows; infinite where it sets no bound. */

@@ -3,6 +3,7 @@
  * means "no bias", and the range its values can take (from the Clarify documentation's metric
  * pages). `null` bounds are unbounded.
  */
+import type { MetricCode } from "../metrics/catalog.ts";
 
 export interface MetricInfo {
   /** Clarify's long name. */
@@ -19,7 +20,7 @@ const signedUnit = { ideal: 0, min: -1, max: 1 } as const;
 const unsigned = { ideal: 0, min: 0, max: null } as const;
 const unbounded = { ideal: 0, min: null, max: null } as const;
 
-export const METRIC_CATALOG: Readonly<Record<string, MetricInfo>> = {
+const METRIC_CATALOG: Readonly<Record<MetricCode, MetricInfo>> = {
   // Pre-training
   CI: { name: "Class Imbalance", ...signedUnit },
   DPL: { name: "Difference in Positive Proportions in Labels", ...signedUnit },
@@ -45,7 +46,12 @@ export const METRIC_CATALOG: Readonly<Record<string, MetricInfo>> = {
   GE: { name: "Generalized Entropy", ideal: 0, min: 0, max: 0.5 },
 };
 
-/** Metrics the catalog does not know are drawn around 0 on an open scale. */
+/**
+ * Metrics the catalog does not know are drawn around 0 on an open scale. Only the catalog's own
+ * keys count: a metric named `constructor` is unknown, not Object's constructor.
+ */
 export function metricInfo(code: string): MetricInfo {
-  return METRIC_CATALOG[code] ?? { name: code, ...unbounded };
+  return Object.hasOwn(METRIC_CATALOG, code)
+    ? METRIC_CATALOG[code as MetricCode]
+    : { name: code, ...unbounded };
 }

@@ -6,7 +6,7 @@
  */
 import type { Gates } from "../../lambdas/shared/contracts.ts";
 import type { ReportFacetValue, ReportMetric } from "./analysis-shape.ts";
-import { allowedInterval, checkGate, type GateCheck } from "./gate-check.ts";
+import { allowedInterval, checkGate, type GateCheck, gateFor } from "./gate-check.ts";
 import { escapeHtml } from "./html-escape.ts";
 import { metricInfo } from "./metric-catalog.ts";
 
@@ -35,7 +35,7 @@ export function rowDomain(
   const info = metricInfo(metric.code);
   const shown = [info.ideal];
   if (metric.value !== null && Number.isFinite(metric.value)) shown.push(metric.value);
-  const gate = gates[metric.code];
+  const gate = gateFor(gates, metric.code);
   if (gate !== undefined) {
     const { low, high } = allowedInterval(gate);
     if (Number.isFinite(low)) shown.push(low);
@@ -63,7 +63,7 @@ export function renderFacetValueChart(facetName: string, facetValue: ReportFacet
 
 function renderRow(metric: ReportMetric, gates: Gates, top: number): string {
   const info = metricInfo(metric.code);
-  const gate = gates[metric.code];
+  const gate = gateFor(gates, metric.code);
   const check = checkGate(metric.value, gate);
   const mid = top + 18;
   const parts: string[] = [
@@ -102,7 +102,7 @@ function renderScale(
     );
   };
   const parts: string[] = [];
-  const gate = gates[metric.code];
+  const gate = gateFor(gates, metric.code);
   if (gate !== undefined) {
     const { low, high } = allowedInterval(gate);
     parts.push(

@@ -5,7 +5,7 @@
  */
 import type { Gates } from "../../lambdas/shared/contracts.ts";
 import { type ReportMetric, type ReportSection, readSections } from "./analysis-shape.ts";
-import { allowedInterval, checkGate } from "./gate-check.ts";
+import { allowedInterval, checkGate, gateFor } from "./gate-check.ts";
 import { escapeHtml } from "./html-escape.ts";
 import { metricInfo } from "./metric-catalog.ts";
 import { describeInterval, formatValue, renderFacetValueChart } from "./metric-chart.ts";
@@ -60,7 +60,7 @@ function renderSummary(sections: readonly ReportSection[], gates: Gates): string
       for (const value of facet.values) {
         for (const metric of value.metrics) {
           metrics++;
-          const check = checkGate(metric.value, gates[metric.code]);
+          const check = checkGate(metric.value, gateFor(gates, metric.code));
           if (check.status !== "no-gate") gated++;
           if (check.status === "breached") {
             breached.push(
@@ -127,7 +127,7 @@ function renderSection(section: ReportSection, gates: Gates): string {
 
 function renderTable(metrics: readonly ReportMetric[], gates: Gates): string {
   const rows = metrics.map((metric) => {
-    const gate = gates[metric.code];
+    const gate = gateFor(gates, metric.code);
     const check = checkGate(metric.value, gate);
     const gateText =
       gate === undefined ? "—" : describeInterval(allowedInterval(gate).low, allowedInterval(gate).high);

@@ -95,6 +95,25 @@ describe("renderReport", () => {
     expect(html).not.toMatch(/="NaN"|NaN"/);
   });
 
+  it("draws a metric whose code is an Object property name (constructor) as an unknown metric", () => {
+    // Prepare
+    const analysis = {
+      version: "1.0",
+      pre_training_bias_metrics: {
+        label: "y",
+        label_value_or_threshold: "1",
+        facets: { sex: [{ value_or_threshold: "f", metrics: [{ name: "constructor", value: 0.4 }] }] },
+      },
+    };
+    // Act
+    const html = renderReport(analysis);
+    // Assess
+    const row = chartRow(html, "constructor");
+    expect(row).toContain('class="long-name">constructor</text>');
+    expect(row).toContain("ideal 0");
+    expect(row).toContain("status-no-gate");
+  });
+
   it("names the field when the analysis is not in Clarify's format", () => {
     // Prepare
     const analysis = {
