@@ -6,9 +6,10 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
 import type { NormalizedRun } from "../lambdas/shared/contracts.ts";
-import { parseS3Uri } from "../lambdas/shared/s3-uri.ts";
+import { putJson } from "../lambdas/shared/s3-objects.ts";
+import { joinS3Uri, parseS3Uri } from "../lambdas/shared/s3-uri.ts";
 import type { DeploymentSettings } from "../lambdas/shared/settings.ts";
 import { startEmbeddedS3 } from "./embedded-s3.ts";
 import {
@@ -264,8 +265,7 @@ async function recordAbort(
   execution: LocalExecutionResult,
   jobs: readonly ProcessingJobDescription[],
 ): Promise<void> {
-  const location = parseS3Uri(runUri);
-  if (!location) return;
+  if (!parseS3Uri(runUri)) return;
   const lastEntered = [...execution.events].reverse().find((event) => event.type === "StateEntered") as
     | { state: { name: string } }
     | undefined;
@@ -277,14 +277,7 @@ async function recordAbort(
     abortedInState: lastEntered?.state.name,
     jobs: jobs.map((job) => ({ name: job.ProcessingJobName, status: job.ProcessingJobStatus })),
   };
-  await s3.send(
-    new PutObjectCommand({
-      Bucket: location.bucket,
-      Key: `${location.key}summary.json`,
-      Body: `${JSON.stringify(summary, null, 2)}\n`,
-      ContentType: "application/json",
-    }),
-  );
+  await putJson(s3, joinS3Uri(runUri, "summary.json"), summary);
 }
 
 function runIdOf(runUri: string): string {

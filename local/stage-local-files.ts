@@ -6,6 +6,7 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import { basename, join, relative, resolve, sep } from "node:path";
 import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { isLocalPath } from "../lambdas/validate-config/rules/s3-locations.ts";
 import { LOCAL_INPUT_BUCKET } from "./local-settings.ts";
 
 /** A run.json field that names a local path that cannot be staged. */
@@ -26,11 +27,11 @@ export async function stageLocalFiles(
   if (typeof input !== "object" || input === null || Array.isArray(input)) return input;
   const staged: JsonObject = { ...(input as JsonObject) };
   const upload = (path: string, field: string) => uploadPath(path, field, options);
-  if (isLocalPath(staged.analysisConfigUri)) {
+  if (isLocalPathValue(staged.analysisConfigUri)) {
     staged.analysisConfigUri = await upload(staged.analysisConfigUri, "analysisConfigUri");
   }
   const dataset = staged.dataset;
-  if (typeof dataset === "object" && dataset !== null && isLocalPath((dataset as JsonObject).uri)) {
+  if (typeof dataset === "object" && dataset !== null && isLocalPathValue((dataset as JsonObject).uri)) {
     staged.dataset = {
       ...(dataset as JsonObject),
       uri: await upload((dataset as JsonObject).uri as string, "dataset.uri"),
@@ -39,8 +40,9 @@ export async function stageLocalFiles(
   return staged;
 }
 
-function isLocalPath(value: unknown): value is string {
-  return typeof value === "string" && value !== "" && !/^[a-z][a-z0-9+.-]*:\/\//i.test(value);
+/** A non-empty string that offline validation also reads as a local path. */
+function isLocalPathValue(value: unknown): value is string {
+  return typeof value === "string" && value !== "" && isLocalPath(value);
 }
 
 async function uploadPath(
