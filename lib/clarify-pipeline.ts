@@ -11,7 +11,11 @@ import { Construct } from "constructs";
 import { DEFAULT_EVENT_BUS, EVENT_BUS_ENV } from "../lambdas/shared/run-events.ts";
 import { SETTINGS_DEFAULTS, SETTINGS_ENV } from "../lambdas/shared/settings.ts";
 import { runEventStatements } from "./monitoring/run-event-statements.ts";
-import { acknowledgeWildcardResources, type WildcardJustification } from "./private/acknowledge-wildcards.ts";
+import {
+  acknowledgeStateMachineWildcards,
+  acknowledgeWildcardResources,
+  type WildcardJustification,
+} from "./private/acknowledge-wildcards.ts";
 import { defaultClarifyImage, repositoryArnOfImageUri } from "./private/clarify-image-mapping.ts";
 import {
   clarifyJobStatements,
@@ -334,7 +338,10 @@ export class ClarifyPipeline extends Construct {
     })) {
       this.stateMachine.addToRolePolicy(statement);
     }
-    this.acknowledgeStateMachineWildcards(justifications);
+    acknowledgeStateMachineWildcards(this.stateMachine, [
+      ...justifications,
+      STATE_MACHINE_STAR_JUSTIFICATION,
+    ]);
   }
 
   private createArtifactsBucket(removalPolicy: RemovalPolicy): s3.Bucket {
@@ -436,17 +443,5 @@ export class ClarifyPipeline extends Construct {
   private grantBucketKeys(role: iam.IRole, inputBuckets: readonly s3.IBucket[]): void {
     for (const bucket of inputBuckets) bucket.encryptionKey?.grantDecrypt(role);
     this.artifactsBucket.encryptionKey?.grantEncryptDecrypt(role);
-  }
-
-  /** Acknowledges the state machine role's justified wildcards, once every statement is in place. */
-  private acknowledgeStateMachineWildcards(justifications: readonly WildcardJustification[]): void {
-    const role = this.stateMachine.role;
-    const defaultPolicy = role.node.tryFindChild("DefaultPolicy");
-    if (!(defaultPolicy instanceof iam.Policy)) return;
-    acknowledgeWildcardResources(
-      role,
-      [defaultPolicy.document],
-      [...justifications, STATE_MACHINE_STAR_JUSTIFICATION],
-    );
   }
 }

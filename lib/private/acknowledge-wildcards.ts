@@ -1,5 +1,6 @@
 import { Stack, Validations } from "aws-cdk-lib";
-import type * as iam from "aws-cdk-lib/aws-iam";
+import * as iam from "aws-cdk-lib/aws-iam";
+import type * as sfn from "aws-cdk-lib/aws-stepfunctions";
 import type { IConstruct } from "constructs";
 import { flattenCfnReference } from "./cdk-nag.ts";
 
@@ -45,4 +46,19 @@ export function acknowledgeWildcardResources(
     }
   }
   return [...acknowledged];
+}
+
+/**
+ * Acknowledges the justified wildcards of a state machine's role: the statements the
+ * StateMachine construct and `addToRolePolicy` put in its default policy. Call once every
+ * statement is in place.
+ */
+export function acknowledgeStateMachineWildcards(
+  stateMachine: sfn.StateMachine,
+  justifications: readonly WildcardJustification[],
+): void {
+  const role = stateMachine.role;
+  const defaultPolicy = role.node.tryFindChild("DefaultPolicy");
+  if (!(defaultPolicy instanceof iam.Policy)) return;
+  acknowledgeWildcardResources(role, [defaultPolicy.document], justifications);
 }

@@ -7,7 +7,7 @@ import * as logs from "aws-cdk-lib/aws-logs";
 import type * as sqs from "aws-cdk-lib/aws-sqs";
 import * as sfn from "aws-cdk-lib/aws-stepfunctions";
 import { Construct } from "constructs";
-import { acknowledgeWildcardResources } from "../private/acknowledge-wildcards.ts";
+import { acknowledgeStateMachineWildcards } from "../private/acknowledge-wildcards.ts";
 import { STATE_MACHINE_STAR_JUSTIFICATION } from "../private/policy-statements.ts";
 import { deliveryProblems, resolveDelivery, type StartDeliveryProps } from "./delivery.ts";
 import { modelPackageRunStatements } from "./trigger-policies.ts";
@@ -189,30 +189,23 @@ export class ClarifyModelPackageTrigger extends Construct {
   }
 
   private acknowledgeRunnerWildcards(modelNamePrefix: string): void {
-    const role = this.runner.role;
-    const defaultPolicy = role.node.tryFindChild("DefaultPolicy");
-    if (!(defaultPolicy instanceof iam.Policy)) return;
-    acknowledgeWildcardResources(
-      role,
-      [defaultPolicy.document],
-      [
-        {
-          resource: new RegExp(`:model\\/${modelNamePrefix}\\*$`),
-          reason: `Temporary models are named per runner execution; only the "${modelNamePrefix}" prefix is fixed, and it scopes CreateModel and DeleteModel.`,
-        },
-        {
-          resource: /:model-package\/[^/]+\/\*$/,
-          reason:
-            "Package versions are numbered by the model registry as they are registered; the package group is the fixed part.",
-        },
-        {
-          resource: /:execution:.+:\*$/,
-          reason:
-            "The pipeline's executions are named per run; the scope is the executions of the pipeline state machine only (startExecution.sync:2 describes and stops them).",
-        },
-        STATE_MACHINE_STAR_JUSTIFICATION,
-      ],
-    );
+    acknowledgeStateMachineWildcards(this.runner, [
+      {
+        resource: new RegExp(`:model\\/${modelNamePrefix}\\*$`),
+        reason: `Temporary models are named per runner execution; only the "${modelNamePrefix}" prefix is fixed, and it scopes CreateModel and DeleteModel.`,
+      },
+      {
+        resource: /:model-package\/[^/]+\/\*$/,
+        reason:
+          "Package versions are numbered by the model registry as they are registered; the package group is the fixed part.",
+      },
+      {
+        resource: /:execution:.+:\*$/,
+        reason:
+          "The pipeline's executions are named per run; the scope is the executions of the pipeline state machine only (startExecution.sync:2 describes and stops them).",
+      },
+      STATE_MACHINE_STAR_JUSTIFICATION,
+    ]);
   }
 }
 
