@@ -1,15 +1,15 @@
 /** Lambda handler of the validate-config step: a thin adapter over validateConfig. */
-import { Logger } from "@aws-lambda-powertools/logger";
 import { S3Client } from "@aws-sdk/client-s3";
 import type { NormalizedRun, ValidateConfigEvent } from "../shared/contracts.ts";
 import { ConfigValidationError } from "../shared/errors.ts";
+import { createLogger } from "../shared/logger.ts";
 import { type DeploymentSettings, settingsFromEnvironment } from "../shared/settings.ts";
 import { validateConfig } from "./validate-config.ts";
 
 export { validateRunInputOffline } from "./offline.ts";
 export { validateConfig } from "./validate-config.ts";
 
-const logger = new Logger({ serviceName: "clarify-pipeline", logLevel: "INFO" });
+const logger = createLogger("ValidateConfig");
 // Built on the first invocation and reused by the container's later ones.
 let deps: { s3: S3Client; settings: DeploymentSettings } | undefined;
 

@@ -163,6 +163,33 @@ describe("the Lambda handlers' logs", () => {
     expectNoCanary(logs);
   });
 
+  it("name the step that wrote each line, as every step's logger does", async () => {
+    // Prepare
+    logged.length = 0;
+    const input = {
+      runName: "credit-steps",
+      analysisConfig: configWith("a"),
+      dataset: { uri: "s3://clarify-data/credit/train.csv", s3DataType: "S3Prefix" },
+    };
+    // Act
+    const run = await validateHandler({ input, execution: EXECUTION });
+    await stageHandler({ run, execution: EXECUTION });
+    // Assess
+    const lines = logged
+      .flatMap((chunk) => chunk.split("\n"))
+      .filter((line) => line.startsWith("{"))
+      .map((line) => JSON.parse(line) as { message?: string; service?: string; step?: string });
+    const byMessage = (message: string) => lines.find((line) => line.message === message);
+    expect(byMessage("run input is valid")).toMatchObject({
+      service: "clarify-pipeline",
+      step: "ValidateConfig",
+    });
+    expect(byMessage("processing job request rendered")).toMatchObject({
+      service: "clarify-pipeline",
+      step: "StageInputs",
+    });
+  });
+
   it("hold no secret when the run is invalid, yet name every problem's path", async () => {
     // Prepare: three invalid runs whose problem messages quote secrets (they belong in the
     // run's own record, not in the logs): a GPU type beside a config read from S3, a config
