@@ -28,13 +28,31 @@ export interface S3Scope {
   readonly outputPrefix: string;
 }
 
+/** `arn:<partition>:sagemaker:<region>:<account>:<resource>/<name>` */
+export function sagemakerArn(scope: Construct, resource: string, resourceName: string): string {
+  return Stack.of(scope).formatArn({ service: "sagemaker", resource, resourceName });
+}
+
 /** `arn:<partition>:sagemaker:<region>:<account>:processing-job/<prefix>*` */
 export function processingJobArnPattern(scope: Construct, jobNamePrefix: string): string {
   // Job names are unique per run, so only a prefix can name them; the prefix is the scope.
-  return Stack.of(scope).formatArn({
-    service: "sagemaker",
-    resource: "processing-job",
-    resourceName: `${jobNamePrefix}*`,
+  return sagemakerArn(scope, "processing-job", `${jobNamePrefix}*`);
+}
+
+/** Hand a role to SageMaker (a job's or a model's execution role), and to no other service. */
+export function passRoleToSageMakerStatement(roleArn: string): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    actions: ["iam:PassRole"],
+    resources: [roleArn],
+    conditions: { StringEquals: { "iam:PassedToService": "sagemaker.amazonaws.com" } },
+  });
+}
+
+/** Manage the EventBridge rule Step Functions keeps for a `.sync` integration, to learn when the work ends. */
+export function syncEventsRuleStatement(scope: Construct, ruleName: string): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    actions: ["events:PutTargets", "events:PutRule", "events:DescribeRule"],
+    resources: [Stack.of(scope).formatArn({ service: "events", resource: "rule", resourceName: ruleName })],
   });
 }
 
@@ -115,7 +133,6 @@ export interface StateMachineScope {
 
 /** The state machine: invoke the steps, run/stop the job (`.sync`), pass the job role to SageMaker only. */
 export function stateMachineStatements(scope: Construct, target: StateMachineScope): iam.PolicyStatement[] {
-  const stack = Stack.of(scope);
   return [
     new iam.PolicyStatement({
       actions: ["lambda:InvokeFunction"],
@@ -133,17 +150,8 @@ export function stateMachineStatements(scope: Construct, target: StateMachineSco
       ],
       resources: [processingJobArnPattern(scope, target.jobNamePrefix)],
     }),
-    new iam.PolicyStatement({
-      actions: ["events:PutTargets", "events:PutRule", "events:DescribeRule"],
-      resources: [
-        stack.formatArn({ service: "events", resource: "rule", resourceName: SYNC_EVENTS_RULE_NAME }),
-      ],
-    }),
-    new iam.PolicyStatement({
-      actions: ["iam:PassRole"],
-      resources: [target.jobRoleArn],
-      conditions: { StringEquals: { "iam:PassedToService": "sagemaker.amazonaws.com" } },
-    }),
+    syncEventsRuleStatement(scope, SYNC_EVENTS_RULE_NAME),
+    passRoleToSageMakerStatement(target.jobRoleArn),
   ];
 }
 
@@ -159,12 +167,9 @@ export interface ClarifyJobScope {
 
 /** The SageMaker Clarify processing job itself. */
 export function clarifyJobStatements(scope: Construct, job: ClarifyJobScope): iam.PolicyStatement[] {
-  const stack = Stack.of(scope);
-  const sagemakerArn = (resource: string, resourceName: string): string =>
-    stack.formatArn({ service: "sagemaker", resource, resourceName });
   const shadowEndpoints = [
-    sagemakerArn("endpoint", `${CLARIFY_SHADOW_ENDPOINT_PREFIX}*`),
-    sagemakerArn("endpoint-config", `${CLARIFY_SHADOW_ENDPOINT_PREFIX}*`),
+    sagemakerArn(scope, "endpoint", `${CLARIFY_SHADOW_ENDPOINT_PREFIX}*`),
+    sagemakerArn(scope, "endpoint-config", `${CLARIFY_SHADOW_ENDPOINT_PREFIX}*`),
   ];
   const logGroupArn = `arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:log-group:${PROCESSING_JOB_LOG_GROUP}`;
   return [
@@ -204,7 +209,7 @@ export function clarifyJobStatements(scope: Construct, job: ClarifyJobScope): ia
       : [
           new iam.PolicyStatement({
             actions: ["sagemaker:DescribeEndpoint", "sagemaker:InvokeEndpoint"],
-            resources: job.invocableEndpointNames.map((name) => sagemakerArn("endpoint", name)),
+            resources: job.invocableEndpointNames.map((name) => sagemakerArn(scope, "endpoint", name)),
           }),
         ]),
     new iam.PolicyStatement({

@@ -6,6 +6,11 @@ import { ArnFormat, Stack, Token } from "aws-cdk-lib";
 import * as iam from "aws-cdk-lib/aws-iam";
 import type * as sfn from "aws-cdk-lib/aws-stepfunctions";
 import type { Construct } from "constructs";
+import {
+  passRoleToSageMakerStatement,
+  sagemakerArn,
+  syncEventsRuleStatement,
+} from "../private/policy-statements.ts";
 
 /** The rule Step Functions manages for `startExecution.sync` to learn when a nested execution ends. */
 export const NESTED_EXECUTION_EVENTS_RULE = "StepFunctionsGetEventsForStepFunctionsExecutionRule";
@@ -27,11 +32,6 @@ export interface ModelPackageRunScope {
   readonly modelPackageGroupName: string;
   /** Whether the runner sets the package's approval status. */
   readonly updateApprovalStatus: boolean;
-}
-
-/** `arn:<partition>:sagemaker:<region>:<account>:<resource>/<name>` */
-function sagemakerArn(scope: Construct, resource: string, resourceName: string): string {
-  return Stack.of(scope).formatArn({ service: "sagemaker", resource, resourceName });
 }
 
 /**
@@ -67,12 +67,8 @@ export function modelPackageRunStatements(
       actions: ["sagemaker:DescribeModelPackage"],
       resources: [packages],
     }),
-    new iam.PolicyStatement({
-      actions: ["iam:PassRole"],
-      resources: [target.modelExecutionRoleArn],
-      conditions: { StringEquals: { "iam:PassedToService": "sagemaker.amazonaws.com" } },
-    }),
-    new iam.PolicyStatement({ actions: ["states:StartExecution"], resources: [pipelineArn] }),
+    passRoleToSageMakerStatement(target.modelExecutionRoleArn),
+    startExecutionStatement(target.pipeline),
     new iam.PolicyStatement({
       // Executions are named per run; they are scoped to the pipeline's own executions.
       actions: ["states:DescribeExecution", "states:StopExecution"],
@@ -85,12 +81,7 @@ export function modelPackageRunStatements(
         }),
       ],
     }),
-    new iam.PolicyStatement({
-      actions: ["events:PutTargets", "events:PutRule", "events:DescribeRule"],
-      resources: [
-        stack.formatArn({ service: "events", resource: "rule", resourceName: NESTED_EXECUTION_EVENTS_RULE }),
-      ],
-    }),
+    syncEventsRuleStatement(scope, NESTED_EXECUTION_EVENTS_RULE),
   ];
   if (target.updateApprovalStatus) {
     statements.push(
