@@ -6,6 +6,7 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import { basename, join, relative, resolve, sep } from "node:path";
 import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { isRecord } from "../lambdas/shared/is-record.ts";
 import { isLocalPath } from "../lambdas/validate-config/rules/s3-locations.ts";
 import { LOCAL_INPUT_BUCKET } from "./local-settings.ts";
 
@@ -13,8 +14,6 @@ import { LOCAL_INPUT_BUCKET } from "./local-settings.ts";
 export class LocalInputError extends Error {
   override readonly name = "LocalInputError" as const;
 }
-
-type JsonObject = Record<string, unknown>;
 
 /**
  * Returns the input with local paths replaced by `s3://local-inputs/<stagingPrefix>/...` URIs.
@@ -24,18 +23,15 @@ export async function stageLocalFiles(
   input: unknown,
   options: { readonly baseDirectory: string; readonly s3: S3Client; readonly stagingPrefix: string },
 ): Promise<unknown> {
-  if (typeof input !== "object" || input === null || Array.isArray(input)) return input;
-  const staged: JsonObject = { ...(input as JsonObject) };
+  if (!isRecord(input)) return input;
+  const staged: Record<string, unknown> = { ...input };
   const upload = (path: string, field: string) => uploadPath(path, field, options);
   if (isLocalPathValue(staged.analysisConfigUri)) {
     staged.analysisConfigUri = await upload(staged.analysisConfigUri, "analysisConfigUri");
   }
   const dataset = staged.dataset;
-  if (typeof dataset === "object" && dataset !== null && isLocalPathValue((dataset as JsonObject).uri)) {
-    staged.dataset = {
-      ...(dataset as JsonObject),
-      uri: await upload((dataset as JsonObject).uri as string, "dataset.uri"),
-    };
+  if (isRecord(dataset) && isLocalPathValue(dataset.uri)) {
+    staged.dataset = { ...dataset, uri: await upload(dataset.uri, "dataset.uri") };
   }
   return staged;
 }

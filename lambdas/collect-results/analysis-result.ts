@@ -3,6 +3,7 @@
  * malformed result fails loudly instead of passing every gate by omission.
  */
 import { AnalysisResultError } from "../shared/errors.ts";
+import { isRecord } from "../shared/is-record.ts";
 import { parseMetricValue } from "../shared/metric-value.ts";
 
 /** The two bias stages of analysis.json, by their key there. */
@@ -47,28 +48,28 @@ export function parseAnalysisResult(text: string, uri: string): BiasAnalysis {
   const fail = (path: string, rule: string): never => {
     throw new AnalysisResultError(`${uri} is not in Clarify's analysis.json format: ${path} ${rule}`);
   };
-  if (!isObject(document)) return fail("$", "must be a JSON object");
+  if (!isRecord(document)) return fail("$", "must be a JSON object");
 
   const analysis: BiasAnalysis = {};
   for (const [stage, key] of Object.entries(BIAS_STAGES) as [BiasStage, string][]) {
     const section = document[key];
     if (section === undefined || section === null) continue;
     const path = `$.${key}`;
-    if (!isObject(section)) return fail(path, "must be an object");
-    if (!isObject(section.facets)) return fail(`${path}.facets`, "must be an object keyed by facet name");
+    if (!isRecord(section)) return fail(path, "must be an object");
+    if (!isRecord(section.facets)) return fail(`${path}.facets`, "must be an object keyed by facet name");
     const facets: Record<string, FacetValueMetrics[]> = {};
     for (const [facet, values] of Object.entries(section.facets)) {
       const facetPath = `${path}.facets[${JSON.stringify(facet)}]`;
       if (!Array.isArray(values)) return fail(facetPath, "must be an array of {value_or_threshold, metrics}");
       facets[facet] = values.map((entry: unknown, index) => {
         const entryPath = `${facetPath}[${index}]`;
-        if (!isObject(entry) || !Array.isArray(entry.metrics)) {
+        if (!isRecord(entry) || !Array.isArray(entry.metrics)) {
           return fail(`${entryPath}.metrics`, "must be an array of {name, value}");
         }
         return {
           valueOrThreshold: asText(entry.value_or_threshold),
           metrics: entry.metrics.map((metric: unknown, metricIndex) => {
-            if (!isObject(metric) || typeof metric.name !== "string") {
+            if (!isRecord(metric) || typeof metric.name !== "string") {
               return fail(`${entryPath}.metrics[${metricIndex}].name`, "must be a metric code string");
             }
             return {
@@ -94,10 +95,6 @@ export function parseAnalysisResult(text: string, uri: string): BiasAnalysis {
 
 function toGateValue(value: number | null | undefined): number | null {
   return value === undefined || value === null || Number.isNaN(value) ? null : value;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function asText(value: unknown): string {

@@ -7,6 +7,7 @@
  */
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { FailureRecordResult, JobOutcome, RecordFailureEvent } from "../shared/contracts.ts";
+import { isRecord } from "../shared/is-record.ts";
 import { MAX_RUNTIME_SECONDS } from "../shared/processing-job-api.ts";
 import { type PublishRunEvent, runFailedEvent } from "../shared/run-events.ts";
 import { putJson } from "../shared/s3-objects.ts";
@@ -35,9 +36,9 @@ export async function recordFailure(
   event: RecordFailureEvent,
   deps: RecordFailureDeps,
 ): Promise<FailureRecordResult> {
-  const state = isObject(event.state) ? event.state : {};
-  const failures = isObject(state.failure) ? state.failure : {};
-  const failedStep = CATCHING_STEPS.find((step) => isObject(failures[step])) ?? "Unknown";
+  const state = isRecord(event.state) ? event.state : {};
+  const failures = isRecord(state.failure) ? state.failure : {};
+  const failedStep = CATCHING_STEPS.find((step) => isRecord(failures[step])) ?? "Unknown";
   const failure = (failures[failedStep] ?? {}) as StepError;
   const error = typeof failure.Error === "string" && failure.Error ? failure.Error : "UnknownFailure";
   const cause =
@@ -49,9 +50,9 @@ export async function recordFailure(
     failedStep === "RunClarifyJob" || failedStep === "CollectResults"
       ? await jobRecord(state, explained.json, deps)
       : undefined;
-  const stopFailure = isObject(state.stopFailure) ? (state.stopFailure as StepError) : undefined;
+  const stopFailure = isRecord(state.stopFailure) ? (state.stopFailure as StepError) : undefined;
 
-  const run = isObject(state.run) ? state.run : {};
+  const run = isRecord(state.run) ? state.run : {};
   const hint = failureHint(error, explained.message, job, timedOut, run);
   const summary = {
     status: "Failed",
@@ -107,7 +108,7 @@ async function publishFailure(
  */
 function explainCause(cause: string): { message: string; json?: Record<string, unknown> } {
   const json = safely(() => JSON.parse(cause) as unknown);
-  if (!isObject(json)) return { message: cause };
+  if (!isRecord(json)) return { message: cause };
   if (typeof json.errorMessage === "string") return { message: json.errorMessage, json };
   if (typeof json.FailureReason === "string") return { message: json.FailureReason, json };
   return { message: cause, json };
@@ -118,12 +119,12 @@ async function jobRecord(
   causeJson: Record<string, unknown> | undefined,
   deps: RecordFailureDeps,
 ): Promise<{ name: string; status: string; failureReason?: string } | undefined> {
-  const clarifyJob = isObject(state.clarifyJob) ? state.clarifyJob : {};
-  const request = isObject(clarifyJob.request) ? clarifyJob.request : {};
+  const clarifyJob = isRecord(state.clarifyJob) ? state.clarifyJob : {};
+  const request = isRecord(clarifyJob.request) ? clarifyJob.request : {};
   const name = typeof request.ProcessingJobName === "string" ? request.ProcessingJobName : undefined;
   if (!name) return undefined;
 
-  const stateJob = isObject(state.job) ? state.job : {};
+  const stateJob = isRecord(state.job) ? state.job : {};
   let status = pickString(causeJson?.ProcessingJobStatus) ?? pickString(stateJob.ProcessingJobStatus);
   let failureReason = pickString(causeJson?.FailureReason) ?? pickString(stateJob.FailureReason);
   if (deps.describeProcessingJob) {
@@ -147,8 +148,8 @@ async function jobRecord(
 }
 
 function timeoutMessage(state: Record<string, unknown>, stopFailure: StepError | undefined): string {
-  const run = isObject(state.run) ? state.run : {};
-  const job = isObject(run.job) ? run.job : {};
+  const run = isRecord(state.run) ? state.run : {};
+  const job = isRecord(run.job) ? run.job : {};
   const maxRuntime =
     typeof job.maxRuntimeInSeconds === "number" ? `${job.maxRuntimeInSeconds}s` : "its limit";
   const stateTimeout =
@@ -167,7 +168,7 @@ function failureHint(
   timedOut: boolean,
   run: Record<string, unknown>,
 ): string | undefined {
-  const settings = isObject(run.job) ? run.job : {};
+  const settings = isRecord(run.job) ? run.job : {};
   if (error.startsWith("SageMaker.ResourceLimitExceeded")) {
     const instanceType = pickString(settings.instanceType) ?? "<instance type>";
     return `SageMaker refused to create the job because an account quota was reached (${message}); request an increase of the "${instanceType} for processing job usage" quota in Service Quotas, or choose another job.instanceType or a smaller job.instanceCount`;
@@ -186,10 +187,6 @@ function failureHint(
 
 function pickString(value: unknown): string | undefined {
   return typeof value === "string" && value ? value : undefined;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function safely<T>(compute: () => T): T | undefined {

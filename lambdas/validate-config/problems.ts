@@ -1,4 +1,7 @@
 import type { ConfigProblem } from "../shared/errors.ts";
+import { isRecord } from "../shared/is-record.ts";
+
+export { isRecord };
 
 /** Collects every problem of a run input, so users fix them all in one round. */
 export class Problems {
@@ -48,10 +51,6 @@ export interface Located {
 export function childPath(path: string, key: string | number): string {
   if (typeof key === "number") return `${path}[${key}]`;
   return /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
-}
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** The field `key` of `parent` located at `parentPath`, or undefined when the key is absent. */
