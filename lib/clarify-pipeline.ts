@@ -174,6 +174,8 @@ interface StepFunctionSpec {
   readonly timeout: Duration;
   readonly memorySize: number;
   readonly statements: iam.PolicyStatement[];
+  /** Whether the step reads the allowed input buckets (and so needs their KMS keys). */
+  readonly readsInputBuckets: boolean;
 }
 
 /**
@@ -288,6 +290,7 @@ export class ClarifyPipeline extends Construct {
       timeout: Duration.seconds(100),
       memorySize: 512,
       statements: validateConfigStatements(s3Scope),
+      readsInputBuckets: true,
     });
     this.stageInputsFunction = stepFunction({
       id: "StageInputs",
@@ -296,6 +299,7 @@ export class ClarifyPipeline extends Construct {
       timeout: Duration.minutes(15),
       memorySize: 1024,
       statements: stageInputsStatements(s3Scope),
+      readsInputBuckets: true,
     });
     this.eventBus =
       props.eventBus ?? events.EventBus.fromEventBusName(this, "RunEventBus", DEFAULT_EVENT_BUS);
@@ -310,6 +314,7 @@ export class ClarifyPipeline extends Construct {
         ...collectResultsStatements(this, s3Scope, jobNamePrefix),
         ...runEventStatements(this.eventBus.eventBusArn),
       ],
+      readsInputBuckets: false,
     });
     this.collectResultsFunction.addEnvironment(EVENT_BUS_ENV, this.eventBus.eventBusName);
 
@@ -409,7 +414,7 @@ export class ClarifyPipeline extends Construct {
       description: `Runs the ${spec.folder} step of the Clarify pipeline`,
       inlinePolicies: { Step: document },
     });
-    this.grantBucketKeys(role, spec.id === "CollectResults" ? [] : inputBuckets);
+    this.grantBucketKeys(role, spec.readsInputBuckets ? inputBuckets : []);
     acknowledgeWildcardResources(role, [document], justifications);
     return new nodejs.NodejsFunction(this, spec.id, {
       entry: `${LAMBDAS_DIR}${spec.folder}/index.ts`,

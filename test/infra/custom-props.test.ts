@@ -1,5 +1,6 @@
 import { Duration, RemovalPolicy, Stack } from "aws-cdk-lib";
 import * as iam from "aws-cdk-lib/aws-iam";
+import * as kms from "aws-cdk-lib/aws-kms";
 import type * as lambda from "aws-cdk-lib/aws-lambda";
 import * as logs from "aws-cdk-lib/aws-logs";
 import * as s3 from "aws-cdk-lib/aws-s3";
@@ -138,5 +139,42 @@ describe("ClarifyPipeline with an existing bucket, job role and image", () => {
 
     // Assess
     expect(report.violations).toEqual([]);
+  });
+});
+
+describe("ClarifyPipeline with an input bucket encrypted by a customer managed key", () => {
+  const KEY_ARN = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+  let synth: SynthesizedPipeline;
+  beforeAll(() => {
+    const imports = new Stack();
+    synth = synthesizePipeline({
+      pipeline: {
+        allowedInputBuckets: [
+          s3.Bucket.fromBucketAttributes(imports, "Input", {
+            bucketName: "kms-data-bucket",
+            encryptionKey: kms.Key.fromKeyArn(imports, "InputKey", KEY_ARN),
+          }),
+        ],
+      },
+    });
+  });
+
+  it("lets only the steps that read inputs decrypt with the bucket's key", () => {
+    // Prepare
+    const { pipeline } = synth.stack;
+    const decryptsWithKey = (fn: lambda.IFunction) =>
+      attachedStatements(synth.template, logicalIdOf(fn.role as iam.IRole)).some(
+        (statement) => statement.Resource === KEY_ARN && [statement.Action].flat().includes("kms:Decrypt"),
+      );
+
+    // Act
+    const steps = [
+      pipeline.validateConfigFunction,
+      pipeline.stageInputsFunction,
+      pipeline.collectResultsFunction,
+    ];
+
+    // Assess
+    expect(steps.map(decryptsWithKey)).toEqual([true, true, false]);
   });
 });
