@@ -18,6 +18,7 @@ import {
 } from "./private/acknowledge-wildcards.ts";
 import { defaultClarifyImage, repositoryArnOfImageUri } from "./private/clarify-image-mapping.ts";
 import {
+  type ClarifyJobScope,
   clarifyJobStatements,
   collectResultsStatements,
   functionLoggingStatements,
@@ -381,7 +382,7 @@ export class ClarifyPipeline extends Construct {
 
   private createJobRole(
     inputBuckets: readonly s3.IBucket[],
-    scope: Parameters<typeof clarifyJobStatements>[1],
+    scope: ClarifyJobScope,
     justifications: readonly WildcardJustification[],
   ): iam.Role {
     const document = new iam.PolicyDocument({ statements: clarifyJobStatements(this, scope) });
