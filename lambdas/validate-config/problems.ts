@@ -53,6 +53,28 @@ export function childPath(path: string, key: string | number): string {
   return /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
 }
 
+/**
+ * Calls `visit` with every string inside `value` (through objects and arrays), its JSON path
+ * and the key it sits under; an array's items keep the array's key.
+ */
+export function forEachString(
+  value: unknown,
+  path: string,
+  key: string,
+  visit: (text: string, path: string, key: string) => void,
+): void {
+  if (typeof value === "string") {
+    visit(value, path, key);
+  } else if (Array.isArray(value)) {
+    value.forEach((item, index) => {
+      forEachString(item, childPath(path, index), key, visit);
+    });
+  } else if (isRecord(value)) {
+    for (const [child, item] of Object.entries(value))
+      forEachString(item, childPath(path, child), child, visit);
+  }
+}
+
 /** The field `key` of `parent` located at `parentPath`, or undefined when the key is absent. */
 export function locate(parent: unknown, key: string, parentPath: string): Located | undefined {
   if (!isRecord(parent) || !Object.hasOwn(parent, key)) return undefined;

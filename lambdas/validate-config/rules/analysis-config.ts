@@ -1,5 +1,5 @@
 import { POST_TRAINING_METRICS, PRE_TRAINING_METRICS } from "../../shared/metric-codes.ts";
-import { childPath, isRecord, type Problems, show } from "../problems.ts";
+import { childPath, forEachString, isRecord, type Problems, show } from "../problems.ts";
 import type { Rule, RuleContext } from "./context.ts";
 import { checkS3Uri } from "./s3-locations.ts";
 
@@ -22,7 +22,7 @@ export const ANALYSIS_METHODS = [
 ] as const;
 
 /** Top-level keys that must be S3 URIs of data the job reads. */
-const DATA_URI_KEYS = ["dataset_uri", "predicted_label_dataset_uri"] as const;
+export const DATA_URI_KEYS = ["dataset_uri", "predicted_label_dataset_uri"] as const;
 
 const BIAS_METRICS: Readonly<Record<string, readonly string[]>> = {
   pre_training_bias: PRE_TRAINING_METRICS,
@@ -109,19 +109,12 @@ function checkNestedS3Uris(
   context: RuleContext,
   problems: Problems,
 ): void {
-  const visit = (value: unknown, at: string, key: string): void => {
-    if (typeof value === "string") {
-      if (/^s3:\/\//i.test(value.trim())) checkS3Uri({ value, path: at }, context, problems, { what: key });
-    } else if (Array.isArray(value)) {
-      value.forEach((item, index) => {
-        visit(item, childPath(at, index), key);
-      });
-    } else if (isRecord(value)) {
-      for (const [child, item] of Object.entries(value)) visit(item, childPath(at, child), child);
-    }
-  };
   for (const [key, value] of Object.entries(config)) {
-    if (!(DATA_URI_KEYS as readonly string[]).includes(key)) visit(value, childPath(path, key), key);
+    if ((DATA_URI_KEYS as readonly string[]).includes(key)) continue;
+    forEachString(value, childPath(path, key), key, (text, at, name) => {
+      if (/^s3:\/\//i.test(text.trim()))
+        checkS3Uri({ value: text, path: at }, context, problems, { what: name });
+    });
   }
 }
 

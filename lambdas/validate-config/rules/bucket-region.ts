@@ -1,6 +1,7 @@
 import { parseS3Uri } from "../../shared/s3-uri.ts";
-import { isRecord, type Located, type Problems } from "../problems.ts";
+import { childPath, isRecord, type Located, type Problems } from "../problems.ts";
 import type { RunDraft } from "../run-input.ts";
+import { DATA_URI_KEYS } from "./analysis-config.ts";
 
 /** The S3 URI fields of a run whose buckets the job reads or writes. */
 export function bucketFields(draft: RunDraft): Located[] {
@@ -9,9 +10,9 @@ export function bucketFields(draft: RunDraft): Located[] {
   );
   const config = draft.analysisConfig?.value;
   if (isRecord(config) && draft.analysisConfig) {
-    for (const key of ["dataset_uri", "predicted_label_dataset_uri"]) {
+    for (const key of DATA_URI_KEYS) {
       if (typeof config[key] === "string")
-        fields.push({ value: config[key], path: `${draft.analysisConfig.path}.${key}` });
+        fields.push({ value: config[key], path: childPath(draft.analysisConfig.path, key) });
     }
   }
   return fields.filter((field) => typeof field.value === "string" && parseS3Uri(field.value) !== undefined);

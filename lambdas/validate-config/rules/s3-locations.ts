@@ -1,5 +1,5 @@
 import { parseS3Uri } from "../../shared/s3-uri.ts";
-import { isRecord, type Located, type Problems, show } from "../problems.ts";
+import { forEachString, type Located, type Problems, show } from "../problems.ts";
 import type { Rule, RuleContext } from "./context.ts";
 
 /** What an S3 URI field is for, to word its messages. */
@@ -91,17 +91,8 @@ export function checkIsPrefix(field: Located & { value: unknown }, problems: Pro
 /** Request form: every S3 URI anywhere in the raw request is checked, whatever input it belongs to. */
 export const checkRequestS3Uris: Rule = (draft, context, problems) => {
   if (!draft.request) return;
-  const visit = (value: unknown, path: string, key: string): void => {
-    if (typeof value === "string") {
-      if (key === "S3Uri" || value.startsWith("s3://"))
-        checkS3Uri({ value, path }, context, problems, { what: key });
-    } else if (Array.isArray(value)) {
-      value.forEach((item, index) => {
-        visit(item, `${path}[${index}]`, key);
-      });
-    } else if (isRecord(value)) {
-      for (const [child, item] of Object.entries(value)) visit(item, `${path}.${child}`, child);
-    }
-  };
-  visit(draft.request.value, draft.request.path, "");
+  forEachString(draft.request.value, draft.request.path, "", (text, path, key) => {
+    if (key === "S3Uri" || text.startsWith("s3://"))
+      checkS3Uri({ value: text, path }, context, problems, { what: key });
+  });
 };

@@ -144,6 +144,12 @@ describe("static rules on a raw CreateProcessingJob request", () => {
       /bucket "victim-bucket" is not allowed/,
     ],
     [
+      "a bucket outside the allowed buckets under a key that is not a JSON path name",
+      (r) => (r.ExperimentConfig = { "Trial Component": "s3://victim-bucket/x" }),
+      `${R}.ExperimentConfig["Trial Component"]`,
+      /bucket "victim-bucket" is not allowed/,
+    ],
+    [
       "a missing ClusterConfig.InstanceType",
       (r) => delete r.ProcessingResources.ClusterConfig.InstanceType,
       `${R}.ProcessingResources.ClusterConfig.InstanceType`,
