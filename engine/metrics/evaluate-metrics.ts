@@ -3,7 +3,6 @@ import { POST_TRAINING_DESCRIPTIONS, PRE_TRAINING_DESCRIPTIONS } from "./catalog
 import { conditionalDemographicDisparity } from "./conditional-demographic-disparity.ts";
 import type { FacetSplitCounts } from "./counts.ts";
 import { addConfusion } from "./counts.ts";
-import { MetricComputationError } from "./metric-error.ts";
 import { differenceInPositiveProportions, disparateImpact } from "./positive-proportions.ts";
 import {
   accuracyDifference,
@@ -63,15 +62,15 @@ const POST_TRAINING: Record<Exclude<PostTrainingCode, "FT">, Compute> = {
   TE: treatmentEquality,
 };
 
-/** Runs one metric; a failure becomes `value: null` plus the reason, never a failed analysis. */
+/**
+ * Runs one metric; any failure (a MetricComputationError, FT's input errors, ...) becomes
+ * `value: null` plus the reason, never a failed analysis.
+ */
 export function metricEntry(name: string, description: string, compute: () => number): MetricEntry {
   try {
     return { name, description, value: jsonValue(compute()) };
   } catch (error) {
-    if (error instanceof MetricComputationError || error instanceof Error) {
-      return { name, description, value: null, error: error.message };
-    }
-    return { name, description, value: null, error: String(error) };
+    return { name, description, value: null, error: error instanceof Error ? error.message : String(error) };
   }
 }
 
