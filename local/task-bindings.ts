@@ -134,16 +134,18 @@ async function invokeLambda(run: () => Promise<unknown>): Promise<unknown> {
   } catch (error) {
     const name = error instanceof Error ? error.name : "Error";
     const message = error instanceof Error ? error.message : String(error);
-    throw namedError(name, JSON.stringify({ errorType: name, errorMessage: message, trace: [] }));
+    throw namedError(name, functionErrorCause(name, message));
   }
 }
 
 function lambdaFaultError(fault: LambdaFault): Error {
   if (fault.error.startsWith("Lambda.")) return namedError(fault.error, fault.message);
-  return namedError(
-    fault.error,
-    JSON.stringify({ errorType: fault.error, errorMessage: fault.message, trace: [] }),
-  );
+  return namedError(fault.error, functionErrorCause(fault.error, fault.message));
+}
+
+/** The Cause of an error the function threw, as the Node.js Lambda runtime reports it. */
+function functionErrorCause(name: string, message: string): string {
+  return JSON.stringify({ errorType: name, errorMessage: message, trace: [] });
 }
 
 function namedError(name: string, message: string): Error {
