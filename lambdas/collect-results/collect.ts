@@ -48,10 +48,12 @@ export async function collectResults(event: CollectResultsEvent, deps: CollectRe
   const analysis = parseAnalysisResult(text, analysisUri);
   const { evaluations, breaches } = evaluateGates(analysis, run.gates);
   const passed = breaches.length === 0;
+  const status = passed ? "Succeeded" : "BiasGateFailed";
+  const reportedBreaches = breaches.slice(0, MAX_VERDICT_BREACHES);
   const hasReport = await objectExists(deps.s3, reportUri);
 
   await putJson(deps.s3, summaryUri, {
-    status: passed ? "Succeeded" : "BiasGateFailed",
+    status,
     runId: run.runId,
     runName: run.runName,
     execution,
@@ -67,7 +69,7 @@ export async function collectResults(event: CollectResultsEvent, deps: CollectRe
   // After summary.json is written, so a consumer of the event can read it.
   await deps.publishRunEvent?.(
     gateVerdictEvent({
-      status: passed ? "Succeeded" : "BiasGateFailed",
+      status,
       runId: run.runId,
       runName: run.runName,
       execution,
@@ -75,14 +77,14 @@ export async function collectResults(event: CollectResultsEvent, deps: CollectRe
       job: { name: job.ProcessingJobName, status: job.ProcessingJobStatus },
       message,
       breachCount: breaches.length,
-      breaches: breaches.slice(0, MAX_VERDICT_BREACHES),
+      breaches: reportedBreaches,
       ...(breaches.length > MAX_VERDICT_BREACHES
         ? { breachesOmitted: breaches.length - MAX_VERDICT_BREACHES }
         : {}),
     }),
   );
 
-  return { passed, breaches: breaches.slice(0, MAX_VERDICT_BREACHES), summaryUri, message };
+  return { passed, breaches: reportedBreaches, summaryUri, message };
 }
 
 function verdictMessage(
