@@ -18,3 +18,10 @@ export interface CliContext {
   /** The clock for generated execution names. @default the system clock */
   readonly now?: () => Date;
 }
+
+/** Calls `handler` on Ctrl-C (through the context's `onInterrupt`, else SIGINT) until the returned function is called. */
+export function listenForInterrupt(context: CliContext, handler: () => void): () => void {
+  if (context.onInterrupt) return context.onInterrupt(handler);
+  process.once("SIGINT", handler);
+  return () => process.off("SIGINT", handler);
+}

@@ -106,6 +106,37 @@ describe("clarify-pipeline run --local", () => {
     expect(result.stderr).toMatch(/^error: dataset\.uri: local path "no-such\.csv" does not exist/);
   });
 
+  it("stops the execution on Ctrl-C, as the CLI context reports it, and exits 1", async () => {
+    // Prepare: Ctrl-C arrives as soon as the command listens for it.
+    let stdout = "";
+    let stderr = "";
+    let listening = false;
+    const io = {
+      stdout: (text: string) => (stdout += text),
+      stderr: (text: string) => (stderr += text),
+      onInterrupt: (handler: () => void) => {
+        listening = true;
+        handler();
+        return () => {
+          listening = false;
+        };
+      },
+    };
+
+    // Act
+    const code = await main(
+      ["run", "--local", "--input", join(FIXTURE, "run.json"), "--out", join(root, "ctrl-c")],
+      io,
+    );
+
+    // Assess
+    expect(code).toBe(1);
+    expect(stderr).toContain("interrupted: stopping the execution and its processing job");
+    expect(stderr).toContain("aborted: the run was aborted");
+    expect(listening).toBe(false);
+    expect(stdout).toBe("");
+  });
+
   it("points AWS runs to start when --local is missing", async () => {
     // Prepare
     const args = ["run", "--input", join(FIXTURE, "run.json")];

@@ -4,7 +4,7 @@ import { coreSteps } from "../../../local/core-steps.ts";
 import { type LocalRunReport, runLocal } from "../../../local/local-run.ts";
 import { LocalInputError } from "../../../local/stage-local-files.ts";
 import { CliError } from "../cli-error.ts";
-import type { CliContext } from "../context.ts";
+import { type CliContext, listenForInterrupt } from "../context.ts";
 import { formatVerdictLines, VERDICT_EXIT_CODES } from "../execution/verdict.ts";
 
 interface RunOptions {
@@ -37,7 +37,7 @@ export function registerRunCommand(program: Command, context: CliContext): void 
         context.stderr("interrupted: stopping the execution and its processing job\n");
         abort.abort();
       };
-      process.once("SIGINT", onInterrupt);
+      const stopListening = listenForInterrupt(context, onInterrupt);
       let report: LocalRunReport;
       try {
         report = await runLocal({
@@ -52,7 +52,7 @@ export function registerRunCommand(program: Command, context: CliContext): void 
         if (error instanceof LocalInputError) throw new CliError(error.message);
         throw error;
       } finally {
-        process.off("SIGINT", onInterrupt);
+        stopListening();
       }
       context.stderr(`${formatEnding(report)}\n`);
       context.setExitCode(VERDICT_EXIT_CODES[report.verdict]);

@@ -9,7 +9,7 @@ import { checkExecutionName, defaultExecutionName } from "../aws/execution-name.
 import { sfnCall } from "../aws/sfn-call.ts";
 import { createDefaultSfnClient } from "../aws/sfn-client.ts";
 import { CliError } from "../cli-error.ts";
-import type { CliContext } from "../context.ts";
+import { type CliContext, listenForInterrupt } from "../context.ts";
 import { describeAwsOutcome } from "../execution/aws-outcome.ts";
 import { describeExecution, formatOutcome } from "../execution/finished-execution.ts";
 import { abortableSleep, followExecutionHistory } from "../execution/follow-history.ts";
@@ -88,7 +88,7 @@ export function registerStartCommand(program: Command, context: CliContext): voi
 
       const progress = new HistoryProgress((line) => context.stderr(`${line}\n`));
       const following = new AbortController();
-      const stopListening = (context.onInterrupt ?? onSigint)(() => following.abort());
+      const stopListening = listenForInterrupt(context, () => following.abort());
       let ended: boolean;
       try {
         const result = await sfnCall({ executionArn, region }, () =>
@@ -125,11 +125,6 @@ export function registerStartCommand(program: Command, context: CliContext): voi
       context.stderr(`${formatOutcome(outcome, progress.stateTransitions).join("\n")}\n`);
       context.setExitCode(VERDICT_EXIT_CODES[outcome.verdict]);
     });
-}
-
-function onSigint(handler: () => void): () => void {
-  process.once("SIGINT", handler);
-  return () => process.off("SIGINT", handler);
 }
 
 /**
