@@ -136,7 +136,7 @@ export function runBiasAnalysis(
     const labelBit = positiveBit(labelType, labelValues, "label_values_or_threshold");
     assertSomePositive(
       counts,
-      (code) => (code >> 2) & labelBit,
+      (code) => ((code >> 2) & labelBit) !== 0,
       () =>
         `label_values_or_threshold: no row of label column "${labelName}" has a positive value ${JSON.stringify(labelValues)}`,
     );
@@ -154,7 +154,7 @@ export function runBiasAnalysis(
       }
       assertSomePositive(
         counts,
-        (code) => code & 3 & predictedBit,
+        (code) => (code & 3 & predictedBit) !== 0,
         () => "predicted_label: no row has a positive predicted label (Clarify needs at least one)",
       );
     }
@@ -224,12 +224,7 @@ export function runBiasAnalysis(
 function labelDataType(counts: CollectedCounts, values: readonly (string | number)[]): DataType {
   const label = counts.label;
   if (label.allNumeric && !label.allInteger) return label.dataType(values);
-  const first = counts.facets[0];
-  if (first) {
-    for (let at = 0; at < first.slotKeys.length * 16; at++) {
-      if ((first.cells[at] as number) > 0 && ((at % 16) >> 2) & 1) return "categorical";
-    }
-  }
+  if (someRow(counts, (code) => ((code >> 2) & 1) !== 0)) return "categorical";
   // Text values can only name categories; the "no positive label" check then explains the mismatch.
   if (singleNumber(values) === undefined) return "categorical";
   return label.dataType(values);
@@ -254,15 +249,25 @@ function positiveBit(type: DataType, values: readonly (string | number)[], key: 
 
 function assertSomePositive(
   counts: CollectedCounts,
-  positive: (cell: number) => number,
+  positive: (code: number) => boolean,
   message: () => string,
 ): void {
+  // Without a facet no row is counted (the config parser requires one): nothing to check.
+  if (counts.facets.length === 0) return;
+  if (!someRow(counts, positive)) throw new EngineInputError(message());
+}
+
+/**
+ * Whether some analysed row's cell code (`labelCode * 4 + predictedCode`, see FacetCounts)
+ * passes `test`. Every analysed row is counted once per facet, so the first facet sees them all.
+ */
+function someRow(counts: CollectedCounts, test: (code: number) => boolean): boolean {
   const first = counts.facets[0];
-  if (!first) return;
+  if (!first) return false;
   for (let at = 0; at < first.slotKeys.length * 16; at++) {
-    if ((first.cells[at] as number) > 0 && positive(at % 16) !== 0) return;
+    if ((first.cells[at] as number) > 0 && test(at % 16)) return true;
   }
-  throw new EngineInputError(message());
+  return false;
 }
 
 /** FT on the numeric features (every column but label, predicted label, excluded ones and this facet). */
