@@ -1,4 +1,5 @@
 import { type Duration, Token } from "aws-cdk-lib";
+import { PROCESSING_JOB_NAME_PATTERN } from "../../lambdas/shared/processing-job-api.ts";
 
 /** SageMaker stops a processing job after at most 7 days (StoppingCondition.MaxRuntimeInSeconds). */
 export const MAX_RUNTIME_LIMIT_SECONDS = 604_800;
@@ -12,8 +13,10 @@ export const MAX_TIMEOUT_MARGIN_SECONDS = 86_400;
 /** GPU and accelerator families; Clarify runs on CPUs only, so these would only cost money. */
 const GPU_FAMILY = /^ml\.(p\d|g\d|inf\d|trn\d)/;
 const INSTANCE_TYPE = /^ml\.[a-z0-9-]+\.[a-z0-9]+$/;
-/** A processing job name is `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$`; a prefix may end with a hyphen. */
-const JOB_NAME_PREFIX = /^[a-zA-Z0-9][a-zA-Z0-9-]*$/;
+/** SageMaker names (jobs, models, model package groups) all follow the processing job name rule. */
+export const SAGEMAKER_NAME: RegExp = PROCESSING_JOB_NAME_PATTERN;
+/** The start of a SageMaker name: a letter or digit, then letters, digits and hyphens (it may end with one). */
+export const SAGEMAKER_NAME_PREFIX = /^[a-zA-Z0-9][a-zA-Z0-9-]*$/;
 const OUTPUT_PREFIX = /^([A-Za-z0-9!_.*'()-]+\/)*$/;
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
@@ -97,7 +100,7 @@ export function settingsProblems(settings: ValidatedSettings): string[] {
 
   const prefix = settings.jobNamePrefix;
   if (known(prefix)) {
-    if (!JOB_NAME_PREFIX.test(prefix)) {
+    if (!SAGEMAKER_NAME_PREFIX.test(prefix)) {
       problems.push(
         `jobNamePrefix must start with a letter or digit and hold only letters, digits and hyphens (processing job names match ^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$), got "${prefix}"`,
       );

@@ -9,6 +9,7 @@ import * as sfn from "aws-cdk-lib/aws-stepfunctions";
 import { Construct } from "constructs";
 import { acknowledgeStateMachineWildcards } from "../private/acknowledge-wildcards.ts";
 import { STATE_MACHINE_STAR_JUSTIFICATION } from "../private/policy-statements.ts";
+import { SAGEMAKER_NAME, SAGEMAKER_NAME_PREFIX } from "../private/validate-props.ts";
 import { deliveryProblems, resolveDelivery, type StartDeliveryProps } from "./delivery.ts";
 import { modelPackageRunStatements } from "./trigger-policies.ts";
 
@@ -17,9 +18,6 @@ export const MODEL_PACKAGE_RUN_DEFINITION_PATH = fileURLToPath(
   new URL("../../statemachine/model-package-run.asl.json", import.meta.url),
 );
 
-/** SageMaker model and package group names: `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$`. */
-const SAGEMAKER_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
-const MODEL_NAME_PREFIX = /^[a-zA-Z0-9][a-zA-Z0-9-]*$/;
 /**
  * Longest model-name prefix: the model is `<prefix><execution name>`, at most 63 characters,
  * and EventBridge starts executions without a name, so Step Functions names them with a
@@ -227,7 +225,7 @@ export function modelPackageTriggerProblems(settings: ModelPackageTriggerSetting
     );
   }
   const prefix = settings.modelNamePrefix;
-  if (!MODEL_NAME_PREFIX.test(prefix) || prefix.length > MAX_MODEL_NAME_PREFIX_LENGTH) {
+  if (!SAGEMAKER_NAME_PREFIX.test(prefix) || prefix.length > MAX_MODEL_NAME_PREFIX_LENGTH) {
     problems.push(
       `modelNamePrefix must be 1 to ${MAX_MODEL_NAME_PREFIX_LENGTH} letters, digits and hyphens starting with a letter or digit (the model name adds a 36-character execution name within SageMaker's 63), got "${prefix}"`,
     );
