@@ -96,9 +96,20 @@ function outputWriteStatements(s3: S3Scope): iam.PolicyStatement[] {
   ];
 }
 
-/** validate-config: reads the analysis config and the dataset header from the allowed buckets. */
+/**
+ * validate-config: reads the analysis config and the dataset header where a run may keep them
+ * (the allowed input buckets, or the run folders' prefix when inputs sit in the artifacts bucket),
+ * and asks S3 which region each allowed bucket is in (the job can only use buckets of its region).
+ */
 export function validateConfigStatements(s3: S3Scope): iam.PolicyStatement[] {
-  return inputReadStatements(s3);
+  return [
+    ...inputReadStatements(s3),
+    ...outputReadStatements(s3),
+    new iam.PolicyStatement({
+      actions: ["s3:GetBucketLocation"],
+      resources: [...s3.inputBucketArns, s3.outputBucketArn],
+    }),
+  ];
 }
 
 /** stage-inputs: copies config and dataset from the allowed buckets into the run folder. */

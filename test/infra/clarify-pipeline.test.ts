@@ -376,7 +376,7 @@ describe("step function permissions", () => {
   const afterLogging = (fn: { role?: iam.IRole }) =>
     inlineStatements(synth.template, functionRoleId(fn)).slice(1);
 
-  it("validate-config may only list and read the allowed input buckets", () => {
+  it("validate-config may only list and read the allowed input buckets and the run folders, and locate the allowed buckets", () => {
     // Prepare
     const fn = synth.stack.pipeline.validateConfigFunction;
 
@@ -384,7 +384,17 @@ describe("step function permissions", () => {
     const statements = afterLogging(fn);
 
     // Assess
-    expect(statements).toEqual([inputList(), inputRead()]);
+    expect(statements).toEqual([
+      inputList(),
+      inputRead(),
+      outputList(),
+      outputRead(),
+      {
+        Effect: "Allow",
+        Action: "s3:GetBucketLocation",
+        Resource: [namedBucketArn(INPUT_BUCKET), { "Fn::GetAtt": [ids.artifactsBucket, "Arn"] }],
+      },
+    ]);
   });
 
   it("stage-inputs reads the allowed buckets and reads/writes only below the output prefix", () => {
