@@ -4,7 +4,7 @@
  * band, the ideal value, and a bar from the ideal to the measured value. Drawn on the server so
  * the report needs no script.
  */
-import type { Gates } from "../../lambdas/shared/contracts.ts";
+import type { Gate, Gates } from "../../lambdas/shared/contracts.ts";
 import type { ReportFacetValue, ReportMetric } from "./analysis-shape.ts";
 import { allowedInterval, checkGate, type GateCheck, gateFor } from "./gate-check.ts";
 import { escapeHtml } from "./html-escape.ts";
@@ -159,8 +159,13 @@ function renderStatus(check: GateCheck, mid: number): string {
   return `<text x="${STATUS_X}" y="${mid + 4}" class="status">${title}${text[check.status]}</text>`;
 }
 
-/** `[-0.2, 0.2]`, `≥ 0.8`, `≤ 0.1` for a gate's allowed interval. */
-export function describeInterval(low: number, high: number): string {
+/** `[-0.2, 0.2]`, `≥ 0.8`, `≤ 0.1`: the interval a gate allows. */
+export function describeGate(gate: Gate): string {
+  const { low, high } = allowedInterval(gate);
+  return describeInterval(low, high);
+}
+
+function describeInterval(low: number, high: number): string {
   if (Number.isFinite(low) && Number.isFinite(high)) return `[${formatValue(low)}, ${formatValue(high)}]`;
   if (Number.isFinite(low)) return `≥ ${formatValue(low)}`;
   if (Number.isFinite(high)) return `≤ ${formatValue(high)}`;

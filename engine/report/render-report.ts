@@ -5,10 +5,10 @@
  */
 import type { Gates } from "../../lambdas/shared/contracts.ts";
 import { type ReportMetric, type ReportSection, readSections } from "./analysis-shape.ts";
-import { allowedInterval, checkGate, gateFor } from "./gate-check.ts";
+import { checkGate, gateFor } from "./gate-check.ts";
 import { escapeHtml } from "./html-escape.ts";
 import { metricInfo } from "./metric-catalog.ts";
-import { describeInterval, formatValue, renderFacetValueChart } from "./metric-chart.ts";
+import { describeGate, formatValue, renderFacetValueChart } from "./metric-chart.ts";
 import { REPORT_STYLES } from "./report-styles.ts";
 
 export interface ReportOptions {
@@ -79,10 +79,7 @@ function renderSummary(sections: readonly ReportSection[], gates: Gates): string
         : `<p class="verdict fail">${breached.length} gated metric value${breached.length === 1 ? "" : "s"} breached ${breached.length === 1 ? "its gate" : "their gates"}:</p>` +
           `<ul class="breaches">${breached.map((b) => `<li>${escapeHtml(b)}</li>`).join("")}</ul>`;
   const gateList = Object.entries(gates)
-    .map(([code, gate]) => {
-      const { low, high } = allowedInterval(gate);
-      return `<li><code>${escapeHtml(code)}</code> ${escapeHtml(describeInterval(low, high))}</li>`;
-    })
+    .map(([code, gate]) => `<li><code>${escapeHtml(code)}</code> ${escapeHtml(describeGate(gate))}</li>`)
     .join("");
   return (
     `<section class="summary"><h2>Summary</h2><p>${metrics} metric value${metrics === 1 ? "" : "s"} ` +
@@ -129,8 +126,7 @@ function renderTable(metrics: readonly ReportMetric[], gates: Gates): string {
   const rows = metrics.map((metric) => {
     const gate = gateFor(gates, metric.code);
     const check = checkGate(metric.value, gate);
-    const gateText =
-      gate === undefined ? "—" : describeInterval(allowedInterval(gate).low, allowedInterval(gate).high);
+    const gateText = gate === undefined ? "—" : describeGate(gate);
     const valueText =
       metric.value === null ? `not computed: ${metric.error ?? "no value"}` : formatValue(metric.value);
     const statusText =
