@@ -109,7 +109,7 @@ export class JsonLinesReader implements RowReader {
 }
 
 /** The value at a dotted path; `[n]` steps index arrays. */
-export function valueAt(record: unknown, path: string): unknown {
+function valueAt(record: unknown, path: string): unknown {
   let current: unknown = record;
   for (const step of path.split(".")) {
     const match = /^([^[\]]*)((?:\[\d+\])*)$/.exec(step);

@@ -26,8 +26,6 @@ export interface FacetSplitCounts {
 /** Which column a metric reads as "positive": the true label or the predicted label. */
 export type Outcome = "label" | "predicted";
 
-export const EMPTY_CONFUSION: Confusion = { tp: 0, fp: 0, fn: 0, tn: 0 };
-
 export function rows(c: Confusion): number {
   return c.tp + c.fp + c.fn + c.tn;
 }

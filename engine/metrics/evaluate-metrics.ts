@@ -66,7 +66,7 @@ const POST_TRAINING: Record<Exclude<PostTrainingCode, "FT">, Compute> = {
  * Runs one metric; any failure (a MetricComputationError, FT's input errors, ...) becomes
  * `value: null` plus the reason, never a failed analysis.
  */
-export function metricEntry(name: string, description: string, compute: () => number): MetricEntry {
+function metricEntry(name: string, description: string, compute: () => number): MetricEntry {
   try {
     return { name, description, value: jsonValue(compute()) };
   } catch (error) {

@@ -28,10 +28,7 @@ export function formatValue(value: number): string {
 }
 
 /** The drawn domain of a metric's row: its natural range where bounded, else wide enough for everything shown. */
-export function rowDomain(
-  metric: ReportMetric,
-  gates: Gates,
-): { readonly low: number; readonly high: number } {
+function rowDomain(metric: ReportMetric, gates: Gates): { readonly low: number; readonly high: number } {
   const info = metricInfo(metric.code);
   const shown = [info.ideal];
   if (metric.value !== null && Number.isFinite(metric.value)) shown.push(metric.value);
