@@ -213,8 +213,10 @@ function collectFeatures(
       reader.viewBuf.byteOffset + reader.viewStart,
       reader.viewEnd - reader.viewStart,
     ).toString("latin1");
-    const value = text.trim() === "" ? Number.NaN : Number(text);
-    if (Number.isNaN(value) && text.trim() !== "") rows.columns[i] = undefined;
+    // A blank cell is a missing value (NaN, which FT then refuses); any other text makes the column non-numeric.
+    const blank = text.trim() === "";
+    const value = blank ? Number.NaN : Number(text);
+    if (Number.isNaN(value) && !blank) rows.columns[i] = undefined;
     else column.push(value);
   });
   facetKeys.forEach((key, f) => {
