@@ -7,6 +7,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { generateBenchData } from "./generate-bench-data.ts";
+import { median } from "./median.ts";
 
 const SIZES = [1_000_000, 5_000_000];
 const RUNS = 3;
@@ -19,9 +20,6 @@ interface Measurement {
   maxRssMB: number;
   rows: number;
 }
-
-const median = (values: number[]) =>
-  [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)] as number;
 
 mkdirSync(dataDir, { recursive: true });
 const lines = [

@@ -15,6 +15,7 @@ import {
   kdTreeSearch,
   type NeighbourSearchFactory,
 } from "../engine/metrics/post-training/flip-test.ts";
+import { median } from "./median.ts";
 
 const DIMENSIONS = 8;
 const SIZES = [25_000, 50_000, 100_000];
@@ -61,8 +62,7 @@ function medianMs(input: FlipTestInput, search: NeighbourSearchFactory): { ms: n
     ft = flipTestWith(input, search);
     times.push(performance.now() - start);
   }
-  times.sort((a, b) => a - b);
-  return { ms: times[RUNS >>> 1]!, ft };
+  return { ms: median(times), ft };
 }
 
 const format = (ms: number) => `${ms.toFixed(1).padStart(9)} ms`;

@@ -15,6 +15,7 @@ import { build } from "esbuild";
 import { clarifyEngineContainer } from "../local/clarify-container.ts";
 import { coreSteps } from "../local/core-steps.ts";
 import { runLocal } from "../local/local-run.ts";
+import { median } from "./median.ts";
 
 const REPO = new URL("..", import.meta.url).pathname;
 const EXAMPLE = join(REPO, "examples", "credit", "run.json");
@@ -60,11 +61,6 @@ async function bundleBytes(name: string): Promise<number> {
     logLevel: "silent",
   });
   return result.outputFiles.reduce((total, file) => total + file.contents.byteLength, 0);
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 }
 
 const rows: [string, string][] = [];
