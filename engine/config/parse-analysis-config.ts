@@ -1,3 +1,4 @@
+import { isRecord } from "../../lambdas/shared/is-record.ts";
 import { POST_TRAINING_CODES, PRE_TRAINING_CODES } from "../metrics/catalog.ts";
 import type {
   AnalysisConfig,
@@ -119,10 +120,6 @@ export function parseAnalysisConfig(raw: unknown): {
 }
 
 type Report = (path: string, message: string) => void;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 function optionalString(value: unknown, path: string, problem: Report): string | undefined {
   if (value === undefined) return undefined;
