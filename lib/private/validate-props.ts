@@ -1,8 +1,6 @@
 import { type Duration, Token } from "aws-cdk-lib";
-import { PROCESSING_JOB_NAME_PATTERN } from "../../lambdas/shared/processing-job-api.ts";
+import { MAX_RUNTIME_SECONDS, PROCESSING_JOB_NAME_PATTERN } from "../../lambdas/shared/processing-job-api.ts";
 
-/** SageMaker stops a processing job after at most 7 days (StoppingCondition.MaxRuntimeInSeconds). */
-export const MAX_RUNTIME_LIMIT_SECONDS = 604_800;
 /** The largest ML storage volume a processing job accepts. */
 export const MAX_VOLUME_SIZE_GB = 16_384;
 /** Longest job-name prefix: leaves room in the 63-character job name for a unique suffix. */
@@ -82,9 +80,9 @@ export function settingsProblems(settings: ValidatedSettings): string[] {
 
   if (!settings.defaultMaxRuntime.isUnresolved()) {
     const seconds = settings.defaultMaxRuntime.toSeconds();
-    if (seconds < 1 || seconds > MAX_RUNTIME_LIMIT_SECONDS) {
+    if (seconds < 1 || seconds > MAX_RUNTIME_SECONDS) {
       problems.push(
-        `defaultMaxRuntime must be from 1 to ${MAX_RUNTIME_LIMIT_SECONDS} seconds (7 days, the SageMaker processing job limit), got ${seconds} seconds`,
+        `defaultMaxRuntime must be from 1 to ${MAX_RUNTIME_SECONDS} seconds (7 days, the SageMaker processing job limit), got ${seconds} seconds`,
       );
     }
   }
