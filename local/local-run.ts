@@ -25,7 +25,7 @@ import {
   ProcessingEmulator,
   type ProcessingJobDescription,
 } from "./processing-emulator.ts";
-import { formatProgressLine } from "./progress-format.ts";
+import { formatProgressLine, readableCause } from "./progress-format.ts";
 import { LocalInputError, stageLocalFiles } from "./stage-local-files.ts";
 import type { LocalSteps } from "./steps.ts";
 import type { LambdaFaultPlan } from "./task-bindings.ts";
@@ -209,22 +209,6 @@ function describeOutcome(
     verdict: "failed",
     message: `failed${step}: ${execution.error ?? "unknown error"}: ${readableCause(execution.cause)}${typeof hint === "string" ? `\nhint: ${hint}` : ""}`,
   };
-}
-
-/** A Lambda cause is `{"errorMessage"...}` JSON, a job's is its description: show the human part. */
-export function readableCause(cause: string | undefined): string {
-  if (!cause) return "(no cause given)";
-  try {
-    const parsed = JSON.parse(cause) as Record<string, unknown>;
-    if (typeof parsed.errorMessage === "string") return parsed.errorMessage;
-    if (typeof parsed.ProcessingJobStatus === "string") {
-      const reason = parsed.FailureReason ?? parsed.ExitMessage ?? "";
-      return `processing job ${String(parsed.ProcessingJobName)} ${parsed.ProcessingJobStatus}${reason ? `: ${String(reason)}` : ""}`;
-    }
-  } catch {
-    // not JSON: the cause is already text
-  }
-  return cause;
 }
 
 /** One line per state entered, exited, failed or retried, with times since the execution started. */

@@ -44,3 +44,19 @@ export function formatProgressLine(line: ProgressLine): string {
       return `${at} ${SYMBOLS.retried} ${line.state} retried${line.error ? ` after ${line.error}` : ""}`;
   }
 }
+
+/** A Lambda cause is `{"errorMessage"...}` JSON, a job's is its description: show the human part. */
+export function readableCause(cause: string | undefined): string {
+  if (!cause) return "(no cause given)";
+  try {
+    const parsed = JSON.parse(cause) as Record<string, unknown>;
+    if (typeof parsed.errorMessage === "string") return parsed.errorMessage;
+    if (typeof parsed.ProcessingJobStatus === "string") {
+      const reason = parsed.FailureReason ?? parsed.ExitMessage ?? "";
+      return `processing job ${String(parsed.ProcessingJobName)} ${parsed.ProcessingJobStatus}${reason ? `: ${String(reason)}` : ""}`;
+    }
+  } catch {
+    // not JSON: the cause is already text
+  }
+  return cause;
+}

@@ -1,8 +1,5 @@
 import type { Command } from "commander";
-import { clarifyEngineContainer } from "../../../local/clarify-container.ts";
-import { coreSteps } from "../../../local/core-steps.ts";
-import { type LocalRunReport, runLocal } from "../../../local/local-run.ts";
-import { LocalInputError } from "../../../local/stage-local-files.ts";
+import type { LocalRunReport } from "../../../local/local-run.ts";
 import { CliError } from "../cli-error.ts";
 import { type CliContext, listenForInterrupt } from "../context.ts";
 import { formatVerdictLines, VERDICT_EXIT_CODES } from "../execution/verdict.ts";
@@ -32,6 +29,15 @@ export function registerRunCommand(program: Command, context: CliContext): void 
           "run executes the state machine locally and needs --local; to run on AWS use `clarify-pipeline start --state-machine ARN --input run.json [--wait]`",
         );
       }
+      // The local runtime (interpreter, embedded S3, engine) loads only when a local run starts,
+      // so validate, start and status do not pay for it.
+      const [{ clarifyEngineContainer }, { coreSteps }, { runLocal }, { LocalInputError }] =
+        await Promise.all([
+          import("../../../local/clarify-container.ts"),
+          import("../../../local/core-steps.ts"),
+          import("../../../local/local-run.ts"),
+          import("../../../local/stage-local-files.ts"),
+        ]);
       const abort = new AbortController();
       const onInterrupt = () => {
         context.stderr("interrupted: stopping the execution and its processing job\n");

@@ -11,7 +11,7 @@
  * - TIMED_OUT / ABORTED: no step ran to the end; the summary line names the last state.
  */
 import type { DescribeExecutionCommandOutput } from "@aws-sdk/client-sfn";
-import { readableCause } from "../../../local/local-run.ts";
+import { readableCause } from "../../../local/progress-format.ts";
 import { parseJson } from "./parse-json.ts";
 import type { RunVerdict } from "./verdict.ts";
 
