@@ -1,16 +1,18 @@
 import { type Duration, Token } from "aws-cdk-lib";
-import { MAX_RUNTIME_SECONDS, PROCESSING_JOB_NAME_PATTERN } from "../../lambdas/shared/processing-job-api.ts";
+import {
+  GPU_INSTANCE_FAMILY_PATTERN,
+  INSTANCE_TYPE_PATTERN,
+  MAX_RUNTIME_SECONDS,
+  MAX_VOLUME_SIZE_GB,
+  PROCESSING_JOB_NAME_PATTERN,
+} from "../../lambdas/shared/processing-job-api.ts";
 
 /** The largest ML storage volume a processing job accepts. */
-export const MAX_VOLUME_SIZE_GB = 16_384;
 /** Longest job-name prefix: leaves room in the 63-character job name for a unique suffix. */
 export const MAX_JOB_NAME_PREFIX_LENGTH = 32;
 /** The margin covers provisioning and result upload; a day is already far beyond both. */
 export const MAX_TIMEOUT_MARGIN_SECONDS = 86_400;
 
-/** GPU and accelerator families; Clarify runs on CPUs only, so these would only cost money. */
-const GPU_FAMILY = /^ml\.(p\d|g\d|inf\d|trn\d)/;
-const INSTANCE_TYPE = /^ml\.[a-z0-9-]+\.[a-z0-9]+$/;
 /** SageMaker names (jobs, models, model package groups) all follow the processing job name rule. */
 export const SAGEMAKER_NAME: RegExp = PROCESSING_JOB_NAME_PATTERN;
 /** The start of a SageMaker name: a letter or digit, then letters, digits and hyphens (it may end with one). */
@@ -55,11 +57,11 @@ export function settingsProblems(settings: ValidatedSettings): string[] {
 
   const instanceType = settings.defaultInstanceType;
   if (known(instanceType)) {
-    if (!INSTANCE_TYPE.test(instanceType)) {
+    if (!INSTANCE_TYPE_PATTERN.test(instanceType)) {
       problems.push(
         `defaultInstanceType must look like "ml.<family>.<size>" (e.g. "ml.c5.xlarge"), got "${instanceType}"`,
       );
-    } else if (GPU_FAMILY.test(instanceType)) {
+    } else if (GPU_INSTANCE_FAMILY_PATTERN.test(instanceType)) {
       problems.push(
         `defaultInstanceType "${instanceType}" is a GPU or accelerator instance type; SageMaker Clarify does not use GPUs, choose a CPU type such as "ml.c5.xlarge"`,
       );

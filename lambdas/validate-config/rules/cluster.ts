@@ -1,3 +1,8 @@
+import {
+  GPU_INSTANCE_FAMILY_PATTERN,
+  INSTANCE_TYPE_PATTERN,
+  MAX_VOLUME_SIZE_GB,
+} from "../../shared/processing-job-api.ts";
 import type { Problems } from "../problems.ts";
 import { checkInteger, checkString, isRecord, type Located, show } from "../problems.ts";
 import type { RunDraft } from "../run-input.ts";
@@ -5,10 +10,6 @@ import type { Rule } from "./context.ts";
 
 // CreateProcessingJob limits.
 export const MAX_INSTANCE_COUNT = 100;
-export const MAX_VOLUME_SIZE_GB = 16384;
-
-const INSTANCE_TYPE = /^ml\.[a-z0-9-]+\.[a-z0-9]+$/;
-const GPU_FAMILY = /^ml\.(p|g|inf|trn)\d/;
 
 /** In a raw request ClusterConfig is complete (the API requires it); run.json fields default. */
 function requireInRequest(
@@ -32,9 +33,9 @@ export const checkInstanceType: Rule = (draft, _context, problems) => {
   const field = draft.job.instanceType;
   if (!requireInRequest(draft, field, "InstanceType", problems)) return;
   if (!checkString(field, problems, "the instance type")) return;
-  if (!INSTANCE_TYPE.test(field.value)) {
+  if (!INSTANCE_TYPE_PATTERN.test(field.value)) {
     problems.add(field.path, `${show(field.value)} is not a SageMaker instance type such as ml.c5.xlarge`);
-  } else if (GPU_FAMILY.test(field.value)) {
+  } else if (GPU_INSTANCE_FAMILY_PATTERN.test(field.value)) {
     problems.add(
       field.path,
       `${field.value} is a GPU instance type; Clarify does not use GPUs (use a CPU type such as ml.c5.xlarge)`,
