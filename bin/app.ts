@@ -30,12 +30,29 @@ new ClarifyPipelineStack(app, "ClarifyPipelineStack", {
             {
               name: "daily",
               schedule: ScheduleExpression.cron({ minute: "0", hour: "6" }),
-              run: JSON.parse(readFileSync(dailyRun, "utf8")) as Record<string, unknown>,
+              run: readRunContext(dailyRun),
             },
           ],
         },
       }
     : undefined,
 });
+/** The run.json named by `-c dailyRun`; a bad file ends the synth with one line naming it. */
+function readRunContext(path: string): Record<string, unknown> {
+  let run: unknown;
+  try {
+    run = JSON.parse(readFileSync(path, "utf8"));
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`error: -c dailyRun=${path}: cannot read a run.json from it (${reason})\n`);
+    process.exit(1);
+  }
+  if (typeof run !== "object" || run === null || Array.isArray(run)) {
+    process.stderr.write(`error: -c dailyRun=${path}: a run.json must hold a JSON object\n`);
+    process.exit(1);
+  }
+  return run as Record<string, unknown>;
+}
+
 // cdk-nag v3 is a policy-validation plugin: any unacknowledged finding fails the synth.
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
