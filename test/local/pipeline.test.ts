@@ -2,59 +2,21 @@
  * The real definition executed end to end: interpreter, real step cores, embedded S3,
  * processing emulator and the local Clarify engine.
  */
-import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { clarifyEngineContainer } from "../../local/clarify-container.ts";
-import { coreSteps } from "../../local/core-steps.ts";
-import { type LocalRunOptions, type LocalRunReport, runLocal } from "../../local/local-run.ts";
+import type { LocalRunOptions } from "../../local/local-run.ts";
+import { eventsOf, type ScenarioWorkspace, scenarioWorkspace } from "./support/scenario.ts";
 
-const FIXTURE = new URL("./fixtures/credit-mini/", import.meta.url).pathname;
-let root: string;
-
+let workspace: ScenarioWorkspace;
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), "pipeline-test-"));
+  workspace = await scenarioWorkspace("pipeline-test");
 });
 afterAll(async () => {
-  await rm(root, { recursive: true, force: true });
+  await workspace.close();
 });
 
-let runCounter = 0;
-/** Writes a run.json (fixture files by absolute path) and runs it locally. */
-async function run(
-  overrides: Record<string, unknown> = {},
-  options: Partial<LocalRunOptions> = {},
-): Promise<LocalRunReport & { log: string[] }> {
-  runCounter++;
-  const base = JSON.parse(await readFile(join(FIXTURE, "run.json"), "utf8")) as Record<string, unknown>;
-  const input = {
-    ...base,
-    analysisConfigUri: join(FIXTURE, "analysis_config.json"),
-    dataset: { uri: join(FIXTURE, "train.csv"), s3DataType: "S3Prefix" },
-    ...overrides,
-  };
-  const inputPath = join(root, `run-${runCounter}.json`);
-  await writeFile(inputPath, JSON.stringify(input));
-  const log: string[] = [];
-  const report = await runLocal({
-    inputPath,
-    outDir: join(root, `out-${runCounter}`),
-    log: (line) => log.push(line),
-    makeSteps: coreSteps,
-    container: clarifyEngineContainer,
-    retryIntervalMs: 0,
-    msPerEmulatedSecond: 1,
-    ...options,
-  });
-  return { ...report, log };
-}
-
-function entered(report: LocalRunReport, state: string): number {
-  return report.execution.events.filter(
-    (e) => e.type === "StateEntered" && (e as { state: { name: string } }).state.name === state,
-  ).length;
-}
+const run: ScenarioWorkspace["run"] = (overrides, options) => workspace.run(overrides, options);
 
 describe("the local pipeline", () => {
   it("succeeds when every gate passes, and leaves the whole run folder", async () => {
@@ -115,7 +77,7 @@ describe("the local pipeline", () => {
     expect(report.verdict).toBe("failed");
     expect(report.message).toContain("failed at RunClarifyJob: States.TaskFailed");
     expect(report.message).toContain("the container ran out of memory");
-    expect(entered(report, "RecordFailure")).toBe(1);
+    expect(eventsOf(report, "StateEntered", "RecordFailure").length).toBe(1);
     expect(report.summary).toMatchObject({
       status: "Failed",
       failedStep: "RunClarifyJob",
@@ -141,7 +103,7 @@ describe("the local pipeline", () => {
     };
     expect(timedOut).toMatchObject({ Error: "States.Timeout", state: { name: "RunClarifyJob" } });
     expect(elapsedMs).toBeGreaterThanOrEqual(2000);
-    expect(entered(report, "StopClarifyJob")).toBe(1);
+    expect(eventsOf(report, "StateEntered", "StopClarifyJob").length).toBe(1);
     expect(report.sageMakerCalls.stopProcessingJob).toBe(1);
     expect(report.jobs.map((job) => job.ProcessingJobStatus)).toEqual(["Stopped"]);
     expect(report.execution.error).toBe("States.Timeout");
