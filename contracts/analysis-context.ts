@@ -1,0 +1,91 @@
+/**
+ * What the project's engine knows about an analysis that Clarify's `analysis.json` has no
+ * place for: how the dataset and the config were read, the groups every metric is computed
+ * from, and the warnings a reader must see before trusting a value.
+ *
+ * The engine writes it as `output/analysis_context.json`, beside `analysis.json` (which keeps
+ * exactly Clarify's shape). The Clarify image writes no such file: every reader (the report,
+ * the gates, collect-results) treats it as optional and says so when it is missing.
+ */
+
+/** File name under the job's `analysis_result` output. */
+export const ANALYSIS_CONTEXT_FILE = "analysis_context.json";
+
+export interface AnalysisContext {
+  readonly version: "1";
+  readonly dataset: DatasetReading;
+  readonly label: ColumnReading;
+  /** Present when post-training bias ran on predicted labels. */
+  readonly predictedLabel?: ColumnReading;
+  readonly facets: readonly FacetReading[];
+  /** `group_variable` (CDDL, CDDPL), when configured. */
+  readonly groupVariable?: string;
+  /** Surprising or degenerate readings, in the order found. */
+  readonly warnings: readonly AnalysisWarning[];
+}
+
+export interface DatasetReading {
+  /** `dataset_type` from the analysis config. */
+  readonly datasetType: string;
+  /** The files read, as the user named them (not internal staging keys), in read order. */
+  readonly files: readonly string[];
+  readonly rowsRead: number;
+  /** Rows left out of every metric, with why (e.g. "label value missing"). */
+  readonly rowsSkipped: readonly { readonly reason: string; readonly rows: number }[];
+}
+
+/** How one configured column was typed, as smclarify types it, and why. */
+export interface ColumnReading {
+  /** Column name, or its index as text when the dataset has no headers. */
+  readonly column: string;
+  readonly dataType: "categorical" | "continuous";
+  /** One sentence, e.g. "integers with 7% distinct values (>= 5%): continuous". */
+  readonly why: string;
+  /** What counts as positive / the facet's sensitive group. */
+  readonly positive: { readonly values: readonly string[] } | { readonly threshold: number };
+  /** The most frequent values with their row counts, most frequent first (at most 20). */
+  readonly topValues: readonly { readonly value: string; readonly rows: number }[];
+}
+
+export interface FacetReading extends ColumnReading {
+  /** One entry per analysed value or threshold, in analysis.json's order. */
+  readonly groups: readonly GroupCounts[];
+}
+
+/** The counts behind the metrics of one facet value, against all other rows. */
+export interface GroupCounts {
+  /** As analysis.json writes it (`value_or_threshold`). */
+  readonly valueOrThreshold: string;
+  /** The facet group (d: the sensitive side) and all other rows (a). */
+  readonly facet: SideCounts;
+  readonly others: SideCounts;
+}
+
+export interface SideCounts {
+  readonly rows: number;
+  readonly labelPositive: number;
+  /** Present with post-training bias. */
+  readonly predictedPositive?: number;
+  /** Present with post-training bias: true/false positives/negatives. */
+  readonly confusion?: {
+    readonly tp: number;
+    readonly fp: number;
+    readonly fn: number;
+    readonly tn: number;
+  };
+}
+
+export interface AnalysisWarning {
+  /** Stable code, e.g. `EMPTY_FACET_GROUP`, `LABEL_THRESHOLD_DEGENERATE`. */
+  readonly code: string;
+  /** Says how Clarify reads the config and what to write instead. */
+  readonly message: string;
+  /** Scope of the warning; both absent means the whole analysis. */
+  readonly facet?: string;
+  readonly valueOrThreshold?: string;
+  /**
+   * True when the reading makes the metrics of this scope meaningless: any gate on a metric
+   * in scope fails rather than passes.
+   */
+  readonly failsGates: boolean;
+}
