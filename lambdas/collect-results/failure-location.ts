@@ -5,7 +5,7 @@
  */
 import type { ExecutionInfo } from "../shared/contracts.ts";
 import { runIdFor } from "../shared/run-id.ts";
-import { asPrefixUri, formatS3Uri, parseS3Uri } from "../shared/s3-uri.ts";
+import { asPrefixUri, formatS3Uri, parseS3Uri, unsafeKeySegment } from "../shared/s3-uri.ts";
 import type { DeploymentSettings } from "../shared/settings.ts";
 
 /** The run folder URI (ending with `/`), or undefined when none can be trusted. */
@@ -37,6 +37,5 @@ export function failureRunUri(
 function isSafePrefix(uri: string, settings: DeploymentSettings): boolean {
   const location = parseS3Uri(uri);
   if (!location || !settings.allowedBuckets.includes(location.bucket)) return false;
-  if (location.key.startsWith("/")) return false;
-  return !location.key.split("/").some((segment) => segment === "." || segment === "..");
+  return unsafeKeySegment(location.key) === undefined;
 }

@@ -18,6 +18,21 @@ export function parseS3Uri(uri: string): S3Location | undefined {
   return { bucket, key: match[2] ?? "" };
 }
 
+/**
+ * The first key segment a run may not name, or undefined when every segment is a plain name.
+ * `.` and `..` climb out of a prefix wherever keys become file paths (the embedded S3 server,
+ * a processing job's download folder), and an empty segment (`a//b`, a leading `/`) names an
+ * object other than the one the URI seems to; a trailing `/` only marks a prefix.
+ */
+export function unsafeKeySegment(key: string): "." | ".." | "" | undefined {
+  if (key === "") return undefined;
+  const segments = key.split("/");
+  if (key.endsWith("/")) segments.pop();
+  return segments.find(
+    (segment): segment is "." | ".." | "" => segment === "" || segment === "." || segment === "..",
+  );
+}
+
 /** Formats a location back to `s3://bucket/key`. */
 export function formatS3Uri(location: S3Location): string {
   return `s3://${location.bucket}/${location.key}`;

@@ -1,4 +1,4 @@
-import { parseS3Uri } from "../../shared/s3-uri.ts";
+import { parseS3Uri, unsafeKeySegment } from "../../shared/s3-uri.ts";
 import { forEachString, type Located, type Problems, show } from "../problems.ts";
 import type { Rule, RuleContext } from "./context.ts";
 
@@ -15,7 +15,9 @@ export function isLocalPath(value: string): boolean {
 
 /**
  * A valid `s3://bucket/key` URI whose bucket the deployment allows (the confused-deputy
- * guard: the job role must never be steered at someone else's bucket). Returns whether valid.
+ * guard: the job role must never be steered at someone else's bucket), with a key of plain
+ * segments (no `.`, `..` or empty ones, which could climb out of a run's folders). Returns
+ * whether valid.
  */
 export function checkS3Uri(
   field: Located,
@@ -32,6 +34,15 @@ export function checkS3Uri(
   const location = parseS3Uri(value);
   if (!location) {
     problems.add(path, `${show(value)} is not an S3 URI; ${options.what} must look like s3://bucket/key`);
+    return false;
+  }
+  const segment = unsafeKeySegment(location.key);
+  if (segment !== undefined) {
+    const which = segment === "" ? "an empty segment (// or a leading /)" : `a "${segment}" segment`;
+    problems.add(
+      path,
+      `${show(value)} has ${which} in its key; ${options.what} may not use ".", ".." or empty path segments (name the object or prefix directly)`,
+    );
     return false;
   }
   if (context.enforceAllowedBuckets && !context.settings.allowedBuckets.includes(location.bucket)) {

@@ -76,7 +76,8 @@ const validRunName = fc
 const validJobName = fc
   .stringMatching(/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,40}$/)
   .filter((name) => name.length <= 63);
-const s3Key = fc.stringMatching(/^[a-z0-9][a-z0-9/_-]{0,30}$/);
+// Plain segments only: ".", ".." and empty segments are a rule break of their own.
+const s3Key = fc.stringMatching(/^[a-z0-9][a-z0-9_-]{0,9}(\/[a-z0-9_-]{1,10}){0,3}$/);
 const bound = fc.double({ min: -2, max: 2, noNaN: true });
 const gates = fc.dictionary(
   fc.constantFrom(...PRE_TRAINING_METRICS),

@@ -1,0 +1,102 @@
+/**
+ * A run.json cannot make `run --local` write outside the run's folders: an S3 URI whose key
+ * climbs with `..` (which the embedded S3 server would turn into a file path outside its
+ * root) is refused by ValidateConfig, and nothing appears where it pointed.
+ */
+import { copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { main } from "../../bin/cli/main.ts";
+
+const FIXTURE = new URL("./fixtures/credit-mini/", import.meta.url).pathname;
+let workspace: string;
+
+beforeEach(async () => {
+  workspace = await mkdtemp(join(tmpdir(), "run-folder-containment-"));
+});
+afterEach(async () => {
+  await rm(workspace, { recursive: true, force: true });
+});
+
+async function cli(args: readonly string[]): Promise<{ code: number; stderr: string }> {
+  let stderr = "";
+  const code = await main(args, { stdout: () => undefined, stderr: (text) => (stderr += text) });
+  return { code, stderr };
+}
+
+/** Every file under `folder`, relative to it. */
+async function filesUnder(folder: string): Promise<string[]> {
+  const entries = await readdir(folder, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(folder, join(entry.parentPath, entry.name)))
+    .sort();
+}
+
+/** The credit-mini fixture copied into `<workspace>/input/`, with run.json overrides. */
+async function writeInput(overrides: Record<string, unknown>): Promise<string> {
+  const input = join(workspace, "input");
+  await mkdir(input);
+  for (const file of ["analysis_config.json", "train.csv"])
+    await copyFile(join(FIXTURE, file), join(input, file));
+  const runJson = {
+    runName: "credit-mini",
+    analysisConfigUri: "analysis_config.json",
+    dataset: { uri: "train.csv", s3DataType: "S3Prefix" },
+    ...overrides,
+  };
+  await writeFile(join(input, "run.json"), JSON.stringify(runJson));
+  return join(input, "run.json");
+}
+
+describe("run --local keeps every file inside the run's folders", () => {
+  it("refuses an outputUri whose key climbs with `..`, and writes nothing where it points", async () => {
+    // Prepare: enough `..` to reach the file system root from the embedded server's folder, then this workspace.
+    const escaped = join(workspace, "escaped");
+    const outputUri = `s3://local-artifacts/${"../".repeat(24)}${escaped.slice(1)}/`;
+    const inputPath = await writeInput({ outputUri });
+    const out = join(workspace, "out");
+
+    // Act
+    const result = await cli(["run", "--local", "--input", inputPath, "--out", out]);
+
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      `error: failed at ValidateConfig: ConfigValidationError: $.outputUri: ${JSON.stringify(outputUri).slice(0, 77)}...`,
+    );
+    expect(result.stderr).toContain('has a ".." segment in its key; outputUri may not use');
+    expect(await filesUnder(workspace)).toEqual([
+      "input/analysis_config.json",
+      "input/run.json",
+      "input/train.csv",
+      "out/summary.json",
+    ]);
+  });
+
+  it("refuses a dataset_uri in the analysis config whose key climbs with `..`", async () => {
+    // Prepare
+    const inputPath = await writeInput({
+      analysisConfigUri: undefined,
+      analysisConfig: {
+        version: "1.0",
+        dataset_type: "text/csv",
+        dataset_uri: "s3://local-inputs/../local-artifacts/clarify-runs/other-run/input/dataset/train.csv",
+        label: "Target",
+        label_values_or_threshold: [1],
+        facet: [{ name_or_index: "Sex", value_or_threshold: [0] }],
+        methods: { pre_training_bias: { methods: ["CI"] } },
+      },
+      dataset: undefined,
+    });
+
+    // Act
+    const result = await cli(["run", "--local", "--input", inputPath, "--out", join(workspace, "out")]);
+
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("$.analysisConfig.dataset_uri: ");
+    expect(result.stderr).toContain('has a ".." segment in its key; dataset_uri may not use');
+  });
+});
