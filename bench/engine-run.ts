@@ -1,17 +1,23 @@
 /**
  * One benchmark measurement in its own process: analyze() on a dataset, then prints
- * `{"seconds", "maxRssMB", "rows"}`. Run by engine.bench.ts, so each run's peak RSS is its own.
+ * `{"seconds", "maxRssMB", "rows"}`. Run by engine.bench.ts and intervals.bench.ts, so each
+ * run's peak RSS is its own. A third argument `no-intervals` turns the bootstrap off.
  */
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { analyze } from "../engine/analyze.ts";
 
-const [dataset, configPath] = process.argv.slice(2);
+const [dataset, configPath, mode] = process.argv.slice(2);
 if (!dataset || !configPath) throw new Error("usage: engine-run.ts <dataset.csv> <analysis_config.json>");
 const config = JSON.parse(readFileSync(configPath, "utf8")) as Record<string, unknown>;
 const started = performance.now();
-const result = await analyze({ datasetPath: dataset, config, outDir: mkdtempSync(join(tmpdir(), "bench-")) });
+const result = await analyze({
+  datasetPath: dataset,
+  config,
+  outDir: mkdtempSync(join(tmpdir(), "bench-")),
+  ...(mode === "no-intervals" && { intervals: false as const }),
+});
 const seconds = (performance.now() - started) / 1000;
 process.stdout.write(
   JSON.stringify({ seconds, maxRssMB: process.resourceUsage().maxRSS / 1024, rows: result.rowsRead }),

@@ -1,9 +1,16 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import {
+  DEFAULT_CONFIDENCE,
+  DEFAULT_RESAMPLES,
+  DEFAULT_SEED,
+  INTERVALS_FILE,
+} from "../contracts/intervals.ts";
 import type { Gates } from "../lambdas/shared/contracts.ts";
 import type { AnalysisConfig } from "./config/analysis-config.ts";
 import { parseAnalysisConfig } from "./config/parse-analysis-config.ts";
 import { EngineInputError, UnsupportedAnalysisError } from "./errors.ts";
+import { bootstrapIntervals, type IntervalSettings } from "./intervals/bootstrap-intervals.ts";
 import type { AnalysisJson } from "./output/analysis-json.ts";
 import { renderReport } from "./report/render-report.ts";
 import { runBiasAnalysis } from "./run-bias-analysis.ts";
@@ -21,12 +28,19 @@ export interface AnalyzeOptions {
   readonly predictedLabelDatasetPath?: string;
   /** Drawn next to the metrics in the report. */
   readonly gates?: Gates;
+  /**
+   * Bootstrap intervals written to intervals.json (defaults: 0.95, 1,000 resamples, a fixed
+   * seed); `false` writes none.
+   */
+  readonly intervals?: Partial<IntervalSettings> | false;
 }
 
 export interface AnalyzeResult {
   readonly analysis: AnalysisJson;
   readonly analysisPath: string;
   readonly reportPath: string;
+  /** Absent when intervals were turned off. */
+  readonly intervalsPath?: string;
   readonly rowsRead: number;
   /** Rows left out because a value the analysis uses was missing. */
   readonly rowsDropped: number;
@@ -42,7 +56,7 @@ export interface AnalyzeResult {
 export async function analyze(options: AnalyzeOptions): Promise<AnalyzeResult> {
   const config = checkedConfig(options.config);
   assertRunsLocally(config, options);
-  const { analysis, rowsRead, rowsDropped } = runBiasAnalysis(
+  const { analysis, tables, rowsRead, rowsDropped } = runBiasAnalysis(
     config,
     options.datasetPath,
     options.predictedLabelDatasetPath,
@@ -59,7 +73,41 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalyzeResult> {
       options.gates ? { gates: options.gates } : {},
     ),
   );
-  return { analysis, analysisPath, reportPath, rowsRead, rowsDropped };
+  let intervalsPath: string | undefined;
+  if (options.intervals !== false) {
+    intervalsPath = join(options.outDir, INTERVALS_FILE);
+    const intervals = bootstrapIntervals(analysis, tables, intervalSettings(options.intervals ?? {}));
+    await writeFile(intervalsPath, `${JSON.stringify(intervals, null, 2)}\n`);
+  }
+  return {
+    analysis,
+    analysisPath,
+    reportPath,
+    ...(intervalsPath && { intervalsPath }),
+    rowsRead,
+    rowsDropped,
+  };
+}
+
+/** The defaults applied and each setting checked, naming the one that is wrong. */
+export function intervalSettings(given: Partial<IntervalSettings>): IntervalSettings {
+  const settings = {
+    confidence: given.confidence ?? DEFAULT_CONFIDENCE,
+    resamples: given.resamples ?? DEFAULT_RESAMPLES,
+    seed: given.seed ?? DEFAULT_SEED,
+  };
+  if (!(settings.confidence > 0 && settings.confidence < 1)) {
+    throw new EngineInputError(
+      `confidence: ${settings.confidence} must be a level between 0 and 1 (e.g. 0.95)`,
+    );
+  }
+  if (!Number.isInteger(settings.resamples) || settings.resamples < 10 || settings.resamples > 100_000) {
+    throw new EngineInputError(`resamples: ${settings.resamples} must be a whole number from 10 to 100000`);
+  }
+  if (!Number.isInteger(settings.seed) || settings.seed < 0 || settings.seed > 0xffffffff) {
+    throw new EngineInputError(`seed: ${settings.seed} must be a whole number from 0 to 4294967295`);
+  }
+  return settings;
 }
 
 function checkedConfig(raw: Record<string, unknown>): AnalysisConfig {

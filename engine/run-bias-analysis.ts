@@ -14,10 +14,12 @@ import type { DataType } from "./aggregate/column-profile.ts";
 import { ValueMatcher } from "./aggregate/value-matcher.ts";
 import type { AnalysisConfig } from "./config/analysis-config.ts";
 import { EngineInputError } from "./errors.ts";
+import type { CountTables } from "./intervals/bootstrap-intervals.ts";
 import { datasetFiles } from "./io/dataset-files.ts";
 import { TableReader } from "./io/open-table.ts";
 import { resolveColumn } from "./io/resolve-column.ts";
 import { POST_TRAINING_CODES, PRE_TRAINING_CODES, selectCodes } from "./metrics/catalog.ts";
+import type { FacetSplitCounts } from "./metrics/counts.ts";
 import { postTrainingEntries, preTrainingEntries } from "./metrics/evaluate-metrics.ts";
 import { MetricComputationError } from "./metrics/metric-error.ts";
 import { flipTest } from "./metrics/post-training/flip-test.ts";
@@ -28,7 +30,7 @@ export function runBiasAnalysis(
   config: AnalysisConfig,
   datasetPath: string,
   predictedLabelDatasetPath?: string,
-): { analysis: AnalysisJson; rowsRead: number; rowsDropped: number } {
+): { analysis: AnalysisJson; tables: CountTables; rowsRead: number; rowsDropped: number } {
   const wantsPost = config.postTraining !== undefined;
   const predictedInDataset = wantsPost && config.predictedLabelDatasetUri === undefined;
   const jsonLines = config.datasetType === "application/jsonlines";
@@ -164,6 +166,7 @@ export function runBiasAnalysis(
         : labelValues.map(String).join(",");
 
     const pre: Record<string, FacetResult[]> = {};
+    const tables: Record<string, FacetSplitCounts[]> = {};
     const post: Record<string, FacetResult[]> = {};
     const preCodes = config.preTraining ? selectCodes(PRE_TRAINING_CODES, config.preTraining) : undefined;
     const postCodes = config.postTraining ? selectCodes(POST_TRAINING_CODES, config.postTraining) : undefined;
@@ -182,6 +185,7 @@ export function runBiasAnalysis(
         predictedBit,
         groupIndex !== undefined,
       );
+      tables[facetName] = splits.map((s) => s.counts);
       if (preCodes)
         pre[facetName] = splits.map((s) => ({
           value_or_threshold: s.valueOrThreshold,
@@ -207,6 +211,7 @@ export function runBiasAnalysis(
         ...(preCodes && { pre_training_bias_metrics: section(pre) }),
         ...(postCodes && { post_training_bias_metrics: section(post) }),
       },
+      tables,
       rowsRead: counts.rowsRead,
       rowsDropped: counts.rowsDropped,
     };

@@ -8,6 +8,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { analyze } from "../engine/analyze.ts";
 import { EngineInputError } from "../engine/errors.ts";
+import type { IntervalSettings } from "../engine/intervals/bootstrap-intervals.ts";
 import type { ContainerRun } from "./processing-emulator.ts";
 
 /** The `LocalPath`s Clarify reads and writes (relative to /opt/ml/processing). */
@@ -17,6 +18,32 @@ export const CLARIFY_PATHS = {
   predictedLabels: "input/predicted_label_data",
   output: "output",
 } as const;
+
+/** The job's environment variables that tune the engine's bootstrap intervals. */
+export const INTERVAL_ENVIRONMENT = {
+  confidence: "CLARIFY_PIPELINE_CONFIDENCE",
+  resamples: "CLARIFY_PIPELINE_RESAMPLES",
+  seed: "CLARIFY_PIPELINE_SEED",
+} as const;
+
+/** Reads the interval settings a run passed through `job.environment`; absent ones keep their defaults. */
+export function intervalsFromEnvironment(environment: unknown): Partial<IntervalSettings> {
+  const variables = (typeof environment === "object" && environment !== null ? environment : {}) as Record<
+    string,
+    unknown
+  >;
+  const settings: Partial<Record<keyof IntervalSettings, number>> = {};
+  for (const [key, name] of Object.entries(INTERVAL_ENVIRONMENT) as [keyof IntervalSettings, string][]) {
+    const text = variables[name];
+    if (text === undefined) continue;
+    const value = Number(text);
+    if (typeof text !== "string" || text.trim() === "" || Number.isNaN(value)) {
+      throw new EngineInputError(`environment ${name}: ${JSON.stringify(text)} is not a number`);
+    }
+    settings[key] = value;
+  }
+  return settings;
+}
 
 export async function clarifyEngineContainer(run: ContainerRun): Promise<void> {
   const configPath = join(run.processingDir, CLARIFY_PATHS.config);
@@ -35,6 +62,7 @@ export async function clarifyEngineContainer(run: ContainerRun): Promise<void> {
     datasetPath: join(run.processingDir, CLARIFY_PATHS.data),
     config,
     outDir: join(run.processingDir, CLARIFY_PATHS.output),
+    intervals: intervalsFromEnvironment(run.request.Environment),
     ...(hasPredictedLabels ? { predictedLabelDatasetPath: predictedLabelDir } : {}),
   });
 }

@@ -34,7 +34,7 @@ export interface MetricEntry {
   readonly error?: string;
 }
 
-type Compute = (split: FacetSplitCounts) => number;
+export type Compute = (split: FacetSplitCounts) => number;
 
 const PRE_TRAINING: Record<PreTrainingCode, Compute> = {
   CDDL: (s) => conditionalDemographicDisparity(s, "label"),
@@ -61,6 +61,16 @@ const POST_TRAINING: Record<Exclude<PostTrainingCode, "FT">, Compute> = {
   SD: specificityDifference,
   TE: treatmentEquality,
 };
+
+/**
+ * The function computing `code` from a split's counts; undefined for FT (it reads the rows'
+ * features) and for codes that are not bias metrics. The bootstrap intervals reuse it.
+ */
+export function countMetric(code: string): Compute | undefined {
+  if (Object.hasOwn(PRE_TRAINING, code)) return PRE_TRAINING[code as PreTrainingCode];
+  if (Object.hasOwn(POST_TRAINING, code)) return POST_TRAINING[code as Exclude<PostTrainingCode, "FT">];
+  return undefined;
+}
 
 /**
  * Runs one metric; any failure (a MetricComputationError, FT's input errors, ...) becomes

@@ -10,13 +10,20 @@ interface AnalyzeFlags {
   readonly config: string;
   readonly out: string;
   readonly predictedLabels?: string;
+  readonly confidence?: string;
+  readonly resamples?: string;
+  readonly seed?: string;
+  /** Commander's negation of `--no-intervals`. */
+  readonly intervals: boolean;
 }
 
 /** `clarify-pipeline analyze`: the local Clarify-compatible engine alone. */
 export function registerAnalyzeCommand(program: Command, context: CliContext): void {
   program
     .command("analyze")
-    .description("compute what the Clarify container would: DIR/analysis.json and DIR/report.html")
+    .description(
+      "compute what the Clarify container would: DIR/analysis.json and DIR/report.html, plus DIR/intervals.json",
+    )
     .requiredOption("--dataset <path>", "dataset file, or a folder of files")
     .requiredOption("--config <path>", "Clarify analysis_config.json")
     .requiredOption("--out <dir>", "output folder")
@@ -24,19 +31,38 @@ export function registerAnalyzeCommand(program: Command, context: CliContext): v
       "--predicted-labels <path>",
       "predicted label dataset (file or folder) for predicted_label_dataset_uri",
     )
+    .option("--confidence <level>", "level of the bootstrap intervals in intervals.json (default 0.95)")
+    .option("--resamples <n>", "bootstrap resamples per facet value (default 1000)")
+    .option("--seed <n>", "seed of the bootstrap, for reproducible intervals")
+    .option("--no-intervals", "write no intervals.json")
     .action(async (flags: AnalyzeFlags) => {
       const config = await readConfig(flags.config);
+      const intervals = flags.intervals
+        ? {
+            ...(flags.confidence !== undefined && {
+              confidence: numberFlag("--confidence", flags.confidence),
+            }),
+            ...(flags.resamples !== undefined && { resamples: numberFlag("--resamples", flags.resamples) }),
+            ...(flags.seed !== undefined && { seed: numberFlag("--seed", flags.seed) }),
+          }
+        : false;
       try {
         const result = await analyze({
           datasetPath: flags.dataset,
           config,
           outDir: flags.out,
+          intervals,
           ...(flags.predictedLabels !== undefined && { predictedLabelDatasetPath: flags.predictedLabels }),
         });
         const dropped =
           result.rowsDropped > 0 ? ` (${result.rowsDropped} rows with missing values left out)` : "";
         context.stderr(`analysed ${result.rowsRead} rows${dropped}\n`);
-        context.stdout(`${result.analysisPath}\n${result.reportPath}\n`);
+        const paths = [
+          result.analysisPath,
+          result.reportPath,
+          ...(result.intervalsPath ? [result.intervalsPath] : []),
+        ];
+        context.stdout(`${paths.join("\n")}\n`);
       } catch (error) {
         if (error instanceof EngineInputError || error instanceof UnsupportedAnalysisError) {
           throw new CliError(error.message);
@@ -44,6 +70,12 @@ export function registerAnalyzeCommand(program: Command, context: CliContext): v
         throw error;
       }
     });
+}
+
+function numberFlag(flag: string, text: string): number {
+  const value = Number(text);
+  if (text.trim() === "" || Number.isNaN(value)) throw new CliError(`${flag} ${text} is not a number`);
+  return value;
 }
 
 async function readConfig(path: string): Promise<Record<string, unknown>> {

@@ -69,7 +69,13 @@ describe("CollectResults", () => {
       ),
     });
     expect(await runFolderFiles(report)).toEqual(
-      [...INPUTS, "output/analysis.json", "output/report.html", "summary.json"].sort(),
+      [
+        ...INPUTS,
+        "output/analysis.json",
+        "output/intervals.json",
+        "output/report.html",
+        "summary.json",
+      ].sort(),
     );
     expectNoJobInProgress(report);
   });
