@@ -1,0 +1,155 @@
+/**
+ * What the engine's processing container does with its `/opt/ml/processing` tree, step by step
+ * along the data's path: read the analysis config, locate the inputs (the job's inputs, else the
+ * S3 URIs the config names), analyse, write `output/`. `clarify-pipeline process` runs it inside
+ * the image; the local processing-job emulator runs that same command as a child process.
+ *
+ * Multi-instance jobs will slot a per-host step between locating and analysing (reading
+ * /opt/ml/config/resourceconfig.json); today every host analyses the whole dataset.
+ */
+import { readdir, readFile, rm } from "node:fs/promises";
+import { join, relative } from "node:path";
+import type { S3Client } from "@aws-sdk/client-s3";
+import { type AnalyzeResult, analyze } from "../analyze.ts";
+import { EngineInputError } from "../errors.ts";
+import { intervalsFromEnvironment } from "./interval-environment.ts";
+import { CLARIFY_PATHS, processingPaths } from "./processing-layout.ts";
+import { downloadS3Dataset, jobS3Client } from "./s3-dataset.ts";
+
+export interface ProcessingJobOptions {
+  /** The processing root (`/opt/ml/processing` in the container). */
+  readonly processingDir: string;
+  /** Progress lines (stdout in the container: the job's CloudWatch log). */
+  readonly log: (line: string) => void;
+  /** The client `dataset_uri` and `predicted_label_dataset_uri` are read with. @default the job's credentials and region */
+  readonly s3?: () => S3Client;
+  /** The container's environment variables (the job's Environment). @default process.env */
+  readonly environment?: Readonly<Record<string, string | undefined>>;
+}
+
+/** Where one input of the analysis is read from, and how it got there. */
+export interface LocatedInput {
+  readonly path: string;
+  /** For the log: `input/data (2 files)`, `dataset_uri s3://... (1 object)`. */
+  readonly description: string;
+}
+
+export interface ProcessingInputs {
+  readonly config: Record<string, unknown>;
+  readonly dataset: LocatedInput;
+  readonly predictedLabels?: LocatedInput;
+}
+
+/** Downloads of `*_uri` datasets go here, on the job's volume, and are removed at the end. */
+const DOWNLOADS = ".downloads";
+
+export async function runProcessingJob(options: ProcessingJobOptions): Promise<AnalyzeResult> {
+  const paths = processingPaths(options.processingDir);
+  const downloads = join(options.processingDir, DOWNLOADS);
+  try {
+    const intervals = intervalsFromEnvironment(options.environment ?? process.env);
+    const config = await readAnalysisConfig(paths.config);
+    options.log(`analysis config: ${CLARIFY_PATHS.config}`);
+    const inputs = await locateInputs(config, options, downloads);
+    options.log(`dataset: ${inputs.dataset.description}`);
+    if (inputs.predictedLabels) options.log(`predicted labels: ${inputs.predictedLabels.description}`);
+    options.log("computing the analysis");
+    const started = performance.now();
+    const result = await analyze({
+      datasetPath: inputs.dataset.path,
+      config: inputs.config,
+      outDir: paths.output,
+      intervals,
+      ...(inputs.predictedLabels && { predictedLabelDatasetPath: inputs.predictedLabels.path }),
+    });
+    const seconds = ((performance.now() - started) / 1000).toFixed(2);
+    const dropped = result.rowsDropped > 0 ? ` (${result.rowsDropped} with missing values left out)` : "";
+    options.log(`analysed ${result.rowsRead} rows${dropped} in ${seconds} s`);
+    for (const file of await readdir(paths.output)) options.log(`wrote ${CLARIFY_PATHS.output}/${file}`);
+    return result;
+  } finally {
+    await rm(downloads, { recursive: true, force: true });
+  }
+}
+
+/** The analysis config the job was given as its `analysis_config` input. */
+export async function readAnalysisConfig(path: string): Promise<Record<string, unknown>> {
+  const text = await readFile(path, "utf8").catch(() => {
+    throw new EngineInputError(
+      `no analysis configuration at /opt/ml/processing/${CLARIFY_PATHS.config} (the job's analysis_config input)`,
+    );
+  });
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new EngineInputError(`analysis_config.json is not valid JSON: ${(error as Error).message}`);
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    throw new EngineInputError("analysis_config.json must hold a JSON object");
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/**
+ * The dataset comes from the job's `dataset` input when it has one, else from the config's
+ * `dataset_uri`; predicted labels from `input/predicted_label_data`, else `predicted_label_dataset_uri`.
+ */
+export async function locateInputs(
+  config: Record<string, unknown>,
+  options: ProcessingJobOptions,
+  downloads: string,
+): Promise<ProcessingInputs> {
+  const paths = processingPaths(options.processingDir);
+  let client: S3Client | undefined;
+  const s3 = () => {
+    client ??= options.s3?.() ?? jobS3Client();
+    return client;
+  };
+  const dataset =
+    (await localInput(paths.data, options.processingDir)) ??
+    (await uriInput(config, "dataset_uri", s3, join(downloads, "dataset")));
+  if (!dataset) {
+    throw new EngineInputError(
+      `no dataset: the job has no dataset input at /opt/ml/processing/${CLARIFY_PATHS.data} and the analysis config has no dataset_uri`,
+    );
+  }
+  const predictedLabels =
+    (await localInput(paths.predictedLabels, options.processingDir)) ??
+    (await uriInput(config, "predicted_label_dataset_uri", s3, join(downloads, "predicted_labels")));
+  return { config, dataset, ...(predictedLabels && { predictedLabels }) };
+}
+
+/** A folder of the processing tree that holds at least one file. */
+async function localInput(folder: string, processingDir: string): Promise<LocatedInput | undefined> {
+  const entries = await readdir(folder, { recursive: true, withFileTypes: true }).catch(() => []);
+  const files = entries.filter((entry) => entry.isFile()).length;
+  if (files === 0) return undefined;
+  return { path: folder, description: `${relative(processingDir, folder)} (${plural(files, "file")})` };
+}
+
+async function uriInput(
+  config: Record<string, unknown>,
+  field: "dataset_uri" | "predicted_label_dataset_uri",
+  s3: () => S3Client,
+  folder: string,
+): Promise<LocatedInput | undefined> {
+  const uri = config[field];
+  if (uri === undefined) return undefined;
+  if (typeof uri !== "string") {
+    throw new EngineInputError(`${field} must be an S3 URI string, got ${JSON.stringify(uri)}`);
+  }
+  try {
+    const { path, objects } = await downloadS3Dataset(s3(), uri, folder, field);
+    return { path, description: `${field} ${uri} (${plural(objects, "object")})` };
+  } catch (error) {
+    if (error instanceof EngineInputError) throw error;
+    // Access denied, no such bucket, no credentials: the job's configuration, not the engine.
+    const { name, message } = error as Error;
+    throw new EngineInputError(`${field} ${uri} cannot be read: ${name}: ${message}`);
+  }
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
+}
