@@ -93,6 +93,12 @@ async function runAnalyze(dataset: string, config: Record<string, unknown>) {
   return readFile(join(dir, "out", "analysis.json"), "utf8");
 }
 
+/** The files analyze writes for the fixture: process must write the same set. */
+async function analyzeOutputs(dataset: string, config: Record<string, unknown>): Promise<string[]> {
+  await runAnalyze(dataset, config);
+  return (await readdir(join(root, `analyze-${counter}`, "out"))).sort();
+}
+
 /** The job's credentials and endpoint, as SageMaker would provide them (here: the embedded server's). */
 function stubJobEnvironment(): void {
   vi.stubEnv("AWS_ENDPOINT_URL", s3Server.endpoint);
@@ -115,7 +121,9 @@ describe("clarify-pipeline process", () => {
     // Assess
     expect(result).toMatchObject({ code: 0, stderr: "" });
     expect(await readFile(join(tree.processing, "output/analysis.json"), "utf8")).toBe(expected);
-    expect((await readdir(join(tree.processing, "output"))).sort()).toEqual(["analysis.json", "report.html"]);
+    const outputs = await analyzeOutputs(join(FIXTURE, "train.csv"), config);
+    expect(outputs).toEqual(expect.arrayContaining(["analysis.json", "report.html"]));
+    expect((await readdir(join(tree.processing, "output"))).sort()).toEqual(outputs);
     expect(result.stdout.split("\n")).toEqual(
       expect.arrayContaining([
         "analysis config: input/config/analysis_config.json",
