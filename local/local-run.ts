@@ -45,6 +45,8 @@ export interface LocalFaultPlan extends FaultPlan {
 export interface LocalRunOptions {
   /** Path of run.json; its local paths are relative to its folder. */
   readonly inputPath: string;
+  /** Accept local paths in run.json that resolve (symlinks followed) outside its folder. @default false */
+  readonly allowPathsOutsideInput?: boolean;
   /** Where the run folder is copied. @default ./clarify-runs/<runId>/ */
   readonly outDir?: string;
   /** Progress lines (stderr in the CLI). */
@@ -113,6 +115,7 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunReport
       baseDirectory: dirname(resolve(options.inputPath)),
       s3,
       stagingPrefix: executionName,
+      allowOutside: options.allowPathsOutsideInput,
     });
 
     let runUri: string | undefined;

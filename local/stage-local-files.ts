@@ -3,37 +3,73 @@
  * to run.json's folder. They are uploaded to the embedded S3 first, and the input rewritten
  * to point at them, so the steps see exactly what they would see in AWS.
  */
-import { readdir, readFile, stat } from "node:fs/promises";
-import { basename, join, relative, resolve, sep } from "node:path";
+import { readFile } from "node:fs/promises";
+import { basename } from "node:path";
 import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { isRecord } from "../lambdas/shared/is-record.ts";
 import { isLocalPath } from "../lambdas/validate-config/rules/s3-locations.ts";
+import { LocalInputError, readLocalInput } from "./local-input-files.ts";
 import { LOCAL_INPUT_BUCKET } from "./local-settings.ts";
 
-/** A run.json field that names a local path that cannot be staged. */
-export class LocalInputError extends Error {
-  override readonly name = "LocalInputError" as const;
+export { LocalInputError };
+
+export interface StageOptions {
+  /** run.json's folder: relative paths start here, and must stay under it unless `allowOutside`. */
+  readonly baseDirectory: string;
+  readonly s3: S3Client;
+  readonly stagingPrefix: string;
+  /** Accept local paths that resolve outside `baseDirectory`. @default false */
+  readonly allowOutside?: boolean;
+}
+
+/** A local path of run.json and the embedded-S3 URI it was staged at. */
+export interface StagedLocalPath {
+  /** JSON path of the field in run.json, e.g. `$.dataset.uri`. */
+  readonly field: string;
+  /** The path as written in run.json. */
+  readonly localPath: string;
+  /** It resolved to this file or folder. */
+  readonly absolutePath: string;
+  /** `s3://local-inputs/...`: the object, or the prefix (ending in `/`) of a folder. */
+  readonly uri: string;
+}
+
+export interface StagedInput {
+  /** run.json with local paths replaced by their staged URIs. */
+  readonly input: unknown;
+  readonly paths: readonly StagedLocalPath[];
 }
 
 /**
  * Returns the input with local paths replaced by `s3://local-inputs/<stagingPrefix>/...` URIs.
  * S3 URIs and every other field are kept as they are.
  */
-export async function stageLocalFiles(
-  input: unknown,
-  options: { readonly baseDirectory: string; readonly s3: S3Client; readonly stagingPrefix: string },
-): Promise<unknown> {
-  if (!isRecord(input)) return input;
+export async function stageLocalFiles(input: unknown, options: StageOptions): Promise<unknown> {
+  return (await stageLocalInputs(input, options)).input;
+}
+
+/** As stageLocalFiles, and says which local path went where (to speak of the user's files later). */
+export async function stageLocalInputs(input: unknown, options: StageOptions): Promise<StagedInput> {
+  if (!isRecord(input)) return { input, paths: [] };
   const staged: Record<string, unknown> = { ...input };
-  const upload = (path: string, field: string) => uploadPath(path, field, options);
+  const paths: StagedLocalPath[] = [];
+  const upload = async (localPath: string, field: string, keyName: string) => {
+    const done = await uploadPath(localPath, field, keyName, options);
+    paths.push(done);
+    return done.uri;
+  };
   if (isLocalPathValue(staged.analysisConfigUri)) {
-    staged.analysisConfigUri = await upload(staged.analysisConfigUri, "analysisConfigUri");
+    staged.analysisConfigUri = await upload(
+      staged.analysisConfigUri,
+      "$.analysisConfigUri",
+      "analysisConfigUri",
+    );
   }
   const dataset = staged.dataset;
   if (isRecord(dataset) && isLocalPathValue(dataset.uri)) {
-    staged.dataset = { ...dataset, uri: await upload(dataset.uri, "dataset.uri") };
+    staged.dataset = { ...dataset, uri: await upload(dataset.uri, "$.dataset.uri", "dataset-uri") };
   }
-  return staged;
+  return { input: staged, paths };
 }
 
 /** A non-empty string that offline validation also reads as a local path. */
@@ -42,26 +78,24 @@ function isLocalPathValue(value: unknown): value is string {
 }
 
 async function uploadPath(
-  path: string,
+  localPath: string,
   field: string,
-  options: { readonly baseDirectory: string; readonly s3: S3Client; readonly stagingPrefix: string },
-): Promise<string> {
-  const absolute = resolve(options.baseDirectory, path);
-  const info = await stat(absolute).catch(() => undefined);
-  if (!info)
-    throw new LocalInputError(`${field}: local path "${path}" does not exist (resolved to ${absolute})`);
-  const prefix = `${options.stagingPrefix}/${field.replace(/\W+/g, "-")}/`;
-  if (info.isFile()) {
-    const key = `${prefix}${basename(absolute)}`;
-    await put(options.s3, key, absolute);
-    return `s3://${LOCAL_INPUT_BUCKET}/${key}`;
+  keyName: string,
+  options: StageOptions,
+): Promise<StagedLocalPath> {
+  const local = await readLocalInput(localPath, field, {
+    baseDirectory: options.baseDirectory,
+    allowOutside: options.allowOutside,
+  });
+  const prefix = `${options.stagingPrefix}/${keyName}/`;
+  const staged = { field, localPath, absolutePath: local.absolute };
+  if (!local.isFolder) {
+    const key = `${prefix}${basename(local.absolute)}`;
+    await put(options.s3, key, local.files[0]?.path ?? local.absolute);
+    return { ...staged, uri: `s3://${LOCAL_INPUT_BUCKET}/${key}` };
   }
-  const entries = await readdir(absolute, { recursive: true, withFileTypes: true });
-  const files = entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
-  if (files.length === 0) throw new LocalInputError(`${field}: local folder "${path}" holds no files`);
-  for (const file of files)
-    await put(options.s3, `${prefix}${relative(absolute, file).split(sep).join("/")}`, file);
-  return `s3://${LOCAL_INPUT_BUCKET}/${prefix}`;
+  for (const file of local.files) await put(options.s3, `${prefix}${file.relativePath}`, file.path);
+  return { ...staged, uri: `s3://${LOCAL_INPUT_BUCKET}/${prefix}` };
 }
 
 async function put(s3: S3Client, key: string, file: string): Promise<void> {

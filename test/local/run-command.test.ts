@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { copyFile, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -9,6 +9,9 @@ let root: string;
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), "run-command-test-"));
+  // run.json may name only files inside its own folder: the fixture's files go beside it.
+  for (const file of ["analysis_config.json", "train.csv"])
+    await copyFile(join(FIXTURE, file), join(root, file));
 });
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });
@@ -26,8 +29,8 @@ async function runJson(name: string, overrides: Record<string, unknown>): Promis
   const path = join(root, name);
   const input = {
     ...base,
-    analysisConfigUri: join(FIXTURE, "analysis_config.json"),
-    dataset: { uri: join(FIXTURE, "train.csv"), s3DataType: "S3Prefix" },
+    analysisConfigUri: "analysis_config.json",
+    dataset: { uri: "train.csv", s3DataType: "S3Prefix" },
     ...overrides,
   };
   await writeFile(path, JSON.stringify(input));
@@ -103,7 +106,7 @@ describe("clarify-pipeline run --local", () => {
 
     // Assess
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^error: dataset\.uri: local path "no-such\.csv" does not exist/);
+    expect(result.stderr).toMatch(/^error: \$\.dataset\.uri: local path "no-such\.csv" does not exist/);
   });
 
   it("stops the execution on Ctrl-C, as the CLI context reports it, and exits 1", async () => {

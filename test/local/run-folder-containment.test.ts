@@ -1,9 +1,10 @@
 /**
  * A run.json cannot make `run --local` write outside the run's folders: an S3 URI whose key
  * climbs with `..` (which the embedded S3 server would turn into a file path outside its
- * root) is refused by ValidateConfig, and nothing appears where it pointed.
+ * root) is refused by ValidateConfig, and nothing appears where it pointed. Nor can it read
+ * local files outside its own folder unless the user says so.
  */
-import { copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readdir, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -98,5 +99,52 @@ describe("run --local keeps every file inside the run's folders", () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("$.analysisConfig.dataset_uri: ");
     expect(result.stderr).toContain('has a ".." segment in its key; dataset_uri may not use');
+  });
+});
+
+describe("run --local reads only files inside run.json's folder, unless allowed", () => {
+  it("refuses a dataset symlinked from outside, naming it and --allow-paths-outside-input", async () => {
+    // Prepare: the dataset sits outside input/, and input/ holds a symlink to it.
+    const inputPath = await writeInput({ dataset: { uri: "linked.csv", s3DataType: "S3Prefix" } });
+    await mkdir(join(workspace, "elsewhere"));
+    await copyFile(join(FIXTURE, "train.csv"), join(workspace, "elsewhere", "train.csv"));
+    await symlink(join(workspace, "elsewhere", "train.csv"), join(workspace, "input", "linked.csv"));
+
+    // Act
+    const result = await cli(["run", "--local", "--input", inputPath, "--out", join(workspace, "out")]);
+
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      `error: $.dataset.uri: "linked.csv" resolves to ${join(workspace, "elsewhere", "train.csv")}, outside run.json's folder ${join(workspace, "input")}; move it into that folder, or pass --allow-paths-outside-input to allow paths outside it\n`,
+    );
+  });
+
+  it("runs with a dataset outside run.json's folder when --allow-paths-outside-input is given", async () => {
+    // Prepare
+    await mkdir(join(workspace, "elsewhere"));
+    await copyFile(join(FIXTURE, "train.csv"), join(workspace, "elsewhere", "train.csv"));
+    const inputPath = await writeInput({
+      dataset: { uri: "../elsewhere/train.csv", s3DataType: "S3Prefix" },
+    });
+    const out = join(workspace, "out");
+
+    // Act
+    const refused = await cli(["run", "--local", "--input", inputPath, "--out", out]);
+    const allowed = await cli([
+      "run",
+      "--local",
+      "--allow-paths-outside-input",
+      "--input",
+      inputPath,
+      "--out",
+      out,
+    ]);
+
+    // Assess
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('$.dataset.uri: "../elsewhere/train.csv" resolves to');
+    expect(allowed.code).toBe(0);
+    expect(allowed.stderr).toContain("succeeded: every bias gate passed");
   });
 });

@@ -8,6 +8,7 @@ interface RunOptions {
   readonly local?: boolean;
   readonly input: string;
   readonly out?: string;
+  readonly allowPathsOutsideInput?: boolean;
 }
 
 /** `clarify-pipeline run --local`: the state machine executed in-process, progress on stderr. */
@@ -23,6 +24,10 @@ export function registerRunCommand(program: Command, context: CliContext): void 
       "run.json: the execution input; local paths in it are relative to its folder",
     )
     .option("--out <dir>", "where the run folder is copied (default: ./clarify-runs/<runId>/)")
+    .option(
+      "--allow-paths-outside-input",
+      "let run.json name local files outside its own folder (by default they must resolve, symlinks followed, inside it)",
+    )
     .action(async (options: RunOptions) => {
       if (!options.local) {
         throw new CliError(
@@ -49,6 +54,7 @@ export function registerRunCommand(program: Command, context: CliContext): void 
         report = await runLocal({
           inputPath: options.input,
           outDir: options.out,
+          allowPathsOutsideInput: options.allowPathsOutsideInput === true,
           log: (line) => context.stderr(`${line}\n`),
           makeSteps: coreSteps,
           container: clarifyEngineContainer,

@@ -3,7 +3,7 @@
  * the real definition, interpreter, step cores, embedded S3 and processing emulator, with
  * no real backoff and tiny job clocks; and readers of what the run left behind.
  */
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "vitest";
@@ -15,6 +15,7 @@ import { type LocalRunOptions, type LocalRunReport, runLocal } from "../../../lo
 
 /** The small credit dataset, its analysis config and run.json. */
 export const FIXTURE = new URL("../fixtures/credit-mini/", import.meta.url).pathname;
+const FIXTURE_FILES = ["analysis_config.json", "train.csv"] as const;
 
 export interface ScenarioReport extends LocalRunReport {
   /** The progress lines the runner logged. */
@@ -29,7 +30,7 @@ export interface ScenarioWorkspace {
     overrides?: Record<string, unknown>,
     options?: Partial<LocalRunOptions>,
   ) => Promise<ScenarioReport>;
-  /** Writes the fixture's run.json (with overrides) into the workspace; returns its path. */
+  /** Writes the fixture's run.json (with overrides) beside the fixture's files in the workspace; returns its path. */
   readonly writeRunJson: (name: string, overrides?: Record<string, unknown>) => Promise<string>;
   /** Removes the folder. */
   readonly close: () => Promise<void>;
@@ -37,10 +38,21 @@ export interface ScenarioWorkspace {
 
 export async function scenarioWorkspace(prefix: string): Promise<ScenarioWorkspace> {
   const root = await mkdtemp(join(tmpdir(), `${prefix}-`));
+  // run.json may name only files inside its own folder: the fixture's files go beside it.
+  for (const file of FIXTURE_FILES) await copyFile(join(FIXTURE, file), join(root, file));
   let counter = 0;
   const writeRunJson = async (name: string, overrides: Record<string, unknown> = {}) => {
     const path = join(root, name);
-    await writeFile(path, JSON.stringify(await fixtureRunJson(overrides)));
+    await writeFile(
+      path,
+      JSON.stringify(
+        await fixtureRunJson({
+          analysisConfigUri: "analysis_config.json",
+          dataset: { uri: "train.csv", s3DataType: "S3Prefix" },
+          ...overrides,
+        }),
+      ),
+    );
     return path;
   };
   return {
