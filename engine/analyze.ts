@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { ANALYSIS_CONTEXT_FILE, type AnalysisContext } from "../contracts/analysis-context.ts";
 import {
   DEFAULT_CONFIDENCE,
   DEFAULT_RESAMPLES,
@@ -38,6 +39,9 @@ export interface AnalyzeOptions {
 export interface AnalyzeResult {
   readonly analysis: AnalysisJson;
   readonly analysisPath: string;
+  /** `analysis_context.json`: how the data was read, group counts, warnings. */
+  readonly context: AnalysisContext;
+  readonly contextPath: string;
   readonly reportPath: string;
   /** Absent when intervals were turned off. */
   readonly intervalsPath?: string;
@@ -48,7 +52,8 @@ export interface AnalyzeResult {
 
 /**
  * What the SageMaker Clarify container computes for the bias part of an analysis config,
- * run locally: writes `analysis.json` (Clarify's format) and `report.html` into `outDir`.
+ * run locally: writes `analysis.json` (Clarify's format), `analysis_context.json` (how the
+ * dataset and config were read, the group counts, the warnings) and `report.html` into `outDir`.
  *
  * @throws EngineInputError bad config or data, with a message naming the key or row
  * @throws UnsupportedAnalysisError the config needs the AWS run (a live model, SHAP, PDP)
@@ -56,7 +61,7 @@ export interface AnalyzeResult {
 export async function analyze(options: AnalyzeOptions): Promise<AnalyzeResult> {
   const config = checkedConfig(options.config);
   assertRunsLocally(config, options);
-  const { analysis, tables, rowsRead, rowsDropped } = runBiasAnalysis(
+  const { analysis, context, tables, rowsRead, rowsDropped } = runBiasAnalysis(
     config,
     options.datasetPath,
     options.predictedLabelDatasetPath,
@@ -64,8 +69,10 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalyzeResult> {
 
   await mkdir(options.outDir, { recursive: true });
   const analysisPath = join(options.outDir, "analysis.json");
+  const contextPath = join(options.outDir, ANALYSIS_CONTEXT_FILE);
   const reportPath = join(options.outDir, "report.html");
   await writeFile(analysisPath, `${JSON.stringify(analysis, null, 2)}\n`);
+  await writeFile(contextPath, `${JSON.stringify(context, null, 2)}\n`);
   await writeFile(
     reportPath,
     renderReport(
@@ -82,6 +89,8 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalyzeResult> {
   return {
     analysis,
     analysisPath,
+    context,
+    contextPath,
     reportPath,
     ...(intervalsPath && { intervalsPath }),
     rowsRead,

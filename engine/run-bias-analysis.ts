@@ -1,36 +1,62 @@
-import {
-  buildFacetSplits,
-  type FacetSplit,
-  intervalText,
-  type PositiveBit,
-} from "./aggregate/build-splits.ts";
+import type {
+  AnalysisContext,
+  AnalysisWarning,
+  ColumnReading,
+  FacetReading,
+} from "../contracts/analysis-context.ts";
+import { buildFacetSplits, type FacetSplit, type PositiveBit } from "./aggregate/build-splits.ts";
 import {
   type CollectedCounts,
   type CountPlan,
   collectCounts,
   type FeatureRows,
+  type SkipRole,
 } from "./aggregate/collect-counts.ts";
-import type { DataType } from "./aggregate/column-profile.ts";
+import type { ColumnProfile } from "./aggregate/column-profile.ts";
+import type { ColumnTyping } from "./aggregate/column-typing.ts";
+import { thresholdInterval } from "./aggregate/threshold-interval.ts";
 import { ValueMatcher } from "./aggregate/value-matcher.ts";
 import type { AnalysisConfig } from "./config/analysis-config.ts";
+import { groupCounts } from "./context/group-counts.ts";
+import {
+  type ColumnFacts,
+  emptyFacetGroup,
+  emptyOthersGroup,
+  floatFromMissing,
+  labelNoPositive,
+  readAsThreshold,
+} from "./context/reading-warnings.ts";
 import { EngineInputError } from "./errors.ts";
 import type { CountTables } from "./intervals/bootstrap-intervals.ts";
 import { datasetFiles } from "./io/dataset-files.ts";
 import { TableReader } from "./io/open-table.ts";
 import { resolveColumn } from "./io/resolve-column.ts";
 import { POST_TRAINING_CODES, PRE_TRAINING_CODES, selectCodes } from "./metrics/catalog.ts";
-import type { FacetSplitCounts } from "./metrics/counts.ts";
+import { type FacetSplitCounts, rows } from "./metrics/counts.ts";
 import { postTrainingEntries, preTrainingEntries } from "./metrics/evaluate-metrics.ts";
 import { MetricComputationError } from "./metrics/metric-error.ts";
 import { flipTest } from "./metrics/post-training/flip-test.ts";
 import type { AnalysisJson, BiasMetrics, FacetResult } from "./output/analysis-json.ts";
+
+/** Values listed per column in the analysis context and in messages. */
+const TOP_VALUES = 20;
+
+export interface BiasAnalysisResult {
+  readonly analysis: AnalysisJson;
+  /** How the dataset and config were read, the group counts, and the warnings. */
+  readonly context: AnalysisContext;
+  /** Per facet, the count tables of its splits (for the bootstrap intervals). */
+  readonly tables: CountTables;
+  readonly rowsRead: number;
+  readonly rowsDropped: number;
+}
 
 /** Reads the dataset once and computes every requested bias metric from counts. */
 export function runBiasAnalysis(
   config: AnalysisConfig,
   datasetPath: string,
   predictedLabelDatasetPath?: string,
-): { analysis: AnalysisJson; tables: CountTables; rowsRead: number; rowsDropped: number } {
+): BiasAnalysisResult {
   const wantsPost = config.postTraining !== undefined;
   const predictedInDataset = wantsPost && config.predictedLabelDatasetUri === undefined;
   const jsonLines = config.datasetType === "application/jsonlines";
@@ -40,8 +66,9 @@ export function runBiasAnalysis(
         ...(predictedInDataset && config.predictedLabel !== undefined ? [String(config.predictedLabel)] : []),
       ]
     : [];
+  const files = datasetFiles(datasetPath);
   const reader = new TableReader(
-    datasetFiles(datasetPath),
+    files,
     jsonLines
       ? {
           kind: "jsonlines",
@@ -134,40 +161,48 @@ export function runBiasAnalysis(
       );
     }
     const labelName = names?.[labelIndex] ?? String(config.label);
-    const labelType = labelDataType(counts, labelValues);
-    const labelBit = positiveBit(labelType, labelValues, "label_values_or_threshold");
-    assertSomePositive(
-      counts,
-      (code) => ((code >> 2) & labelBit) !== 0,
-      () =>
-        `label_values_or_threshold: no row of label column "${labelName}" has a positive value ${JSON.stringify(labelValues)}`,
-    );
+    const warnings: AnalysisWarning[] = [];
+    const label = readLabel(counts, labelValues, labelName, warnings);
+    const labelBit = label.bit;
     let predictedBit: PositiveBit = labelBit;
+    let predictedReading: ColumnReading | undefined;
     if (counts.predicted) {
-      if (config.probabilityThreshold !== undefined) predictedBit = 2;
-      else {
-        const predictedType =
-          counts.predicted.allNumeric && !counts.predicted.allInteger ? "continuous" : labelType;
-        if (predictedType !== labelType) {
+      const predictedName = String(config.predictedLabel);
+      if (config.probabilityThreshold !== undefined) {
+        predictedBit = 2;
+        predictedReading = columnReading(
+          predictedName,
+          counts.predicted,
+          {
+            dataType: "continuous",
+            why: `scores compared with probability_threshold ${config.probabilityThreshold}`,
+            byUniqueness: false,
+          },
+          { threshold: config.probabilityThreshold },
+        );
+      } else {
+        // smclarify types the predicted label with the label's configured values and requires the same type.
+        const typing = counts.predicted.typing(labelValues);
+        if (typing.dataType !== label.reading.dataType) {
           throw new EngineInputError(
-            `predicted_label: the predicted label column is ${predictedType} but the label column is ${labelType}; give probability_threshold for scores`,
+            `predicted_label: Clarify reads the predicted label column as ${typing.dataType} (${typing.why}) but the label column as ${label.reading.dataType} (${label.reading.why}); Clarify needs both of one type (give probability_threshold for scores)`,
           );
         }
+        predictedReading = columnReading(predictedName, counts.predicted, typing, label.reading.positive);
       }
+      warnIfFloatFromMissing(counts.predicted, `predicted label column "${predictedName}"`, warnings);
       assertSomePositive(
         counts,
         (code) => (code & 3 & predictedBit) !== 0,
-        () => "predicted_label: no row has a positive predicted label (Clarify needs at least one)",
+        () =>
+          `predicted_label: no row has a positive predicted label ${describePositive(predictedReading?.positive)} (Clarify needs at least one)`,
       );
     }
-    const labelValueText =
-      labelType === "continuous"
-        ? intervalText(labelThreshold ?? Number.NaN, counts.label.max, counts.label.allInteger)
-        : labelValues.map(String).join(",");
 
     const pre: Record<string, FacetResult[]> = {};
     const tables: Record<string, FacetSplitCounts[]> = {};
     const post: Record<string, FacetResult[]> = {};
+    const facetReadings: FacetReading[] = [];
     const preCodes = config.preTraining ? selectCodes(PRE_TRAINING_CODES, config.preTraining) : undefined;
     const postCodes = config.postTraining ? selectCodes(POST_TRAINING_CODES, config.postTraining) : undefined;
     config.facets.forEach((facet, f) => {
@@ -175,17 +210,27 @@ export function runBiasAnalysis(
       if (!facetCounts) return;
       const facetIndex = facetIndexes[f] as number;
       const facetName = names?.[facetIndex] ?? String(facet.nameOrIndex);
-      const facetType: DataType = facetCounts.profile.dataType(facet.valueOrThreshold);
+      const typing = facetCounts.profile.typing(facet.valueOrThreshold);
       const splits = buildFacetSplits(
         facetName,
         facetCounts,
-        facetType,
+        typing.dataType,
         facet.valueOrThreshold,
         labelBit,
         predictedBit,
         groupIndex !== undefined,
       );
       tables[facetName] = splits.map((s) => s.counts);
+      const reading = facetReading(
+        facetName,
+        facetCounts.profile,
+        typing,
+        facet.valueOrThreshold,
+        splits,
+        postCodes !== undefined,
+      );
+      facetReadings.push(reading);
+      warnings.push(...facetWarnings(facetName, facetCounts.profile, typing, facet.valueOrThreshold, splits));
       if (preCodes)
         pre[facetName] = splits.map((s) => ({
           value_or_threshold: s.valueOrThreshold,
@@ -202,9 +247,31 @@ export function runBiasAnalysis(
     });
     const section = (facets: Record<string, FacetResult[]>): BiasMetrics => ({
       label: labelName,
-      label_value_or_threshold: labelValueText,
+      label_value_or_threshold: label.valueText,
       facets,
     });
+    const groupName =
+      groupIndex === undefined ? undefined : (names?.[groupIndex] ?? String(config.groupVariable));
+    const context: AnalysisContext = {
+      version: "1",
+      dataset: {
+        datasetType: config.datasetType,
+        files,
+        rowsRead: counts.rowsRead,
+        rowsSkipped: skipReasons(
+          counts.skippedBy,
+          labelName,
+          String(config.predictedLabel),
+          config.facets.map((facet, f) => names?.[facetIndexes[f] as number] ?? String(facet.nameOrIndex)),
+          groupName,
+        ),
+      },
+      label: label.reading,
+      ...(predictedReading && { predictedLabel: predictedReading }),
+      facets: facetReadings,
+      ...(groupName !== undefined && { groupVariable: groupName }),
+      warnings,
+    };
     return {
       analysis: {
         version: "1.0",
@@ -212,6 +279,7 @@ export function runBiasAnalysis(
         ...(postCodes && { post_training_bias_metrics: section(post) }),
       },
       tables,
+      context,
       rowsRead: counts.rowsRead,
       rowsDropped: counts.rowsDropped,
     };
@@ -221,20 +289,6 @@ export function runBiasAnalysis(
   }
 }
 
-/**
- * Clarify's column typing, with one deviation for labels: a configured label value that
- * occurs in an integer label column makes it categorical. Clarify's uniqueness rule would
- * call a 0/1 label of fewer than 40 rows continuous and find no positive label.
- */
-function labelDataType(counts: CollectedCounts, values: readonly (string | number)[]): DataType {
-  const label = counts.label;
-  if (label.allNumeric && !label.allInteger) return label.dataType(values);
-  if (someRow(counts, (code) => ((code >> 2) & 1) !== 0)) return "categorical";
-  // Text values can only name categories; the "no positive label" check then explains the mismatch.
-  if (singleNumber(values) === undefined) return "categorical";
-  return label.dataType(values);
-}
-
 /** A one-element list holding a number (or numeric text) is a threshold candidate. */
 function singleNumber(values: readonly (string | number)[]): number | undefined {
   if (values.length !== 1) return undefined;
@@ -242,14 +296,170 @@ function singleNumber(values: readonly (string | number)[]): number | undefined 
   return String(values[0]).trim() === "" || Number.isNaN(value) ? undefined : value;
 }
 
-function positiveBit(type: DataType, values: readonly (string | number)[], key: string): PositiveBit {
-  if (type === "categorical") return 1;
-  if (singleNumber(values) === undefined) {
-    throw new EngineInputError(
-      `${key}: the label column is continuous, so give one numeric threshold, got ${JSON.stringify(values)}`,
+/**
+ * The label as smclarify reads it (`ensure_series_data_type`, `_positive_label_index`): typed
+ * by its dtype and distinct share, then positive by category or by threshold interval.
+ */
+function readLabel(
+  counts: CollectedCounts,
+  values: readonly (string | number)[],
+  labelName: string,
+  warnings: AnalysisWarning[],
+): { reading: ColumnReading; bit: PositiveBit; valueText: string } {
+  const profile = counts.label;
+  const typing = profile.typing(values);
+  const what = `label column "${labelName}"`;
+  warnIfFloatFromMissing(profile, what, warnings);
+  let bit: PositiveBit = 1;
+  let valueText = values.map(String).join(",");
+  let positive: ColumnReading["positive"] = { values: values.map(String) };
+  if (typing.dataType === "continuous") {
+    const threshold = singleNumber(values);
+    if (threshold === undefined) {
+      throw new EngineInputError(
+        `label_values_or_threshold: Clarify reads ${what} as continuous (${typing.why}), so it must be a single numeric threshold, got ${JSON.stringify(values)}`,
+      );
+    }
+    bit = 2;
+    valueText = thresholdInterval(
+      threshold,
+      typeof values[0] === "number",
+      profile.max,
+      profile.isInt64,
+    ).text;
+    positive = { threshold };
+  }
+  const reading = columnReading(labelName, profile, typing, positive);
+  const facts = columnFacts(what, profile, typing);
+  if (!someRow(counts, (code) => ((code >> 2) & bit) !== 0) && counts.facets.length > 0) {
+    warnings.push(labelNoPositive("label_values_or_threshold", values, facts));
+  } else if (typing.dataType === "continuous" && typing.byUniqueness && occurs(profile, values[0])) {
+    warnings.push(
+      readAsThreshold(
+        "LABEL_READ_AS_THRESHOLD",
+        "label_values_or_threshold",
+        values[0] as string | number,
+        facts,
+      ),
     );
   }
-  return 2;
+  return { reading, bit, valueText };
+}
+
+function facetReading(
+  name: string,
+  profile: ColumnProfile,
+  typing: ColumnTyping,
+  given: readonly (string | number)[] | undefined,
+  splits: readonly FacetSplit[],
+  postTraining: boolean,
+): FacetReading {
+  const threshold = typing.dataType === "continuous" && given ? Number(given[0]) : undefined;
+  const positive: ColumnReading["positive"] =
+    threshold !== undefined
+      ? { threshold }
+      : { values: given ? given.map(String) : splits.map((s) => s.valueOrThreshold) };
+  return {
+    ...columnReading(name, profile, typing, positive),
+    groups: splits.map((s) => groupCounts(s.valueOrThreshold, s.counts, postTraining)),
+  };
+}
+
+function facetWarnings(
+  name: string,
+  profile: ColumnProfile,
+  typing: ColumnTyping,
+  given: readonly (string | number)[] | undefined,
+  splits: readonly FacetSplit[],
+): AnalysisWarning[] {
+  const warnings: AnalysisWarning[] = [];
+  const facts = columnFacts(`facet "${name}"`, profile, typing);
+  warnIfFloatFromMissing(profile, facts.what, warnings);
+  for (const split of splits) {
+    const d = rows(split.counts.d);
+    const a = rows(split.counts.a);
+    if (d === 0) warnings.push(emptyFacetGroup(name, split.valueOrThreshold, given ?? [], facts));
+    else if (a === 0) warnings.push(emptyOthersGroup(name, split.valueOrThreshold));
+    else if (typing.dataType === "continuous" && typing.byUniqueness && given && occurs(profile, given[0])) {
+      warnings.push(
+        readAsThreshold(
+          "FACET_READ_AS_THRESHOLD",
+          `facet "${name}" value_or_threshold`,
+          given[0] as string | number,
+          facts,
+          {
+            facet: name,
+            valueOrThreshold: split.valueOrThreshold,
+          },
+        ),
+      );
+    }
+  }
+  return warnings;
+}
+
+/** Whether a configured value equals (as a number) some value of a numeric column. */
+function occurs(profile: ColumnProfile, value: string | number | undefined): boolean {
+  if (value === undefined) return false;
+  const wanted = Number(value);
+  for (let id = 0; id < profile.values.size; id++) {
+    if (Number(profile.values.text(id)) === wanted) return true;
+  }
+  return false;
+}
+
+function warnIfFloatFromMissing(profile: ColumnProfile, what: string, warnings: AnalysisWarning[]): void {
+  const evidence = profile.evidence();
+  if (evidence.floatFromMissing) {
+    warnings.push(floatFromMissing(columnFacts(what, profile, profile.typing(undefined)), profile.missing));
+  }
+}
+
+function columnFacts(what: string, profile: ColumnProfile, typing: ColumnTyping): ColumnFacts {
+  return {
+    what,
+    typing,
+    max: profile.max,
+    allInteger: profile.allNumeric && profile.allInteger,
+    topValues: profile.topValues(TOP_VALUES),
+    distinct: profile.values.size,
+  };
+}
+
+function columnReading(
+  column: string,
+  profile: ColumnProfile,
+  typing: ColumnTyping,
+  positive: ColumnReading["positive"],
+): ColumnReading {
+  return {
+    column,
+    dataType: typing.dataType,
+    why: typing.why,
+    positive,
+    topValues: profile.topValues(TOP_VALUES),
+  };
+}
+
+function describePositive(positive: ColumnReading["positive"] | undefined): string {
+  if (positive === undefined) return "";
+  return "threshold" in positive ? `(above ${positive.threshold})` : JSON.stringify(positive.values);
+}
+
+function skipReasons(
+  skippedBy: ReadonlyMap<SkipRole, number>,
+  label: string,
+  predicted: string,
+  facets: readonly string[],
+  group: string | undefined,
+): { reason: string; rows: number }[] {
+  const reasonOf = (role: SkipRole): string => {
+    if (role === "label") return `label "${label}" missing`;
+    if (role === "predicted_label") return `predicted label "${predicted}" missing`;
+    if (role === "group_variable") return `group_variable "${group}" missing`;
+    return `facet "${facets[Number(role.slice("facet:".length))]}" missing`;
+  };
+  return [...skippedBy].map(([role, n]) => ({ reason: reasonOf(role), rows: n }));
 }
 
 function assertSomePositive(

@@ -2,6 +2,7 @@ import { EngineInputError } from "../errors.ts";
 import type { Confusion, FacetSplitCounts } from "../metrics/counts.ts";
 import type { FacetCounts } from "./collect-counts.ts";
 import type { DataType } from "./column-profile.ts";
+import { thresholdInterval } from "./threshold-interval.ts";
 
 /** Which bit of a label/predicted code means "positive": 1 categorical reading, 2 threshold reading. */
 export type PositiveBit = 1 | 2;
@@ -45,12 +46,13 @@ export function buildFacetSplits(
         `facet "${facetName}" is continuous: value_or_threshold ${JSON.stringify(threshold)} must be a number`,
       );
     }
-    return [
-      split(
-        intervalText(Number(threshold), counts.profile.max, counts.profile.allInteger),
-        (key) => (key & 1) === 1,
-      ),
-    ];
+    const interval = thresholdInterval(
+      Number(threshold),
+      typeof threshold === "number",
+      counts.profile.max,
+      counts.profile.isInt64,
+    );
+    return [split(interval.text, (key) => (key & 1) === 1)];
   }
   if (givenValues !== undefined) {
     return [split(givenValues.map(String).join(","), (key) => (key & 2) === 2)];
@@ -65,20 +67,6 @@ export function buildFacetSplits(
     splits.push(split(counts.profile.values.text(id), (key) => key >> 2 === id + 1));
   }
   return splits;
-}
-
-/**
- * pandas' interval text for a threshold facet or label: `(40, 75]` on integer columns,
- * `(0.5, 0.99]` on float ones. The upper end is the column's maximum, as in Clarify.
- */
-export function intervalText(threshold: number, max: number, integerColumn: boolean): string {
-  const format = (x: number) => (integerColumn && Number.isInteger(x) ? String(x) : pythonFloat(x));
-  const [low, high] = threshold <= max ? [threshold, max] : [max, threshold];
-  return `(${format(low)}, ${format(high)}]`;
-}
-
-function pythonFloat(x: number): string {
-  return Number.isInteger(x) ? `${x}.0` : String(x);
 }
 
 function splitCounts(

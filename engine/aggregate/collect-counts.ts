@@ -59,9 +59,20 @@ export interface FeatureRows {
   readonly predictedCodes: number[];
 }
 
+/** Which analysed value a skipped row missed first: label, predicted label, facet i, group. */
+export type SkipRole = "label" | "predicted_label" | `facet:${number}` | "group_variable";
+
+interface MissingCheck {
+  readonly index: number;
+  readonly profile: ColumnProfile;
+  readonly role: SkipRole;
+}
+
 export interface CollectedCounts {
   readonly rowsRead: number;
   readonly rowsDropped: number;
+  /** Skipped rows by the first analysed value they miss (label, facets, predicted label, group). */
+  readonly skippedBy: ReadonlyMap<SkipRole, number>;
   readonly label: ColumnProfile;
   readonly predicted?: ColumnProfile;
   readonly group?: ColumnProfile;
@@ -93,9 +104,23 @@ export function collectCounts(reader: RowReader, plan: CountPlan, fieldCount: nu
     predictedCodes: [],
   };
   const predictedReader = plan.predicted?.reader;
-  const checked = [plan.label.index, ...plan.facets.map((f) => f.index)];
-  if (plan.predicted && !predictedReader) checked.push(plan.predicted.index);
-  if (plan.groupIndex !== undefined) checked.push(plan.groupIndex);
+  // Every analysed cell is checked (not only up to the first missing one): pandas reads an
+  // integer column with any missing cell as floats, which changes how Clarify types it.
+  const checks: MissingCheck[] = [
+    { index: plan.label.index, profile: label, role: "label" },
+    ...plan.facets.map((f, i) => ({
+      index: f.index,
+      profile: (facets[i] as FacetCounts).profile,
+      role: `facet:${i}` as const,
+    })),
+  ];
+  if (plan.predicted && predicted && !predictedReader) {
+    checks.push({ index: plan.predicted.index, profile: predicted, role: "predicted_label" });
+  }
+  if (plan.groupIndex !== undefined && group) {
+    checks.push({ index: plan.groupIndex, profile: group, role: "group_variable" });
+  }
+  const skippedBy = new Map<SkipRole, number>();
 
   let rowsRead = 0;
   let rowsDropped = 0;
@@ -111,21 +136,25 @@ export function collectCounts(reader: RowReader, plan: CountPlan, fieldCount: nu
         `the predicted label dataset has fewer rows than the dataset (it ends before ${reader.location()})`,
       );
     }
-    let missing = false;
-    for (const index of checked) {
-      reader.view(index);
+    let missingRole: SkipRole | undefined;
+    for (const check of checks) {
+      reader.view(check.index);
       if (isMissing(reader.viewBuf, reader.viewStart, reader.viewEnd)) {
-        missing = true;
-        break;
+        check.profile.missing++;
+        missingRole ??= check.role;
       }
     }
     const predictedSource = predictedReader ?? reader;
-    if (!missing && plan.predicted && predictedReader) {
+    if (plan.predicted && predicted && predictedReader) {
       predictedReader.view(plan.predicted.index);
-      missing = isMissing(predictedReader.viewBuf, predictedReader.viewStart, predictedReader.viewEnd);
+      if (isMissing(predictedReader.viewBuf, predictedReader.viewStart, predictedReader.viewEnd)) {
+        predicted.missing++;
+        missingRole ??= "predicted_label";
+      }
     }
-    if (missing) {
+    if (missingRole !== undefined) {
       rowsDropped++;
+      skippedBy.set(missingRole, (skippedBy.get(missingRole) ?? 0) + 1);
       continue;
     }
 
@@ -180,6 +209,7 @@ export function collectCounts(reader: RowReader, plan: CountPlan, fieldCount: nu
   return {
     rowsRead,
     rowsDropped,
+    skippedBy,
     label,
     ...(predicted && { predicted }),
     ...(group && { group }),

@@ -1,19 +1,25 @@
 import { numberParse, parseNumber } from "../io/parse-number.ts";
+import { type ColumnEvidence, type ColumnTyping, clarifyDataType, type DataType } from "./column-typing.ts";
 import { ValueDictionary } from "./value-dictionary.ts";
 
-/** Clarify's threshold: an integer column with at least 5% distinct values is continuous. */
-const UNIQUENESS_THRESHOLD = 0.05;
+export type { DataType } from "./column-typing.ts";
 
-export type DataType = "categorical" | "continuous";
+/** The spellings pandas' CSV reader turns into booleans. */
+const BOOLEAN_TEXTS = new Set(["True", "TRUE", "true", "False", "FALSE", "false"]);
 
 /**
  * What the engine learns about one analysed column while streaming: its distinct values (in
- * order of first appearance, bounded), whether every value is a number / an integer, and its
- * maximum. Enough to classify the column the way Clarify does once the stream ends.
+ * order of first appearance, bounded) and how many rows hold each, whether every value is a
+ * number / an integer, its maximum, and how many of its cells were missing. Enough to type the
+ * column as pandas and then Clarify do, once the stream ends.
  */
 export class ColumnProfile {
   readonly values: ValueDictionary;
+  /** Rows per value id. */
+  readonly rowsOf: number[] = [];
   count = 0;
+  /** Missing cells (empty or a pandas NA spelling) seen in this column, kept rows or not. */
+  missing = 0;
   allNumeric = true;
   allInteger = true;
   max = Number.NEGATIVE_INFINITY;
@@ -28,6 +34,7 @@ export class ColumnProfile {
   observe(buf: Uint8Array, start: number, end: number): number {
     this.count++;
     const id = this.values.idOf(buf, start, end);
+    if (id >= 0) this.rowsOf[id] = (this.rowsOf[id] ?? 0) + 1;
     if (this.allNumeric) {
       const value = parseNumber(buf, start, end);
       this.lastNumber = value;
@@ -42,16 +49,45 @@ export class ColumnProfile {
     return id;
   }
 
-  /**
-   * Categorical or continuous, by Clarify's rules: several given values mean categories; a
-   * float column is continuous; an integer column is continuous when at least 5% of its values
-   * are distinct; text is categorical. (A full dictionary means "many distinct values".)
-   */
+  /** Whether pandas reads the column as int64 (integers and no missing cell). */
+  get isInt64(): boolean {
+    return this.allNumeric && this.allInteger && this.missing === 0 && this.count > 0;
+  }
+
+  /** The column as pandas types it when reading the dataset. */
+  evidence(): ColumnEvidence {
+    const counted = { distinct: this.values.size, count: this.count };
+    if (!this.allNumeric || this.count === 0) {
+      const texts = Array.from({ length: this.values.size }, (_, id) => this.values.text(id));
+      const bool = this.missing === 0 && this.count > 0 && texts.every((text) => BOOLEAN_TEXTS.has(text));
+      return { dtype: bool ? "bool" : "object", castsToInt: false, ...counted };
+    }
+    if (!this.allInteger) return { dtype: "float64", ...counted };
+    if (this.missing > 0) return { dtype: "float64", floatFromMissing: true, ...counted };
+    return { dtype: "int64", ...counted };
+  }
+
+  /** Categorical or continuous by smclarify's rules (see column-typing.ts), and why. */
+  typing(givenValues: readonly unknown[] | undefined): ColumnTyping {
+    const evidence = this.evidence();
+    if (this.values.overflowed && evidence.dtype === "int64" && !(givenValues && givenValues.length > 1)) {
+      return {
+        dataType: "continuous",
+        why: `integers with more than ${this.values.capacity} distinct values (too many to count; read as >= 5%): continuous`,
+        byUniqueness: true,
+      };
+    }
+    return clarifyDataType(evidence, givenValues);
+  }
+
   dataType(givenValues: readonly unknown[] | undefined): DataType {
-    if (givenValues !== undefined && givenValues.length > 1) return "categorical";
-    if (!this.allNumeric || this.count === 0) return "categorical";
-    if (!this.allInteger) return "continuous";
-    if (this.values.overflowed) return "continuous";
-    return this.values.size / this.count >= UNIQUENESS_THRESHOLD ? "continuous" : "categorical";
+    return this.typing(givenValues).dataType;
+  }
+
+  /** The most frequent values with their row counts, most frequent first. */
+  topValues(limit: number): { value: string; rows: number }[] {
+    const ids = Array.from({ length: this.values.size }, (_, id) => id);
+    ids.sort((x, y) => (this.rowsOf[y] ?? 0) - (this.rowsOf[x] ?? 0) || x - y);
+    return ids.slice(0, limit).map((id) => ({ value: this.values.text(id), rows: this.rowsOf[id] ?? 0 }));
   }
 }

@@ -57,8 +57,13 @@ export function registerAnalyzeCommand(program: Command, context: CliContext): v
         const dropped =
           result.rowsDropped > 0 ? ` (${result.rowsDropped} rows with missing values left out)` : "";
         context.stderr(`analysed ${result.rowsRead} rows${dropped}\n`);
+        for (const warning of result.context.warnings) {
+          const gates = warning.failsGates ? " (any gate on these metrics fails)" : "";
+          context.stderr(`warning: ${warning.message}${gates}\n`);
+        }
         const paths = [
           result.analysisPath,
+          result.contextPath,
           result.reportPath,
           ...(result.intervalsPath ? [result.intervalsPath] : []),
         ];

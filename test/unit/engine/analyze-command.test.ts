@@ -7,12 +7,16 @@ import type { AnalysisJson } from "../../../engine/analyze.ts";
 import { parseAnalysisConfig } from "../../../engine/config/parse-analysis-config.ts";
 import { runBiasAnalysis } from "../../../engine/run-bias-analysis.ts";
 
-/** The five-row table of metrics.test.ts, plus a row with a missing label that must be left out. */
+/**
+ * The five-row table of metrics.test.ts, plus a row with a missing label that must be left out.
+ * Clarify reads its label as continuous (a 0/1 column with a missing cell is floats to pandas),
+ * so the positive label 1 is configured as the threshold 0.
+ */
 const TABLE = "sex,age,y,yhat,g\nF,30,1,1,a\nF,40,0,1,a\nM,50,1,1,b\nM,20,0,0,b\nM,35,1,0,a\nF,41,,1,a\n";
 const PRE_CONFIG = {
   dataset_type: "text/csv",
   label: "y",
-  label_values_or_threshold: [1],
+  label_values_or_threshold: [0],
   facet: [
     { name_or_index: "sex", value_or_threshold: ["F"] },
     { name_or_index: "age", value_or_threshold: [30] },
@@ -68,7 +72,7 @@ describe("clarify-pipeline analyze", () => {
     const analysis = JSON.parse(readFileSync(join(dir, "out", "analysis.json"), "utf8"));
     expect(analysis.version).toBe("1.0");
     expect(analysis.pre_training_bias_metrics.label).toBe("y");
-    expect(analysis.pre_training_bias_metrics.label_value_or_threshold).toBe("1");
+    expect(analysis.pre_training_bias_metrics.label_value_or_threshold).toBe("(0.0, 1.0]");
     expect(analysis.pre_training_bias_metrics.facets.sex[0].value_or_threshold).toBe("F");
     expect(metric(analysis, "pre_training_bias_metrics", "sex", 0, "CI")?.value as number).toBeCloseTo(
       0.2,
@@ -130,7 +134,7 @@ describe("clarify-pipeline analyze", () => {
     [{ ...PRE_CONFIG, label: "target" }, 'error: $.label: column "target" is not in the dataset'],
     [
       { ...PRE_CONFIG, label_values_or_threshold: ["yes"] },
-      'no row of label column "y" has a positive value ["yes"]',
+      'label_values_or_threshold: Clarify reads label column "y" as continuous (integers with missing values, which pandas reads as floats: continuous), so it must be a single numeric threshold, got ["yes"]',
     ],
     [
       { ...PRE_CONFIG, methods: { ...PRE_CONFIG.methods, shap: {} } },
@@ -167,7 +171,8 @@ describe("runBiasAnalysis inputs", () => {
   const postConfig = {
     dataset_type: "text/csv",
     label: "y",
-    label_values_or_threshold: [1],
+    // Five 0/1 rows: 40% distinct values, so Clarify reads a threshold; above 0 means 1.
+    label_values_or_threshold: [0],
     facet: [{ name_or_index: "sex", value_or_threshold: ["F"] }],
     methods: { post_training_bias: { methods: ["DPPL", "DI"] } },
   };
