@@ -65,6 +65,11 @@ export async function runProcessingJob(options: ProcessingJobOptions): Promise<A
     const seconds = ((performance.now() - started) / 1000).toFixed(2);
     const dropped = result.rowsDropped > 0 ? ` (${result.rowsDropped} with missing values left out)` : "";
     options.log(`analysed ${result.rowsRead} rows${dropped} in ${seconds} s`);
+    for (const warning of result.context.warnings) {
+      options.log(
+        `warning: ${warning.message}${warning.failsGates ? " (any gate on these metrics fails)" : ""}`,
+      );
+    }
     for (const file of await readdir(paths.output)) options.log(`wrote ${CLARIFY_PATHS.output}/${file}`);
     return result;
   } finally {
