@@ -128,6 +128,9 @@ function checkedConfig(raw: Record<string, unknown>): AnalysisConfig {
   return config;
 }
 
+/** The dataset types the engine reads; the others (JSON, images) need the Clarify container. */
+const LOCAL_DATASET_TYPES = new Set(["text/csv", "application/jsonlines", "application/x-parquet"]);
+
 /** Options that only the Clarify container can honour fail early, naming the option. */
 function assertRunsLocally(config: AnalysisConfig, options: AnalyzeOptions): void {
   const method = config.awsOnlyMethods[0];
@@ -136,7 +139,7 @@ function assertRunsLocally(config: AnalysisConfig, options: AnalyzeOptions): voi
       `methods.${method} needs the SageMaker Clarify container: run this analysis on AWS (clarify-pipeline start)`,
     );
   }
-  if (config.datasetType !== "text/csv" && config.datasetType !== "application/jsonlines") {
+  if (!LOCAL_DATASET_TYPES.has(config.datasetType)) {
     throw new UnsupportedAnalysisError(
       `dataset_type "${config.datasetType}" is read only by the SageMaker Clarify container: run this analysis on AWS`,
     );

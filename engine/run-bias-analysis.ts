@@ -67,6 +67,7 @@ export function runBiasAnalysis(
       ]
     : [];
   const files = datasetFiles(datasetPath);
+  const tableKind = config.datasetType === "application/x-parquet" ? "parquet" : "csv";
   const reader = new TableReader(
     files,
     jsonLines
@@ -76,7 +77,7 @@ export function runBiasAnalysis(
           ...(config.features && { features: config.features }),
           extraPaths,
         }
-      : { kind: "csv", ...(config.headers && { headers: config.headers }) },
+      : { kind: tableKind, ...(config.headers && { headers: config.headers }) },
   );
   const predictedReader =
     wantsPost && !predictedInDataset && predictedLabelDatasetPath !== undefined
@@ -84,7 +85,10 @@ export function runBiasAnalysis(
           datasetFiles(predictedLabelDatasetPath, "predicted label dataset"),
           jsonLines
             ? { kind: "jsonlines", extraPaths: [String(config.predictedLabel)] }
-            : { kind: "csv", ...(config.predictedLabelHeaders && { headers: config.predictedLabelHeaders }) },
+            : {
+                kind: tableKind,
+                ...(config.predictedLabelHeaders && { headers: config.predictedLabelHeaders }),
+              },
         )
       : undefined;
   try {

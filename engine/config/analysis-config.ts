@@ -17,7 +17,13 @@ export interface FacetConfig {
 /** `"all"` or a list of Clarify metric codes. */
 export type MetricSelection = "all" | readonly string[];
 
-export type DatasetType = "text/csv" | "application/jsonlines";
+/** The types the engine reads, then those only the Clarify container reads (refused by `analyze`). */
+export type DatasetType =
+  | "text/csv"
+  | "application/jsonlines"
+  | "application/x-parquet"
+  | "application/json"
+  | "application/x-image";
 
 export interface AnalysisConfig {
   readonly datasetType: DatasetType;

@@ -13,12 +13,8 @@ import type {
 const AWS_ONLY_METHODS = ["shap", "pdp", "asymmetric_shapley_value"];
 /** Method keys that change nothing in the local engine's results. */
 const IGNORED_METHODS = ["report"];
-const DATASET_TYPES: readonly string[] = ["text/csv", "application/jsonlines"];
-const CONTAINER_DATASET_TYPES: readonly string[] = [
-  "application/json",
-  "application/x-parquet",
-  "application/x-image",
-];
+const DATASET_TYPES: readonly string[] = ["text/csv", "application/jsonlines", "application/x-parquet"];
+const CONTAINER_DATASET_TYPES: readonly string[] = ["application/json", "application/x-image"];
 
 /**
  * Checks a raw analysis_config.json against the rules the Clarify container applies to the
@@ -38,7 +34,7 @@ export function parseAnalysisConfig(raw: unknown): {
 
   const datasetType = raw.dataset_type;
   if (typeof datasetType !== "string") {
-    problem("$.dataset_type", "is required: text/csv or application/jsonlines");
+    problem("$.dataset_type", "is required: text/csv, application/jsonlines or application/x-parquet");
   } else if (!DATASET_TYPES.includes(datasetType) && !CONTAINER_DATASET_TYPES.includes(datasetType)) {
     problem("$.dataset_type", `"${datasetType}" is not a dataset type Clarify reads`);
   }

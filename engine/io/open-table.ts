@@ -1,6 +1,9 @@
+import { basename } from "node:path";
 import { EngineInputError } from "../errors.ts";
 import { CsvScanner } from "./csv-scanner.ts";
 import { JsonLinesReader } from "./jsonlines-reader.ts";
+import { mergeDtypes } from "./parquet/parquet-columns.ts";
+import { ParquetReader } from "./parquet/parquet-reader.ts";
 import type { RowReader } from "./row-reader.ts";
 
 export type TableFormat =
@@ -10,7 +13,8 @@ export type TableFormat =
       readonly headers?: readonly string[];
       readonly features?: string;
       readonly extraPaths: readonly string[];
-    };
+    }
+  | { readonly kind: "parquet"; readonly headers?: readonly string[] };
 
 /**
  * Opens the files of one dataset as a single stream of rows, and tells its column names.
@@ -18,6 +22,7 @@ export type TableFormat =
  * CSV header rows follow Clarify's `headers`: without `headers`, the first row of each file
  * names the columns; with `headers`, a first row equal to them is a header row and skipped,
  * any other first row is data. JSON Lines has no header rows; `headers` names the columns.
+ * Parquet files name their columns; `headers`, when given, must list the same names.
  */
 export class TableReader implements RowReader {
   private readonly files: readonly string[];
@@ -27,6 +32,8 @@ export class TableReader implements RowReader {
   /** The first row of a file was read to look for a header, and is data: serve it next. */
   private replay = false;
   headers: readonly string[] | undefined;
+  /** Parquet only: pandas' dtype per column over the files read so far (see `columnDtypes`). */
+  private dtypes: (string | undefined)[] | undefined;
   fieldCount = 0;
   viewBuf: Uint8Array = new Uint8Array(0);
   viewStart = 0;
@@ -72,17 +79,36 @@ export class TableReader implements RowReader {
     return this.current?.location() ?? "the dataset";
   }
 
+  /**
+   * The pandas dtype of each column as read from the files' own types (Parquet), or undefined
+   * for text formats, whose types are inferred from the values. Complete once every row is read.
+   */
+  columnDtypes(): readonly (string | undefined)[] | undefined {
+    if (this.current instanceof ParquetReader) this.noteDtypes(this.current);
+    return this.dtypes;
+  }
+
   close(): void {
+    this.closeCurrent();
+  }
+
+  private closeCurrent(): void {
+    if (this.current instanceof ParquetReader) this.noteDtypes(this.current);
     this.current?.close();
     this.current = undefined;
   }
 
+  private noteDtypes(reader: ParquetReader): void {
+    const dtypes = reader.dtypes();
+    this.dtypes = this.dtypes === undefined ? dtypes : dtypes.map((d, i) => mergeDtypes(this.dtypes?.[i], d));
+  }
+
   private openNextFile(): boolean {
-    this.current?.close();
-    this.current = undefined;
+    this.closeCurrent();
     this.fileIndex++;
     const file = this.files[this.fileIndex];
     if (file === undefined) return false;
+    if (this.format.kind === "parquet") return this.openParquet(file);
     if (this.format.kind === "jsonlines") {
       this.current = new JsonLinesReader(file, this.format.features, this.format.extraPaths);
       return true;
@@ -101,6 +127,24 @@ export class TableReader implements RowReader {
     } else if (!sameNames(first, this.format.headers)) {
       this.replay = true;
     }
+    return true;
+  }
+
+  /** Spark and Hive write `_SUCCESS` and `_metadata` beside the part files: they hold no rows. */
+  private openParquet(file: string): boolean {
+    if (basename(file).startsWith("_")) return true;
+    const reader = new ParquetReader(file);
+    this.current = reader;
+    const names = reader.names;
+    const expected = this.format.headers ?? this.headers;
+    if (expected === undefined) this.headers = names;
+    else if (!sameNames(names, expected)) {
+      const against = this.format.headers ? "the config's headers" : "the first file's columns";
+      throw new EngineInputError(
+        `${basename(file)}: its columns (${names.join(",")}) differ from ${against} (${expected.join(",")})`,
+      );
+    }
+    this.headers ??= names;
     return true;
   }
 }

@@ -1,0 +1,216 @@
+/**
+ * The same data as CSV, JSON Lines and Parquet gives the same analysis.json, whatever the
+ * Parquet codec and whether the Parquet dataset is one file or a folder of parts. The Parquet
+ * and JSON Lines files are written at test time from the CSV text (test/support/parquet-writer.ts).
+ */
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { main } from "../../../bin/cli/main.ts";
+import { analyze } from "../../../engine/analyze.ts";
+import { ParquetReader } from "../../../engine/io/parquet/parquet-reader.ts";
+import {
+  csvColumns,
+  type FixtureCodec,
+  type FixtureColumn,
+  type FixtureType,
+  writeParquet,
+} from "../../support/parquet-writer.ts";
+
+const CREDIT_CSV = readFileSync(new URL("../../../examples/credit/credit.csv", import.meta.url), "utf8");
+const CREDIT_CONFIG = JSON.parse(
+  readFileSync(new URL("../../../examples/credit/analysis_config.json", import.meta.url), "utf8"),
+) as Record<string, unknown>;
+
+/** 400 loan decisions with blanks in the facets, a float feature and the integer label. */
+function loansCsv(): string {
+  const lines = ["sex,age,income,region,approved,predicted"];
+  for (let i = 0; i < 400; i++) {
+    const sex = i % 37 === 0 ? "" : i % 3 === 0 ? "F" : "M";
+    const age = i % 41 === 0 ? "" : String(20 + ((i * 7) % 45));
+    const income = i % 29 === 0 ? "" : `${1000 + ((i * 13) % 500)}.25`;
+    const region = ["north", "south", "east", "west"][i % 4];
+    const approved = i % 53 === 0 ? "" : String((i * 5) % 7 < 3 ? 1 : 0);
+    const predicted = String((i * 3) % 5 < 2 ? 1 : 0);
+    lines.push([sex, age, income, region, approved, predicted].join(","));
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+const LOANS_CONFIG = {
+  version: "1.0",
+  dataset_type: "text/csv",
+  label: "approved",
+  label_values_or_threshold: [1],
+  facet: [
+    { name_or_index: "sex", value_or_threshold: ["F"] },
+    { name_or_index: "age", value_or_threshold: [40] },
+  ],
+  group_variable: "region",
+  predicted_label: "predicted",
+  methods: { pre_training_bias: { methods: "all" }, post_training_bias: { methods: "all" } },
+};
+
+function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), "parquet-analysis-"));
+}
+
+/** JSON Lines records `{"features": [...], "<label>": v, "<predicted>": v}`; blanks become null. */
+function jsonLines(columns: readonly FixtureColumn[], label: string, predicted: string): string {
+  const features = columns.filter((c) => c.name !== label && c.name !== predicted);
+  const at = (name: string) => columns.find((c) => c.name === name) as FixtureColumn;
+  const rows = (columns[0]?.data ?? []).map((_, row) =>
+    JSON.stringify({
+      features: features.map((c) => c.data[row]),
+      [label]: at(label).data[row],
+      [predicted]: at(predicted).data[row],
+    }),
+  );
+  return `${rows.join("\n")}\n`;
+}
+
+/** The config for JSON Lines: feature names then the label as headers, label and prediction by key. */
+function jsonLinesConfig(config: Record<string, unknown>, columns: readonly FixtureColumn[]) {
+  const label = String(config.label);
+  const predicted = String(config.predicted_label);
+  const features = columns.map((c) => c.name).filter((n) => n !== label && n !== predicted);
+  return {
+    ...config,
+    dataset_type: "application/jsonlines",
+    headers: [...features, label],
+    features: "features",
+  };
+}
+
+async function analysisText(dataset: string, config: Record<string, unknown>): Promise<string> {
+  const out = tempDir();
+  await analyze({ datasetPath: dataset, config, outDir: out });
+  return readFileSync(join(out, "analysis.json"), "utf8");
+}
+
+function parquetConfig(config: Record<string, unknown>): Record<string, unknown> {
+  return { ...config, dataset_type: "application/x-parquet" };
+}
+
+describe("analyze on Parquet", () => {
+  it.each([
+    ["examples/credit/credit.csv", CREDIT_CSV, CREDIT_CONFIG, {}],
+    ["a dataset with missing values and an integer label", loansCsv(), LOANS_CONFIG, { approved: "INT64" }],
+  ] as const)(
+    "gives the same analysis.json for %s as CSV, JSON Lines and Parquet",
+    async (_, csv, config, types) => {
+      // Prepare
+      const dir = tempDir();
+      const columns = csvColumns(csv, types as Record<string, FixtureType>);
+      writeFileSync(join(dir, "data.csv"), csv);
+      writeFileSync(
+        join(dir, "data.jsonl"),
+        jsonLines(columns, String(config.label), String(config.predicted_label)),
+      );
+      writeParquet(join(dir, "data.parquet"), columns, { rowGroupSize: 128 });
+      // Act
+      const fromCsv = await analysisText(join(dir, "data.csv"), config);
+      const fromJsonLines = await analysisText(join(dir, "data.jsonl"), jsonLinesConfig(config, columns));
+      const fromParquet = await analysisText(join(dir, "data.parquet"), parquetConfig(config));
+      // Assess
+      expect(JSON.parse(fromCsv).pre_training_bias_metrics.facets).not.toEqual({});
+      expect(fromJsonLines).toBe(fromCsv);
+      expect(fromParquet).toBe(fromCsv);
+    },
+  );
+
+  it("gives identical results for snappy, gzip, zstd and uncompressed files", async () => {
+    // Prepare
+    const dir = tempDir();
+    const columns = csvColumns(loansCsv(), { approved: "INT64" });
+    const codecs: FixtureCodec[] = ["SNAPPY", "GZIP", "ZSTD", "UNCOMPRESSED"];
+    for (const codec of codecs)
+      writeParquet(join(dir, `${codec}.parquet`), columns, { codec, rowGroupSize: 100 });
+    // Act
+    const written = codecs.map((codec) => {
+      const reader = new ParquetReader(join(dir, `${codec}.parquet`));
+      reader.close();
+      return reader.metadata.row_groups[0]?.columns[0]?.meta_data?.codec;
+    });
+    const results = await Promise.all(
+      codecs.map((codec) => analysisText(join(dir, `${codec}.parquet`), parquetConfig(LOANS_CONFIG))),
+    );
+    // Assess
+    expect(written).toEqual(codecs);
+    for (const result of results.slice(1)) expect(result).toBe(results[0]);
+  });
+
+  it("reads a folder of part files as the single file holding the same rows", async () => {
+    // Prepare: the rows split in three parts (as Spark writes them), and a _SUCCESS marker
+    const dir = tempDir();
+    const columns = csvColumns(CREDIT_CSV);
+    writeParquet(join(dir, "whole.parquet"), columns);
+    const parts = join(dir, "parts");
+    mkdirSync(parts);
+    const bounds = [0, 250, 700, columns[0]?.data.length ?? 0];
+    for (let part = 0; part < 3; part++) {
+      const slice = columns.map((c) => ({ ...c, data: c.data.slice(bounds[part], bounds[part + 1]) }));
+      writeParquet(join(parts, `part-0000${part}-4f1c.snappy.parquet`), slice);
+    }
+    writeFileSync(join(parts, "_SUCCESS"), "");
+    // Act
+    const whole = await analysisText(join(dir, "whole.parquet"), parquetConfig(CREDIT_CONFIG));
+    const fromParts = await analysisText(parts, parquetConfig(CREDIT_CONFIG));
+    // Assess
+    expect(fromParts).toBe(whole);
+  });
+
+  it("runs through the analyze command and says which rows it left out", async () => {
+    // Prepare
+    const dir = tempDir();
+    writeParquet(join(dir, "loans.parquet"), csvColumns(loansCsv(), { approved: "INT64" }));
+    writeFileSync(join(dir, "config.json"), JSON.stringify(parquetConfig(LOANS_CONFIG)));
+    const out: string[] = [];
+    const err: string[] = [];
+    // Act
+    const code = await main(
+      [
+        "analyze",
+        "--dataset",
+        join(dir, "loans.parquet"),
+        "--config",
+        join(dir, "config.json"),
+        "--out",
+        join(dir, "out"),
+      ],
+      { stdout: (t) => void out.push(t), stderr: (t) => void err.push(t) },
+    );
+    // Assess
+    // Blank sex (every 37th row), age (41st) or label (53rd): 11 + 10 + 8 rows, row 0 counted once.
+    expect(err.join("")).toBe("analysed 400 rows (27 rows with missing values left out)\n");
+    expect(code).toBe(0);
+    expect(readFileSync(join(dir, "out", "analysis.json"), "utf8")).toContain('"label": "approved"');
+  });
+
+  it("fails with one line when a column the analysis uses has a type the engine does not read", async () => {
+    // Prepare: the facet column holds Parquet timestamps
+    const dir = tempDir();
+    const { parquetWriteBuffer } = await import("hyparquet-writer");
+    const buffer = parquetWriteBuffer({
+      columnData: [
+        { name: "joined", type: "TIMESTAMP", data: [new Date(0), new Date(86_400_000)] },
+        { name: "y", type: "INT64", data: [1n, 0n] },
+      ],
+    });
+    writeFileSync(join(dir, "data.parquet"), new Uint8Array(buffer));
+    const config = {
+      dataset_type: "application/x-parquet",
+      label: "y",
+      label_values_or_threshold: [1],
+      facet: [{ name_or_index: "joined" }],
+      methods: { pre_training_bias: { methods: ["CI"] } },
+    };
+    // Act
+    const run = analyze({ datasetPath: join(dir, "data.parquet"), config, outDir: join(dir, "out") });
+    // Assess
+    await expect(run).rejects.toThrow(
+      'data.parquet: column "joined" has Parquet type TIMESTAMP_MILLIS, which the engine does not read; cast it to a number or a string, or list it in excluded_columns',
+    );
+  });
+});
