@@ -4,14 +4,16 @@
  * Then it emits the bias metric values (EMF) and the run's outcome event.
  */
 import type { S3Client } from "@aws-sdk/client-s3";
+import { ANALYSIS_CONTEXT_FILE, type AnalysisWarning } from "../../contracts/analysis-context.ts";
 import { type BiasMetricEmission, biasMetricDocuments } from "../shared/bias-metrics-emf.ts";
-import type { CollectResultsEvent, Verdict } from "../shared/contracts.ts";
+import type { CollectResultsEvent, GateBreach, Verdict } from "../shared/contracts.ts";
 import { AnalysisResultError } from "../shared/errors.ts";
 import { gateVerdictEvent, type PublishRunEvent } from "../shared/run-events.ts";
 import { objectExists, putJson, readTextIfExists } from "../shared/s3-objects.ts";
 import { joinS3Uri } from "../shared/s3-uri.ts";
+import { parseContextWarnings } from "./analysis-context.ts";
 import { parseAnalysisResult } from "./analysis-result.ts";
-import { evaluateGates } from "./gates.ts";
+import { breachForReading, evaluateGates } from "./gates.ts";
 
 export interface CollectResultsDeps {
   readonly s3: S3Client;
@@ -46,7 +48,9 @@ export async function collectResults(event: CollectResultsEvent, deps: CollectRe
     );
   }
   const analysis = parseAnalysisResult(text, analysisUri);
-  const { evaluations, breaches } = evaluateGates(analysis, run.gates);
+  const contextUri = joinS3Uri(run.runUri, "output", ANALYSIS_CONTEXT_FILE);
+  const warnings = await readWarnings(deps.s3, contextUri);
+  const { evaluations, breaches } = evaluateGates(analysis, run.gates, warnings ?? []);
   const passed = breaches.length === 0;
   const status = passed ? "Succeeded" : "BiasGateFailed";
   const reportedBreaches = breaches.slice(0, MAX_VERDICT_BREACHES);
@@ -61,10 +65,11 @@ export async function collectResults(event: CollectResultsEvent, deps: CollectRe
     gates: evaluations,
     breaches,
     analysisUri,
+    ...(warnings ? { contextUri, warnings } : {}),
     ...(hasReport ? { reportUri } : {}),
   });
 
-  const message = verdictMessage(evaluations.length, Object.keys(run.gates).length, breaches);
+  const message = verdictMessage(evaluations.length, Object.keys(run.gates).length, breaches, warnings);
   deps.emitBiasMetrics?.(biasMetricDocuments(analysis, run.runName, (deps.now ?? Date.now)()));
   // After summary.json is written, so a consumer of the event can read it.
   await deps.publishRunEvent?.(
@@ -87,13 +92,35 @@ export async function collectResults(event: CollectResultsEvent, deps: CollectRe
   return { passed, breaches: reportedBreaches, summaryUri, message };
 }
 
-function verdictMessage(
+/** The analysis context's warnings; undefined when the job wrote no context (the Clarify image). */
+async function readWarnings(s3: S3Client, uri: string): Promise<AnalysisWarning[] | undefined> {
+  let text: string | undefined;
+  try {
+    text = await readTextIfExists(s3, uri);
+  } catch (error) {
+    throw new AnalysisResultError(`cannot read ${uri}: ${(error as Error).message}`, { cause: error });
+  }
+  return text === undefined ? undefined : parseContextWarnings(text, uri);
+}
+
+/**
+ * One line for people: every breach, worst first, values rounded to 4 significant digits
+ * (summary.json keeps the exact values), then each warning that failed a gate, once.
+ */
+export function verdictMessage(
   checks: number,
   gateCount: number,
-  breaches: readonly { readonly message: string }[],
+  breaches: readonly GateBreach[],
+  warnings: readonly AnalysisWarning[] = [],
 ): string {
   if (gateCount === 0) return "no gates configured: analysis collected";
   if (breaches.length === 0) return `all ${gateCount} gates passed (${checks} metric values checked)`;
-  const more = breaches.length > 1 ? ` (and ${breaches.length - 1} more breaches, see summary.json)` : "";
-  return `${breaches.length} of ${checks} gated metric values breach their gate: ${breaches[0]?.message}${more}`;
+  const listed = breaches.map(breachForReading).join("; ");
+  const codes = new Set(breaches.map((b) => b.warning).filter((code) => code !== undefined));
+  const explained = warnings
+    .filter((w) => w.failsGates && codes.has(w.code))
+    .map((w) => `${w.code}: ${w.message}`)
+    .filter((text, i, all) => all.indexOf(text) === i);
+  const why = explained.length > 0 ? `. ${explained.join(" ")}` : "";
+  return `${breaches.length} of ${checks} gated metric values breach their gate, worst first: ${listed}${why}`;
 }

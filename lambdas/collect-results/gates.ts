@@ -1,7 +1,10 @@
 /**
  * Evaluates a run's bias gates against the metrics of analysis.json: every facet and
- * facet value that reports a gated metric is checked.
+ * facet value that reports a gated metric is checked. A warning of the engine's analysis
+ * context marked `failsGates` (an empty facet group, no positive label) makes every gate on
+ * the metrics it concerns fail, whatever their value: such a value says nothing about bias.
  */
+import type { AnalysisWarning } from "../../contracts/analysis-context.ts";
 import type { Gate, GateBreach, Gates } from "../shared/contracts.ts";
 import { POST_TRAINING_METRICS } from "../shared/metric-codes.ts";
 import type { BiasAnalysis, BiasStage } from "./analysis-result.ts";
@@ -17,10 +20,13 @@ export interface GateEvaluation {
   readonly passed: boolean;
   /** Why it failed; absent when it passed. */
   readonly message?: string;
+  /** The analysis-context warning that failed it, when one did. */
+  readonly warning?: string;
 }
 
 export interface GateReport {
   readonly evaluations: readonly GateEvaluation[];
+  /** Worst first (see {@link breachSeverity}). */
   readonly breaches: readonly GateBreach[];
 }
 
@@ -30,9 +36,14 @@ export const ANY_FACET = "*";
 // Any code that is not a post-training metric is reported as pre-training.
 const POST_TRAINING: ReadonlySet<string> = new Set(POST_TRAINING_METRICS);
 
-export function evaluateGates(analysis: BiasAnalysis, gates: Gates): GateReport {
+export function evaluateGates(
+  analysis: BiasAnalysis,
+  gates: Gates,
+  warnings: readonly AnalysisWarning[] = [],
+): GateReport {
   const evaluations: GateEvaluation[] = [];
   const breaches: GateBreach[] = [];
+  const blocking = warnings.filter((w) => w.failsGates);
   for (const [metric, gate] of Object.entries(gates)) {
     let found = false;
     for (const stage of ["pre_training", "post_training"] as const) {
@@ -41,8 +52,6 @@ export function evaluateGates(analysis: BiasAnalysis, gates: Gates): GateReport 
           for (const reported of entry.metrics) {
             if (reported.name !== metric) continue;
             found = true;
-            const where = `${metric} for ${facet}=${entry.valueOrThreshold} (${stage.replace("_", "-")})`;
-            const problem = breachMessage(where, reported.value, gate);
             const common = {
               metric,
               stage,
@@ -51,10 +60,15 @@ export function evaluateGates(analysis: BiasAnalysis, gates: Gates): GateReport 
               value: reported.value,
               gate,
             };
-            evaluations.push(
-              problem ? { ...common, passed: false, message: problem } : { ...common, passed: true },
-            );
-            if (problem) breaches.push({ ...common, message: problem });
+            const warning = blocking.find((w) => inScope(w, facet, entry.valueOrThreshold));
+            const problem = warning
+              ? `${whereOf(common)} = ${reported.value} cannot pass: ${warning.message}`
+              : breachMessage(common, (x) => String(x));
+            const failed =
+              problem === undefined ? {} : { message: problem, ...(warning && { warning: warning.code }) };
+            evaluations.push({ ...common, passed: problem === undefined, ...failed });
+            if (problem !== undefined)
+              breaches.push({ ...common, message: problem, ...(warning && { warning: warning.code }) });
           }
         }
       }
@@ -74,16 +88,64 @@ export function evaluateGates(analysis: BiasAnalysis, gates: Gates): GateReport 
       breaches.push({ ...common, message });
     }
   }
-  return { evaluations, breaches };
+  const ranked = breaches
+    .map((breach, order) => ({ breach, order, severity: breachSeverity(breach) }))
+    .sort((x, y) => y.severity - x.severity || x.order - y.order)
+    .map((r) => r.breach);
+  return { evaluations, breaches: ranked };
 }
 
-/** Why `value` breaks `gate`, or undefined when it holds. */
-function breachMessage(where: string, value: number | null, gate: Gate): string | undefined {
+/** A warning without a facet covers the whole analysis; one with a facet, that facet (value). */
+function inScope(warning: AnalysisWarning, facet: string, valueOrThreshold: string): boolean {
+  if (warning.facet === undefined) return warning.valueOrThreshold === undefined;
+  return warning.facet === facet && (warning.valueOrThreshold ?? valueOrThreshold) === valueOrThreshold;
+}
+
+type Located = Pick<GateBreach, "metric" | "stage" | "facet" | "facetValue" | "value" | "gate">;
+
+function whereOf(breach: Located): string {
+  return `${breach.metric} for ${breach.facet}=${breach.facetValue} (${breach.stage.replace("_", "-")})`;
+}
+
+/** Why the value breaks its gate, or undefined when it holds; numbers written by `show`. */
+function breachMessage(breach: Located, show: (x: number) => string): string | undefined {
+  const { value, gate } = breach;
+  const where = whereOf(breach);
   if (value === null) return `${where} has no value (null), so the gate cannot be shown to hold`;
   if (gate.absMax !== undefined && Math.abs(value) > gate.absMax) {
-    return `${where} = ${value}: |value| ${Math.abs(value)} exceeds absMax ${gate.absMax}`;
+    return `${where} = ${show(value)}: |value| ${show(Math.abs(value))} exceeds absMax ${gate.absMax}`;
   }
-  if (gate.min !== undefined && value < gate.min) return `${where} = ${value} is below min ${gate.min}`;
-  if (gate.max !== undefined && value > gate.max) return `${where} = ${value} is above max ${gate.max}`;
+  if (gate.min !== undefined && value < gate.min) return `${where} = ${show(value)} is below min ${gate.min}`;
+  if (gate.max !== undefined && value > gate.max) return `${where} = ${show(value)} is above max ${gate.max}`;
   return undefined;
+}
+
+/**
+ * How bad a breach is, for ordering: a gate that cannot be checked at all (no value, a metric
+ * nobody computed, a failing warning) comes first; then the distance outside the allowed range.
+ */
+export function breachSeverity(breach: GateBreach): number {
+  const { value, gate } = breach;
+  if (value === null || breach.warning !== undefined || breach.facet === ANY_FACET) {
+    return Number.POSITIVE_INFINITY;
+  }
+  const outside = [
+    gate.absMax !== undefined ? Math.abs(value) - gate.absMax : 0,
+    gate.min !== undefined ? gate.min - value : 0,
+    gate.max !== undefined ? value - gate.max : 0,
+  ];
+  return Math.max(...outside);
+}
+
+/** A value for reading: 4 significant digits (exact values stay in summary.json). */
+export function forReading(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  return String(Number(value.toPrecision(4)));
+}
+
+/** One breach as the verdict lists it: its value rounded for reading. */
+export function breachForReading(breach: GateBreach): string {
+  if (breach.facet === ANY_FACET) return breach.message;
+  if (breach.warning !== undefined) return `${whereOf(breach)} cannot pass (${breach.warning})`;
+  return breachMessage(breach, forReading) ?? breach.message;
 }

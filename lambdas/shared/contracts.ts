@@ -119,6 +119,8 @@ export interface GateBreach {
   readonly value: number | null;
   readonly gate: Gate;
   readonly message: string;
+  /** The analysis-context warning (its code) that makes this gate fail whatever the value. */
+  readonly warning?: string;
 }
 
 /** CollectResults' result: compact enough for the execution payload. */

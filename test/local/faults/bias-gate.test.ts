@@ -31,8 +31,11 @@ describe("a breached bias gate", () => {
     expect(report.execution.error).toBe("BiasGateFailed");
     expect(report.verdict).toBe("bias-gate-failed");
     expect(report.execution.cause).toMatch(DPL_BREACH);
-    expect(report.execution.cause).toMatch(/^1 of 2 gated metric values breach their gate: /);
-    const value = Number(DPL_BREACH.exec(report.execution.cause ?? "")?.[1]);
+    expect(report.execution.cause).toMatch(/^1 of 2 gated metric values breach their gate, worst first: /);
+    // The cause rounds the value for reading (4 significant digits); summary.json keeps it exact.
+    const shown = Number(DPL_BREACH.exec(report.execution.cause ?? "")?.[1]);
+    const value = (report.summary as { breaches: { value: number }[] }).breaches[0]?.value as number;
+    expect(shown).toBe(Number(value.toPrecision(4)));
     expect(report.summary).toMatchObject({
       status: "BiasGateFailed",
       breaches: [

@@ -99,7 +99,7 @@ describe("collectResults", () => {
     expect(summary.gates).toHaveLength(2);
   });
 
-  it("fails the gate, caps the breaches in the verdict and keeps all of them in summary.json", async () => {
+  it("fails the gate, lists every breach worst first rounded for reading, and keeps exact values in summary.json", async () => {
     // Prepare
     const values = Array.from({ length: 25 }, (_, index) => 0.5 + index / 100);
     const event = await runWith({ CI: { absMax: 0.2 } }, { "analysis.json": analysisJson(values) });
@@ -110,12 +110,20 @@ describe("collectResults", () => {
     // Assess
     expect(verdict.passed).toBe(false);
     expect(verdict.breaches).toHaveLength(MAX_VERDICT_BREACHES);
-    expect(verdict.message).toBe(
-      "25 of 25 gated metric values breach their gate: CI for Sex=0 (pre-training) = 0.5: |value| 0.5 exceeds absMax 0.2 (and 24 more breaches, see summary.json)",
+    expect(verdict.message).toMatch(
+      /^25 of 25 gated metric values breach their gate, worst first: CI for Sex=24 \(pre-training\) = 0\.74: \|value\| 0\.74 exceeds absMax 0\.2; CI for Sex=23 /,
+    );
+    expect(verdict.message.split("; ")).toHaveLength(25);
+    // 0.5 + 18/100 is 0.6799999999999999 in floating point: read as 0.68, kept exact in summary.json
+    expect(verdict.message).toContain(
+      "; CI for Sex=18 (pre-training) = 0.68: |value| 0.68 exceeds absMax 0.2; ",
     );
     const summary = await readJson(verdict.summaryUri);
     expect(summary.status).toBe("BiasGateFailed");
     expect(summary.breaches).toHaveLength(25);
+    expect((summary.breaches as { message: string }[])[6]?.message).toBe(
+      "CI for Sex=18 (pre-training) = 0.6799999999999999: |value| 0.6799999999999999 exceeds absMax 0.2",
+    );
     expect(summary).not.toHaveProperty("reportUri");
   });
 
@@ -163,5 +171,55 @@ describe("collectResults", () => {
       new HeadObjectCommand({ Bucket: RUNS_BUCKET, Key: `runs/${event.run.runId}/output/analysis.json` }),
     );
     expect(kept.ContentLength).toBe("{ not json".length);
+  });
+});
+
+describe("collectResults with the engine's analysis context", () => {
+  const context = (warnings: unknown[]) =>
+    JSON.stringify({ version: "1", dataset: {}, label: {}, facets: [], warnings });
+
+  it("fails a gate on an empty facet value that computed a value, naming the values that occur", async () => {
+    // Prepare: CI = 0 would pass absMax 0.2, but facet value 0 matches no row
+    const warning = {
+      code: "EMPTY_FACET_GROUP",
+      message:
+        'facet "Sex" value_or_threshold ["0"] matches no row, so its metrics are empty or meaningless; the values that occur are "1" (40 rows), "2" (10 rows)',
+      facet: "Sex",
+      valueOrThreshold: "0",
+      failsGates: true,
+    };
+    const event = await runWith(
+      { CI: { absMax: 0.2 } },
+      { "analysis.json": analysisJson([0, 0.1]), "analysis_context.json": context([warning]) },
+    );
+    // Act
+    const verdict = await collectResults(event, { s3 });
+    // Assess
+    expect(verdict.passed).toBe(false);
+    expect(verdict.message).toBe(
+      `1 of 2 gated metric values breach their gate, worst first: CI for Sex=0 (pre-training) cannot pass (EMPTY_FACET_GROUP). EMPTY_FACET_GROUP: ${warning.message}`,
+    );
+    const summary = await readJson(verdict.summaryUri);
+    expect(summary.warnings).toEqual([warning]);
+    expect(summary.contextUri).toBe(`${event.run.runUri}output/analysis_context.json`);
+  });
+
+  it("refuses a malformed analysis context instead of dropping its warnings", async () => {
+    // Prepare
+    const event = await runWith(
+      { CI: { absMax: 0.2 } },
+      {
+        "analysis.json": analysisJson([0.1]),
+        "analysis_context.json": context([{ code: "EMPTY_FACET_GROUP", message: "m" }]),
+      },
+    );
+    // Act
+    const act = collectResults(event, { s3 });
+    // Assess
+    await expect(act).rejects.toThrow(
+      new AnalysisResultError(
+        `${event.run.runUri}output/analysis_context.json is not an analysis context: $.warnings[0].failsGates must be true or false`,
+      ),
+    );
   });
 });

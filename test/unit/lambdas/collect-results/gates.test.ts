@@ -191,3 +191,56 @@ describe("parseAnalysisResult", () => {
     );
   });
 });
+
+describe("evaluateGates with the analysis context's warnings", () => {
+  const emptyGroup = {
+    code: "EMPTY_FACET_GROUP",
+    message: 'facet "Sex" value_or_threshold ["0"] matches no row; the values that occur are "1" (9 rows)',
+    facet: "Sex",
+    valueOrThreshold: "0",
+    failsGates: true,
+  };
+
+  it("fails every gate on a facet value a warning marks as failing gates, whatever the value", () => {
+    // Prepare: CI of Sex=0 is -0.31, inside absMax 0.5, but the group is empty
+    const gates = { CI: { absMax: 0.5 } };
+    // Act
+    const report = evaluateGates(analysis, gates, [emptyGroup]);
+    // Assess: Sex=1 is out of the warning's scope and passes
+    expect(report.evaluations.map((e) => [e.facetValue, e.passed])).toEqual([
+      ["0", false],
+      ["1", true],
+    ]);
+    expect(report.breaches[0]).toMatchObject({ warning: "EMPTY_FACET_GROUP", facetValue: "0" });
+    expect(report.breaches[0]?.message).toBe(
+      `CI for Sex=0 (pre-training) = -0.31 cannot pass: ${emptyGroup.message}`,
+    );
+  });
+
+  it("fails every gate under a warning on the whole analysis, and ignores warnings that only inform", () => {
+    // Prepare
+    const gates = { CI: { absMax: 0.5 } };
+    const noPositive = { code: "LABEL_NO_POSITIVE", message: "no row is positive", failsGates: true };
+    const informs = { code: "LABEL_READ_AS_THRESHOLD", message: "read as a threshold", failsGates: false };
+    // Act
+    const failing = evaluateGates(analysis, gates, [noPositive]);
+    const passing = evaluateGates(analysis, gates, [informs]);
+    // Assess
+    expect(failing.breaches.map((b) => b.facetValue)).toEqual(["0", "1"]);
+    expect(passing.breaches).toEqual([]);
+  });
+
+  it("orders breaches worst first: unverifiable ones, then by distance outside the gate", () => {
+    // Prepare: CI -0.31 and 0.1 against absMax 0.05 (0.26 and 0.05 outside); DI 0.7 below 0.8 (0.1); DPPL null
+    const gates = { CI: { absMax: 0.05 }, DI: { min: 0.8 }, DPPL: { absMax: 0.1 } };
+    // Act
+    const report = evaluateGates(analysis, gates);
+    // Assess
+    expect(report.breaches.map((b) => `${b.metric} ${b.facetValue}`)).toEqual([
+      "DPPL 0",
+      "CI 0",
+      "DI 0",
+      "CI 1",
+    ]);
+  });
+});
