@@ -159,6 +159,7 @@ export function runBiasAnalysis(
     };
 
     const counts = collectCounts(reader, plan, fieldCount);
+    declareDtypes(counts, reader, plan, predictedReader);
     if (counts.rowsRead - counts.rowsDropped === 0) {
       throw new EngineInputError(
         "no row is left to analyse: every row misses the label, a facet or another analysed value",
@@ -474,6 +475,24 @@ function assertSomePositive(
   // Without a facet no row is counted (the config parser requires one): nothing to check.
   if (counts.facets.length === 0) return;
   if (!someRow(counts, positive)) throw new EngineInputError(message());
+}
+
+/** Hands the dtypes a Parquet file declares to the profiles of the analysed columns (CSV and JSON Lines declare none). */
+function declareDtypes(
+  counts: CollectedCounts,
+  reader: TableReader,
+  plan: CountPlan,
+  predictedReader: TableReader | undefined,
+): void {
+  const dtypes = reader.columnDtypes();
+  counts.label.declaredDtype = dtypes?.[plan.label.index];
+  if (counts.predicted && plan.predicted) {
+    counts.predicted.declaredDtype = (predictedReader ?? reader).columnDtypes()?.[plan.predicted.index];
+  }
+  if (counts.group && plan.groupIndex !== undefined) counts.group.declaredDtype = dtypes?.[plan.groupIndex];
+  counts.facets.forEach((facet, f) => {
+    facet.profile.declaredDtype = dtypes?.[plan.facets[f]?.index ?? -1];
+  });
 }
 
 /**

@@ -25,6 +25,11 @@ export class ColumnProfile {
   max = Number.NEGATIVE_INFINITY;
   /** The number parsed by the last `observe` (NaN for text). */
   lastNumber = Number.NaN;
+  /**
+   * The pandas dtype the file itself declares (Parquet), which pandas keeps instead of
+   * inferring one from the text: undefined for CSV and JSON Lines.
+   */
+  declaredDtype: string | undefined;
 
   constructor(capacity: number) {
     this.values = new ValueDictionary(capacity);
@@ -57,6 +62,8 @@ export class ColumnProfile {
   /** The column as pandas types it when reading the dataset. */
   evidence(): ColumnEvidence {
     const counted = { distinct: this.values.size, count: this.count };
+    const declared = this.declaredDtype === undefined ? undefined : this.declaredEvidence(this.declaredDtype);
+    if (declared) return { ...declared, ...counted };
     if (!this.allNumeric || this.count === 0) {
       const texts = Array.from({ length: this.values.size }, (_, id) => this.values.text(id));
       const bool = this.missing === 0 && this.count > 0 && texts.every((text) => BOOLEAN_TEXTS.has(text));
@@ -65,6 +72,20 @@ export class ColumnProfile {
     if (!this.allInteger) return { dtype: "float64", ...counted };
     if (this.missing > 0) return { dtype: "float64", floatFromMissing: true, ...counted };
     return { dtype: "int64", ...counted };
+  }
+
+  /**
+   * A declared dtype as typing evidence: text columns stay `object` even when their values are
+   * numbers (smclarify then tries `astype(int)`), `category` stays categorical, and a float64
+   * column of integer cells is an integer column that held nulls.
+   */
+  private declaredEvidence(dtype: string): Omit<ColumnEvidence, "distinct" | "count"> | undefined {
+    const integers = this.allNumeric && this.allInteger && this.count > 0;
+    if (dtype === "category" || dtype === "bool") return { dtype };
+    if (dtype === "object") return { dtype, castsToInt: integers };
+    if (/^u?int\d+$/.test(dtype)) return { dtype: "int64" };
+    if (/^float\d+$/.test(dtype)) return { dtype: "float64", ...(integers && { floatFromMissing: true }) };
+    return undefined;
   }
 
   /** Categorical or continuous by smclarify's rules (see column-typing.ts), and why. */

@@ -220,3 +220,47 @@ describe("analyze on Parquet", () => {
     );
   });
 });
+
+describe("typing Parquet columns by their declared dtype", () => {
+  it("types a text column of numbers as text and a pandas category column as categorical, as Clarify would", async () => {
+    // Prepare: 200 rows; "grade" is a string column holding fractions, "tier" integers pandas stored as category
+    const dir = tempDir();
+    const rows = Array.from({ length: 200 }, (_, i) => i);
+    writeParquet(
+      join(dir, "data.parquet"),
+      [
+        { name: "y", type: "INT64", data: rows.map((i) => i % 2), nullable: false },
+        { name: "grade", type: "STRING", data: rows.map((i) => `${i % 40}.5`) },
+        { name: "tier", type: "INT64", data: rows.map((i) => i % 50), nullable: false },
+      ],
+      {
+        kvMetadata: [
+          {
+            key: "pandas",
+            value: JSON.stringify({ columns: [{ name: "tier", pandas_type: "categorical" }] }),
+          },
+        ],
+      },
+    );
+    const config = {
+      dataset_type: "application/x-parquet",
+      label: "y",
+      label_values_or_threshold: [1],
+      facet: [
+        { name_or_index: "grade", value_or_threshold: ["3.5"] },
+        { name_or_index: "tier", value_or_threshold: [7] },
+      ],
+      methods: { pre_training_bias: { methods: ["CI"] } },
+    };
+    // Act
+    await analyze({ datasetPath: join(dir, "data.parquet"), config, outDir: join(dir, "out") });
+    const context = JSON.parse(readFileSync(join(dir, "out", "analysis_context.json"), "utf8")) as {
+      facets: { column: string; dataType: string; why: string }[];
+    };
+    // Assess: read from CSV, "grade" would be float64 (continuous) and "tier" integers with 25% distinct (continuous)
+    expect(context.facets.map(({ column, dataType, why }) => ({ column, dataType, why }))).toEqual([
+      { column: "grade", dataType: "categorical", why: "text: categorical" },
+      { column: "tier", dataType: "categorical", why: "a category column: categorical" },
+    ]);
+  });
+});
