@@ -1,3 +1,5 @@
+import type { ExplainConfig } from "./explain-config.ts";
+
 /**
  * The parts of a Clarify analysis_config.json the local engine understands, after parsing.
  * Keys follow the public "Analysis configuration files" documentation; only shapes change
@@ -25,7 +27,7 @@ export type DatasetType =
   | "application/json"
   | "application/x-image";
 
-export interface AnalysisConfig {
+export interface AnalysisConfig extends ExplainConfig {
   readonly datasetType: DatasetType;
   readonly headers?: readonly string[];
   /** JSON Lines only: dotted path of the feature array in each record. */
@@ -46,7 +48,7 @@ export interface AnalysisConfig {
   readonly postTraining?: MetricSelection;
   /** The `predictor` block is present (a live model would be called on AWS). */
   readonly hasPredictor: boolean;
-  /** Analyses requested under `methods` that only the AWS container runs (`shap`, `pdp`, ...). */
+  /** Analyses requested under `methods` that only the AWS container runs (`asymmetric_shapley_value`). */
   readonly awsOnlyMethods: readonly string[];
 }
 

@@ -8,9 +8,12 @@ import type {
   FacetConfig,
   MetricSelection,
 } from "./analysis-config.ts";
+import { parseExplainConfig } from "./explain-config.ts";
 
 /** Method keys under `methods` that are not bias analyses and need the Clarify container. */
-const AWS_ONLY_METHODS = ["shap", "pdp", "asymmetric_shapley_value"];
+const AWS_ONLY_METHODS = ["asymmetric_shapley_value"];
+/** Explanation methods, parsed by explain-config.ts; the engine runs them against a model. */
+const EXPLAIN_METHODS = ["shap", "pdp"];
 /** Method keys that change nothing in the local engine's results. */
 const IGNORED_METHODS = ["report"];
 const DATASET_TYPES: readonly string[] = ["text/csv", "application/jsonlines", "application/x-parquet"];
@@ -88,6 +91,7 @@ export function parseAnalysisConfig(raw: unknown): {
   const { preTraining, postTraining, awsOnlyMethods } = methodsOf(raw.methods, problem);
   const hasPredictor = isRecord(raw.predictor);
   if (raw.predictor !== undefined && !hasPredictor) problem("$.predictor", "must be an object");
+  const explain = parseExplainConfig(isRecord(raw.methods) ? raw.methods : {}, raw.predictor, problem);
 
   if (problems.length > 0 || label === undefined || labelValues === undefined || facets === undefined) {
     return { config: undefined, problems };
@@ -110,6 +114,7 @@ export function parseAnalysisConfig(raw: unknown): {
       ...(postTraining && { postTraining }),
       hasPredictor,
       awsOnlyMethods,
+      ...explain,
     },
     problems,
   };
@@ -230,8 +235,10 @@ function methodsOf(
     return { awsOnlyMethods: [] };
   }
   const awsOnlyMethods: string[] = [];
+  let explains = false;
   for (const key of Object.keys(value)) {
     if (AWS_ONLY_METHODS.includes(key)) awsOnlyMethods.push(key);
+    else if (EXPLAIN_METHODS.includes(key)) explains = true;
     else if (key !== "pre_training_bias" && key !== "post_training_bias" && !IGNORED_METHODS.includes(key)) {
       problem(`$.methods.${key}`, "is not an analysis method Clarify knows");
     }
@@ -248,7 +255,7 @@ function methodsOf(
     POST_TRAINING_CODES,
     problem,
   );
-  if (!preTraining && !postTraining && awsOnlyMethods.length === 0) {
+  if (!preTraining && !postTraining && awsOnlyMethods.length === 0 && !explains) {
     problem("$.methods", "requests no analysis: add pre_training_bias and/or post_training_bias");
   }
   return {
