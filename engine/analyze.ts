@@ -11,6 +11,8 @@ import type { Gates } from "../lambdas/shared/contracts.ts";
 import type { AnalysisConfig } from "./config/analysis-config.ts";
 import { parseAnalysisConfig } from "./config/parse-analysis-config.ts";
 import { EngineInputError, UnsupportedAnalysisError } from "./errors.ts";
+import type { ScoringModel } from "./explain/model/scoring-model.ts";
+import { runExplanations } from "./explain/run-explanations.ts";
 import { bootstrapIntervals, type IntervalSettings } from "./intervals/bootstrap-intervals.ts";
 import type { AnalysisJson } from "./output/analysis-json.ts";
 import { renderReport } from "./report/render-report.ts";
@@ -34,6 +36,8 @@ export interface AnalyzeOptions {
    * seed); `false` writes none.
    */
   readonly intervals?: Partial<IntervalSettings> | false;
+  /** The model `methods.shap` and `methods.pdp` call (ONNX file, HTTP endpoint, ...). */
+  readonly model?: ScoringModel;
 }
 
 export interface AnalyzeResult {
@@ -61,11 +65,13 @@ export interface AnalyzeResult {
 export async function analyze(options: AnalyzeOptions): Promise<AnalyzeResult> {
   const config = checkedConfig(options.config);
   assertRunsLocally(config, options);
-  const { analysis, context, tables, rowsRead, rowsDropped } = runBiasAnalysis(
-    config,
-    options.datasetPath,
-    options.predictedLabelDatasetPath,
-  );
+  const bias = runBiasAnalysis(config, options.datasetPath, options.predictedLabelDatasetPath);
+  const { context, tables, rowsRead, rowsDropped } = bias;
+  const explained =
+    options.model && (config.shap || config.pdp)
+      ? await runExplanations(config, options.datasetPath, options.model, options.outDir)
+      : undefined;
+  const analysis = explained ? { ...bias.analysis, explanations: explained.explanations } : bias.analysis;
 
   await mkdir(options.outDir, { recursive: true });
   const analysisPath = join(options.outDir, "analysis.json");
@@ -133,6 +139,12 @@ const LOCAL_DATASET_TYPES = new Set(["text/csv", "application/jsonlines", "appli
 
 /** Options that only the Clarify container can honour fail early, naming the option. */
 function assertRunsLocally(config: AnalysisConfig, options: AnalyzeOptions): void {
+  const explanation = config.shap ? "shap" : config.pdp ? "pdp" : undefined;
+  if (explanation !== undefined && options.model === undefined) {
+    throw new UnsupportedAnalysisError(
+      `methods.${explanation} needs a model to explain: pass --model model.onnx or --model-endpoint URL (run.json: localModel), or run this analysis on AWS`,
+    );
+  }
   const method = config.awsOnlyMethods[0];
   if (method !== undefined) {
     throw new UnsupportedAnalysisError(

@@ -1,4 +1,5 @@
 import type { MetricEntry } from "../metrics/evaluate-metrics.ts";
+import type { ExplanationsJson } from "./explanations-json.ts";
 
 /** One facet value's results, as in Clarify's analysis.json. */
 export interface FacetResult {
@@ -17,4 +18,5 @@ export interface AnalysisJson {
   readonly version: string;
   readonly pre_training_bias_metrics?: BiasMetrics;
   readonly post_training_bias_metrics?: BiasMetrics;
+  readonly explanations?: ExplanationsJson;
 }

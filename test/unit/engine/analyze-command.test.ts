@@ -138,7 +138,7 @@ describe("clarify-pipeline analyze", () => {
     ],
     [
       { ...PRE_CONFIG, methods: { ...PRE_CONFIG.methods, shap: {} } },
-      "methods.shap needs the SageMaker Clarify container",
+      "methods.shap needs a model to explain: pass --model model.onnx or --model-endpoint URL",
     ],
     [
       { ...PRE_CONFIG, predictor: { model_name: "m" }, methods: { post_training_bias: { methods: "all" } } },

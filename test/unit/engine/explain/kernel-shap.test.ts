@@ -2,27 +2,7 @@ import { describe, expect, it } from "vitest";
 import { seededRandom } from "../../../../bench/seeded-random.ts";
 import { coalitionPlan } from "../../../../engine/explain/kernel-shap/coalition-plan.ts";
 import { kernelShap } from "../../../../engine/explain/kernel-shap/kernel-shap.ts";
-import type { ModelScores, ScoringModel } from "../../../../engine/explain/model/scoring-model.ts";
-
-/** An in-process model: any function of one row's features to its outputs. */
-function functionModel(
-  outputs: number,
-  score: (x: Float64Array) => number[],
-): ScoringModel & { calls: number } {
-  const model = {
-    description: "function model",
-    calls: 0,
-    async predict(rows: Float64Array, count: number): Promise<ModelScores> {
-      model.calls++;
-      const F = rows.length / count;
-      const values = new Float64Array(count * outputs);
-      for (let r = 0; r < count; r++) values.set(score(rows.subarray(r * F, r * F + F)), r * outputs);
-      return { values, outputs };
-    },
-    async close() {},
-  };
-  return model;
-}
+import { functionModel } from "./function-model.ts";
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 /** A small nonlinear model with interactions, two outputs (a probability and its complement). */

@@ -1,0 +1,42 @@
+import { EngineInputError } from "../../errors.ts";
+import { TableReader } from "../../io/open-table.ts";
+import type { FeatureTable } from "../feature-table.ts";
+
+/**
+ * A baseline given as a file: CSV rows of feature values in the dataset's feature order, with
+ * or without a header row naming the features. S3 URIs are read only where the file was staged.
+ */
+export function readBaselineFile(uri: string, table: FeatureTable): (string | number)[][] {
+  if (/^s3:\/\//i.test(uri)) {
+    throw new EngineInputError(
+      `$.methods.shap.baseline: ${uri} is on S3, which the local engine does not read: give a local file path or inline rows`,
+    );
+  }
+  const reader = new TableReader([uri], { kind: "csv", headers: table.names });
+  const rows: (string | number)[][] = [];
+  try {
+    while (reader.next()) {
+      const row: (string | number)[] = [];
+      for (let f = 0; f < reader.fieldCount; f++) {
+        reader.view(f);
+        const text = Buffer.from(
+          reader.viewBuf.buffer,
+          reader.viewBuf.byteOffset + reader.viewStart,
+          reader.viewEnd - reader.viewStart,
+        )
+          .toString("utf8")
+          .trim();
+        const number = Number(text);
+        row.push(text !== "" && !Number.isNaN(number) ? number : text);
+      }
+      rows.push(row);
+    }
+  } catch (error) {
+    if (error instanceof EngineInputError) throw error;
+    throw new EngineInputError(`$.methods.shap.baseline: ${uri} cannot be read: ${(error as Error).message}`);
+  } finally {
+    reader.close();
+  }
+  if (rows.length === 0) throw new EngineInputError(`$.methods.shap.baseline: ${uri} holds no rows`);
+  return rows;
+}

@@ -1,0 +1,135 @@
+import { isMissing } from "../aggregate/missing-value.ts";
+import type { AnalysisConfig } from "../config/analysis-config.ts";
+import { EngineInputError } from "../errors.ts";
+import { datasetFiles } from "../io/dataset-files.ts";
+import { TableReader } from "../io/open-table.ts";
+import { parseNumber } from "../io/parse-number.ts";
+import { resolveColumn } from "../io/resolve-column.ts";
+import type { FeatureCodec } from "./model/scoring-model.ts";
+
+/**
+ * The model's input as the engine holds it: every row's features, row after row, in the
+ * dataset's column order. The features are every column but the label, the predicted label
+ * and `excluded_columns` (JSON Lines: the `features` array minus the excluded ones). A text
+ * column is held as category codes (first appearance order) and named in `codec`.
+ */
+export interface FeatureTable extends FeatureCodec {
+  readonly values: Float64Array;
+  readonly rows: number;
+  readonly featureCount: number;
+  /** The dataset column of each feature. */
+  readonly columns: readonly number[];
+  /** Rows left out because a feature value was missing. */
+  readonly rowsDropped: number;
+}
+
+export function readFeatureTable(config: AnalysisConfig, datasetPath: string): FeatureTable {
+  const jsonLines = config.datasetType === "application/jsonlines";
+  const extraPaths = jsonLines ? [String(config.label)] : [];
+  const reader = new TableReader(
+    datasetFiles(datasetPath),
+    jsonLines
+      ? {
+          kind: "jsonlines",
+          ...(config.headers && { headers: config.headers }),
+          ...(config.features && { features: config.features }),
+          extraPaths,
+        }
+      : { kind: "csv", ...(config.headers && { headers: config.headers }) },
+  );
+  try {
+    if (!reader.prime()) throw new EngineInputError(`the dataset ${datasetPath} has no rows`);
+    const fieldCount = reader.fieldCount;
+    const featureFields = fieldCount - extraPaths.length;
+    const names = jsonLines ? config.headers?.slice(0, featureFields) : reader.headers;
+    const column = (ref: string | number, path: string) => resolveColumn(ref, names, featureFields, path);
+    const left = new Set(config.excludedColumns.map((ref, i) => column(ref, `$.excluded_columns[${i}]`)));
+    if (!jsonLines) {
+      left.add(column(config.label, "$.label"));
+      if (config.predictedLabel !== undefined && config.predictedLabelDatasetUri === undefined) {
+        left.add(column(config.predictedLabel, "$.predicted_label"));
+      }
+    }
+    const columns = Array.from({ length: featureFields }, (_, i) => i).filter((i) => !left.has(i));
+    if (columns.length === 0) throw new EngineInputError("the dataset has no feature column to explain");
+    const F = columns.length;
+    // A column holding any text is categorical: its cells are kept as text, numbers read
+    // before the first text cell included, and coded once the whole column is known.
+    const textCells: (string[] | undefined)[] = new Array(F).fill(undefined);
+    let values = new Float64Array(1024 * F);
+    let rows = 0;
+    let dropped = 0;
+    const row = new Float64Array(F);
+    const texts: string[] = new Array(F).fill("");
+    while (reader.next()) {
+      if (reader.fieldCount !== fieldCount) {
+        throw new EngineInputError(
+          `${reader.location()}: ${reader.fieldCount} fields, expected ${fieldCount}`,
+        );
+      }
+      let missing = false;
+      for (let f = 0; f < F; f++) {
+        reader.view(columns[f] as number);
+        const { viewBuf, viewStart, viewEnd } = reader;
+        if (isMissing(viewBuf, viewStart, viewEnd)) {
+          missing = true;
+          break;
+        }
+        const number = parseNumber(viewBuf, viewStart, viewEnd);
+        row[f] = number;
+        if (Number.isNaN(number) || textCells[f] !== undefined) {
+          texts[f] = Buffer.from(viewBuf.buffer, viewBuf.byteOffset + viewStart, viewEnd - viewStart)
+            .toString("utf8")
+            .trim();
+        }
+      }
+      if (missing) {
+        dropped++;
+        continue;
+      }
+      if (values.length < (rows + 1) * F) {
+        const grown = new Float64Array(values.length * 2);
+        grown.set(values);
+        values = grown;
+      }
+      for (let f = 0; f < F; f++) {
+        const number = row[f] as number;
+        let cells = textCells[f];
+        if (cells === undefined && Number.isNaN(number)) {
+          cells = Array.from({ length: rows }, (_, r) => String(values[r * F + f]));
+          textCells[f] = cells;
+        }
+        if (cells !== undefined) cells.push(texts[f] as string);
+        else values[rows * F + f] = number;
+      }
+      rows++;
+    }
+    if (rows === 0) throw new EngineInputError("no row is left to explain: every row misses a feature value");
+    const categories = textCells.map((cells, f) => (cells ? encode(cells, values, F, f) : undefined));
+    return {
+      values: values.slice(0, rows * F),
+      rows,
+      featureCount: F,
+      columns,
+      names: columns.map((c) => names?.[c] ?? String(c)),
+      categories,
+      rowsDropped: dropped,
+    };
+  } finally {
+    reader.close();
+  }
+}
+
+/** Writes each cell's category code (categories in order of first appearance); returns the categories. */
+function encode(cells: readonly string[], values: Float64Array, F: number, f: number): string[] {
+  const codes = new Map<string, number>();
+  cells.forEach((cell, r) => {
+    let code = codes.get(cell);
+    if (code === undefined) {
+      code = codes.size;
+      codes.set(cell, code);
+    }
+    values[r * F + f] = code;
+  });
+  return [...codes.keys()];
+}
