@@ -29,7 +29,7 @@ export interface LocalExecutionOptions {
   readonly onEvent?: (event: ExecutionEvent) => void;
   /** Called with every Lambda result. */
   readonly onLambdaResult?: (observation: LambdaObservation) => void;
-  /** Real milliseconds every Retry waits, instead of the definition's backoff. @default the definition's */
+  /** Real milliseconds every Retry and Wait state waits, instead of the definition's backoff. @default the definition's */
   readonly retryIntervalMs?: number;
   /** Aborting stops the execution (as StopExecution would). */
   readonly signal?: AbortSignal;
@@ -78,7 +78,11 @@ export async function runLocalExecution(options: LocalExecutionOptions): Promise
       }),
       ...(options.retryIntervalMs === undefined
         ? {}
-        : { retryIntervalOverrides: retryOverrides(definition, options.retryIntervalMs) }),
+        : {
+            retryIntervalOverrides: retryOverrides(definition, options.retryIntervalMs),
+            // A Wait state in a retry loop (StopClarifyJob's) is backoff too.
+            waitTimeOverrides: waitOverrides(definition, options.retryIntervalMs),
+          }),
     },
     noThrowOnAbort: true,
     context: { Execution: { Name: executionName, Id: executionArn } },
@@ -127,6 +131,13 @@ function firstFailedStep(events: readonly ExecutionEvent[]): string | undefined 
     | { state: { name: string } }
     | undefined;
   return failed?.state.name;
+}
+
+function waitOverrides(definition: StateMachineDefinition, ms: number): Record<string, number> {
+  const overrides: Record<string, number> = {};
+  for (const [name, state] of Object.entries(definition.States))
+    if (state.Type === "Wait") overrides[name] = ms;
+  return overrides;
 }
 
 function retryOverrides(definition: StateMachineDefinition, ms: number): Record<string, number> {

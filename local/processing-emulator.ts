@@ -121,6 +121,10 @@ const REQUIRED_FIELDS = ["ProcessingJobName", "ProcessingResources", "AppSpecifi
 // Step Functions reports SageMaker's errors by their Java SDK exception class; ValidationException
 // has no class of its own there and surfaces as AmazonSageMakerException with the code in the message.
 const VALIDATION_ERROR = "SageMaker.AmazonSageMakerException";
+// StopClarifyJob uses the AWS SDK integration (SDK v2 exception classes): an error SageMaker's
+// model does not name (ValidationException, ThrottlingException) surfaces as SageMakerException,
+// with the code only in the cause.
+const SDK_UNMODELLED_ERROR = "SageMaker.SageMakerException";
 const RESOURCE_IN_USE = "SageMaker.ResourceInUseException";
 const RESOURCE_NOT_FOUND = "SageMaker.ResourceNotFoundException";
 
@@ -196,8 +200,8 @@ export class ProcessingEmulator {
     const record = this.job(name);
     if (record.description.ProcessingJobStatus !== "InProgress") {
       throw new SageMakerApiError(
-        VALIDATION_ERROR,
-        `The request was rejected because the processing job is in status ${record.description.ProcessingJobStatus}. (Error Code: ValidationException)`,
+        SDK_UNMODELLED_ERROR,
+        `The request was rejected because the processing job is in status ${record.description.ProcessingJobStatus}. (Service: SageMaker, Status Code: 400, Request ID: local) (Error Code: ValidationException)`,
       );
     }
     this.update(record, { ProcessingJobStatus: "Stopping" });

@@ -1,19 +1,23 @@
 /**
  * The RecordFailure step: whatever failed, write `<run folder>/summary.json` saying
  * which step failed and why, then hand back the original error so the execution fails
- * with it. This is the last resort: odd input never makes it throw; only a failed
- * write of the record does. It then sends the `Clarify Run Failed` event; when that
- * fails, the original error still stands and its cause says the event was not sent.
+ * with it. This is the last resort: odd input never makes it throw. When the run's own
+ * folder cannot be written, the record goes to the deployment's output prefix instead.
+ * The `Clarify Run Failed` event is sent whether or not a record was written; when that
+ * fails, the original error still stands and its cause says the event was not sent. Only
+ * when no record could be written at all does it throw ({@link FailureNotRecordedError}),
+ * naming the original error, after the event went out.
  */
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { FailureRecordResult, JobOutcome, RecordFailureEvent } from "../shared/contracts.ts";
+import { FailureNotRecordedError } from "../shared/errors.ts";
 import { isRecord } from "../shared/is-record.ts";
 import { MAX_RUNTIME_SECONDS } from "../shared/processing-job-api.ts";
 import { type PublishRunEvent, runFailedEvent } from "../shared/run-events.ts";
 import { putJson } from "../shared/s3-objects.ts";
 import { joinS3Uri } from "../shared/s3-uri.ts";
 import type { DeploymentSettings } from "../shared/settings.ts";
-import { failureRunUri } from "./failure-location.ts";
+import { failureRunUri, fallbackRunUri } from "./failure-location.ts";
 
 export interface RecordFailureDeps {
   readonly s3: S3Client;
@@ -50,7 +54,11 @@ export async function recordFailure(
     failedStep === "RunClarifyJob" || failedStep === "CollectResults"
       ? await jobRecord(state, explained.json, deps)
       : undefined;
-  const stopFailure = isRecord(state.stopFailure) ? (state.stopFailure as StepError) : undefined;
+  // A stop that failed (throttled) and then succeeded on a later attempt is no stop failure.
+  const stopFailure =
+    isRecord(state.stopFailure) && !isRecord(state.stopRequest)
+      ? (state.stopFailure as StepError)
+      : undefined;
 
   const run = isRecord(state.run) ? state.run : {};
   const hint = failureHint(error, explained.message, job, timedOut, run);
@@ -69,23 +77,56 @@ export async function recordFailure(
     execution: event.execution,
   };
 
-  const runUri = safely(() => failureRunUri(state, event.execution, deps.settings));
-  const summaryUri = runUri ? joinS3Uri(runUri, "summary.json") : undefined;
-  if (summaryUri) await putJson(deps.s3, summaryUri, summary);
+  const written = await writeRecord(event, state, summary, deps);
 
   const eventProblem = await publishFailure(deps.publishRunEvent, {
     status: "Failed",
     ...(typeof run.runId === "string" ? { runId: run.runId } : {}),
     ...(typeof run.runName === "string" ? { runName: run.runName } : {}),
     execution: event.execution,
-    ...(summaryUri ? { summaryUri } : {}),
+    ...(written.summaryUri ? { summaryUri: written.summaryUri } : {}),
     failedStep,
     error,
     cause: explained.message,
     ...(job ? { job } : {}),
   });
+  if (written.problem) {
+    throw new FailureNotRecordedError(
+      `${written.problem}; the run failed at ${failedStep} with ${error}: ${explained.message}${eventProblem ? ` (${eventProblem})` : ""}`,
+    );
+  }
+  const summaryUri = written.summaryUri;
   const reportedCause = eventProblem ? `${cause}\n(${eventProblem})` : cause;
   return { error, cause: reportedCause, ...(summaryUri ? { summaryUri } : {}) };
+}
+
+/**
+ * Writes summary.json in the run folder; when that cannot be written (e.g. access denied), in
+ * the run folder below the deployment's output prefix. Returns where it went, or why nowhere.
+ */
+async function writeRecord(
+  event: RecordFailureEvent,
+  state: Record<string, unknown>,
+  summary: Record<string, unknown>,
+  deps: RecordFailureDeps,
+): Promise<{ summaryUri?: string; problem?: string }> {
+  const candidates = [
+    safely(() => failureRunUri(state, event.input, event.execution, deps.settings)),
+    safely(() => fallbackRunUri(event.input, event.execution, deps.settings)),
+  ].filter((uri, index, all): uri is string => uri !== undefined && all.indexOf(uri) === index);
+  const problems: string[] = [];
+  for (const runUri of candidates) {
+    const summaryUri = joinS3Uri(runUri, "summary.json");
+    try {
+      await putJson(deps.s3, summaryUri, summary);
+      return { summaryUri };
+    } catch (error) {
+      problems.push(`${summaryUri}: ${(error as Error).name}: ${(error as Error).message}`);
+    }
+  }
+  return {
+    problem: `summary.json could not be written (${problems.join("; ") || "no run folder could be derived"})`,
+  };
 }
 
 /** Sends the failure event; a problem doing so is returned, never thrown, so the original error stands. */

@@ -137,6 +137,8 @@ export interface RecordFailureEvent {
   readonly mode: "recordFailure";
   /** The whole execution data at the moment of failure (run.json, run, clarifyJob, failure, ...). */
   readonly state: Record<string, unknown>;
+  /** The raw execution input (`$$.Execution.Input`): any JSON value, trusted for nothing but the failure location. */
+  readonly input?: unknown;
   readonly execution: ExecutionInfo;
 }
 

@@ -40,10 +40,16 @@ export class RunEventError extends Error {
   override readonly name = "RunEventError" as const;
 }
 
+/** RecordFailure could write summary.json nowhere; the message names the original error. */
+export class FailureNotRecordedError extends Error {
+  override readonly name = "FailureNotRecordedError" as const;
+}
+
 /** Every error name a Lambda step can throw, for the definition contract test. */
 export const LAMBDA_ERROR_NAMES = [
   "ConfigValidationError",
   "StagingError",
   "AnalysisResultError",
   "RunEventError",
+  "FailureNotRecordedError",
 ] as const;

@@ -39,7 +39,7 @@ function normalizedRun(runId: string): NormalizedRun {
   return {
     runId,
     runName: "credit-model",
-    runUri: `s3://${ARTIFACTS_BUCKET}/runs/${runId}/`,
+    runUri: `s3://${ARTIFACTS_BUCKET}/clarify-runs/${runId}/`,
     analysisConfig: { inline: { version: "1.0", dataset_type: "text/csv", label: "Target" } },
     dataset: { s3Uri: `s3://${DATA_BUCKET}/credit/train.csv`, s3DataType: "S3Prefix" },
     job: {

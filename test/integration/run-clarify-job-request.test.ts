@@ -97,7 +97,7 @@ function fullRun(runId: string): NormalizedRun {
   return {
     runId,
     runName: "credit-model",
-    runUri: `s3://${ARTIFACTS_BUCKET}/runs/${runId}/`,
+    runUri: `s3://${ARTIFACTS_BUCKET}/clarify-runs/${runId}/`,
     analysisConfig: { inline: { version: "1.0", dataset_type: "text/csv", label: "Target" } },
     dataset: { s3Uri: `s3://${DATA_BUCKET}/credit/train.csv`, s3DataType: "S3Prefix" },
     job: {
@@ -124,9 +124,9 @@ describe("RunClarifyJob's request against the SageMaker API model", () => {
     const request = renderProcessingJobRequest({
       run: fullRun("credit-model-exec-fields"),
       jobName: "clarify-credit-model-0123456789",
-      analysisConfigUri: `s3://${ARTIFACTS_BUCKET}/runs/credit-model-exec-fields/input/analysis_config.json`,
+      analysisConfigUri: `s3://${ARTIFACTS_BUCKET}/clarify-runs/credit-model-exec-fields/input/analysis_config.json`,
       dataset: {
-        s3Uri: `s3://${ARTIFACTS_BUCKET}/runs/credit-model-exec-fields/input/dataset/`,
+        s3Uri: `s3://${ARTIFACTS_BUCKET}/clarify-runs/credit-model-exec-fields/input/dataset/`,
         s3DataType: "S3Prefix",
       },
     });
@@ -146,9 +146,9 @@ describe("RunClarifyJob's request against the SageMaker API model", () => {
     const request = renderProcessingJobRequest({
       run: fullRun("credit-model-exec-model"),
       jobName: "clarify-credit-model-0123456789",
-      analysisConfigUri: `s3://${ARTIFACTS_BUCKET}/runs/credit-model-exec-model/input/analysis_config.json`,
+      analysisConfigUri: `s3://${ARTIFACTS_BUCKET}/clarify-runs/credit-model-exec-model/input/analysis_config.json`,
       dataset: {
-        s3Uri: `s3://${ARTIFACTS_BUCKET}/runs/credit-model-exec-model/input/dataset/`,
+        s3Uri: `s3://${ARTIFACTS_BUCKET}/clarify-runs/credit-model-exec-model/input/dataset/`,
         s3DataType: "S3Prefix",
       },
     });

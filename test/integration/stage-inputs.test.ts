@@ -36,7 +36,7 @@ function normalizedRun(runId: string, dataset: NormalizedRun["dataset"]): Normal
   return {
     runId,
     runName: "credit-model",
-    runUri: `s3://${ARTIFACTS_BUCKET}/runs/${runId}/`,
+    runUri: `s3://${ARTIFACTS_BUCKET}/clarify-runs/${runId}/`,
     analysisConfig: { s3Uri: CONFIG_URI },
     ...(dataset ? { dataset } : {}),
     job: {

@@ -49,7 +49,7 @@ function runInput(): Record<string, unknown> {
     runName: "credit-model",
     analysisConfigUri: CONFIG_URI,
     dataset: { uri: DATASET_URI, s3DataType: "S3Prefix" },
-    outputUri: `s3://${ARTIFACTS_BUCKET}/runs/`,
+    outputUri: `s3://${ARTIFACTS_BUCKET}/clarify-runs/`,
     job: { instanceCount: 1, maxRuntimeInSeconds: 1800 },
     gates: { CI: { absMax: 0.5 } },
   };
@@ -84,7 +84,7 @@ describe.skipIf(motoSkipReason !== undefined)("validate-config handler on moto S
     expect(run).toEqual({
       runId: "credit-model-exec-valid",
       runName: "credit-model",
-      runUri: `s3://${ARTIFACTS_BUCKET}/runs/credit-model-exec-valid/`,
+      runUri: `s3://${ARTIFACTS_BUCKET}/clarify-runs/credit-model-exec-valid/`,
       analysisConfig: { s3Uri: CONFIG_URI },
       dataset: { s3Uri: DATASET_URI, s3DataType: "S3Prefix" },
       job: {
@@ -152,7 +152,7 @@ describe.skipIf(motoSkipReason !== undefined)("validate-config handler on moto S
 
     // Assess
     expect(run.dataset).toEqual({ s3Uri: manifestUri, s3DataType: "ManifestFile" });
-    expect(run.runUri).toBe(`s3://${ARTIFACTS_BUCKET}/runs/credit-model-exec-manifest/`);
+    expect(run.runUri).toBe(`s3://${ARTIFACTS_BUCKET}/clarify-runs/credit-model-exec-manifest/`);
   });
 
   it("reports a dataset object that does not exist as a problem of the dataset field", async () => {

@@ -81,7 +81,9 @@ describe("clarify-pipeline run --local", () => {
     expect(result.stderr).toMatch(/error: failed at ValidateConfig: ConfigValidationError: .*instanceCount/);
     expect(result.stderr).not.toMatch(/\n\s+at /);
     // The caught failure reads as a failure only: ✗, then the failure branch, never a ✓ for the step.
-    expect(result.stderr).toMatch(/✗ ValidateConfig: ConfigValidationError[^\n]*\n[^\n]*→ RecordFailure/);
+    expect(result.stderr).toMatch(
+      /✗ ValidateConfig: ConfigValidationError[^\n]*\n[^\n]*→ ValidationFailed\n.*\n[^\n]*→ RecordFailure/,
+    );
     expect(result.stderr).not.toContain("✓ ValidateConfig");
   });
 

@@ -1,6 +1,6 @@
 /** CreateProcessingJob refused by SageMaker: throttling is retried through; a quota is not. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { THROTTLED_TWICE } from "../support/fault-scenarios.ts";
+import { QUOTA_ERROR, THROTTLED_TWICE } from "../support/fault-scenarios.ts";
 import {
   eventsOf,
   expectNoJobInProgress,
@@ -17,8 +17,6 @@ afterAll(async () => {
   await workspace.close();
 });
 
-// Step Functions names SageMaker errors by the SDK exception class, as the definition's retrier does.
-const QUOTA_ERROR = "SageMaker.ResourceLimitExceededException";
 const QUOTA = {
   error: QUOTA_ERROR,
   message:

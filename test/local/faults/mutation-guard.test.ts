@@ -104,14 +104,18 @@ describe("the fault scenarios catch a definition", () => {
 
   it("without RunClarifyJob's throttling retrier: the first throttle fails the run", async () => {
     // Prepare
-    const definitionPath = await definitionWithout("RunClarifyJob", "Retry", "SageMaker.ThrottlingException");
+    const definitionPath = await definitionWithout(
+      "RunClarifyJob",
+      "Retry",
+      "SageMaker.AmazonSageMakerException",
+    );
 
     // Act
     const report = await runMutated(THROTTLED_TWICE, definitionPath);
 
     // Assess
     expect(report.execution.status).toBe("FAILED");
-    expect(report.execution.error).toBe("SageMaker.ThrottlingException");
+    expect(report.execution.error).toBe("SageMaker.AmazonSageMakerException");
     expect(report.sageMakerCalls.createProcessingJob).toBe(1);
     expect(report.summary).toMatchObject({ status: "Failed", failedStep: "RunClarifyJob" });
   });

@@ -31,7 +31,7 @@ describe("an invalid run", () => {
     expect(report.execution.status).toBe("FAILED");
     expect(report.execution.error).toBe("ConfigValidationError");
     expect(report.execution.failedStep).toBe("ValidateConfig");
-    expect(statesEntered(report)).toEqual(["ValidateConfig", "RecordFailure", "Failed"]);
+    expect(statesEntered(report)).toEqual(["ValidateConfig", "ValidationFailed", "RecordFailure", "Failed"]);
     const summary = report.summary as { problems: string[] };
     expect(report.summary).toMatchObject({
       status: "Failed",
@@ -88,5 +88,29 @@ describe("an invalid run", () => {
     expect(report.sageMakerCalls.createProcessingJob).toBe(0);
     expect(report.jobs).toEqual([]);
     expectNoJobInProgress(report);
+  });
+
+  it.each([
+    ["an array", [1, 2]],
+    ["a string", "hello"],
+    ["null", null],
+  ])("that is %s, not a JSON object, is recorded like any other invalid input", async (_what, input) => {
+    // Act
+    const report = await workspace.runRaw(input);
+
+    // Assess: recorded in the deployment's own prefix, under the execution's name.
+    expect(report.execution.status).toBe("FAILED");
+    expect(report.execution.error).toBe("ConfigValidationError");
+    expect(report.execution.failedStep).toBe("ValidateConfig");
+    expect(statesEntered(report)).toEqual(["ValidateConfig", "ValidationFailed", "RecordFailure", "Failed"]);
+    expect(report.runUri).toBe(`s3://local-artifacts/clarify-runs/${report.execution.executionName}/`);
+    expect(report.summary).toMatchObject({
+      status: "Failed",
+      failedStep: "ValidateConfig",
+      error: "ConfigValidationError",
+      problems: [expect.stringMatching(/^\$: .*object/)],
+    });
+    expect(await runFolderFiles(report)).toEqual(["summary.json"]);
+    expect(report.sageMakerCalls.createProcessingJob).toBe(0);
   });
 });

@@ -15,7 +15,37 @@ export interface FaultScenario {
   readonly assess: (report: ScenarioReport) => void;
 }
 
-const THROTTLED = { error: "SageMaker.ThrottlingException", message: "Rate exceeded" };
+/**
+ * SageMaker errors as Step Functions names them, from AWS's own sources (never invented here):
+ * - `createProcessingJob.sync` (optimized integration, Java SDK v1 classes): throttling surfaces as
+ *   the base class `SageMaker.AmazonSageMakerException` ("Rate exceeded"), quotas as
+ *   `SageMaker.ResourceLimitExceededException`. Source: the AWS Step Functions Developer Guide,
+ *   "Manage SageMaker with Step Functions" (awsdocs/aws-step-functions-developer-guide,
+ *   doc_source/connect-sagemaker.md, training-job example: Retry on exactly these two names), and
+ *   the Step Functions Data Science SDK examples, which retry SageMaker throttling as
+ *   `SageMaker.AmazonSageMakerException`. The Java SDK v1 reference documents
+ *   `ResourceLimitExceededException extends AmazonSageMakerException`.
+ * - `aws-sdk:sagemaker:stopProcessingJob` (AWS SDK integration): `<Service>.<Exception>` of the
+ *   SDK v2 classes (doc_source/supported-services-awssdk.md). SageMaker's model names neither
+ *   ThrottlingException nor ValidationException, so both surface as `SageMaker.SageMakerException`
+ *   and only the cause (with the error code) tells them apart.
+ */
+export const THROTTLED = {
+  error: "SageMaker.AmazonSageMakerException",
+  message:
+    "Rate exceeded (Service: AmazonSageMaker; Status Code: 400; Error Code: ThrottlingException; Request ID: 5d1e1b1c-0000-4000-8000-000000000001)",
+};
+export const QUOTA_ERROR = "SageMaker.ResourceLimitExceededException";
+export const STOP_THROTTLED = {
+  error: "SageMaker.SageMakerException",
+  message:
+    "Rate exceeded (Service: SageMaker, Status Code: 400, Request ID: 5d1e1b1c-0000-4000-8000-000000000002)",
+};
+export const STOP_ALREADY_STOPPED = {
+  error: "SageMaker.SageMakerException",
+  message:
+    "The request was rejected because the processing job is in status Stopped. (Service: SageMaker, Status Code: 400, Request ID: 5d1e1b1c-0000-4000-8000-000000000003)",
+};
 const LAMBDA_SERVICE_ERROR = { error: "Lambda.ServiceException", message: "Lambda service unavailable" };
 
 /** CreateProcessingJob throttled twice, then accepted: retried, and the run succeeds. */

@@ -30,6 +30,8 @@ export interface ScenarioWorkspace {
     overrides?: Record<string, unknown>,
     options?: Partial<LocalRunOptions>,
   ) => Promise<ScenarioReport>;
+  /** Runs an input file holding exactly this JSON value (any value, not only an object). */
+  readonly runRaw: (input: unknown, options?: Partial<LocalRunOptions>) => Promise<ScenarioReport>;
   /** Writes the fixture's run.json (with overrides) beside the fixture's files in the workspace; returns its path. */
   readonly writeRunJson: (name: string, overrides?: Record<string, unknown>) => Promise<string>;
   /** Removes the folder. */
@@ -55,25 +57,33 @@ export async function scenarioWorkspace(prefix: string): Promise<ScenarioWorkspa
     );
     return path;
   };
+  const runFile = async (inputPath: string, options: Partial<LocalRunOptions>) => {
+    const log: string[] = [];
+    const report = await runLocal({
+      inputPath,
+      outDir: join(root, `out-${counter}`),
+      log: (line) => log.push(line),
+      makeSteps: coreSteps,
+      container: clarifyEngineContainer,
+      // No real backoff, and one emulated job second per real millisecond.
+      retryIntervalMs: 0,
+      msPerEmulatedSecond: 1,
+      ...options,
+    });
+    return { ...report, log };
+  };
   return {
     root,
     writeRunJson,
     run: async (overrides = {}, options = {}) => {
       counter++;
-      const inputPath = await writeRunJson(`run-${counter}.json`, overrides);
-      const log: string[] = [];
-      const report = await runLocal({
-        inputPath,
-        outDir: join(root, `out-${counter}`),
-        log: (line) => log.push(line),
-        makeSteps: coreSteps,
-        container: clarifyEngineContainer,
-        // No real backoff, and one emulated job second per real millisecond.
-        retryIntervalMs: 0,
-        msPerEmulatedSecond: 1,
-        ...options,
-      });
-      return { ...report, log };
+      return runFile(await writeRunJson(`run-${counter}.json`, overrides), options);
+    },
+    runRaw: async (input, options = {}) => {
+      counter++;
+      const inputPath = join(root, `run-${counter}.json`);
+      await writeFile(inputPath, JSON.stringify(input));
+      return runFile(inputPath, options);
     },
     close: () => rm(root, { recursive: true, force: true }),
   };

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import {
   AnalysisResultError,
   ConfigValidationError,
+  FailureNotRecordedError,
   LAMBDA_ERROR_NAMES,
   RunEventError,
   StagingError,
@@ -140,8 +141,10 @@ describe("statemachine/clarify-pipeline.asl.json", () => {
       // Act
       const catchers = definition.States[name]?.Catch ?? [];
       const catchAll = catchers.find((catcher) => catcher.ErrorEquals.includes("States.ALL"));
-      // Assess
-      expect(catchAll?.Next, name).toBe("RecordFailure");
+      // Assess: ValidateConfig's error first goes where RecordFailure looks for it (its input may be no object).
+      const next =
+        catchAll?.Next === "ValidationFailed" ? definition.States.ValidationFailed?.Next : catchAll?.Next;
+      expect(next, name).toBe("RecordFailure");
     }
     const timeoutCatcher = definition.States.RunClarifyJob?.Catch?.find((c) =>
       c.ErrorEquals.includes("States.Timeout"),
@@ -157,6 +160,7 @@ describe("statemachine/clarify-pipeline.asl.json", () => {
       new StagingError("x"),
       new AnalysisResultError("x"),
       new RunEventError("x"),
+      new FailureNotRecordedError("x"),
     ];
     const named = states.flatMap(([, state]) =>
       [...(state.Retry ?? []), ...(state.Catch ?? [])].flatMap((entry) => entry.ErrorEquals),

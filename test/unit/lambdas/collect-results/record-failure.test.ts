@@ -41,27 +41,24 @@ function stagedState(runId: string, failure: Record<string, unknown>, extra: Rec
 }
 
 describe("recordFailure", () => {
-  it("records a validation failure next to the raw input's output prefix and unwraps its problems", async () => {
+  it("records a validation failure in the raw input's output prefix (below the deployment's) and unwraps its problems", async () => {
     // Prepare
     const cause = JSON.stringify({
       errorType: "ConfigValidationError",
       errorMessage: "$.job.instanceType: ml.p3.2xlarge is a GPU type\n$.gates.CI.absMax: must be a number",
       trace: ["ConfigValidationError: ...", "    at validate (index.ts:1:1)"],
     });
-    const state = {
-      runName: "credit model v7",
-      outputUri: `s3://${SOURCE_BUCKET}/my-runs/`,
-      failure: { ValidateConfig: { Error: "ConfigValidationError", Cause: cause } },
-    };
+    const input = { runName: "credit model v7", outputUri: `s3://${RUNS_BUCKET}/runs/my-team/` };
+    const state = { failure: { ValidateConfig: { Error: "ConfigValidationError", Cause: cause } } };
 
     // Act
-    const result = await recordFailure({ mode: "recordFailure", state, execution }, { s3, settings });
+    const result = await recordFailure({ mode: "recordFailure", state, input, execution }, { s3, settings });
 
     // Assess
     expect(result).toEqual({
       error: "ConfigValidationError",
       cause,
-      summaryUri: `s3://${SOURCE_BUCKET}/my-runs/credit-model-v7-exec-0001/summary.json`,
+      summaryUri: `s3://${RUNS_BUCKET}/runs/my-team/credit-model-v7-exec-0001/summary.json`,
     });
     expect(await readJson(result.summaryUri ?? "")).toEqual({
       status: "Failed",
@@ -75,17 +72,74 @@ describe("recordFailure", () => {
 
   it("falls back to the default output prefix and never lets a run name escape it", async () => {
     // Prepare
-    const state = {
-      runName: "../../../etc/passwd",
-      outputUri: "s3://someone-elses-bucket/runs/",
-      failure: { ValidateConfig: { Error: "ConfigValidationError", Cause: "bad" } },
-    };
+    const input = { runName: "../../../etc/passwd", outputUri: "s3://someone-elses-bucket/runs/" };
+    const state = { failure: { ValidateConfig: { Error: "ConfigValidationError", Cause: "bad" } } };
 
     // Act
-    const result = await recordFailure({ mode: "recordFailure", state, execution }, { s3, settings });
+    const result = await recordFailure({ mode: "recordFailure", state, input, execution }, { s3, settings });
 
     // Assess
     expect(result.summaryUri).toBe(`s3://${RUNS_BUCKET}/runs/etc-passwd-exec-0001/summary.json`);
+  });
+
+  it("falls back to the deployment's prefix for an output URI in an allowed bucket but outside that prefix", async () => {
+    // Prepare: the functions may write only below the output prefix, whatever bucket a run may read.
+    const input = { runName: "credit", outputUri: `s3://${SOURCE_BUCKET}/my-runs/` };
+    const state = { failure: { ValidateConfig: { Error: "ConfigValidationError", Cause: "bad" } } };
+
+    // Act
+    const result = await recordFailure({ mode: "recordFailure", state, input, execution }, { s3, settings });
+
+    // Assess
+    expect(result.summaryUri).toBe(`s3://${RUNS_BUCKET}/runs/credit-exec-0001/summary.json`);
+  });
+
+  it("records a failure whose input is not a JSON object in the deployment's prefix", async () => {
+    for (const input of [[1, 2], "hello", null]) {
+      // Prepare
+      const state = {
+        failure: { ValidateConfig: { Error: "ConfigValidationError", Cause: "$: not an object" } },
+      };
+
+      // Act
+      const result = await recordFailure(
+        { mode: "recordFailure", state, input, execution },
+        { s3, settings },
+      );
+
+      // Assess
+      expect(result.summaryUri).toBe(`s3://${RUNS_BUCKET}/runs/exec-0001/summary.json`);
+    }
+  });
+
+  it("writes the record in the deployment's prefix when the run's own folder refuses the write", async () => {
+    // Prepare: S3 denies writes in the run's folder (as IAM or a bucket policy would).
+    const denied = `runs/team-a/`;
+    const deniedS3 = {
+      send: (command: { input: { Key?: string } }) =>
+        command.input.Key?.startsWith(denied)
+          ? Promise.reject(Object.assign(new Error("Access Denied"), { name: "AccessDenied" }))
+          : s3.send(command as never),
+    } as unknown as S3Client;
+    const state = stagedState("denied", { StageInputs: { Error: "StagingError", Cause: "copy failed" } });
+    state.run = makeRun({
+      runId: "credit-exec-0001",
+      runUri: `s3://${RUNS_BUCKET}/${denied}credit-exec-0001/`,
+    });
+    const input = { runName: "credit" };
+
+    // Act
+    const result = await recordFailure(
+      { mode: "recordFailure", state, input, execution },
+      { s3: deniedS3, settings },
+    );
+
+    // Assess
+    expect(result.summaryUri).toBe(`s3://${RUNS_BUCKET}/runs/credit-exec-0001/summary.json`);
+    expect(await readJson(result.summaryUri ?? "")).toMatchObject({
+      failedStep: "StageInputs",
+      error: "StagingError",
+    });
   });
 
   it("records a failed job from the DescribeProcessingJob cause and asks SageMaker for its final state", async () => {
@@ -257,15 +311,34 @@ describe("recordFailure", () => {
     });
   });
 
-  it("lets a failed write of the record propagate", async () => {
+  it("sends the run event even when no record can be written, then fails naming the original error", async () => {
     // Prepare
     const missingBucket = { ...settings, defaultOutputUri: "s3://no-such-runs-bucket/runs/" };
-    const state = { failure: { ValidateConfig: { Error: "ConfigValidationError", Cause: "bad" } } };
+    const state = {
+      failure: { StageInputs: { Error: "StagingError", Cause: "cannot copy s3://data/x.csv" } },
+    };
+    const publishRunEvent = vi.fn(async () => {});
 
     // Act
-    const act = recordFailure({ mode: "recordFailure", state, execution }, { s3, settings: missingBucket });
+    const act = recordFailure(
+      { mode: "recordFailure", state, input: {}, execution },
+      { s3, settings: missingBucket, publishRunEvent },
+    );
 
     // Assess
-    await expect(act).rejects.toMatchObject({ name: "NoSuchBucket" });
+    await expect(act).rejects.toMatchObject({
+      name: "FailureNotRecordedError",
+      message: expect.stringMatching(
+        /^summary\.json could not be written \(s3:\/\/no-such-runs-bucket\/runs\/exec-0001\/summary\.json: NoSuchBucket: .*\); the run failed at StageInputs with StagingError: cannot copy s3:\/\/data\/x\.csv$/,
+      ),
+    });
+    expect(publishRunEvent).toHaveBeenCalledTimes(1);
+    expect(publishRunEvent).toHaveBeenCalledWith(
+      expect.objectContaining({
+        detailType: "Clarify Run Failed",
+        detail: expect.objectContaining({ failedStep: "StageInputs", error: "StagingError" }),
+      }),
+    );
+    expect(JSON.stringify(publishRunEvent.mock.calls)).not.toContain("summaryUri");
   });
 });

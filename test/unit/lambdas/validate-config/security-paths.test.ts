@@ -149,8 +149,9 @@ describe("collect-results: where a failure record goes", () => {
     // Prepare
     const outputUri = fc.oneof(
       fc.constantFrom(
+        "s3://clarify-artifacts/clarify-runs/team-a/",
         "s3://clarify-artifacts/runs/",
-        "s3://clarify-artifacts/runs/../../",
+        "s3://clarify-artifacts/clarify-runs/../../",
         "s3://clarify-artifacts//etc/",
         "s3://someone-elses-bucket/runs/",
         "s3://clarify-artifacts/./",
@@ -159,9 +160,9 @@ describe("collect-results: where a failure record goes", () => {
       hostileName,
     );
     const property = fc.property(hostileName, hostileName, outputUri, (runName, executionName, output) => {
-      const state = { runName, outputUri: output, failure: validationFailure };
+      const state = { failure: validationFailure };
       // Act
-      const runUri = failureRunUri(state, execution(executionName), SETTINGS);
+      const runUri = failureRunUri(state, { runName, outputUri: output }, execution(executionName), SETTINGS);
       // Assess
       expect(runUri).toBeDefined();
       const location = parseS3Uri(runUri as string);
@@ -170,8 +171,11 @@ describe("collect-results: where a failure record goes", () => {
       expect(segments.filter((s) => s === "." || s === "..")).toEqual([]);
       expect(segments.at(-1)).toBe("");
       expect(segments.at(-2)?.length).toBeLessThanOrEqual(2 * 128 + 1);
+      // Only a prefix below the deployment's output prefix is used: nothing else is writable.
       const prefix =
-        output === "s3://clarify-artifacts/runs/" ? output : "s3://clarify-artifacts/clarify-runs/";
+        output === "s3://clarify-artifacts/clarify-runs/team-a/"
+          ? output
+          : "s3://clarify-artifacts/clarify-runs/";
       expectDirectlyUnder(runUri as string, prefix);
     });
     // Act / Assess
@@ -181,12 +185,11 @@ describe("collect-results: where a failure record goes", () => {
   it("ignores a run folder forged in the raw input when ValidateConfig failed", () => {
     // Prepare: the input carries a `run` naming another run's folder; validation rejects it.
     const state = {
-      runName: "mine",
-      run: { runUri: "s3://clarify-artifacts/runs/someone-elses-run-exec-1/" },
+      run: { runUri: "s3://clarify-artifacts/clarify-runs/someone-elses-run-exec-1/" },
       failure: validationFailure,
     };
     // Act
-    const runUri = failureRunUri(state, execution("exec-2"), SETTINGS);
+    const runUri = failureRunUri(state, { runName: "mine" }, execution("exec-2"), SETTINGS);
     // Assess
     expect(runUri).toBe("s3://clarify-artifacts/clarify-runs/mine-exec-2/");
   });
@@ -194,25 +197,27 @@ describe("collect-results: where a failure record goes", () => {
   it("uses the validated run folder once ValidateConfig succeeded", () => {
     // Prepare
     const state = {
-      run: { runUri: "s3://clarify-artifacts/runs/mine-exec-2/" },
+      run: { runUri: "s3://clarify-artifacts/clarify-runs/team-a/mine-exec-2/" },
       failure: { StageInputs: { Error: "StagingError", Cause: "{}" } },
     };
     // Act
-    const runUri = failureRunUri(state, execution("exec-2"), SETTINGS);
+    const runUri = failureRunUri(state, { runName: "mine" }, execution("exec-2"), SETTINGS);
     // Assess
-    expect(runUri).toBe("s3://clarify-artifacts/runs/mine-exec-2/");
+    expect(runUri).toBe("s3://clarify-artifacts/clarify-runs/team-a/mine-exec-2/");
   });
 
   it.each([
-    ["s3://clarify-artifacts/runs/../other-run/"],
-    ["s3://clarify-artifacts/runs/./"],
-    ["s3://clarify-artifacts//runs/"],
-    ["s3://someone-elses-bucket/runs/mine/"],
-  ])("never trusts a run folder that navigates or leaves the allowed buckets: %s", (forged) => {
+    ["s3://clarify-artifacts/clarify-runs/../other-run/"],
+    ["s3://clarify-artifacts/clarify-runs/./"],
+    ["s3://clarify-artifacts//clarify-runs/"],
+    ["s3://clarify-artifacts/runs/mine/"],
+    ["s3://clarify-data/clarify-runs/mine/"],
+    ["s3://someone-elses-bucket/clarify-runs/mine/"],
+  ])("never trusts a run folder that navigates or leaves the deployment's output prefix: %s", (forged) => {
     // Prepare
-    const state = { runName: "mine", run: { runUri: forged }, failure: { StageInputs: { Error: "E" } } };
+    const state = { run: { runUri: forged }, failure: { StageInputs: { Error: "E" } } };
     // Act
-    const runUri = failureRunUri(state, execution("exec-3"), SETTINGS);
+    const runUri = failureRunUri(state, { runName: "mine" }, execution("exec-3"), SETTINGS);
     // Assess
     expect(runUri).toBe("s3://clarify-artifacts/clarify-runs/mine-exec-3/");
   });
