@@ -72,6 +72,7 @@ describe("CollectResults", () => {
       [
         ...INPUTS,
         "output/analysis.json",
+        "output/analysis_context.json",
         "output/intervals.json",
         "output/report.html",
         "summary.json",

@@ -85,6 +85,7 @@ const RUN_FOLDER = [
   "input/analysis_config.json",
   "input/dataset/train.csv",
   "output/analysis.json",
+  "output/analysis_context.json",
   "output/intervals.json",
   "output/report.html",
   "run.json",
