@@ -5,6 +5,7 @@ import { JsonLinesReader } from "./jsonlines-reader.ts";
 import { mergeDtypes } from "./parquet/parquet-columns.ts";
 import { ParquetReader } from "./parquet/parquet-reader.ts";
 import type { RowReader } from "./row-reader.ts";
+import { assertReadableDatasetFile } from "./sniff-file.ts";
 
 export type TableFormat =
   | { readonly kind: "csv"; readonly headers?: readonly string[] }
@@ -109,6 +110,7 @@ export class TableReader implements RowReader {
     const file = this.files[this.fileIndex];
     if (file === undefined) return false;
     if (this.format.kind === "parquet") return this.openParquet(file);
+    assertReadableDatasetFile(file, this.format.kind === "jsonlines" ? "application/jsonlines" : "text/csv");
     if (this.format.kind === "jsonlines") {
       this.current = new JsonLinesReader(file, this.format.features, this.format.extraPaths);
       return true;

@@ -72,7 +72,7 @@ export function localSourceReader(baseDir: string): SourceReader {
         try {
           const buffer = Buffer.alloc(SAMPLE_BYTES);
           const { bytesRead } = await handle.read(buffer, 0, SAMPLE_BYTES, 0);
-          return { text: buffer.subarray(0, bytesRead).toString("utf8"), source: file };
+          return { bytes: buffer.subarray(0, bytesRead), source: file };
         } finally {
           await handle.close();
         }

@@ -5,6 +5,7 @@
  * in the Lambda and against local files offline, through a `SourceReader`.
  */
 
+import { datasetFormatProblem } from "../shared/dataset-format.ts";
 import { checkColumns } from "./columns.ts";
 import { isRecord, type Located, type Problems } from "./problems.ts";
 import { checkAnalysisConfig } from "./rules/analysis-config.ts";
@@ -14,7 +15,7 @@ import type { RunDraft } from "./run-input.ts";
 
 /** The first bytes of a dataset's first file. */
 export interface DatasetSample {
-  readonly text: string;
+  readonly bytes: Uint8Array;
   /** The file actually read, for messages. */
   readonly source: string;
 }
@@ -77,5 +78,12 @@ export async function runPreflight(
     problems,
   );
   if (!sample) return;
-  checkColumns(config, sample.text, sample.source, { configPath, datasetPath: datasetField.path }, problems);
+  // A compressed, binary or tab-delimited file would only show up as missing columns named by its bytes.
+  const formatProblem = datasetFormatProblem(sample.bytes, config.dataset_type);
+  if (formatProblem) {
+    problems.add(datasetField.path, `${sample.source} ${formatProblem}`);
+    return;
+  }
+  const text = new TextDecoder().decode(sample.bytes);
+  checkColumns(config, text, sample.source, { configPath, datasetPath: datasetField.path }, problems);
 }

@@ -22,7 +22,7 @@ const INPUT_ERRORS = new Set([
 
 class SourceProblem extends Error {}
 
-async function getText(s3: S3Client, location: S3Location, range?: string): Promise<string> {
+async function getBytes(s3: S3Client, location: S3Location, range?: string): Promise<Uint8Array> {
   try {
     const response = await s3.send(
       new GetObjectCommand({
@@ -31,10 +31,14 @@ async function getText(s3: S3Client, location: S3Location, range?: string): Prom
         ...(range ? { Range: range } : {}),
       }),
     );
-    return (await response.Body?.transformToString("utf-8")) ?? "";
+    return (await response.Body?.transformToByteArray()) ?? new Uint8Array(0);
   } catch (error) {
     throw asSourceProblem(error, formatS3Uri(location));
   }
+}
+
+async function getText(s3: S3Client, location: S3Location): Promise<string> {
+  return new TextDecoder().decode(await getBytes(s3, location));
 }
 
 function asSourceProblem(error: unknown, uri: string): unknown {
@@ -83,7 +87,10 @@ export function s3SourceReader(s3: S3Client, allowedBuckets?: readonly string[])
           s3DataType === "ManifestFile"
             ? await firstManifestEntry(s3, location, allowedBuckets)
             : await firstObject(s3, location);
-        return { text: await getText(s3, first, `bytes=0-${SAMPLE_BYTES - 1}`), source: formatS3Uri(first) };
+        return {
+          bytes: await getBytes(s3, first, `bytes=0-${SAMPLE_BYTES - 1}`),
+          source: formatS3Uri(first),
+        };
       }),
   };
 }

@@ -2,9 +2,12 @@
  * The validate-config Lambda handler against moto's S3 over HTTP: the analysis config
  * read by URI, the dataset's header sampled with a ranged GET, bucket regions checked.
  */
+
+import { gzipSync } from "node:zlib";
 import { GetObjectCommand, type GetObjectCommandOutput, S3Client } from "@aws-sdk/client-s3";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { NormalizedRun, ValidateConfigEvent } from "../../lambdas/shared/contracts.ts";
+import { CLARIFY_READABLE } from "../../lambdas/shared/dataset-format.ts";
 import { ConfigValidationError } from "../../lambdas/shared/errors.ts";
 import { SAMPLE_BYTES } from "../../lambdas/validate-config/preflight.ts";
 import {
@@ -129,6 +132,29 @@ describe.skipIf(motoSkipReason !== undefined)("validate-config handler on moto S
       {
         path: `${CONFIG_URI}$.label`,
         message: `column "Defaulted" is not in ${DATASET_URI} (columns: Id, Age, Sex, Income, Target)`,
+      },
+    ]);
+  });
+
+  it("says the dataset is gzip-compressed from the ranged GET's bytes, never quoting them", async () => {
+    // Prepare: larger than the sample, so the ranged GET returns a cut piece of the gzip stream.
+    const { s3 } = moto();
+    await putText(s3, CONFIG_URI, JSON.stringify(analysisConfig("Target")));
+    const gzip = gzipSync(datasetCsv("Id,Age,Sex,Income,Target"), { level: 0 });
+    await putText(s3, DATASET_URI, gzip);
+
+    // Act
+    const error = await handler({ input: runInput(), execution: executionInfo("exec-gzip") }).catch(
+      (e: unknown) => e,
+    );
+
+    // Assess
+    expect(gzip.length).toBeGreaterThan(SAMPLE_BYTES);
+    expect(error).toBeInstanceOf(ConfigValidationError);
+    expect((error as ConfigValidationError).problems).toEqual([
+      {
+        path: "$.dataset.uri",
+        message: `${DATASET_URI} is gzip-compressed; ${CLARIFY_READABLE}: decompress it first (gunzip)`,
       },
     ]);
   });
