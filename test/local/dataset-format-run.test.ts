@@ -54,7 +54,7 @@ describe("run --local with a dataset file Clarify cannot read", () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(
       new RegExp(
-        `error: failed at ValidateConfig: ConfigValidationError: \\$\\.dataset\\.uri: \\S+ ${escape(GZIP_PROBLEM)}`,
+        `error: failed at ValidateConfig: ConfigValidationError: \\$\\.dataset\\.uri: \\S+ ${escapeRegExp(GZIP_PROBLEM)}`,
       ),
     );
   });
@@ -76,6 +76,6 @@ describe("run --local with a dataset file Clarify cannot read", () => {
   });
 });
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
