@@ -15,7 +15,8 @@ import type { ScoringModel } from "./explain/model/scoring-model.ts";
 import { runExplanations } from "./explain/run-explanations.ts";
 import { bootstrapIntervals, type IntervalSettings } from "./intervals/bootstrap-intervals.ts";
 import type { AnalysisJson } from "./output/analysis-json.ts";
-import { renderReport } from "./report/render-report.ts";
+import { type ReportOptions, renderReport } from "./report/render-report.ts";
+import { reportTitle } from "./report/report-title.ts";
 import { runBiasAnalysis } from "./run-bias-analysis.ts";
 
 export type { AnalysisJson } from "./output/analysis-json.ts";
@@ -38,6 +39,8 @@ export interface AnalyzeOptions {
   readonly intervals?: Partial<IntervalSettings> | false;
   /** The model `methods.shap` and `methods.pdp` call (ONNX file, HTTP endpoint, ...). */
   readonly model?: ScoringModel;
+  /** Said in the report when there are no gates (e.g. the processing job does not know the run's). */
+  readonly noGatesNote?: string;
 }
 
 export interface AnalyzeResult {
@@ -81,10 +84,7 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalyzeResult> {
   await writeFile(contextPath, `${JSON.stringify(context, null, 2)}\n`);
   await writeFile(
     reportPath,
-    renderReport(
-      analysis as unknown as Record<string, unknown>,
-      options.gates ? { gates: options.gates } : {},
-    ),
+    renderReport(analysis as unknown as Record<string, unknown>, reportOptions(options, context)),
   );
   let intervalsPath: string | undefined;
   if (options.intervals !== false) {
@@ -123,6 +123,16 @@ export function intervalSettings(given: Partial<IntervalSettings>): IntervalSett
     throw new EngineInputError(`seed: ${settings.seed} must be a whole number from 0 to 4294967295`);
   }
   return settings;
+}
+
+function reportOptions(options: AnalyzeOptions, context: AnalysisContext): ReportOptions {
+  const title = reportTitle(options.config);
+  return {
+    context,
+    ...(title === undefined ? {} : { title }),
+    ...(options.gates === undefined ? {} : { gates: options.gates }),
+    ...(options.noGatesNote === undefined ? {} : { noGatesNote: options.noGatesNote }),
+  };
 }
 
 function checkedConfig(raw: Record<string, unknown>): AnalysisConfig {

@@ -16,6 +16,11 @@ import { intervalsFromEnvironment } from "./interval-environment.ts";
 import { CLARIFY_PATHS, processingPaths } from "./processing-layout.ts";
 import { downloadS3Dataset, jobS3Client } from "./s3-dataset.ts";
 
+/** The job's report cannot show the verdict: the run folder's report.html, written after the job, does. */
+export const JOB_REPORT_NOTE =
+  "This report was written by the processing job, which does not know the run's gates: " +
+  "the report.html at the top of the run folder shows the verdict.";
+
 export interface ProcessingJobOptions {
   /** The processing root (`/opt/ml/processing` in the container). */
   readonly processingDir: string;
@@ -60,6 +65,7 @@ export async function runProcessingJob(options: ProcessingJobOptions): Promise<A
       config: inputs.config,
       outDir: paths.output,
       intervals,
+      noGatesNote: JOB_REPORT_NOTE,
       ...(inputs.predictedLabels && { predictedLabelDatasetPath: inputs.predictedLabels.path }),
     });
     const seconds = ((performance.now() - started) / 1000).toFixed(2);

@@ -25,7 +25,11 @@ export interface ReportFacet {
   readonly values: readonly ReportFacetValue[];
 }
 
+/** The two bias stages of analysis.json, named as collect-results names them. */
+export type BiasStage = "pre_training" | "post_training";
+
 export interface ReportSection {
+  readonly stage: BiasStage;
   readonly title: string;
   readonly label: string;
   readonly labelValueOrThreshold: string;
@@ -33,18 +37,19 @@ export interface ReportSection {
 }
 
 const SECTIONS = [
-  ["pre_training_bias_metrics", "Pre-training bias metrics"],
-  ["post_training_bias_metrics", "Post-training bias metrics"],
+  ["pre_training", "pre_training_bias_metrics", "Pre-training bias metrics (the data)"],
+  ["post_training", "post_training_bias_metrics", "Post-training bias metrics (the model's predictions)"],
 ] as const;
 
 export function readSections(analysis: Record<string, unknown>): ReportSection[] {
   const sections: ReportSection[] = [];
-  for (const [key, title] of SECTIONS) {
+  for (const [stage, key, title] of SECTIONS) {
     const raw = analysis[key];
     if (raw === undefined || raw === null) continue;
     const section = objectAt(raw, `$.${key}`);
     const facets = objectAt(section.facets, `$.${key}.facets`);
     sections.push({
+      stage,
       title,
       label: text(section.label, `$.${key}.label`),
       labelValueOrThreshold: text(section.label_value_or_threshold, `$.${key}.label_value_or_threshold`),

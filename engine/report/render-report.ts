@@ -1,35 +1,64 @@
 /**
- * Renders analysis.json as one self-contained report.html: inline CSS and server-drawn SVG, no
- * script, font, image or stylesheet from anywhere else, so the file opens offline. Every piece of
- * text from the analysis (facet names and values come from user data) is escaped.
+ * Renders analysis.json as one self-contained report.html: inline CSS, no script, font, image or
+ * stylesheet from anywhere else, so the file opens offline. Every piece of text from the analysis
+ * (facet names and values come from user data) is escaped.
+ *
+ * Reading order: the verdict, the warnings, what deserves a look, the analysis as it was read,
+ * the groups the metrics are computed from, then every metric with its explanation.
  */
 import type { Gates } from "../../lambdas/shared/contracts.ts";
-import { type ReportMetric, type ReportSection, readSections } from "./analysis-shape.ts";
-import { checkGate, gateFor } from "./gate-check.ts";
+import { type ReportSection, readSections } from "./analysis-shape.ts";
+import { readAnalysisContext } from "./context-shape.ts";
+import { checkGates, type GateResult } from "./gate-check.ts";
 import { escapeHtml } from "./html-escape.ts";
-import { metricInfo } from "./metric-catalog.ts";
-import { describeGate, formatValue, renderFacetValueChart } from "./metric-chart.ts";
+import { judge, type MetricColumn, renderMetricRow } from "./metric-row.ts";
+import { renderAnalysisStated, renderGroups, renderWarnings } from "./render-context.ts";
+import { renderGuidance, renderVerdict } from "./render-verdict.ts";
 import { REPORT_STYLES } from "./report-styles.ts";
+
+export const DEFAULT_REPORT_TITLE = "Clarify bias report";
+
+/** Said when no analysis_context.json is given. */
+export const CONTEXT_ABSENT_NOTE =
+  "How the dataset was read, how each column was typed and the group counts are not shown: " +
+  "analysis_context.json is absent (the SageMaker Clarify container does not write it).";
 
 export interface ReportOptions {
   /**
-   * Shown in the page title and heading.
+   * Shown in the page title and heading (`methods.report.title` of the analysis config).
    * @default "Clarify bias report"
    */
   readonly title?: string;
   /**
-   * Gates to draw next to each metric; breached metrics are marked.
-   * @default no gates
+   * The run's verdict as collect-results evaluated it: one result per gated metric value.
+   * Takes precedence over `gates`.
    */
+  readonly gateResults?: readonly GateResult[];
+  /** Gates to check for display when no verdict is given (e.g. `analyze`). */
   readonly gates?: Gates;
+  /** What to say when there are no gates. */
+  readonly noGatesNote?: string;
+  /** The parsed analysis_context.json; undefined when there is none. */
+  readonly context?: unknown;
+  /** Why there is no context, when it is absent. @default {@link CONTEXT_ABSENT_NOTE} */
+  readonly contextAbsentNote?: string;
+  /** Extra columns of every metric row (e.g. baseline, drift). */
+  readonly metricColumns?: readonly MetricColumn[];
 }
+
+const DEFAULT_NO_GATES_NOTE =
+  "No gates were given, so no value can fail this analysis. Set gates in run.json " +
+  '(e.g. "gates": {"DI": {"min": 0.8, "max": 1.25}}) to make a run fail on them.';
 
 /** @throws AnalysisResultError when the analysis is not in Clarify's format (names the field). */
 export function renderReport(analysis: Record<string, unknown>, options: ReportOptions = {}): string {
-  const title = options.title ?? "Clarify bias report";
-  const gates = options.gates ?? {};
+  const title = options.title ?? DEFAULT_REPORT_TITLE;
   const sections = readSections(analysis);
+  const results =
+    options.gateResults ?? (options.gates === undefined ? undefined : checkGates(sections, options.gates));
+  const reading = readAnalysisContext(options.context, options.contextAbsentNote ?? CONTEXT_ABSENT_NOTE);
   const version = typeof analysis.version === "string" ? analysis.version : undefined;
+  const gatedCodes = new Set((results ?? []).map((result) => result.metric));
   return [
     "<!DOCTYPE html>",
     '<html lang="en"><head><meta charset="utf-8">',
@@ -38,109 +67,70 @@ export function renderReport(analysis: Record<string, unknown>, options: ReportO
     "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">",
     `<title>${escapeHtml(title)}</title>`,
     `<style>${REPORT_STYLES}</style>`,
-    "</head><body>",
+    "</head><body><main>",
     `<header><h1>${escapeHtml(title)}</h1>`,
-    version === undefined ? "" : `<p class="meta">analysis.json version ${escapeHtml(version)}</p>`,
+    `<p class="meta">${describeContents(sections)}${version === undefined ? "" : ` · analysis.json version ${escapeHtml(version)}`}</p>`,
     "</header>",
-    renderSummary(sections, gates),
-    renderLegend(),
-    sections.length === 0 ? '<p class="empty">The analysis holds no bias metrics.</p>' : "",
-    ...sections.map((section) => renderSection(section, gates)),
-    "</body></html>",
+    renderVerdict(results, options.noGatesNote ?? DEFAULT_NO_GATES_NOTE),
+    renderWarnings(reading.context),
+    renderGuidance(sections, (code) => gatedCodes.has(code)),
+    renderAnalysisStated(sections, reading.context, reading.note),
+    renderGroups(reading.context),
+    sections.length === 0 ? '<p class="empty">The analysis holds no bias metrics.</p>' : renderLegend(),
+    ...sections.map((section) => renderSection(section, results ?? [], options.metricColumns ?? [])),
+    "</main></body></html>",
     "",
   ].join("\n");
 }
 
-function renderSummary(sections: readonly ReportSection[], gates: Gates): string {
-  const breached: string[] = [];
-  let metrics = 0;
-  let gated = 0;
+function describeContents(sections: readonly ReportSection[]): string {
+  let values = 0;
   for (const section of sections) {
-    for (const facet of section.facets) {
-      for (const value of facet.values) {
-        for (const metric of value.metrics) {
-          metrics++;
-          const check = checkGate(metric.value, gateFor(gates, metric.code));
-          if (check.status !== "no-gate") gated++;
-          if (check.status === "breached") {
-            breached.push(
-              `${metric.code} on ${facet.name} = ${value.valueOrThreshold}: ${check.breaches.join("; ")}`,
-            );
-          }
-        }
-      }
-    }
+    for (const facet of section.facets) for (const value of facet.values) values += value.metrics.length;
   }
-  const verdict =
-    Object.keys(gates).length === 0
-      ? '<p class="verdict neutral">No gates were given.</p>'
-      : breached.length === 0
-        ? `<p class="verdict pass">All ${gated} gated metric values are within their gates.</p>`
-        : `<p class="verdict fail">${breached.length} gated metric value${breached.length === 1 ? "" : "s"} breached ${breached.length === 1 ? "its gate" : "their gates"}:</p>` +
-          `<ul class="breaches">${breached.map((b) => `<li>${escapeHtml(b)}</li>`).join("")}</ul>`;
-  const gateList = Object.entries(gates)
-    .map(([code, gate]) => `<li><code>${escapeHtml(code)}</code> ${escapeHtml(describeGate(gate))}</li>`)
-    .join("");
-  return (
-    `<section class="summary"><h2>Summary</h2><p>${metrics} metric value${metrics === 1 ? "" : "s"} ` +
-    `in ${sections.length} section${sections.length === 1 ? "" : "s"}.</p>${verdict}` +
-    (gateList === "" ? "" : `<p>Gates:</p><ul class="gates">${gateList}</ul>`) +
-    "</section>"
-  );
+  return `${values} metric value${values === 1 ? "" : "s"} in ${sections.length} section${sections.length === 1 ? "" : "s"}`;
 }
 
 function renderLegend(): string {
   return (
-    '<p class="legend"><span class="key key-ideal"></span> ideal value ' +
-    '<span class="key key-bar"></span> distance from ideal ' +
-    '<span class="key key-band"></span> range the gate allows ' +
-    '<span class="key key-bound"></span> gate bound ' +
-    '<span class="key key-breach"></span> breached</p>'
+    '<p class="legend" aria-hidden="true"><span><span class="key key-ideal"></span> ideal value</span> ' +
+    '<span><span class="key key-bar"></span> distance from the ideal</span> ' +
+    '<span><span class="key key-band"></span> range the gate allows</span> ' +
+    '<span><span class="key key-guide"></span> rule of thumb (no gate)</span> ' +
+    '<span><span class="key key-breach"></span> breached</span></p>'
   );
 }
 
-function renderSection(section: ReportSection, gates: Gates): string {
+function renderSection(
+  section: ReportSection,
+  results: readonly GateResult[],
+  columns: readonly MetricColumn[],
+): string {
   const parts = [
-    `<section class="bias-section"><h2>${escapeHtml(section.title)}</h2>`,
+    `<section class="bias-section" id="${section.stage}"><h2>${escapeHtml(section.title)}</h2>`,
     `<p class="meta">Label <code>${escapeHtml(section.label)}</code>, positive value or threshold ` +
       `<code>${escapeHtml(section.labelValueOrThreshold)}</code></p>`,
   ];
   for (const facet of section.facets) {
-    parts.push(`<div class="facet"><h3>Facet <code>${escapeHtml(facet.name)}</code></h3>`);
     for (const value of facet.values) {
+      const where = { stage: section.stage, facet: facet.name, facetValue: value.valueOrThreshold };
+      const rows = value.metrics.map((metric) => {
+        const result = results.find(
+          (r) =>
+            r.metric === metric.code &&
+            r.stage === section.stage &&
+            r.facet === facet.name &&
+            r.facetValue === value.valueOrThreshold,
+        );
+        return renderMetricRow(metric, where, judge(metric, result), columns);
+      });
       parts.push(
-        `<figure class="facet-value"><figcaption>${escapeHtml(facet.name)} = ` +
-          `<strong>${escapeHtml(value.valueOrThreshold)}</strong></figcaption>`,
-        renderFacetValueChart(facet.name, value, gates),
-        renderTable(value.metrics, gates),
-        "</figure>",
+        `<div class="facet-value"><h3>Facet <code>${escapeHtml(facet.name)}</code> = ` +
+          `<code>${escapeHtml(value.valueOrThreshold)}</code> <span class="versus">compared with all other rows</span></h3>`,
+        `<div class="metrics">${rows.join("")}</div></div>`,
       );
     }
-    parts.push("</div>");
   }
   parts.push("</section>");
   return parts.join("\n");
-}
-
-function renderTable(metrics: readonly ReportMetric[], gates: Gates): string {
-  const rows = metrics.map((metric) => {
-    const gate = gateFor(gates, metric.code);
-    const check = checkGate(metric.value, gate);
-    const gateText = gate === undefined ? "—" : describeGate(gate);
-    const valueText =
-      metric.value === null ? `not computed: ${metric.error ?? "no value"}` : formatValue(metric.value);
-    const statusText =
-      check.status === "breached" ? `BREACH: ${check.breaches.join("; ")}` : check.status.replace("-", " ");
-    return (
-      `<tr class="status-${check.status}"><td><code>${escapeHtml(metric.code)}</code></td>` +
-      `<td>${escapeHtml(metric.description || metricInfo(metric.code).name)}</td>` +
-      `<td class="${metric.value === null ? "null-error" : "num"}">${escapeHtml(valueText)}</td>` +
-      `<td class="num">${escapeHtml(formatValue(metricInfo(metric.code).ideal))}</td>` +
-      `<td>${escapeHtml(gateText)}</td><td>${escapeHtml(statusText)}</td></tr>`
-    );
-  });
-  return (
-    '<table class="metrics"><thead><tr><th>Metric</th><th>Description</th><th>Value</th><th>Ideal</th>' +
-    `<th>Gate</th><th>Status</th></tr></thead><tbody>${rows.join("")}</tbody></table>`
-  );
 }

@@ -1,6 +1,7 @@
 /**
- * The CollectResults step: read the job's analysis.json, evaluate the run's gates, and
- * write the verdict to `<runUri>summary.json`. It reads and writes; it never deletes.
+ * The CollectResults step: read the job's analysis.json, evaluate the run's gates, write the
+ * report with the verdict to `<runUri>report.html` and the verdict to `<runUri>summary.json`.
+ * It reads and writes; it never deletes.
  * Then it emits the bias metric values (EMF) and the run's outcome event.
  */
 import type { S3Client } from "@aws-sdk/client-s3";
@@ -14,6 +15,7 @@ import { joinS3Uri } from "../shared/s3-uri.ts";
 import { parseContextWarnings } from "./analysis-context.ts";
 import { parseAnalysisResult } from "./analysis-result.ts";
 import { breachForReading, evaluateGates } from "./gates.ts";
+import { writeRunReport } from "./run-report.ts";
 
 export interface CollectResultsDeps {
   readonly s3: S3Client;
@@ -31,7 +33,7 @@ export const MAX_VERDICT_BREACHES = 20;
 export async function collectResults(event: CollectResultsEvent, deps: CollectResultsDeps): Promise<Verdict> {
   const { run, job, execution } = event;
   const analysisUri = joinS3Uri(run.runUri, "output", "analysis.json");
-  const reportUri = joinS3Uri(run.runUri, "output", "report.html");
+  const jobReportUri = joinS3Uri(run.runUri, "output", "report.html");
   const summaryUri = joinS3Uri(run.runUri, "summary.json");
 
   let text: string | undefined;
@@ -54,7 +56,8 @@ export async function collectResults(event: CollectResultsEvent, deps: CollectRe
   const passed = breaches.length === 0;
   const status = passed ? "Succeeded" : "BiasGateFailed";
   const reportedBreaches = breaches.slice(0, MAX_VERDICT_BREACHES);
-  const hasReport = await objectExists(deps.s3, reportUri);
+  const hasJobReport = await objectExists(deps.s3, jobReportUri);
+  const report = await writeRunReport(deps.s3, run, JSON.parse(text) as Record<string, unknown>, evaluations);
 
   await putJson(deps.s3, summaryUri, {
     status,
@@ -66,7 +69,8 @@ export async function collectResults(event: CollectResultsEvent, deps: CollectRe
     breaches,
     analysisUri,
     ...(warnings ? { contextUri, warnings } : {}),
-    ...(hasReport ? { reportUri } : {}),
+    ...report,
+    ...(hasJobReport ? { jobReportUri } : {}),
   });
 
   const message = verdictMessage(evaluations.length, Object.keys(run.gates).length, breaches, warnings);

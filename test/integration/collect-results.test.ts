@@ -116,7 +116,8 @@ describe.skipIf(motoSkipReason !== undefined)("collect-results handler on moto S
       execution,
       breaches: [],
       analysisUri: `${run.runUri}output/analysis.json`,
-      reportUri: `${run.runUri}output/report.html`,
+      reportUri: `${run.runUri}report.html`,
+      jobReportUri: `${run.runUri}output/report.html`,
     });
   });
 
@@ -138,7 +139,8 @@ describe.skipIf(motoSkipReason !== undefined)("collect-results handler on moto S
     const summary = JSON.parse(await getText(s3, verdict.summaryUri));
     expect(summary.status).toBe("BiasGateFailed");
     expect(summary.breaches).toEqual(verdict.breaches);
-    expect(summary).not.toHaveProperty("reportUri");
+    expect(summary).not.toHaveProperty("jobReportUri");
+    expect(summary.reportUri).toBe(`${run.runUri}report.html`);
   });
 
   it("records a RunClarifyJob failure with the status moto's SageMaker reports for the rendered job", async () => {

@@ -38,6 +38,7 @@ describe("the local pipeline", () => {
       "output/analysis.json",
       "output/intervals.json",
       "output/report.html",
+      "report.html",
       "summary.json",
     ]) {
       expect((await stat(join(report.resultsDirectory ?? "", file))).isFile()).toBe(true);

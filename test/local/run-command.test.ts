@@ -52,6 +52,8 @@ describe("clarify-pipeline run --local", () => {
     expect(result.stderr).toContain("state transitions: 6");
     expect(result.stderr).toContain(`results: ${out}`);
     expect((await stat(join(out, "output", "report.html"))).isFile()).toBe(true);
+    expect(result.stderr).toContain(`report: ${join(out, "report.html")}\n`);
+    expect(await readFile(join(out, "report.html"), "utf8")).toContain("Every gate held");
   });
 
   it("exits 2 when a bias gate fails", async () => {
@@ -66,7 +68,11 @@ describe("clarify-pipeline run --local", () => {
     expect(result.stderr).toContain("bias-gate-failed: bias gate failed:");
     expect(JSON.parse(await readFile(join(root, "gate", "summary.json"), "utf8"))).toMatchObject({
       status: "BiasGateFailed",
+      reportUri: expect.stringMatching(/\/report\.html$/),
     });
+    const report = await readFile(join(root, "gate", "report.html"), "utf8");
+    expect(report).toContain("Bias gates failed");
+    expect(report).not.toContain("No gates were given");
   });
 
   it("exits 1 naming the failed step and error, without a stack trace", async () => {

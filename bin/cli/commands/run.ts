@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import type { Command } from "commander";
 import type { LocalRunReport } from "../../../local/local-run.ts";
 import { CliError } from "../cli-error.ts";
@@ -78,5 +79,14 @@ function formatEnding(report: LocalRunReport): string {
       ? `results: ${report.resultsDirectory}`
       : "results: none (the run stopped before its run folder was named)",
   );
+  const reportPath = runReportPath(report);
+  if (reportPath !== undefined) lines.push(`report: ${reportPath}`);
   return lines.join("\n");
+}
+
+/** The run folder's report.html (with the verdict), when collect-results wrote one. */
+function runReportPath(report: LocalRunReport): string | undefined {
+  const reportUri = (report.summary as { reportUri?: unknown } | undefined)?.reportUri;
+  if (typeof reportUri !== "string" || report.resultsDirectory === undefined) return undefined;
+  return join(report.resultsDirectory, "report.html");
 }

@@ -88,6 +88,7 @@ const RUN_FOLDER = [
   "output/analysis_context.json",
   "output/intervals.json",
   "output/report.html",
+  "report.html",
   "run.json",
   "summary.json",
 ];

@@ -1,3 +1,5 @@
+import type { AnalysisContext } from "../../../contracts/analysis-context.ts";
+
 /** A realistic Clarify analysis.json (pre- and post-training, two facets, one null metric) for report tests. */
 export const SAMPLE_ANALYSIS: Record<string, unknown> = {
   version: "1.0",
@@ -57,4 +59,95 @@ export const SAMPLE_GATES = {
   DI: { min: 0.8, max: 1.25 },
   DPPL: { absMax: 0.2 },
   CDDL: { absMax: 0.1 },
+};
+
+/** An analysis_context.json (contracts/analysis-context.ts) that matches {@link SAMPLE_ANALYSIS}. */
+export const SAMPLE_CONTEXT: AnalysisContext = {
+  version: "1",
+  dataset: {
+    datasetType: "text/csv",
+    files: ["credit.csv"],
+    rowsRead: 1000,
+    rowsSkipped: [{ reason: "label value missing", rows: 12 }],
+  },
+  label: {
+    column: "credit_risk",
+    dataType: "categorical",
+    why: "a list of values was configured",
+    positive: { values: ["1"] },
+    topValues: [
+      { value: "0", rows: 700 },
+      { value: "1", rows: 288 },
+    ],
+  },
+  predictedLabel: {
+    column: "prediction",
+    dataType: "categorical",
+    why: "integers with 0.2% distinct values (< 5%): categorical",
+    positive: { values: ["1"] },
+    topValues: [
+      { value: "0", rows: 640 },
+      { value: "1", rows: 348 },
+    ],
+  },
+  facets: [
+    {
+      column: "age",
+      dataType: "continuous",
+      why: "integers with 6.1% distinct values (>= 5%): continuous",
+      positive: { threshold: 40 },
+      topValues: [
+        { value: "35", rows: 40 },
+        { value: "29", rows: 38 },
+      ],
+      groups: [
+        {
+          valueOrThreshold: "40",
+          facet: { rows: 323, labelPositive: 84 },
+          others: { rows: 665, labelPositive: 204 },
+        },
+      ],
+    },
+    {
+      column: "<script>alert(1)</script>",
+      dataType: "categorical",
+      why: "text values",
+      positive: { values: ["female"] },
+      topValues: [
+        { value: "male", rows: 680 },
+        { value: "female", rows: 308 },
+      ],
+      groups: [
+        {
+          valueOrThreshold: "female",
+          facet: {
+            rows: 308,
+            labelPositive: 80,
+            predictedPositive: 86,
+            confusion: { tp: 60, fp: 26, fn: 20, tn: 202 },
+          },
+          others: {
+            rows: 680,
+            labelPositive: 208,
+            predictedPositive: 262,
+            confusion: { tp: 180, fp: 82, fn: 28, tn: 390 },
+          },
+        },
+      ],
+    },
+  ],
+  warnings: [
+    {
+      code: "FACET_VALUE_RARE",
+      message: 'facet <b>age</b> value "40" holds few rows',
+      facet: "age",
+      valueOrThreshold: "40",
+      failsGates: false,
+    },
+    {
+      code: "LABEL_THRESHOLD_DEGENERATE",
+      message: "example warning that voids the gates of the whole analysis",
+      failsGates: true,
+    },
+  ],
 };

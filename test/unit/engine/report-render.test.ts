@@ -1,69 +1,213 @@
 import { describe, expect, it } from "vitest";
+import type { GateResult } from "../../../engine/report/gate-check.ts";
+import { metricInfo } from "../../../engine/report/metric-catalog.ts";
 import { renderReport } from "../../../engine/report/render-report.ts";
 import { AnalysisResultError } from "../../../lambdas/shared/errors.ts";
-import { SAMPLE_ANALYSIS, SAMPLE_GATES } from "./report-fixture.ts";
+import { ALL_METRICS } from "../../../lambdas/shared/metric-codes.ts";
+import { SAMPLE_ANALYSIS, SAMPLE_CONTEXT, SAMPLE_GATES } from "./report-fixture.ts";
 
-/** The SVG row of one metric, from `<g ... data-metric="X">` to its closing `</g>`. */
-function chartRow(html: string, code: string): string {
-  const start = html.lastIndexOf("<g ", html.indexOf(`data-metric="${code}"`));
+/** The row of one metric, from `<div class="metric ..." data-metric="X">` to its explanation's end. */
+function metricRow(html: string, code: string, occurrence = 0): string {
+  let at = -1;
+  for (let i = 0; i <= occurrence; i++) at = html.indexOf(`data-metric="${code}"`, at + 1);
+  expect(at).toBeGreaterThan(-1);
+  const start = html.lastIndexOf("<div ", at);
+  return html.slice(start, html.indexOf("</p></div>", start));
+}
+
+/** The HTML of the section with the given id. */
+function section(html: string, id: string): string {
+  const start = html.indexOf(`id="${id}"`);
   expect(start).toBeGreaterThan(-1);
-  return html.slice(start, html.indexOf("</g>", start));
+  return html.slice(start, html.indexOf("</section>", start));
 }
 
 describe("renderReport", () => {
-  it("escapes a facet name holding markup everywhere it appears", () => {
+  it("escapes a facet name and a warning holding markup everywhere they appear", () => {
     // Prepare: the fixture's post-training facet is named <script>alert(1)</script>
     // Act
-    const html = renderReport(SAMPLE_ANALYSIS, { title: 'Q3 <b>"model"</b>', gates: SAMPLE_GATES });
+    const html = renderReport(SAMPLE_ANALYSIS, {
+      title: 'Q3 <b>"model"</b>',
+      gates: SAMPLE_GATES,
+      context: SAMPLE_CONTEXT,
+    });
     // Assess
     expect(html).not.toContain("<script");
+    expect(html).not.toContain("<b>age</b>");
     expect(html).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
     expect(html).toContain("<title>Q3 &lt;b&gt;&quot;model&quot;&lt;/b&gt;</title>");
   });
 
-  it("draws each metric's ideal: 1 for DI, 0 for the others", () => {
-    // Prepare
+  it("puts the verdict first: every breach worst first, rounded to 4 significant digits, then what held", () => {
+    // Prepare: two breaches, the second much further outside its range than the first
+    const results: GateResult[] = [
+      {
+        metric: "CI",
+        stage: "pre_training",
+        facet: "age",
+        facetValue: "40",
+        value: -0.31,
+        gate: { absMax: 0.5 },
+        passed: true,
+      },
+      {
+        metric: "DPPL",
+        stage: "post_training",
+        facet: "sex",
+        facetValue: "female",
+        value: 0.212345678,
+        gate: { absMax: 0.2 },
+        passed: false,
+        message: "exact",
+      },
+      {
+        metric: "DI",
+        stage: "post_training",
+        facet: "sex",
+        facetValue: "female",
+        value: 0.361234,
+        gate: { min: 0.8, max: 1.25 },
+        passed: false,
+        message: "exact",
+      },
+    ];
     // Act
-    const html = renderReport(SAMPLE_ANALYSIS, {});
+    const html = renderReport(SAMPLE_ANALYSIS, { gateResults: results });
     // Assess
-    expect(chartRow(html, "DI")).toContain("ideal 1");
-    expect(chartRow(html, "CI")).toContain("ideal 0");
-    expect(chartRow(html, "KL")).toContain("ideal 0");
-    expect(chartRow(html, "DI")).not.toContain("ideal 0");
+    const verdict = section(html, "verdict");
+    expect(html.indexOf('id="verdict"')).toBeLessThan(html.indexOf('id="analysis"'));
+    expect(verdict).toContain("Bias gates failed");
+    expect(verdict).toContain("2 of 3 gated metric values breach their gate");
+    const breaches = verdict.slice(verdict.indexOf("<ol"), verdict.indexOf("</ol>"));
+    expect(breaches.indexOf("DI")).toBeLessThan(breaches.indexOf("DPPL"));
+    expect(breaches).toContain("<strong>0.3612</strong>, allowed [0.8, 1.25]");
+    expect(breaches).toContain("0.4388 below the minimum");
+    expect(breaches).toContain("<strong>0.2123</strong>, allowed [−0.2, 0.2]");
+    expect(verdict).toContain("Held (1)");
+    expect(verdict).toContain("−0.31 within [−0.5, 0.5]");
   });
 
-  it("marks the breached gate and passes the others", () => {
-    // Prepare: DI 0.71 against [0.8, 1.25]; CI −0.31 within ±0.5; DPPL 0.12 within ±0.2
+  it("marks each gated metric row with its allowed range and result", () => {
+    // Prepare: DI 0.71 against [0.8, 1.25]; CI −0.31 within ±0.5; DPPL 0.12 within ±0.2; CDDL null
     // Act
     const html = renderReport(SAMPLE_ANALYSIS, { gates: SAMPLE_GATES });
     // Assess
-    expect(chartRow(html, "DI")).toContain("status-breached");
-    expect(chartRow(html, "DI")).toContain("0.71 &lt; min 0.8");
-    expect(chartRow(html, "DI")).toContain('class="gate-bound"');
-    expect(chartRow(html, "CI")).toContain("status-passed");
-    expect(chartRow(html, "DPPL")).toContain("status-passed");
-    expect(chartRow(html, "TE")).toContain("status-no-gate");
-    expect(html).toContain("1 gated metric value breached its gate");
+    expect(metricRow(html, "DI")).toContain("status-breached");
+    expect(metricRow(html, "DI")).toContain('✗ breached</strong> <span class="m-rule">gate [0.8, 1.25]');
+    expect(metricRow(html, "DI")).toContain('class="gate-band"');
+    expect(metricRow(html, "CI")).toContain("status-passed");
+    expect(metricRow(html, "DPPL")).toContain("status-passed");
+    expect(metricRow(html, "TE")).toContain("status-no-gate");
+    expect(metricRow(html, "CDDL")).toContain("Group variable is empty or not provided");
+    expect(metricRow(html, "CDDL")).toContain("status-breached");
+    expect(section(html, "verdict")).toContain("2 of 4 gated metric values breach their gate");
   });
 
-  it("shows a null metric's error text and leaves its gate not evaluated", () => {
-    // Prepare: CDDL is null with an error and has a gate
-    // Act
-    const html = renderReport(SAMPLE_ANALYSIS, { gates: SAMPLE_GATES });
-    // Assess
-    const row = chartRow(html, "CDDL");
-    expect(row).toContain("not computed: Group variable is empty or not provided");
-    expect(row).toContain("status-not-evaluated");
-    expect(row).not.toContain("<circle");
-  });
-
-  it("says so when no gates are given and loads nothing from outside", () => {
+  it("explains every metric in one line, with its range, ideal, sign and Clarify documentation page", () => {
     // Prepare
     // Act
     const html = renderReport(SAMPLE_ANALYSIS);
     // Assess
-    expect(html).toContain("No gates were given.");
-    expect(html).not.toMatch(/\b(src|href)=|url\(|@import|<script/i);
+    const di = metricRow(html, "DI");
+    expect(di).toContain("Disparate Impact");
+    expect(di).toContain("Range 0 to ∞, ideal 1; below 1 disadvantages the facet");
+    expect(di).toContain(
+      'href="https://docs.aws.amazon.com/sagemaker/latest/dg/clarify-post-training-bias-metric-di.html"',
+    );
+    expect(metricRow(html, "DPPL")).toContain("Difference in Positive Proportions in Predicted Labels");
+    expect(metricRow(html, "CI")).toContain("Range −1 to 1, ideal 0; positive: the facet has fewer rows");
+    for (const code of ALL_METRICS) {
+      expect(metricInfo(code).docsUrl).toMatch(
+        /^https:\/\/docs\.aws\.amazon\.com\/sagemaker\/latest\/dg\/clarify-[a-z-]+\.html$/,
+      );
+    }
+  });
+
+  it("without gates, flags values outside a rule of thumb as guidance, not as a gate", () => {
+    // Prepare: DI 0.71 is outside the four-fifths range; DPPL 0.12 is a gap above 10 points
+    // Act
+    const html = renderReport(SAMPLE_ANALYSIS);
+    // Assess
+    expect(section(html, "verdict")).toContain("No gates were given");
+    const guidance = section(html, "guidance");
+    expect(guidance).toContain("guidance, not a gate");
+    expect(guidance).toContain("<strong>0.71</strong>, outside [0.8, 1.25]");
+    expect(guidance).toContain("the four-fifths rule");
+    expect(guidance.indexOf("DI")).toBeLessThan(guidance.indexOf("DPPL"));
+    expect(metricRow(html, "DI")).toContain("status-look");
+    expect(metricRow(html, "DI")).toContain("not a gate");
+  });
+
+  it("states the analysis from analysis_context.json: dataset, label, facets and how each was typed", () => {
+    // Prepare
+    // Act
+    const html = renderReport(SAMPLE_ANALYSIS, { context: SAMPLE_CONTEXT });
+    // Assess
+    const analysis = section(html, "analysis");
+    expect(analysis).toContain("<code>credit.csv</code>");
+    expect(analysis).toContain("1,000 rows read; left out: 12 (label value missing)");
+    expect(analysis).toContain(
+      "Read as <strong>continuous</strong>: integers with 6.1% distinct values (&gt;= 5%): continuous",
+    );
+    expect(analysis).toContain("rows with a value above <code>40</code>, each compared with all other rows");
+    expect(analysis).toContain("Positive when the value is <code>1</code>");
+    const warnings = section(html, "warnings");
+    expect(warnings).toContain("LABEL_THRESHOLD_DEGENERATE");
+    expect(warnings).toContain("any gate on them fails");
+  });
+
+  it("shows the groups before the metrics: rows, shares, rates and confusion counts", () => {
+    // Prepare
+    // Act
+    const html = renderReport(SAMPLE_ANALYSIS, { context: SAMPLE_CONTEXT });
+    // Assess
+    const groups = section(html, "groups");
+    expect(html.indexOf('id="groups"')).toBeLessThan(html.indexOf('id="pre_training"'));
+    expect(groups).toContain("age &gt; 40");
+    expect(groups).toContain("<td>32.7%</td>");
+    expect(groups).toContain(
+      '<th scope="row">Positive predictions</th><td>27.9% (86)</td><td>38.5% (262)</td>',
+    );
+    expect(groups).toContain('<th scope="row">True positives (TP)</th><td>60</td><td>180</td>');
+  });
+
+  it("says why the analysis section is short when there is no analysis_context.json, or a broken one", () => {
+    // Prepare
+    const broken = { ...SAMPLE_CONTEXT, dataset: { ...SAMPLE_CONTEXT.dataset, rowsRead: -1 } };
+    // Act
+    const absent = renderReport(SAMPLE_ANALYSIS);
+    const invalid = renderReport(SAMPLE_ANALYSIS, { context: broken });
+    // Assess
+    expect(section(absent, "analysis")).toContain("analysis_context.json is absent");
+    expect(section(absent, "analysis")).toContain(
+      "Analysed: <code>40</code>, each compared with all other rows",
+    );
+    expect(absent).not.toContain('id="groups"');
+    expect(section(invalid, "analysis")).toContain(
+      "analysis_context.json could not be shown: $.dataset.rowsRead must be a row count",
+    );
+  });
+
+  it("draws each metric's ideal and renders extra columns given to the metric rows", () => {
+    // Prepare
+    const column = { header: "baseline", cell: () => "<em>0.5</em>" };
+    // Act
+    const html = renderReport(SAMPLE_ANALYSIS, { metricColumns: [column] });
+    // Assess
+    expect(metricRow(html, "DI")).toContain("ideal 1");
+    expect(metricRow(html, "CI")).toContain("ideal 0");
+    expect(metricRow(html, "DI")).toContain('<span class="m-extra-label">baseline</span> <em>0.5</em>');
+  });
+
+  it("loads nothing from outside: no script, no source, links only to Clarify's documentation", () => {
+    // Prepare
+    // Act
+    const html = renderReport(SAMPLE_ANALYSIS, { gates: SAMPLE_GATES, context: SAMPLE_CONTEXT });
+    // Assess
+    expect(html).not.toMatch(/\bsrc=|url\(|@import|<script|<img|<link/i);
+    const links = [...html.matchAll(/href="([^"]*)"/g)].map((m) => m[1]);
+    expect(links.length).toBeGreaterThan(0);
+    for (const link of links) expect(link).toMatch(/^https:\/\/docs\.aws\.amazon\.com\/sagemaker\//);
   });
 
   it('draws Clarify\'s "Infinity" as an off-scale breach and "NaN" as not computed', () => {
@@ -89,9 +233,9 @@ describe("renderReport", () => {
     // Act
     const html = renderReport(analysis, { gates: { DI: { min: 0.8, max: 1.25 } } });
     // Assess
-    expect(chartRow(html, "DI")).toContain("status-breached");
-    expect(chartRow(html, "DI")).toContain("(off scale)");
-    expect(chartRow(html, "TE")).toContain("not computed: value is NaN");
+    expect(metricRow(html, "DI")).toContain("status-breached");
+    expect(metricRow(html, "DI")).toContain("(off scale)");
+    expect(metricRow(html, "TE")).toContain("value is NaN");
     expect(html).not.toMatch(/="NaN"|NaN"/);
   });
 
@@ -108,8 +252,8 @@ describe("renderReport", () => {
     // Act
     const html = renderReport(analysis);
     // Assess
-    const row = chartRow(html, "constructor");
-    expect(row).toContain('class="long-name">constructor</text>');
+    const row = metricRow(html, "constructor");
+    expect(row).toContain('<span class="m-long">constructor</span>');
     expect(row).toContain("ideal 0");
     expect(row).toContain("status-no-gate");
   });

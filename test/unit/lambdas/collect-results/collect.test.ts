@@ -7,6 +7,7 @@ import { collectResults, MAX_VERDICT_BREACHES } from "../../../../lambdas/collec
 import type { CollectResultsEvent, Gates } from "../../../../lambdas/shared/contracts.ts";
 import { AnalysisResultError } from "../../../../lambdas/shared/errors.ts";
 import { type EmbeddedS3, startEmbeddedS3 } from "../../../../local/embedded-s3.ts";
+import { SAMPLE_CONTEXT } from "../../engine/report-fixture.ts";
 import { execution, makeRun, RUNS_BUCKET } from "../stage-inputs/fixtures.ts";
 
 let server: EmbeddedS3;
@@ -58,6 +59,12 @@ async function runWith(gates: Gates, files: Record<string, string>): Promise<Col
   };
 }
 
+async function readText(uri: string): Promise<string> {
+  const key = uri.replace(`s3://${RUNS_BUCKET}/`, "");
+  const object = await s3.send(new GetObjectCommand({ Bucket: RUNS_BUCKET, Key: key }));
+  return (await object.Body?.transformToString()) ?? "";
+}
+
 async function readJson(uri: string): Promise<Record<string, unknown>> {
   const key = uri.replace(`s3://${RUNS_BUCKET}/`, "");
   const object = await s3.send(new GetObjectCommand({ Bucket: RUNS_BUCKET, Key: key }));
@@ -94,7 +101,8 @@ describe("collectResults", () => {
       job: event.job,
       breaches: [],
       analysisUri: `${event.run.runUri}output/analysis.json`,
-      reportUri: `${event.run.runUri}output/report.html`,
+      reportUri: `${event.run.runUri}report.html`,
+      jobReportUri: `${event.run.runUri}output/report.html`,
     });
     expect(summary.gates).toHaveLength(2);
   });
@@ -124,7 +132,60 @@ describe("collectResults", () => {
     expect((summary.breaches as { message: string }[])[6]?.message).toBe(
       "CI for Sex=18 (pre-training) = 0.6799999999999999: |value| 0.6799999999999999 exceeds absMax 0.2",
     );
-    expect(summary).not.toHaveProperty("reportUri");
+    expect(summary).not.toHaveProperty("jobReportUri");
+    expect(summary.reportUri).toBe(`${event.run.runUri}report.html`);
+  });
+
+  it("writes the run folder's report.html with the verdict, the context and the config's title", async () => {
+    // Prepare: one breach (CI 0.5 > 0.2); the job wrote its context; the config names the report
+    const context = { ...SAMPLE_CONTEXT, facets: [{ ...SAMPLE_CONTEXT.facets[0], column: "Sex" }] };
+    const event = await runWith(
+      { CI: { absMax: 0.2 } },
+      { "analysis.json": analysisJson([0.5, 0.1]), "analysis_context.json": JSON.stringify(context) },
+    );
+    const run = {
+      ...event.run,
+      analysisConfig: {
+        inline: { label: "Target", methods: { report: { name: "r", title: "Census <v2>" } } },
+      },
+    };
+
+    // Act
+    const verdict = await collectResults({ ...event, run }, { s3 });
+
+    // Assess
+    expect(verdict.passed).toBe(false);
+    const html = await readText(`${run.runUri}report.html`);
+    expect(html).toContain("<title>Census &lt;v2&gt;</title>");
+    expect(html).toContain("Bias gates failed");
+    expect(html).toContain("<strong>0.5</strong>, allowed [−0.2, 0.2]");
+    expect(html).toContain("Held (1)");
+    expect(html).toContain("<code>credit.csv</code>");
+    expect(html).toContain('id="groups"');
+    expect(html).not.toContain("analysis_context.json is absent");
+  });
+
+  it("reads the title from the config snapshot and says when the job wrote no context", async () => {
+    // Prepare
+    const event = await runWith({}, { "analysis.json": analysisJson([0.1]) });
+    const configUri = `${event.run.runUri}input/analysis_config.json`;
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: RUNS_BUCKET,
+        Key: configUri.replace(`s3://${RUNS_BUCKET}/`, ""),
+        Body: JSON.stringify({ methods: { report: { title: "Snapshot title" } } }),
+      }),
+    );
+    const run = { ...event.run, analysisConfig: { s3Uri: configUri } };
+
+    // Act
+    await collectResults({ ...event, run }, { s3 });
+
+    // Assess
+    const html = await readText(`${run.runUri}report.html`);
+    expect(html).toContain("<title>Snapshot title</title>");
+    expect(html).toContain("This run has no gates");
+    expect(html).toContain("analysis_context.json is absent");
   });
 
   it("says so when no gates are configured", async () => {

@@ -1,0 +1,27 @@
+/** How the report writes numbers: metric values to 4 significant digits, counts with separators. */
+
+/** A metric value for reading: at most 4 significant digits, signs kept, `∞` for infinities. */
+export function formatValue(value: number): string {
+  if (Number.isNaN(value)) return "NaN";
+  if (!Number.isFinite(value)) return value > 0 ? "∞" : "−∞";
+  return String(Number(value.toPrecision(4))).replace("-", "−");
+}
+
+/** A row count: `48,842`. */
+export function formatCount(rows: number): string {
+  return rows.toLocaleString("en-US");
+}
+
+/** `part / whole` as a percentage with one decimal, or `—` when the whole is 0. */
+export function formatShare(part: number, whole: number): string {
+  if (whole === 0) return "—";
+  return `${((part / whole) * 100).toFixed(1)}%`;
+}
+
+/** `[−0.2, 0.2]`, `≥ 0.8`, `≤ 0.1`, `any value`: an interval with open ends where infinite. */
+export function describeInterval(low: number, high: number): string {
+  if (Number.isFinite(low) && Number.isFinite(high)) return `[${formatValue(low)}, ${formatValue(high)}]`;
+  if (Number.isFinite(low)) return `≥ ${formatValue(low)}`;
+  if (Number.isFinite(high)) return `≤ ${formatValue(high)}`;
+  return "any value";
+}

@@ -1,0 +1,77 @@
+/**
+ * The run folder's report.html: the job's analysis.json rendered with the run's verdict (which
+ * the job cannot know), the engine's analysis_context.json when the job wrote one, and the title
+ * the analysis config asks for. The report is for reading; the verdict stands without it, so a
+ * report that cannot be written is recorded in summary.json rather than failing the run.
+ */
+import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { ANALYSIS_CONTEXT_FILE } from "../../contracts/analysis-context.ts";
+import type { GateResult } from "../../engine/report/gate-check.ts";
+import { renderReport } from "../../engine/report/render-report.ts";
+import { reportTitle } from "../../engine/report/report-title.ts";
+import type { NormalizedRun } from "../shared/contracts.ts";
+import { readTextIfExists } from "../shared/s3-objects.ts";
+import { joinS3Uri, parseS3Uri } from "../shared/s3-uri.ts";
+
+export type RunReportOutcome = { readonly reportUri: string } | { readonly reportError: string };
+
+export async function writeRunReport(
+  s3: S3Client,
+  run: NormalizedRun,
+  analysis: Record<string, unknown>,
+  gateResults: readonly GateResult[],
+): Promise<RunReportOutcome> {
+  const reportUri = joinS3Uri(run.runUri, "report.html");
+  try {
+    const [context, config] = await Promise.all([readContext(s3, run), readConfig(s3, run)]);
+    const title = reportTitle(config);
+    const html = renderReport(analysis, {
+      ...(title === undefined ? {} : { title }),
+      gateResults,
+      noGatesNote:
+        'This run has no gates, so no value can fail it. Add "gates" to run.json (e.g. "DI": {"min": 0.8, "max": 1.25}) to make a run fail on them.',
+      ...context,
+    });
+    const location = parseS3Uri(reportUri);
+    if (location === undefined) return { reportError: `${reportUri} is not an S3 URI` };
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: location.bucket,
+        Key: location.key,
+        Body: html,
+        ContentType: "text/html; charset=utf-8",
+      }),
+    );
+    return { reportUri };
+  } catch (error) {
+    return { reportError: `${reportUri} was not written: ${(error as Error).message}` };
+  }
+}
+
+/** The parsed analysis_context.json, or why it is missing. */
+async function readContext(
+  s3: S3Client,
+  run: NormalizedRun,
+): Promise<{ readonly context?: unknown; readonly contextAbsentNote?: string }> {
+  const uri = joinS3Uri(run.runUri, "output", ANALYSIS_CONTEXT_FILE);
+  const text = await readTextIfExists(s3, uri);
+  if (text === undefined) return {};
+  try {
+    return { context: JSON.parse(text) as unknown };
+  } catch (error) {
+    return {
+      contextAbsentNote: `${ANALYSIS_CONTEXT_FILE} could not be shown: it is not valid JSON (${(error as Error).message})`,
+    };
+  }
+}
+
+/** The analysis config, inline or from its snapshot; undefined when it cannot be read (the title then defaults). */
+async function readConfig(s3: S3Client, run: NormalizedRun): Promise<unknown> {
+  if ("inline" in run.analysisConfig) return run.analysisConfig.inline;
+  try {
+    const text = await readTextIfExists(s3, run.analysisConfig.s3Uri);
+    return text === undefined ? undefined : (JSON.parse(text) as unknown);
+  } catch {
+    return undefined;
+  }
+}
