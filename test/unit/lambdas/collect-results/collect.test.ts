@@ -138,7 +138,11 @@ describe("collectResults", () => {
 
   it("writes the run folder's report.html with the verdict, the context and the config's title", async () => {
     // Prepare: one breach (CI 0.5 > 0.2); the job wrote its context; the config names the report
-    const context = { ...SAMPLE_CONTEXT, facets: [{ ...SAMPLE_CONTEXT.facets[0], column: "Sex" }] };
+    const context = {
+      ...SAMPLE_CONTEXT,
+      facets: [{ ...SAMPLE_CONTEXT.facets[0], column: "Sex" }],
+      warnings: SAMPLE_CONTEXT.warnings.filter((warning) => !warning.failsGates),
+    };
     const event = await runWith(
       { CI: { absMax: 0.2 } },
       { "analysis.json": analysisJson([0.5, 0.1]), "analysis_context.json": JSON.stringify(context) },
