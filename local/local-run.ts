@@ -26,9 +26,10 @@ import {
   type ProcessingJobDescription,
 } from "./processing-emulator.ts";
 import { formatProgressLine, readableCause } from "./progress-format.ts";
-import { LocalInputError, stageLocalFiles } from "./stage-local-files.ts";
+import { LocalInputError, stageLocalInputs } from "./stage-local-files.ts";
 import type { LocalSteps } from "./steps.ts";
 import type { LambdaFaultPlan } from "./task-bindings.ts";
+import { userPathsIn } from "./user-paths.ts";
 
 /** What the local runtime hands a step binding. */
 export interface LocalStepDeps {
@@ -111,17 +112,20 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunReport
       provisioningSeconds: options.provisioningSeconds,
       faults: options.faults,
     });
-    const staged = await stageLocalFiles(input, {
+    const staged = await stageLocalInputs(input, {
       baseDirectory: dirname(resolve(options.inputPath)),
       s3,
       stagingPrefix: executionName,
       allowOutside: options.allowPathsOutsideInput,
     });
+    // From here on, what the user reads names their files, not the staged keys.
+    const speakOfUserFiles = (text: string) => userPathsIn(text, staged.paths);
+    const log = (line: string) => options.log(speakOfUserFiles(line));
 
     let runUri: string | undefined;
-    const progress = progressPrinter(options.log);
+    const progress = progressPrinter(log);
     const execution = await runLocalExecution({
-      input: staged,
+      input: staged.input,
       executionName,
       steps: options.makeSteps({ s3, settings, emulator }),
       emulator,
@@ -143,7 +147,7 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunReport
     const sageMakerCalls = { ...emulator.calls };
     // Ctrl-C stops the job, as stopping an execution should; otherwise a job still running is a defect, reported below.
     if (execution.status === "ABORTED") await emulator.stopAll();
-    const jobs = await settleJobs(emulator, options.log);
+    const jobs = await settleJobs(emulator, log);
     if (execution.status === "ABORTED" && runUri) await recordAbort(s3, runUri, execution, jobs);
 
     const resultsDirectory = runUri
@@ -153,8 +157,10 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunReport
     const summary = resultsDirectory
       ? await readJsonIfExists(join(resultsDirectory, "summary.json"))
       : undefined;
+    const outcome = describeOutcome(execution, summary);
     return {
-      ...describeOutcome(execution, summary),
+      ...outcome,
+      message: speakOfUserFiles(outcome.message),
       execution,
       runUri,
       resultsDirectory,

@@ -44,9 +44,10 @@ function readColumns(
   config: Record<string, unknown>,
   sample: string,
   source: string,
-  datasetPath: string,
+  paths: { readonly configPath: string; readonly datasetPath: string },
   problems: Problems,
 ): DatasetColumns | undefined {
+  const { datasetPath } = paths;
   const headers = Array.isArray(config.headers)
     ? config.headers.filter((h): h is string => typeof h === "string")
     : undefined;
@@ -59,7 +60,7 @@ function readColumns(
     const fields = splitCsvLine(line);
     if (headers && headers.length !== fields.length) {
       problems.add(
-        childPath(datasetPath, "headers"),
+        childPath(paths.configPath, "headers"),
         `headers lists ${headers.length} columns but the first row of ${source} has ${fields.length}`,
       );
     }
@@ -99,7 +100,7 @@ export function checkColumns(
   paths: { readonly configPath: string; readonly datasetPath: string },
   problems: Problems,
 ): void {
-  const columns = readColumns(config, sample, source, paths.datasetPath, problems);
+  const columns = readColumns(config, sample, source, paths, problems);
   if (!columns) return;
   const refs: { path: string; value: unknown }[] = [];
   const at = (key: string) => childPath(paths.configPath, key);

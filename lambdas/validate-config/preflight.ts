@@ -50,8 +50,9 @@ export async function runPreflight(
     const field = draft.analysisConfigUri as Located & { value: string };
     config = await reader.readConfig(field, problems);
     if (config === undefined) return;
-    // Problems inside a config file are addressed as `<file>$.<path in the file>`.
-    configPath = `${field.value}$`;
+    // Problems inside a config file are addressed as `<file> $.<path in the file>`: the file
+    // named, then the JSON path within it, never glued together.
+    configPath = `${field.value} $`;
     const before = problems.list.length;
     checkAnalysisConfig(config, configPath, context, problems);
     if (!draft.datasetUri && !(isRecord(config) && Object.hasOwn(config, "dataset_uri"))) {

@@ -130,7 +130,7 @@ describe.skipIf(motoSkipReason !== undefined)("validate-config handler on moto S
     expect(error).toBeInstanceOf(ConfigValidationError);
     expect((error as ConfigValidationError).problems).toEqual([
       {
-        path: `${CONFIG_URI}$.label`,
+        path: `${CONFIG_URI} $.label`,
         message: `column "Defaulted" is not in ${DATASET_URI} (columns: Id, Age, Sex, Income, Target)`,
       },
     ]);

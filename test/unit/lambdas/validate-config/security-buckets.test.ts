@@ -100,7 +100,7 @@ describe("validate-config refuses buckets outside the deployment's", () => {
     const problems = await problemsOf(input);
     // Assess
     expect(problems).toEqual([
-      { path: "s3://clarify-data/configs/foreign-dataset.json$.dataset_uri", message: NOT_ALLOWED },
+      { path: "s3://clarify-data/configs/foreign-dataset.json $.dataset_uri", message: NOT_ALLOWED },
     ]);
     expect(bucketsRequested).not.toContain(FOREIGN);
   });
@@ -117,7 +117,7 @@ describe("validate-config refuses buckets outside the deployment's", () => {
     // Assess
     expect(problems).toEqual([
       {
-        path: "s3://clarify-data/configs/foreign-baseline.json$.methods.shap.baseline",
+        path: "s3://clarify-data/configs/foreign-baseline.json $.methods.shap.baseline",
         message: NOT_ALLOWED,
       },
     ]);

@@ -92,6 +92,39 @@ describe("clarify-pipeline validate", () => {
     );
   });
 
+  it("names a config file's problems as the file, a space, then the JSON path within it", async () => {
+    // Prepare
+    await writeFile(join(folder, "config-file.json"), JSON.stringify({ ...config, label: "Default" }));
+    const input = await runJson("config-file.run.json", {
+      analysisConfigUri: "config-file.json",
+      dataset: { uri: "data.csv" },
+    });
+    const { io, stderr } = captureIo();
+    // Act
+    const code = await main(["validate", "--input", input], io);
+    // Assess
+    expect(code).toBe(1);
+    expect(stderr()).toBe(
+      `config-file.json $.label: column "Default" is not in ${join(folder, "data.csv")} (columns: Id, Sex, Target)\n`,
+    );
+  });
+
+  it("reports headers that do not match the dataset's first row at the config's headers", async () => {
+    // Prepare
+    const input = await runJson("headers.run.json", {
+      analysisConfig: { ...config, headers: ["Id", "Sex", "Income", "Target"] },
+      dataset: { uri: "data.csv" },
+    });
+    const { io, stderr } = captureIo();
+    // Act
+    const code = await main(["validate", "--input", input], io);
+    // Assess
+    expect(code).toBe(1);
+    expect(stderr()).toBe(
+      `$.analysisConfig.headers: headers lists 4 columns but the first row of ${join(folder, "data.csv")} has 3\n`,
+    );
+  });
+
   it("reports a local dataset path that does not exist", async () => {
     // Prepare
     const input = await runJson("missing.run.json", { analysisConfig: config, dataset: { uri: "nope.csv" } });

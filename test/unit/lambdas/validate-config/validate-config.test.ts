@@ -338,7 +338,7 @@ describe("validateConfig", () => {
     // Assess
     expect(problems).toEqual([
       {
-        path: "s3://clarify-data/configs/no-label.json$.label",
+        path: "s3://clarify-data/configs/no-label.json $.label",
         message: "label is required for bias analysis (the target column)",
       },
     ]);
