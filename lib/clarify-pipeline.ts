@@ -332,7 +332,10 @@ export class ClarifyPipeline extends Construct {
         StageInputsFunctionArn: this.stageInputsFunction.functionArn,
         CollectResultsFunctionArn: this.collectResultsFunction.functionArn,
       },
-      logs: { destination: this.stateMachineLogGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
+      // Every state transition is logged, but never its input or output: validation problems quote
+      // the dataset's header and first records, and a failure's cause may too. summary.json in the
+      // run folder (readable only by whom the bucket allows) keeps the details.
+      logs: { destination: this.stateMachineLogGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
       tracingEnabled: true,
     });
     for (const statement of stateMachineStatements(this, {

@@ -23,6 +23,7 @@ import {
   checkAnalysisConfigSource,
   checkDatasetUri,
   checkOutputUri,
+  checkOutputWritable,
   checkRequestS3Uris,
 } from "./rules/s3-locations.ts";
 import { checkMaxRuntime } from "./rules/stopping-condition.ts";
@@ -36,6 +37,7 @@ export const STATIC_RULES: readonly Rule[] = [
   checkDatasetS3DataType,
   checkDatasetPresent,
   checkOutputUri,
+  checkOutputWritable,
   checkProcessingInputs,
   checkProcessingOutput,
   checkRequestS3Uris,

@@ -22,6 +22,11 @@ export interface ValidateConfigDeps {
  * every problem found; the pre-flight reads S3 only once the static rules pass, so a
  * run never makes the function touch a bucket the deployment does not allow.
  */
+/** The rules as a deployment applies them: allowed buckets, the output prefix, S3 URIs only. */
+export function deployedRuleContext(settings: DeploymentSettings): RuleContext {
+  return { settings, enforceAllowedBuckets: true, enforceOutputPrefix: true, allowLocalPaths: false };
+}
+
 export async function validateConfig(
   event: ValidateConfigEvent,
   deps: ValidateConfigDeps,
@@ -32,11 +37,7 @@ export async function validateConfig(
       { path: "$$.Execution.Name", message: "the execution name is missing from the event" },
     ]);
   }
-  const context: RuleContext = {
-    settings: deps.settings,
-    enforceAllowedBuckets: true,
-    allowLocalPaths: false,
-  };
+  const context = deployedRuleContext(deps.settings);
   const { draft, problems } = runStaticRules(event.input, context);
   if (!draft || !problems.isEmpty) throw new ConfigValidationError(problems.list);
 

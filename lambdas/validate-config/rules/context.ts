@@ -7,6 +7,12 @@ export interface RuleContext {
   readonly settings: DeploymentSettings;
   /** The confused-deputy guard; off only for offline validation without `--allowed-buckets`. */
   readonly enforceAllowedBuckets: boolean;
+  /**
+   * The run folder must lie below `settings.defaultOutputUri`, the only place the deployment's
+   * roles may write. On for the Lambda and local runs; off offline, where the prefix is unknown.
+   * @default false
+   */
+  readonly enforceOutputPrefix?: boolean;
   /** Offline local mode: `analysisConfigUri` and `dataset.uri` may be local file paths. */
   readonly allowLocalPaths: boolean;
 }

@@ -1,4 +1,5 @@
-import { parseS3Uri, unsafeKeySegment } from "../../shared/s3-uri.ts";
+import { isWithinOutputPrefix } from "../../shared/output-prefix.ts";
+import { asPrefixUri, parseS3Uri, unsafeKeySegment } from "../../shared/s3-uri.ts";
 import { forEachString, type Located, type Problems, show } from "../problems.ts";
 import type { Rule, RuleContext } from "./context.ts";
 
@@ -86,6 +87,26 @@ export const checkOutputUri: Rule = (draft, context, problems) => {
   if (!field || draft.form !== "run") return;
   if (!checkS3Uri(field, context, problems, { what: "outputUri" })) return;
   checkIsPrefix(field, problems);
+};
+
+/**
+ * The run folder goes where the deployment can write: below its output prefix. Elsewhere, even
+ * in a bucket a run may read, the staging copies, the job's results and the failure record
+ * would all be denied. (A bucket that is not allowed at all is reported by the bucket rule.)
+ */
+export const checkOutputWritable: Rule = (draft, context, problems) => {
+  const field = draft.outputUri;
+  if (!field || !context.enforceOutputPrefix || typeof field.value !== "string") return;
+  const location = parseS3Uri(field.value);
+  if (!location || !context.settings.allowedBuckets.includes(location.bucket)) return;
+  // `.`, `..` and empty segments have a rule of their own.
+  if (unsafeKeySegment(location.key) !== undefined) return;
+  if (isWithinOutputPrefix(field.value, context.settings)) return;
+  const prefix = asPrefixUri(context.settings.defaultOutputUri);
+  problems.add(
+    field.path,
+    `${show(field.value)} is not below the deployment's output prefix ${prefix}, the only place the pipeline may write; use ${prefix} or a prefix below it, or leave it out`,
+  );
 };
 
 export function checkIsPrefix(field: Located & { value: unknown }, problems: Problems): void {

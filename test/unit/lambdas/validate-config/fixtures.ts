@@ -45,7 +45,7 @@ export function runInput(): Record<string, unknown> {
     runName: "credit-model-v7",
     analysisConfig: analysisConfig(),
     dataset: { uri: "s3://clarify-data/credit/train.csv", s3DataType: "S3Prefix" },
-    outputUri: "s3://clarify-artifacts/runs/",
+    outputUri: "s3://clarify-artifacts/clarify-runs/",
     job: { instanceType: "ml.c5.xlarge", instanceCount: 1, volumeSizeInGB: 20, maxRuntimeInSeconds: 3600 },
     gates: { CI: { absMax: 0.2 }, DPL: { min: -0.1, max: 0.1 } },
   };
@@ -85,7 +85,7 @@ export function requestInput(): { processingJobRequest: Record<string, unknown> 
           {
             OutputName: "analysis_result",
             S3Output: {
-              S3Uri: "s3://clarify-artifacts/runs/",
+              S3Uri: "s3://clarify-artifacts/clarify-runs/",
               LocalPath: "/opt/ml/processing/output",
               S3UploadMode: "EndOfJob",
             },

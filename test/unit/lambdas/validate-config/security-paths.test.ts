@@ -80,8 +80,8 @@ describe("validate-config: the run folder (runId, runUri)", () => {
       const unnamed = normalizeRun(runWithoutName, SETTINGS, executionName);
       // Assess
       for (const run of [named, unnamed]) {
-        expectDirectlyUnder(run.runUri, "s3://clarify-artifacts/runs/");
-        expect(run.runUri).toBe(`s3://clarify-artifacts/runs/${run.runId}/`);
+        expectDirectlyUnder(run.runUri, "s3://clarify-artifacts/clarify-runs/");
+        expect(run.runUri).toBe(`s3://clarify-artifacts/clarify-runs/${run.runId}/`);
       }
     });
     // Act / Assess

@@ -75,7 +75,7 @@ describe("validateConfig", () => {
     expect(run).toEqual({
       runId: "credit-model-v7-exec-42",
       runName: "credit-model-v7",
-      runUri: "s3://clarify-artifacts/runs/credit-model-v7-exec-42/",
+      runUri: "s3://clarify-artifacts/clarify-runs/credit-model-v7-exec-42/",
       analysisConfig: { inline: analysisConfig() },
       dataset: { s3Uri: "s3://clarify-data/credit/train.csv", s3DataType: "S3Prefix" },
       job: {
@@ -125,7 +125,7 @@ describe("validateConfig", () => {
     // Assess
     expect(run.analysisConfig).toEqual({ s3Uri: "s3://clarify-data/credit/analysis_config.json" });
     expect(run.dataset).toEqual({ s3Uri: "s3://clarify-data/credit/train.csv", s3DataType: "S3Prefix" });
-    expect(run.runUri).toBe("s3://clarify-artifacts/runs/exec-42/");
+    expect(run.runUri).toBe("s3://clarify-artifacts/clarify-runs/exec-42/");
     expect(run.job).toEqual({
       instanceType: "ml.c5.xlarge",
       instanceCount: 1,
