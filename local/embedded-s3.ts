@@ -28,6 +28,9 @@ export interface EmbeddedS3 {
   close(): Promise<void>;
 }
 
+/** s3rver accepts any credentials; these never leave the machine. */
+export const EMBEDDED_S3_CREDENTIALS = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" } as const;
+
 /** Starts the server on a free loopback port. */
 export async function startEmbeddedS3(options: EmbeddedS3Options): Promise<EmbeddedS3> {
   await mkdir(options.directory, { recursive: true });
@@ -52,8 +55,7 @@ export async function startEmbeddedS3(options: EmbeddedS3Options): Promise<Embed
         endpoint,
         region,
         forcePathStyle: true,
-        // s3rver accepts any credentials; these never leave the machine.
-        credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
+        credentials: EMBEDDED_S3_CREDENTIALS,
       });
       clients.push(client);
       return client;

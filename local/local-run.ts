@@ -11,7 +11,7 @@ import type { NormalizedRun } from "../lambdas/shared/contracts.ts";
 import { putJson } from "../lambdas/shared/s3-objects.ts";
 import { joinS3Uri, parseS3Uri } from "../lambdas/shared/s3-uri.ts";
 import type { DeploymentSettings } from "../lambdas/shared/settings.ts";
-import { startEmbeddedS3 } from "./embedded-s3.ts";
+import { EMBEDDED_S3_CREDENTIALS, startEmbeddedS3 } from "./embedded-s3.ts";
 import {
   defaultExecutionName,
   type ExecutionEvent,
@@ -111,6 +111,13 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunReport
       msPerEmulatedSecond: options.msPerEmulatedSecond,
       provisioningSeconds: options.provisioningSeconds,
       faults: options.faults,
+      // The job reads S3 (dataset_uri, predicted_label_dataset_uri) with its own credentials: the embedded server's.
+      jobEnvironment: {
+        AWS_ENDPOINT_URL: server.endpoint,
+        AWS_ACCESS_KEY_ID: EMBEDDED_S3_CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: EMBEDDED_S3_CREDENTIALS.secretAccessKey,
+      },
+      onContainerLog: (_job, line) => options.log(`${" ".repeat(10)}job: ${line}`),
     });
     const staged = await stageLocalInputs(input, {
       baseDirectory: dirname(resolve(options.inputPath)),

@@ -23,16 +23,30 @@ export type ProcessingJobStatus = "InProgress" | "Completed" | "Failed" | "Stopp
 /** The container's root inside a processing instance. */
 export const PROCESSING_ROOT = "/opt/ml/processing";
 
-/** What the emulated container gets: its `/opt/ml/processing` folder and the job request. */
+/** What the emulated container gets: its `/opt/ml` tree, the job request and its environment. */
 export interface ContainerRun {
   /** Local folder standing for `/opt/ml/processing` (inputs already downloaded). */
   readonly processingDir: string;
+  /** Local path standing for `/opt/ml/output/message`, whose first 1 KB becomes the job's ExitMessage. */
+  readonly messagePath: string;
   readonly request: Readonly<Record<string, unknown>>;
-  /** Aborted when the job is stopped or reaches its MaxRuntimeInSeconds. */
+  /** The container's environment: the request's Environment, the job's region, credentials and endpoints. */
+  readonly environment: Readonly<Record<string, string>>;
+  /**
+   * Aborted when the job is stopped or reaches its MaxRuntimeInSeconds: the container's SIGTERM.
+   * The container must then end; after `stopGraceMs` it is killed (SIGKILL).
+   */
   readonly signal: AbortSignal;
+  /** Real ms between SIGTERM and SIGKILL. */
+  readonly stopGraceMs: number;
+  /** The container's output lines (its CloudWatch log on AWS). */
+  readonly log: (line: string) => void;
 }
 
-/** The job's image. Throwing fails the job; the message becomes its FailureReason. */
+/**
+ * The job's image. Throwing fails the job: its FailureReason is the message file's line when the
+ * container wrote one, else the error's message.
+ */
 export type ProcessingContainer = (run: ContainerRun) => Promise<void>;
 
 /** One scripted failure of an API call: the error name (as Step Functions reports it) and message. */
@@ -85,6 +99,18 @@ export interface ProcessingEmulatorOptions {
   readonly faults?: FaultPlan;
   /** @default us-east-1 */
   readonly region?: string;
+  /**
+   * Environment every job's container gets besides the request's Environment: the job's
+   * credentials and endpoints (locally, those of the embedded S3). @default none
+   */
+  readonly jobEnvironment?: Readonly<Record<string, string>>;
+  /**
+   * Emulated seconds between the SIGTERM and the SIGKILL of a stopped job's container.
+   * @default 120
+   */
+  readonly stopGraceSeconds?: number;
+  /** Receives each job's container output lines. @default dropped */
+  readonly onContainerLog?: (jobName: string, line: string) => void;
   /**
    * Keep each job's `/opt/ml/processing` tree after the job ends (for debugging).
    * @default false
@@ -264,10 +290,15 @@ export class ProcessingEmulator {
 
   private async runJob(record: JobRecord): Promise<void> {
     const name = record.description.ProcessingJobName;
-    const processingDir = join(this.options.workDirectory, name, "opt", "ml", "processing");
+    const mlDir = join(this.options.workDirectory, name, "opt", "ml");
+    const processingDir = join(mlDir, "processing");
+    const messagePath = join(mlDir, "output", "message");
     const maxRuntime = new AbortController();
     const signal = AbortSignal.any([record.stop.signal, maxRuntime.signal]);
     let timer: NodeJS.Timeout | undefined;
+    // Only a container that ran can have left a message file.
+    let containerRan = false;
+    const exitMessage = () => (containerRan ? readExitMessage(messagePath) : undefined);
     try {
       await emulatedSleep((this.options.provisioningSeconds ?? 0) * this.scale, record.stop.signal);
       this.update(record, { ProcessingStartTime: Date.now() });
@@ -282,24 +313,44 @@ export class ProcessingEmulator {
       await mkdir(processingDir, { recursive: true });
       await this.downloadInputs(record.request, processingDir);
       signal.throwIfAborted();
-      const run: ContainerRun = { processingDir, request: record.request, signal };
-      await raceAbort(this.runContainer(run, this.faults.container.shift()), signal);
+      const run: ContainerRun = {
+        processingDir,
+        messagePath,
+        request: record.request,
+        environment: this.containerEnvironment(record.request),
+        signal,
+        stopGraceMs: (this.options.stopGraceSeconds ?? 120) * this.scale,
+        log: (line) => this.options.onContainerLog?.(name, line),
+      };
+      containerRan = true;
+      await this.untilContainerEnds(this.runContainer(run, this.faults.container.shift()), run);
       signal.throwIfAborted();
       await this.uploadOutputs(record.request, processingDir);
-      this.update(record, { ProcessingJobStatus: "Completed", ProcessingEndTime: Date.now() });
+      const message = await exitMessage();
+      this.update(record, {
+        ProcessingJobStatus: "Completed",
+        ProcessingEndTime: Date.now(),
+        ...(message !== undefined && { ExitMessage: message }),
+      });
     } catch (error) {
       const reason = signal.aborted ? signal.reason : error;
+      const said = await exitMessage();
       if (reason instanceof StopRequested) {
-        this.update(record, { ProcessingJobStatus: "Stopped", ProcessingEndTime: Date.now() });
+        this.update(record, {
+          ProcessingJobStatus: "Stopped",
+          ProcessingEndTime: Date.now(),
+          ...(said !== undefined && { ExitMessage: said }),
+        });
       } else if (reason instanceof MaxRuntimeReached) {
         this.update(record, {
           ProcessingJobStatus: "Stopped",
           ProcessingEndTime: Date.now(),
           FailureReason: reason.message,
-          ExitMessage: reason.message,
+          ExitMessage: said ?? reason.message,
         });
       } else {
-        const message = reason instanceof Error ? reason.message : String(reason);
+        // What the container said in its message file, else what the emulator saw (exit code, error).
+        const message = said ?? (reason instanceof Error ? reason.message : String(reason));
         this.update(record, {
           ProcessingJobStatus: "Failed",
           ProcessingEndTime: Date.now(),
@@ -314,12 +365,51 @@ export class ProcessingEmulator {
     }
   }
 
+  /** The request's Environment, then the job's region and credentials, as SageMaker sets them. */
+  private containerEnvironment(request: Readonly<Record<string, unknown>>): Record<string, string> {
+    const region = this.options.region ?? LOCAL_REGION;
+    return {
+      ...((request.Environment ?? {}) as Record<string, string>),
+      AWS_REGION: region,
+      AWS_DEFAULT_REGION: region,
+      ...this.options.jobEnvironment,
+    };
+  }
+
+  /**
+   * Waits for the container; once the job is stopped (its SIGTERM), waits for the container to
+   * end, at most its grace period plus a second, then goes on as SageMaker does after SIGKILL.
+   */
+  private async untilContainerEnds(work: Promise<void>, run: ContainerRun): Promise<void> {
+    try {
+      await raceAbort(work, run.signal);
+    } catch (error) {
+      if (run.signal.aborted) {
+        const ended = work.then(
+          () => {},
+          () => {},
+        );
+        let timer: NodeJS.Timeout | undefined;
+        const grace = new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, run.stopGraceMs + 1000);
+        });
+        await Promise.race([ended, grace]);
+        clearTimeout(timer);
+      }
+      throw error;
+    }
+  }
+
   private async runContainer(run: ContainerRun, fault: ContainerFault | undefined): Promise<void> {
     if (!fault) return this.options.container(run);
     if ("error" in fault) throw new SageMakerApiError(fault.error, fault.message);
     if ("exitsWithoutOutput" in fault) return;
-    // Settles only through the abort race: the job is stopped or reaches its MaxRuntimeInSeconds.
-    if ("hangs" in fault) return new Promise<void>(() => {});
+    // Ends only when the job is stopped or reaches its MaxRuntimeInSeconds (a container that dies on SIGTERM).
+    if ("hangs" in fault) {
+      return new Promise<void>((_resolve, reject) => {
+        run.signal.addEventListener("abort", () => reject(run.signal.reason), { once: true });
+      });
+    }
     await this.options.container(run);
     for (const [path, content] of Object.entries(fault.overwrites)) {
       const target = containerPath(run.processingDir, `${PROCESSING_ROOT}/${path}`);
@@ -445,6 +535,13 @@ function failureReason(reason: unknown, message: string): string {
   if (/^(ClientError|AlgorithmError):/.test(message)) return message;
   const isInputError = reason instanceof Error && /InputError|Unsupported|ClientError/.test(reason.name);
   return `${isInputError ? "ClientError" : "AlgorithmError"}: ${message}`;
+}
+
+/** The first 1 KB of the container's message file, as SageMaker reports it; undefined when there is none. */
+async function readExitMessage(path: string): Promise<string | undefined> {
+  const text = await readFile(path, "utf8").catch(() => undefined);
+  if (text === undefined || text.trim() === "") return undefined;
+  return text.trimEnd().slice(0, 1024);
 }
 
 function throwFault(queue: FaultSpec[]): void {

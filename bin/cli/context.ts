@@ -19,9 +19,16 @@ export interface CliContext {
   readonly now?: () => Date;
 }
 
-/** Calls `handler` on Ctrl-C (through the context's `onInterrupt`, else SIGINT) until the returned function is called. */
+/**
+ * Calls `handler` on Ctrl-C (SIGINT) or SIGTERM (what `kill`, CI runners and container stops
+ * send), through the context's `onInterrupt` when it has one, until the returned function is called.
+ */
 export function listenForInterrupt(context: CliContext, handler: () => void): () => void {
   if (context.onInterrupt) return context.onInterrupt(handler);
   process.once("SIGINT", handler);
-  return () => process.off("SIGINT", handler);
+  process.once("SIGTERM", handler);
+  return () => {
+    process.off("SIGINT", handler);
+    process.off("SIGTERM", handler);
+  };
 }

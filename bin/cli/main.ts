@@ -2,7 +2,7 @@ import { CommanderError } from "commander";
 import { CliError } from "./cli-error.ts";
 import type { CliContext } from "./context.ts";
 import { ExitCode, type ExitCode as ExitCodeValue } from "./exit-codes.ts";
-import { makeProgram } from "./program.ts";
+import { makeProgram as makeFullProgram } from "./program.ts";
 
 /**
  * Runs the CLI and resolves to the exit code instead of exiting, so tests can call it.
@@ -15,6 +15,7 @@ export async function main(
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
   },
+  makeProgram: typeof makeFullProgram = makeFullProgram,
 ): Promise<ExitCodeValue> {
   let exitCode: ExitCodeValue = ExitCode.Succeeded;
   const program = makeProgram({ ...io, setExitCode: (code) => (exitCode = code) });

@@ -14,7 +14,6 @@ import { type AnalyzeResult, analyze } from "../analyze.ts";
 import { EngineInputError } from "../errors.ts";
 import { intervalsFromEnvironment } from "./interval-environment.ts";
 import { CLARIFY_PATHS, processingPaths } from "./processing-layout.ts";
-import { downloadS3Dataset, jobS3Client } from "./s3-dataset.ts";
 
 /** The job's report cannot show the verdict: the run folder's report.html, written after the job, does. */
 export const JOB_REPORT_NOTE =
@@ -113,8 +112,9 @@ export async function locateInputs(
 ): Promise<ProcessingInputs> {
   const paths = processingPaths(options.processingDir);
   let client: S3Client | undefined;
-  const s3 = () => {
-    client ??= options.s3?.() ?? jobS3Client();
+  // The S3 client loads only when the config names a dataset URI: most jobs read input/ alone.
+  const s3 = async () => {
+    client ??= options.s3?.() ?? (await import("./s3-dataset.ts")).jobS3Client();
     return client;
   };
   const dataset =
@@ -142,7 +142,7 @@ async function localInput(folder: string, processingDir: string): Promise<Locate
 async function uriInput(
   config: Record<string, unknown>,
   field: "dataset_uri" | "predicted_label_dataset_uri",
-  s3: () => S3Client,
+  s3: () => Promise<S3Client>,
   folder: string,
 ): Promise<LocatedInput | undefined> {
   const uri = config[field];
@@ -151,7 +151,8 @@ async function uriInput(
     throw new EngineInputError(`${field} must be an S3 URI string, got ${JSON.stringify(uri)}`);
   }
   try {
-    const { path, objects } = await downloadS3Dataset(s3(), uri, folder, field);
+    const { downloadS3Dataset } = await import("./s3-dataset.ts");
+    const { path, objects } = await downloadS3Dataset(await s3(), uri, folder, field);
     return { path, description: `${field} ${uri} (${plural(objects, "object")})` };
   } catch (error) {
     if (error instanceof EngineInputError) throw error;

@@ -1,9 +1,12 @@
 /** A job that was created but did not complete: Failed, stopped at its MaxRuntime, or outlived the state timeout. */
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { STATE_TIMEOUT_WHILE_IN_PROGRESS } from "../support/fault-scenarios.ts";
 import {
   attempts,
   expectNoJobInProgress,
+  FIXTURE,
   runFolderFiles,
   type ScenarioWorkspace,
   scenarioWorkspace,
@@ -19,6 +22,31 @@ afterAll(async () => {
 });
 
 describe("a processing job that does not complete", () => {
+  it("ends Failed when the engine refuses the analysis: its message file's line is the FailureReason summary.json shows", async () => {
+    // Prepare: a config the Clarify rules accept and the engine cannot compute (SHAP).
+    const config = JSON.parse(await readFile(join(FIXTURE, "analysis_config.json"), "utf8"));
+    const configPath = join(workspace.root, "shap_config.json");
+    await writeFile(
+      configPath,
+      JSON.stringify({
+        ...config,
+        methods: { shap: { num_samples: 5 } },
+        predictor: { model_name: "credit-model", instance_type: "ml.m5.xlarge", initial_instance_count: 1 },
+      }),
+    );
+
+    // Act
+    const report = await workspace.run({ analysisConfigUri: configPath });
+
+    // Assess
+    expect(report.verdict).toBe("failed");
+    const job = (report.summary as { job: Record<string, string> }).job;
+    expect(job).toMatchObject({ status: "Failed" });
+    expect(job.failureReason).toMatch(/^ClientError: methods\.shap needs the SageMaker Clarify container/);
+    expect(report.jobs[0]?.ExitMessage).toBe(job.failureReason);
+    expectNoJobInProgress(report);
+  });
+
   it("ends Failed: RecordFailure keeps its FailureReason, name and status", async () => {
     // Prepare
     const faults = {

@@ -1,7 +1,7 @@
 /**
- * The clarify-pipeline CLI as a child process (bin/clarify-pipeline.ts on this Node), with
- * the Clarify container swapped for test/local/faults/fixtures/faulty-container.ts, so a
- * test can send it real signals and read its real exit code.
+ * The clarify-pipeline CLI as a child process (bin/clarify-pipeline.ts on this Node), so a test
+ * can send it real signals and read its real exit code; with a container fault, the Clarify
+ * container is swapped for test/local/faults/fixtures/faulty-container.ts.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 
@@ -27,10 +27,22 @@ export function killRemainingClis(): void {
   running.clear();
 }
 
-/** Starts the CLI; `containerFault` is `hang` or `fail:<message>`. */
-export function spawnCli(args: readonly string[], containerFault: string): CliProcess {
-  const child = spawn(process.execPath, ["--import", FAULTY_CONTAINER_HOOKS, CLI_ENTRY, ...args], {
-    env: { ...process.env, CLARIFY_TEST_CONTAINER: containerFault },
+/**
+ * Starts the CLI; `containerFault` is `hang` or `fail:<message>`, or undefined for the real
+ * container (the engine's entrypoint as a child process). `env` adds environment variables.
+ */
+export function spawnCli(
+  args: readonly string[],
+  containerFault: string | undefined,
+  env: Readonly<Record<string, string>> = {},
+): CliProcess {
+  const hooks = containerFault === undefined ? [] : ["--import", FAULTY_CONTAINER_HOOKS];
+  const child = spawn(process.execPath, [...hooks, CLI_ENTRY, ...args], {
+    env: {
+      ...process.env,
+      ...env,
+      ...(containerFault !== undefined && { CLARIFY_TEST_CONTAINER: containerFault }),
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   running.add(child);

@@ -65,7 +65,8 @@ export async function scenarioWorkspace(prefix: string): Promise<ScenarioWorkspa
       log: (line) => log.push(line),
       makeSteps: coreSteps,
       container: clarifyEngineContainer,
-      // No real backoff, and one emulated job second per real millisecond.
+      // No real backoff, and one emulated job second per real millisecond. The container is a
+      // real process, so the fixture's MaxRuntimeInSeconds (a day: 86 s here) leaves it ample time.
       retryIntervalMs: 0,
       msPerEmulatedSecond: 1,
       ...options,
