@@ -1,6 +1,6 @@
 /** The CLI as a user runs it: a real process, a real Ctrl-C, a real exit code. */
 import { createWriteStream } from "node:fs";
-import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { finished } from "node:stream/promises";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -111,12 +111,13 @@ describe("clarify-pipeline run --local, as a process", () => {
     await writeLargeDataset(dataset, 2_500_000);
     const input = join(workspace.root, "large.json");
     const runJson = JSON.parse(await readFile(join(FIXTURE, "run.json"), "utf8")) as Record<string, unknown>;
+    await copyFile(join(FIXTURE, "analysis_config.json"), join(workspace.root, "large_config.json"));
     await writeFile(
       input,
       JSON.stringify({
         ...runJson,
-        analysisConfigUri: join(FIXTURE, "analysis_config.json"),
-        dataset: { uri: dataset, s3DataType: "S3Prefix" },
+        analysisConfigUri: "large_config.json",
+        dataset: { uri: "large.csv", s3DataType: "S3Prefix" },
       }),
     );
     const out = join(workspace.root, "large");

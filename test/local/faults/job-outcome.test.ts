@@ -23,7 +23,7 @@ afterAll(async () => {
 
 describe("a processing job that does not complete", () => {
   it("ends Failed when the engine refuses the analysis: its message file's line is the FailureReason summary.json shows", async () => {
-    // Prepare: a config the Clarify rules accept and the engine cannot compute (SHAP).
+    // Prepare: a config the Clarify rules accept and the engine cannot compute (SHAP without a local model).
     const config = JSON.parse(await readFile(join(FIXTURE, "analysis_config.json"), "utf8"));
     const configPath = join(workspace.root, "shap_config.json");
     await writeFile(
@@ -42,7 +42,7 @@ describe("a processing job that does not complete", () => {
     expect(report.verdict).toBe("failed");
     const job = (report.summary as { job: Record<string, string> }).job;
     expect(job).toMatchObject({ status: "Failed" });
-    expect(job.failureReason).toMatch(/^ClientError: methods\.shap needs the SageMaker Clarify container/);
+    expect(job.failureReason).toMatch(/^ClientError: methods\.shap needs /);
     expect(report.jobs[0]?.ExitMessage).toBe(job.failureReason);
     expectNoJobInProgress(report);
   });
