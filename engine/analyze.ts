@@ -11,6 +11,7 @@ import type { Gates } from "../lambdas/shared/contracts.ts";
 import type { AnalysisConfig } from "./config/analysis-config.ts";
 import { parseAnalysisConfig } from "./config/parse-analysis-config.ts";
 import { EngineInputError, UnsupportedAnalysisError } from "./errors.ts";
+import type { ModelSource } from "./explain/model/open-model.ts";
 import type { ScoringModel } from "./explain/model/scoring-model.ts";
 import { runExplanations } from "./explain/run-explanations.ts";
 import { bootstrapIntervals, type IntervalSettings } from "./intervals/bootstrap-intervals.ts";
@@ -37,8 +38,8 @@ export interface AnalyzeOptions {
    * seed); `false` writes none.
    */
   readonly intervals?: Partial<IntervalSettings> | false;
-  /** The model `methods.shap` and `methods.pdp` call (ONNX file, HTTP endpoint, ...). */
-  readonly model?: ScoringModel;
+  /** The model `methods.shap` and `methods.pdp` call: an ONNX file, an HTTP endpoint, or one in-process. */
+  readonly model?: ModelSource | ScoringModel;
   /** Said in the report when there are no gates (e.g. the processing job does not know the run's). */
   readonly noGatesNote?: string;
 }

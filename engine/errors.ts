@@ -12,3 +12,8 @@ export class EngineInputError extends Error {
 export class UnsupportedAnalysisError extends Error {
   override readonly name = "UnsupportedAnalysisError" as const;
 }
+
+/** The model being explained failed, answered something unreadable, or does not fit the dataset. */
+export class ModelError extends Error {
+  override readonly name = "ModelError" as const;
+}

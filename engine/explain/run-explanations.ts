@@ -8,6 +8,7 @@ import { readBaselineFile } from "./baseline/baseline-file.ts";
 import { clusterBaseline } from "./baseline/cluster-baseline.ts";
 import { type FeatureTable, readFeatureTable } from "./feature-table.ts";
 import { kernelShap } from "./kernel-shap/kernel-shap.ts";
+import { isModelSource, type ModelSource, openModel } from "./model/open-model.ts";
 import type { ScoringModel } from "./model/scoring-model.ts";
 import { partialDependence } from "./pdp/partial-dependence.ts";
 
@@ -28,10 +29,28 @@ export interface ExplanationsResult {
 export async function runExplanations(
   config: AnalysisConfig,
   datasetPath: string,
-  model: ScoringModel,
+  modelOrSource: ScoringModel | ModelSource,
   outDir: string,
 ): Promise<ExplanationsResult> {
   const table = readFeatureTable(config, datasetPath);
+  if (!isModelSource(modelOrSource)) return explainWith(config, table, modelOrSource, outDir);
+  const model = await openModel(modelOrSource, {
+    codec: table,
+    ...(config.predictor && { predictor: config.predictor }),
+  });
+  try {
+    return await explainWith(config, table, model, outDir);
+  } finally {
+    await model.close();
+  }
+}
+
+async function explainWith(
+  config: AnalysisConfig,
+  table: FeatureTable,
+  model: ScoringModel,
+  outDir: string,
+): Promise<ExplanationsResult> {
   const files: string[] = [];
   const shapDir = join(outDir, "explanations_shap");
   let evaluations = 0;

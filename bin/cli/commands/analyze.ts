@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { analyze } from "../../../engine/analyze.ts";
-import { EngineInputError, UnsupportedAnalysisError } from "../../../engine/errors.ts";
+import { EngineInputError, ModelError, UnsupportedAnalysisError } from "../../../engine/errors.ts";
 import { CliError } from "../cli-error.ts";
 import type { CliContext } from "../context.ts";
 
@@ -15,6 +15,8 @@ interface AnalyzeFlags {
   readonly seed?: string;
   /** Commander's negation of `--no-intervals`. */
   readonly intervals: boolean;
+  readonly model?: string;
+  readonly modelEndpoint?: string;
 }
 
 /** `clarify-pipeline analyze`: the local Clarify-compatible engine alone. */
@@ -35,7 +37,15 @@ export function registerAnalyzeCommand(program: Command, context: CliContext): v
     .option("--resamples <n>", "bootstrap resamples per facet value (default 1000)")
     .option("--seed <n>", "seed of the bootstrap, for reproducible intervals")
     .option("--no-intervals", "write no intervals.json")
+    .option("--model <file.onnx>", "ONNX model that methods.shap and methods.pdp explain (run in-process)")
+    .option(
+      "--model-endpoint <url>",
+      "HTTP server speaking SageMaker's inference protocol (POST /invocations) to explain instead",
+    )
     .action(async (flags: AnalyzeFlags) => {
+      if (flags.model !== undefined && flags.modelEndpoint !== undefined) {
+        throw new CliError("--model and --model-endpoint: give one model, not both");
+      }
       const config = await readConfig(flags.config);
       const intervals = flags.intervals
         ? {
@@ -53,6 +63,8 @@ export function registerAnalyzeCommand(program: Command, context: CliContext): v
           outDir: flags.out,
           intervals,
           ...(flags.predictedLabels !== undefined && { predictedLabelDatasetPath: flags.predictedLabels }),
+          ...(flags.model !== undefined && { model: { onnx: flags.model } }),
+          ...(flags.modelEndpoint !== undefined && { model: { endpoint: flags.modelEndpoint } }),
         });
         const dropped =
           result.rowsDropped > 0 ? ` (${result.rowsDropped} rows with missing values left out)` : "";
@@ -69,7 +81,11 @@ export function registerAnalyzeCommand(program: Command, context: CliContext): v
         ];
         context.stdout(`${paths.join("\n")}\n`);
       } catch (error) {
-        if (error instanceof EngineInputError || error instanceof UnsupportedAnalysisError) {
+        if (
+          error instanceof EngineInputError ||
+          error instanceof UnsupportedAnalysisError ||
+          error instanceof ModelError
+        ) {
           throw new CliError(error.message);
         }
         throw error;

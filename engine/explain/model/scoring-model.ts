@@ -28,7 +28,4 @@ export interface FeatureCodec {
   readonly categories: readonly (readonly string[] | undefined)[];
 }
 
-/** The model failed, answered something unreadable, or does not fit the dataset. */
-export class ModelError extends Error {
-  override readonly name = "ModelError" as const;
-}
+export { ModelError } from "../../errors.ts";
