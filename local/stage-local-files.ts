@@ -1,5 +1,6 @@
 /**
- * In local mode run.json may name local files (`analysisConfigUri`, `dataset.uri`), relative
+ * In local mode run.json may name local files (`analysisConfigUri`, `dataset.uri`,
+ * `baseline.analysisUri`), relative
  * to run.json's folder. They are uploaded to the embedded S3 first, and the input rewritten
  * to point at them, so the steps see exactly what they would see in AWS.
  */
@@ -68,6 +69,13 @@ export async function stageLocalInputs(input: unknown, options: StageOptions): P
   const dataset = staged.dataset;
   if (isRecord(dataset) && isLocalPathValue(dataset.uri)) {
     staged.dataset = { ...dataset, uri: await upload(dataset.uri, "$.dataset.uri", "dataset-uri") };
+  }
+  const baseline = staged.baseline;
+  if (isRecord(baseline) && isLocalPathValue(baseline.analysisUri)) {
+    staged.baseline = {
+      ...baseline,
+      analysisUri: await upload(baseline.analysisUri, "$.baseline.analysisUri", "baseline-analysisUri"),
+    };
   }
   return { input: staged, paths };
 }

@@ -29,7 +29,24 @@ export interface Gate {
   readonly min?: number;
   /** value must be at most this. */
   readonly max?: number;
+  /**
+   * How much further from the metric's ideal (0, or 1 for DI) the value may be than the
+   * baseline's: |value − ideal| − |baseline − ideal| must be at most this. Needs `baseline`.
+   */
+  readonly maxDrift?: number;
+  /**
+   * With a level (one of 0.8, 0.9, 0.95, 0.99), a bound breaches only when the metric's whole
+   * bootstrap interval at that level (intervals.json) is outside what it allows.
+   */
+  readonly confidence?: number;
 }
+
+/** What a run's drift bounds compare with. */
+export type BaselineSpec =
+  /** An earlier analysis.json (s3:// URI; a local path in local runs). */
+  | { readonly analysisUri: string }
+  /** The newest earlier run with the same runName whose gates passed, under the output prefix. */
+  | { readonly latest: "passed" };
 
 /** Gates keyed by Clarify metric code (`CI`, `DPPL`, ...). */
 export type Gates = Readonly<Record<string, Gate>>;
@@ -63,6 +80,8 @@ export interface NormalizedRun {
   readonly dataset?: DatasetLocation;
   readonly job: JobSettings;
   readonly gates: Gates;
+  /** What `maxDrift` bounds compare with. */
+  readonly baseline?: BaselineSpec;
   readonly modelPackageArn?: string;
   /** RunClarifyJob's state timeout: MaxRuntimeInSeconds plus the provisioning/upload margin. */
   readonly timeoutSeconds: number;

@@ -1,4 +1,4 @@
-import type { DatasetLocation, NormalizedRun } from "../shared/contracts.ts";
+import type { BaselineSpec, DatasetLocation, NormalizedRun } from "../shared/contracts.ts";
 import { runIdFor } from "../shared/run-id.ts";
 import { asPrefixUri } from "../shared/s3-uri.ts";
 import type { DeploymentSettings } from "../shared/settings.ts";
@@ -47,6 +47,7 @@ export function normalizeRun(
       ...Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined)),
     },
     gates: get(draft.gates, {}),
+    ...(draft.baseline ? { baseline: draft.baseline.value as BaselineSpec } : {}),
     ...(draft.modelPackageArn ? { modelPackageArn: draft.modelPackageArn.value as string } : {}),
     timeoutSeconds: maxRuntimeInSeconds + settings.timeoutMarginSeconds,
   };

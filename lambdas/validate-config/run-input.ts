@@ -49,6 +49,7 @@ export interface RunDraft {
   readonly outputUri?: Located;
   readonly job: JobDraft;
   readonly gates?: Located;
+  readonly baseline?: Located;
   readonly modelPackageArn?: Located;
   /** The raw CreateProcessingJob request (request form only). */
   readonly request?: Located & { readonly value: Record<string, unknown> };
@@ -62,10 +63,17 @@ export const RUN_KEYS = [
   "outputUri",
   "job",
   "gates",
+  "baseline",
   "modelPackageArn",
 ] as const;
 /** Keys that may accompany `processingJobRequest`: the rest comes from the request itself. */
-export const REQUEST_FORM_KEYS = ["processingJobRequest", "runName", "gates", "modelPackageArn"] as const;
+export const REQUEST_FORM_KEYS = [
+  "processingJobRequest",
+  "runName",
+  "gates",
+  "baseline",
+  "modelPackageArn",
+] as const;
 export const DATASET_KEYS = ["uri", "s3DataType"] as const;
 export const JOB_KEYS = [
   "instanceType",
@@ -140,6 +148,7 @@ function readRunForm(input: Record<string, unknown>, problems: Problems): RunDra
       enableNetworkIsolation: jobField("enableNetworkIsolation"),
     },
     gates: locate(input, "gates", "$"),
+    baseline: locate(input, "baseline", "$"),
     modelPackageArn: locate(input, "modelPackageArn", "$"),
   };
 }
@@ -151,7 +160,7 @@ function readRequestForm(input: Record<string, unknown>, problems: Problems): Ru
     if (!(REQUEST_FORM_KEYS as readonly string[]).includes(key)) {
       problems.add(
         childPath("$", key),
-        `"${key}" cannot be combined with processingJobRequest (allowed beside it: runName, gates, modelPackageArn)`,
+        `"${key}" cannot be combined with processingJobRequest (allowed beside it: ${REQUEST_FORM_KEYS.slice(1).join(", ")})`,
       );
     }
   }
@@ -160,6 +169,7 @@ function readRequestForm(input: Record<string, unknown>, problems: Problems): Ru
     form: "request" as const,
     runName: locate(input, "runName", "$"),
     gates: locate(input, "gates", "$"),
+    baseline: locate(input, "baseline", "$"),
     modelPackageArn: locate(input, "modelPackageArn", "$"),
     datasetPath: `${REQUEST_PATH}.ProcessingInputs`,
   };

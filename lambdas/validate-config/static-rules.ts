@@ -1,6 +1,7 @@
 /** Every static rule, in the order their problems are reported. */
 import { Problems } from "./problems.ts";
 import { checkInlineAnalysisConfig } from "./rules/analysis-config.ts";
+import { checkBaseline } from "./rules/baseline.ts";
 import {
   checkClusterConfigPresent,
   checkInstanceCount,
@@ -56,6 +57,7 @@ export const STATIC_RULES: readonly Rule[] = [
   checkEnvironment,
   checkKmsKeys,
   checkGates,
+  checkBaseline,
   checkModelPackageArn,
 ];
 
