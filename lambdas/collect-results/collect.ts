@@ -7,14 +7,17 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import { ANALYSIS_CONTEXT_FILE, type AnalysisWarning } from "../../contracts/analysis-context.ts";
 import { type BiasMetricEmission, biasMetricDocuments } from "../shared/bias-metrics-emf.ts";
-import type { CollectResultsEvent, GateBreach, Verdict } from "../shared/contracts.ts";
+import type { BaselineSpec, CollectResultsEvent, GateBreach, Verdict } from "../shared/contracts.ts";
 import { AnalysisResultError } from "../shared/errors.ts";
 import { gateVerdictEvent, type PublishRunEvent } from "../shared/run-events.ts";
 import { objectExists, putJson, readTextIfExists } from "../shared/s3-objects.ts";
 import { joinS3Uri } from "../shared/s3-uri.ts";
 import { parseContextWarnings } from "./analysis-context.ts";
 import { parseAnalysisResult } from "./analysis-result.ts";
+import { type ResolvedBaseline, resolveBaseline } from "./baseline.ts";
+import { driftMetricValues } from "./drift-metrics.ts";
 import { breachForReading, evaluateGates } from "./gates.ts";
+import { INTERVALS_FILE, parseIntervals } from "./intervals-result.ts";
 import { writeRunReport } from "./run-report.ts";
 
 export interface CollectResultsDeps {
@@ -52,7 +55,14 @@ export async function collectResults(event: CollectResultsEvent, deps: CollectRe
   const analysis = parseAnalysisResult(text, analysisUri);
   const contextUri = joinS3Uri(run.runUri, "output", ANALYSIS_CONTEXT_FILE);
   const warnings = await readWarnings(deps.s3, contextUri);
-  const { evaluations, breaches } = evaluateGates(analysis, run.gates, warnings ?? []);
+  const intervalsUri = joinS3Uri(run.runUri, "output", INTERVALS_FILE);
+  const intervalsText = await readTextIfExists(deps.s3, intervalsUri);
+  const intervals = intervalsText === undefined ? undefined : parseIntervals(intervalsText);
+  const baseline = run.baseline && (await resolveBaseline(deps.s3, run, run.baseline));
+  const { evaluations, breaches } = evaluateGates(analysis, run.gates, warnings ?? [], {
+    ...(intervals && { intervals }),
+    ...(baseline && { baseline }),
+  });
   const passed = breaches.length === 0;
   const status = passed ? "Succeeded" : "BiasGateFailed";
   const reportedBreaches = breaches.slice(0, MAX_VERDICT_BREACHES);
@@ -69,12 +79,18 @@ export async function collectResults(event: CollectResultsEvent, deps: CollectRe
     breaches,
     analysisUri,
     ...(warnings ? { contextUri, warnings } : {}),
+    ...(intervals ? { intervalsUri } : {}),
+    ...(run.baseline && baseline ? { baseline: baselineRecord(run.baseline, baseline) } : {}),
     ...report,
     ...(hasJobReport ? { jobReportUri } : {}),
   });
 
   const message = verdictMessage(evaluations.length, Object.keys(run.gates).length, breaches, warnings);
-  deps.emitBiasMetrics?.(biasMetricDocuments(analysis, run.runName, (deps.now ?? Date.now)()));
+  const timestamp = (deps.now ?? Date.now)();
+  deps.emitBiasMetrics?.(biasMetricDocuments(analysis, run.runName, timestamp));
+  if (evaluations.some((evaluation) => evaluation.drift !== undefined)) {
+    deps.emitBiasMetrics?.(biasMetricDocuments(driftMetricValues(evaluations), run.runName, timestamp));
+  }
   // After summary.json is written, so a consumer of the event can read it.
   await deps.publishRunEvent?.(
     gateVerdictEvent({
@@ -127,4 +143,19 @@ export function verdictMessage(
     .filter((text, i, all) => all.indexOf(text) === i);
   const why = explained.length > 0 ? `. ${explained.join(" ")}` : "";
   return `${breaches.length} of ${checks} gated metric values breach their gate, worst first: ${listed}${why}`;
+}
+
+/** What summary.json says about the baseline: what was asked for, and what was found. */
+function baselineRecord(spec: BaselineSpec, baseline: ResolvedBaseline): Record<string, unknown> {
+  if (baseline.found) {
+    return {
+      ...spec,
+      found: true,
+      analysisUri: baseline.analysisUri,
+      ...(baseline.runId && { runId: baseline.runId }),
+    };
+  }
+  return "note" in baseline
+    ? { ...spec, found: false, note: baseline.note }
+    : { ...spec, found: false, problem: baseline.problem };
 }

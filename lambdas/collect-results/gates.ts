@@ -3,14 +3,16 @@
  * facet value that reports a gated metric is checked. A warning of the engine's analysis
  * context marked `failsGates` (an empty facet group, no positive label) makes every gate on
  * the metrics it concerns fail, whatever their value: such a value says nothing about bias.
+ * The bounds themselves (with intervals and a baseline) are checked in gate-bounds.ts.
  */
 import type { AnalysisWarning } from "../../contracts/analysis-context.ts";
 import type { Gate, GateBreach, Gates } from "../shared/contracts.ts";
 import { POST_TRAINING_METRICS } from "../shared/metric-codes.ts";
 import type { BiasAnalysis, BiasStage } from "./analysis-result.ts";
+import { checkGateValue, type GateContext, type GateDetails } from "./gate-bounds.ts";
 
-/** One gated metric value and whether it held. */
-export interface GateEvaluation {
+/** One gated metric value and whether it held (with its interval, baseline and drift when they apply). */
+export interface GateEvaluation extends GateDetails {
   readonly metric: string;
   readonly stage: BiasStage;
   readonly facet: string;
@@ -40,6 +42,7 @@ export function evaluateGates(
   analysis: BiasAnalysis,
   gates: Gates,
   warnings: readonly AnalysisWarning[] = [],
+  context: GateContext = {},
 ): GateReport {
   const evaluations: GateEvaluation[] = [];
   const breaches: GateBreach[] = [];
@@ -61,14 +64,23 @@ export function evaluateGates(
               gate,
             };
             const warning = blocking.find((w) => inScope(w, facet, entry.valueOrThreshold));
+            const checked = warning
+              ? undefined
+              : checkGateValue(whereOf(common), common, reported.value, gate, context);
             const problem = warning
               ? `${whereOf(common)} = ${reported.value} cannot pass: ${warning.message}`
-              : breachMessage(common, (x) => String(x));
+              : checked?.message;
             const failed =
               problem === undefined ? {} : { message: problem, ...(warning && { warning: warning.code }) };
-            evaluations.push({ ...common, passed: problem === undefined, ...failed });
+            const details = checked?.details ?? {};
+            evaluations.push({ ...common, ...details, passed: problem === undefined, ...failed });
             if (problem !== undefined)
-              breaches.push({ ...common, message: problem, ...(warning && { warning: warning.code }) });
+              breaches.push({
+                ...common,
+                ...details,
+                message: problem,
+                ...(warning && { warning: warning.code }),
+              });
           }
         }
       }
@@ -107,7 +119,10 @@ function whereOf(breach: Located): string {
   return `${breach.metric} for ${breach.facet}=${breach.facetValue} (${breach.stage.replace("_", "-")})`;
 }
 
-/** Why the value breaks its gate, or undefined when it holds; numbers written by `show`. */
+/**
+ * Why the value breaks its plain bounds, or undefined when it holds; numbers written by `show`
+ * (the verdict's readable form of gate-bounds.ts' exact message).
+ */
 function breachMessage(breach: Located, show: (x: number) => string): string | undefined {
   const { value, gate } = breach;
   const where = whereOf(breach);
@@ -129,7 +144,10 @@ export function breachSeverity(breach: GateBreach): number {
   if (value === null || breach.warning !== undefined || breach.facet === ANY_FACET) {
     return Number.POSITIVE_INFINITY;
   }
+  // A drift bound that could not be checked (the baseline lacks the value) is as bad as no value.
+  if (breach.breached?.includes("maxDrift") && breach.drift === undefined) return Number.POSITIVE_INFINITY;
   const outside = [
+    gate.maxDrift !== undefined && breach.drift !== undefined ? breach.drift - gate.maxDrift : 0,
     gate.absMax !== undefined ? Math.abs(value) - gate.absMax : 0,
     gate.min !== undefined ? gate.min - value : 0,
     gate.max !== undefined ? value - gate.max : 0,
@@ -147,5 +165,7 @@ export function forReading(value: number): string {
 export function breachForReading(breach: GateBreach): string {
   if (breach.facet === ANY_FACET) return breach.message;
   if (breach.warning !== undefined) return `${whereOf(breach)} cannot pass (${breach.warning})`;
+  // Interval and drift breaches keep their exact message: the plain bounds alone would misstate them.
+  if (breach.gate.confidence !== undefined || breach.breached?.includes("maxDrift")) return breach.message;
   return breachMessage(breach, forReading) ?? breach.message;
 }

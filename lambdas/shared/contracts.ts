@@ -140,6 +140,13 @@ export interface GateBreach {
   readonly message: string;
   /** The analysis-context warning (its code) that makes this gate fail whatever the value. */
   readonly warning?: string;
+  /** The bounds that breached (absMax, min, max, maxDrift); absent when no value could be checked. */
+  readonly breached?: readonly string[];
+  /** The baseline's value and the drift from it, for a maxDrift gate. */
+  readonly baseline?: number;
+  readonly drift?: number;
+  /** The value's bootstrap interval, when intervals.json has one. */
+  readonly interval?: { readonly confidence: number; readonly low: number; readonly high: number };
 }
 
 /** CollectResults' result: compact enough for the execution payload. */

@@ -22,3 +22,12 @@ export function runIdFor(runName: string | undefined, executionName: string): st
   const name = runName ? safeSegment(runName) : "";
   return name && !execution.startsWith(`${name}-`) ? `${name}-${execution}` : execution;
 }
+
+/**
+ * The start every run folder of `runName` has under the output prefix (`<runName>-`), so the
+ * earlier runs of a name are listed with one prefix instead of reading every folder.
+ */
+export function runFolderPrefix(runName: string): string {
+  const name = safeSegment(runName);
+  return name ? `${name}-` : "";
+}

@@ -53,6 +53,7 @@ describe("evaluateGates", () => {
         facetValue: "0",
         value: -0.31,
         gate: { absMax: 0.2 },
+        breached: ["absMax"],
         message: "CI for Sex=0 (pre-training) = -0.31: |value| 0.31 exceeds absMax 0.2",
       },
     ]);
