@@ -315,7 +315,8 @@ export class ClarifyPipeline extends Construct {
         ...collectResultsStatements(this, s3Scope, jobNamePrefix),
         ...runEventStatements(this.eventBus.eventBusArn),
       ],
-      readsInputBuckets: false,
+      // A drift gate's baseline analysis.json may sit in an allowed input bucket.
+      readsInputBuckets: true,
     });
     this.collectResultsFunction.addEnvironment(EVENT_BUS_ENV, this.eventBus.eventBusName);
 

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
 import type { NormalizedRun } from "../lambdas/shared/contracts.ts";
+import { isRecord } from "../lambdas/shared/is-record.ts";
 import { putJson } from "../lambdas/shared/s3-objects.ts";
 import { joinS3Uri, parseS3Uri } from "../lambdas/shared/s3-uri.ts";
 import type { DeploymentSettings } from "../lambdas/shared/settings.ts";
@@ -26,6 +27,7 @@ import {
   type ProcessingJobDescription,
 } from "./processing-emulator.ts";
 import { formatProgressLine, readableCause } from "./progress-format.ts";
+import { seedRunHistory } from "./run-history.ts";
 import { LocalInputError, stageLocalInputs } from "./stage-local-files.ts";
 import type { LocalSteps } from "./steps.ts";
 import type { LambdaFaultPlan } from "./task-bindings.ts";
@@ -50,6 +52,11 @@ export interface LocalRunOptions {
   readonly allowPathsOutsideInput?: boolean;
   /** Where the run folder is copied. @default ./clarify-runs/<runId>/ */
   readonly outDir?: string;
+  /**
+   * The earlier local runs (a `latest: "passed"` baseline, the report's trend).
+   * @default the folder holding `outDir`, else ./clarify-runs/
+   */
+  readonly runsDirectory?: string;
   /** Progress lines (stderr in the CLI). */
   readonly log: (line: string) => void;
   /** The Lambda steps. */
@@ -128,6 +135,16 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunReport
     // From here on, what the user reads names their files, not the staged keys.
     const speakOfUserFiles = (text: string) => userPathsIn(text, staged.paths);
     const log = (line: string) => options.log(speakOfUserFiles(line));
+
+    if (isRecord(input) && typeof input.runName === "string") {
+      await seedRunHistory(s3, {
+        runsDirectory:
+          options.runsDirectory ??
+          (options.outDir ? dirname(resolve(options.outDir)) : resolve("clarify-runs")),
+        outputUri: typeof input.outputUri === "string" ? input.outputUri : settings.defaultOutputUri,
+        runName: input.runName,
+      });
+    }
 
     let runUri: string | undefined;
     const progress = progressPrinter(log);

@@ -117,7 +117,12 @@ export function stageInputsStatements(s3: S3Scope): iam.PolicyStatement[] {
   return [...inputReadStatements(s3), ...outputReadStatements(s3), ...outputWriteStatements(s3)];
 }
 
-/** collect-results: reads the job's analysis.json, writes summary.json, asks SageMaker how the job ended. */
+/**
+ * collect-results: reads the job's analysis.json and, for drift gates and trends, the earlier
+ * run folders under the output prefix (list + read); reads a baseline analysis.json a run names
+ * in an allowed input bucket (read only: it never lists them); writes summary.json; asks
+ * SageMaker how the job ended.
+ */
 export function collectResultsStatements(
   scope: Construct,
   s3: S3Scope,
@@ -126,6 +131,14 @@ export function collectResultsStatements(
   return [
     ...outputReadStatements(s3),
     ...outputWriteStatements(s3),
+    ...(s3.inputBucketArns.length === 0
+      ? []
+      : [
+          new iam.PolicyStatement({
+            actions: ["s3:GetObject"],
+            resources: s3.inputBucketArns.map((arn) => `${arn}/*`),
+          }),
+        ]),
     new iam.PolicyStatement({
       actions: ["sagemaker:DescribeProcessingJob"],
       resources: [processingJobArnPattern(scope, jobNamePrefix)],

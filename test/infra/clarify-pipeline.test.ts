@@ -410,7 +410,7 @@ describe("step function permissions", () => {
     expect(statements).toEqual([inputList(), inputRead(), outputList(), outputRead(), outputWrite()]);
   });
 
-  it("collect-results reads/writes below the output prefix, describes the pipeline's jobs only and sends only its run events", () => {
+  it("collect-results lists/reads/writes below the output prefix (earlier runs for drift), only reads the input buckets (a baseline), describes the pipeline's jobs only and sends only its run events", () => {
     // Prepare
     const fn = synth.stack.pipeline.collectResultsFunction;
 
@@ -422,6 +422,7 @@ describe("step function permissions", () => {
       outputList(),
       outputRead(),
       outputWrite(),
+      inputRead(),
       { Effect: "Allow", Action: "sagemaker:DescribeProcessingJob", Resource: PROCESSING_JOBS },
       {
         Effect: "Allow",

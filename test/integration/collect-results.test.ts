@@ -143,6 +143,57 @@ describe.skipIf(motoSkipReason !== undefined)("collect-results handler on moto S
     expect(summary.reportUri).toBe(`${run.runUri}report.html`);
   });
 
+  it("finds the newest passed run of the same name under the output prefix as a drift baseline", async () => {
+    // Prepare: under runs/, two passed runs of credit-model (older DPL 0.01, newer 0.02), a newer
+    // failed one, and a passed run of another name; each folder has its summary.json
+    const { s3 } = moto();
+    const earlier = async (
+      runId: string,
+      runName: string,
+      status: string,
+      startTime: string,
+      dpl: number,
+    ) => {
+      const uri = `s3://${ARTIFACTS_BUCKET}/runs/${runId}/`;
+      await putText(s3, `${uri}output/analysis.json`, analysisJson(0.1, dpl));
+      await putText(
+        s3,
+        `${uri}summary.json`,
+        JSON.stringify({ status, runId, runName, execution: { startTime } }),
+      );
+    };
+    await earlier("credit-model-drift-1", "credit-model", "Succeeded", "2026-02-01T00:00:00.000Z", 0.01);
+    await earlier("credit-model-drift-2", "credit-model", "Succeeded", "2026-03-01T00:00:00.000Z", 0.02);
+    await earlier("credit-model-drift-3", "credit-model", "BiasGateFailed", "2026-04-01T00:00:00.000Z", 0.5);
+    await earlier("credit-model-v2-drift-4", "credit-model-v2", "Succeeded", "2026-05-01T00:00:00.000Z", 0);
+    const run: NormalizedRun = {
+      ...normalizedRun("credit-model-drift-5"),
+      baseline: { latest: "passed" },
+      gates: { DPL: { maxDrift: 0.03 } },
+    };
+    await putText(s3, `${run.runUri}output/analysis.json`, analysisJson(0.1, 0.06));
+    const job = { ProcessingJobName: "clarify-credit-model-5555555555", ProcessingJobStatus: "Completed" };
+
+    // Act
+    const verdict = await handler({ mode: "collect", run, job, execution: executionInfo("drift-5") });
+
+    // Assess: compared with drift-2 (0.02), the drift 0.04 breaches
+    expect(verdict.passed).toBe(false);
+    expect(verdict.breaches[0]).toMatchObject({
+      metric: "DPL",
+      value: 0.06,
+      baseline: 0.02,
+      breached: ["maxDrift"],
+    });
+    const summary = JSON.parse(await getText(s3, verdict.summaryUri));
+    expect(summary.baseline).toEqual({
+      latest: "passed",
+      found: true,
+      runId: "credit-model-drift-2",
+      analysisUri: `s3://${ARTIFACTS_BUCKET}/runs/credit-model-drift-2/output/analysis.json`,
+    });
+  });
+
   it("records a RunClarifyJob failure with the status moto's SageMaker reports for the rendered job", async () => {
     // Prepare: the job is created in moto from exactly the request stage-inputs rendered.
     const { s3, sageMaker } = moto();
