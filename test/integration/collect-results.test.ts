@@ -144,7 +144,7 @@ describe.skipIf(motoSkipReason !== undefined)("collect-results handler on moto S
   });
 
   it("finds the newest passed run of the same name under the output prefix as a drift baseline", async () => {
-    // Prepare: under runs/, two passed runs of credit-model (older DPL 0.01, newer 0.02), a newer
+    // Prepare: under clarify-runs/, two passed runs of credit-model (older DPL 0.01, newer 0.02), a newer
     // failed one, and a passed run of another name; each folder has its summary.json
     const { s3 } = moto();
     const earlier = async (
@@ -154,7 +154,7 @@ describe.skipIf(motoSkipReason !== undefined)("collect-results handler on moto S
       startTime: string,
       dpl: number,
     ) => {
-      const uri = `s3://${ARTIFACTS_BUCKET}/runs/${runId}/`;
+      const uri = `s3://${ARTIFACTS_BUCKET}/clarify-runs/${runId}/`;
       await putText(s3, `${uri}output/analysis.json`, analysisJson(0.1, dpl));
       await putText(
         s3,
@@ -190,7 +190,7 @@ describe.skipIf(motoSkipReason !== undefined)("collect-results handler on moto S
       latest: "passed",
       found: true,
       runId: "credit-model-drift-2",
-      analysisUri: `s3://${ARTIFACTS_BUCKET}/runs/credit-model-drift-2/output/analysis.json`,
+      analysisUri: `s3://${ARTIFACTS_BUCKET}/clarify-runs/credit-model-drift-2/output/analysis.json`,
     });
   });
 

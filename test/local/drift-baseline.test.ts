@@ -132,13 +132,14 @@ describe("a drift gate against the latest passed run", () => {
       gates: { DPL: { maxDrift: 0 }, CI: { maxDrift: 0 } },
     });
 
-    // Assess: DPL drifted by 0.01 > 0; the baseline has no CI, so that gate fails too
+    // Assess: DPL drifted by 0.01 > 0; the baseline has no CI, so that gate fails too (an
+    // unverifiable gate is listed first)
     expect(result.code).toBe(2);
     expect((result.summary.breaches as { metric: string; message: string }[]).map((b) => b.metric)).toEqual([
-      "DPL",
       "CI",
+      "DPL",
     ]);
-    expect((result.summary.breaches as { message: string }[])[1]?.message).toMatch(
+    expect((result.summary.breaches as { message: string }[])[0]?.message).toMatch(
       /the baseline s3:\/\/local-inputs\/.*approved-analysis\.json has no CI for sex=F, so maxDrift cannot be checked/,
     );
   });
