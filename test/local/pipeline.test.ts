@@ -36,6 +36,7 @@ describe("the local pipeline", () => {
       "input/analysis_config.json",
       "input/dataset/train.csv",
       "output/analysis.json",
+      "output/analysis_context.json",
       "output/intervals.json",
       "output/report.html",
       "report.html",
