@@ -9,7 +9,7 @@ import {
 } from "../contracts/intervals.ts";
 import type { Gates } from "../lambdas/shared/contracts.ts";
 import type { AnalysisConfig } from "./config/analysis-config.ts";
-import { parseAnalysisConfig } from "./config/parse-analysis-config.ts";
+import { parseAnalysisConfig, unsupportedByEngine } from "./config/parse-analysis-config.ts";
 import { EngineInputError, UnsupportedAnalysisError } from "./errors.ts";
 import type { ModelSource } from "./explain/model/open-model.ts";
 import type { ScoringModel } from "./explain/model/scoring-model.ts";
@@ -138,43 +138,27 @@ function reportOptions(options: AnalyzeOptions, context: AnalysisContext): Repor
 
 function checkedConfig(raw: Record<string, unknown>): AnalysisConfig {
   const { config, problems } = parseAnalysisConfig(raw);
-  if (config === undefined || problems.length > 0) {
+  if (problems.length > 0) {
     const lines = problems.map((p) => `${p.path}: ${p.message}`);
     throw new EngineInputError(`the analysis config is not valid:\n  ${lines.join("\n  ")}`);
+  }
+  // What the engine cannot compute is refused before the config is looked at any further.
+  const unsupported = unsupportedByEngine(raw, "builtin")[0];
+  if (unsupported !== undefined) throw new UnsupportedAnalysisError(unsupported.message);
+  if (config === undefined) {
+    throw new EngineInputError(
+      "the analysis config requests no bias analysis: add methods.pre_training_bias and/or methods.post_training_bias",
+    );
   }
   return config;
 }
 
-/** The dataset types the engine reads; the others (JSON, images) need the Clarify container. */
-const LOCAL_DATASET_TYPES = new Set(["text/csv", "application/jsonlines", "application/x-parquet"]);
-
-/** Options that only the Clarify container can honour fail early, naming the option. */
+/** What the config alone cannot tell: the staged inputs the options must supply. */
 function assertRunsLocally(config: AnalysisConfig, options: AnalyzeOptions): void {
   const explanation = config.shap ? "shap" : config.pdp ? "pdp" : undefined;
   if (explanation !== undefined && options.model === undefined) {
     throw new UnsupportedAnalysisError(
       `methods.${explanation} needs a model to explain: pass --model model.onnx or --model-endpoint URL (run.json: localModel), or run this analysis on AWS`,
-    );
-  }
-  const method = config.awsOnlyMethods[0];
-  if (method !== undefined) {
-    throw new UnsupportedAnalysisError(
-      `methods.${method} needs the SageMaker Clarify container: run this analysis on AWS (clarify-pipeline start)`,
-    );
-  }
-  if (!LOCAL_DATASET_TYPES.has(config.datasetType)) {
-    throw new UnsupportedAnalysisError(
-      `dataset_type "${config.datasetType}" is read only by the SageMaker Clarify container: run this analysis on AWS`,
-    );
-  }
-  if (config.postTraining !== undefined && config.predictedLabel === undefined) {
-    if (config.hasPredictor) {
-      throw new UnsupportedAnalysisError(
-        "methods.post_training_bias with a predictor and no predicted_label needs a live model: run this analysis on AWS, or supply predicted labels (predicted_label)",
-      );
-    }
-    throw new EngineInputError(
-      "methods.post_training_bias needs predicted labels: set predicted_label (or a predictor, on AWS)",
     );
   }
   if (config.predictedLabelDatasetUri !== undefined && options.predictedLabelDatasetPath === undefined) {

@@ -1,5 +1,5 @@
 import { isRecord } from "../../lambdas/shared/is-record.ts";
-import { POST_TRAINING_CODES, PRE_TRAINING_CODES } from "../metrics/catalog.ts";
+import { POST_TRAINING_METRICS, PRE_TRAINING_METRICS } from "../../lambdas/shared/metric-codes.ts";
 import type {
   AnalysisConfig,
   ColumnRef,
@@ -10,88 +10,156 @@ import type {
 } from "./analysis-config.ts";
 import { parseExplainConfig } from "./explain-config.ts";
 
-/** Method keys under `methods` that are not bias analyses and need the Clarify container. */
+/**
+ * The one parser of a Clarify analysis_config.json: `validate` (the ValidateConfig step) and
+ * `analyze` / `process` (the engine) both call it, so a config one accepts the other accepts.
+ * It checks the rules the Clarify container applies and turns a bias config into a typed
+ * {@link AnalysisConfig}; what the project's own engine cannot compute (yet) is not a problem
+ * of the config but a limit of that engine: {@link unsupportedByEngine} lists it, for
+ * `analyze` to refuse and for `validate` to report, with the same words.
+ */
+
+export const DATASET_TYPES = [
+  "text/csv",
+  "application/jsonlines",
+  "application/sagemakercapturejson",
+  "application/x-parquet",
+  "application/x-image",
+  "application/json",
+] as const;
+
+export const ANALYSIS_METHODS = [
+  "pre_training_bias",
+  "post_training_bias",
+  "shap",
+  "pdp",
+  "report",
+  "asymmetric_shapley_value",
+] as const;
+
+/** Method keys under `methods` the engine cannot run; they need the Clarify container. */
 const AWS_ONLY_METHODS = ["asymmetric_shapley_value"];
-/** Explanation methods, parsed by explain-config.ts; the engine runs them against a model. */
-const EXPLAIN_METHODS = ["shap", "pdp"];
-/** Method keys that change nothing in the local engine's results. */
-const IGNORED_METHODS = ["report"];
-const DATASET_TYPES: readonly string[] = ["text/csv", "application/jsonlines", "application/x-parquet"];
-const CONTAINER_DATASET_TYPES: readonly string[] = ["application/json", "application/x-image"];
+/** The dataset types the engine reads; the others (JSON, images) need the Clarify container. */
+const ENGINE_DATASET_TYPES: readonly string[] = [
+  "text/csv",
+  "application/jsonlines",
+  "application/x-parquet",
+];
+
+const BIAS_CODES: Readonly<Record<string, readonly string[]>> = {
+  pre_training_bias: PRE_TRAINING_METRICS,
+  post_training_bias: POST_TRAINING_METRICS,
+};
+
+type Report = (path: string, message: string) => void;
+
+/** `show` of validate-config: a value as JSON, cut at 80 characters. */
+function show(value: unknown): string {
+  let text: string;
+  try {
+    text = value === undefined ? "undefined" : (JSON.stringify(value) ?? String(value));
+  } catch {
+    text = String(value);
+  }
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+const isScalar = (value: unknown) =>
+  typeof value === "string" ||
+  typeof value === "boolean" ||
+  (typeof value === "number" && Number.isFinite(value));
+const isColumn = (value: unknown): value is ColumnRef =>
+  (typeof value === "string" && value !== "") ||
+  (typeof value === "number" && Number.isInteger(value) && value >= 0);
 
 /**
- * Checks a raw analysis_config.json against the rules the Clarify container applies to the
- * bias part, and turns it into an {@link AnalysisConfig}. Every problem is reported (not only
- * the first), each located by a JSON path, so `validate` can print them all at once.
+ * Checks a raw analysis_config.json and, when it requests bias analysis, types it. Every
+ * problem is reported (not only the first), each located by a JSON path from `$` (the config's
+ * root), so `validate` can print them all at once under its own prefix.
  */
 export function parseAnalysisConfig(raw: unknown): {
   config: AnalysisConfig | undefined;
   problems: ConfigProblem[];
 } {
   const problems: ConfigProblem[] = [];
-  const problem = (path: string, message: string) => problems.push({ path, message });
+  const problem: Report = (path, message) => problems.push({ path, message });
   if (!isRecord(raw)) {
-    problem("$", "the analysis config must be a JSON object");
+    problem("$", `${show(raw)} is not an object; the analysis configuration must be a JSON object`);
     return { config: undefined, problems };
   }
-
-  const datasetType = raw.dataset_type;
-  if (typeof datasetType !== "string") {
-    problem("$.dataset_type", "is required: text/csv, application/jsonlines or application/x-parquet");
-  } else if (!DATASET_TYPES.includes(datasetType) && !CONTAINER_DATASET_TYPES.includes(datasetType)) {
-    problem("$.dataset_type", `"${datasetType}" is not a dataset type Clarify reads`);
+  if (Object.hasOwn(raw, "version") && raw.version !== "1.0") {
+    problem("$.version", `${show(raw.version)} is not supported; version must be "1.0" or left out`);
   }
-
-  const headers = optionalStringList(raw.headers, "$.headers", problem);
-  const features = optionalString(raw.features, "$.features", problem);
-  if (datasetType === "application/jsonlines" && features === undefined) {
+  const datasetType = raw.dataset_type;
+  if (!Object.hasOwn(raw, "dataset_type")) {
+    problem("$.dataset_type", `dataset_type is required (one of ${DATASET_TYPES.join(", ")})`);
+  } else if (!(DATASET_TYPES as readonly unknown[]).includes(datasetType)) {
     problem(
-      "$.features",
-      "is required for application/jsonlines: the path of the feature array in each record",
+      "$.dataset_type",
+      `${show(datasetType)} is not a Clarify dataset type (one of ${DATASET_TYPES.join(", ")})`,
     );
   }
 
-  const label = columnRef(raw.label, "$.label", problem, true);
-  const labelValues = labelValuesOrThreshold(raw.label_values_or_threshold, problem);
-
-  let probabilityThreshold: number | undefined;
-  if (raw.probability_threshold !== undefined) {
-    if (typeof raw.probability_threshold !== "number" || !Number.isFinite(raw.probability_threshold)) {
-      problem(
-        "$.probability_threshold",
-        `must be a number, got ${JSON.stringify(raw.probability_threshold)}`,
-      );
-    } else {
-      probabilityThreshold = raw.probability_threshold;
-    }
-  }
-
-  const facets = facetList(raw.facet, problem);
-  const groupVariable =
-    raw.group_variable === undefined ? undefined : columnRef(raw.group_variable, "$.group_variable", problem);
+  const headers = columnNames(raw, "headers", problem);
+  const predictedLabelHeaders = columnNames(raw, "predicted_label_headers", problem);
   const excludedColumns = excludedColumnList(raw.excluded_columns, problem);
-  const predictedLabel =
-    raw.predicted_label === undefined
-      ? undefined
-      : columnRef(raw.predicted_label, "$.predicted_label", problem);
+  const [label, groupVariable, predictedLabel] = (
+    ["label", "group_variable", "predicted_label"] as const
+  ).map((key) => {
+    if (!Object.hasOwn(raw, key)) return undefined;
+    if (isColumn(raw[key])) return raw[key];
+    problem(`$.${key}`, `${show(raw[key])} is not a column name or 0-based index`);
+    return undefined;
+  });
+  const features = optionalString(raw.features, "$.features", problem);
   const predictedLabelDatasetUri = optionalString(
     raw.predicted_label_dataset_uri,
     "$.predicted_label_dataset_uri",
     problem,
   );
-  const predictedLabelHeaders = optionalStringList(
-    raw.predicted_label_headers,
-    "$.predicted_label_headers",
-    problem,
-  );
-  if (predictedLabelDatasetUri !== undefined && predictedLabel === undefined) {
-    problem("$.predicted_label", "is required with predicted_label_dataset_uri: the predicted label column");
-  }
 
-  const { preTraining, postTraining, awsOnlyMethods } = methodsOf(raw.methods, problem);
-  const hasPredictor = isRecord(raw.predictor);
-  if (raw.predictor !== undefined && !hasPredictor) problem("$.predictor", "must be an object");
+  const { requested, preTraining, postTraining } = methodsOf(raw.methods, problem);
+  const bias = requested.has("pre_training_bias") || requested.has("post_training_bias");
+  let labelValues: (string | number)[] | undefined;
+  let facets: FacetConfig[] | undefined;
+  if (bias) {
+    if (!Object.hasOwn(raw, "label"))
+      problem("$.label", "label is required for bias analysis (the target column)");
+    labelValues = labelValuesOrThreshold(raw.label_values_or_threshold, problem);
+    facets = facetList(raw.facet, problem);
+  } else {
+    // Explanations alone: label values and facets are optional, but checked when given.
+    if (Object.hasOwn(raw, "label_values_or_threshold")) {
+      labelValues = labelValuesOrThreshold(raw.label_values_or_threshold, problem);
+    }
+    if (Object.hasOwn(raw, "facet")) facets = facetList(raw.facet, problem);
+  }
+  // Explanations call a model: the Clarify image needs a predictor (unsupportedByEngine), the
+  // engine a model given beside the config. Post-training bias needs predictions on any engine.
+  const needsPredictions = requested.has("post_training_bias") ? ["post_training_bias"] : [];
+  const hasPredictor = Object.hasOwn(raw, "predictor");
+  const hasPredictions =
+    hasPredictor ||
+    Object.hasOwn(raw, "predicted_label") ||
+    Object.hasOwn(raw, "predicted_label_dataset_uri");
+  if (needsPredictions.length > 0 && !hasPredictions) {
+    problem(
+      "$.predictor",
+      `${needsPredictions.join(", ")} need model predictions: give a predictor (model_name or endpoint_name) or predicted labels (predicted_label / predicted_label_dataset_uri)`,
+    );
+  }
+  if (hasPredictor) checkPredictor(raw.predictor, problem);
   const explain = parseExplainConfig(isRecord(raw.methods) ? raw.methods : {}, raw.predictor, problem);
+  let probabilityThreshold: number | undefined;
+  if (Object.hasOwn(raw, "probability_threshold")) {
+    const value = raw.probability_threshold;
+    if (typeof value !== "number" || !(value >= 0 && value <= 1)) {
+      problem("$.probability_threshold", `${show(value)} is not a number from 0 to 1`);
+    } else {
+      probabilityThreshold = value;
+    }
+  }
+  checkNamedColumns(raw, headers, predictedLabelHeaders, facets, problem);
 
   if (problems.length > 0 || label === undefined || labelValues === undefined || facets === undefined) {
     return { config: undefined, problems };
@@ -112,189 +180,311 @@ export function parseAnalysisConfig(raw: unknown): {
       ...(predictedLabelHeaders && { predictedLabelHeaders }),
       ...(preTraining && { preTraining }),
       ...(postTraining && { postTraining }),
-      hasPredictor,
-      awsOnlyMethods,
+      hasPredictor: isRecord(raw.predictor),
+      awsOnlyMethods: AWS_ONLY_METHODS.filter((m) => requested.has(m)),
       ...explain,
     },
     problems,
   };
 }
 
-type Report = (path: string, message: string) => void;
+/** The engines a config may run on: the SageMaker Clarify image, or the project's own. */
+export type AnalysisEngine = "clarify-image" | "builtin";
+
+/**
+ * What `engine` cannot compute for a config that is otherwise valid, one entry per option,
+ * in the words `analyze` refuses it with and `validate` reports it with. The Clarify image
+ * runs every analysis the parser accepts, but only against a model or endpoint it names.
+ */
+export function unsupportedByEngine(raw: unknown, engine: AnalysisEngine): ConfigProblem[] {
+  if (!isRecord(raw)) return [];
+  if (engine === "clarify-image") return clarifyImageLimits(raw);
+  const unsupported: ConfigProblem[] = [];
+  const methods = isRecord(raw.methods) ? raw.methods : {};
+  const bias = Object.hasOwn(methods, "pre_training_bias") || Object.hasOwn(methods, "post_training_bias");
+  if (bias && raw.dataset_type === "application/jsonlines" && raw.features === undefined) {
+    unsupported.push({
+      path: "$.features",
+      message:
+        "features is required by the local engine for application/jsonlines: the path of the feature array in each record",
+    });
+  }
+  if (Object.hasOwn(raw, "predicted_label_dataset_uri") && !Object.hasOwn(raw, "predicted_label")) {
+    unsupported.push({
+      path: "$.predicted_label",
+      message:
+        "predicted_label is required by the local engine with predicted_label_dataset_uri: the predicted label column",
+    });
+  }
+  for (const method of AWS_ONLY_METHODS.filter((m) => Object.hasOwn(methods, m))) {
+    unsupported.push({
+      path: `$.methods.${method}`,
+      message: `methods.${method} needs the SageMaker Clarify container: run this analysis on AWS (clarify-pipeline start)`,
+    });
+  }
+  if (typeof raw.dataset_type === "string" && !ENGINE_DATASET_TYPES.includes(raw.dataset_type)) {
+    unsupported.push({
+      path: "$.dataset_type",
+      message: `dataset_type "${raw.dataset_type}" is read only by the SageMaker Clarify container: run this analysis on AWS`,
+    });
+  }
+  if (
+    Object.hasOwn(methods, "post_training_bias") &&
+    !Object.hasOwn(raw, "predicted_label") &&
+    isRecord(raw.predictor)
+  ) {
+    unsupported.push({
+      path: "$.predictor",
+      message:
+        "methods.post_training_bias with a predictor and no predicted_label needs a live model: run this analysis on AWS, or supply predicted labels (predicted_label)",
+    });
+  }
+  return unsupported;
+}
 
 function optionalString(value: unknown, path: string, problem: Report): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== "string" || value === "") {
-    problem(path, `must be a non-empty string, got ${JSON.stringify(value)}`);
+    problem(path, `${show(value)} is not a non-empty string`);
     return undefined;
   }
   return value;
 }
 
-function optionalStringList(value: unknown, path: string, problem: Report): string[] | undefined {
-  if (value === undefined) return undefined;
-  if (!Array.isArray(value) || value.length === 0) {
-    problem(path, "must be a non-empty list of column names");
+function columnNames(raw: Record<string, unknown>, key: string, problem: Report): string[] | undefined {
+  if (!Object.hasOwn(raw, key)) return undefined;
+  const value = raw[key];
+  if (!Array.isArray(value) || !value.every((h) => typeof h === "string")) {
+    problem(`$.${key}`, `${show(value)} is not a list of column names (strings)`);
     return undefined;
   }
-  const names: string[] = [];
-  value.forEach((name, i) => {
-    if (typeof name !== "string") problem(`${path}[${i}]`, `must be a string, got ${JSON.stringify(name)}`);
-    else names.push(name);
-  });
   const seen = new Set<string>();
-  for (const name of names) {
-    if (seen.has(name)) problem(path, `column "${name}" appears twice`);
+  for (const name of value) {
+    if (seen.has(name)) problem(`$.${key}`, `column "${name}" appears twice`);
     seen.add(name);
   }
-  return names;
+  return value;
 }
 
-function columnRef(value: unknown, path: string, problem: Report, required = false): ColumnRef | undefined {
-  if (value === undefined) {
-    if (required) problem(path, "is required: a column name or zero-based column index");
-    return undefined;
+function excludedColumnList(value: unknown, problem: Report): ColumnRef[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || !value.every(isColumn)) {
+    problem("$.excluded_columns", `${show(value)} is not a list of column names or 0-based indexes`);
+    return [];
   }
-  if (typeof value === "string" && value !== "") return value;
-  if (typeof value === "number" && Number.isInteger(value) && value >= 0) return value;
-  problem(path, `must be a column name or a zero-based column index, got ${JSON.stringify(value)}`);
-  return undefined;
+  return value;
 }
 
-function scalarList(value: unknown, path: string, problem: Report): (string | number)[] | undefined {
-  const list = Array.isArray(value) ? value : [value];
-  if (list.length === 0) {
-    problem(path, "must not be empty");
-    return undefined;
-  }
-  const out: (string | number)[] = [];
-  list.forEach((item, i) => {
-    const itemPath = Array.isArray(value) ? `${path}[${i}]` : path;
-    if (typeof item === "string" || (typeof item === "number" && Number.isFinite(item))) out.push(item);
-    else if (typeof item === "boolean") out.push(item ? "True" : "False");
-    else problem(itemPath, `must be a string or a number, got ${JSON.stringify(item)}`);
-  });
-  return out.length === list.length ? out : undefined;
-}
-
+/** Positive label values: a threshold number or a non-empty list; true/false as pandas writes them. */
 function labelValuesOrThreshold(value: unknown, problem: Report): (string | number)[] | undefined {
-  if (value === undefined) {
-    problem("$.label_values_or_threshold", "is required: the positive label values, or a numeric threshold");
-    return undefined;
+  const list = scalarList(value);
+  if (list === undefined) {
+    problem(
+      "$.label_values_or_threshold",
+      `${show(value)} is not a threshold number or a non-empty list of positive label values; it is required for bias analysis`,
+    );
   }
-  return scalarList(value, "$.label_values_or_threshold", problem);
+  return list;
+}
+
+function scalarList(value: unknown): (string | number)[] | undefined {
+  if (typeof value === "number" && Number.isFinite(value)) return [value];
+  if (!Array.isArray(value) || value.length === 0 || !value.every(isScalar)) return undefined;
+  return value.map((item) =>
+    typeof item === "boolean" ? (item ? "True" : "False") : (item as string | number),
+  );
 }
 
 function facetList(value: unknown, problem: Report): FacetConfig[] | undefined {
-  if (value === undefined) {
-    problem("$.facet", "is required: a list of {name_or_index, value_or_threshold}");
-    return undefined;
-  }
   if (!Array.isArray(value) || value.length === 0) {
-    problem("$.facet", "must be a non-empty list of {name_or_index, value_or_threshold}");
+    problem(
+      "$.facet",
+      `${show(value)} is not a non-empty list of { name_or_index, value_or_threshold }; facet is required for bias analysis`,
+    );
     return undefined;
   }
   const facets: FacetConfig[] = [];
-  value.forEach((entry, i) => {
-    const path = `$.facet[${i}]`;
-    if (!isRecord(entry)) {
-      problem(path, "must be an object with name_or_index");
+  value.forEach((facet, index) => {
+    const path = `$.facet[${index}]`;
+    if (!isRecord(facet)) {
+      problem(path, `${show(facet)} is not a facet object { name_or_index, value_or_threshold }`);
       return;
     }
-    const nameOrIndex = columnRef(entry.name_or_index, `${path}.name_or_index`, problem, true);
-    const values =
-      entry.value_or_threshold === undefined
-        ? undefined
-        : scalarList(entry.value_or_threshold, `${path}.value_or_threshold`, problem);
-    if (nameOrIndex === undefined || (entry.value_or_threshold !== undefined && values === undefined)) return;
+    const nameOrIndex = facet.name_or_index;
+    if (!isColumn(nameOrIndex)) {
+      problem(`${path}.name_or_index`, `${show(nameOrIndex)} is not a column name or 0-based index`);
+    }
+    const given = facet.value_or_threshold;
+    const values = given === undefined ? undefined : scalarList(given);
+    if (given !== undefined && values === undefined) {
+      problem(
+        `${path}.value_or_threshold`,
+        `${show(given)} is not a threshold number or a non-empty list of sensitive values`,
+      );
+    }
+    if (!isColumn(nameOrIndex) || (given !== undefined && values === undefined)) return;
     facets.push(values ? { nameOrIndex, valueOrThreshold: values } : { nameOrIndex });
   });
   return facets.length === value.length ? facets : undefined;
 }
 
-function excludedColumnList(value: unknown, problem: Report): ColumnRef[] {
-  if (value === undefined) return [];
-  if (!Array.isArray(value)) {
-    problem("$.excluded_columns", "must be a list of column names or indexes");
-    return [];
-  }
-  const refs: ColumnRef[] = [];
-  value.forEach((item, i) => {
-    const ref = columnRef(item, `$.excluded_columns[${i}]`, problem);
-    if (ref !== undefined) refs.push(ref);
-  });
-  return refs;
-}
-
 function methodsOf(
   value: unknown,
   problem: Report,
-): { preTraining?: MetricSelection; postTraining?: MetricSelection; awsOnlyMethods: string[] } {
+): { requested: Set<string>; preTraining?: MetricSelection; postTraining?: MetricSelection } {
+  const requested = new Set<string>();
   if (!isRecord(value)) {
-    problem("$.methods", "is required: an object with pre_training_bias and/or post_training_bias");
-    return { awsOnlyMethods: [] };
+    problem(
+      "$.methods",
+      `${show(value)} is not an object; methods is required and names the analyses to run (${ANALYSIS_METHODS.join(", ")})`,
+    );
+    return { requested };
   }
-  const awsOnlyMethods: string[] = [];
-  let explains = false;
-  for (const key of Object.keys(value)) {
-    if (AWS_ONLY_METHODS.includes(key)) awsOnlyMethods.push(key);
-    else if (EXPLAIN_METHODS.includes(key)) explains = true;
-    else if (key !== "pre_training_bias" && key !== "post_training_bias" && !IGNORED_METHODS.includes(key)) {
-      problem(`$.methods.${key}`, "is not an analysis method Clarify knows");
+  const selections: Record<string, MetricSelection> = {};
+  for (const [name, settings] of Object.entries(value)) {
+    const path = /^[A-Za-z_][A-Za-z0-9_]*$/.test(name)
+      ? `$.methods.${name}`
+      : `$.methods[${JSON.stringify(name)}]`;
+    if (!(ANALYSIS_METHODS as readonly string[]).includes(name)) {
+      problem(path, `${show(name)} is not a Clarify analysis (known: ${ANALYSIS_METHODS.join(", ")})`);
+      continue;
     }
+    requested.add(name);
+    const codes = BIAS_CODES[name];
+    if (!codes) continue;
+    const selection = metricSelection(
+      isRecord(settings) ? settings.methods : undefined,
+      name,
+      codes,
+      problem,
+    );
+    if (selection) selections[name] = selection;
   }
-  const preTraining = metricSelection(
-    value.pre_training_bias,
-    "pre_training_bias",
-    PRE_TRAINING_CODES,
-    problem,
-  );
-  const postTraining = metricSelection(
-    value.post_training_bias,
-    "post_training_bias",
-    POST_TRAINING_CODES,
-    problem,
-  );
-  if (!preTraining && !postTraining && awsOnlyMethods.length === 0 && !explains) {
-    problem("$.methods", "requests no analysis: add pre_training_bias and/or post_training_bias");
-  }
-  return {
-    ...(preTraining && { preTraining }),
-    ...(postTraining && { postTraining }),
-    awsOnlyMethods,
-  };
+  if (Object.keys(value).length === 0)
+    problem("$.methods", "methods is empty; request at least one analysis");
+  const preTraining = selections.pre_training_bias;
+  const postTraining = selections.post_training_bias;
+  return { requested, ...(preTraining && { preTraining }), ...(postTraining && { postTraining }) };
 }
 
+/** `"all"` or a list of exact metric codes, as smclarify matches them (upper case). */
 function metricSelection(
-  value: unknown,
-  key: string,
+  list: unknown,
+  name: string,
   codes: readonly string[],
   problem: Report,
 ): MetricSelection | undefined {
-  if (value === undefined) return undefined;
-  const path = `$.methods.${key}.methods`;
-  if (!isRecord(value)) {
-    problem(`$.methods.${key}`, 'must be an object like {"methods": "all"}');
+  const path = `$.methods.${name}.methods`;
+  if (list === "all") return "all";
+  if (!Array.isArray(list) || list.length === 0) {
+    problem(path, `${show(list)} is not "all" or a non-empty list of metric codes (${codes.join(", ")})`);
     return undefined;
   }
-  const methods = value.methods;
-  if (methods === "all") return "all";
-  if (!Array.isArray(methods) || methods.length === 0) {
-    problem(path, `must be "all" or a non-empty list of metric codes (${codes.join(", ")})`);
-    return undefined;
-  }
-  if (methods.length === 1 && methods[0] === "all") return "all";
-  const selected: string[] = [];
-  methods.forEach((code, i) => {
-    const upper = typeof code === "string" ? code.toUpperCase() : undefined;
-    if (upper === undefined || !codes.includes(upper)) {
-      problem(
-        `${path}[${i}]`,
-        `${JSON.stringify(code)} is not a ${key} metric; use one of ${codes.join(", ")}`,
-      );
-    } else {
-      selected.push(upper);
+  if (list.length === 1 && list[0] === "all") return "all";
+  let valid = true;
+  list.forEach((code, index) => {
+    if (typeof code !== "string" || !codes.includes(code)) {
+      problem(`${path}[${index}]`, `${show(code)} is not a ${name} metric code (known: ${codes.join(", ")})`);
+      valid = false;
     }
   });
-  return selected;
+  return valid ? (list as string[]) : undefined;
+}
+
+function checkPredictor(predictor: unknown, problem: Report): void {
+  if (!isRecord(predictor)) {
+    problem(
+      "$.predictor",
+      `${show(predictor)} is not an object; predictor names a model_name or an endpoint_name`,
+    );
+    return;
+  }
+  const hasModel = typeof predictor.model_name === "string" && predictor.model_name !== "";
+  const hasEndpoint = typeof predictor.endpoint_name === "string" && predictor.endpoint_name !== "";
+  // Neither is a limit of the Clarify image only (unsupportedByEngine): the engine may call a local model.
+  if (hasModel && hasEndpoint)
+    problem("$.predictor", "predictor must name exactly one of model_name or endpoint_name");
+  if (hasModel) {
+    if (typeof predictor.instance_type !== "string") {
+      problem(
+        "$.predictor.instance_type",
+        `${show(predictor.instance_type)} is not an instance type; it is required with model_name`,
+      );
+    }
+    const count = predictor.initial_instance_count;
+    if (typeof count !== "number" || !Number.isInteger(count) || count < 1) {
+      problem(
+        "$.predictor.initial_instance_count",
+        `${show(count)} is not a positive integer; it is required with model_name`,
+      );
+    }
+  }
+}
+
+/**
+ * Columns named in the config must be among `headers` when headers are given, like a column
+ * missing from the dataset: label, predicted label (in predicted_label_headers when the
+ * predicted labels have their own dataset), facets, group_variable, excluded_columns. In JSON
+ * Lines, `label` and `predicted_label` are paths in the record, not header names.
+ */
+function checkNamedColumns(
+  raw: Record<string, unknown>,
+  headers: readonly string[] | undefined,
+  predictedLabelHeaders: readonly string[] | undefined,
+  facets: readonly FacetConfig[] | undefined,
+  problem: Report,
+): void {
+  const jsonLines = raw.dataset_type === "application/jsonlines";
+  const check = (path: string, ref: unknown, names: readonly string[] | undefined, listKey: string) => {
+    if (names === undefined) return;
+    if (typeof ref === "string" && !names.includes(ref)) {
+      problem(
+        path,
+        `column "${ref}" is not in ${listKey} (${names.map((n) => JSON.stringify(n)).join(", ")})`,
+      );
+    }
+  };
+  if (!jsonLines) check("$.label", raw.label, headers, "headers");
+  if (!jsonLines) {
+    const separate = Object.hasOwn(raw, "predicted_label_dataset_uri");
+    if (separate)
+      check("$.predicted_label", raw.predicted_label, predictedLabelHeaders, "predicted_label_headers");
+    else check("$.predicted_label", raw.predicted_label, headers, "headers");
+  }
+  facets?.forEach((facet, i) => {
+    check(`$.facet[${i}].name_or_index`, facet.nameOrIndex, headers, "headers");
+  });
+  check("$.group_variable", raw.group_variable, headers, "headers");
+  if (Array.isArray(raw.excluded_columns)) {
+    raw.excluded_columns.forEach((ref, i) => {
+      check(`$.excluded_columns[${i}]`, ref, headers, "headers");
+    });
+  }
+}
+
+/** The Clarify image explains only by calling the model or endpoint its predictor names. */
+function clarifyImageLimits(raw: Record<string, unknown>): ConfigProblem[] {
+  const limits: ConfigProblem[] = [];
+  const predictor = raw.predictor;
+  const methods = isRecord(raw.methods) ? raw.methods : {};
+  const explains = ["shap", "pdp", "asymmetric_shapley_value"].filter((m) => Object.hasOwn(methods, m));
+  const hasPredictions =
+    predictor !== undefined ||
+    Object.hasOwn(raw, "predicted_label") ||
+    Object.hasOwn(raw, "predicted_label_dataset_uri");
+  if (explains.length > 0 && !hasPredictions && !Object.hasOwn(methods, "post_training_bias")) {
+    limits.push({
+      path: "$.predictor",
+      message: `${explains.join(", ")} need model predictions: give a predictor (model_name or endpoint_name) or predicted labels (predicted_label / predicted_label_dataset_uri)`,
+    });
+  }
+  const named = (key: string) =>
+    isRecord(predictor) && typeof predictor[key] === "string" && predictor[key] !== "";
+  if (isRecord(predictor) && !named("model_name") && !named("endpoint_name")) {
+    limits.push({
+      path: "$.predictor",
+      message: "predictor must name exactly one of model_name or endpoint_name",
+    });
+  }
+  return limits;
 }

@@ -1,7 +1,9 @@
 import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import type { Command } from "commander";
+import { unsupportedByEngine } from "../../../engine/config/parse-analysis-config.ts";
 import { clarifyImageUri } from "../../../lambdas/shared/clarify-image.ts";
+import { isRecord } from "../../../lambdas/shared/is-record.ts";
 import type { DeploymentSettings } from "../../../lambdas/shared/settings.ts";
 import { SETTINGS_DEFAULTS } from "../../../lambdas/shared/settings.ts";
 import { validateRunInputOffline } from "../../../lambdas/validate-config/offline.ts";
@@ -86,9 +88,30 @@ export function registerValidateCommand(program: Command, context: CliContext): 
       });
       if (problems.length === 0) {
         context.stdout("valid\n");
+        for (const note of await localEngineLimits(input, dirname(path))) context.stderr(`${note}\n`);
         return;
       }
       for (const problem of problems) context.stderr(`${problem.path}: ${problem.message}\n`);
       context.setExitCode(ExitCode.Failed);
     });
+}
+
+/**
+ * A valid config may still hold analyses the project's engine cannot compute (SHAP, PDP, ...):
+ * valid for the Clarify image on AWS, refused by `run --local` and `analyze`. One `note:` line
+ * each, in the words `analyze` refuses them with (the shared parser's).
+ */
+async function localEngineLimits(input: unknown, baseDir: string): Promise<string[]> {
+  if (!isRecord(input)) return [];
+  let config: unknown = input.analysisConfig;
+  let at = "$.analysisConfig";
+  const uri = input.analysisConfigUri;
+  if (config === undefined && typeof uri === "string" && !uri.startsWith("s3://")) {
+    config = JSON.parse(await readFile(resolve(baseDir, uri), "utf8"));
+    at = `${uri}$`;
+  }
+  return unsupportedByEngine(config, "builtin").map(
+    (limit) =>
+      `note: the local engine (run --local, analyze) cannot run this: ${at}${limit.path.slice(1)}: ${limit.message}`,
+  );
 }

@@ -137,14 +137,18 @@ describe("clarify-pipeline analyze", () => {
       'label_values_or_threshold: Clarify reads label column "y" as continuous (integers with missing values, which pandas reads as floats: continuous), so it must be a single numeric threshold, got ["yes"]',
     ],
     [
-      { ...PRE_CONFIG, methods: { ...PRE_CONFIG.methods, shap: {} } },
+      { ...PRE_CONFIG, predicted_label: "yhat", methods: { ...PRE_CONFIG.methods, shap: {} } },
       "methods.shap needs a model to explain: pass --model model.onnx or --model-endpoint URL",
     ],
     [
-      { ...PRE_CONFIG, predictor: { model_name: "m" }, methods: { post_training_bias: { methods: "all" } } },
+      {
+        ...PRE_CONFIG,
+        predictor: { endpoint_name: "credit-model" },
+        methods: { post_training_bias: { methods: "all" } },
+      },
       "needs a live model: run this analysis on AWS",
     ],
-    [{ ...PRE_CONFIG, facet: [] }, "$.facet: must be a non-empty list"],
+    [{ ...PRE_CONFIG, facet: [] }, "$.facet: [] is not a non-empty list"],
   ])("fails with exit 1 and one clear message on bad input (%#)", async (config, message) => {
     // Prepare
     const dir = workspace({ "data.csv": TABLE });

@@ -213,7 +213,10 @@ describe("clarify-pipeline process", () => {
   it("fails with one line naming the option when the engine cannot compute the analysis", async () => {
     // Prepare
     const csv = await readFile(join(FIXTURE, "train.csv"), "utf8");
-    const config = await fixtureConfig({ methods: { shap: { num_samples: 10 } } });
+    const config = await fixtureConfig({
+      methods: { shap: { num_samples: 10 } },
+      predictor: { endpoint_name: "credit-model" },
+    });
     const tree = await processingTree(config, { "train.csv": csv });
 
     // Act
