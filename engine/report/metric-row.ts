@@ -64,11 +64,21 @@ export function judge(metric: ReportMetric, gate: GateResult | undefined): RowJu
   };
 }
 
+/** The id of the row that carries a metric's explanation within a stage's section. */
+export function explanationId(stage: BiasStage, code: string): string {
+  return `explain-${stage}-${code}`;
+}
+
+/**
+ * @param explain true on the first row of a metric in its section: the row carries the
+ *   explanation; later rows of the same metric link back to it
+ */
 export function renderMetricRow(
   metric: ReportMetric,
   where: MetricLocation,
   judgement: RowJudgement,
   columns: readonly MetricColumn[] = [],
+  explain = true,
 ): string {
   const info = metricInfo(metric.code);
   const extra =
@@ -84,15 +94,19 @@ export function renderMetricRow(
     metric.value === null
       ? '<span class="m-none">not computed</span>'
       : escapeHtml(formatValue(metric.value));
+  const anchor = escapeHtml(explanationId(where.stage, metric.code));
+  const explanation = explain
+    ? renderExplanation(metric.code)
+    : `<a href="#${anchor}">What ${escapeHtml(metric.code)} measures</a>`;
   return (
-    `<div class="metric status-${judgement.status}" data-metric="${escapeHtml(metric.code)}">` +
+    `<div class="metric status-${judgement.status}" data-metric="${escapeHtml(metric.code)}"${explain ? ` id="${anchor}"` : ""}>` +
     `<div class="m-name"><span class="m-code">${escapeHtml(metric.code)}</span> ` +
     `<span class="m-long">${escapeHtml(info.name)}</span></div>` +
     `<div class="m-value">${value}</div>` +
     `<div class="m-scale">${metric.value === null ? renderNotComputed(metric) : renderScale(metric, metric.value, judgement)}</div>` +
     `<div class="m-status">${renderStatus(judgement)}</div>` +
     extra +
-    `<p class="m-explain">${renderExplanation(metric.code)}</p>` +
+    `<p class="m-explain">${explanation}</p>` +
     "</div>"
   );
 }
@@ -121,7 +135,7 @@ function renderStatus(judgement: RowJudgement): string {
     case "breached":
       return `<strong>✗ breached</strong> <span class="m-rule">gate ${escapeHtml(describeBounds(judgement.allowed))}</span>`;
     case "look":
-      return `<strong>⚠ worth a look</strong> <span class="m-rule">outside ${escapeHtml(describeGuidance(judgement.guidance))} (${escapeHtml(judgement.guidance?.rule ?? "")}; not a gate)</span>`;
+      return `<strong>⚠ worth a look</strong> <span class="m-rule">rule of thumb ${escapeHtml(describeGuidance(judgement.guidance))}, not a gate</span>`;
     case "no-gate":
       return '<span class="m-rule">no gate</span>';
   }
@@ -129,6 +143,13 @@ function renderStatus(judgement: RowJudgement): string {
 
 function describeBounds(bounds: { readonly low: number; readonly high: number } | undefined): string {
   return bounds === undefined ? "" : describeInterval(bounds.low, bounds.high);
+}
+
+/** `outside [0.8, 1.25]`, `above 0.1`: where a value lies against a rule of thumb it breaks. */
+export function describeGuidanceBreach(guidance: Guidance): string {
+  if (guidance.low !== null && guidance.high !== null) return `outside ${describeGuidance(guidance)}`;
+  if (guidance.high !== null) return `above ${formatValue(guidance.high)}`;
+  return `below ${formatValue(guidance.low ?? Number.NEGATIVE_INFINITY)}`;
 }
 
 export function describeGuidance(guidance: Guidance | undefined): string {

@@ -166,17 +166,18 @@ function describeFacet(facet: FacetReading): string {
 /** Per facet value: rows, share, positive-label and positive-prediction rates, confusion counts. */
 export function renderGroups(context: AnalysisContext | undefined): string {
   if (context === undefined || context.facets.every((facet) => facet.groups.length === 0)) return "";
-  const tables = context.facets.filter((facet) => facet.groups.length > 0).map(renderFacetGroups);
+  const tables = context.facets.filter((facet) => facet.groups.length > 0).flatMap(renderFacetGroups);
   return (
     '<section class="groups" id="groups"><h2>Groups</h2>' +
     "<p>Every metric compares the facet group (<em>d</em>) with all other rows (<em>a</em>). " +
     "These are the counts it is computed from.</p>" +
-    `${tables.join("")}</section>`
+    `<div class="group-tables">${tables.join("")}</div></section>`
   );
 }
 
-function renderFacetGroups(facet: FacetReading): string {
-  const tables = facet.groups.map((group) => {
+/** One card per analysed facet value: its counts beside those of all other rows. */
+function renderFacetGroups(facet: FacetReading): string[] {
+  return facet.groups.map((group) => {
     const sides = [group.facet, group.others];
     const total = group.facet.rows + group.others.rows;
     const name =
@@ -211,18 +212,18 @@ function renderFacetGroups(facet: FacetReading): string {
     const body = rows
       .map(
         ([label, value]) =>
-          `<tr><th scope="row">${escapeHtml(label)}</th><td>${escapeHtml(value(group.facet))}</td><td>${escapeHtml(value(group.others))}</td></tr>`,
+          `<tr><th scope="row">${escapeHtml(label)}</th><td>${value(group.facet)}</td><td>${value(group.others)}</td></tr>`,
       )
       .join("");
     return (
-      '<table class="group-table">' +
+      `<div class="group-card"><h3>Facet <code>${escapeHtml(facet.column)}</code></h3><table class="group-table">` +
       `<thead><tr><td></td><th scope="col">${escapeHtml(name)} <span class="side">(d)</span></th>` +
-      `<th scope="col">all other rows <span class="side">(a)</span></th></tr></thead><tbody>${body}</tbody></table>`
+      `<th scope="col">all other rows <span class="side">(a)</span></th></tr></thead><tbody>${body}</tbody></table></div>`
     );
   });
-  return `<h3>Facet <code>${escapeHtml(facet.column)}</code></h3><div class="group-tables">${tables.join("")}</div>`;
 }
 
+/** `25.7% (4,238)`, kept in one piece per number so a narrow cell breaks between them only. HTML. */
 function rate(part: number, whole: number): string {
-  return `${formatShare(part, whole)} (${formatCount(part)})`;
+  return `<span class="nw">${formatShare(part, whole)}</span> <span class="nw count">(${formatCount(part)})</span>`;
 }

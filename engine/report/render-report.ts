@@ -111,6 +111,7 @@ function renderSection(
     `<p class="meta">Label <code>${escapeHtml(section.label)}</code>, positive value or threshold ` +
       `<code>${escapeHtml(section.labelValueOrThreshold)}</code></p>`,
   ];
+  const explained = new Set<string>();
   for (const facet of section.facets) {
     for (const value of facet.values) {
       const where = { stage: section.stage, facet: facet.name, facetValue: value.valueOrThreshold };
@@ -122,7 +123,9 @@ function renderSection(
             r.facet === facet.name &&
             r.facetValue === value.valueOrThreshold,
         );
-        return renderMetricRow(metric, where, judge(metric, result), columns);
+        const first = !explained.has(metric.code);
+        explained.add(metric.code);
+        return renderMetricRow(metric, where, judge(metric, result), columns, first);
       });
       parts.push(
         `<div class="facet-value"><h3>Facet <code>${escapeHtml(facet.name)}</code> = ` +

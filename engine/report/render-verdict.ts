@@ -7,7 +7,7 @@ import { describeInterval, formatValue } from "./format.ts";
 import { allowedInterval, distanceOutside, type GateResult, worstFirst } from "./gate-check.ts";
 import { escapeHtml } from "./html-escape.ts";
 import { metricInfo } from "./metric-catalog.ts";
-import { describeGuidance, outsideGuidance } from "./metric-row.ts";
+import { describeGuidanceBreach, outsideGuidance } from "./metric-row.ts";
 
 const STAGE_NAMES = { pre_training: "pre-training", post_training: "post-training" } as const;
 
@@ -100,7 +100,7 @@ export function renderGuidance(sections: readonly ReportSection[], gated: (code:
               `<code>${escapeHtml(metric.code)}</code> ${escapeHtml(metricInfo(metric.code).name)} for ` +
               `<span class="group">${escapeHtml(facet.name)} = ${escapeHtml(entry.valueOrThreshold)}</span> ` +
               `<span class="stage">(${STAGE_NAMES[section.stage]})</span>: <strong>${escapeHtml(formatValue(metric.value))}</strong>, ` +
-              `outside ${escapeHtml(describeGuidance(guidance))} <span class="how">(${escapeHtml(guidance.rule)})</span>`,
+              `${escapeHtml(describeGuidanceBreach(guidance))} <span class="how">(${escapeHtml(guidance.rule)})</span>`,
           });
         }
       }

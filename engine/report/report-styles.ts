@@ -38,7 +38,10 @@ dl.facts { display: grid; grid-template-columns: minmax(9rem, 14rem) 1fr; gap: 6
 dl.facts dt { font-weight: 600; }
 dl.facts dd { margin: 0; }
 .top-values { color: #57606a; font-size: 0.9rem; }
-.group-tables { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 340px), 1fr)); gap: 12px 24px; }
+.group-tables { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 420px), 1fr)); gap: 8px 32px; }
+.group-card h3 { margin-top: 10px; }
+.nw { white-space: nowrap; }
+.count { color: #57606a; }
 table.group-table { border-collapse: collapse; width: 100%; font-size: 0.9rem; font-variant-numeric: tabular-nums; }
 table.group-table th, table.group-table td { border-top: 1px solid #d0d7de; padding: 3px 6px; text-align: right; vertical-align: bottom; }
 table.group-table thead th, table.group-table thead td { border-top: 0; }

@@ -1,5 +1,6 @@
 /**
- * Opens rendered reports in headless Chromium (Debian's `chromium` package) from file:// URLs, at
+ * Opens rendered reports (a sample, and the census example's run report as `run --local` writes
+ * it) in headless Chromium (Debian's `chromium` package) from file:// URLs, at
  * a phone's width (400 px) and a wide screen's (1400 px), and checks what a reader sees: no
  * horizontal scrolling, the verdict and the groups on screen, chart labels at reading size, no
  * request and no script. Full-page screenshots are taken and checked; set
@@ -7,17 +8,20 @@
  * Without /usr/bin/chromium this test fails, unless CLARIFY_SKIP_BROWSER_TESTS=1 says to skip it.
  */
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { type BrowserContext, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { main } from "../../../bin/cli/main.ts";
 import { renderReport } from "../../../engine/report/render-report.ts";
+import { censusCsv } from "../../../examples/census/generate-dataset.ts";
 import { SAMPLE_ANALYSIS, SAMPLE_CONTEXT, SAMPLE_GATES } from "./report-fixture.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 const WIDTHS = [400, 1400] as const;
+const CENSUS_DIR = new URL("../../../examples/census/", import.meta.url).pathname;
 const skip = process.env.CLARIFY_SKIP_BROWSER_TESTS === "1";
 if (skip) {
   console.warn(
@@ -63,10 +67,81 @@ describe.skipIf(skip)("report.html in headless Chromium", () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
+  /** What a reader sees of `file` at `width`; a full-page screenshot is taken and kept when asked. */
+  async function review(file: string, width: number, name: string) {
+    const page = await context.newPage();
+    await page.setViewportSize({ width, height: 900 });
+    const problems: string[] = [];
+    const requests: string[] = [];
+    page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+    page.on("console", (message) => {
+      if (message.type() === "error" || message.type() === "warning")
+        problems.push(`console: ${message.text()}`);
+    });
+    page.on("request", (request) => requests.push(request.url()));
+    // An unescaped facet name would run alert(1): a dialog means the escaping failed.
+    const dialogs: string[] = [];
+    page.on("dialog", (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    const url = pathToFileURL(file).href;
+    await page.goto(url, { waitUntil: "load" });
+    // Run in the page (strings: the project's type check has no DOM library).
+    const overflow = await page.evaluate<number>(
+      "document.documentElement.scrollWidth - document.documentElement.clientWidth",
+    );
+    const wider = await page.evaluate<string[]>(
+      `[...document.querySelectorAll("main *")]
+        .filter((element) => element.getBoundingClientRect().right > window.innerWidth + 0.5)
+        .map((element) => element.tagName + "." + element.className)`,
+    );
+    const smallestText = await page.evaluate<number>(
+      `Math.min(...[...document.querySelectorAll(".tick, .m-explain, .m-long, .m-rule, .group-table")]
+        .map((element) => Number.parseFloat(getComputedStyle(element).fontSize)))`,
+    );
+    const facts = {
+      title: await page.title(),
+      verdict: (await page.locator("#verdict").textContent()) ?? "",
+      breaches: await page.locator("#verdict ol.breaches li").allTextContents(),
+      warnings: await page.locator("#warnings li").count(),
+      groupTables: await page.locator("#groups table.group-table").count(),
+      groupsVisible: await page.locator("#groups table.group-table").first().isVisible(),
+      groupsBeforeMetrics: await page.evaluate<boolean>(
+        `document.querySelector("#groups").getBoundingClientRect().top <
+          document.querySelector(".bias-section").getBoundingClientRect().top`,
+      ),
+      breachedRows: await page.locator(".metric.status-breached").count(),
+    };
+    const screenshot = await page.screenshot({ path: join(dir, `${name}-${width}.png`), fullPage: true });
+    const keep = process.env.CLARIFY_REPORT_SCREENSHOTS;
+    if (keep) {
+      await mkdir(keep, { recursive: true });
+      await writeFile(join(keep, `${name}-${width}.png`), screenshot);
+    }
+    await page.close();
+    return { ...facts, url, problems, requests, dialogs, overflow, wider, smallestText, screenshot };
+  }
+
+  /** What every report must be at every width: offline, quiet, no horizontal scrolling, legible. */
+  function expectReadable(seen: Awaited<ReturnType<typeof review>>, width: number): void {
+    expect(seen.problems).toEqual([]);
+    expect(seen.requests.filter((r) => r !== seen.url)).toEqual([]);
+    expect(seen.dialogs).toEqual([]);
+    expect(seen.overflow).toBe(0);
+    expect(seen.wider).toEqual([]);
+    // The full-page screenshot is exactly as wide as the window: nothing sticks out to the right.
+    expect(pngSize(seen.screenshot).width).toBe(width);
+    expect(pngSize(seen.screenshot).height).toBeGreaterThan(900);
+    expect(seen.smallestText).toBeGreaterThanOrEqual(11);
+    expect(seen.groupsVisible).toBe(true);
+    expect(seen.groupsBeforeMetrics).toBe(true);
+  }
+
   for (const width of WIDTHS) {
     it(`reads well at ${width} px: verdict, warnings and groups shown, nothing overflows, nothing loaded`, async () => {
       // Prepare
-      const file = join(dir, `report-${width}.html`);
+      const file = join(dir, `sample-${width}.html`);
       await writeFile(
         file,
         renderReport(SAMPLE_ANALYSIS, {
@@ -75,72 +150,65 @@ describe.skipIf(skip)("report.html in headless Chromium", () => {
           context: SAMPLE_CONTEXT,
         }),
       );
-      const page = await context.newPage();
-      await page.setViewportSize({ width, height: 900 });
-      const problems: string[] = [];
-      const requests: string[] = [];
-      page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-      page.on("console", (message) => {
-        if (message.type() === "error" || message.type() === "warning")
-          problems.push(`console: ${message.text()}`);
-      });
-      page.on("request", (request) => requests.push(request.url()));
-      // An unescaped facet name would run alert(1): a dialog means the escaping failed.
-      const dialogs: string[] = [];
-      page.on("dialog", (dialog) => {
-        dialogs.push(dialog.message());
-        void dialog.dismiss();
-      });
-      const url = pathToFileURL(file).href;
 
       // Act
-      await page.goto(url, { waitUntil: "load" });
-      // Run in the page (strings: the project's type check has no DOM library).
-      const overflow = await page.evaluate<number>(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth",
-      );
-      const wider = await page.evaluate<string[]>(
-        `[...document.querySelectorAll("main *")]
-          .filter((element) => element.getBoundingClientRect().right > window.innerWidth + 0.5)
-          .map((element) => element.tagName + "." + element.className)`,
-      );
-      const title = await page.title();
-      const verdict = (await page.locator("#verdict").textContent()) ?? "";
-      const breachesVisible = await page.locator("#verdict ol.breaches li").count();
-      const warnings = await page.locator("#warnings li").count();
-      const groupTables = await page.locator("#groups table.group-table").count();
-      const groupsVisible = await page.locator("#groups table.group-table").first().isVisible();
-      const breachedRows = await page.locator('.metric.status-breached[data-metric="DI"]').count();
-      const smallestText = await page.evaluate<number>(
-        `Math.min(...[...document.querySelectorAll(".tick, .m-explain, .m-long, .m-rule")]
-          .map((element) => Number.parseFloat(getComputedStyle(element).fontSize)))`,
-      );
-      const screenshotPath = join(dir, `report-${width}.png`);
-      const screenshot = await page.screenshot({ path: screenshotPath, fullPage: true });
-      const keep = process.env.CLARIFY_REPORT_SCREENSHOTS;
-      if (keep) {
-        await mkdir(keep, { recursive: true });
-        await writeFile(join(keep, `report-${width}.png`), screenshot);
-      }
-      await page.close();
+      const seen = await review(file, width, "sample");
 
       // Assess
-      expect(problems).toEqual([]);
-      expect(requests.filter((r) => r !== url)).toEqual([]);
-      expect(dialogs).toEqual([]);
-      expect(overflow).toBe(0);
-      expect(wider).toEqual([]);
-      expect(pngSize(await readFile(screenshotPath))).toMatchObject({ width });
-      expect(pngSize(screenshot).height).toBeGreaterThan(900);
-      expect(title).toBe("credit model");
-      expect(verdict).toContain("Bias gates failed");
-      expect(verdict).toContain("0.71, allowed [0.8, 1.25]");
-      expect(breachesVisible).toBe(2);
-      expect(warnings).toBe(2);
-      expect(groupTables).toBe(2);
-      expect(groupsVisible).toBe(true);
-      expect(breachedRows).toBe(1);
-      expect(smallestText).toBeGreaterThanOrEqual(11);
+      expectReadable(seen, width);
+      expect(seen.title).toBe("credit model");
+      expect(seen.verdict).toContain("Bias gates failed");
+      expect(seen.verdict).toContain("0.71, allowed [0.8, 1.25]");
+      expect(seen.breaches).toHaveLength(2);
+      expect(seen.warnings).toBe(2);
+      expect(seen.groupTables).toBe(2);
     });
   }
+
+  describe("the census example's run folder report", () => {
+    let report: string;
+
+    beforeAll(async () => {
+      // The example as a user runs it: generated data, its config and run.json, `run --local`.
+      const example = join(dir, "census");
+      await mkdir(example, { recursive: true });
+      for (const file of ["run.json", "analysis_config.json"]) {
+        await copyFile(join(CENSUS_DIR, file), join(example, file));
+      }
+      await writeFile(join(example, "census.csv"), censusCsv());
+      let stderr = "";
+      const code = await main(
+        ["run", "--local", "--input", join(example, "run.json"), "--out", join(dir, "run")],
+        {
+          stdout: () => {},
+          stderr: (text) => {
+            stderr += text;
+          },
+        },
+      );
+      expect(code, stderr).toBe(2);
+      report = join(dir, "run", "report.html");
+      expect(stderr).toContain(`report: ${report}`);
+    }, 120_000);
+
+    for (const width of WIDTHS) {
+      it(`shows the verdict, every breach worst first and the groups at ${width} px`, async () => {
+        // Prepare: run.json's gates breach 5 of 10 values (see examples/census/README.md)
+
+        // Act
+        const seen = await review(report, width, "census");
+
+        // Assess
+        expectReadable(seen, width);
+        expect(seen.title).toBe("Census income model: bias report");
+        expect(seen.verdict).toContain("5 of 10 gated metric values breach their gate");
+        expect(seen.breaches).toHaveLength(5);
+        expect(seen.breaches[0]).toMatch(
+          /^DI Disparate Impact for sex = Female \(post-training\): 0\.\d{4}, allowed \[0\.8, 1\.25\]/,
+        );
+        expect(seen.groupTables).toBe(2);
+        expect(seen.breachedRows).toBe(5);
+      });
+    }
+  });
 });

@@ -123,6 +123,28 @@ describe("renderReport", () => {
     }
   });
 
+  it("explains a metric once per section and links later rows of it back to that explanation", () => {
+    // Prepare: DI for two facet values
+    const analysis = {
+      version: "1.0",
+      post_training_bias_metrics: {
+        label: "y",
+        label_value_or_threshold: "1",
+        facets: {
+          sex: [{ value_or_threshold: "f", metrics: [{ name: "DI", value: 0.9 }] }],
+          race: [{ value_or_threshold: "b", metrics: [{ name: "DI", value: 1.1 }] }],
+        },
+      },
+    };
+    // Act
+    const html = renderReport(analysis);
+    // Assess
+    expect(metricRow(html, "DI", 0)).toContain('id="explain-post_training-DI"');
+    expect(metricRow(html, "DI", 0)).toContain("Range 0 to ∞, ideal 1");
+    expect(metricRow(html, "DI", 1)).toContain('<a href="#explain-post_training-DI">What DI measures</a>');
+    expect(metricRow(html, "DI", 1)).not.toContain("Range 0 to ∞");
+  });
+
   it("without gates, flags values outside a rule of thumb as guidance, not as a gate", () => {
     // Prepare: DI 0.71 is outside the four-fifths range; DPPL 0.12 is a gap above 10 points
     // Act
@@ -132,6 +154,7 @@ describe("renderReport", () => {
     const guidance = section(html, "guidance");
     expect(guidance).toContain("guidance, not a gate");
     expect(guidance).toContain("<strong>0.71</strong>, outside [0.8, 1.25]");
+    expect(guidance).toContain("<strong>0.12</strong>, outside [−0.1, 0.1]");
     expect(guidance).toContain("the four-fifths rule");
     expect(guidance.indexOf("DI")).toBeLessThan(guidance.indexOf("DPPL"));
     expect(metricRow(html, "DI")).toContain("status-look");
@@ -166,7 +189,7 @@ describe("renderReport", () => {
     expect(groups).toContain("age &gt; 40");
     expect(groups).toContain("<td>32.7%</td>");
     expect(groups).toContain(
-      '<th scope="row">Positive predictions</th><td>27.9% (86)</td><td>38.5% (262)</td>',
+      '<th scope="row">Positive predictions</th><td><span class="nw">27.9%</span> <span class="nw count">(86)</span></td>',
     );
     expect(groups).toContain('<th scope="row">True positives (TP)</th><td>60</td><td>180</td>');
   });
@@ -207,7 +230,9 @@ describe("renderReport", () => {
     expect(html).not.toMatch(/\bsrc=|url\(|@import|<script|<img|<link/i);
     const links = [...html.matchAll(/href="([^"]*)"/g)].map((m) => m[1]);
     expect(links.length).toBeGreaterThan(0);
-    for (const link of links) expect(link).toMatch(/^https:\/\/docs\.aws\.amazon\.com\/sagemaker\//);
+    for (const link of links) {
+      expect(link).toMatch(/^(https:\/\/docs\.aws\.amazon\.com\/sagemaker\/|#explain-)/);
+    }
   });
 
   it('draws Clarify\'s "Infinity" as an off-scale breach and "NaN" as not computed', () => {
