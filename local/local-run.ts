@@ -12,6 +12,7 @@ import { isRecord } from "../lambdas/shared/is-record.ts";
 import { putJson } from "../lambdas/shared/s3-objects.ts";
 import { joinS3Uri, parseS3Uri } from "../lambdas/shared/s3-uri.ts";
 import type { DeploymentSettings } from "../lambdas/shared/settings.ts";
+import { ANALYSIS_CONFIG_GIVEN, isAnalysisConfig } from "../lambdas/validate-config/run-input.ts";
 import { EMBEDDED_S3_CREDENTIALS, startEmbeddedS3 } from "./embedded-s3.ts";
 import {
   defaultExecutionName,
@@ -202,11 +203,16 @@ async function readRunJson(path: string): Promise<unknown> {
   const text = await readFile(path, "utf8").catch((error: NodeJS.ErrnoException) => {
     throw new LocalInputError(`--input ${path}: cannot read the file (${error.code ?? error.message})`);
   });
+  let input: unknown;
   try {
-    return JSON.parse(text);
+    input = JSON.parse(text);
   } catch (error) {
     throw new LocalInputError(`--input ${path}: not valid JSON (${(error as Error).message})`);
   }
+  // Refused before anything runs: a run folder holding only "not a run input" would help no one.
+  if (isRecord(input) && isAnalysisConfig(input))
+    throw new LocalInputError(`--input ${path}: ${ANALYSIS_CONFIG_GIVEN}`);
+  return input;
 }
 
 /** Jobs being stopped are waited for; a job still InProgress is reported and stopped, never left running. */

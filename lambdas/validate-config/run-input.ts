@@ -96,9 +96,32 @@ export function readRunInput(input: unknown, problems: Problems): RunDraft | und
     problems.add("$", `the run input must be a JSON object, got ${show(input)}`);
     return undefined;
   }
+  if (isAnalysisConfig(input)) {
+    problems.add("$", ANALYSIS_CONFIG_GIVEN);
+    return undefined;
+  }
   return Object.hasOwn(input, "processingJobRequest")
     ? readRequestForm(input, problems)
     : readRunForm(input, problems);
+}
+
+/** Keys only a Clarify analysis_config.json has at its top level. */
+const ANALYSIS_CONFIG_KEYS = ["dataset_type", "methods", "label_values_or_threshold", "facet"] as const;
+
+export const ANALYSIS_CONFIG_GIVEN =
+  'this is a Clarify analysis config, not a run input (run.json); a run.json names it in "analysisConfigUri" (a path or S3 URI) or holds it inline in "analysisConfig", and names the data in "dataset": { "uri": ... }';
+
+/**
+ * An analysis config given where the run input was expected (`--input analysis_config.json`):
+ * one problem that says what was expected, instead of one unknown key per config field.
+ */
+export function isAnalysisConfig(input: Record<string, unknown>): boolean {
+  const runKeys: readonly string[] = [...RUN_KEYS, ...REQUEST_FORM_KEYS];
+  const keys = Object.keys(input);
+  return (
+    !keys.some((key) => runKeys.includes(key)) &&
+    keys.some((key) => (ANALYSIS_CONFIG_KEYS as readonly string[]).includes(key))
+  );
 }
 
 function readRunForm(input: Record<string, unknown>, problems: Problems): RunDraft {

@@ -4,6 +4,7 @@ import { analyze } from "../../../engine/analyze.ts";
 import { EngineInputError, ModelError, UnsupportedAnalysisError } from "../../../engine/errors.ts";
 import { CliError } from "../cli-error.ts";
 import type { CliContext } from "../context.ts";
+import { checkOutFolder } from "../out-folder.ts";
 
 interface AnalyzeFlags {
   readonly dataset: string;
@@ -46,6 +47,7 @@ export function registerAnalyzeCommand(program: Command, context: CliContext): v
       if (flags.model !== undefined && flags.modelEndpoint !== undefined) {
         throw new CliError("--model and --model-endpoint: give one model, not both");
       }
+      await checkOutFolder(flags.out, "analysis.json and report.html");
       const config = await readConfig(flags.config);
       const intervals = flags.intervals
         ? {

@@ -4,6 +4,7 @@ import type { LocalRunReport } from "../../../local/local-run.ts";
 import { CliError } from "../cli-error.ts";
 import { type CliContext, listenForInterrupt } from "../context.ts";
 import { formatVerdictLines, VERDICT_EXIT_CODES } from "../execution/verdict.ts";
+import { checkOutFolder } from "../out-folder.ts";
 
 interface RunOptions {
   readonly local?: boolean;
@@ -35,6 +36,7 @@ export function registerRunCommand(program: Command, context: CliContext): void 
           "run executes the state machine locally and needs --local; to run on AWS use `clarify-pipeline start --state-machine ARN --input run.json [--wait]`",
         );
       }
+      await checkOutFolder(options.out, "a copy of the run folder");
       // The local runtime (interpreter, embedded S3, engine) loads only when a local run starts,
       // so validate, start and status do not pay for it.
       const [{ clarifyEngineContainer }, { coreSteps }, { runLocal }, { LocalInputError }] =
