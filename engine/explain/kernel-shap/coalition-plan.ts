@@ -81,14 +81,22 @@ export function coalitionPlan(players: number, numSamples: number, random: () =>
     for (let i = fullSizes; i < pairedSizes; i++) (drawWeights[i - fullSizes] as number) /= 2;
     normalise(drawWeights);
     const cumulative = cumulate(drawWeights);
-    const seen = new Map<string, number>();
+    // A coalition's key: its membership bits as a number (exact up to 52 players), else text.
+    const seen = new Map<number | string, number>();
+    const powers = Float64Array.from({ length: M }, (_, j) => 2 ** j);
+    const keyOf = (m: Uint8Array): number | string => {
+      if (M > 52) return m.join("");
+      let key = 0;
+      for (let j = 0; j < M; j++) if (m[j] !== 0) key += powers[j] as number;
+      return key;
+    };
     const order = new Int32Array(M);
     for (let draws = 0; samplesLeft > 0 && draws < 4 * (budget - fixed); draws++) {
       const size = pick(cumulative, random()) + fullSizes + 1;
       randomSubset(order, size, random);
       mask.fill(0);
       for (let k = 0; k < size; k++) mask[order[k] as number] = 1;
-      const key = mask.join("");
+      const key = keyOf(mask);
       const at = seen.get(key);
       if (at === undefined) {
         seen.set(key, added);

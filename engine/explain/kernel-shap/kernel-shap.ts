@@ -184,25 +184,28 @@ function fillSynthetic(
   F: number,
   players: readonly (readonly number[])[],
 ): number {
-  const source = rows.subarray(row.index * F, row.index * F + F);
-  buffer.set(source, at * F);
-  at++;
+  const rowStart = row.index * F;
+  let out = at * F;
+  for (let f = 0; f < F; f++) buffer[out++] = rows[rowStart + f] as number;
   const plan = row.plan;
-  if (!plan) return at;
+  if (!plan) return at + 1;
   const M = plan.players;
+  const masks = plan.masks;
+  const block = B * F;
   for (let s = 0; s < plan.count; s++) {
-    const start = at;
-    for (let b = 0; b < B; b++) buffer.set(baseline.subarray(b * F, b * F + F), (at + b) * F);
+    // The baseline rows, then the present players' features from the row itself.
+    buffer.set(baseline, out);
+    const maskStart = s * M;
     for (let m = 0; m < M; m++) {
-      if (plan.masks[s * M + m] === 0) continue;
+      if (masks[maskStart + m] === 0) continue;
       for (const f of players[row.varying[m] as number] as readonly number[]) {
-        const x = source[f] as number;
-        for (let b = 0; b < B; b++) buffer[(start + b) * F + f] = x;
+        const x = rows[rowStart + f] as number;
+        for (let at = out + f; at < out + block; at += F) buffer[at] = x;
       }
     }
-    at += B;
+    out += block;
   }
-  return at;
+  return at + 1 + plan.count * B;
 }
 
 function solveRow(

@@ -19,18 +19,40 @@ export class ShapleySolver {
     const size = M - 1;
     this.size = size;
     this.rhs = new Float64Array(size);
+    // XᵀWX with X = m − l·1 (m: the first M − 1 flags, l: the last flag) expands to
+    // Σ w·m·mᵀ − Σ w·l·(m·1ᵀ + 1·mᵀ) + Σ w·l²·1·1ᵀ; with 0/1 flags only the members of each
+    // coalition enter the first sum, which keeps the cost at about size²/8 per coalition.
     const normal = new Float64Array(size * size);
     const { masks, weights } = plan;
-    const row = new Float64Array(size);
+    const lastWeighted = new Float64Array(size);
+    let lastTotal = 0;
+    const members = new Int32Array(size);
     for (let s = 0; s < plan.count; s++) {
       const base = s * M;
-      const last = masks[base + size] as number;
-      for (let j = 0; j < size; j++) row[j] = (masks[base + j] as number) - last;
       const w = weights[s] as number;
-      for (let i = 0; i < size; i++) {
-        const wi = w * (row[i] as number);
-        if (wi === 0) continue;
-        for (let j = 0; j <= i; j++) (normal[i * size + j] as number) += wi * (row[j] as number);
+      let k = 0;
+      for (let j = 0; j < size; j++) if (masks[base + j] !== 0) members[k++] = j;
+      // The complement coalition has the negated row of X and the same outer product: take
+      // whichever of the two has fewer members.
+      let last = masks[base + size] !== 0;
+      if (2 * k > size) {
+        k = 0;
+        for (let j = 0; j < size; j++) if (masks[base + j] === 0) members[k++] = j;
+        last = !last;
+      }
+      for (let a = 0; a < k; a++) {
+        const i = members[a] as number;
+        for (let b = 0; b <= a; b++) (normal[i * size + (members[b] as number)] as number) += w;
+      }
+      if (last) {
+        lastTotal += w;
+        for (let a = 0; a < k; a++) (lastWeighted[members[a] as number] as number) += w;
+      }
+    }
+    for (let i = 0; i < size; i++) {
+      for (let j = 0; j <= i; j++) {
+        (normal[i * size + j] as number) +=
+          lastTotal - (lastWeighted[i] as number) - (lastWeighted[j] as number);
       }
     }
     this.factor = cholesky(normal, size);
