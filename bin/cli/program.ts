@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { registerAnalyzeCommand } from "./commands/analyze.ts";
+import { registerHistoryCommand } from "./commands/history.ts";
 import { registerProcessCommand } from "./commands/process.ts";
 import { registerRunCommand } from "./commands/run.ts";
 import { registerStartCommand } from "./commands/start.ts";
@@ -17,6 +18,7 @@ export function makeProgram(context: CliContext): Command {
     .showHelpAfterError()
     .exitOverride();
   registerAnalyzeCommand(program, context);
+  registerHistoryCommand(program, context);
   registerProcessCommand(program, context);
   registerRunCommand(program, context);
   registerStartCommand(program, context);
