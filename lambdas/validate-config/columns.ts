@@ -1,9 +1,15 @@
 /**
  * Checks that the columns the analysis config names exist in the dataset, from the
  * first bytes of its first file: CSV header row (or the config's `headers` when
- * given), or the keys of the first JSON Lines record. Other formats are not read.
+ * given), or the keys of the first JSON Lines record; for Parquet, from the column names
+ * in the first file's footer. Other formats are not read.
  */
 import { childPath, isRecord, type Problems, show } from "./problems.ts";
+
+/** What the columns are read from: the first bytes as text, or a Parquet footer's column names. */
+export type ColumnsSample =
+  | { readonly text: string; readonly source: string }
+  | { readonly columns: readonly string[]; readonly source: string };
 
 interface DatasetColumns {
   readonly names: readonly string[];
@@ -42,15 +48,18 @@ function firstLine(sample: string): string {
 /** The dataset's columns, or undefined when its format is not inspected (a problem is added when unreadable). */
 function readColumns(
   config: Record<string, unknown>,
-  sample: string,
-  source: string,
+  dataset: ColumnsSample,
   paths: { readonly configPath: string; readonly datasetPath: string },
   problems: Problems,
 ): DatasetColumns | undefined {
   const { datasetPath } = paths;
+  const headersPath = childPath(paths.configPath, "headers");
   const headers = Array.isArray(config.headers)
     ? config.headers.filter((h): h is string => typeof h === "string")
     : undefined;
+  const source = dataset.source;
+  if ("columns" in dataset) return parquetColumns(dataset.columns, headers, source, headersPath, problems);
+  const sample = dataset.text;
   const line = firstLine(sample);
   if (line.trim() === "") {
     problems.add(datasetPath, `${source} is empty; the dataset needs at least one row`);
@@ -60,7 +69,7 @@ function readColumns(
     const fields = splitCsvLine(line);
     if (headers && headers.length !== fields.length) {
       problems.add(
-        childPath(paths.configPath, "headers"),
+        headersPath,
         `headers lists ${headers.length} columns but the first row of ${source} has ${fields.length}`,
       );
     }
@@ -86,6 +95,23 @@ function readColumns(
   return undefined;
 }
 
+/** A Parquet file names its columns; `headers`, when given, must list the same ones, as the engine requires. */
+function parquetColumns(
+  columns: readonly string[],
+  headers: readonly string[] | undefined,
+  source: string,
+  headersPath: string,
+  problems: Problems,
+): DatasetColumns {
+  if (headers && (headers.length !== columns.length || headers.some((h, i) => h !== columns[i]))) {
+    problems.add(
+      headersPath,
+      `headers (${headers.join(", ")}) differ from the columns of ${source} (${columns.join(", ")}); a Parquet file names its own columns: drop headers or list them in order`,
+    );
+  }
+  return { names: columns, count: columns.length };
+}
+
 /** A JMESPath expression rather than a plain key: JSON Lines references that cannot be checked by name. */
 const isExpression = (name: string) => /[.[\]()*|@`]/.test(name);
 
@@ -95,13 +121,13 @@ const isExpression = (name: string) => /[.[\]()*|@`]/.test(name);
  */
 export function checkColumns(
   config: Record<string, unknown>,
-  sample: string,
-  source: string,
+  sample: ColumnsSample,
   paths: { readonly configPath: string; readonly datasetPath: string },
   problems: Problems,
 ): void {
-  const columns = readColumns(config, sample, source, paths, problems);
+  const columns = readColumns(config, sample, paths, problems);
   if (!columns) return;
+  const source = sample.source;
   const refs: { path: string; value: unknown }[] = [];
   const at = (key: string) => childPath(paths.configPath, key);
   for (const key of ["label", "group_variable"]) {

@@ -6,8 +6,16 @@
 import { open, readdir, readFile, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { ConfigProblem } from "../shared/errors.ts";
+import { ParquetFormatError } from "../shared/parquet-footer.ts";
 import type { DeploymentSettings } from "../shared/settings.ts";
-import { type DatasetSample, runPreflight, SAMPLE_BYTES, type SourceReader } from "./preflight.ts";
+import { isDataPartName, parquetFooterColumns } from "./parquet-sample.ts";
+import {
+  type DatasetSample,
+  runPreflight,
+  SAMPLE_BYTES,
+  type SampleFormat,
+  type SourceReader,
+} from "./preflight.ts";
 import type { Located, Problems } from "./problems.ts";
 import { isLocalPath } from "./rules/s3-locations.ts";
 import { runStaticRules } from "./static-rules.ts";
@@ -65,11 +73,27 @@ export function localSourceReader(baseDir: string): SourceReader {
           throw new Error(`not valid JSON: ${(error as Error).message}`);
         }
       }),
-    sampleDataset: (field, _s3DataType, problems) =>
+    sampleDataset: (field, _s3DataType, problems, format) =>
       local(field, problems, async (path): Promise<DatasetSample> => {
-        const file = (await stat(path)).isDirectory() ? await firstFile(path) : path;
+        const file = (await stat(path)).isDirectory() ? await firstFile(path, format) : path;
         const handle = await open(file, "r");
         try {
+          if (format === "parquet") {
+            const { size } = await handle.stat();
+            const read = async (start: number, end: number) => {
+              const bytes = new Uint8Array(end - start + 1);
+              await handle.read(bytes, 0, bytes.length, start);
+              return bytes;
+            };
+            try {
+              return { columns: await parquetFooterColumns(size, read, file), source: file };
+            } catch (error) {
+              if (!(error instanceof ParquetFormatError)) throw error;
+              throw new Error(
+                `${error.message.replace(`${file} `, "it ")}, but dataset_type is application/x-parquet`,
+              );
+            }
+          }
           const buffer = Buffer.alloc(SAMPLE_BYTES);
           const { bytesRead } = await handle.read(buffer, 0, SAMPLE_BYTES, 0);
           return { bytes: buffer.subarray(0, bytesRead), source: file };
@@ -80,10 +104,10 @@ export function localSourceReader(baseDir: string): SourceReader {
   };
 }
 
-/** A folder stands for an S3 prefix: its first file in name order is the sample. */
-async function firstFile(folder: string): Promise<string> {
+/** A folder stands for an S3 prefix: its first file in name order is the sample (for Parquet, its first part file). */
+async function firstFile(folder: string, format: SampleFormat): Promise<string> {
   const entries = (await readdir(folder, { withFileTypes: true })).filter(
-    (e) => e.isFile() && !e.name.startsWith("."),
+    (e) => e.isFile() && !e.name.startsWith(".") && (format !== "parquet" || isDataPartName(e.name)),
   );
   const first = entries.map((e) => e.name).sort()[0];
   if (!first) throw new Error("the folder holds no data file");

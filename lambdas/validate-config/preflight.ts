@@ -13,26 +13,39 @@ import type { RuleContext } from "./rules/context.ts";
 import { datasetMissingMessage } from "./rules/dataset.ts";
 import type { RunDraft } from "./run-input.ts";
 
-/** The first bytes of a dataset's first file. */
-export interface DatasetSample {
-  readonly bytes: Uint8Array;
-  /** The file actually read, for messages. */
-  readonly source: string;
-}
+/**
+ * What the pre-flight learns of a dataset's first file: its first bytes (CSV, JSON Lines), or
+ * for Parquet the column names in its footer (read without the data).
+ */
+export type DatasetSample =
+  | {
+      readonly bytes: Uint8Array;
+      /** The file actually read, for messages. */
+      readonly source: string;
+    }
+  | { readonly columns: readonly string[]; readonly source: string };
+
+/** How a dataset is sampled: its first bytes, or a Parquet file's footer. */
+export type SampleFormat = "text" | "parquet";
 
 /** Reads what a run points at; each method adds a problem at the field's path and returns undefined when it cannot. */
 export interface SourceReader {
   /** The analysis config as parsed JSON; undefined when not readable here (a problem says why, if any). */
   readConfig(field: Located & { value: string }, problems: Problems): Promise<unknown>;
-  /** A sample of the dataset; undefined when it cannot be read (a problem says why, if any). */
+  /**
+   * A sample of the dataset; undefined when it cannot be read (a problem says why, if any).
+   * For Parquet, only the first part file's footer is read (ranged reads of its last 8 bytes,
+   * then of the footer), never the data.
+   */
   sampleDataset(
     field: Located & { value: string },
     s3DataType: string,
     problems: Problems,
+    format: SampleFormat,
   ): Promise<DatasetSample | undefined>;
 }
 
-/** How many bytes of the dataset the pre-flight reads: enough for a header row or a first record. */
+/** How many bytes of a text dataset the pre-flight reads: enough for a header row or a first record. */
 export const SAMPLE_BYTES = 65536;
 
 export async function runPreflight(
@@ -77,8 +90,14 @@ export async function runPreflight(
     datasetField as Located & { value: string },
     s3DataType,
     problems,
+    config.dataset_type === "application/x-parquet" ? "parquet" : "text",
   );
   if (!sample) return;
+  const paths = { configPath, datasetPath: datasetField.path };
+  if ("columns" in sample) {
+    checkColumns(config, sample, paths, problems);
+    return;
+  }
   // A compressed, binary or tab-delimited file would only show up as missing columns named by its bytes.
   const formatProblem = datasetFormatProblem(sample.bytes, config.dataset_type);
   if (formatProblem) {
@@ -86,5 +105,5 @@ export async function runPreflight(
     return;
   }
   const text = new TextDecoder().decode(sample.bytes);
-  checkColumns(config, text, sample.source, { configPath, datasetPath: datasetField.path }, problems);
+  checkColumns(config, { text, source: sample.source }, paths, problems);
 }

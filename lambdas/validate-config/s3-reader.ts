@@ -1,12 +1,15 @@
 import {
   GetBucketLocationCommand,
   GetObjectCommand,
+  HeadObjectCommand,
   ListObjectsV2Command,
   type S3Client,
   S3ServiceException,
 } from "@aws-sdk/client-s3";
+import { ParquetFormatError } from "../shared/parquet-footer.ts";
 import { formatS3Uri, parseS3Uri, type S3Location } from "../shared/s3-uri.ts";
-import type { DatasetSample, SourceReader } from "./preflight.ts";
+import { isDataPartName, parquetFooterColumns } from "./parquet-sample.ts";
+import type { DatasetSample, SampleFormat, SourceReader } from "./preflight.ts";
 import { SAMPLE_BYTES } from "./preflight.ts";
 import { isRecord, type Problems } from "./problems.ts";
 
@@ -39,6 +42,34 @@ async function getBytes(s3: S3Client, location: S3Location, range?: string): Pro
 
 async function getText(s3: S3Client, location: S3Location): Promise<string> {
   return new TextDecoder().decode(await getBytes(s3, location));
+}
+
+async function objectSize(s3: S3Client, location: S3Location): Promise<number> {
+  try {
+    const response = await s3.send(new HeadObjectCommand({ Bucket: location.bucket, Key: location.key }));
+    return response.ContentLength ?? 0;
+  } catch (error) {
+    throw asSourceProblem(error, formatS3Uri(location));
+  }
+}
+
+/** A Parquet object's columns from its footer: two ranged GETs, never the data. */
+async function parquetSample(s3: S3Client, object: S3Object): Promise<DatasetSample> {
+  const source = formatS3Uri(object);
+  const size = object.size ?? (await objectSize(s3, object));
+  try {
+    const columns = await parquetFooterColumns(
+      size,
+      (start, end) => getBytes(s3, object, `bytes=${start}-${end}`),
+      source,
+    );
+    return { columns, source };
+  } catch (error) {
+    if (error instanceof ParquetFormatError) {
+      throw new SourceProblem(`${error.message}, but dataset_type is application/x-parquet`);
+    }
+    throw error;
+  }
 }
 
 function asSourceProblem(error: unknown, uri: string): unknown {
@@ -80,13 +111,14 @@ export function s3SourceReader(s3: S3Client, allowedBuckets?: readonly string[])
           throw new SourceProblem(`${field.value} is not valid JSON: ${(error as Error).message}`);
         }
       }),
-    sampleDataset: (field, s3DataType, problems) =>
+    sampleDataset: (field, s3DataType, problems, format) =>
       guarded(field.path, problems, async (): Promise<DatasetSample> => {
         const location = parseS3Uri(field.value) as S3Location;
         const first =
           s3DataType === "ManifestFile"
             ? await firstManifestEntry(s3, location, allowedBuckets)
-            : await firstObject(s3, location);
+            : await firstObject(s3, location, format);
+        if (format === "parquet") return parquetSample(s3, first);
         return {
           bytes: await getBytes(s3, first, `bytes=0-${SAMPLE_BYTES - 1}`),
           source: formatS3Uri(first),
@@ -95,9 +127,15 @@ export function s3SourceReader(s3: S3Client, allowedBuckets?: readonly string[])
   };
 }
 
-/** S3Prefix: the URI is an object key or a key prefix; the first object under it is the sample. */
-async function firstObject(s3: S3Client, location: S3Location): Promise<S3Location> {
-  let contents: { Key?: string }[] | undefined;
+/** An object, with its size when the listing told it. */
+type S3Object = S3Location & { readonly size?: number };
+
+/**
+ * S3Prefix: the URI is an object key or a key prefix; the first object under it is the sample
+ * (for Parquet, the first part file: `_SUCCESS` and `_metadata` markers are passed over).
+ */
+async function firstObject(s3: S3Client, location: S3Location, format: SampleFormat): Promise<S3Object> {
+  let contents: { Key?: string; Size?: number }[] | undefined;
   try {
     const listing = await s3.send(
       new ListObjectsV2Command({ Bucket: location.bucket, Prefix: location.key, MaxKeys: 100 }),
@@ -107,12 +145,18 @@ async function firstObject(s3: S3Client, location: S3Location): Promise<S3Locati
     throw asSourceProblem(error, formatS3Uri(location));
   }
   // Zero-byte "folder" markers end with `/` and hold no data.
-  const key = contents?.map((object) => object.Key ?? "").find((name) => name !== "" && !name.endsWith("/"));
-  if (!key)
+  const object = contents?.find(({ Key: name = "" }) =>
+    format === "parquet" ? isDataPartName(name) : name !== "" && !name.endsWith("/"),
+  );
+  if (!object?.Key)
     throw new SourceProblem(
       `no object found under ${formatS3Uri(location)}; the dataset is empty or missing`,
     );
-  return { bucket: location.bucket, key };
+  return {
+    bucket: location.bucket,
+    key: object.Key,
+    ...(object.Size !== undefined && { size: object.Size }),
+  };
 }
 
 /** ManifestFile: `[{"prefix": "s3://bucket/prefix/"}, "relative/key", ...]`; the first listed object is the sample. */

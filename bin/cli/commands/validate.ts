@@ -27,7 +27,8 @@ placeholder deployment:
   role, output     placeholders; they are only defaults and are not reported
 Local paths in analysisConfigUri and dataset.uri are read relative to the run.json's
 folder and must exist; the columns the analysis config names are checked against the
-dataset's header (CSV) or first record (JSON Lines). S3 locations are not read.
+dataset's header (CSV), first record (JSON Lines) or footer (Parquet). S3 locations
+are not read.
 
 Output: "valid" on stdout (exit 0), or one "<json-path>: <message>" line per problem
 on stderr (exit 1).`;

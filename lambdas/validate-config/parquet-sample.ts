@@ -1,0 +1,39 @@
+/**
+ * The column names of a Parquet file from two ranged reads: its last 8 bytes (the footer's
+ * length and the magic `PAR1`), then exactly the footer. The data is never read, whatever the
+ * file's size. Used on S3 (ranged GetObject) and on local files alike.
+ */
+import {
+  footerLength,
+  PARQUET_TAIL_BYTES,
+  parquetColumnNames,
+  parseFooter,
+} from "../shared/parquet-footer.ts";
+
+/** Reads bytes [start, end] (inclusive, as an HTTP Range). */
+export type RangeReader = (start: number, end: number) => Promise<Uint8Array>;
+
+/**
+ * @throws ParquetFormatError when the file is not Parquet or its footer is damaged
+ */
+export async function parquetFooterColumns(
+  size: number,
+  read: RangeReader,
+  source: string,
+): Promise<string[]> {
+  const tail =
+    size >= PARQUET_TAIL_BYTES ? await read(size - PARQUET_TAIL_BYTES, size - 1) : new Uint8Array(0);
+  const length = footerLength(tail, size, source);
+  const start = size - PARQUET_TAIL_BYTES - length;
+  const metadata = await read(start, size - PARQUET_TAIL_BYTES - 1);
+  const footer = new Uint8Array(length + PARQUET_TAIL_BYTES);
+  footer.set(metadata.subarray(0, length), 0);
+  footer.set(tail, length);
+  return parquetColumnNames(parseFooter(footer, source));
+}
+
+/** Spark and Hive write `_SUCCESS` and `_metadata` beside the part files; they are not the data. */
+export function isDataPartName(name: string): boolean {
+  const base = name.slice(name.lastIndexOf("/") + 1);
+  return base !== "" && !base.startsWith("_") && !base.startsWith(".");
+}
