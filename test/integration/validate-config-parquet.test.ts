@@ -58,7 +58,7 @@ function runInput(datasetUri = PREFIX): Record<string, unknown> {
     runName: "credit-parquet",
     analysisConfigUri: CONFIG_URI,
     dataset: { uri: datasetUri, s3DataType: "S3Prefix" },
-    outputUri: `s3://${ARTIFACTS_BUCKET}/runs/`,
+    outputUri: `s3://${ARTIFACTS_BUCKET}/clarify-runs/`,
     job: { instanceCount: 1, maxRuntimeInSeconds: 1800 },
   };
 }
@@ -133,7 +133,7 @@ describe.skipIf(motoSkipReason !== undefined)(
       expect(error).toBeInstanceOf(ConfigValidationError);
       expect((error as ConfigValidationError).problems).toEqual([
         {
-          path: `${CONFIG_URI}$.label`,
+          path: `${CONFIG_URI} $.label`,
           message: `column "Defaulted" is not in s3://${DATA_BUCKET}/${FIRST_PART} (columns: Id, Age, Sex, Income, Target)`,
         },
       ]);
