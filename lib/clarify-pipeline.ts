@@ -1,6 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { Duration, FeatureFlags, RemovalPolicy, Validations } from "aws-cdk-lib";
 import * as events from "aws-cdk-lib/aws-events";
+import * as events_targets from "aws-cdk-lib/aws-events-targets";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import * as nodejs from "aws-cdk-lib/aws-lambda-nodejs";
@@ -201,6 +202,8 @@ export class ClarifyPipeline extends Construct {
   public readonly stateMachineLogGroup: logs.LogGroup;
   /** Where the run outcome events go. */
   public readonly eventBus: events.IEventBus;
+  /** Records aborted and timed-out executions, which no Catch of the definition sees end. */
+  public readonly stoppedExecutionsRule: events.Rule;
 
   constructor(scope: Construct, id: string, props: ClarifyPipelineProps = {}) {
     super(scope, id);
@@ -348,10 +351,39 @@ export class ClarifyPipeline extends Construct {
     })) {
       this.stateMachine.addToRolePolicy(statement);
     }
+    this.stoppedExecutionsRule = this.recordStoppedExecutions();
     acknowledgeStateMachineWildcards(this.stateMachine, [
       ...justifications,
       STATE_MACHINE_STAR_JUSTIFICATION,
     ]);
+  }
+
+  /**
+   * Step Functions sends `Step Functions Execution Status Change` to the default bus; ABORTED
+   * and TIMED_OUT of this state machine go to collect-results' `recordAbort` mode, which writes
+   * summary.json and the run event as a local abort does. The function already holds every
+   * permission it needs (writes below the output prefix, DescribeProcessingJob, PutEvents); the
+   * target only adds an invoke permission for this rule.
+   */
+  private recordStoppedExecutions(): events.Rule {
+    return new events.Rule(this, "StoppedExecutions", {
+      description: "Records aborted and timed-out executions of the Clarify pipeline in their run folder",
+      eventPattern: {
+        source: ["aws.states"],
+        detailType: ["Step Functions Execution Status Change"],
+        detail: { status: ["ABORTED", "TIMED_OUT"], stateMachineArn: [this.stateMachine.stateMachineArn] },
+      },
+      targets: [
+        new events_targets.LambdaFunction(this.collectResultsFunction, {
+          event: events.RuleTargetInput.fromObject({
+            mode: "recordAbort",
+            detail: events.EventField.fromPath("$.detail"),
+          }),
+          retryAttempts: 8,
+          maxEventAge: Duration.hours(6),
+        }),
+      ],
+    });
   }
 
   private createArtifactsBucket(removalPolicy: RemovalPolicy): s3.Bucket {

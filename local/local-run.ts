@@ -7,6 +7,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
+import { abortSummary } from "../lambdas/collect-results/record-abort.ts";
 import type { NormalizedRun } from "../lambdas/shared/contracts.ts";
 import { isRecord } from "../lambdas/shared/is-record.ts";
 import { putJson } from "../lambdas/shared/s3-objects.ts";
@@ -292,14 +293,15 @@ async function recordAbort(
   const lastEntered = [...execution.events].reverse().find((event) => event.type === "StateEntered") as
     | { state: { name: string } }
     | undefined;
-  const summary = {
+  // The same record the deployed pipeline writes for an aborted execution.
+  const summary = abortSummary({
     status: "ABORTED",
     executionName: execution.executionName,
     executionArn: execution.executionArn,
     abortedAt: new Date().toISOString(),
     abortedInState: lastEntered?.state.name,
     jobs: jobs.map((job) => ({ name: job.ProcessingJobName, status: job.ProcessingJobStatus })),
-  };
+  });
   await putJson(s3, joinS3Uri(runUri, "summary.json"), summary);
 }
 

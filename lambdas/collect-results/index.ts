@@ -1,6 +1,8 @@
 /**
  * Lambda handler of the collect-results step, a thin adapter: `mode: "collect"` turns
- * analysis.json into a gate verdict, `mode: "recordFailure"` writes a failure record.
+ * analysis.json into a gate verdict, `mode: "recordFailure"` writes a failure record, and
+ * `mode: "recordAbort"` (from the EventBridge rule on aborted and timed-out executions)
+ * writes the record of an execution no Catch could see end.
  * Both send the run's outcome event to EventBridge; collect prints the bias metrics as EMF.
  */
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
@@ -19,6 +21,7 @@ import { DEFAULT_EVENT_BUS, EVENT_BUS_ENV } from "../shared/run-events.ts";
 import { settingsFromEnvironment } from "../shared/settings.ts";
 import { collectResults } from "./collect.ts";
 import { eventBridgePublisher } from "./event-publisher.ts";
+import { type RecordAbortEvent, type RecordAbortResult, recordAbort } from "./record-abort.ts";
 import { recordFailure } from "./record-failure.ts";
 
 const logger = createLogger("CollectResults");
@@ -32,9 +35,21 @@ const publishRunEvent = eventBridgePublisher(
 
 export async function handler(event: CollectResultsEvent): Promise<Verdict>;
 export async function handler(event: RecordFailureEvent): Promise<FailureRecordResult>;
+export async function handler(event: RecordAbortEvent): Promise<RecordAbortResult>;
 export async function handler(
-  event: CollectResultsEvent | RecordFailureEvent,
-): Promise<Verdict | FailureRecordResult> {
+  event: CollectResultsEvent | RecordFailureEvent | RecordAbortEvent,
+): Promise<Verdict | FailureRecordResult | RecordAbortResult> {
+  if (event.mode === "recordAbort") {
+    logger.appendKeys({ execution: event.detail?.name, mode: event.mode });
+    const result = await recordAbort(event, {
+      s3,
+      settings: settingsFromEnvironment(process.env),
+      describeProcessingJob,
+      publishRunEvent,
+    });
+    logger.info("abort recorded", { ...result });
+    return result;
+  }
   logger.appendKeys({ execution: event.execution?.name, mode: event.mode });
   if (event.mode === "recordFailure") {
     const result = await recordFailure(event, {
@@ -48,7 +63,7 @@ export async function handler(
   }
   if (event.mode !== "collect") {
     throw new Error(
-      `unknown mode ${JSON.stringify((event as { mode?: unknown }).mode)}: expected "collect" or "recordFailure"`,
+      `unknown mode ${JSON.stringify((event as { mode?: unknown }).mode)}: expected "collect", "recordFailure" or "recordAbort"`,
     );
   }
   const verdict = await collectResults(event, { s3, publishRunEvent, emitBiasMetrics });

@@ -51,9 +51,9 @@ export interface GateVerdictDetail {
   readonly breachesOmitted?: number;
 }
 
-/** Detail of `Clarify Run Failed`. */
+/** Detail of `Clarify Run Failed`: a failed run, or an execution stopped (Aborted) or timed out (TimedOut). */
 export interface RunFailedDetail {
-  readonly status: "Failed";
+  readonly status: "Failed" | "Aborted" | "TimedOut";
   readonly runId?: string;
   readonly runName?: string;
   readonly execution: ExecutionInfo;
