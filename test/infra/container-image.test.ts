@@ -1,0 +1,197 @@
+/**
+ * The engine's image, short of Docker (which cannot run here): the build context that
+ * `npm run build:container` writes, its one-file bundle run as the image would run it (from a
+ * folder with no node_modules), and the Dockerfile's references to that bundle and its user.
+ */
+import { spawn } from "node:child_process";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PutObjectCommand } from "@aws-sdk/client-s3";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { main } from "../../bin/cli/main.ts";
+import { BUNDLE_FILE, buildContainerContext, type ContainerContext } from "../../container/build-bundle.ts";
+import { EMBEDDED_S3_CREDENTIALS, type EmbeddedS3, startEmbeddedS3 } from "../../local/embedded-s3.ts";
+
+const EXAMPLE = new URL("../../examples/credit/", import.meta.url).pathname;
+
+let root: string;
+let context: ContainerContext;
+let s3Server: EmbeddedS3;
+let counter = 0;
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), "container-image-"));
+  context = await buildContainerContext(join(root, "context"));
+  s3Server = await startEmbeddedS3({ directory: join(root, "s3"), buckets: ["job-data"] });
+  await s3Server.createClient().send(
+    new PutObjectCommand({
+      Bucket: "job-data",
+      Key: "credit/credit.csv",
+      Body: await readFile(join(EXAMPLE, "credit.csv")),
+    }),
+  );
+}, 60_000);
+
+afterAll(async () => {
+  await s3Server?.close();
+  await rm(root, { recursive: true, force: true });
+});
+
+/** An `/opt/ml` tree holding the example's config (with changes) and, unless left out, its dataset. */
+async function processingTree(changes: Record<string, unknown> = {}, withData = true) {
+  counter++;
+  const ml = join(root, `job-${counter}`, "opt", "ml");
+  const processing = join(ml, "processing");
+  await mkdir(join(processing, "input/config"), { recursive: true });
+  const config = JSON.parse(await readFile(join(EXAMPLE, "analysis_config.json"), "utf8"));
+  await writeFile(
+    join(processing, "input/config/analysis_config.json"),
+    JSON.stringify({ ...config, ...changes }),
+  );
+  if (withData) {
+    await mkdir(join(processing, "input/data"), { recursive: true });
+    await writeFile(join(processing, "input/data/credit.csv"), await readFile(join(EXAMPLE, "credit.csv")));
+  }
+  return { processing, message: join(ml, "output", "message") };
+}
+
+/** `node clarify-pipeline.mjs process ...` with only the job's environment, as the image's entrypoint runs. */
+function runBundle(tree: { processing: string; message: string }, env: Record<string, string> = {}) {
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [context.bundlePath, "process", "--processing-dir", tree.processing, "--message-file", tree.message],
+      { cwd: context.directory, env: { PATH: process.env.PATH ?? "", ...env } },
+    );
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+    child.once("error", reject);
+    child.once("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+async function analyzeExample(): Promise<string> {
+  const out = join(root, "analyze");
+  const code = await main(
+    [
+      "analyze",
+      "--dataset",
+      join(EXAMPLE, "credit.csv"),
+      "--config",
+      join(EXAMPLE, "analysis_config.json"),
+      "--out",
+      out,
+    ],
+    { stdout: () => {}, stderr: () => {} },
+  );
+  expect(code).toBe(0);
+  return readFile(join(out, "analysis.json"), "utf8");
+}
+
+describe("the engine's container image", () => {
+  it("is built from one bundle file, outside any node_modules tree", async () => {
+    // Assess
+    expect((await readdir(context.directory)).sort()).toEqual(["Dockerfile", BUNDLE_FILE]);
+    expect(context.bundleBytes).toBeGreaterThan(0);
+  });
+
+  it("runs `process` on a processing tree and writes what analyze writes", async () => {
+    // Prepare
+    const tree = await processingTree();
+    const expected = await analyzeExample();
+
+    // Act
+    const result = await runBundle(tree);
+
+    // Assess
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("dataset: input/data (1 file)");
+    expect(await readFile(join(tree.processing, "output/analysis.json"), "utf8")).toBe(expected);
+    expect(await readdir(join(tree.processing, "output"))).toEqual(
+      expect.arrayContaining(["analysis.json", "report.html"]),
+    );
+  });
+
+  it("reads dataset_uri from S3 with the job's credentials (the bundled SDK)", async () => {
+    // Prepare
+    const tree = await processingTree({ dataset_uri: "s3://job-data/credit/credit.csv" }, false);
+    const expected = await analyzeExample();
+
+    // Act
+    const result = await runBundle(tree, {
+      AWS_REGION: "us-east-1",
+      AWS_ENDPOINT_URL: s3Server.endpoint,
+      AWS_ACCESS_KEY_ID: EMBEDDED_S3_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: EMBEDDED_S3_CREDENTIALS.secretAccessKey,
+    });
+
+    // Assess
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("dataset: dataset_uri s3://job-data/credit/credit.csv (1 object)");
+    expect(await readFile(join(tree.processing, "output/analysis.json"), "utf8")).toBe(expected);
+  });
+
+  it("exits 1 with the one-line reason in the message file when the analysis config is wrong", async () => {
+    // Prepare
+    const tree = await processingTree({ label: "no_such_column" });
+
+    // Act
+    const result = await runBundle(tree);
+
+    // Assess
+    expect(result.code).toBe(1);
+    const message = await readFile(tree.message, "utf8");
+    expect(message).toMatch(/^ClientError: .*no_such_column.*\n$/);
+    expect(message.trimEnd()).not.toContain("\n");
+    expect(result.stderr).toBe(`error: ${message}`);
+  });
+});
+
+describe("container/Dockerfile", () => {
+  const instructions = async () =>
+    (await readFile(context.dockerfilePath, "utf8"))
+      .split("\n")
+      .filter((line) => line.trim() !== "" && !line.trimStart().startsWith("#"))
+      .join("\n")
+      .replace(/\\\n\s*/g, " ")
+      .split("\n")
+      .map((line) => {
+        const [keyword = "", ...rest] = line.trim().split(/\s+/);
+        return { keyword: keyword.toUpperCase(), argument: rest.join(" ") };
+      });
+
+  it("starts from a Node 22 base pinned by digest", async () => {
+    // Act
+    const from = (await instructions()).filter((instruction) => instruction.keyword === "FROM");
+
+    // Assess
+    expect(from).toHaveLength(1);
+    expect(from[0]?.argument).toMatch(/^node:22(?:[.\w-]*)?@sha256:[a-f0-9]{64}$/);
+  });
+
+  it("copies the bundle the build writes and runs it with `process` as an unprivileged user", async () => {
+    // Act
+    const all = await instructions();
+    const copy = all.find((instruction) => instruction.keyword === "COPY");
+    const entrypoint = all.find((instruction) => instruction.keyword === "ENTRYPOINT");
+    const users = all.filter((instruction) => instruction.keyword === "USER");
+
+    // Assess: the copied file is the bundle and the entrypoint runs that very path.
+    const [source, destination] = copy?.argument.split(" ") ?? [];
+    expect(source).toBe(BUNDLE_FILE);
+    expect(JSON.parse(entrypoint?.argument ?? "null")).toEqual(["node", destination, "process"]);
+    // The last USER wins and must not be root; nothing after it runs as root again.
+    expect(users.at(-1)?.argument).toMatch(/^(?!root\b|0\b)[a-z_][\w-]*$|^[1-9]\d*(?::\d+)?$/);
+    expect(all.findIndex((instruction) => instruction.keyword === "USER")).toBeGreaterThan(
+      all.findLastIndex((instruction) => instruction.keyword === "RUN"),
+    );
+    // No dependency install: everything the image runs is in the bundle.
+    expect(
+      all.filter((instruction) => /\b(npm|yarn|pnpm|apt-get|curl|wget)\b/.test(instruction.argument)),
+    ).toEqual([]);
+  });
+});
