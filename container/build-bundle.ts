@@ -35,6 +35,9 @@ export async function buildContainerContext(outDir: string): Promise<ContainerCo
     target: "node22",
     minify: true,
     legalComments: "none",
+    // A native addon, loaded only when an explanation runs an ONNX model: the image does not carry
+    // it (nor any node_modules), so such an analysis fails there naming the module.
+    external: ["onnxruntime-node"],
     logLevel: "error",
     // Bundled CommonJS dependencies (the AWS SDK's) still call require(); ESM has none without this.
     banner: {
