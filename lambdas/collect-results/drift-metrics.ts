@@ -2,11 +2,8 @@
  * The drift of each gated value against its baseline as bias-metric values named `<code>Drift`
  * (e.g. `DIDrift`), so they go out as EMF beside the metrics and the dashboard can graph them.
  */
-import type { BiasMetricValues } from "../shared/bias-metrics-emf.ts";
+import { type BiasMetricValues, DRIFT_METRIC_SUFFIX } from "../shared/bias-metrics-emf.ts";
 import type { GateEvaluation } from "./gates.ts";
-
-/** Suffix of a drift metric's name. */
-export const DRIFT_METRIC_SUFFIX = "Drift";
 
 export function driftMetricValues(evaluations: readonly GateEvaluation[]): BiasMetricValues {
   const values: Record<string, Record<string, Map<string, { name: string; value: number }[]>>> = {};

@@ -11,6 +11,12 @@ export const BIAS_METRICS_NAMESPACE = "ClarifyPipeline";
 /** Dimension names of every bias metric value, in the order of the dimension set. */
 export const BIAS_METRIC_DIMENSIONS = ["RunName", "Stage", "Facet", "FacetValue"] as const;
 
+/**
+ * Suffix of a drift metric: the drift of a gated value against its baseline is emitted as
+ * `<code>Drift` (e.g. `DIDrift`) under the same namespace and dimensions.
+ */
+export const DRIFT_METRIC_SUFFIX = "Drift";
+
 /** EMF allows at most 100 metrics per directive. */
 export const MAX_METRICS_PER_DIRECTIVE = 100;
 

@@ -8,7 +8,11 @@ import * as kms from "aws-cdk-lib/aws-kms";
 import * as sns from "aws-cdk-lib/aws-sns";
 import * as subscriptions from "aws-cdk-lib/aws-sns-subscriptions";
 import { Construct } from "constructs";
-import { BIAS_METRIC_DIMENSIONS, BIAS_METRICS_NAMESPACE } from "../../lambdas/shared/bias-metrics-emf.ts";
+import {
+  BIAS_METRIC_DIMENSIONS,
+  BIAS_METRICS_NAMESPACE,
+  DRIFT_METRIC_SUFFIX,
+} from "../../lambdas/shared/bias-metrics-emf.ts";
 import { ALL_METRICS } from "../../lambdas/shared/metric-codes.ts";
 import { RUN_EVENT_DETAIL_TYPES, RUN_EVENT_SOURCE } from "../../lambdas/shared/run-events.ts";
 import type { ClarifyPipeline } from "../clarify-pipeline.ts";
@@ -38,6 +42,14 @@ export interface ClarifyPipelineMonitoringProps {
    * @default - every metric code Clarify computes (CI, DPL, ... DPPL, DI, ...)
    */
   readonly biasMetricCodes?: readonly string[];
+
+  /**
+   * Bias metric codes whose drift against the baseline (`<code>Drift`, emitted for gates with
+   * `maxDrift`) the dashboard graphs, one graph each, with the no-drift line at 0.
+   *
+   * @default - the same codes as `biasMetricCodes`
+   */
+  readonly driftMetricCodes?: readonly string[];
 
   /**
    * Name of the CloudWatch dashboard.
@@ -83,11 +95,18 @@ export class ClarifyPipelineMonitoring extends Construct {
         `ClarifyPipelineMonitoring period: ${period.toSeconds()} seconds must be a whole number of minutes (Step Functions metrics are per minute)`,
       );
     }
-    const badCode = biasMetricCodes.find((code) => !/^[A-Za-z0-9_-]{1,255}$/.test(code));
-    if (badCode !== undefined) {
-      throw new Error(
-        `ClarifyPipelineMonitoring biasMetricCodes: ${JSON.stringify(badCode)} is not a metric code (letters, digits, "_" or "-", at most 255)`,
-      );
+    const driftMetricCodes = props.driftMetricCodes ?? biasMetricCodes;
+    // A CloudWatch metric name has at most 255 characters; a drift metric adds its suffix.
+    for (const [prop, codes, longest] of [
+      ["biasMetricCodes", biasMetricCodes, 255],
+      ["driftMetricCodes", driftMetricCodes, 255 - DRIFT_METRIC_SUFFIX.length],
+    ] as const) {
+      const badCode = codes.find((code) => !new RegExp(`^[A-Za-z0-9_-]{1,${longest}}$`).test(code));
+      if (badCode !== undefined) {
+        throw new Error(
+          `ClarifyPipelineMonitoring ${prop}: ${JSON.stringify(badCode)} is not a metric code (letters, digits, "_" or "-", at most ${longest})`,
+        );
+      }
     }
     const stateMachine = props.pipeline.stateMachine;
 
@@ -175,6 +194,17 @@ export class ClarifyPipelineMonitoring extends Construct {
           new cloudwatch.GraphWidget({
             title: `Bias metric ${code} per run, stage, facet and value`,
             left: [biasMetricSearch(code, period)],
+            width: 8,
+          }),
+      ),
+    );
+    this.dashboard.addWidgets(
+      ...driftMetricCodes.map(
+        (code) =>
+          new cloudwatch.GraphWidget({
+            title: `Drift of ${code} from the baseline (further from the ideal is above 0)`,
+            left: [biasMetricSearch(`${code}${DRIFT_METRIC_SUFFIX}`, period)],
+            leftAnnotations: [{ value: 0, label: "as the baseline" }],
             width: 8,
           }),
       ),

@@ -37,7 +37,11 @@ function dashboardBody(template: Template): { widgets: DashboardWidget[] } {
 }
 
 interface DashboardWidget {
-  readonly properties: { readonly title: string; readonly metrics: unknown[][] };
+  readonly properties: {
+    readonly title: string;
+    readonly metrics: unknown[][];
+    readonly annotations?: unknown;
+  };
 }
 
 describe("alarm topic", () => {
@@ -204,7 +208,7 @@ describe("dashboard", () => {
     const body = dashboardBody(synth.template);
 
     // Act
-    const biasWidgets = body.widgets.slice(2);
+    const biasWidgets = body.widgets.slice(2, 2 + ALL_METRICS.length);
 
     // Assess
     expect(biasWidgets.map((widget) => widget.properties.title)).toEqual(
@@ -219,6 +223,33 @@ describe("dashboard", () => {
         ],
       ]),
     );
+  });
+});
+
+describe("drift widgets", () => {
+  it("graph each code's drift from the baseline (the EMF metric <code>Drift) with the no-drift line", () => {
+    // Prepare
+    const body = dashboardBody(synth.template);
+
+    // Act
+    const driftWidgets = body.widgets.slice(2 + ALL_METRICS.length);
+
+    // Assess
+    expect(driftWidgets.map((widget) => widget.properties.title)).toEqual(
+      ALL_METRICS.map((code) => `Drift of ${code} from the baseline (further from the ideal is above 0)`),
+    );
+    expect(driftWidgets.map((widget) => widget.properties.metrics)).toEqual(
+      ALL_METRICS.map((code) => [
+        [
+          {
+            expression: `SEARCH('{ClarifyPipeline,RunName,Stage,Facet,FacetValue} MetricName="${code}Drift"', 'Average', 300)`,
+          },
+        ],
+      ]),
+    );
+    expect(driftWidgets[0]?.properties.annotations).toEqual({
+      horizontal: [{ value: 0, label: "as the baseline", yAxis: "left" }],
+    });
   });
 });
 
