@@ -12,7 +12,7 @@ import {
 import type { DatasetLocation, NormalizedRun } from "../shared/contracts.ts";
 import { StagingError } from "../shared/errors.ts";
 import { putJson } from "../shared/s3-objects.ts";
-import { formatS3Uri, joinS3Uri, parseS3Uri, type S3Location } from "../shared/s3-uri.ts";
+import { formatS3Uri, joinS3Uri, parseS3Uri, type S3Location, unsafeKeySegment } from "../shared/s3-uri.ts";
 import { mapWithConcurrency } from "./bounded-concurrency.ts";
 import {
   asStagingError,
@@ -178,8 +178,14 @@ export function parseManifest(manifestUri: string, text: string): Manifest {
   }
   const [head, ...keys] = parsed as unknown[];
   const prefix = (head as { prefix?: unknown } | null)?.prefix;
-  if (typeof prefix !== "string" || !parseS3Uri(prefix)) {
+  const prefixLocation = typeof prefix === "string" ? parseS3Uri(prefix) : undefined;
+  if (typeof prefix !== "string" || !prefixLocation) {
     throw new StagingError(`manifest ${manifestUri}: first element must be {"prefix": "s3://..."} (${rule})`);
+  }
+  if (unsafeKeySegment(prefixLocation.key) !== undefined) {
+    throw new StagingError(
+      `manifest ${manifestUri}: prefix "${prefix}" has a ".", ".." or empty segment in its key; name the prefix directly`,
+    );
   }
   keys.forEach((key, index) => {
     if (typeof key !== "string" || key === "") {
@@ -187,9 +193,9 @@ export function parseManifest(manifestUri: string, text: string): Manifest {
         `manifest ${manifestUri}: element ${index + 1} must be a non-empty relative key`,
       );
     }
-    if (key.startsWith("/") || key.split("/").some((segment) => segment === "..")) {
+    if (unsafeKeySegment(key) !== undefined) {
       throw new StagingError(
-        `manifest ${manifestUri}: element ${index + 1} "${key}" must be relative to the prefix (no leading "/", no "..")`,
+        `manifest ${manifestUri}: element ${index + 1} "${key}" must be relative to the prefix (no leading "/", no ".", ".." or empty segments)`,
       );
     }
   });

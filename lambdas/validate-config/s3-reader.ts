@@ -7,7 +7,7 @@ import {
   S3ServiceException,
 } from "@aws-sdk/client-s3";
 import { ParquetFormatError } from "../shared/parquet-footer.ts";
-import { formatS3Uri, parseS3Uri, type S3Location } from "../shared/s3-uri.ts";
+import { formatS3Uri, parseS3Uri, type S3Location, unsafeKeySegment } from "../shared/s3-uri.ts";
 import { isDataPartName, parquetFooterColumns } from "./parquet-sample.ts";
 import type { DatasetSample, SampleFormat, SourceReader } from "./preflight.ts";
 import { SAMPLE_BYTES } from "./preflight.ts";
@@ -179,6 +179,12 @@ async function firstManifestEntry(
   if (!prefix || typeof entry !== "string") {
     throw new SourceProblem(
       `the manifest ${uri} must be [{"prefix": "s3://bucket/prefix/"}, "key", ...] with at least one object`,
+    );
+  }
+  // The same rule as for every URI a run names: the sample must not be read from outside the prefix.
+  if (unsafeKeySegment(prefix.key) !== undefined || unsafeKeySegment(entry) !== undefined) {
+    throw new SourceProblem(
+      `the manifest ${uri} names "${unsafeKeySegment(prefix.key) !== undefined ? head.prefix : entry}", whose key has a ".", ".." or empty segment; a manifest's prefix and keys must be plain names`,
     );
   }
   if (allowedBuckets && !allowedBuckets.includes(prefix.bucket)) {

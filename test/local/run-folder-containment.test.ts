@@ -102,6 +102,24 @@ describe("run --local keeps every file inside the run's folders", () => {
   });
 });
 
+describe("run --local reads no S3 key outside the prefix a manifest names", () => {
+  it("refuses a manifest whose prefix climbs with `..`, before reading anything under it", async () => {
+    // Prepare
+    const prefix = `s3://local-inputs/${"../".repeat(24)}${workspace.slice(1)}/secret/`;
+    const inputPath = await writeInput({ dataset: { uri: "data.manifest", s3DataType: "ManifestFile" } });
+    await writeFile(join(workspace, "input", "data.manifest"), JSON.stringify([{ prefix }, "train.csv"]));
+
+    // Act
+    const result = await cli(["run", "--local", "--input", inputPath, "--out", join(workspace, "out")]);
+
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      `error: failed at ValidateConfig: ConfigValidationError: $.dataset.uri: the manifest data.manifest names "${prefix}", whose key has a ".", ".." or empty segment; a manifest's prefix and keys must be plain names`,
+    );
+  });
+});
+
 describe("run --local reads only files inside run.json's folder, unless allowed", () => {
   it("refuses a dataset symlinked from outside, naming it and --allow-paths-outside-input", async () => {
     // Prepare: the dataset sits outside input/, and input/ holds a symlink to it.

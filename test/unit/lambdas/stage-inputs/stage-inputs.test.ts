@@ -290,4 +290,37 @@ describe("stageInputs", () => {
     // Assess
     await expect(act).rejects.toThrow(/element 1 "..\/x" must be relative to the prefix/);
   });
+
+  it.each([
+    [
+      "a key with a '.' segment",
+      `s3://${SOURCE_BUCKET}/listed/`,
+      "./a.csv",
+      /element 1 "\.\/a\.csv" must be relative/,
+    ],
+    [
+      "a key with an empty segment",
+      `s3://${SOURCE_BUCKET}/listed/`,
+      "a//b.csv",
+      /element 1 "a\/\/b\.csv" must be relative/,
+    ],
+    [
+      "a prefix that climbs with '..'",
+      `s3://${SOURCE_BUCKET}/listed/../other/`,
+      "a.csv",
+      /prefix ".*" has a "\.", "\.\." or empty segment/,
+    ],
+  ])("refuses a manifest with %s", async (_case, prefix, key, message) => {
+    // Prepare
+    await put(SOURCE_BUCKET, "manifests/segments.manifest", JSON.stringify([{ prefix }, key]));
+    const run = freshRun({
+      dataset: { s3Uri: `s3://${SOURCE_BUCKET}/manifests/segments.manifest`, s3DataType: "ManifestFile" },
+    });
+
+    // Act
+    const act = stageInputs({ run, execution }, deps());
+
+    // Assess
+    await expect(act).rejects.toThrow(message);
+  });
 });
