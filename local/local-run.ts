@@ -3,16 +3,18 @@
  * state machine in-process against it and the processing emulator, and copies the run folder
  * out. Everything lives under a temporary folder that is removed at the end.
  */
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
+import { MODEL_ENVIRONMENT } from "../engine/processing/model-environment.ts";
 import { abortSummary } from "../lambdas/collect-results/record-abort.ts";
 import type { NormalizedRun } from "../lambdas/shared/contracts.ts";
 import { isRecord } from "../lambdas/shared/is-record.ts";
 import { putJson } from "../lambdas/shared/s3-objects.ts";
 import { joinS3Uri, parseS3Uri } from "../lambdas/shared/s3-uri.ts";
 import type { DeploymentSettings } from "../lambdas/shared/settings.ts";
+import { localModelProblem } from "../lambdas/validate-config/rules/local-model.ts";
 import { ANALYSIS_CONFIG_GIVEN, isAnalysisConfig } from "../lambdas/validate-config/run-input.ts";
 import { EMBEDDED_S3_CREDENTIALS, startEmbeddedS3 } from "./embedded-s3.ts";
 import {
@@ -103,7 +105,10 @@ export interface LocalRunReport {
 }
 
 export async function runLocal(options: LocalRunOptions): Promise<LocalRunReport> {
-  const input = await readRunJson(options.inputPath);
+  const { input, modelEnvironment } = await takeLocalModel(
+    await readRunJson(options.inputPath),
+    options.inputPath,
+  );
   const executionName = options.executionName ?? defaultExecutionName();
   const root = await mkdtemp(join(tmpdir(), "clarify-local-"));
   const server = await startEmbeddedS3({
@@ -125,6 +130,7 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunReport
         AWS_ENDPOINT_URL: server.endpoint,
         AWS_ACCESS_KEY_ID: EMBEDDED_S3_CREDENTIALS.accessKeyId,
         AWS_SECRET_ACCESS_KEY: EMBEDDED_S3_CREDENTIALS.secretAccessKey,
+        ...modelEnvironment,
       },
       onContainerLog: (_job, line) => options.log(`${" ".repeat(10)}job: ${line}`),
     });
@@ -198,6 +204,31 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunReport
     await server.close();
     await rm(root, { recursive: true, force: true });
   }
+}
+
+/**
+ * run.json's `localModel` stays on this machine: checked here, handed to the job's container
+ * through its environment, and left out of the input the state machine sees.
+ */
+async function takeLocalModel(
+  input: unknown,
+  inputPath: string,
+): Promise<{ input: unknown; modelEnvironment: Record<string, string> }> {
+  if (!isRecord(input) || input.localModel === undefined) return { input, modelEnvironment: {} };
+  const { localModel, ...rest } = input;
+  const problem = localModelProblem(localModel);
+  if (problem) throw new LocalInputError(`--input ${inputPath}: $.localModel ${problem}`);
+  if (typeof localModel === "string") {
+    const path = resolve(dirname(resolve(inputPath)), localModel);
+    await stat(path).catch(() => {
+      throw new LocalInputError(`--input ${inputPath}: $.localModel ${localModel}: no such file (${path})`);
+    });
+    return { input: rest, modelEnvironment: { [MODEL_ENVIRONMENT.onnx]: path } };
+  }
+  return {
+    input: rest,
+    modelEnvironment: { [MODEL_ENVIRONMENT.endpoint]: (localModel as { endpoint: string }).endpoint },
+  };
 }
 
 async function readRunJson(path: string): Promise<unknown> {

@@ -13,6 +13,7 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import { type AnalyzeResult, analyze } from "../analyze.ts";
 import { EngineInputError } from "../errors.ts";
 import { intervalsFromEnvironment } from "./interval-environment.ts";
+import { modelFromEnvironment } from "./model-environment.ts";
 import { CLARIFY_PATHS, processingPaths } from "./processing-layout.ts";
 
 /** The job's report cannot show the verdict: the run folder's report.html, written after the job, does. */
@@ -52,6 +53,7 @@ export async function runProcessingJob(options: ProcessingJobOptions): Promise<A
   const downloads = join(options.processingDir, DOWNLOADS);
   try {
     const intervals = intervalsFromEnvironment(options.environment ?? process.env);
+    const model = modelFromEnvironment(options.environment ?? process.env);
     const config = await readAnalysisConfig(paths.config);
     options.log(`analysis config: ${CLARIFY_PATHS.config}`);
     const inputs = await locateInputs(config, options, downloads);
@@ -66,6 +68,7 @@ export async function runProcessingJob(options: ProcessingJobOptions): Promise<A
       intervals,
       noGatesNote: JOB_REPORT_NOTE,
       ...(inputs.predictedLabels && { predictedLabelDatasetPath: inputs.predictedLabels.path }),
+      ...(model && { model }),
     });
     const seconds = ((performance.now() - started) / 1000).toFixed(2);
     const dropped = result.rowsDropped > 0 ? ` (${result.rowsDropped} with missing values left out)` : "";

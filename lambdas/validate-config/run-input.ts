@@ -51,6 +51,8 @@ export interface RunDraft {
   readonly gates?: Located;
   readonly baseline?: Located;
   readonly modelPackageArn?: Located;
+  /** run --local only: the model the explanations call (an ONNX path or { endpoint }). */
+  readonly localModel?: Located;
   /** The raw CreateProcessingJob request (request form only). */
   readonly request?: Located & { readonly value: Record<string, unknown> };
 }
@@ -65,6 +67,7 @@ export const RUN_KEYS = [
   "gates",
   "baseline",
   "modelPackageArn",
+  "localModel",
 ] as const;
 /** Keys that may accompany `processingJobRequest`: the rest comes from the request itself. */
 export const REQUEST_FORM_KEYS = [
@@ -173,6 +176,7 @@ function readRunForm(input: Record<string, unknown>, problems: Problems): RunDra
     gates: locate(input, "gates", "$"),
     baseline: locate(input, "baseline", "$"),
     modelPackageArn: locate(input, "modelPackageArn", "$"),
+    localModel: locate(input, "localModel", "$"),
   };
 }
 

@@ -14,6 +14,7 @@ import { checkGates } from "./rules/gates.ts";
 import { checkImageUri, checkNoContainerOverrides } from "./rules/image.ts";
 import { checkEnvironment, checkKmsKeys, checkTags } from "./rules/job-metadata.ts";
 import { checkJobName } from "./rules/job-name.ts";
+import { checkLocalModel } from "./rules/local-model.ts";
 import { checkModelPackageArn } from "./rules/model-package.ts";
 import { checkNetworkIsolation, checkVpcConfig } from "./rules/network.ts";
 import { checkProcessingInputs } from "./rules/processing-inputs.ts";
@@ -59,6 +60,7 @@ export const STATIC_RULES: readonly Rule[] = [
   checkGates,
   checkBaseline,
   checkModelPackageArn,
+  checkLocalModel,
 ];
 
 /** Reads the input and runs every static rule; the draft is undefined when the input is not an object. */

@@ -1,0 +1,88 @@
+import { copyFile, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { main } from "../../bin/cli/main.ts";
+import { validateRunInputOffline } from "../../lambdas/validate-config/offline.ts";
+import { localDeploymentSettings } from "../../local/local-settings.ts";
+
+const EXAMPLE = new URL("../../examples/credit/", import.meta.url).pathname;
+let root: string;
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), "local-model-test-"));
+  for (const file of ["explain_config.json", "credit.csv", "model.onnx", "run-explain.json"]) {
+    await copyFile(join(EXAMPLE, file), join(root, file));
+  }
+  // A smaller SHAP budget keeps the test quick; the example itself keeps its own.
+  const config = JSON.parse(await readFile(join(root, "explain_config.json"), "utf8"));
+  config.methods.shap = {
+    baseline: [[40, 0, 3500, 4700, 36, 3, 2, 0, 900, 2, 1, 3]],
+    num_samples: 60,
+    seed: 1,
+  };
+  await writeFile(join(root, "explain_config.json"), JSON.stringify(config));
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+async function cli(args: readonly string[]) {
+  let stderr = "";
+  const code = await main(args, { stdout: () => undefined, stderr: (text) => (stderr += text) });
+  return { code, stderr };
+}
+
+describe("run --local with localModel", () => {
+  it("explains the ONNX model of run.json in the same job as the bias metrics", async () => {
+    // Prepare
+    const out = join(root, "out");
+    // Act
+    const result = await cli(["run", "--local", "--input", join(root, "run-explain.json"), "--out", out]);
+    // Assess
+    expect(result.code, result.stderr).not.toBe(1);
+    const analysis = JSON.parse(await readFile(join(out, "output", "analysis.json"), "utf8"));
+    expect(analysis.post_training_bias_metrics).toBeDefined();
+    expect(Object.keys(analysis.explanations.kernel_shap.label0.global_shap_values)).toHaveLength(12);
+    expect(analysis.explanations.pdp).toHaveLength(4);
+    expect(
+      (await readFile(join(out, "output", "explanations_shap", "out.csv"), "utf8")).split("\n")[0],
+    ).toContain("age,sex,income");
+  });
+
+  it("refuses a localModel that names no file, before anything runs", async () => {
+    // Prepare
+    const input = JSON.parse(await readFile(join(root, "run-explain.json"), "utf8"));
+    await writeFile(join(root, "missing.json"), JSON.stringify({ ...input, localModel: "nothing.onnx" }));
+    // Act
+    const result = await cli([
+      "run",
+      "--local",
+      "--input",
+      join(root, "missing.json"),
+      "--out",
+      join(root, "x"),
+    ]);
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("$.localModel nothing.onnx: no such file");
+  });
+
+  it("is accepted by validate in local mode only", async () => {
+    // Prepare
+    const input = JSON.parse(await readFile(join(root, "run-explain.json"), "utf8"));
+    const settings = localDeploymentSettings();
+    // Act
+    const local = await validateRunInputOffline(input, settings, { baseDir: root });
+    const aws = await validateRunInputOffline(input, settings, { baseDir: root, allowLocalPaths: false });
+    const bad = await validateRunInputOffline({ ...input, localModel: { endpoint: "ftp://x" } }, settings, {
+      baseDir: root,
+    });
+    // Assess
+    expect(local.filter((p) => p.path === "$.localModel")).toEqual([]);
+    expect(aws.filter((p) => p.path === "$.localModel").map((p) => p.message)).toEqual([
+      "is read only by run --local (a model on this machine); on AWS the analysis config's predictor names the model",
+    ]);
+    expect(bad.filter((p) => p.path === "$.localModel")).toHaveLength(1);
+  });
+});
