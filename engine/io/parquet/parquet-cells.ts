@@ -5,6 +5,7 @@
  * as their UTF-8 bytes, and a null (or a float NaN) as an empty cell, which the engine treats
  * as a missing value.
  */
+import type { FlatPage } from "./flat-pages.ts";
 import type { CellKind } from "./parquet-columns.ts";
 
 /** Where `view` points, the shape of a RowReader's view fields. */
@@ -23,9 +24,35 @@ export interface CellColumn {
 
 const EMPTY = new Uint8Array(0);
 
-/** Builds the cells of one column chunk from hyparquet's decoded pages. */
-export function cellColumn(kind: CellKind, pages: readonly ArrayLike<unknown>[]): CellColumn {
-  return kind === "text" ? new ByteCells(pages) : new FormattedCells(kind, pages);
+/**
+ * Builds the cells of one column chunk from its decoded pages; a row whose definition level is
+ * below `maxDefinitionLevel` is null.
+ */
+export function cellColumn(
+  kind: CellKind,
+  pages: readonly FlatPage[],
+  maxDefinitionLevel: number,
+): CellColumn {
+  return kind === "text"
+    ? new ByteCells(pages, maxDefinitionLevel)
+    : new FormattedCells(kind, pages, maxDefinitionLevel);
+}
+
+/** Calls `each` with every row's value (undefined for a null), in row order. */
+function forEachRow(
+  pages: readonly FlatPage[],
+  maxDefinitionLevel: number,
+  each: (value: unknown) => void,
+): void {
+  for (const page of pages) {
+    const levels = page.definitionLevels;
+    const values = page.values;
+    let next = 0;
+    for (let row = 0; row < page.rows; row++) {
+      if (levels !== undefined && (levels[row] as number) < maxDefinitionLevel) each(undefined);
+      else each(values[next++]);
+    }
+  }
 }
 
 /** Strings and binary: hyparquet hands each value as its own bytes (dictionary values shared), viewed in place. */
@@ -34,15 +61,12 @@ class ByteCells implements CellColumn {
   readonly rows: number;
   readonly nulls: number;
 
-  constructor(pages: readonly ArrayLike<unknown>[]) {
+  constructor(pages: readonly FlatPage[], maxDefinitionLevel: number) {
     let nulls = 0;
-    for (const page of pages) {
-      for (let i = 0; i < page.length; i++) {
-        const value = page[i] as Uint8Array | null | undefined;
-        if (value === null || value === undefined) nulls++;
-        this.values.push(value);
-      }
-    }
+    forEachRow(pages, maxDefinitionLevel, (value) => {
+      if (value === null || value === undefined) nulls++;
+      this.values.push(value as Uint8Array | undefined);
+    });
     this.rows = this.values.length;
     this.nulls = nulls;
   }
@@ -62,26 +86,31 @@ class FormattedCells implements CellColumn {
   readonly rows: number;
   readonly nulls: number;
 
-  constructor(kind: Exclude<CellKind, "text">, pages: readonly ArrayLike<unknown>[]) {
-    const rows = pages.reduce((sum, page) => sum + page.length, 0);
+  constructor(kind: Exclude<CellKind, "text">, pages: readonly FlatPage[], maxDefinitionLevel: number) {
+    const rows = pages.reduce((sum, page) => sum + page.rows, 0);
     const format = FORMATTERS[kind];
     this.rows = rows;
     this.ends = new Int32Array(rows);
-    this.bytes = new Uint8Array(Math.max(16, rows * 4));
+    this.bytes = new Uint8Array(Math.max(24, rows * 4));
     let at = 0;
     let row = 0;
     let nulls = 0;
-    for (const page of pages) {
-      for (let i = 0; i < page.length; i++) {
-        const value = page[i];
-        const text = value === null || value === undefined ? "" : format(value);
+    forEachRow(pages, maxDefinitionLevel, (value) => {
+      // 24 bytes hold any integer; longer texts grow the buffer below.
+      if (at + 24 > this.bytes.length) this.grow(at + 24);
+      if (value === null || value === undefined) {
+        nulls++;
+      } else if (kind === "integer" && (typeof value === "number" || isSafeBigInt(value))) {
+        at = writeInteger(this.bytes, at, Number(value));
+      } else {
+        const text = format(value);
         if (text === "") nulls++;
         if (at + text.length > this.bytes.length) this.grow(at + text.length);
         // Every formatted value is ASCII: one byte per character.
         for (let c = 0; c < text.length; c++) this.bytes[at++] = text.charCodeAt(c);
-        this.ends[row++] = at;
       }
-    }
+      this.ends[row++] = at;
+    });
     this.nulls = nulls;
   }
 
@@ -96,6 +125,34 @@ class FormattedCells implements CellColumn {
     bigger.set(this.bytes);
     this.bytes = bigger;
   }
+}
+
+const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+function isSafeBigInt(value: unknown): value is bigint {
+  return typeof value === "bigint" && value <= SAFE && value >= -SAFE;
+}
+
+/** Writes an integer's decimal digits at `at` without making a string (most cells are integers). */
+function writeInteger(bytes: Uint8Array, at: number, value: number): number {
+  let p = at;
+  let rest = value;
+  if (rest < 0) {
+    bytes[p++] = 0x2d;
+    rest = -rest;
+  }
+  const start = p;
+  do {
+    bytes[p++] = 0x30 + (rest % 10);
+    rest = Math.floor(rest / 10);
+  } while (rest > 0);
+  // Digits were written lowest first.
+  for (let i = start, j = p - 1; i < j; i++, j--) {
+    const digit = bytes[i] as number;
+    bytes[i] = bytes[j] as number;
+    bytes[j] = digit;
+  }
+  return p;
 }
 
 const FORMATTERS: Record<Exclude<CellKind, "text">, (value: unknown) => string> = {
@@ -117,6 +174,12 @@ export function pythonFloat(value: number, single: boolean): string {
   if (value === Number.NEGATIVE_INFINITY) return "-inf";
   if (value === 0) return Object.is(value, -0) ? "-0.0" : "0.0";
   const shortest = single ? shortestFloat32(value) : value;
+  // Where both write fixed notation (JS from 1e-7 to 1e21, Python from 1e-4 to 1e16), the digits agree.
+  const magnitude = Math.abs(shortest);
+  if (magnitude >= 1e-4 && magnitude < 1e16) {
+    const text = String(shortest);
+    return Number.isInteger(shortest) ? `${text}.0` : text;
+  }
   // toExponential() without an argument gives the shortest digits that identify the value.
   const [mantissa = "", exponentText = "0"] = shortest.toExponential().split("e");
   const negative = mantissa.startsWith("-");

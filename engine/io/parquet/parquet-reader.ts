@@ -1,8 +1,8 @@
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { basename } from "node:path";
 import type { FileMetaData, ParquetParsers, RowGroup } from "hyparquet";
-import { readColumn } from "hyparquet/src/column.js";
 import { DEFAULT_PARSERS } from "hyparquet/src/convert.js";
+import { getMaxDefinitionLevel } from "hyparquet/src/schema.js";
 import type { ColumnDecoder } from "hyparquet/src/types.js";
 import {
   footerLength,
@@ -12,6 +12,7 @@ import {
 } from "../../../lambdas/shared/parquet-footer.ts";
 import { EngineInputError } from "../../errors.ts";
 import type { RowReader } from "../row-reader.ts";
+import { type FlatPage, readFlatPages } from "./flat-pages.ts";
 import { type CellColumn, cellColumn } from "./parquet-cells.ts";
 import { PAGE_DECOMPRESSORS } from "./parquet-codecs.ts";
 import { describeColumns, isReadable, type ParquetColumn } from "./parquet-columns.ts";
@@ -154,19 +155,19 @@ export class ParquetReader implements RowReader {
       compressors: PAGE_DECOMPRESSORS,
       utf8: false,
     };
-    let pages: ArrayLike<unknown>[];
+    let pages: FlatPage[];
     try {
-      pages = readColumn(
+      pages = readFlatPages(
         { view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), offset: 0 },
-        { groupStart: 0, selectStart: 0, selectEnd: this.groupRows, groupRows: this.groupRows },
         decoder,
-      ).data;
+        this.groupRows,
+      );
     } catch (error) {
       throw new EngineInputError(
         `${basename(this.path)}: column "${column.name}" (${meta.codec}) cannot be decoded: ${(error as Error).message.replace(/^parquet /, "")}`,
       );
     }
-    const cells = cellColumn(column.kind, pages);
+    const cells = cellColumn(column.kind, pages, getMaxDefinitionLevel(decoder.schemaPath));
     if (cells.rows !== this.groupRows) {
       throw new EngineInputError(
         `${basename(this.path)}: column "${column.name}" has ${cells.rows} values in row group ${this.group}, which has ${this.groupRows} rows`,
