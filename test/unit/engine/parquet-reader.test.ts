@@ -2,6 +2,7 @@ import { closeSync, mkdtempSync, openSync, readSync, statSync, writeFileSync } f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parquetWriteBuffer } from "hyparquet-writer";
+import parquetjs from "parquetjs-lite";
 import { describe, expect, it } from "vitest";
 import { TableReader } from "../../../engine/io/open-table.ts";
 import { pythonFloat } from "../../../engine/io/parquet/parquet-cells.ts";
@@ -61,6 +62,44 @@ describe("ParquetReader", () => {
       ["3", "41", "", "", "True", "9"],
       ["4", "52", "1e-07", "F", "True", "10"],
       ["5", "28", "-2.5", "é", "False", "11"],
+    ]);
+  });
+
+  it("reads version-1 data pages with RLE definition levels (the layout pyarrow writes by default)", async () => {
+    // Prepare: parquetjs writes v1 pages; per-column codecs, nullable columns, two rows per group
+    const path = join(tempDir(), "v1.parquet");
+    const schema = new parquetjs.ParquetSchema({
+      id: { type: "INT64", compression: "GZIP" },
+      age: { type: "INT64", optional: true, compression: "SNAPPY" },
+      score: { type: "DOUBLE", optional: true },
+      sex: { type: "UTF8", optional: true, compression: "GZIP" },
+      member: { type: "BOOLEAN" },
+    });
+    const writer = await parquetjs.ParquetWriter.openFile(schema, path, { useDataPageV2: false });
+    writer.setRowGroupSize(2);
+    for (const row of [
+      { id: 1, age: 30, score: 3, sex: "F", member: true },
+      { id: 2, score: 0.1, sex: "M", member: false },
+      { id: 3, age: 41, member: true },
+      { id: 4, age: 52, score: 1e-7, sex: "F", member: true },
+      { id: 5, age: 28, score: -2.5, sex: "é", member: false },
+    ])
+      await writer.appendRow(row);
+    await writer.close();
+    // Act
+    const reader = new ParquetReader(path);
+    const codecs = reader.metadata.row_groups[0]?.columns.map((c) => c.meta_data?.codec);
+    const dtypes = reader.dtypes();
+    const rows = readAll(reader);
+    // Assess
+    expect(codecs).toEqual(["GZIP", "SNAPPY", "UNCOMPRESSED", "GZIP", "UNCOMPRESSED"]);
+    expect(dtypes).toEqual(["int64", "float64", "float64", "object", "bool"]);
+    expect(rows).toEqual([
+      ["1", "30", "3.0", "F", "True"],
+      ["2", "", "0.1", "M", "False"],
+      ["3", "41", "", "", "True"],
+      ["4", "52", "1e-07", "F", "True"],
+      ["5", "28", "-2.5", "é", "False"],
     ]);
   });
 
