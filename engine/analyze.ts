@@ -40,6 +40,11 @@ export interface AnalyzeOptions {
   readonly intervals?: Partial<IntervalSettings> | false;
   /** The model `methods.shap` and `methods.pdp` call: an ONNX file, an HTTP endpoint, or one in-process. */
   readonly model?: ModelSource | ScoringModel;
+  /**
+   * How the analysis context names a dataset file (default: its path as read). The processing
+   * job names them within its /opt/ml/processing tree rather than by a host's temporary path.
+   */
+  readonly describeFile?: (path: string) => string;
   /** Said in the report when there are no gates (e.g. the processing job does not know the run's). */
   readonly noGatesNote?: string;
 }
@@ -70,7 +75,14 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalyzeResult> {
   const config = checkedConfig(options.config);
   assertRunsLocally(config, options);
   const bias = runBiasAnalysis(config, options.datasetPath, options.predictedLabelDatasetPath);
-  const { context, tables, rowsRead, rowsDropped } = bias;
+  const { tables, rowsRead, rowsDropped } = bias;
+  const describe = options.describeFile;
+  const context = describe
+    ? {
+        ...bias.context,
+        dataset: { ...bias.context.dataset, files: bias.context.dataset.files.map(describe) },
+      }
+    : bias.context;
   const explained =
     options.model && (config.shap || config.pdp)
       ? await runExplanations(config, options.datasetPath, options.model, options.outDir)

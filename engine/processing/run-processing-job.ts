@@ -65,6 +65,7 @@ export async function runProcessingJob(options: ProcessingJobOptions): Promise<A
       datasetPath: inputs.dataset.path,
       config: inputs.config,
       outDir: paths.output,
+      describeFile: (file) => relative(options.processingDir, file),
       intervals,
       noGatesNote: JOB_REPORT_NOTE,
       ...(inputs.predictedLabels && { predictedLabelDatasetPath: inputs.predictedLabels.path }),

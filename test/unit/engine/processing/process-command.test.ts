@@ -152,6 +152,9 @@ describe("clarify-pipeline process", () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("dataset: input/data (2 files)");
     expect(await readFile(join(tree.processing, "output/analysis.json"), "utf8")).toBe(expected);
+    // The analysis context names the parts within the job's tree, not by the host's path.
+    const context = JSON.parse(await readFile(join(tree.processing, "output/analysis_context.json"), "utf8"));
+    expect(context.dataset.files).toEqual(["input/data/nested/part-1.csv", "input/data/part-0.csv"]);
   });
 
   it("reads dataset_uri from S3 with the job's credentials when the job has no dataset input", async () => {
