@@ -131,9 +131,9 @@ export function renderExplanation(code: string): string {
 function renderStatus(judgement: RowJudgement): string {
   switch (judgement.status) {
     case "passed":
-      return `<strong>✓ passed</strong> <span class="m-rule">gate ${escapeHtml(describeBounds(judgement.allowed))}</span>`;
+      return `<strong>✓ passed</strong> <span class="m-rule">gate <span class="nw">${escapeHtml(describeBounds(judgement.allowed))}</span></span>`;
     case "breached":
-      return `<strong>✗ breached</strong> <span class="m-rule">gate ${escapeHtml(describeBounds(judgement.allowed))}</span>`;
+      return `<strong>✗ breached</strong> <span class="m-rule">gate <span class="nw">${escapeHtml(describeBounds(judgement.allowed))}</span></span>`;
     case "look":
       return `<strong>⚠ worth a look</strong> <span class="m-rule">rule of thumb ${escapeHtml(describeGuidance(judgement.guidance))}, not a gate</span>`;
     case "no-gate":

@@ -9,7 +9,8 @@ import { escapeHtml } from "./html-escape.ts";
 import { metricInfo } from "./metric-catalog.ts";
 import { describeGuidanceBreach, outsideGuidance } from "./metric-row.ts";
 
-const STAGE_NAMES = { pre_training: "pre-training", post_training: "post-training" } as const;
+// Non-breaking hyphens: a narrow screen must not break "pre-" from "training".
+const STAGE_NAMES = { pre_training: "pre\u2011training", post_training: "post\u2011training" } as const;
 
 /**
  * @param results the gate results; undefined when this report knows no gates
@@ -45,7 +46,7 @@ function describeBreach(result: GateResult): string {
   const { low, high } = allowedInterval(result.gate);
   const allowed = describeInterval(low, high);
   if (result.value === null) {
-    return `${where}: ${escapeHtml(result.message ?? "no value")} <span class="allowed">(allowed ${escapeHtml(allowed)})</span>`;
+    return `${where}: ${escapeHtml(result.message ?? "no value")} <span class="allowed">(allowed <span class="nw">${escapeHtml(allowed)}</span>)</span>`;
   }
   const distance = distanceOutside(result.value, low, high);
   const side = result.value < low ? "below the minimum" : "above the maximum";
@@ -55,7 +56,7 @@ function describeBreach(result: GateResult): string {
       : // Inside the range yet failed: collect-results says why (e.g. a degenerate reading).
         escapeHtml(result.message ?? "failed");
   return (
-    `${where}: <strong>${escapeHtml(formatValue(result.value))}</strong>, allowed ${escapeHtml(allowed)} ` +
+    `${where}: <strong>${escapeHtml(formatValue(result.value))}</strong>, allowed <span class="nw">${escapeHtml(allowed)}</span> ` +
     `<span class="how">(${how})</span>`
   );
 }
@@ -64,7 +65,7 @@ function renderHeld(held: readonly GateResult[]): string {
   if (held.length === 0) return "";
   const items = held.map((result) => {
     const { low, high } = allowedInterval(result.gate);
-    return `<li>${describeWhere(result)}: ${escapeHtml(formatValue(result.value ?? Number.NaN))} within ${escapeHtml(describeInterval(low, high))}</li>`;
+    return `<li>${describeWhere(result)}: ${escapeHtml(formatValue(result.value ?? Number.NaN))} within <span class="nw">${escapeHtml(describeInterval(low, high))}</span></li>`;
   });
   return `<p class="held-title">Held (${held.length}):</p><ul class="held">${items.join("")}</ul>`;
 }

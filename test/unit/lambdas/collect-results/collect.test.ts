@@ -162,7 +162,7 @@ describe("collectResults", () => {
     const html = await readText(`${run.runUri}report.html`);
     expect(html).toContain("<title>Census &lt;v2&gt;</title>");
     expect(html).toContain("Bias gates failed");
-    expect(html).toContain("<strong>0.5</strong>, allowed [−0.2, 0.2]");
+    expect(html.replace(/<[^>]+>/g, "")).toContain("0.5, allowed [−0.2, 0.2]");
     expect(html).toContain("Held (1)");
     expect(html).toContain("<code>credit.csv</code>");
     expect(html).toContain('id="groups"');
@@ -190,6 +190,26 @@ describe("collectResults", () => {
     expect(html).toContain("<title>Snapshot title</title>");
     expect(html).toContain("This run has no gates");
     expect(html).toContain("analysis_context.json is absent");
+  });
+
+  it("keeps the verdict when the report cannot be rendered, and says why in summary.json", async () => {
+    // Prepare: a label the gates can live with but the report cannot show (an object)
+    const analysis = JSON.parse(analysisJson([0.1])) as {
+      pre_training_bias_metrics: Record<string, unknown>;
+    };
+    analysis.pre_training_bias_metrics.label = { name: "Target" };
+    const event = await runWith({ CI: { absMax: 0.2 } }, { "analysis.json": JSON.stringify(analysis) });
+
+    // Act
+    const verdict = await collectResults(event, { s3 });
+
+    // Assess
+    expect(verdict.passed).toBe(true);
+    const summary = await readJson(verdict.summaryUri);
+    expect(summary).not.toHaveProperty("reportUri");
+    expect(summary.reportError).toBe(
+      `${event.run.runUri}report.html was not written: $.pre_training_bias_metrics.label must be a string, number or list, got {"name":"Target"}`,
+    );
   });
 
   it("says so when no gates are configured", async () => {
