@@ -85,7 +85,9 @@ describe("renderReport", () => {
     expect(verdict).toContain("2 of 3 gated metric values breach their gate");
     const breaches = textOf(verdict.slice(verdict.indexOf("<ol"), verdict.indexOf("</ol>")));
     expect(breaches.indexOf("DI")).toBeLessThan(breaches.indexOf("DPPL"));
-    expect(breaches).toContain("DI Disparate Impact for sex = female (post\u2011training): 0.3612, allowed [0.8, 1.25]");
+    expect(breaches).toContain(
+      "DI Disparate Impact for sex = female (post\u2011training): 0.3612, allowed [0.8, 1.25]",
+    );
     expect(breaches).toContain("0.4388 below the minimum");
     expect(breaches).toContain("0.2123, allowed [−0.2, 0.2]");
     expect(verdict).toContain("Held (1)");
