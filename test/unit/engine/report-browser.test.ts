@@ -204,7 +204,7 @@ describe.skipIf(skip)("report.html in headless Chromium", () => {
         expect(seen.verdict).toContain("5 of 10 gated metric values breach their gate");
         expect(seen.breaches).toHaveLength(5);
         expect(seen.breaches[0]).toMatch(
-          /^DI Disparate Impact for sex = Female \(post-training\): 0\.\d{4}, allowed \[0\.8, 1\.25\]/,
+          /^DI Disparate Impact for sex = Female \(post\u2011training\): 0\.\d{4}, allowed \[0\.8, 1\.25\]/,
         );
         expect(seen.groupTables).toBe(2);
         expect(seen.breachedRows).toBe(5);
