@@ -75,7 +75,10 @@ export interface NormalizedRun {
   /** `s3://bucket/prefix/<runId>/`, always ending with `/`. */
   readonly runUri: string;
   /** The analysis configuration, inline as given or as an S3 object. */
-  readonly analysisConfig: { readonly inline: Record<string, unknown> } | { readonly s3Uri: string };
+  readonly analysisConfig:
+    | { readonly inline: Record<string, unknown> }
+    /** `eTag`: the version validate-config read; staging copies only that version. */
+    | { readonly s3Uri: string; readonly eTag?: string };
   /** Absent only when the analysis config names its own `dataset_uri`. */
   readonly dataset?: DatasetLocation;
   readonly job: JobSettings;

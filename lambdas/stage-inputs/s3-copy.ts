@@ -41,6 +41,12 @@ export interface SourceObject {
 /** Tuning of the copies; the defaults are S3's limits. */
 export interface CopyOptions {
   /**
+   * Copy only this version of the source (`CopySourceIfMatch`): a source replaced since it was
+   * read fails the copy instead of being copied.
+   * @default the source's ETag for multipart copies (parts of one version), none for single copies
+   */
+  readonly ifMatch?: string;
+  /**
    * Objects strictly larger than this are copied with UploadPartCopy.
    * @default 5 GiB (CopyObject's limit)
    */
@@ -80,6 +86,7 @@ export async function copyObjectIdempotent(
           Bucket: destination.bucket,
           Key: destination.key,
           CopySource: copySource(source.location),
+          ...(options.ifMatch ? { CopySourceIfMatch: options.ifMatch } : {}),
           MetadataDirective: "REPLACE",
           Metadata: metadata,
           ContentType: sourceHead.ContentType,
@@ -113,7 +120,9 @@ export function asStagingError(error: unknown, context: string): StagingError {
   const status = (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata
     ?.httpStatusCode;
   let reason = (error as { message?: string } | undefined)?.message || name;
-  if (name === "AccessDenied" || name === "Forbidden" || status === 403) {
+  if (name === "PreconditionFailed" || status === 412) {
+    reason = "the source object changed since it was read (its ETag no longer matches)";
+  } else if (name === "AccessDenied" || name === "Forbidden" || status === 403) {
     reason = "access denied (check the bucket policy and the step's IAM role)";
   } else if (name === "NoSuchBucket") {
     reason = "the bucket does not exist";
@@ -174,7 +183,7 @@ async function multipartCopy(
           CopySource: copySource(source.location),
           CopySourceRange: `bytes=${range.first}-${range.last}`,
           // A source replaced mid-copy would yield a chimera: insist on the listed version.
-          CopySourceIfMatch: source.eTag,
+          CopySourceIfMatch: options.ifMatch ?? source.eTag,
         }),
       );
       return { PartNumber: partNumber, ETag: result.CopyPartResult?.ETag };

@@ -57,10 +57,36 @@ export async function snapshotAnalysisConfig(
     }
     return targetUri;
   }
-  const sourceUri = run.analysisConfig.s3Uri;
+  const { s3Uri: sourceUri, eTag: validated } = run.analysisConfig;
   const source = await describeSource(options.s3, location(sourceUri), "analysis config");
-  count(stats, await copyObjectIdempotent(options.s3, source, target, options));
+  // Only the version ValidateConfig read may be analysed: a config replaced in between was never validated.
+  if (validated && source.eTag !== validated) throw configChanged(sourceUri, validated, source.eTag);
+  try {
+    count(
+      stats,
+      await copyObjectIdempotent(options.s3, source, target, {
+        ...options,
+        ...(validated ? { ifMatch: validated } : {}),
+      }),
+    );
+  } catch (error) {
+    if (validated && error instanceof StagingError && isPreconditionFailure(error.cause)) {
+      throw configChanged(sourceUri, validated);
+    }
+    throw error;
+  }
   return targetUri;
+}
+
+function configChanged(uri: string, validated: string, now?: string): StagingError {
+  return new StagingError(
+    `the analysis config ${uri} changed after it was validated (ETag ${validated} when validated${now ? `, ${now} now` : ""}); it is not copied: start a new execution to validate and run the new version`,
+  );
+}
+
+function isPreconditionFailure(error: unknown): boolean {
+  const failure = error as { name?: string; $metadata?: { httpStatusCode?: number } } | undefined;
+  return failure?.name === "PreconditionFailed" || failure?.$metadata?.httpStatusCode === 412;
 }
 
 /** Copies the dataset under `<runUri>input/dataset/`; returns where the job should read it. */

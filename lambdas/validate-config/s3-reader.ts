@@ -25,7 +25,19 @@ const INPUT_ERRORS = new Set([
 
 class SourceProblem extends Error {}
 
+async function getText(s3: S3Client, location: S3Location): Promise<string> {
+  return new TextDecoder().decode(await getBytes(s3, location));
+}
+
 async function getBytes(s3: S3Client, location: S3Location, range?: string): Promise<Uint8Array> {
+  return (await getObject(s3, location, range)).bytes;
+}
+
+async function getObject(
+  s3: S3Client,
+  location: S3Location,
+  range?: string,
+): Promise<{ bytes: Uint8Array; eTag?: string }> {
   try {
     const response = await s3.send(
       new GetObjectCommand({
@@ -34,14 +46,11 @@ async function getBytes(s3: S3Client, location: S3Location, range?: string): Pro
         ...(range ? { Range: range } : {}),
       }),
     );
-    return (await response.Body?.transformToByteArray()) ?? new Uint8Array(0);
+    const bytes = (await response.Body?.transformToByteArray()) ?? new Uint8Array(0);
+    return { bytes, ...(response.ETag ? { eTag: response.ETag } : {}) };
   } catch (error) {
     throw asSourceProblem(error, formatS3Uri(location));
   }
-}
-
-async function getText(s3: S3Client, location: S3Location): Promise<string> {
-  return new TextDecoder().decode(await getBytes(s3, location));
 }
 
 async function objectSize(s3: S3Client, location: S3Location): Promise<number> {
@@ -86,7 +95,12 @@ function asSourceProblem(error: unknown, uri: string): unknown {
  * sample. `allowedBuckets` guards the one location the static rules cannot see: the
  * prefix a manifest points at, which is refused before anything is read from it.
  */
-export function s3SourceReader(s3: S3Client, allowedBuckets?: readonly string[]): SourceReader {
+export function s3SourceReader(
+  s3: S3Client,
+  allowedBuckets?: readonly string[],
+  /** Filled with the ETag of each analysis config read, by URI: staging copies only that version. */
+  configETags?: Map<string, string>,
+): SourceReader {
   const guarded = async <T>(
     path: string,
     problems: Problems,
@@ -104,7 +118,9 @@ export function s3SourceReader(s3: S3Client, allowedBuckets?: readonly string[])
     readConfig: (field, problems) =>
       guarded(field.path, problems, async () => {
         const location = parseS3Uri(field.value) as S3Location;
-        const text = await getText(s3, location);
+        const object = await getObject(s3, location);
+        if (object.eTag) configETags?.set(field.value, object.eTag);
+        const text = new TextDecoder().decode(object.bytes);
         try {
           return JSON.parse(text) as unknown;
         } catch (error) {

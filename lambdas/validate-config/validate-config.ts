@@ -41,11 +41,24 @@ export async function validateConfig(
   const { draft, problems } = runStaticRules(event.input, context);
   if (!draft || !problems.isEmpty) throw new ConfigValidationError(problems.list);
 
-  await runPreflight(draft, context, s3SourceReader(deps.s3, deps.settings.allowedBuckets), problems);
+  const configETags = new Map<string, string>();
+  await runPreflight(
+    draft,
+    context,
+    s3SourceReader(deps.s3, deps.settings.allowedBuckets, configETags),
+    problems,
+  );
   const fields = bucketFields(draft);
   const buckets = fields.map((field) => parseS3Uri(String(field.value))?.bucket ?? "");
   checkBucketRegions(fields, await bucketRegions(deps.s3, buckets), deps.settings.region, problems);
   if (!problems.isEmpty) throw new ConfigValidationError(problems.list);
 
-  return normalizeRun(draft, deps.settings, executionName);
+  return withConfigETag(normalizeRun(draft, deps.settings, executionName), configETags);
+}
+
+/** Records which version of the analysis config was validated, so staging copies that one or none. */
+function withConfigETag(run: NormalizedRun, configETags: ReadonlyMap<string, string>): NormalizedRun {
+  if (!("s3Uri" in run.analysisConfig)) return run;
+  const eTag = configETags.get(run.analysisConfig.s3Uri);
+  return eTag ? { ...run, analysisConfig: { ...run.analysisConfig, eTag } } : run;
 }

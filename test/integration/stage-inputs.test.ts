@@ -204,4 +204,59 @@ describe.skipIf(motoSkipReason !== undefined)("stage-inputs handler on moto S3",
     expect(second).toEqual(first);
     expect(await heads()).toEqual(before);
   });
+
+  it("copies the analysis config only in the version validation read, sending CopySourceIfMatch", async () => {
+    // Prepare
+    const { s3 } = moto();
+    const configUri = `s3://${DATA_BUCKET}/swap/analysis_config.json`;
+    await putText(s3, configUri, CONFIG_TEXT);
+    const validated = (await s3.send(new HeadObjectCommand(bucketAndKey(configUri)))).ETag as string;
+    const run = {
+      ...normalizedRun("credit-model-exec-if-match", undefined),
+      analysisConfig: { s3Uri: configUri, eTag: validated },
+    };
+    const send = vi.spyOn(S3ClientClass.prototype, "send");
+
+    // Act
+    await handler({ run, execution: executionInfo("exec-if-match") });
+
+    // Assess
+    const copies = send.mock.calls
+      .map(([command]) => command)
+      .filter((command) => command instanceof CopyObjectCommand);
+    expect(copies.map((command) => command.input)).toEqual([
+      expect.objectContaining({
+        Bucket: ARTIFACTS_BUCKET,
+        Key: "clarify-runs/credit-model-exec-if-match/input/analysis_config.json",
+        CopySource: `${DATA_BUCKET}/swap/analysis_config.json`,
+        CopySourceIfMatch: validated,
+      }),
+    ]);
+    expect(await getText(s3, `${run.runUri}input/analysis_config.json`)).toBe(CONFIG_TEXT);
+  });
+
+  it("refuses, with a StagingError, a config swapped between validation and staging", async () => {
+    // Prepare: validated in one version, replaced before StageInputs runs.
+    const { s3 } = moto();
+    const configUri = `s3://${DATA_BUCKET}/swapped/analysis_config.json`;
+    await putText(s3, configUri, CONFIG_TEXT);
+    const validated = (await s3.send(new HeadObjectCommand(bucketAndKey(configUri)))).ETag as string;
+    await putText(s3, configUri, CONFIG_TEXT.replace("Target", "Other"));
+    const run = {
+      ...normalizedRun("credit-model-exec-swapped", undefined),
+      analysisConfig: { s3Uri: configUri, eTag: validated },
+    };
+
+    // Act
+    const act = handler({ run, execution: executionInfo("exec-swapped") });
+
+    // Assess
+    await expect(act).rejects.toMatchObject({
+      name: "StagingError",
+      message: expect.stringMatching(
+        /^the analysis config s3:\/\/clarify-data\/swapped\/analysis_config\.json changed after it was validated \(ETag "\w+" when validated, "\w+" now\); it is not copied: start a new execution/,
+      ),
+    });
+    expect(await contentsUnder(s3, `${run.runUri}input/`)).toEqual({});
+  });
 });

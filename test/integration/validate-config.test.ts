@@ -4,7 +4,12 @@
  */
 
 import { gzipSync } from "node:zlib";
-import { GetObjectCommand, type GetObjectCommandOutput, S3Client } from "@aws-sdk/client-s3";
+import {
+  GetObjectCommand,
+  type GetObjectCommandOutput,
+  HeadObjectCommand,
+  S3Client,
+} from "@aws-sdk/client-s3";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { NormalizedRun, ValidateConfigEvent } from "../../lambdas/shared/contracts.ts";
 import { CLARIFY_READABLE } from "../../lambdas/shared/dataset-format.ts";
@@ -12,6 +17,7 @@ import { ConfigValidationError } from "../../lambdas/shared/errors.ts";
 import { SAMPLE_BYTES } from "../../lambdas/validate-config/preflight.ts";
 import {
   ARTIFACTS_BUCKET,
+  bucketAndKey,
   CLARIFY_IMAGE_URI,
   DATA_BUCKET,
   executionInfo,
@@ -80,15 +86,17 @@ describe.skipIf(motoSkipReason !== undefined)("validate-config handler on moto S
     // Observes the handler's own client without changing what it sends or receives.
     const send = vi.spyOn(S3Client.prototype, "send");
 
+    const { ETag: configETag } = await s3.send(new HeadObjectCommand(bucketAndKey(CONFIG_URI)));
+
     // Act
     const run = await handler({ input: runInput(), execution: executionInfo("exec-valid") });
 
-    // Assess
+    // Assess: the version read is recorded, so staging copies that version or none.
     expect(run).toEqual({
       runId: "credit-model-exec-valid",
       runName: "credit-model",
       runUri: `s3://${ARTIFACTS_BUCKET}/clarify-runs/credit-model-exec-valid/`,
-      analysisConfig: { s3Uri: CONFIG_URI },
+      analysisConfig: { s3Uri: CONFIG_URI, eTag: configETag },
       dataset: { s3Uri: DATASET_URI, s3DataType: "S3Prefix" },
       job: {
         instanceType: "ml.c5.xlarge",

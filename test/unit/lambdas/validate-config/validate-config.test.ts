@@ -123,7 +123,10 @@ describe("validateConfig", () => {
     // Act
     const run = await validateConfig({ input, execution: EXECUTION }, { s3, settings: SETTINGS });
     // Assess
-    expect(run.analysisConfig).toEqual({ s3Uri: "s3://clarify-data/credit/analysis_config.json" });
+    expect(run.analysisConfig).toEqual({
+      s3Uri: "s3://clarify-data/credit/analysis_config.json",
+      eTag: expect.stringMatching(/^"[0-9a-f]{32}"$/),
+    });
     expect(run.dataset).toEqual({ s3Uri: "s3://clarify-data/credit/train.csv", s3DataType: "S3Prefix" });
     expect(run.runUri).toBe("s3://clarify-artifacts/clarify-runs/exec-42/");
     expect(run.job).toEqual({
