@@ -13,6 +13,7 @@ import { checkGates, type GateResult } from "./gate-check.ts";
 import { escapeHtml } from "./html-escape.ts";
 import { judge, type MetricColumn, renderMetricRow } from "./metric-row.ts";
 import { renderAnalysisStated, renderGroups, renderWarnings } from "./render-context.ts";
+import { renderExplanations } from "./render-explanations.ts";
 import { renderGuidance, renderVerdict } from "./render-verdict.ts";
 import { REPORT_STYLES } from "./report-styles.ts";
 
@@ -78,6 +79,7 @@ export function renderReport(analysis: Record<string, unknown>, options: ReportO
     renderGroups(reading.context),
     sections.length === 0 ? '<p class="empty">The analysis holds no bias metrics.</p>' : renderLegend(),
     ...sections.map((section) => renderSection(section, results ?? [], options.metricColumns ?? [])),
+    renderExplanations(analysis),
     "</main></body></html>",
     "",
   ].join("\n");
