@@ -25,3 +25,13 @@ export function describeInterval(low: number, high: number): string {
   if (Number.isFinite(high)) return `≤ ${formatValue(high)}`;
   return "any value";
 }
+
+/**
+ * `sex = Female`, or `age in (40, 75]` for a facet Clarify read with a threshold: analysis.json
+ * then writes the interval of the facet group as its value.
+ */
+export function describeGroup(facet: string, valueOrThreshold: string): string {
+  return /^\(.*\]$/.test(valueOrThreshold)
+    ? `${facet} in ${valueOrThreshold}`
+    : `${facet} = ${valueOrThreshold}`;
+}

@@ -12,7 +12,7 @@ import type {
   SideCounts,
 } from "../../contracts/analysis-context.ts";
 import type { ReportSection } from "./analysis-shape.ts";
-import { formatCount, formatShare, formatValue } from "./format.ts";
+import { describeGroup, formatCount, formatShare, formatValue } from "./format.ts";
 import { escapeHtml } from "./html-escape.ts";
 
 /** How many of a column's most frequent values the analysis section names. */
@@ -31,7 +31,7 @@ function describeWarning(warning: AnalysisWarning): string {
   const scope =
     warning.facet === undefined
       ? "whole analysis"
-      : `facet ${warning.facet}${warning.valueOrThreshold === undefined ? "" : ` = ${warning.valueOrThreshold}`}`;
+      : `facet ${warning.valueOrThreshold === undefined ? warning.facet : describeGroup(warning.facet, warning.valueOrThreshold)}`;
   return (
     `<code>${escapeHtml(warning.code)}</code> <span class="scope">(${escapeHtml(scope)})</span> ` +
     escapeHtml(warning.message) +
@@ -152,9 +152,11 @@ function describeTyping(column: ColumnReading): string {
 }
 
 function describeFacet(facet: FacetReading): string {
+  const positive = facet.positive;
   const analysed = facet.groups.map((group) =>
-    "threshold" in facet.positive
-      ? `rows with a value above <code>${escapeHtml(group.valueOrThreshold)}</code>`
+    "threshold" in positive
+      ? `rows with a value above <code>${escapeHtml(formatValue(positive.threshold))}</code> ` +
+        `(<code>${escapeHtml(group.valueOrThreshold)}</code>)`
       : `<code>${escapeHtml(group.valueOrThreshold)}</code>`,
   );
   return (
@@ -182,7 +184,7 @@ function renderFacetGroups(facet: FacetReading): string[] {
     const total = group.facet.rows + group.others.rows;
     const name =
       "threshold" in facet.positive
-        ? `${facet.column} > ${group.valueOrThreshold}`
+        ? `${facet.column} > ${formatValue(facet.positive.threshold)}`
         : `${facet.column} = ${group.valueOrThreshold}`;
     const rows: [string, (side: SideCounts) => string][] = [
       ["Rows", (side) => formatCount(side.rows)],

@@ -130,8 +130,9 @@ function renderSection(
         return renderMetricRow(metric, where, judge(metric, result), columns, first);
       });
       parts.push(
-        `<div class="facet-value"><h3>Facet <code>${escapeHtml(facet.name)}</code> = ` +
-          `<code>${escapeHtml(value.valueOrThreshold)}</code> <span class="versus">compared with all other rows</span></h3>`,
+        `<div class="facet-value"><h3>Facet <code>${escapeHtml(facet.name)}</code> ` +
+          `${/^\(.*\]$/.test(value.valueOrThreshold) ? "in" : "="} <code>${escapeHtml(value.valueOrThreshold)}</code> ` +
+          '<span class="versus">compared with all other rows</span></h3>',
         `<div class="metrics">${rows.join("")}</div></div>`,
       );
     }

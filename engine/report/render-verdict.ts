@@ -3,7 +3,7 @@
  * or, without gates, what a data scientist would look at first, labelled as guidance.
  */
 import type { ReportSection } from "./analysis-shape.ts";
-import { describeInterval, formatValue } from "./format.ts";
+import { describeGroup, describeInterval, formatValue } from "./format.ts";
 import { allowedInterval, distanceOutside, type GateResult, worstFirst } from "./gate-check.ts";
 import { escapeHtml } from "./html-escape.ts";
 import { metricInfo } from "./metric-catalog.ts";
@@ -75,7 +75,7 @@ function describeWhere(result: GateResult): string {
   const code = `<code>${escapeHtml(result.metric)}</code> ${escapeHtml(name === result.metric ? "" : name)}`;
   if (result.facet === "*") return code;
   return (
-    `${code} for <span class="group">${escapeHtml(result.facet)} = ${escapeHtml(result.facetValue)}</span> ` +
+    `${code} for <span class="group">${escapeHtml(describeGroup(result.facet, result.facetValue))}</span> ` +
     `<span class="stage">(${STAGE_NAMES[result.stage]})</span>`
   );
 }
@@ -99,7 +99,7 @@ export function renderGuidance(sections: readonly ReportSection[], gated: (code:
             distance,
             html:
               `<code>${escapeHtml(metric.code)}</code> ${escapeHtml(metricInfo(metric.code).name)} for ` +
-              `<span class="group">${escapeHtml(facet.name)} = ${escapeHtml(entry.valueOrThreshold)}</span> ` +
+              `<span class="group">${escapeHtml(describeGroup(facet.name, entry.valueOrThreshold))}</span> ` +
               `<span class="stage">(${STAGE_NAMES[section.stage]})</span>: <strong>${escapeHtml(formatValue(metric.value))}</strong>, ` +
               `${escapeHtml(describeGuidanceBreach(guidance))} <span class="how">(${escapeHtml(guidance.rule)})</span>`,
           });

@@ -9,7 +9,7 @@ export const SAMPLE_ANALYSIS: Record<string, unknown> = {
     facets: {
       age: [
         {
-          value_or_threshold: "40",
+          value_or_threshold: "(40, 75]",
           metrics: [
             { name: "CI", description: "Class Imbalance (CI)", value: -0.31 },
             { name: "DPL", description: "Difference in Positive Proportions in Labels (DPL)", value: 0.062 },
@@ -102,7 +102,7 @@ export const SAMPLE_CONTEXT: AnalysisContext = {
       ],
       groups: [
         {
-          valueOrThreshold: "40",
+          valueOrThreshold: "(40, 75]",
           facet: { rows: 323, labelPositive: 84 },
           others: { rows: 665, labelPositive: 204 },
         },
@@ -141,7 +141,7 @@ export const SAMPLE_CONTEXT: AnalysisContext = {
       code: "FACET_VALUE_RARE",
       message: 'facet <b>age</b> value "40" holds few rows',
       facet: "age",
-      valueOrThreshold: "40",
+      valueOrThreshold: "(40, 75]",
       failsGates: false,
     },
     {

@@ -50,7 +50,7 @@ describe("renderReport", () => {
         metric: "CI",
         stage: "pre_training",
         facet: "age",
-        facetValue: "40",
+        facetValue: "(40, 75]",
         value: -0.31,
         gate: { absMax: 0.5 },
         passed: true,
@@ -91,7 +91,9 @@ describe("renderReport", () => {
     expect(breaches).toContain("0.4388 below the minimum");
     expect(breaches).toContain("0.2123, allowed [−0.2, 0.2]");
     expect(verdict).toContain("Held (1)");
-    expect(textOf(verdict)).toContain("−0.31 within [−0.5, 0.5]");
+    expect(textOf(verdict)).toContain(
+      "CI Class Imbalance for age in (40, 75] (pre\u2011training): −0.31 within [−0.5, 0.5]",
+    );
   });
 
   it("marks each gated metric row with its allowed range and result", () => {
@@ -179,7 +181,9 @@ describe("renderReport", () => {
     expect(analysis).toContain(
       "Read as <strong>continuous</strong>: integers with 6.1% distinct values (&gt;= 5%): continuous",
     );
-    expect(analysis).toContain("rows with a value above <code>40</code>, each compared with all other rows");
+    expect(analysis).toContain(
+      "rows with a value above <code>40</code> (<code>(40, 75]</code>), each compared with all other rows",
+    );
     expect(analysis).toContain("Positive when the value is <code>1</code>");
     const warnings = section(html, "warnings");
     expect(warnings).toContain("LABEL_THRESHOLD_DEGENERATE");
@@ -210,7 +214,7 @@ describe("renderReport", () => {
     // Assess
     expect(section(absent, "analysis")).toContain("analysis_context.json is absent");
     expect(section(absent, "analysis")).toContain(
-      "Analysed: <code>40</code>, each compared with all other rows",
+      "Analysed: <code>(40, 75]</code>, each compared with all other rows",
     );
     expect(absent).not.toContain('id="groups"');
     expect(section(invalid, "analysis")).toContain(
