@@ -109,7 +109,8 @@ async function localEngineLimits(input: unknown, baseDir: string): Promise<strin
   const uri = input.analysisConfigUri;
   if (config === undefined && typeof uri === "string" && !uri.startsWith("s3://")) {
     config = JSON.parse(await readFile(resolve(baseDir, uri), "utf8"));
-    at = `${uri}$`;
+    // The file, a space, then the JSON path within it, as validate-config addresses a config file.
+    at = `${uri} $`;
   }
   return unsupportedByEngine(config, "builtin").map(
     (limit) =>

@@ -109,6 +109,31 @@ describe("clarify-pipeline validate", () => {
     );
   });
 
+  it("names a config file's analyses the local engine cannot run as the file, a space, then the JSON path", async () => {
+    // Prepare
+    await writeFile(
+      join(folder, "asymmetric.json"),
+      JSON.stringify({
+        ...config,
+        predicted_label: "Id",
+        methods: { ...config.methods, asymmetric_shapley_value: {} },
+      }),
+    );
+    const input = await runJson("asymmetric.run.json", {
+      analysisConfigUri: "asymmetric.json",
+      dataset: { uri: "data.csv" },
+    });
+    const { io, stdout, stderr } = captureIo();
+    // Act
+    const code = await main(["validate", "--input", input], io);
+    // Assess
+    expect(code).toBe(0);
+    expect(stdout()).toBe("valid\n");
+    expect(stderr()).toMatch(
+      /^note: the local engine \(run --local, analyze\) cannot run this: asymmetric\.json \$\.methods\.asymmetric_shapley_value: /,
+    );
+  });
+
   it("reports headers that do not match the dataset's first row at the config's headers", async () => {
     // Prepare
     const input = await runJson("headers.run.json", {
