@@ -14,6 +14,9 @@ export const BIAS_STAGES = {
 
 export type BiasStage = keyof typeof BIAS_STAGES;
 
+/** smclarify's errors for an empty side of a facet split (CI, DPL, DCO, DLR, FT, ...). */
+const EMPTY_GROUP_ERROR = /(^|: )(negated )?facet set is empty/i;
+
 export interface MetricValue {
   readonly name: string;
   readonly description?: string;
@@ -25,6 +28,12 @@ export interface FacetValueMetrics {
   /** The facet value or threshold, as text ("0", "[30, 40]"). */
   readonly valueOrThreshold: string;
   readonly metrics: readonly MetricValue[];
+  /**
+   * Clarify's own error when one side of the split has no row ("Facet set is empty",
+   * "Negated facet set is empty"): every metric of this facet value is then meaningless, even
+   * one that came out as a number (CDDL is 0 on an empty group).
+   */
+  readonly emptyGroup?: string;
 }
 
 export interface StageMetrics {
@@ -66,8 +75,14 @@ export function parseAnalysisResult(text: string, uri: string): BiasAnalysis {
         if (!isRecord(entry) || !Array.isArray(entry.metrics)) {
           return fail(`${entryPath}.metrics`, "must be an array of {name, value}");
         }
+        const emptyGroup = entry.metrics
+          .map((metric: unknown) =>
+            isRecord(metric) && typeof metric.error === "string" ? metric.error : "",
+          )
+          .find((error: string) => EMPTY_GROUP_ERROR.test(error));
         return {
           valueOrThreshold: asText(entry.value_or_threshold),
+          ...(emptyGroup !== undefined && { emptyGroup }),
           metrics: entry.metrics.map((metric: unknown, metricIndex) => {
             if (!isRecord(metric) || typeof metric.name !== "string") {
               return fail(`${entryPath}.metrics[${metricIndex}].name`, "must be a metric code string");

@@ -59,7 +59,7 @@ export async function collectResults(event: CollectResultsEvent, deps: CollectRe
   const intervalsText = await readTextIfExists(deps.s3, intervalsUri);
   const intervals = intervalsText === undefined ? undefined : parseIntervals(intervalsText);
   const baseline = run.baseline && (await resolveBaseline(deps.s3, run, run.baseline));
-  const { evaluations, breaches } = evaluateGates(analysis, run.gates, warnings ?? [], {
+  const { evaluations, breaches, applied } = evaluateGates(analysis, run.gates, warnings ?? [], {
     ...(intervals && { intervals }),
     ...(baseline && { baseline }),
   });
@@ -85,7 +85,7 @@ export async function collectResults(event: CollectResultsEvent, deps: CollectRe
     ...(hasJobReport ? { jobReportUri } : {}),
   });
 
-  const message = verdictMessage(evaluations.length, Object.keys(run.gates).length, breaches, warnings);
+  const message = verdictMessage(evaluations.length, Object.keys(run.gates).length, breaches, applied);
   const timestamp = (deps.now ?? Date.now)();
   deps.emitBiasMetrics?.(biasMetricDocuments(analysis, run.runName, timestamp));
   if (evaluations.some((evaluation) => evaluation.drift !== undefined)) {
@@ -136,11 +136,8 @@ export function verdictMessage(
   if (gateCount === 0) return "no gates configured: analysis collected";
   if (breaches.length === 0) return `all ${gateCount} gates passed (${checks} metric values checked)`;
   const listed = breaches.map(breachForReading).join("; ");
-  const codes = new Set(breaches.map((b) => b.warning).filter((code) => code !== undefined));
-  const explained = warnings
-    .filter((w) => w.failsGates && codes.has(w.code))
-    .map((w) => `${w.code}: ${w.message}`)
-    .filter((text, i, all) => all.indexOf(text) === i);
+  // The warnings that failed a gate, each once: the breaches above only name their code.
+  const explained = warnings.map((w) => `${w.code}: ${w.message}`);
   const why = explained.length > 0 ? `. ${explained.join(" ")}` : "";
   return `${breaches.length} of ${checks} gated metric values breach their gate, worst first: ${listed}${why}`;
 }

@@ -30,6 +30,8 @@ export interface GateReport {
   readonly evaluations: readonly GateEvaluation[];
   /** Worst first (see {@link breachSeverity}). */
   readonly breaches: readonly GateBreach[];
+  /** The warnings that failed a gate, each once, in the order first applied. */
+  readonly applied: readonly AnalysisWarning[];
 }
 
 /** Facet placeholder of a breach that no facet reported. */
@@ -47,6 +49,7 @@ export function evaluateGates(
   const evaluations: GateEvaluation[] = [];
   const breaches: GateBreach[] = [];
   const blocking = warnings.filter((w) => w.failsGates);
+  const applied: AnalysisWarning[] = [];
   for (const [metric, gate] of Object.entries(gates)) {
     let found = false;
     for (const stage of ["pre_training", "post_training"] as const) {
@@ -63,13 +66,20 @@ export function evaluateGates(
               value: reported.value,
               gate,
             };
-            const warning = blocking.find((w) => inScope(w, facet, entry.valueOrThreshold));
+            // Without the engine's analysis context (the Clarify image writes none), Clarify's own
+            // "facet set is empty" error marks an empty group.
+            const warning =
+              blocking.find((w) => inScope(w, facet, entry.valueOrThreshold)) ??
+              (entry.emptyGroup === undefined
+                ? undefined
+                : emptyGroupWarning(facet, entry.valueOrThreshold, entry.emptyGroup));
             const checked = warning
               ? undefined
               : checkGateValue(whereOf(common), common, reported.value, gate, context);
             const problem = warning
               ? `${whereOf(common)} = ${reported.value} cannot pass: ${warning.message}`
               : checked?.message;
+            if (warning && !applied.some((w) => w.message === warning.message)) applied.push(warning);
             const failed =
               problem === undefined ? {} : { message: problem, ...(warning && { warning: warning.code }) };
             const details = checked?.details ?? {};
@@ -104,7 +114,7 @@ export function evaluateGates(
     .map((breach, order) => ({ breach, order, severity: breachSeverity(breach) }))
     .sort((x, y) => y.severity - x.severity || x.order - y.order)
     .map((r) => r.breach);
-  return { evaluations, breaches: ranked };
+  return { evaluations, breaches: ranked, applied };
 }
 
 /** A warning without a facet covers the whole analysis; one with a facet, that facet (value). */
@@ -168,4 +178,14 @@ export function breachForReading(breach: GateBreach): string {
   // Interval and drift breaches keep their exact message: the plain bounds alone would misstate them.
   if (breach.gate.confidence !== undefined || breach.breached?.includes("maxDrift")) return breach.message;
   return breachMessage(breach, forReading) ?? breach.message;
+}
+
+function emptyGroupWarning(facet: string, valueOrThreshold: string, error: string): AnalysisWarning {
+  return {
+    code: "EMPTY_FACET_GROUP",
+    message: `facet "${facet}" value ${JSON.stringify(valueOrThreshold)} leaves one side of the comparison without rows (Clarify: "${error}"), so its metrics are empty or meaningless; check the facet value against the values the column holds`,
+    facet,
+    valueOrThreshold,
+    failsGates: true,
+  };
 }

@@ -308,3 +308,44 @@ describe("collectResults with the engine's analysis context", () => {
     );
   });
 });
+
+describe("collectResults on the Clarify image's analysis.json alone", () => {
+  it("fails a gate on a facet value Clarify found empty, even where the metric came out as 0", async () => {
+    // Prepare: as Clarify writes an empty facet value: CI null with its error, CDDL 0
+    const analysis = JSON.stringify({
+      version: "1.0",
+      pre_training_bias_metrics: {
+        label: "Target",
+        label_value_or_threshold: "1",
+        facets: {
+          Sex: [
+            {
+              value_or_threshold: "2",
+              metrics: [
+                {
+                  name: "CI",
+                  value: null,
+                  error: "CI: facet set is empty. Check that x[facet] has non-zero length.",
+                },
+                { name: "CDDL", value: 0 },
+              ],
+            },
+          ],
+        },
+      },
+    });
+    const event = await runWith({ CDDL: { absMax: 0.1 } }, { "analysis.json": analysis });
+    // Act
+    const verdict = await collectResults(event, { s3 });
+    // Assess
+    expect(verdict.passed).toBe(false);
+    expect(verdict.breaches[0]).toMatchObject({
+      metric: "CDDL",
+      facetValue: "2",
+      warning: "EMPTY_FACET_GROUP",
+    });
+    expect(verdict.message).toBe(
+      '1 of 1 gated metric values breach their gate, worst first: CDDL for Sex=2 (pre-training) cannot pass (EMPTY_FACET_GROUP). EMPTY_FACET_GROUP: facet "Sex" value "2" leaves one side of the comparison without rows (Clarify: "CI: facet set is empty. Check that x[facet] has non-zero length."), so its metrics are empty or meaningless; check the facet value against the values the column holds',
+    );
+  });
+});
