@@ -50,7 +50,13 @@ export function describeColumns(metadata: FileMetaData): ParquetColumn[] {
     chunk += leaves;
     const { element } = tree;
     if (tree.children.length > 0 || element.repetition_type === "REPEATED") {
-      const what = element.logical_type?.type ?? element.converted_type ?? "struct";
+      const annotation = element.logical_type?.type ?? element.converted_type;
+      const what =
+        element.repetition_type === "REPEATED"
+          ? "a repeated field"
+          : annotation === "LIST" || annotation === "MAP" || annotation === "MAP_KEY_VALUE"
+            ? annotation
+            : "struct";
       return {
         name: element.name,
         reason: `column "${element.name}" is a nested Parquet column (${what}); the engine reads flat columns only: flatten it or list it in excluded_columns`,

@@ -162,6 +162,32 @@ describe("ParquetReader", () => {
     reader.close();
   });
 
+  it("fails on nested columns (a list, a struct) only when the analysis reads them", async () => {
+    // Prepare
+    const path = join(tempDir(), "nested.parquet");
+    const schema = new parquetjs.ParquetSchema({
+      tags: { type: "UTF8", repeated: true },
+      address: { fields: { city: { type: "UTF8" }, zip: { type: "INT32" } } },
+      y: { type: "INT64" },
+    });
+    const writer = await parquetjs.ParquetWriter.openFile(schema, path);
+    await writer.appendRow({ tags: ["a", "b"], address: { city: "Lyon", zip: 69001 }, y: 1 });
+    await writer.close();
+    const reader = new ParquetReader(path);
+    // Act
+    reader.next();
+    reader.view(2);
+    const y = Buffer.from(reader.viewBuf.subarray(reader.viewStart, reader.viewEnd)).toString();
+    // Assess
+    expect(reader.names).toEqual(["tags", "address", "y"]);
+    expect(y).toBe("1");
+    expect(() => reader.view(0)).toThrow(
+      'nested.parquet: column "tags" is a nested Parquet column (a repeated field); the engine reads flat columns only: flatten it or list it in excluded_columns',
+    );
+    expect(() => reader.view(1)).toThrow('column "address" is a nested Parquet column (struct)');
+    reader.close();
+  });
+
   it("refuses a file that is not Parquet with one line naming it", () => {
     // Prepare
     const path = join(tempDir(), "data.parquet");
