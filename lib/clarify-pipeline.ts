@@ -280,6 +280,8 @@ export class ClarifyPipeline extends Construct {
       [SETTINGS_ENV.defaultMaxRuntimeInSeconds]: String(defaultMaxRuntime.toSeconds()),
       [SETTINGS_ENV.timeoutMarginSeconds]: String(timeoutMargin.toSeconds()),
       [SETTINGS_ENV.jobNamePrefix]: jobNamePrefix,
+      // The created role has no VPC or KMS permissions: validate-config refuses runs that need them.
+      ...(props.jobRole ? {} : { [SETTINGS_ENV.defaultRoleIsBasic]: "true" }),
       NODE_OPTIONS: "--enable-source-maps",
     };
 

@@ -21,6 +21,11 @@ export interface DeploymentSettings {
   readonly timeoutMarginSeconds: number;
   /** Every job name starts with this; the state machine's IAM policy is scoped to it. */
   readonly jobNamePrefix: string;
+  /**
+   * The default job role is the one the construct created, which may not use a VPC or KMS keys:
+   * runs that need them with the default role are refused. @default false
+   */
+  readonly defaultRoleIsBasic?: boolean;
 }
 
 /** Environment variable names, shared with the CDK construct that sets them. */
@@ -36,6 +41,7 @@ export const SETTINGS_ENV = {
   defaultMaxRuntimeInSeconds: "CLARIFY_DEFAULT_MAX_RUNTIME_SECONDS",
   timeoutMarginSeconds: "CLARIFY_TIMEOUT_MARGIN_SECONDS",
   jobNamePrefix: "CLARIFY_JOB_NAME_PREFIX",
+  defaultRoleIsBasic: "CLARIFY_DEFAULT_ROLE_IS_BASIC",
 } as const satisfies Record<keyof DeploymentSettings, string>;
 
 /** Defaults for the optional settings. */
@@ -81,5 +87,6 @@ export function settingsFromEnvironment(
     defaultMaxRuntimeInSeconds: integer("defaultMaxRuntimeInSeconds"),
     timeoutMarginSeconds: integer("timeoutMarginSeconds"),
     jobNamePrefix: env[SETTINGS_ENV.jobNamePrefix] || SETTINGS_DEFAULTS.jobNamePrefix,
+    ...(env[SETTINGS_ENV.defaultRoleIsBasic] === "true" ? { defaultRoleIsBasic: true } : {}),
   };
 }

@@ -10,6 +10,7 @@ import {
 } from "./rules/cluster.ts";
 import type { Rule, RuleContext } from "./rules/context.ts";
 import { checkDatasetPresent, checkDatasetS3DataType } from "./rules/dataset.ts";
+import { checkDefaultRoleCapabilities } from "./rules/default-role.ts";
 import { checkGates } from "./rules/gates.ts";
 import { checkImageUri, checkNoContainerOverrides } from "./rules/image.ts";
 import { checkEnvironment, checkKmsKeys, checkTags } from "./rules/job-metadata.ts";
@@ -57,6 +58,7 @@ export const STATIC_RULES: readonly Rule[] = [
   checkTags,
   checkEnvironment,
   checkKmsKeys,
+  checkDefaultRoleCapabilities,
   checkGates,
   checkBaseline,
   checkModelPackageArn,

@@ -273,6 +273,8 @@ describe("step functions (Lambda)", () => {
         CLARIFY_DEFAULT_MAX_RUNTIME_SECONDS: "3600",
         CLARIFY_TIMEOUT_MARGIN_SECONDS: "3600",
         CLARIFY_JOB_NAME_PREFIX: "clarify-",
+        // The created job role has no VPC or KMS permissions: runs needing them are refused.
+        CLARIFY_DEFAULT_ROLE_IS_BASIC: "true",
       });
     }
     expect(variables[2]).toMatchObject({ [EVENT_BUS_ENV]: "default" });

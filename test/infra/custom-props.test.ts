@@ -69,6 +69,8 @@ describe("ClarifyPipeline with an existing bucket, job role and image", () => {
         CLARIFY_TIMEOUT_MARGIN_SECONDS: "1800",
         CLARIFY_JOB_NAME_PREFIX: "credit-",
       });
+      // The given role is the deployer's: what it may do is theirs to decide.
+      expect(vars).not.toHaveProperty("CLARIFY_DEFAULT_ROLE_IS_BASIC");
     }
   });
 
