@@ -1,4 +1,5 @@
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ANALYSIS_CONTEXT_FILE, type AnalysisContext } from "../contracts/analysis-context.ts";
 import {
@@ -13,6 +14,7 @@ import { parseAnalysisConfig, unsupportedByEngine } from "./config/parse-analysi
 import { EngineInputError, UnsupportedAnalysisError } from "./errors.ts";
 import type { ModelSource } from "./explain/model/open-model.ts";
 import type { ScoringModel } from "./explain/model/scoring-model.ts";
+import { predictWithModel } from "./explain/model-predictions.ts";
 import { runExplanations } from "./explain/run-explanations.ts";
 import { bootstrapIntervals, type IntervalSettings } from "./intervals/bootstrap-intervals.ts";
 import type { AnalysisJson } from "./output/analysis-json.ts";
@@ -72,9 +74,9 @@ export interface AnalyzeResult {
  * @throws UnsupportedAnalysisError the config needs the AWS run (a live model, SHAP, PDP)
  */
 export async function analyze(options: AnalyzeOptions): Promise<AnalyzeResult> {
-  const config = checkedConfig(options.config);
+  const config = checkedConfig(options.config, options.model !== undefined);
   assertRunsLocally(config, options);
-  const bias = runBiasAnalysis(config, options.datasetPath, options.predictedLabelDatasetPath);
+  const bias = await runBias(config, options);
   const { tables, rowsRead, rowsDropped } = bias;
   const describe = options.describeFile;
   const context = describe
@@ -117,6 +119,23 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalyzeResult> {
   };
 }
 
+/**
+ * The bias metrics. Post-training bias without predicted labels but with a model takes the
+ * model's predictions, written to a scratch folder that is removed afterwards.
+ */
+async function runBias(config: AnalysisConfig, options: AnalyzeOptions) {
+  if (!options.model || config.postTraining === undefined || config.predictedLabel !== undefined) {
+    return runBiasAnalysis(config, options.datasetPath, options.predictedLabelDatasetPath);
+  }
+  const scratch = await mkdtemp(join(tmpdir(), "clarify-predictions-"));
+  try {
+    const predicted = await predictWithModel(config, options.datasetPath, options.model, scratch);
+    return runBiasAnalysis(predicted.config, options.datasetPath, predicted.predictedLabelDatasetPath);
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
 /** The defaults applied and each setting checked, naming the one that is wrong. */
 export function intervalSettings(given: Partial<IntervalSettings>): IntervalSettings {
   const settings = {
@@ -148,14 +167,17 @@ function reportOptions(options: AnalyzeOptions, context: AnalysisContext): Repor
   };
 }
 
-function checkedConfig(raw: Record<string, unknown>): AnalysisConfig {
+function checkedConfig(raw: Record<string, unknown>, withModel: boolean): AnalysisConfig {
   const { config, problems } = parseAnalysisConfig(raw);
   if (problems.length > 0) {
     const lines = problems.map((p) => `${p.path}: ${p.message}`);
     throw new EngineInputError(`the analysis config is not valid:\n  ${lines.join("\n  ")}`);
   }
   // What the engine cannot compute is refused before the config is looked at any further.
-  const unsupported = unsupportedByEngine(raw, "builtin")[0];
+  // With a model at hand, post-training bias takes its predictions from it, as Clarify does from a predictor.
+  const unsupported = unsupportedByEngine(raw, "builtin").filter(
+    (problem) => !(withModel && problem.path === "$.predictor"),
+  )[0];
   if (unsupported !== undefined) throw new UnsupportedAnalysisError(unsupported.message);
   if (config === undefined) {
     throw new EngineInputError(

@@ -21,6 +21,8 @@ export interface FeatureTable extends FeatureCodec {
   readonly columns: readonly number[];
   /** Rows left out because a feature value was missing. */
   readonly rowsDropped: number;
+  /** Their positions among the dataset's data rows (zero-based, ascending). */
+  readonly droppedRows: readonly number[];
 }
 
 export function readFeatureTable(config: AnalysisConfig, datasetPath: string): FeatureTable {
@@ -59,6 +61,7 @@ export function readFeatureTable(config: AnalysisConfig, datasetPath: string): F
     let values = new Float64Array(1024 * F);
     let rows = 0;
     let dropped = 0;
+    const droppedRows: number[] = [];
     const row = new Float64Array(F);
     const texts: string[] = new Array(F).fill("");
     while (reader.next()) {
@@ -84,6 +87,7 @@ export function readFeatureTable(config: AnalysisConfig, datasetPath: string): F
         }
       }
       if (missing) {
+        droppedRows.push(rows + dropped);
         dropped++;
         continue;
       }
@@ -114,6 +118,7 @@ export function readFeatureTable(config: AnalysisConfig, datasetPath: string): F
       names: columns.map((c) => names?.[c] ?? String(c)),
       categories,
       rowsDropped: dropped,
+      droppedRows,
     };
   } finally {
     reader.close();

@@ -1,0 +1,80 @@
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { AnalysisConfig } from "../config/analysis-config.ts";
+import { ModelError, UnsupportedAnalysisError } from "../errors.ts";
+import { readFeatureTable } from "./feature-table.ts";
+import { isModelSource, type ModelSource, openModel } from "./model/open-model.ts";
+import type { ScoringModel } from "./model/scoring-model.ts";
+
+/** The column the model's scores are written under. */
+export const MODEL_PREDICTION_COLUMN = "model_prediction";
+/** Clarify's default for reading a probability as a predicted label. */
+const DEFAULT_PROBABILITY_THRESHOLD = 0.5;
+const ROWS_PER_CALL = 65_536;
+
+/**
+ * Post-training bias without a predicted-label column, as Clarify does with a predictor: the
+ * model scores every row, and a score above `probability_threshold` (default 0.5) is a
+ * positive prediction. The scores are written as a predicted-label dataset aligned row for row
+ * with the dataset (a row whose features are missing gets NaN, so it is left out),
+ * and the config is pointed at it.
+ */
+export async function predictWithModel(
+  config: AnalysisConfig,
+  datasetPath: string,
+  modelOrSource: ScoringModel | ModelSource,
+  directory: string,
+): Promise<{ config: AnalysisConfig; predictedLabelDatasetPath: string }> {
+  if (config.datasetType !== "text/csv") {
+    throw new UnsupportedAnalysisError(
+      "methods.post_training_bias from a model's predictions is computed for text/csv datasets: give predicted_label for JSON Lines",
+    );
+  }
+  const table = readFeatureTable(config, datasetPath);
+  const model = isModelSource(modelOrSource)
+    ? await openModel(modelOrSource, {
+        codec: table,
+        ...(config.predictor && { predictor: config.predictor }),
+      })
+    : modelOrSource;
+  const scores = new Float64Array(table.rows);
+  try {
+    const F = table.featureCount;
+    for (let start = 0; start < table.rows; start += ROWS_PER_CALL) {
+      const count = Math.min(ROWS_PER_CALL, table.rows - start);
+      const answer = await model.predict(table.values.subarray(start * F, (start + count) * F), count);
+      if (answer.outputs !== 1) {
+        throw new ModelError(
+          `methods.post_training_bias: ${model.description} answers ${answer.outputs} scores per row; set predictor.probability to the one that is the positive class's`,
+        );
+      }
+      scores.set(answer.values, start);
+    }
+  } finally {
+    if (isModelSource(modelOrSource)) await model.close();
+  }
+  const lines = [MODEL_PREDICTION_COLUMN];
+  let kept = 0;
+  let dropped = 0;
+  const total = table.rows + table.rowsDropped;
+  for (let r = 0; r < total; r++) {
+    if (table.droppedRows[dropped] === r) {
+      dropped++;
+      lines.push("NaN");
+    } else {
+      lines.push(String(scores[kept++]));
+    }
+  }
+  const path = join(directory, "model-predictions.csv");
+  await writeFile(path, `${lines.join("\n")}\n`);
+  return {
+    config: {
+      ...config,
+      predictedLabel: MODEL_PREDICTION_COLUMN,
+      predictedLabelDatasetUri: path,
+      predictedLabelHeaders: [MODEL_PREDICTION_COLUMN],
+      probabilityThreshold: config.probabilityThreshold ?? DEFAULT_PROBABILITY_THRESHOLD,
+    },
+    predictedLabelDatasetPath: path,
+  };
+}
