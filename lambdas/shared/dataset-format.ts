@@ -1,8 +1,9 @@
 /**
  * What a dataset file's first bytes say about its format, read before anything parses it as
- * CSV or JSON Lines: a compressed, binary or UTF-16 file, or a CSV delimited by something other
- * than commas, would otherwise fail later with a misleading parse error (a stray quote, a
- * missing column) that quotes the file's bytes as column names. Shared by validate-config's
+ * CSV or JSON Lines: a compressed, binary or UTF-16 file, a CSV delimited by something other
+ * than commas, or JSON given as CSV (and the reverse) would otherwise fail later with a
+ * misleading parse error (a stray quote, a missing column) that quotes the file's bytes as
+ * column names. Shared by validate-config's
  * pre-flight (a ranged GET of the first object) and the local engine (each file it opens).
  */
 
@@ -60,8 +61,17 @@ export function datasetFormatProblem(head: Uint8Array, datasetType: unknown): st
       ? `${known.what}; ${CLARIFY_READABLE}: ${known.fix}`
       : `is not text (it holds binary bytes); ${CLARIFY_READABLE}`;
   }
-  if (datasetType !== "text/csv") return undefined;
-  const delimiter = otherDelimiter(firstLine(text));
+  const line = firstLine(text);
+  const startsAsJson = /^\s*[{[]/.test(line);
+  if (datasetType === "application/jsonlines") {
+    // A JSON Lines record is an object (or an array); a line that cannot start one is another format.
+    return line.trim() === "" || startsAsJson
+      ? undefined
+      : `is not JSON Lines (its first line does not start with "{")${line.includes(",") ? '; for CSV set dataset_type to "text/csv"' : `; ${CLARIFY_READABLE}`}`;
+  }
+  if (startsAsJson)
+    return `holds JSON, not CSV (its first line starts with "${line.trimStart()[0]}"); for JSON Lines (one JSON object per line) set dataset_type to "application/jsonlines"`;
+  const delimiter = otherDelimiter(line);
   return delimiter
     ? `is ${delimiter}-delimited (its first line has ${delimiter}s and no commas); ${CLARIFY_READABLE}: save it with commas between fields`
     : undefined;

@@ -43,6 +43,12 @@ const CASES = [
     `is semicolon-delimited (its first line has semicolons and no commas); ${CLARIFY_READABLE}: save it with commas between fields`,
   ],
   ["binary", "train.bin", BINARY, `is not text (it holds binary bytes); ${CLARIFY_READABLE}`],
+  [
+    "JSON Lines",
+    "train.jsonl",
+    '{"Target": 1, "Sex": 0, "Income": 20000}\n{"Target": 0, "Sex": 1, "Income": 30000}\n',
+    'holds JSON, not CSV (its first line starts with "{"); for JSON Lines (one JSON object per line) set dataset_type to "application/jsonlines"',
+  ],
 ] as const;
 
 let dir: string;

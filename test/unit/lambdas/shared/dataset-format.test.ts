@@ -93,6 +93,27 @@ describe("datasetFormatProblem", () => {
     );
   });
 
+  it.each([
+    ["JSON Lines", '{"features": [1, 0], "Target": 1}\n', "{"],
+    ["a JSON array", '[\n  {"Target": 1}\n]\n', "["],
+  ])("says %s given as text/csv holds JSON", (_case, text, first) => {
+    // Prepare / Act
+    const problem = datasetFormatProblem(bytes(text), "text/csv");
+    // Assess
+    expect(problem).toBe(
+      `holds JSON, not CSV (its first line starts with "${first}"); for JSON Lines (one JSON object per line) set dataset_type to "application/jsonlines"`,
+    );
+  });
+
+  it("says a CSV given as application/jsonlines is not JSON Lines, and what to set instead", () => {
+    // Prepare / Act
+    const problem = datasetFormatProblem(bytes(CSV), "application/jsonlines");
+    // Assess
+    expect(problem).toBe(
+      'is not JSON Lines (its first line does not start with "{"); for CSV set dataset_type to "text/csv"',
+    );
+  });
+
   it("judges only text dataset types", () => {
     // Prepare
     const gzip = gzipSync(bytes(CSV));
