@@ -45,9 +45,11 @@ async function timeShap(features: number, numSamples: number | undefined) {
   const path = modelFile(features);
   const rows = table(features, 42);
   const times: number[] = [];
+  const cpu: number[] = [];
   let evaluations = 0;
   for (let run = 0; run < RUNS; run++) {
     const start = performance.now();
+    const startCpu = process.cpuUsage();
     const model = await loadOnnxModel(path, { featureCount: features });
     const result = await kernelShap(rows, {
       model,
@@ -60,9 +62,10 @@ async function timeShap(features: number, numSamples: number | undefined) {
     });
     await model.close();
     times.push((performance.now() - start) / 1000);
+    cpu.push(cpuSeconds(startCpu));
     evaluations = result.modelEvaluations;
   }
-  return { seconds: median(times), evaluations };
+  return { seconds: median(times), cpuSeconds: median(cpu), evaluations };
 }
 
 async function timeAnalyze() {
@@ -92,26 +95,36 @@ async function timeAnalyze() {
   };
   const model = { onnx: modelFile(features) };
   const times: number[] = [];
+  const cpu: number[] = [];
   for (let run = 0; run < RUNS; run++) {
     const start = performance.now();
+    const startCpu = process.cpuUsage();
     await analyze({ datasetPath: data, config, outDir: join(dir, `out${run}`), model, intervals: false });
     times.push((performance.now() - start) / 1000);
+    cpu.push(cpuSeconds(startCpu));
   }
-  return median(times);
+  return { seconds: median(times), cpuSeconds: median(cpu) };
 }
 
-function report(name: string, seconds: number, evaluations: number) {
+/** CPU seconds (user + system, every thread: onnxruntime's included) since `start`. */
+function cpuSeconds(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1e6;
+}
+
+function report(name: string, timing: { seconds: number; cpuSeconds: number }, evaluations: number) {
+  const { seconds } = timing;
   const perSecond = (n: number) => Math.round(n / seconds).toLocaleString("en-US");
   process.stdout.write(
-    `${name.padEnd(44)} ${seconds.toFixed(3)} s   ${perSecond(ROWS)} rows/s   ${perSecond(evaluations)} model evaluations/s (${evaluations.toLocaleString("en-US")})\n`,
+    `${name.padEnd(44)} ${seconds.toFixed(3)} s (CPU ${timing.cpuSeconds.toFixed(3)} s)   ${perSecond(ROWS)} rows/s   ${perSecond(evaluations)} model evaluations/s (${evaluations.toLocaleString("en-US")})\n`,
   );
 }
 
 try {
   const exact = await timeShap(10, 1022);
-  report("exact, 1,000 rows × 10 features, 1 baseline", exact.seconds, exact.evaluations);
+  report("exact, 1,000 rows × 10 features, 1 baseline", exact, exact.evaluations);
   const sampled = await timeShap(20, undefined);
-  report("sampled, 1,000 rows × 20 features (2,088)", sampled.seconds, sampled.evaluations);
+  report("sampled, 1,000 rows × 20 features (2,088)", sampled, sampled.evaluations);
   const endToEnd = await timeAnalyze();
   report("exact, end to end through analyze (CSV)", endToEnd, exact.evaluations);
 } finally {
