@@ -7,6 +7,7 @@ import {
   DEFAULT_RESAMPLES,
   DEFAULT_SEED,
   INTERVALS_FILE,
+  type IntervalsJson,
 } from "../contracts/intervals.ts";
 import type { Gates } from "../lambdas/shared/contracts.ts";
 import type { AnalysisConfig } from "./config/analysis-config.ts";
@@ -97,16 +98,20 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalyzeResult> {
   const reportPath = join(options.outDir, "report.html");
   await writeFile(analysisPath, `${JSON.stringify(analysis, null, 2)}\n`);
   await writeFile(contextPath, `${JSON.stringify(context, null, 2)}\n`);
-  await writeFile(
-    reportPath,
-    renderReport(analysis as unknown as Record<string, unknown>, reportOptions(options, context)),
-  );
   let intervalsPath: string | undefined;
+  let intervals: IntervalsJson | undefined;
   if (options.intervals !== false) {
     intervalsPath = join(options.outDir, INTERVALS_FILE);
-    const intervals = bootstrapIntervals(analysis, tables, intervalSettings(options.intervals ?? {}));
+    intervals = bootstrapIntervals(analysis, tables, intervalSettings(options.intervals ?? {}));
     await writeFile(intervalsPath, `${JSON.stringify(intervals, null, 2)}\n`);
   }
+  await writeFile(
+    reportPath,
+    renderReport(analysis as unknown as Record<string, unknown>, {
+      ...reportOptions(options, context),
+      ...(intervals && { intervals }),
+    }),
+  );
   return {
     analysis,
     analysisPath,

@@ -9,6 +9,7 @@ import type { BiasStage, ReportMetric } from "./analysis-shape.ts";
 import { describeInterval, formatValue } from "./format.ts";
 import { allowedInterval, distanceOutside, type GateResult } from "./gate-check.ts";
 import { escapeHtml } from "./html-escape.ts";
+import type { ReportInterval } from "./interval-shape.ts";
 import { describeRange, type Guidance, metricInfo } from "./metric-catalog.ts";
 
 /** Where a metric value belongs: its stage, facet and facet value. */
@@ -19,8 +20,8 @@ export interface MetricLocation {
 }
 
 /**
- * An extra column of the metric rows (e.g. a baseline value, a drift, an interval). `cell`
- * returns HTML, so it escapes any text it shows.
+ * An extra column of the metric rows (e.g. a baseline value, a drift, a trend). `cell`
+ * returns HTML, so it escapes any text it shows; an empty cell leaves the column out of that row.
  */
 export interface MetricColumn {
   readonly header: string;
@@ -79,21 +80,27 @@ export function renderMetricRow(
   judgement: RowJudgement,
   columns: readonly MetricColumn[] = [],
   explain = true,
+  interval?: ReportInterval,
 ): string {
   const info = metricInfo(metric.code);
+  const cells = columns
+    .map((column) => ({ header: column.header, html: column.cell(metric, where) }))
+    .filter((cell) => cell.html !== "");
   const extra =
-    columns.length === 0
+    cells.length === 0
       ? ""
-      : `<div class="m-extra">${columns
+      : `<div class="m-extra">${cells
           .map(
-            (column) =>
-              `<span class="m-extra-cell"><span class="m-extra-label">${escapeHtml(column.header)}</span> ${column.cell(metric, where)}</span>`,
+            (cell) =>
+              `<span class="m-extra-cell"><span class="m-extra-label">${escapeHtml(cell.header)}</span> ${cell.html}</span>`,
           )
           .join("")}</div>`;
+  const shownInterval = metric.value === null ? undefined : interval;
   const value =
     metric.value === null
       ? '<span class="m-none">not computed</span>'
-      : escapeHtml(formatValue(metric.value));
+      : escapeHtml(formatValue(metric.value)) +
+        (shownInterval === undefined ? "" : renderConfidence(shownInterval));
   const anchor = escapeHtml(explanationId(where.stage, metric.code));
   const explanation = explain
     ? renderExplanation(metric.code)
@@ -103,7 +110,7 @@ export function renderMetricRow(
     `<div class="m-name"><span class="m-code">${escapeHtml(metric.code)}</span> ` +
     `<span class="m-long">${escapeHtml(info.name)}</span></div>` +
     `<div class="m-value">${value}</div>` +
-    `<div class="m-scale">${metric.value === null ? renderNotComputed(metric) : renderScale(metric, metric.value, judgement)}</div>` +
+    `<div class="m-scale">${metric.value === null ? renderNotComputed(metric) : renderScale(metric, metric.value, judgement, shownInterval)}</div>` +
     `<div class="m-status">${renderStatus(judgement)}</div>` +
     extra +
     `<p class="m-explain">${explanation}</p>` +
@@ -182,7 +189,24 @@ function scaleDomain(
   return { low, high };
 }
 
-function renderScale(metric: ReportMetric, value: number, judgement: RowJudgement): string {
+/** `95 % interval [0.12, 0.31]` */
+export function describeConfidence(interval: ReportInterval): string {
+  return `${Number((interval.confidence * 100).toFixed(2))} % interval [${formatValue(interval.low)}, ${formatValue(interval.high)}]`;
+}
+
+/** The interval under the value: its level on one line, its ends on the next. */
+function renderConfidence(interval: ReportInterval): string {
+  const level = `${Number((interval.confidence * 100).toFixed(2))} % interval`;
+  const ends = `[${formatValue(interval.low)}, ${formatValue(interval.high)}]`;
+  return `<span class="m-interval">${escapeHtml(level)}<br>${escapeHtml(ends)}</span>`;
+}
+
+function renderScale(
+  metric: ReportMetric,
+  value: number,
+  judgement: RowJudgement,
+  interval: ReportInterval | undefined,
+): string {
   const info = metricInfo(metric.code);
   const guidanceBand =
     judgement.guidance === undefined
@@ -210,6 +234,12 @@ function renderScale(metric: ReportMetric, value: number, judgement: RowJudgemen
     `<span class="bar" style="left:${from}%;width:${round(Math.abs(at(value) - at(info.ideal)))}%"></span>`,
     `<span class="ideal" style="left:${at(info.ideal)}%"></span>`,
   );
+  if (interval !== undefined) {
+    // The error bar: the bootstrap interval, drawn across the value with caps at its ends.
+    parts.push(
+      `<span class="interval" style="left:${at(interval.low)}%;width:${round(at(interval.high) - at(interval.low))}%"></span>`,
+    );
+  }
   const offScale = value < domain.low || value > domain.high || !Number.isFinite(value);
   parts.push(`<span class="dot${offScale ? " off-scale" : ""}" style="left:${at(value)}%"></span>`);
 
@@ -226,7 +256,8 @@ function renderScale(metric: ReportMetric, value: number, judgement: RowJudgemen
   const label =
     `${metric.code} = ${formatValue(value)}${offScale ? " (off scale)" : ""} on a scale from ` +
     `${formatValue(domain.low)} to ${formatValue(domain.high)}, ideal ${formatValue(info.ideal)}` +
-    (judgement.allowed === undefined ? "" : `, gate allows ${describeBounds(judgement.allowed)}`);
+    (judgement.allowed === undefined ? "" : `, gate allows ${describeBounds(judgement.allowed)}`) +
+    (interval === undefined ? "" : `, ${describeConfidence(interval)}`);
   return (
     `<div class="scale" role="img" aria-label="${escapeHtml(label)}">` +
     `<div class="track">${parts.join("")}</div><div class="ticks">${ticks.join("")}</div></div>`

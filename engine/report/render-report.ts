@@ -11,6 +11,7 @@ import { type ReportSection, readSections } from "./analysis-shape.ts";
 import { readAnalysisContext } from "./context-shape.ts";
 import { checkGates, type GateResult } from "./gate-check.ts";
 import { escapeHtml } from "./html-escape.ts";
+import { type IntervalFinder, readIntervals } from "./interval-shape.ts";
 import { judge, type MetricColumn, renderMetricRow } from "./metric-row.ts";
 import { renderAnalysisStated, renderGroups, renderWarnings } from "./render-context.ts";
 import { renderExplanations } from "./render-explanations.ts";
@@ -45,6 +46,8 @@ export interface ReportOptions {
   readonly contextAbsentNote?: string;
   /** Extra columns of every metric row (e.g. baseline, drift). */
   readonly metricColumns?: readonly MetricColumn[];
+  /** The parsed intervals.json: each value's bootstrap interval is drawn as an error bar. */
+  readonly intervals?: unknown;
 }
 
 const DEFAULT_NO_GATES_NOTE =
@@ -60,6 +63,7 @@ export function renderReport(analysis: Record<string, unknown>, options: ReportO
   const reading = readAnalysisContext(options.context, options.contextAbsentNote ?? CONTEXT_ABSENT_NOTE);
   const version = typeof analysis.version === "string" ? analysis.version : undefined;
   const gatedCodes = new Set((results ?? []).map((result) => result.metric));
+  const intervalOf = readIntervals(options.intervals);
   return [
     "<!DOCTYPE html>",
     '<html lang="en"><head><meta charset="utf-8">',
@@ -77,8 +81,12 @@ export function renderReport(analysis: Record<string, unknown>, options: ReportO
     renderGuidance(sections, (code) => gatedCodes.has(code)),
     renderAnalysisStated(sections, reading.context, reading.note),
     renderGroups(reading.context),
-    sections.length === 0 ? '<p class="empty">The analysis holds no bias metrics.</p>' : renderLegend(),
-    ...sections.map((section) => renderSection(section, results ?? [], options.metricColumns ?? [])),
+    sections.length === 0
+      ? '<p class="empty">The analysis holds no bias metrics.</p>'
+      : renderLegend(options.intervals !== undefined),
+    ...sections.map((section) =>
+      renderSection(section, results ?? [], options.metricColumns ?? [], intervalOf),
+    ),
     renderExplanations(analysis),
     "</main></body></html>",
     "",
@@ -93,10 +101,13 @@ function describeContents(sections: readonly ReportSection[]): string {
   return `${values} metric value${values === 1 ? "" : "s"} in ${sections.length} section${sections.length === 1 ? "" : "s"}`;
 }
 
-function renderLegend(): string {
+function renderLegend(withIntervals: boolean): string {
   return (
     '<p class="legend" aria-hidden="true"><span><span class="key key-ideal"></span> ideal value</span> ' +
     '<span><span class="key key-bar"></span> distance from the ideal</span> ' +
+    (withIntervals
+      ? '<span><span class="key key-interval"></span> bootstrap confidence interval</span> '
+      : "") +
     '<span><span class="key key-band"></span> range the gate allows</span> ' +
     '<span><span class="key key-guide"></span> rule of thumb (no gate)</span> ' +
     '<span><span class="key key-breach"></span> breached</span></p>'
@@ -107,6 +118,7 @@ function renderSection(
   section: ReportSection,
   results: readonly GateResult[],
   columns: readonly MetricColumn[],
+  intervalOf: IntervalFinder,
 ): string {
   const parts = [
     `<section class="bias-section" id="${section.stage}"><h2>${escapeHtml(section.title)}</h2>`,
@@ -127,7 +139,8 @@ function renderSection(
         );
         const first = !explained.has(metric.code);
         explained.add(metric.code);
-        return renderMetricRow(metric, where, judge(metric, result), columns, first);
+        const interval = intervalOf(section.stage, facet.name, value.valueOrThreshold, metric.code);
+        return renderMetricRow(metric, where, judge(metric, result), columns, first, interval);
       });
       parts.push(
         `<div class="facet-value"><h3>Facet <code>${escapeHtml(facet.name)}</code> ` +

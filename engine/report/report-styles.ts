@@ -95,9 +95,20 @@ table.group-table .side { color: #57606a; font-weight: normal; }
 .status-breached .dot { background: #a40e26; }
 .status-look .dot { background: #953800; }
 .dot.off-scale { border-radius: 2px; }
+.interval { position: absolute; top: 6px; height: 10px; border: solid #24292f; border-width: 0 2px;
+  background: linear-gradient(#24292f, #24292f) center / 100% 2px no-repeat; }
+.key-interval { border: solid #24292f; border-width: 0 2px; background: linear-gradient(#24292f, #24292f) center / 100% 2px no-repeat; }
+.m-interval { display: block; font-weight: normal; font-size: 0.72rem; color: #57606a; }
+.trend { vertical-align: middle; overflow: visible; }
+.m-drift { color: #57606a; }
+.trend .t-ideal { stroke: #8c959f; stroke-dasharray: 3 2; stroke-width: 1; }
+.trend .t-line { fill: none; stroke: #3b82c4; stroke-width: 1.5; }
+.trend .t-pass { fill: #1a7f37; }
+.trend .t-fail { fill: #cf222e; }
+.trend .t-now { fill: #0b4f8a; stroke: #fff; stroke-width: 1; }
 @media (min-width: 760px) {
   main { padding: 24px 24px 64px; }
-  .metric { grid-template-columns: minmax(12rem, 17rem) minmax(0, 1fr) 5.5rem minmax(10rem, 14rem);
+  .metric { grid-template-columns: minmax(12rem, 17rem) minmax(0, 1fr) 7.5rem minmax(10rem, 14rem);
     grid-template-areas: "name scale value status" "extra extra extra extra" "explain explain explain explain"; align-items: center; }
   .m-value { text-align: right; }
 }

@@ -5,7 +5,7 @@
  */
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { BaselineSpec, NormalizedRun } from "../shared/contracts.ts";
-import { outputPrefixOf, readRunRecords } from "../shared/run-folders.ts";
+import { outputPrefixOf, type RunRecord, readRunRecords } from "../shared/run-folders.ts";
 import { runFolderPrefix } from "../shared/run-id.ts";
 import { readTextIfExists } from "../shared/s3-objects.ts";
 import { joinS3Uri } from "../shared/s3-uri.ts";
@@ -24,14 +24,27 @@ export type ResolvedBaseline =
   /** The named baseline cannot be read: every drift bound fails with this reason. */
   | { readonly found: false; readonly problem: string; readonly analysisUri?: string };
 
+/**
+ * @param earlier the run folders of this runName under the output prefix, newest first, when
+ *   already read (else they are listed here)
+ */
 export async function resolveBaseline(
   s3: S3Client,
   run: NormalizedRun,
   spec: BaselineSpec,
+  earlier?: readonly RunRecord[],
 ): Promise<ResolvedBaseline> {
   if ("analysisUri" in spec) return readBaselineAnalysis(s3, spec.analysisUri);
   const outputUri = outputPrefixOf(run.runUri);
-  const records = await readRunRecords(s3, outputUri, runFolderPrefix(run.runName));
+  let records: readonly RunRecord[];
+  try {
+    records = earlier ?? (await readRunRecords(s3, outputUri, runFolderPrefix(run.runName)));
+  } catch (error) {
+    return {
+      found: false,
+      problem: `the earlier runs under ${outputUri} cannot be listed: ${(error as Error).message}`,
+    };
+  }
   const latest = records.find(
     (record) =>
       record.runId !== run.runId &&

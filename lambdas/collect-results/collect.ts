@@ -18,6 +18,7 @@ import { type ResolvedBaseline, resolveBaseline } from "./baseline.ts";
 import { driftMetricValues } from "./drift-metrics.ts";
 import { breachForReading, evaluateGates } from "./gates.ts";
 import { INTERVALS_FILE, parseIntervals } from "./intervals-result.ts";
+import { earlierRuns, gatedTrends } from "./recent-runs.ts";
 import { writeRunReport } from "./run-report.ts";
 
 export interface CollectResultsDeps {
@@ -58,7 +59,11 @@ export async function collectResults(event: CollectResultsEvent, deps: CollectRe
   const intervalsUri = joinS3Uri(run.runUri, "output", INTERVALS_FILE);
   const intervalsText = await readTextIfExists(deps.s3, intervalsUri);
   const intervals = intervalsText === undefined ? undefined : parseIntervals(intervalsText);
-  const baseline = run.baseline && (await resolveBaseline(deps.s3, run, run.baseline));
+  // The earlier runs of this name: a latest-passed baseline and the report's trends come from them.
+  const earlier = await earlierRuns(deps.s3, run).catch((error: Error) => error);
+  const baseline =
+    run.baseline &&
+    (await resolveBaseline(deps.s3, run, run.baseline, earlier instanceof Error ? undefined : earlier));
   const { evaluations, breaches, applied } = evaluateGates(analysis, run.gates, warnings ?? [], {
     ...(intervals && { intervals }),
     ...(baseline && { baseline }),
@@ -67,7 +72,17 @@ export async function collectResults(event: CollectResultsEvent, deps: CollectRe
   const status = passed ? "Succeeded" : "BiasGateFailed";
   const reportedBreaches = breaches.slice(0, MAX_VERDICT_BREACHES);
   const hasJobReport = await objectExists(deps.s3, jobReportUri);
-  const report = await writeRunReport(deps.s3, run, JSON.parse(text) as Record<string, unknown>, evaluations);
+  const report = await writeRunReport(
+    deps.s3,
+    run,
+    JSON.parse(text) as Record<string, unknown>,
+    evaluations,
+    {
+      ...(intervalsText !== undefined && { intervals: parseJsonOrUndefined(intervalsText) }),
+      ...(baseline?.found && { baseline }),
+      ...(!(earlier instanceof Error) && { trends: gatedTrends(earlier) }),
+    },
+  );
 
   await putJson(deps.s3, summaryUri, {
     status,
@@ -155,4 +170,12 @@ function baselineRecord(spec: BaselineSpec, baseline: ResolvedBaseline): Record<
   return "note" in baseline
     ? { ...spec, found: false, note: baseline.note }
     : { ...spec, found: false, problem: baseline.problem };
+}
+
+function parseJsonOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
 }

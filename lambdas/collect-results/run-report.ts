@@ -6,20 +6,35 @@
  */
 import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { ANALYSIS_CONTEXT_FILE } from "../../contracts/analysis-context.ts";
-import type { GateResult } from "../../engine/report/gate-check.ts";
+import { baselineColumn, trendColumn } from "../../engine/report/history-columns.ts";
+import type { MetricColumn, MetricLocation } from "../../engine/report/metric-row.ts";
 import { renderReport } from "../../engine/report/render-report.ts";
 import { reportTitle } from "../../engine/report/report-title.ts";
 import type { NormalizedRun } from "../shared/contracts.ts";
 import { readTextIfExists } from "../shared/s3-objects.ts";
 import { joinS3Uri, parseS3Uri } from "../shared/s3-uri.ts";
+import type { ResolvedBaseline } from "./baseline.ts";
+import type { GateEvaluation } from "./gates.ts";
+import type { TrendFinder } from "./recent-runs.ts";
 
 export type RunReportOutcome = { readonly reportUri: string } | { readonly reportError: string };
+
+/** What a run with history adds to its report. */
+export interface RunReportHistory {
+  /** The parsed intervals.json: error bars. */
+  readonly intervals?: unknown;
+  /** The baseline the drift gates compared with: its values beside this run's. */
+  readonly baseline?: Extract<ResolvedBaseline, { found: true }>;
+  /** The earlier runs' gated values: trend charts. */
+  readonly trends?: TrendFinder;
+}
 
 export async function writeRunReport(
   s3: S3Client,
   run: NormalizedRun,
   analysis: Record<string, unknown>,
-  gateResults: readonly GateResult[],
+  gateResults: readonly GateEvaluation[],
+  history: RunReportHistory = {},
 ): Promise<RunReportOutcome> {
   const reportUri = joinS3Uri(run.runUri, "report.html");
   try {
@@ -31,6 +46,8 @@ export async function writeRunReport(
       noGatesNote:
         'This run has no gates, so no value can fail it. Add "gates" to run.json (e.g. "DI": {"min": 0.8, "max": 1.25}) to make a run fail on them.',
       ...context,
+      ...(history.intervals !== undefined && { intervals: history.intervals }),
+      metricColumns: historyColumns(gateResults, history),
     });
     const location = parseS3Uri(reportUri);
     if (location === undefined) return { reportError: `${reportUri} is not an S3 URI` };
@@ -74,4 +91,40 @@ async function readConfig(s3: S3Client, run: NormalizedRun): Promise<unknown> {
   } catch {
     return undefined;
   }
+}
+
+/** The baseline beside each value (with the measured drift), and a trend chart beside each gated one. */
+function historyColumns(evaluations: readonly GateEvaluation[], history: RunReportHistory): MetricColumn[] {
+  const evaluationAt = (where: MetricLocation, code: string) =>
+    evaluations.find(
+      (e) =>
+        e.metric === code &&
+        e.stage === where.stage &&
+        e.facet === where.facet &&
+        e.facetValue === where.facetValue,
+    );
+  const columns: MetricColumn[] = [];
+  const baseline = history.baseline;
+  if (baseline) {
+    const source = baseline.runId ? `run ${baseline.runId}` : baseline.analysisUri;
+    columns.push(
+      baselineColumn(
+        (where, code) =>
+          baseline.analysis[where.stage]?.facets[where.facet]
+            ?.find((value) => value.valueOrThreshold === where.facetValue)
+            ?.metrics.find((metric) => metric.name === code)?.value,
+        (where, code) => evaluationAt(where, code)?.drift,
+        source,
+      ),
+    );
+  }
+  const trends = history.trends;
+  if (trends) {
+    columns.push(
+      trendColumn((where, code) =>
+        evaluationAt(where, code) ? trends(code, where.stage, where.facet, where.facetValue) : undefined,
+      ),
+    );
+  }
+  return columns;
 }

@@ -104,6 +104,14 @@ describe("a drift gate against the latest passed run", () => {
     // summary.json carries the value's bootstrap interval, which holds the value
     expect(evaluation?.interval.low).toBeLessThan(0.2);
     expect(evaluation?.interval.high).toBeGreaterThan(0.2);
+    // the run's report shows the baseline beside the value, the interval and the trend so far
+    const report = await readFile(join(root, "clarify-runs", "second", "report.html"), "utf8");
+    expect(report).toContain('<span class="m-extra-label">baseline</span> <span title="run credit-drift-');
+    expect(report).toMatch(/drift \+0\.2 \(further from the ideal\)/);
+    expect(report).toMatch(
+      /<svg class="trend"[^>]*aria-label="DPL over the last 2 runs, oldest first: 0 \(\d{4}-\d\d-\d\d\), 0\.2 \(this run\); ideal 0"/,
+    );
+    expect(report).toContain('class="interval"');
     // without a baseline the same data passes its absolute gate
     expect(plain.code).toBe(0);
     expect(plain.summary).toMatchObject({ status: "Succeeded", breaches: [] });
