@@ -114,6 +114,18 @@ const ANALYSIS_CONFIG_KEYS = ["dataset_type", "methods", "label_values_or_thresh
 export const ANALYSIS_CONFIG_GIVEN =
   'this is a Clarify analysis config, not a run input (run.json); a run.json names it in "analysisConfigUri" (a path or S3 URI) or holds it inline in "analysisConfig", and names the data in "dataset": { "uri": ... }';
 
+/** Keys that only a run input has, the ones that bring the analysis config. */
+const RUN_INPUT_MARKERS = ["analysisConfig", "analysisConfigUri", "processingJobRequest"] as const;
+
+/** A run input (run.json) given where an analysis config was expected (`analyze --config run.json`). */
+export function isRunInput(input: Record<string, unknown>): boolean {
+  const keys = Object.keys(input);
+  return (
+    keys.some((key) => (RUN_INPUT_MARKERS as readonly string[]).includes(key)) &&
+    !keys.some((key) => (ANALYSIS_CONFIG_KEYS as readonly string[]).includes(key))
+  );
+}
+
 /**
  * An analysis config given where the run input was expected (`--input analysis_config.json`):
  * one problem that says what was expected, instead of one unknown key per config field.

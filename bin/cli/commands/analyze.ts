@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { analyze } from "../../../engine/analyze.ts";
 import { EngineInputError, ModelError, UnsupportedAnalysisError } from "../../../engine/errors.ts";
+import { isRunInput } from "../../../lambdas/validate-config/run-input.ts";
 import { CliError } from "../cli-error.ts";
 import type { CliContext } from "../context.ts";
 import { checkOutFolder } from "../out-folder.ts";
@@ -116,6 +117,11 @@ async function readConfig(path: string): Promise<Record<string, unknown>> {
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
     throw new CliError(`--config ${path} must hold a JSON object`);
+  }
+  if (isRunInput(parsed as Record<string, unknown>)) {
+    throw new CliError(
+      `--config ${path} is a run input (run.json), not an analysis config; analyze takes the Clarify analysis_config.json it names, and \`clarify-pipeline run --local --input ${path}\` runs the whole run`,
+    );
   }
   return parsed as Record<string, unknown>;
 }

@@ -54,6 +54,28 @@ describe("an analysis config where run.json is expected", () => {
   });
 });
 
+describe("a run.json where an analysis config is expected", () => {
+  it("analyze says so in one line", async () => {
+    // Prepare
+    const runJson = join(dir, "run.json");
+    // Act
+    const result = await cli([
+      "analyze",
+      "--dataset",
+      join(dir, "train.csv"),
+      "--config",
+      runJson,
+      "--out",
+      join(dir, "analyze-out"),
+    ]);
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      `error: --config ${runJson} is a run input (run.json), not an analysis config; analyze takes the Clarify analysis_config.json it names, and \`clarify-pipeline run --local --input ${runJson}\` runs the whole run\n`,
+    );
+  });
+});
+
 describe("--out naming an existing file", () => {
   it("run --local says --out wants a folder, before anything runs", async () => {
     // Prepare
