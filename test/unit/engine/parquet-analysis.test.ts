@@ -161,6 +161,34 @@ describe("analyze on Parquet", () => {
     expect(fromParts).toBe(whole);
   });
 
+  it("reads predicted labels from a separate Parquet dataset as from a column of the dataset", async () => {
+    // Prepare: the loans without their prediction column, and the predictions as their own Parquet file
+    const dir = tempDir();
+    const columns = csvColumns(loansCsv(), { approved: "INT64" });
+    writeParquet(join(dir, "whole.parquet"), columns);
+    mkdirSync(join(dir, "pred"));
+    writeParquet(
+      join(dir, "data.parquet"),
+      columns.filter((c) => c.name !== "predicted"),
+    );
+    writeParquet(
+      join(dir, "pred", "part-0.parquet"),
+      columns.filter((c) => c.name === "predicted"),
+    );
+    const separate = { ...parquetConfig(LOANS_CONFIG), predicted_label_dataset_uri: "s3://bucket/pred/" };
+    // Act
+    const whole = await analysisText(join(dir, "whole.parquet"), parquetConfig(LOANS_CONFIG));
+    const out = tempDir();
+    await analyze({
+      datasetPath: join(dir, "data.parquet"),
+      predictedLabelDatasetPath: join(dir, "pred"),
+      config: separate,
+      outDir: out,
+    });
+    // Assess
+    expect(readFileSync(join(out, "analysis.json"), "utf8")).toBe(whole);
+  });
+
   it("runs through the analyze command and says which rows it left out", async () => {
     // Prepare
     const dir = tempDir();
