@@ -37,7 +37,10 @@ export function readFeatureTable(config: AnalysisConfig, datasetPath: string): F
           ...(config.features && { features: config.features }),
           extraPaths,
         }
-      : { kind: "csv", ...(config.headers && { headers: config.headers }) },
+      : {
+          kind: config.datasetType === "application/x-parquet" ? "parquet" : "csv",
+          ...(config.headers && { headers: config.headers }),
+        },
   );
   try {
     if (!reader.prime()) throw new EngineInputError(`the dataset ${datasetPath} has no rows`);
