@@ -1,4 +1,12 @@
 /**
+ * Which engine the deployment's jobs run: the SageMaker Clarify image (`clarify`), or the
+ * project's own engine image (`builtin`, container/), for accounts without Clarify access.
+ */
+export type EngineKind = "clarify" | "builtin";
+
+export const ENGINE_KINDS: readonly EngineKind[] = ["clarify", "builtin"];
+
+/**
  * Deployment settings of the Lambda steps. In AWS they come from the functions'
  * environment (set by the ClarifyPipeline construct); the local runtime builds them directly.
  */
@@ -11,8 +19,13 @@ export interface DeploymentSettings {
   readonly allowedBuckets: readonly string[];
   /** Job role used when run.json gives none. */
   readonly defaultRoleArn: string;
-  /** Clarify container image used when run.json gives none. */
+  /** Container image used when run.json gives none: the Clarify image, or the builtin engine's. */
   readonly clarifyImageUri: string;
+  /**
+   * The engine the image runs; it decides which image a run may name and which analyses it may request.
+   * @default "clarify"
+   */
+  readonly engine?: EngineKind;
   readonly defaultInstanceType: string;
   readonly defaultInstanceCount: number;
   readonly defaultVolumeSizeInGB: number;
@@ -42,6 +55,7 @@ export const SETTINGS_ENV = {
   timeoutMarginSeconds: "CLARIFY_TIMEOUT_MARGIN_SECONDS",
   jobNamePrefix: "CLARIFY_JOB_NAME_PREFIX",
   defaultRoleIsBasic: "CLARIFY_DEFAULT_ROLE_IS_BASIC",
+  engine: "CLARIFY_ENGINE",
 } as const satisfies Record<keyof DeploymentSettings, string>;
 
 /** Defaults for the optional settings. */
@@ -72,6 +86,12 @@ export function settingsFromEnvironment(
     }
     return value;
   };
+  const engine = env[SETTINGS_ENV.engine] || "clarify";
+  if (!(ENGINE_KINDS as readonly string[]).includes(engine)) {
+    throw new Error(
+      `environment variable ${SETTINGS_ENV.engine} must be one of ${ENGINE_KINDS.join(", ")}, got "${engine}"`,
+    );
+  }
   return {
     region: required("region"),
     defaultOutputUri: required("defaultOutputUri"),
@@ -88,5 +108,6 @@ export function settingsFromEnvironment(
     timeoutMarginSeconds: integer("timeoutMarginSeconds"),
     jobNamePrefix: env[SETTINGS_ENV.jobNamePrefix] || SETTINGS_DEFAULTS.jobNamePrefix,
     ...(env[SETTINGS_ENV.defaultRoleIsBasic] === "true" ? { defaultRoleIsBasic: true } : {}),
+    engine: engine as EngineKind,
   };
 }

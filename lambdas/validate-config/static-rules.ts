@@ -11,6 +11,7 @@ import {
 import type { Rule, RuleContext } from "./rules/context.ts";
 import { checkDatasetPresent, checkDatasetS3DataType } from "./rules/dataset.ts";
 import { checkDefaultRoleCapabilities } from "./rules/default-role.ts";
+import { checkEngineInstanceCount } from "./rules/engine.ts";
 import { checkGates } from "./rules/gates.ts";
 import { checkImageUri, checkNoContainerOverrides } from "./rules/image.ts";
 import { checkEnvironment, checkKmsKeys, checkTags } from "./rules/job-metadata.ts";
@@ -49,6 +50,7 @@ export const STATIC_RULES: readonly Rule[] = [
   checkClusterConfigPresent,
   checkInstanceType,
   checkInstanceCount,
+  checkEngineInstanceCount,
   checkVolumeSize,
   checkNetworkIsolation,
   checkVpcConfig,

@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import type { Command } from "commander";
+import { ENGINE_KINDS, type EngineKind } from "../../../lambdas/shared/settings.ts";
 import type { LocalRunReport } from "../../../local/local-run.ts";
 import { CliError } from "../cli-error.ts";
 import { type CliContext, listenForInterrupt } from "../context.ts";
@@ -11,6 +12,7 @@ interface RunOptions {
   readonly input: string;
   readonly out?: string;
   readonly allowPathsOutsideInput?: boolean;
+  readonly engine: string;
 }
 
 /** `clarify-pipeline run --local`: the state machine executed in-process, progress on stderr. */
@@ -30,11 +32,19 @@ export function registerRunCommand(program: Command, context: CliContext): void 
       "--allow-paths-outside-input",
       "let run.json name local files outside its own folder (by default they must resolve, symlinks followed, inside it)",
     )
+    .option(
+      "--engine <engine>",
+      "run as a deployment of this engine would (its image, its rules): clarify, the SageMaker Clarify image, or builtin, the project's engine image",
+      "clarify",
+    )
     .action(async (options: RunOptions) => {
       if (!options.local) {
         throw new CliError(
           "run executes the state machine locally and needs --local; to run on AWS use `clarify-pipeline start --state-machine ARN --input run.json [--wait]`",
         );
+      }
+      if (!(ENGINE_KINDS as readonly string[]).includes(options.engine)) {
+        throw new CliError(`--engine ${options.engine}: must be one of ${ENGINE_KINDS.join(", ")}`);
       }
       await checkOutFolder(options.out, "a copy of the run folder");
       // The local runtime (interpreter, embedded S3, engine) loads only when a local run starts,
@@ -46,6 +56,7 @@ export function registerRunCommand(program: Command, context: CliContext): void 
           import("../../../local/local-run.ts"),
           import("../../../local/stage-local-files.ts"),
         ]);
+      const { localEngineSettings } = await import("../../../local/local-settings.ts");
       const abort = new AbortController();
       const onInterrupt = () => {
         context.stderr("interrupted: stopping the execution and its processing job\n");
@@ -61,6 +72,7 @@ export function registerRunCommand(program: Command, context: CliContext): void 
           log: (line) => context.stderr(`${line}\n`),
           makeSteps: coreSteps,
           container: clarifyEngineContainer,
+          settings: localEngineSettings(options.engine as EngineKind),
           signal: abort.signal,
         });
       } catch (error) {

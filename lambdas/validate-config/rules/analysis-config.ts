@@ -1,6 +1,7 @@
-import { parseAnalysisConfig, unsupportedByEngine } from "../../../engine/config/parse-analysis-config.ts";
+import { parseAnalysisConfig } from "../../../engine/config/parse-analysis-config.ts";
 import { childPath, forEachString, isRecord, type Problems, show } from "../problems.ts";
 import type { Rule, RuleContext } from "./context.ts";
+import { engineLimits } from "./engine.ts";
 import { checkS3Uri } from "./s3-locations.ts";
 
 export { ANALYSIS_METHODS, DATASET_TYPES } from "../../../engine/config/parse-analysis-config.ts";
@@ -35,10 +36,10 @@ export function checkAnalysisConfig(
       checkS3Uri({ value: config[key], path: at(key) }, context, problems, { what: key });
   }
   checkNestedS3Uris(config, path, context, problems);
-  // The deployed pipeline runs the Clarify image: its limits are problems here.
+  // The limits of the engine the deployment runs (the Clarify image, or the builtin engine) are problems here.
   for (const problem of [
     ...parseAnalysisConfig(config).problems,
-    ...unsupportedByEngine(config, "clarify-image"),
+    ...engineLimits(config, context.settings.engine),
   ]) {
     // The parser locates from the config's root `$`; here the config sits at `path`.
     problems.add(`${path}${problem.path.slice(1)}`, problem.message);

@@ -23,6 +23,14 @@ export const checkImageUri: Rule = (draft, context, problems) => {
   }
   if (!checkString(field, problems, "the image URI")) return;
   if (field.value === context.settings.clarifyImageUri) return;
+  // A builtin-engine deployment's job role pulls its own image only.
+  if (context.settings.engine === "builtin") {
+    problems.add(
+      field.path,
+      `${show(field.value)} is not the image of this deployment's builtin engine; leave the image out or name ${context.settings.clarifyImageUri}`,
+    );
+    return;
+  }
   const match = CLARIFY_IMAGE.exec(field.value);
   if (!match) {
     problems.add(
