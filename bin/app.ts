@@ -5,11 +5,14 @@
  * The stack is environment-agnostic unless CDK_DEFAULT_ACCOUNT/REGION are known: the
  * Clarify image is picked per region by CloudFormation, so `cdk synth` needs no AWS account.
  * Context: `-c allowedInputBuckets=bucket-a,bucket-b` names the buckets runs may read from;
- * `-c dailyRun=path/to/run.json` starts that run every day at 06:00 UTC (lib/triggers/).
+ * `-c dailyRun=path/to/run.json` starts that run every day at 06:00 UTC (lib/triggers/);
+ * `-c engine=builtin` runs the jobs on the project's engine image instead of the SageMaker
+ * Clarify image (`cdk deploy` then builds it with Docker; synth does not need Docker).
  */
 import { readFileSync } from "node:fs";
 import { App, Validations } from "aws-cdk-lib";
 import { ScheduleExpression } from "aws-cdk-lib/aws-scheduler";
+import { ClarifyEngine } from "../lib/clarify-engine.ts";
 import { ClarifyPipelineStack } from "../lib/clarify-pipeline-stack.ts";
 import { AwsSolutionsChecks } from "../lib/private/cdk-nag.ts";
 
@@ -19,10 +22,11 @@ const allowedInputBuckets = String(app.node.tryGetContext("allowedInputBuckets")
   .map((name) => name.trim())
   .filter(Boolean);
 const dailyRun = app.node.tryGetContext("dailyRun") as string | undefined;
+const engine = engineFromContext(app.node.tryGetContext("engine"));
 
 new ClarifyPipelineStack(app, "ClarifyPipelineStack", {
   description: "SageMaker Clarify bias analyses as a Step Functions workflow (clarify-pipeline)",
-  pipeline: { allowedInputBuckets },
+  pipeline: { allowedInputBuckets, ...(engine && { engine }) },
   triggers: dailyRun
     ? {
         schedules: {
@@ -37,6 +41,14 @@ new ClarifyPipelineStack(app, "ClarifyPipelineStack", {
       }
     : undefined,
 });
+/** `-c engine=clarify|builtin`; anything else ends the synth with one line naming it. */
+function engineFromContext(value: unknown): ClarifyEngine | undefined {
+  if (value === undefined || value === "clarify") return undefined;
+  if (value === "builtin") return ClarifyEngine.builtin();
+  process.stderr.write(`error: -c engine=${String(value)}: must be clarify or builtin\n`);
+  process.exit(1);
+}
+
 /** The run.json named by `-c dailyRun`; a bad file ends the synth with one line naming it. */
 function readRunContext(path: string): Record<string, unknown> {
   let run: unknown;

@@ -4,11 +4,14 @@
  * into one ES module (Node 22, no node_modules needed at run time).
  *
  *   node container/build-bundle.ts [outDir]     (npm run build:container; default container/dist)
+ *
+ * The CDK construct builds the same context at synth for `ClarifyEngine.builtin()`.
  */
-import { copyFile, mkdir, stat } from "node:fs/promises";
+import { copyFileSync, mkdirSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
+import type { BuildOptions } from "esbuild";
 
 const CONTAINER_DIR = fileURLToPath(new URL(".", import.meta.url));
 
@@ -22,11 +25,24 @@ export interface ContainerContext {
   readonly bundleBytes: number;
 }
 
-export async function buildContainerContext(outDir: string): Promise<ContainerContext> {
+/** Builds the context synchronously (a CDK construct builds it while the app is constructed). */
+export function buildContainerContextSync(outDir: string): ContainerContext {
   const directory = resolve(outDir);
-  await mkdir(directory, { recursive: true });
+  mkdirSync(directory, { recursive: true });
   const bundlePath = join(directory, BUNDLE_FILE);
-  await build({
+  esbuild().buildSync(bundleOptions(bundlePath));
+  const dockerfilePath = join(directory, "Dockerfile");
+  copyFileSync(join(CONTAINER_DIR, "Dockerfile"), dockerfilePath);
+  return { directory, bundlePath, dockerfilePath, bundleBytes: statSync(bundlePath).size };
+}
+
+/** Builds the context. */
+export async function buildContainerContext(outDir: string): Promise<ContainerContext> {
+  return buildContainerContextSync(outDir);
+}
+
+function bundleOptions(bundlePath: string): BuildOptions {
+  return {
     entryPoints: [join(CONTAINER_DIR, "entrypoint.ts")],
     outfile: bundlePath,
     bundle: true,
@@ -35,22 +51,24 @@ export async function buildContainerContext(outDir: string): Promise<ContainerCo
     target: "node22",
     minify: true,
     legalComments: "none",
+    logLevel: "error",
     // A native addon, loaded only when an explanation runs an ONNX model: the image does not carry
     // it (nor any node_modules), so such an analysis fails there naming the module.
     external: ["onnxruntime-node"],
-    logLevel: "error",
     // Bundled CommonJS dependencies (the AWS SDK's) still call require(); ESM has none without this.
     banner: {
       js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
     },
-  });
-  const dockerfilePath = join(directory, "Dockerfile");
-  await copyFile(join(CONTAINER_DIR, "Dockerfile"), dockerfilePath);
-  return { directory, bundlePath, dockerfilePath, bundleBytes: (await stat(bundlePath)).size };
+  };
+}
+
+/** esbuild (a devDependency) loads only when an image context is built. */
+function esbuild(): typeof import("esbuild") {
+  return createRequire(import.meta.url)("esbuild");
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const context = await buildContainerContext(process.argv[2] ?? join(CONTAINER_DIR, "dist"));
+  const context = buildContainerContextSync(process.argv[2] ?? join(CONTAINER_DIR, "dist"));
   process.stdout.write(
     `${context.bundlePath} (${(context.bundleBytes / 1024).toFixed(1)} KiB)\n${context.dockerfilePath}\nbuild the image: docker build ${context.directory}\n`,
   );

@@ -10,14 +10,17 @@ import * as s3 from "aws-cdk-lib/aws-s3";
 import * as sfn from "aws-cdk-lib/aws-stepfunctions";
 import { Construct } from "constructs";
 import { DEFAULT_EVENT_BUS, EVENT_BUS_ENV } from "../lambdas/shared/run-events.ts";
-import { SETTINGS_DEFAULTS, SETTINGS_ENV } from "../lambdas/shared/settings.ts";
+import { type EngineKind, SETTINGS_DEFAULTS, SETTINGS_ENV } from "../lambdas/shared/settings.ts";
+import { ClarifyEngine } from "./clarify-engine.ts";
+
+export { type BoundClarifyEngine, ClarifyEngine } from "./clarify-engine.ts";
+
 import { runEventStatements } from "./monitoring/run-event-statements.ts";
 import {
   acknowledgeStateMachineWildcards,
   acknowledgeWildcardResources,
   type WildcardJustification,
 } from "./private/acknowledge-wildcards.ts";
-import { defaultClarifyImage, repositoryArnOfImageUri } from "./private/clarify-image-mapping.ts";
 import {
   type ClarifyJobScope,
   clarifyJobStatements,
@@ -84,6 +87,17 @@ export interface ClarifyPipelineProps {
    * @default - the prebuilt `sagemaker-clarify-processing` image of the deployment region.
    */
   readonly clarifyImageUri?: string;
+
+  /**
+   * What the processing jobs run: `ClarifyEngine.clarify()` (the SageMaker Clarify image),
+   * `ClarifyEngine.builtin()` (the project's engine image, built from container/ and pushed by
+   * `cdk deploy`, which then needs Docker), or `ClarifyEngine.fromImageUri(uri)` (that image,
+   * already in ECR). The job role may pull the chosen image only; validate-config applies the
+   * chosen engine's rules.
+   *
+   * @default ClarifyEngine.clarify(clarifyImageUri)
+   */
+  readonly engine?: ClarifyEngine;
 
   /**
    * Existing SageMaker endpoints an analysis config may name as `predictor.endpoint_name`;
@@ -192,8 +206,10 @@ export class ClarifyPipeline extends Construct {
   public readonly artifactsBucket: s3.IBucket;
   /** Role the Clarify processing jobs run as. */
   public readonly jobRole: iam.IRole;
-  /** Clarify image used when a run gives none. */
+  /** Image used when a run gives none (the Clarify image, or the builtin engine's). */
   public readonly clarifyImageUri: string;
+  /** The engine the jobs run. */
+  public readonly engine: EngineKind;
   /** The validate-config, stage-inputs and collect-results functions. */
   public readonly validateConfigFunction: nodejs.NodejsFunction;
   public readonly stageInputsFunction: nodejs.NodejsFunction;
@@ -235,6 +251,16 @@ export class ClarifyPipeline extends Construct {
       timeoutMargin,
       jobNamePrefix,
     });
+    if (props.engine && props.clarifyImageUri) {
+      problems.push(
+        "clarifyImageUri and engine are both set: give the image with ClarifyEngine.clarify(imageUri)",
+      );
+    }
+    if (props.engine?.kind === "builtin" && defaultInstanceCount > 1) {
+      problems.push(
+        `defaultInstanceCount ${defaultInstanceCount}: the builtin engine runs on one instance (it does not split a dataset across instances yet); use 1`,
+      );
+    }
     if (problems.length > 0) throw new Error(problems.join("\n"));
 
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
@@ -248,10 +274,9 @@ export class ClarifyPipeline extends Construct {
       outputPrefix,
     };
 
-    const image = props.clarifyImageUri
-      ? { imageUri: props.clarifyImageUri, repositoryArn: repositoryArnOfImageUri(props.clarifyImageUri) }
-      : defaultClarifyImage(this, "ClarifyImageAccounts");
+    const image = (props.engine ?? ClarifyEngine.clarify(props.clarifyImageUri)).bind(this);
     this.clarifyImageUri = image.imageUri;
+    this.engine = image.kind;
 
     this.jobRole =
       props.jobRole ??
@@ -282,6 +307,7 @@ export class ClarifyPipeline extends Construct {
       [SETTINGS_ENV.jobNamePrefix]: jobNamePrefix,
       // The created role has no VPC or KMS permissions: validate-config refuses runs that need them.
       ...(props.jobRole ? {} : { [SETTINGS_ENV.defaultRoleIsBasic]: "true" }),
+      [SETTINGS_ENV.engine]: image.kind,
       NODE_OPTIONS: "--enable-source-maps",
     };
 
