@@ -106,6 +106,8 @@ table.group-table .side { color: #57606a; font-weight: normal; }
 .trend .t-pass { fill: #1a7f37; }
 .trend .t-fail { fill: #cf222e; }
 .trend .t-now { fill: #0b4f8a; stroke: #fff; stroke-width: 1; }
+.explanations figure { margin: 0 0 16px; }
+.explanations svg { display: block; max-width: 100%; height: auto; }
 @media (min-width: 760px) {
   main { padding: 24px 24px 64px; }
   .metric { grid-template-columns: minmax(12rem, 17rem) minmax(0, 1fr) 7.5rem minmax(10rem, 14rem);

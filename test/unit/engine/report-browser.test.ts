@@ -21,6 +21,25 @@ import { SAMPLE_ANALYSIS, SAMPLE_CONTEXT, SAMPLE_GATES } from "./report-fixture.
 
 const CHROMIUM = "/usr/bin/chromium";
 const WIDTHS = [400, 1400] as const;
+/** SHAP and PDP results, so the explanations' charts are held to the same widths. */
+const SAMPLE_EXPLANATIONS = {
+  kernel_shap: {
+    label0: {
+      global_shap_values: { age: 0.04, income: 0.12, duration: -0.06, "a-rather-long-feature-name": 0.02 },
+      expected_value: 0.63,
+    },
+  },
+  pdp: [
+    {
+      feature_name: "income",
+      data_type: "numerical",
+      feature_values: [1000, 2000, 3000],
+      data_distribution: [0.5, 0.3, 0.2],
+      model_predictions: [[0.4, 0.6, 0.8]],
+      label_headers: ["label0"],
+    },
+  ],
+};
 const CENSUS_DIR = new URL("../../../examples/census/", import.meta.url).pathname;
 const skip = process.env.CLARIFY_SKIP_BROWSER_TESTS === "1";
 if (skip) {
@@ -112,6 +131,7 @@ describe.skipIf(skip)("report.html in headless Chromium", () => {
           document.querySelector(".bias-section").getBoundingClientRect().top`,
       ),
       breachedRows: await page.locator(".metric.status-breached").count(),
+      explanationCharts: await page.locator("#explanations svg").count(),
     };
     const screenshot = await page.screenshot({ path: join(dir, `${name}-${width}.png`), fullPage: true });
     const keep = process.env.CLARIFY_REPORT_SCREENSHOTS;
@@ -144,11 +164,14 @@ describe.skipIf(skip)("report.html in headless Chromium", () => {
       const file = join(dir, `sample-${width}.html`);
       await writeFile(
         file,
-        renderReport(SAMPLE_ANALYSIS, {
-          title: "credit model",
-          gates: SAMPLE_GATES,
-          context: SAMPLE_CONTEXT,
-        }),
+        renderReport(
+          { ...SAMPLE_ANALYSIS, explanations: SAMPLE_EXPLANATIONS },
+          {
+            title: "credit model",
+            gates: SAMPLE_GATES,
+            context: SAMPLE_CONTEXT,
+          },
+        ),
       );
 
       // Act
@@ -162,6 +185,7 @@ describe.skipIf(skip)("report.html in headless Chromium", () => {
       expect(seen.breaches).toHaveLength(2);
       expect(seen.warnings).toBe(2);
       expect(seen.groupTables).toBe(2);
+      expect(seen.explanationCharts).toBe(2);
     });
   }
 

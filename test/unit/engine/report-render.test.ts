@@ -187,6 +187,7 @@ describe("renderReport", () => {
     expect(analysis).toContain("Positive when the value is <code>1</code>");
     const warnings = section(html, "warnings");
     expect(warnings).toContain("LABEL_THRESHOLD_DEGENERATE");
+    expect(warnings).toContain("(facet age in (40, 75])");
     expect(warnings).toContain("any gate on them fails");
   });
 
