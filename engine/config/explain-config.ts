@@ -245,3 +245,52 @@ function columnList(value: unknown, path: string, problem: Report): ColumnRef[] 
   });
   return refs.length === value.length ? refs : undefined;
 }
+
+/**
+ * With CSV `headers` the features are known before any data is read (every column but the
+ * label, the predicted label and `excluded_columns`), so `validate` can already check that the
+ * inline baseline rows are as wide as a feature row and that the features named for SHAP and
+ * PDP are features.
+ */
+export function checkExplainColumns(
+  raw: Record<string, unknown>,
+  explain: ExplainConfig,
+  headers: readonly string[] | undefined,
+  problem: Report,
+): void {
+  if (headers === undefined || raw.dataset_type !== "text/csv") return;
+  const left = new Set<string>();
+  const leave = (ref: unknown) => {
+    if (typeof ref === "string") left.add(ref);
+    else if (typeof ref === "number" && headers[ref] !== undefined) left.add(headers[ref] as string);
+  };
+  leave(raw.label);
+  if (raw.predicted_label_dataset_uri === undefined) leave(raw.predicted_label);
+  if (Array.isArray(raw.excluded_columns)) raw.excluded_columns.forEach(leave);
+  const features = headers.filter((name) => !left.has(name));
+  const baseline = explain.shap?.baseline;
+  if (baseline && "rows" in baseline) {
+    baseline.rows.forEach((row, i) => {
+      if (row.length !== features.length) {
+        problem(
+          `$.methods.shap.baseline[${i}]`,
+          `${row.length} values, but the model takes ${features.length} features (${features.join(", ")})`,
+        );
+      }
+    });
+  }
+  const named = (refs: readonly ColumnRef[] | undefined, path: string) => {
+    refs?.forEach((ref, i) => {
+      if (typeof ref === "string" && !features.includes(ref)) {
+        problem(`${path}[${i}]`, `"${ref}" is not a feature; the features are ${features.join(", ")}`);
+      } else if (typeof ref === "number" && ref >= features.length) {
+        problem(
+          `${path}[${i}]`,
+          `feature index ${ref} is out of range: the model takes ${features.length} features`,
+        );
+      }
+    });
+  };
+  named(explain.shap?.featuresToExplain, "$.methods.shap.features_to_explain");
+  named(explain.pdp?.features, "$.methods.pdp.features");
+}

@@ -8,7 +8,7 @@ import type {
   FacetConfig,
   MetricSelection,
 } from "./analysis-config.ts";
-import { parseExplainConfig } from "./explain-config.ts";
+import { checkExplainColumns, parseExplainConfig } from "./explain-config.ts";
 
 /**
  * The one parser of a Clarify analysis_config.json: `validate` (the ValidateConfig step) and
@@ -160,6 +160,7 @@ export function parseAnalysisConfig(raw: unknown): {
     }
   }
   checkNamedColumns(raw, headers, predictedLabelHeaders, facets, problem);
+  checkExplainColumns(raw, explain, headers, problem);
 
   if (problems.length > 0 || label === undefined || labelValues === undefined || facets === undefined) {
     return { config: undefined, problems };
