@@ -28,9 +28,9 @@ import {
 } from "./context/reading-warnings.ts";
 import { EngineInputError } from "./errors.ts";
 import type { CountTables } from "./intervals/bootstrap-intervals.ts";
-import { datasetFiles } from "./io/dataset-files.ts";
 import { TableReader } from "./io/open-table.ts";
 import { resolveColumn } from "./io/resolve-column.ts";
+import { datasetFilesOf, datasetFormat, predictedLabelFormat } from "./io/table-format.ts";
 import { POST_TRAINING_CODES, PRE_TRAINING_CODES, selectCodes } from "./metrics/catalog.ts";
 import { type FacetSplitCounts, rows } from "./metrics/counts.ts";
 import { postTrainingEntries, preTrainingEntries } from "./metrics/evaluate-metrics.ts";
@@ -66,29 +66,13 @@ export function runBiasAnalysis(
         ...(predictedInDataset && config.predictedLabel !== undefined ? [String(config.predictedLabel)] : []),
       ]
     : [];
-  const files = datasetFiles(datasetPath);
-  const tableKind = config.datasetType === "application/x-parquet" ? "parquet" : "csv";
-  const reader = new TableReader(
-    files,
-    jsonLines
-      ? {
-          kind: "jsonlines",
-          ...(config.headers && { headers: config.headers }),
-          ...(config.features && { features: config.features }),
-          extraPaths,
-        }
-      : { kind: tableKind, ...(config.headers && { headers: config.headers }) },
-  );
+  const files = datasetFilesOf(config, datasetPath);
+  const reader = new TableReader(files, datasetFormat(config, extraPaths));
   const predictedReader =
     wantsPost && !predictedInDataset && predictedLabelDatasetPath !== undefined
       ? new TableReader(
-          datasetFiles(predictedLabelDatasetPath, "predicted label dataset"),
-          jsonLines
-            ? { kind: "jsonlines", extraPaths: [String(config.predictedLabel)] }
-            : {
-                kind: tableKind,
-                ...(config.predictedLabelHeaders && { headers: config.predictedLabelHeaders }),
-              },
+          datasetFilesOf(config, predictedLabelDatasetPath, "predicted label dataset"),
+          predictedLabelFormat(config),
         )
       : undefined;
   try {

@@ -1,10 +1,10 @@
 import { isMissing } from "../aggregate/missing-value.ts";
 import type { AnalysisConfig } from "../config/analysis-config.ts";
 import { EngineInputError } from "../errors.ts";
-import { datasetFiles } from "../io/dataset-files.ts";
 import { TableReader } from "../io/open-table.ts";
 import { parseNumber } from "../io/parse-number.ts";
 import { resolveColumn } from "../io/resolve-column.ts";
+import { datasetFilesOf, datasetFormat } from "../io/table-format.ts";
 import type { FeatureCodec } from "./model/scoring-model.ts";
 
 /**
@@ -28,20 +28,7 @@ export interface FeatureTable extends FeatureCodec {
 export function readFeatureTable(config: AnalysisConfig, datasetPath: string): FeatureTable {
   const jsonLines = config.datasetType === "application/jsonlines";
   const extraPaths = jsonLines ? [String(config.label)] : [];
-  const reader = new TableReader(
-    datasetFiles(datasetPath),
-    jsonLines
-      ? {
-          kind: "jsonlines",
-          ...(config.headers && { headers: config.headers }),
-          ...(config.features && { features: config.features }),
-          extraPaths,
-        }
-      : {
-          kind: config.datasetType === "application/x-parquet" ? "parquet" : "csv",
-          ...(config.headers && { headers: config.headers }),
-        },
-  );
+  const reader = new TableReader(datasetFilesOf(config, datasetPath), datasetFormat(config, extraPaths));
   try {
     if (!reader.prime()) throw new EngineInputError(`the dataset ${datasetPath} has no rows`);
     const fieldCount = reader.fieldCount;

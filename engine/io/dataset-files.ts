@@ -5,9 +5,14 @@ import { EngineInputError } from "../errors.ts";
 /**
  * The files of a dataset given as one file or as a folder (an S3 prefix staged locally):
  * every non-hidden file below the folder, in name order of their relative paths, the order
- * in which S3 lists the keys of a prefix.
+ * in which S3 lists the keys of a prefix. With `skipMarkers`, files and folders whose name
+ * starts with `_` (Spark's and Hive's `_SUCCESS`, `_metadata`, `_temporary/`) are left out too.
  */
-export function datasetFiles(path: string, what = "dataset"): string[] {
+export function datasetFiles(
+  path: string,
+  what = "dataset",
+  options: { readonly skipMarkers?: boolean } = {},
+): string[] {
   let stats: ReturnType<typeof statSync>;
   try {
     stats = statSync(path);
@@ -16,7 +21,12 @@ export function datasetFiles(path: string, what = "dataset"): string[] {
   }
   if (stats.isFile()) return [path];
   const files = (readdirSync(path, { recursive: true, withFileTypes: false }) as string[])
-    .filter((relative) => !relative.split(/[\\/]/).some((part) => part.startsWith(".")))
+    .filter(
+      (relative) =>
+        !relative
+          .split(/[\\/]/)
+          .some((part) => part.startsWith(".") || (options.skipMarkers === true && part.startsWith("_"))),
+    )
     .sort((x, y) => (x < y ? -1 : x > y ? 1 : 0))
     .map((relative) => join(path, relative))
     .filter((file) => statSync(file).isFile());

@@ -9,6 +9,9 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main } from "../../../bin/cli/main.ts";
 import { analyze } from "../../../engine/analyze.ts";
+import type { AnalysisConfig } from "../../../engine/config/analysis-config.ts";
+import { parseAnalysisConfig } from "../../../engine/config/parse-analysis-config.ts";
+import { readFeatureTable } from "../../../engine/explain/feature-table.ts";
 import { ParquetReader } from "../../../engine/io/parquet/parquet-reader.ts";
 import {
   csvColumns,
@@ -142,7 +145,7 @@ describe("analyze on Parquet", () => {
   });
 
   it("reads a folder of part files as the single file holding the same rows", async () => {
-    // Prepare: the rows split in three parts (as Spark writes them), and a _SUCCESS marker
+    // Prepare: the rows split in three parts (as Spark writes them), a _SUCCESS marker and a _temporary folder
     const dir = tempDir();
     const columns = csvColumns(CREDIT_CSV);
     writeParquet(join(dir, "whole.parquet"), columns);
@@ -154,6 +157,11 @@ describe("analyze on Parquet", () => {
       writeParquet(join(parts, `part-0000${part}-4f1c.snappy.parquet`), slice);
     }
     writeFileSync(join(parts, "_SUCCESS"), "");
+    // A write in progress leaves its attempt under _temporary/: not data (and with other columns).
+    mkdirSync(join(parts, "_temporary", "0"), { recursive: true });
+    writeParquet(join(parts, "_temporary", "0", "part-00003.parquet"), [
+      { name: "x", type: "INT64", data: [1] },
+    ]);
     // Act
     const whole = await analysisText(join(dir, "whole.parquet"), parquetConfig(CREDIT_CONFIG));
     const fromParts = await analysisText(parts, parquetConfig(CREDIT_CONFIG));
@@ -246,6 +254,27 @@ describe("analyze on Parquet", () => {
     await expect(run).rejects.toThrow(
       'data.parquet: column "joined" has Parquet type TIMESTAMP_MILLIS, which the engine does not read; cast it to a number or a string, or list it in excluded_columns',
     );
+  });
+});
+
+describe("the explanations' feature table on Parquet", () => {
+  it("holds the same features as the same rows read from CSV", () => {
+    // Prepare
+    const dir = tempDir();
+    const csv = loansCsv();
+    writeFileSync(join(dir, "data.csv"), csv);
+    writeParquet(join(dir, "data.parquet"), csvColumns(csv, { approved: "INT64" }), { rowGroupSize: 64 });
+    const config = (datasetType: string) =>
+      parseAnalysisConfig({ ...LOANS_CONFIG, dataset_type: datasetType }).config as AnalysisConfig;
+    // Act
+    const fromCsv = readFeatureTable(config("text/csv"), join(dir, "data.csv"));
+    const fromParquet = readFeatureTable(config("application/x-parquet"), join(dir, "data.parquet"));
+    // Assess
+    expect(fromParquet.rows).toBeGreaterThan(300);
+    expect({ ...fromParquet, values: [...fromParquet.values] }).toEqual({
+      ...fromCsv,
+      values: [...fromCsv.values],
+    });
   });
 });
 
