@@ -118,10 +118,8 @@ function shapConfig(value: unknown, problem: Report): ShapConfig | undefined {
     value.features_to_explain === undefined
       ? undefined
       : columnList(value.features_to_explain, `${path}.features_to_explain`, problem);
-  for (const key of ["text_config", "image_config"]) {
-    if (value[key] !== undefined)
-      problem(`${path}.${key}`, "text and image explanations need the SageMaker Clarify container");
-  }
+  // text_config and image_config are valid for the Clarify image; the engine's limit is listed
+  // by unsupportedByEngine (parse-analysis-config.ts), so validate and analyze say it alike.
   return {
     ...(baseline && { baseline }),
     ...(numClusters !== undefined && { numClusters }),

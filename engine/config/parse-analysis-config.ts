@@ -217,6 +217,13 @@ export function unsupportedByEngine(raw: unknown, engine: AnalysisEngine): Confi
         "predicted_label is required by the local engine with predicted_label_dataset_uri: the predicted label column",
     });
   }
+  const shap = isRecord(methods.shap) ? methods.shap : {};
+  for (const key of ["text_config", "image_config"].filter((k) => shap[k] !== undefined)) {
+    unsupported.push({
+      path: `$.methods.shap.${key}`,
+      message: `methods.shap.${key}: text and image explanations need the SageMaker Clarify container: run this analysis on AWS`,
+    });
+  }
   for (const method of AWS_ONLY_METHODS.filter((m) => Object.hasOwn(methods, m))) {
     unsupported.push({
       path: `$.methods.${method}`,

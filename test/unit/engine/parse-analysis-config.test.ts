@@ -104,6 +104,30 @@ describe("parseAnalysisConfig, the one parser of validate and analyze", () => {
     ]);
   });
 
+  it("accepts text explanations for the Clarify image and lists them as a limit of the local engine", () => {
+    // Prepare
+    const raw = {
+      ...valid,
+      predictor: { endpoint_name: "credit-model" },
+      methods: {
+        ...valid.methods,
+        shap: { baseline: [[0, 0, 0, 0]], text_config: { granularity: "token" } },
+      },
+    };
+    // Act
+    const { problems } = parseAnalysisConfig(raw);
+    // Assess
+    expect(problems).toEqual([]);
+    expect(unsupportedByEngine(raw, "clarify-image")).toEqual([]);
+    expect(unsupportedByEngine(raw, "builtin")).toEqual([
+      {
+        path: "$.methods.shap.text_config",
+        message:
+          "methods.shap.text_config: text and image explanations need the SageMaker Clarify container: run this analysis on AWS",
+      },
+    ]);
+  });
+
   it("accepts a predictor without model or endpoint for the local engine, not for the Clarify image", () => {
     // Prepare: the engine calls a local model (--model); the Clarify image needs one to call
     const raw = { ...valid, predictor: { label_headers: ["no", "yes"] } };
