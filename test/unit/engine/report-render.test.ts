@@ -96,6 +96,47 @@ describe("renderReport", () => {
     );
   });
 
+  it("shows why a value inside its range still failed (a reading that voids the gates)", () => {
+    // Prepare: collect-results fails a gate whose metric a warning made meaningless
+    const results: GateResult[] = [
+      {
+        metric: "DPPL",
+        stage: "post_training",
+        facet: "<script>alert(1)</script>",
+        facetValue: "female",
+        value: 0.12,
+        gate: { absMax: 0.2 },
+        passed: false,
+        message: "DPPL is not meaningful: no row has a positive label (LABEL_THRESHOLD_DEGENERATE)",
+      },
+    ];
+    // Act
+    const html = renderReport(SAMPLE_ANALYSIS, { gateResults: results });
+    // Assess
+    const verdict = textOf(section(html, "verdict"));
+    expect(verdict).toContain(
+      "0.12, allowed [−0.2, 0.2] (DPPL is not meaningful: no row has a positive label (LABEL_THRESHOLD_DEGENERATE))",
+    );
+    expect(metricRow(html, "DPPL")).toContain("status-breached");
+  });
+
+  it("leaves the guidance out when every ungated value is within its rule of thumb", () => {
+    // Prepare
+    const analysis = {
+      version: "1.0",
+      post_training_bias_metrics: {
+        label: "y",
+        label_value_or_threshold: "1",
+        facets: { sex: [{ value_or_threshold: "f", metrics: [{ name: "DI", value: 0.95 }] }] },
+      },
+    };
+    // Act
+    const html = renderReport(analysis);
+    // Assess
+    expect(html).not.toContain('id="guidance"');
+    expect(metricRow(html, "DI")).toContain("status-no-gate");
+  });
+
   it("marks each gated metric row with its allowed range and result", () => {
     // Prepare: DI 0.71 against [0.8, 1.25]; CI −0.31 within ±0.5; DPPL 0.12 within ±0.2; CDDL null
     // Act
