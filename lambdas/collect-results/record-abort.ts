@@ -10,13 +10,13 @@ import type { ExecutionInfo, JobOutcome } from "../shared/contracts.ts";
 import { isRecord } from "../shared/is-record.ts";
 import { isWithinOutputPrefix } from "../shared/output-prefix.ts";
 import { type PublishRunEvent, runFailedEvent } from "../shared/run-events.ts";
+import { runIdFor } from "../shared/run-id.ts";
 import { putJson } from "../shared/s3-objects.ts";
-import { joinS3Uri } from "../shared/s3-uri.ts";
+import { asPrefixUri, joinS3Uri } from "../shared/s3-uri.ts";
 import type { DeploymentSettings } from "../shared/settings.ts";
 import { processingJobName } from "../stage-inputs/job-name.ts";
-import { normalizeRun } from "../validate-config/normalize.ts";
-import { runStaticRules } from "../validate-config/static-rules.ts";
-import { deployedRuleContext } from "../validate-config/validate-config.ts";
+import { Problems } from "../validate-config/problems.ts";
+import { readRunInput } from "../validate-config/run-input.ts";
 import { fallbackRunUri } from "./failure-location.ts";
 
 /** The `detail` of a `Step Functions Execution Status Change` event (the DescribeExecution fields). */
@@ -140,16 +140,26 @@ function parseInput(input: unknown): unknown {
   }
 }
 
-/** The run folder ValidateConfig gave (or would have given) this input; undefined when it is not valid. */
+/**
+ * The run folder ValidateConfig gives this input (normalizeRun's rule: the output prefix, then
+ * `runIdFor(runName, execution name)`), read without running the rules, which keeps this
+ * function's bundle small; undefined when the input names no run. An output location outside
+ * the deployment's prefix is never used.
+ */
 function runOf(
   input: unknown,
   execution: ExecutionInfo,
   settings: DeploymentSettings,
 ): { runId: string; runName: string; runUri: string } | undefined {
-  const { draft, problems } = runStaticRules(input, deployedRuleContext(settings));
-  if (!draft || !problems.isEmpty) return undefined;
-  const run = normalizeRun(draft, settings, execution.name);
-  return isWithinOutputPrefix(run.runUri, settings) ? run : undefined;
+  const draft = readRunInput(input, new Problems());
+  if (!draft) return undefined;
+  const runName = typeof draft.runName?.value === "string" ? draft.runName.value : undefined;
+  const outputUri =
+    typeof draft.outputUri?.value === "string" && isWithinOutputPrefix(draft.outputUri.value, settings)
+      ? draft.outputUri.value
+      : settings.defaultOutputUri;
+  const runId = runIdFor(runName, execution.name);
+  return { runId, runName: runName ?? execution.name, runUri: `${asPrefixUri(outputUri)}${runId}/` };
 }
 
 /** The run's processing job, when StageInputs named it and SageMaker knows it. */
