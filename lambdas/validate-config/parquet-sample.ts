@@ -32,8 +32,15 @@ export async function parquetFooterColumns(
   return parquetColumnNames(parseFooter(footer, source));
 }
 
-/** Spark and Hive write `_SUCCESS` and `_metadata` beside the part files; they are not the data. */
-export function isDataPartName(name: string): boolean {
-  const base = name.slice(name.lastIndexOf("/") + 1);
-  return base !== "" && !base.startsWith("_") && !base.startsWith(".");
+/**
+ * Whether a key (or file name) below a dataset prefix is a part file: Spark and Hive write
+ * `_SUCCESS` and `_metadata` beside the parts and stage attempts under `_temporary/`; none of
+ * them is data. Only the path below `prefix` is judged, so a prefix may itself hold `_`.
+ */
+export function isDataPartName(key: string, prefix = ""): boolean {
+  const below = key.startsWith(prefix) ? key.slice(prefix.length) : key;
+  // The URI named this very object (not a folder marker).
+  if (below === "") return key !== "" && !key.endsWith("/");
+  const parts = below.split("/");
+  return parts.at(-1) !== "" && !parts.some((part) => part.startsWith("_") || part.startsWith("."));
 }

@@ -162,7 +162,7 @@ async function firstObject(s3: S3Client, location: S3Location, format: SampleFor
   }
   // Zero-byte "folder" markers end with `/` and hold no data.
   const object = contents?.find(({ Key: name = "" }) =>
-    format === "parquet" ? isDataPartName(name) : name !== "" && !name.endsWith("/"),
+    format === "parquet" ? isDataPartName(name, location.key) : name !== "" && !name.endsWith("/"),
   );
   if (!object?.Key)
     throw new SourceProblem(

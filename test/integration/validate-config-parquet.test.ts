@@ -73,8 +73,9 @@ describe.skipIf(motoSkipReason !== undefined)(
     beforeAll(async () => {
       ({ handler } = await import("../../lambdas/validate-config/index.ts"));
       const { s3 } = moto();
-      // Spark's layout: a _SUCCESS marker (listed first) and the part files.
+      // Spark's layout: a _SUCCESS marker and a _temporary/ attempt (listed first), and the part files.
       await putText(s3, `${PREFIX}_SUCCESS`, "");
+      await putText(s3, `${PREFIX}_temporary/0/part-00000-7d2e.snappy.parquet`, part(10));
       await putText(s3, `s3://${DATA_BUCKET}/${FIRST_PART}`, firstPart);
       await putText(s3, `${PREFIX}part-00001-7d2e.snappy.parquet`, part(20_000, 20_000));
     });
