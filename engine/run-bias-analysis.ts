@@ -203,7 +203,7 @@ export function runBiasAnalysis(
       const splits = buildFacetSplits(
         facetName,
         facetCounts,
-        typing.dataType,
+        typing,
         facet.valueOrThreshold,
         labelBit,
         predictedBit,

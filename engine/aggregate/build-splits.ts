@@ -1,7 +1,7 @@
 import { EngineInputError } from "../errors.ts";
 import type { Confusion, FacetSplitCounts } from "../metrics/counts.ts";
 import type { FacetCounts } from "./collect-counts.ts";
-import type { DataType } from "./column-profile.ts";
+import type { ColumnTyping } from "./column-typing.ts";
 import { thresholdInterval } from "./threshold-interval.ts";
 
 /** Which bit of a label/predicted code means "positive": 1 categorical reading, 2 threshold reading. */
@@ -23,7 +23,7 @@ export interface FacetSplit {
 export function buildFacetSplits(
   facetName: string,
   counts: FacetCounts,
-  facetType: DataType,
+  typing: Pick<ColumnTyping, "dataType" | "why">,
   givenValues: readonly (string | number)[] | undefined,
   labelBit: PositiveBit,
   predictedBit: PositiveBit,
@@ -34,16 +34,18 @@ export function buildFacetSplits(
     counts: splitCounts(counts, isSensitive, labelBit, predictedBit, hasGroups),
     isSensitive,
   });
-  if (facetType === "continuous") {
+  if (typing.dataType === "continuous") {
+    // smclarify: "Facet/label value provided must be a single numeric threshold for continuous data".
+    const read = `Clarify reads facet "${facetName}" as continuous (${typing.why})`;
     const threshold = givenValues?.[0];
     if (threshold === undefined) {
       throw new EngineInputError(
-        `facet "${facetName}" is continuous: its value_or_threshold must give a numeric threshold`,
+        `${read}, so its value_or_threshold must give a numeric threshold (or a list of more than one value, read as categories)`,
       );
     }
     if (typeof threshold !== "number" && Number.isNaN(Number(threshold))) {
       throw new EngineInputError(
-        `facet "${facetName}" is continuous: value_or_threshold ${JSON.stringify(threshold)} must be a number`,
+        `${read}, so value_or_threshold ${JSON.stringify(threshold)} must be a number (or a list of more than one value, read as categories)`,
       );
     }
     const interval = thresholdInterval(

@@ -191,6 +191,27 @@ describe("the engine reads labels and facets as Clarify does", () => {
   });
 });
 
+describe("a continuous facet without a threshold", () => {
+  it.each([
+    [undefined, "so its value_or_threshold must give a numeric threshold"],
+    [["forty"], 'so value_or_threshold "forty" must be a number'],
+  ])("says how Clarify read the facet (value_or_threshold %j)", (given, rule) => {
+    // Prepare: ages 20..69, one row each
+    const rows = [
+      "age,y",
+      ...Array.from({ length: 50 }, (_, i) => `${20 + i},${i % 2 === 0 ? "yes" : "no"}`),
+    ];
+    const facet =
+      given === undefined ? { name_or_index: "age" } : { name_or_index: "age", value_or_threshold: given };
+    // Act
+    const act = () => analyse(rows, { label: "y", label_values_or_threshold: ["yes"], facet: [facet] });
+    // Assess
+    expect(act).toThrow(
+      `Clarify reads facet "age" as continuous (integers with 100% distinct values (>= 5%): continuous), ${rule} (or a list of more than one value, read as categories)`,
+    );
+  });
+});
+
 describe("configured values that match nothing", () => {
   it("names the label values that occur, and a value that differs only by surrounding spaces", () => {
     // Prepare: the Adult data writes " >50K" with a leading space
