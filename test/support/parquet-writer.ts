@@ -1,6 +1,6 @@
 /**
  * Writes the Parquet files the tests and benchmarks read, from CSV text, with hyparquet-writer
- * (a devDependency) and Node's zlib for the GZIP and ZSTD codecs. Nothing is downloaded: every
+ * (a devDependency) and Node's zlib for the GZIP, ZSTD and BROTLI codecs. Nothing is downloaded: every
  * Parquet fixture is made from a CSV in the repository at test time.
  */
 import { writeFileSync } from "node:fs";
@@ -9,7 +9,7 @@ import type { ColumnSource } from "hyparquet-writer";
 import { parquetWriteBuffer } from "hyparquet-writer";
 
 export type FixtureType = "INT64" | "INT32" | "DOUBLE" | "STRING" | "BOOLEAN";
-export type FixtureCodec = "SNAPPY" | "GZIP" | "ZSTD" | "UNCOMPRESSED";
+export type FixtureCodec = "SNAPPY" | "GZIP" | "ZSTD" | "BROTLI" | "UNCOMPRESSED";
 
 export interface FixtureColumn {
   readonly name: string;
@@ -30,6 +30,7 @@ export interface FixtureOptions {
 const COMPRESSORS = {
   GZIP: (input: Uint8Array) => new Uint8Array(zlib.gzipSync(input)),
   ZSTD: (input: Uint8Array) => new Uint8Array(zlib.zstdCompressSync(input)),
+  BROTLI: (input: Uint8Array) => new Uint8Array(zlib.brotliCompressSync(input)),
 };
 
 /** Columns of a CSV without quoted fields (the fixtures' shape); blank cells are nulls. */

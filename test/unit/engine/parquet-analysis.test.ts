@@ -123,11 +123,11 @@ describe("analyze on Parquet", () => {
     },
   );
 
-  it("gives identical results for snappy, gzip, zstd and uncompressed files", async () => {
+  it("gives identical results for snappy, gzip, zstd, brotli and uncompressed files", async () => {
     // Prepare
     const dir = tempDir();
     const columns = csvColumns(loansCsv(), { approved: "INT64" });
-    const codecs: FixtureCodec[] = ["SNAPPY", "GZIP", "ZSTD", "UNCOMPRESSED"];
+    const codecs: FixtureCodec[] = ["SNAPPY", "GZIP", "ZSTD", "BROTLI", "UNCOMPRESSED"];
     for (const codec of codecs)
       writeParquet(join(dir, `${codec}.parquet`), columns, { codec, rowGroupSize: 100 });
     // Act
