@@ -152,3 +152,27 @@ describe("a drift gate against the latest passed run", () => {
     );
   });
 });
+
+describe("a confidence gate on the engine's intervals", () => {
+  it("passes a borderline value whose interval reaches the allowed range, which the plain gate fails", async () => {
+    // Prepare: DPL = 0.5 − 150/400 = 0.125 over absMax 0.1; on 1,000 rows its 95 % interval is about ±0.06
+    const run = (gate: Record<string, unknown>) => ({ runName: "credit-borderline", gates: { DPL: gate } });
+
+    // Act
+    const plain = await runOnce("borderline-plain", 150, run({ absMax: 0.1 }));
+    const confident = await runOnce("borderline-confident", 150, run({ absMax: 0.1, confidence: 0.95 }));
+
+    // Assess
+    expect(plain.code).toBe(2);
+    expect(confident.code).toBe(0);
+    const [evaluation] = confident.summary.gates as {
+      value: number;
+      passed: boolean;
+      interval: { confidence: number; low: number; high: number };
+    }[];
+    expect(evaluation?.value).toBeCloseTo(0.125, 12);
+    expect(evaluation?.interval.confidence).toBe(0.95);
+    expect(evaluation?.interval.low).toBeLessThan(0.1);
+    expect(evaluation?.interval.high).toBeGreaterThan(0.125);
+  });
+});
