@@ -64,6 +64,8 @@ export interface AnalyzeResult {
   readonly rowsRead: number;
   /** Rows left out because a value the analysis uses was missing. */
   readonly rowsDropped: number;
+  /** What explaining the model took, when methods.shap / methods.pdp ran. */
+  readonly explained?: { readonly rows: number; readonly modelEvaluations: number };
 }
 
 /**
@@ -121,6 +123,9 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalyzeResult> {
     ...(intervalsPath && { intervalsPath }),
     rowsRead,
     rowsDropped,
+    ...(explained && {
+      explained: { rows: explained.rowsExplained, modelEvaluations: explained.modelEvaluations },
+    }),
   };
 }
 

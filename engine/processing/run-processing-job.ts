@@ -74,6 +74,11 @@ export async function runProcessingJob(options: ProcessingJobOptions): Promise<A
     const seconds = ((performance.now() - started) / 1000).toFixed(2);
     const dropped = result.rowsDropped > 0 ? ` (${result.rowsDropped} with missing values left out)` : "";
     options.log(`analysed ${result.rowsRead} rows${dropped} in ${seconds} s`);
+    if (result.explained) {
+      options.log(
+        `explained ${result.explained.rows} rows (${result.explained.modelEvaluations} model evaluations)`,
+      );
+    }
     for (const warning of result.context.warnings) {
       options.log(
         `warning: ${warning.message}${warning.failsGates ? " (any gate on these metrics fails)" : ""}`,

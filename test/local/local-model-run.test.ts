@@ -41,6 +41,7 @@ describe("run --local with localModel", () => {
     const result = await cli(["run", "--local", "--input", join(root, "run-explain.json"), "--out", out]);
     // Assess
     expect(result.code, result.stderr).not.toBe(1);
+    expect(result.stderr).toContain("job: explained 1000 rows");
     const analysis = JSON.parse(await readFile(join(out, "output", "analysis.json"), "utf8"));
     expect(analysis.post_training_bias_metrics).toBeDefined();
     expect(Object.keys(analysis.explanations.kernel_shap.label0.global_shap_values)).toHaveLength(12);

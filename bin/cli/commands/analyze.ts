@@ -72,6 +72,12 @@ export function registerAnalyzeCommand(program: Command, context: CliContext): v
         const dropped =
           result.rowsDropped > 0 ? ` (${result.rowsDropped} rows with missing values left out)` : "";
         context.stderr(`analysed ${result.rowsRead} rows${dropped}\n`);
+        if (result.explained) {
+          const { rows, modelEvaluations } = result.explained;
+          context.stderr(
+            `explained ${rows} rows (${modelEvaluations.toLocaleString("en-US")} model evaluations)\n`,
+          );
+        }
         for (const warning of result.context.warnings) {
           const gates = warning.failsGates ? " (any gate on these metrics fails)" : "";
           context.stderr(`warning: ${warning.message}${gates}\n`);

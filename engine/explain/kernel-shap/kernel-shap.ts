@@ -37,6 +37,8 @@ export interface KernelShapResult {
 }
 
 const DEFAULT_EVALUATIONS_PER_CALL = 1 << 18;
+/** Values in the synthetic-row buffer (32 MB of doubles), so wide data calls the model more often instead. */
+const MAX_BUFFER_VALUES = 1 << 22;
 
 /**
  * Kernel SHAP over every row of `rows` (N × F), as the `shap` KernelExplainer computes it:
@@ -54,7 +56,9 @@ export async function kernelShap(rows: Float64Array, options: KernelShapOptions)
   const P = players.length;
   const link = options.useLogit ? logit : identity;
   const random = seededRandom(options.seed ?? 0);
-  const perCall = options.evaluationsPerCall ?? DEFAULT_EVALUATIONS_PER_CALL;
+  const perCall =
+    options.evaluationsPerCall ??
+    Math.min(DEFAULT_EVALUATIONS_PER_CALL, Math.max(1, Math.floor(MAX_BUFFER_VALUES / F)));
   let weightSum = 0;
   for (const w of options.baselineWeights) weightSum += w;
 

@@ -13,6 +13,8 @@ export interface PartialDependence {
 }
 
 const EVALUATIONS_PER_CALL = 1 << 17;
+/** Values in the grid-row buffer (32 MB of doubles). */
+const MAX_BUFFER_VALUES = 1 << 22;
 
 /**
  * The partial dependence of the model on one feature. A numerical feature's range is split
@@ -34,7 +36,8 @@ export async function partialDependence(
     : bucketGrid(rows, F, feature, gridResolution);
   const G = grid.length;
   const sums: Float64Array[] = [];
-  const rowsPerCall = Math.max(1, Math.floor(EVALUATIONS_PER_CALL / G));
+  const evaluationsPerCall = Math.min(EVALUATIONS_PER_CALL, Math.max(G, Math.floor(MAX_BUFFER_VALUES / F)));
+  const rowsPerCall = Math.max(1, Math.floor(evaluationsPerCall / G));
   const buffer = new Float64Array(Math.min(rowsPerCall, N) * G * F);
   for (let start = 0; start < N; start += rowsPerCall) {
     const count = Math.min(rowsPerCall, N - start);
