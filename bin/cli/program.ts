@@ -26,17 +26,3 @@ export function makeProgram(context: CliContext): Command {
   registerValidateCommand(program, context);
   return program;
 }
-
-/**
- * The command line of the engine's container image: `process` alone, so the image bundles the
- * engine and nothing of the local runtime or the AWS clients the other commands use.
- */
-export function makeContainerProgram(context: CliContext): Command {
-  const program = new Command("clarify-pipeline")
-    .description("The clarify-pipeline engine as a SageMaker processing container.")
-    .configureOutput({ writeOut: context.stdout, writeErr: context.stderr })
-    .showHelpAfterError()
-    .exitOverride();
-  registerProcessCommand(program, context);
-  return program;
-}
