@@ -9,6 +9,7 @@ import {
   ProcessingEmulator,
   type ProcessingEmulatorOptions,
 } from "../../local/processing-emulator.ts";
+import { THROTTLED } from "./support/fault-scenarios.ts";
 
 let root: string;
 let s3Server: EmbeddedS3;
@@ -260,7 +261,7 @@ describe("ProcessingEmulator", () => {
   it("fails the scripted calls of its fault plan, then behaves normally", async () => {
     // Prepare
     const sm = emulator(writingContainer(), {
-      faults: { createProcessingJob: [{ error: "SageMaker.ThrottlingException", message: "Rate exceeded" }] },
+      faults: { createProcessingJob: [THROTTLED] },
     });
     const job = request();
 
@@ -276,7 +277,7 @@ describe("ProcessingEmulator", () => {
     const second = await sm.runProcessingJobSync(job);
 
     // Assess
-    expect(first).toMatchObject({ name: "SageMaker.ThrottlingException", message: "Rate exceeded" });
+    expect(first).toMatchObject({ name: THROTTLED.error, message: THROTTLED.message });
     expect(second.ProcessingJobStatus).toBe("Completed");
     expect(sm.calls.createProcessingJob).toBe(2);
   });

@@ -11,6 +11,8 @@ import {
   type FaultScenario,
   LAMBDA_TRANSIENT_TWICE,
   STATE_TIMEOUT_WHILE_IN_PROGRESS,
+  STOP_ALREADY_STOPPED,
+  STOP_REFUSED_PERMANENTLY,
   THROTTLED_TWICE,
 } from "../support/fault-scenarios.ts";
 import {
@@ -132,5 +134,25 @@ describe("the fault scenarios catch a definition", () => {
     expect(report.execution.error).toBe("Lambda.ServiceException");
     expect(attempts(report, "StageInputs")).toBe(1);
     expect(report.jobs).toEqual([]);
+  });
+
+  it("that retries StopClarifyJob on SageMaker.SageMakerException: a permanent refusal is retried", async () => {
+    // Prepare: the retrier this project once had, which also matched permanent errors.
+    const definition = JSON.parse(await readFile(DEFINITION_PATH, "utf8")) as Definition;
+    const stop = definition.States.StopClarifyJob;
+    if (stop) stop.Retry = [{ ErrorEquals: ["SageMaker.SageMakerException"] }];
+    const definitionPath = join(workspace.root, "with-StopClarifyJob-retry.asl.json");
+    await writeFile(definitionPath, JSON.stringify(definition));
+    // The refusal repeats as it would on AWS: every retry is refused too.
+    const faults = { stopProcessingJob: Array.from({ length: 4 }, () => STOP_ALREADY_STOPPED) };
+
+    // Act
+    const report = await runMutated(
+      { ...STOP_REFUSED_PERMANENTLY, options: { ...STOP_REFUSED_PERMANENTLY.options, faults } },
+      definitionPath,
+    );
+
+    // Assess
+    expect(report.sageMakerCalls.stopProcessingJob).toBeGreaterThan(1);
   });
 });

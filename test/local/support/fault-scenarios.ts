@@ -108,3 +108,20 @@ export const LAMBDA_TRANSIENT_TWICE: FaultScenario = {
     expectNoJobInProgress(report);
   },
 };
+
+/** StopClarifyJob refused because the job is already stopped (a permanent error): recorded, never retried. */
+export const STOP_REFUSED_PERMANENTLY: FaultScenario = {
+  input: STATE_TIMEOUT_WHILE_IN_PROGRESS.input,
+  options: {
+    ...STATE_TIMEOUT_WHILE_IN_PROGRESS.options,
+    faults: { stopProcessingJob: [STOP_ALREADY_STOPPED] },
+  },
+  assess: (report) => {
+    expect(report.execution.error).toBe("States.Timeout");
+    expect(report.sageMakerCalls.stopProcessingJob).toBe(1);
+    expect(report.summary).toMatchObject({
+      error: "States.Timeout",
+      stopFailure: { error: "SageMaker.SageMakerException", cause: STOP_ALREADY_STOPPED.message },
+    });
+  },
+};
