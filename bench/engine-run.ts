@@ -2,14 +2,16 @@
  * One benchmark measurement in its own process: analyze() on a dataset, then prints
  * `{"seconds", "cpuSeconds", "maxRssMB", "rows"}` (CPU seconds hold up better than wall time on a
  * busy machine). Run by engine.bench.ts and intervals.bench.ts, so each
- * run's peak RSS is its own. A third argument `no-intervals` turns the bootstrap off.
+ * run's peak RSS is its own. A third argument `no-intervals` turns the bootstrap off;
+ * `--threads=N` sets the count pass's worker threads (default: one per core).
  */
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { analyze } from "../engine/analyze.ts";
 
-const [dataset, configPath, mode] = process.argv.slice(2);
+const threadsFlag = process.argv.find((arg) => arg.startsWith("--threads="));
+const [dataset, configPath, mode] = process.argv.slice(2).filter((arg) => !arg.startsWith("--"));
 if (!dataset || !configPath) throw new Error("usage: engine-run.ts <dataset.csv> <analysis_config.json>");
 const config = JSON.parse(readFileSync(configPath, "utf8")) as Record<string, unknown>;
 const started = performance.now();
@@ -19,6 +21,7 @@ const result = await analyze({
   config,
   outDir: mkdtempSync(join(tmpdir(), "bench-")),
   ...(mode === "no-intervals" && { intervals: false as const }),
+  ...(threadsFlag && { threads: { threads: Number(threadsFlag.slice("--threads=".length)) } }),
 });
 const seconds = (performance.now() - started) / 1000;
 const cpu = process.cpuUsage(cpuStarted);

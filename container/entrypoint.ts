@@ -1,10 +1,13 @@
 #!/usr/bin/env node
-import { makeContainerProgram } from "../bin/cli/container-program.ts";
 /**
  * The engine's container entrypoint: `clarify-pipeline process` and nothing else. The image runs
  * its esbuild bundle (container/build-bundle.ts); the local processing emulator runs this file
  * as a child process for every local job, so both exercise the same contract.
  */
+import { isMainThread } from "node:worker_threads";
+import { makeContainerProgram } from "../bin/cli/container-program.ts";
 import { main } from "../bin/cli/main.ts";
 
-process.exitCode = await main(process.argv.slice(2), undefined, makeContainerProgram);
+// The bundle is also the script of the engine's count worker threads (engine/parallel/): in a
+// worker only the count job runs, not the command line.
+if (isMainThread) process.exitCode = await main(process.argv.slice(2), undefined, makeContainerProgram);

@@ -19,9 +19,10 @@ import { predictWithModel } from "./explain/model-predictions.ts";
 import { runExplanations } from "./explain/run-explanations.ts";
 import { bootstrapIntervals, type IntervalSettings } from "./intervals/bootstrap-intervals.ts";
 import type { AnalysisJson } from "./output/analysis-json.ts";
+import type { ThreadOptions } from "./parallel/parallel-counts.ts";
 import { type ReportOptions, renderReport } from "./report/render-report.ts";
 import { reportTitle } from "./report/report-title.ts";
-import { runBiasAnalysis } from "./run-bias-analysis.ts";
+import { runBiasAnalysisOnThreads } from "./run-bias-analysis.ts";
 
 export type { AnalysisJson } from "./output/analysis-json.ts";
 
@@ -48,6 +49,11 @@ export interface AnalyzeOptions {
    * job names them within its /opt/ml/processing tree rather than by a host's temporary path.
    */
   readonly describeFile?: (path: string) => string;
+  /**
+   * Worker threads for the count pass (default: one per core, for CSV datasets of at least
+   * 16 MB per thread; see parallel/parallel-counts.ts). The numbers do not depend on it.
+   */
+  readonly threads?: ThreadOptions;
   /** Said in the report when there are no gates (e.g. the processing job does not know the run's). */
   readonly noGatesNote?: string;
 }
@@ -66,6 +72,8 @@ export interface AnalyzeResult {
   readonly rowsDropped: number;
   /** What explaining the model took, when methods.shap / methods.pdp ran. */
   readonly explained?: { readonly rows: number; readonly modelEvaluations: number };
+  /** The threads that counted the rows. */
+  readonly threads: number;
 }
 
 /**
@@ -80,7 +88,7 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalyzeResult> {
   const config = checkedConfig(options.config, options.model !== undefined);
   assertRunsLocally(config, options);
   const bias = await runBias(config, options);
-  const { tables, rowsRead, rowsDropped } = bias;
+  const { tables, rowsRead, rowsDropped, threads } = bias;
   const describe = options.describeFile;
   const context = describe
     ? {
@@ -126,6 +134,7 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalyzeResult> {
     ...(explained && {
       explained: { rows: explained.rowsExplained, modelEvaluations: explained.modelEvaluations },
     }),
+    threads: threads ?? 1,
   };
 }
 
@@ -135,12 +144,22 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalyzeResult> {
  */
 async function runBias(config: AnalysisConfig, options: AnalyzeOptions) {
   if (!options.model || config.postTraining === undefined || config.predictedLabel !== undefined) {
-    return runBiasAnalysis(config, options.datasetPath, options.predictedLabelDatasetPath);
+    return runBiasAnalysisOnThreads(
+      config,
+      options.datasetPath,
+      options.predictedLabelDatasetPath,
+      options.threads ?? {},
+    );
   }
   const scratch = await mkdtemp(join(tmpdir(), "clarify-predictions-"));
   try {
     const predicted = await predictWithModel(config, options.datasetPath, options.model, scratch);
-    return runBiasAnalysis(predicted.config, options.datasetPath, predicted.predictedLabelDatasetPath);
+    return runBiasAnalysisOnThreads(
+      predicted.config,
+      options.datasetPath,
+      predicted.predictedLabelDatasetPath,
+      options.threads ?? {},
+    );
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }

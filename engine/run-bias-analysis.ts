@@ -1,3 +1,4 @@
+import { statSync } from "node:fs";
 import type {
   AnalysisContext,
   AnalysisWarning,
@@ -28,7 +29,7 @@ import {
 } from "./context/reading-warnings.ts";
 import { EngineInputError } from "./errors.ts";
 import type { CountTables } from "./intervals/bootstrap-intervals.ts";
-import { TableReader } from "./io/open-table.ts";
+import { type TableFormat, TableReader } from "./io/open-table.ts";
 import { resolveColumn } from "./io/resolve-column.ts";
 import { datasetFilesOf, datasetFormat, predictedLabelFormat } from "./io/table-format.ts";
 import { POST_TRAINING_CODES, PRE_TRAINING_CODES, selectCodes } from "./metrics/catalog.ts";
@@ -37,6 +38,7 @@ import { postTrainingEntries, preTrainingEntries } from "./metrics/evaluate-metr
 import { MetricComputationError } from "./metrics/metric-error.ts";
 import { flipTest } from "./metrics/post-training/flip-test.ts";
 import type { AnalysisJson, BiasMetrics, FacetResult } from "./output/analysis-json.ts";
+import { countDataset, type ThreadOptions } from "./parallel/parallel-counts.ts";
 
 /** Values listed per column in the analysis context and in messages. */
 const TOP_VALUES = 20;
@@ -49,6 +51,8 @@ export interface BiasAnalysisResult {
   readonly tables: CountTables;
   readonly rowsRead: number;
   readonly rowsDropped: number;
+  /** The threads that counted the rows (absent: this one). */
+  readonly threads?: number;
 }
 
 /** Reads the dataset once and computes every requested bias metric from counts. */
@@ -57,6 +61,59 @@ export function runBiasAnalysis(
   datasetPath: string,
   predictedLabelDatasetPath?: string,
 ): BiasAnalysisResult {
+  const dataset = openBiasDataset(config, datasetPath, predictedLabelDatasetPath);
+  try {
+    return biasResult(config, dataset, collectCounts(dataset.reader, dataset.plan, dataset.fieldCount));
+  } finally {
+    dataset.close();
+  }
+}
+
+/**
+ * `runBiasAnalysis` with the count pass on worker threads (parallel/parallel-counts.ts): the
+ * same analysis, byte for byte, from the merged count tables.
+ */
+export async function runBiasAnalysisOnThreads(
+  config: AnalysisConfig,
+  datasetPath: string,
+  predictedLabelDatasetPath: string | undefined,
+  threads: ThreadOptions,
+): Promise<BiasAnalysisResult> {
+  const dataset = openBiasDataset(config, datasetPath, predictedLabelDatasetPath);
+  try {
+    const counted = await countDataset(dataset, threads);
+    return { ...biasResult(config, dataset, counted.counts), threads: counted.threads };
+  } finally {
+    dataset.close();
+  }
+}
+
+/**
+ * The dataset opened for the count pass: its readers (the first row read, to learn the field
+ * count and the header), the analysed columns and the count plan. Counting is separate so that
+ * it can run on worker threads (parallel/parallel-counts.ts).
+ */
+export interface BiasDataset {
+  readonly reader: TableReader;
+  readonly predictedReader: TableReader | undefined;
+  readonly format: TableFormat;
+  readonly files: readonly string[];
+  /** The dataset files' total size. */
+  readonly bytes: number;
+  readonly fieldCount: number;
+  readonly names: readonly string[] | undefined;
+  readonly labelIndex: number;
+  readonly facetIndexes: readonly number[];
+  readonly groupIndex: number | undefined;
+  readonly plan: CountPlan;
+  close(): void;
+}
+
+export function openBiasDataset(
+  config: AnalysisConfig,
+  datasetPath: string,
+  predictedLabelDatasetPath?: string,
+): BiasDataset {
   const wantsPost = config.postTraining !== undefined;
   const predictedInDataset = wantsPost && config.predictedLabelDatasetUri === undefined;
   const jsonLines = config.datasetType === "application/jsonlines";
@@ -67,7 +124,8 @@ export function runBiasAnalysis(
       ]
     : [];
   const files = datasetFilesOf(config, datasetPath);
-  const reader = new TableReader(files, datasetFormat(config, extraPaths));
+  const format = datasetFormat(config, extraPaths);
+  const reader = new TableReader(files, format);
   const predictedReader =
     wantsPost && !predictedInDataset && predictedLabelDatasetPath !== undefined
       ? new TableReader(
@@ -141,141 +199,167 @@ export function runBiasAnalysis(
       ...(groupIndex !== undefined && { groupIndex }),
       ...(featureIndexes && { featureIndexes }),
     };
-
-    const counts = collectCounts(reader, plan, fieldCount);
-    declareDtypes(counts, reader, plan, predictedReader);
-    if (counts.rowsRead - counts.rowsDropped === 0) {
-      throw new EngineInputError(
-        "no row is left to analyse: every row misses the label, a facet or another analysed value",
-      );
-    }
-    const labelName = names?.[labelIndex] ?? String(config.label);
-    const warnings: AnalysisWarning[] = [];
-    const label = readLabel(counts, labelValues, labelName, warnings);
-    const labelBit = label.bit;
-    let predictedBit: PositiveBit = labelBit;
-    let predictedReading: ColumnReading | undefined;
-    if (counts.predicted) {
-      const predictedName = String(config.predictedLabel);
-      if (config.probabilityThreshold !== undefined) {
-        predictedBit = 2;
-        predictedReading = columnReading(
-          predictedName,
-          counts.predicted,
-          {
-            dataType: "continuous",
-            why: `scores compared with probability_threshold ${config.probabilityThreshold}`,
-            byUniqueness: false,
-          },
-          { threshold: config.probabilityThreshold },
-        );
-      } else {
-        // smclarify types the predicted label with the label's configured values and requires the same type.
-        const typing = counts.predicted.typing(labelValues);
-        if (typing.dataType !== label.reading.dataType) {
-          throw new EngineInputError(
-            `predicted_label: Clarify reads the predicted label column as ${typing.dataType} (${typing.why}) but the label column as ${label.reading.dataType} (${label.reading.why}); Clarify needs both of one type (give probability_threshold for scores)`,
-          );
-        }
-        predictedReading = columnReading(predictedName, counts.predicted, typing, label.reading.positive);
-      }
-      warnIfFloatFromMissing(counts.predicted, `predicted label column "${predictedName}"`, warnings);
-      assertSomePositive(
-        counts,
-        (code) => (code & 3 & predictedBit) !== 0,
-        () =>
-          `predicted_label: no row has a positive predicted label ${describePositive(predictedReading?.positive)} (Clarify needs at least one)`,
-      );
-    }
-
-    const pre: Record<string, FacetResult[]> = {};
-    const tables: Record<string, FacetSplitCounts[]> = {};
-    const post: Record<string, FacetResult[]> = {};
-    const facetReadings: FacetReading[] = [];
-    const preCodes = config.preTraining ? selectCodes(PRE_TRAINING_CODES, config.preTraining) : undefined;
-    const postCodes = config.postTraining ? selectCodes(POST_TRAINING_CODES, config.postTraining) : undefined;
-    config.facets.forEach((facet, f) => {
-      const facetCounts = counts.facets[f];
-      if (!facetCounts) return;
-      const facetIndex = facetIndexes[f] as number;
-      const facetName = names?.[facetIndex] ?? String(facet.nameOrIndex);
-      const typing = facetCounts.profile.typing(facet.valueOrThreshold);
-      const splits = buildFacetSplits(
-        facetName,
-        facetCounts,
-        typing,
-        facet.valueOrThreshold,
-        labelBit,
-        predictedBit,
-        groupIndex !== undefined,
-      );
-      tables[facetName] = splits.map((s) => s.counts);
-      const reading = facetReading(
-        facetName,
-        facetCounts.profile,
-        typing,
-        facet.valueOrThreshold,
-        splits,
-        postCodes !== undefined,
-      );
-      facetReadings.push(reading);
-      warnings.push(...facetWarnings(facetName, facetCounts.profile, typing, facet.valueOrThreshold, splits));
-      if (preCodes)
-        pre[facetName] = splits.map((s) => ({
-          value_or_threshold: s.valueOrThreshold,
-          metrics: preTrainingEntries(s.counts, preCodes),
-        }));
-      if (postCodes) {
-        post[facetName] = splits.map((s) => ({
-          value_or_threshold: s.valueOrThreshold,
-          metrics: postTrainingEntries(s.counts, postCodes, () =>
-            flipTestOf(counts.features, s, f, facetIndex, predictedBit),
-          ),
-        }));
-      }
-    });
-    const section = (facets: Record<string, FacetResult[]>): BiasMetrics => ({
-      label: labelName,
-      label_value_or_threshold: label.valueText,
-      facets,
-    });
-    const groupName =
-      groupIndex === undefined ? undefined : (names?.[groupIndex] ?? String(config.groupVariable));
-    const context: AnalysisContext = {
-      version: "1",
-      dataset: {
-        datasetType: config.datasetType,
-        files,
-        rowsRead: counts.rowsRead,
-        rowsSkipped: skipReasons(
-          counts.skippedBy,
-          labelName,
-          String(config.predictedLabel),
-          config.facets.map((facet, f) => names?.[facetIndexes[f] as number] ?? String(facet.nameOrIndex)),
-          groupName,
-        ),
-      },
-      label: label.reading,
-      ...(predictedReading && { predictedLabel: predictedReading }),
-      facets: facetReadings,
-      ...(groupName !== undefined && { groupVariable: groupName }),
-      warnings,
-    };
     return {
-      analysis: {
-        version: "1.0",
-        ...(preCodes && { pre_training_bias_metrics: section(pre) }),
-        ...(postCodes && { post_training_bias_metrics: section(post) }),
+      reader,
+      predictedReader,
+      format,
+      files,
+      bytes: files.reduce((sum, file) => sum + statSync(file).size, 0),
+      fieldCount,
+      names,
+      labelIndex,
+      facetIndexes,
+      groupIndex,
+      plan,
+      close: () => {
+        reader.close();
+        predictedReader?.close();
       },
-      tables,
-      context,
-      rowsRead: counts.rowsRead,
-      rowsDropped: counts.rowsDropped,
     };
-  } finally {
+  } catch (error) {
     reader.close();
     predictedReader?.close();
+    throw error;
   }
+}
+
+/** analysis.json, the analysis context and the count tables, from the counts of the whole dataset. */
+export function biasResult(
+  config: AnalysisConfig,
+  dataset: BiasDataset,
+  counts: CollectedCounts,
+): BiasAnalysisResult {
+  const { reader, predictedReader, files, names, labelIndex, facetIndexes, groupIndex, plan } = dataset;
+  const labelValues = config.labelValuesOrThreshold;
+  declareDtypes(counts, reader, plan, predictedReader);
+  if (counts.rowsRead - counts.rowsDropped === 0) {
+    throw new EngineInputError(
+      "no row is left to analyse: every row misses the label, a facet or another analysed value",
+    );
+  }
+  const labelName = names?.[labelIndex] ?? String(config.label);
+  const warnings: AnalysisWarning[] = [];
+  const label = readLabel(counts, labelValues, labelName, warnings);
+  const labelBit = label.bit;
+  let predictedBit: PositiveBit = labelBit;
+  let predictedReading: ColumnReading | undefined;
+  if (counts.predicted) {
+    const predictedName = String(config.predictedLabel);
+    if (config.probabilityThreshold !== undefined) {
+      predictedBit = 2;
+      predictedReading = columnReading(
+        predictedName,
+        counts.predicted,
+        {
+          dataType: "continuous",
+          why: `scores compared with probability_threshold ${config.probabilityThreshold}`,
+          byUniqueness: false,
+        },
+        { threshold: config.probabilityThreshold },
+      );
+    } else {
+      // smclarify types the predicted label with the label's configured values and requires the same type.
+      const typing = counts.predicted.typing(labelValues);
+      if (typing.dataType !== label.reading.dataType) {
+        throw new EngineInputError(
+          `predicted_label: Clarify reads the predicted label column as ${typing.dataType} (${typing.why}) but the label column as ${label.reading.dataType} (${label.reading.why}); Clarify needs both of one type (give probability_threshold for scores)`,
+        );
+      }
+      predictedReading = columnReading(predictedName, counts.predicted, typing, label.reading.positive);
+    }
+    warnIfFloatFromMissing(counts.predicted, `predicted label column "${predictedName}"`, warnings);
+    assertSomePositive(
+      counts,
+      (code) => (code & 3 & predictedBit) !== 0,
+      () =>
+        `predicted_label: no row has a positive predicted label ${describePositive(predictedReading?.positive)} (Clarify needs at least one)`,
+    );
+  }
+
+  const pre: Record<string, FacetResult[]> = {};
+  const tables: Record<string, FacetSplitCounts[]> = {};
+  const post: Record<string, FacetResult[]> = {};
+  const facetReadings: FacetReading[] = [];
+  const preCodes = config.preTraining ? selectCodes(PRE_TRAINING_CODES, config.preTraining) : undefined;
+  const postCodes = config.postTraining ? selectCodes(POST_TRAINING_CODES, config.postTraining) : undefined;
+  config.facets.forEach((facet, f) => {
+    const facetCounts = counts.facets[f];
+    if (!facetCounts) return;
+    const facetIndex = facetIndexes[f] as number;
+    const facetName = names?.[facetIndex] ?? String(facet.nameOrIndex);
+    const typing = facetCounts.profile.typing(facet.valueOrThreshold);
+    const splits = buildFacetSplits(
+      facetName,
+      facetCounts,
+      typing,
+      facet.valueOrThreshold,
+      labelBit,
+      predictedBit,
+      groupIndex !== undefined,
+    );
+    tables[facetName] = splits.map((s) => s.counts);
+    const reading = facetReading(
+      facetName,
+      facetCounts.profile,
+      typing,
+      facet.valueOrThreshold,
+      splits,
+      postCodes !== undefined,
+    );
+    facetReadings.push(reading);
+    warnings.push(...facetWarnings(facetName, facetCounts.profile, typing, facet.valueOrThreshold, splits));
+    if (preCodes)
+      pre[facetName] = splits.map((s) => ({
+        value_or_threshold: s.valueOrThreshold,
+        metrics: preTrainingEntries(s.counts, preCodes),
+      }));
+    if (postCodes) {
+      post[facetName] = splits.map((s) => ({
+        value_or_threshold: s.valueOrThreshold,
+        metrics: postTrainingEntries(s.counts, postCodes, () =>
+          flipTestOf(counts.features, s, f, facetIndex, predictedBit),
+        ),
+      }));
+    }
+  });
+  const section = (facets: Record<string, FacetResult[]>): BiasMetrics => ({
+    label: labelName,
+    label_value_or_threshold: label.valueText,
+    facets,
+  });
+  const groupName =
+    groupIndex === undefined ? undefined : (names?.[groupIndex] ?? String(config.groupVariable));
+  const context: AnalysisContext = {
+    version: "1",
+    dataset: {
+      datasetType: config.datasetType,
+      files,
+      rowsRead: counts.rowsRead,
+      rowsSkipped: skipReasons(
+        counts.skippedBy,
+        labelName,
+        String(config.predictedLabel),
+        config.facets.map((facet, f) => names?.[facetIndexes[f] as number] ?? String(facet.nameOrIndex)),
+        groupName,
+      ),
+    },
+    label: label.reading,
+    ...(predictedReading && { predictedLabel: predictedReading }),
+    facets: facetReadings,
+    ...(groupName !== undefined && { groupVariable: groupName }),
+    warnings,
+  };
+  return {
+    analysis: {
+      version: "1.0",
+      ...(preCodes && { pre_training_bias_metrics: section(pre) }),
+      ...(postCodes && { post_training_bias_metrics: section(post) }),
+    },
+    tables,
+    context,
+    rowsRead: counts.rowsRead,
+    rowsDropped: counts.rowsDropped,
+  };
 }
 
 /** A one-element list holding a number (or numeric text) is a threshold candidate. */

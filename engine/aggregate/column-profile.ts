@@ -105,8 +105,14 @@ export class ColumnProfile {
     return this.typing(givenValues).dataType;
   }
 
-  /** The most frequent values with their row counts, most frequent first. */
+  /**
+   * The most frequent values with their row counts, most frequent first; none when the column
+   * has more distinct values than the dictionary holds: their counts would then depend on where
+   * the rows were cut between threads or hosts (a part that filled its dictionary early misses
+   * rows of values another part knows), and the count tables must not.
+   */
   topValues(limit: number): { value: string; rows: number }[] {
+    if (this.values.overflowed) return [];
     const ids = Array.from({ length: this.values.size }, (_, id) => id);
     ids.sort((x, y) => (this.rowsOf[y] ?? 0) - (this.rowsOf[x] ?? 0) || x - y);
     return ids.slice(0, limit).map((id) => ({ value: this.values.text(id), rows: this.rowsOf[id] ?? 0 }));

@@ -37,6 +37,13 @@ export class ValueDictionary {
     return this.insert(slot, hash, buf, start, end);
   }
 
+  /** The bytes of an id's value (a view into the pool: copy it to keep it). */
+  bytes(id: number): Buffer {
+    const start = this.offsets[id] as number;
+    const end = this.offsets[id + 1] as number;
+    return Buffer.from(this.pool.buffer, this.pool.byteOffset + start, end - start);
+  }
+
   /** The value of an id, decoded as UTF-8. */
   text(id: number): string {
     const start = this.offsets[id] as number;

@@ -8,8 +8,11 @@ import { parseNumber } from "../io/parse-number.ts";
 export class ValueMatcher {
   private readonly texts: Uint8Array[];
   private readonly numbers: number[];
+  /** The configured values (a count job sends them to its worker threads). */
+  readonly values: readonly (string | number)[];
 
   constructor(values: readonly (string | number)[]) {
+    this.values = values;
     this.texts = values.map((value) => Buffer.from(String(value), "utf8"));
     this.numbers = values
       .map((value) => (typeof value === "number" ? value : Number(value)))

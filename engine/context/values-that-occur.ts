@@ -23,7 +23,11 @@ export function valuesThatOccur(
   occurring: readonly ValueCount[],
   distinct: number,
 ): string {
-  if (occurring.length === 0) return "no value occurs in the analysed rows";
+  if (occurring.length === 0) {
+    return distinct > 0
+      ? `the column has more than ${distinct} distinct values, too many to list`
+      : "no value occurs in the analysed rows";
+  }
   const listed = occurring
     .slice(0, LISTED_VALUES)
     .map((v) => `${JSON.stringify(v.value)} (${v.rows} ${v.rows === 1 ? "row" : "rows"})`);

@@ -33,14 +33,31 @@ export class CsvScanner implements RowReader {
   viewStart = 0;
   viewEnd = 0;
 
-  constructor(path: string, chunkSize = 1 << 20) {
+  /** The file offset of the next read, and where this scanner's part of the file ends. */
+  private filePos: number;
+  private readonly fileEnd: number;
+
+  /**
+   * Scans `path`, or only its bytes `[range.start, range.end)` — a range must start and end at
+   * a record boundary (see parallel/split-csv.ts), so it holds whole records.
+   */
+  constructor(path: string, chunkSize = 1 << 20, range?: { readonly start: number; readonly end: number }) {
     this.path = path;
     this.buf = Buffer.allocUnsafe(chunkSize);
     this.viewBuf = this.buf;
     this.fd = openSync(path, "r");
+    this.filePos = range?.start ?? 0;
+    this.fileEnd = range?.end ?? Number.POSITIVE_INFINITY;
     this.fill();
     // A UTF-8 byte order mark is not part of the first header.
-    if (this.len >= 3 && this.buf[0] === 0xef && this.buf[1] === 0xbb && this.buf[2] === 0xbf) this.pos = 3;
+    if (
+      this.filePos - this.len === 0 &&
+      this.len >= 3 &&
+      this.buf[0] === 0xef &&
+      this.buf[1] === 0xbb &&
+      this.buf[2] === 0xbf
+    )
+      this.pos = 3;
   }
 
   location(): string {
@@ -226,9 +243,11 @@ export class CsvScanner implements RowReader {
 
   private fill(): void {
     while (this.len < this.buf.length && !this.eof && this.fd !== undefined) {
-      const n = readSync(this.fd, this.buf, this.len, this.buf.length - this.len, null);
+      const want = Math.min(this.buf.length - this.len, this.fileEnd - this.filePos);
+      const n = want <= 0 ? 0 : readSync(this.fd, this.buf, this.len, want, this.filePos);
       if (n === 0) this.eof = true;
       this.len += n;
+      this.filePos += n;
     }
   }
 }

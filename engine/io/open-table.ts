@@ -25,8 +25,15 @@ export type TableFormat =
  * any other first row is data. JSON Lines has no header rows; `headers` names the columns.
  * Parquet files name their columns; `headers`, when given, must list the same names.
  */
+/** Part of a CSV file: the bytes `[start, end)`, cut at record boundaries (parallel/split-csv.ts). */
+export interface FilePart {
+  readonly path: string;
+  readonly start: number;
+  readonly end: number;
+}
+
 export class TableReader implements RowReader {
-  private readonly files: readonly string[];
+  private readonly files: readonly (string | FilePart)[];
   private readonly format: TableFormat;
   private fileIndex = -1;
   private current: RowReader | undefined;
@@ -40,10 +47,19 @@ export class TableReader implements RowReader {
   viewStart = 0;
   viewEnd = 0;
 
-  constructor(files: readonly string[], format: TableFormat) {
+  /**
+   * `files` are read in order; a CSV file may be given as a part of it, and a part that does not
+   * start the file holds data rows only. `firstFileHeaders`: the header row of the dataset's
+   * first file, when this reader starts elsewhere (other files' header rows must equal it).
+   */
+  constructor(
+    files: readonly (string | FilePart)[],
+    format: TableFormat,
+    firstFileHeaders?: readonly string[],
+  ) {
     this.files = files;
     this.format = format;
-    this.headers = format.headers;
+    this.headers = format.headers ?? firstFileHeaders;
   }
 
   /** Reads the first row (to learn the field count) and serves it again on the next `next()`. */
@@ -107,16 +123,18 @@ export class TableReader implements RowReader {
   private openNextFile(): boolean {
     this.closeCurrent();
     this.fileIndex++;
-    const file = this.files[this.fileIndex];
-    if (file === undefined) return false;
+    const entry = this.files[this.fileIndex];
+    if (entry === undefined) return false;
+    const file = typeof entry === "string" ? entry : entry.path;
     if (this.format.kind === "parquet") return this.openParquet(file);
     assertReadableDatasetFile(file, this.format.kind === "jsonlines" ? "application/jsonlines" : "text/csv");
     if (this.format.kind === "jsonlines") {
       this.current = new JsonLinesReader(file, this.format.features, this.format.extraPaths);
       return true;
     }
-    const scanner = new CsvScanner(file);
+    const scanner = typeof entry === "string" ? new CsvScanner(file) : new CsvScanner(file, 1 << 20, entry);
     this.current = scanner;
+    if (typeof entry !== "string" && entry.start > 0) return true;
     if (!scanner.next()) return true;
     const first = scanner.fields();
     if (this.format.headers === undefined) {

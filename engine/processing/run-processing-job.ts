@@ -15,6 +15,7 @@ import { EngineInputError } from "../errors.ts";
 import { intervalsFromEnvironment } from "./interval-environment.ts";
 import { modelFromEnvironment } from "./model-environment.ts";
 import { CLARIFY_PATHS, processingPaths } from "./processing-layout.ts";
+import { threadsFromEnvironment } from "./thread-environment.ts";
 
 /** The job's report cannot show the verdict: the run folder's report.html, written after the job, does. */
 export const JOB_REPORT_NOTE =
@@ -28,6 +29,8 @@ export interface ProcessingJobOptions {
   readonly log: (line: string) => void;
   /** The client `dataset_uri` and `predicted_label_dataset_uri` are read with. @default the job's credentials and region */
   readonly s3?: () => S3Client;
+  /** Worker threads for the count pass (over CLARIFY_PIPELINE_THREADS). @default one per core */
+  readonly threads?: number;
   /** The container's environment variables (the job's Environment). @default process.env */
   readonly environment?: Readonly<Record<string, string | undefined>>;
 }
@@ -54,6 +57,10 @@ export async function runProcessingJob(options: ProcessingJobOptions): Promise<A
   try {
     const intervals = intervalsFromEnvironment(options.environment ?? process.env);
     const model = modelFromEnvironment(options.environment ?? process.env);
+    const threads = {
+      ...threadsFromEnvironment(options.environment ?? process.env),
+      ...(options.threads !== undefined && { threads: options.threads }),
+    };
     const config = await readAnalysisConfig(paths.config);
     options.log(`analysis config: ${CLARIFY_PATHS.config}`);
     const inputs = await locateInputs(config, options, downloads);
@@ -70,10 +77,12 @@ export async function runProcessingJob(options: ProcessingJobOptions): Promise<A
       noGatesNote: JOB_REPORT_NOTE,
       ...(inputs.predictedLabels && { predictedLabelDatasetPath: inputs.predictedLabels.path }),
       ...(model && { model }),
+      threads,
     });
     const seconds = ((performance.now() - started) / 1000).toFixed(2);
     const dropped = result.rowsDropped > 0 ? ` (${result.rowsDropped} with missing values left out)` : "";
-    options.log(`analysed ${result.rowsRead} rows${dropped} in ${seconds} s`);
+    const onThreads = result.threads > 1 ? ` on ${result.threads} threads` : "";
+    options.log(`analysed ${result.rowsRead} rows${dropped} in ${seconds} s${onThreads}`);
     if (result.explained) {
       options.log(
         `explained ${result.explained.rows} rows (${result.explained.modelEvaluations} model evaluations)`,

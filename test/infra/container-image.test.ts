@@ -115,6 +115,23 @@ describe("the engine's container image", () => {
     );
   });
 
+  it("counts on worker threads started from the bundle itself, with the same analysis.json", async () => {
+    // Prepare
+    const tree = await processingTree();
+    const expected = await analyzeExample();
+
+    // Act
+    const result = await runBundle(tree, {
+      CLARIFY_PIPELINE_THREADS: "3",
+      CLARIFY_PIPELINE_MIN_BYTES_PER_THREAD: "0",
+    });
+
+    // Assess
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/analysed \d+ rows.* on 3 threads/);
+    expect(await readFile(join(tree.processing, "output/analysis.json"), "utf8")).toBe(expected);
+  });
+
   it("reads dataset_uri from S3 with the job's credentials (the bundled SDK)", async () => {
     // Prepare
     const tree = await processingTree({ dataset_uri: "s3://job-data/credit/credit.csv" }, false);

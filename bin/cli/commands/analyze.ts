@@ -6,6 +6,7 @@ import { isRunInput } from "../../../lambdas/validate-config/run-input.ts";
 import { CliError } from "../cli-error.ts";
 import type { CliContext } from "../context.ts";
 import { checkOutFolder } from "../out-folder.ts";
+import { threadsFlag } from "../threads-flag.ts";
 
 interface AnalyzeFlags {
   readonly dataset: string;
@@ -19,6 +20,7 @@ interface AnalyzeFlags {
   readonly intervals: boolean;
   readonly model?: string;
   readonly modelEndpoint?: string;
+  readonly threads?: string;
 }
 
 /** `clarify-pipeline analyze`: the local Clarify-compatible engine alone. */
@@ -44,7 +46,9 @@ export function registerAnalyzeCommand(program: Command, context: CliContext): v
       "--model-endpoint <url>",
       "HTTP server speaking SageMaker's inference protocol (POST /invocations) to explain instead",
     )
+    .option("--threads <n>", "worker threads for the count pass (default: one per core; 1 for one thread)")
     .action(async (flags: AnalyzeFlags) => {
+      const threads = flags.threads === undefined ? undefined : threadsFlag(flags.threads);
       if (flags.model !== undefined && flags.modelEndpoint !== undefined) {
         throw new CliError("--model and --model-endpoint: give one model, not both");
       }
@@ -68,10 +72,12 @@ export function registerAnalyzeCommand(program: Command, context: CliContext): v
           ...(flags.predictedLabels !== undefined && { predictedLabelDatasetPath: flags.predictedLabels }),
           ...(flags.model !== undefined && { model: { onnx: flags.model } }),
           ...(flags.modelEndpoint !== undefined && { model: { endpoint: flags.modelEndpoint } }),
+          ...(threads !== undefined && { threads: { threads } }),
         });
         const dropped =
           result.rowsDropped > 0 ? ` (${result.rowsDropped} rows with missing values left out)` : "";
-        context.stderr(`analysed ${result.rowsRead} rows${dropped}\n`);
+        const onThreads = result.threads > 1 ? ` on ${result.threads} threads` : "";
+        context.stderr(`analysed ${result.rowsRead} rows${dropped}${onThreads}\n`);
         if (result.explained) {
           const { rows, modelEvaluations } = result.explained;
           context.stderr(

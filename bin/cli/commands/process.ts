@@ -5,10 +5,12 @@ import { MESSAGE_FILE, PROCESSING_ROOT } from "../../../engine/processing/proces
 import { runProcessingJob } from "../../../engine/processing/run-processing-job.ts";
 import { CliError } from "../cli-error.ts";
 import type { CliContext } from "../context.ts";
+import { threadsFlag } from "../threads-flag.ts";
 
 interface ProcessFlags {
   readonly processingDir: string;
   readonly messageFile: string;
+  readonly threads?: string;
 }
 
 /**
@@ -24,10 +26,13 @@ export function registerProcessCommand(program: Command, context: CliContext): v
     )
     .option("--processing-dir <dir>", "the processing root", PROCESSING_ROOT)
     .option("--message-file <path>", "where a failure's one-line reason is written", MESSAGE_FILE)
+    .option("--threads <n>", "worker threads for the count pass (default: one per core)")
     .action(async (flags: ProcessFlags) => {
+      const threads = flags.threads === undefined ? undefined : threadsFlag(flags.threads);
       try {
         await runProcessingJob({
           processingDir: flags.processingDir,
+          ...(threads !== undefined && { threads }),
           log: (line) => context.stdout(`${line}\n`),
         });
       } catch (error) {

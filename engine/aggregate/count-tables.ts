@@ -1,0 +1,276 @@
+import { EngineInputError } from "../errors.ts";
+import type { CollectedCounts, FacetCounts, FeatureRows, SkipRole } from "./collect-counts.ts";
+import { GROUP_VALUE_CAPACITY } from "./collect-counts.ts";
+import { ColumnProfile } from "./column-profile.ts";
+
+/**
+ * What one pass over some rows learns about an analysed column, as plain data (JSON and
+ * structured-clone safe). Values are the cells' bytes as latin1 text (one char per byte, so
+ * any byte string round-trips), in order of first appearance.
+ */
+export interface ProfileTable {
+  readonly capacity: number;
+  readonly values: readonly string[];
+  readonly rowsOf: readonly number[];
+  readonly overflowed: boolean;
+  readonly count: number;
+  readonly missing: number;
+  readonly allNumeric: boolean;
+  readonly allInteger: boolean;
+  /** The largest number before the first non-numeric cell; null when there is none. */
+  readonly max: number | null;
+}
+
+/** One facet column's slots (facet key × group) and their 16 cells each (see FacetCounts). */
+export interface FacetTable {
+  readonly profile: ProfileTable;
+  readonly slotKeys: readonly number[];
+  readonly slotGroups: readonly number[];
+  readonly cells: readonly number[];
+}
+
+/** The Flip Test's rows: numeric feature columns (null once a column held text), facet keys, predictions. */
+export interface FeatureTable {
+  readonly indexes: readonly number[];
+  readonly columns: readonly (readonly number[] | null)[];
+  readonly facetKeys: readonly (readonly number[])[];
+  readonly predictedCodes: readonly number[];
+}
+
+/**
+ * The count tables of a run of consecutive rows: everything the metrics, the column typing and
+ * the analysis context need from the data. `mergeCounts(a, b)` gives the tables of a's rows
+ * followed by b's, exactly as one pass over them would.
+ */
+export interface CountTables {
+  readonly rowsRead: number;
+  readonly rowsDropped: number;
+  /** Skipped rows per reason, in order of the reason's first skipped row. */
+  readonly skippedBy: readonly (readonly [SkipRole, number])[];
+  readonly label: ProfileTable;
+  readonly predicted?: ProfileTable;
+  readonly group?: ProfileTable;
+  readonly facets: readonly FacetTable[];
+  readonly features?: FeatureTable;
+}
+
+export function toCountTables(counts: CollectedCounts): CountTables {
+  return {
+    rowsRead: counts.rowsRead,
+    rowsDropped: counts.rowsDropped,
+    skippedBy: [...counts.skippedBy],
+    label: profileTable(counts.label),
+    ...(counts.predicted && { predicted: profileTable(counts.predicted) }),
+    ...(counts.group && { group: profileTable(counts.group) }),
+    facets: counts.facets.map((facet) => ({
+      profile: profileTable(facet.profile),
+      slotKeys: [...facet.slotKeys],
+      slotGroups: [...facet.slotGroups],
+      cells: Array.from(facet.cells.subarray(0, facet.slotKeys.length * 16)),
+    })),
+    ...(counts.features && {
+      features: {
+        indexes: [...counts.features.indexes],
+        columns: counts.features.columns.map((column) => (column === undefined ? null : column)),
+        facetKeys: counts.features.facetKeys,
+        predictedCodes: counts.features.predictedCodes,
+      },
+    }),
+  };
+}
+
+export function fromCountTables(tables: CountTables): CollectedCounts {
+  const facets: FacetCounts[] = tables.facets.map((facet) => ({
+    profile: columnProfile(facet.profile),
+    slotKeys: [...facet.slotKeys],
+    slotGroups: [...facet.slotGroups],
+    cells: Float64Array.from(facet.cells.length === 0 ? new Array(16).fill(0) : facet.cells),
+  }));
+  const features: FeatureRows | undefined = tables.features && {
+    indexes: tables.features.indexes,
+    columns: tables.features.columns.map((column) => (column === null ? undefined : [...column])),
+    facetKeys: tables.features.facetKeys.map((keys) => [...keys]),
+    predictedCodes: [...tables.features.predictedCodes],
+  };
+  return {
+    rowsRead: tables.rowsRead,
+    rowsDropped: tables.rowsDropped,
+    skippedBy: new Map(tables.skippedBy),
+    label: columnProfile(tables.label),
+    ...(tables.predicted && { predicted: columnProfile(tables.predicted) }),
+    ...(tables.group && { group: columnProfile(tables.group) }),
+    facets,
+    ...(features && { features }),
+  };
+}
+
+/**
+ * The tables of a's rows followed by b's. Exact and associative: value ids stay in order of
+ * first appearance (b's new values after a's), counts add, and the facts a pass stops
+ * updating at the first text cell (maximum, integers) come from a when a holds text. b's value
+ * ids are renumbered into the merged dictionary, in its slots, its group ids and its FT rows.
+ */
+export function mergeCounts(a: CountTables, b: CountTables): CountTables {
+  const label = mergeProfiles(a.label, b.label);
+  const predicted = a.predicted && b.predicted && mergeProfiles(a.predicted, b.predicted);
+  const group = a.group && b.group && mergeProfiles(a.group, b.group);
+  if (group?.profile.overflowed) {
+    throw new EngineInputError(
+      `group_variable has more than ${GROUP_VALUE_CAPACITY} distinct values; it must be categorical`,
+    );
+  }
+  const facetIds = b.facets.map((facet, f) =>
+    mergeProfiles(a.facets[f]?.profile ?? facet.profile, facet.profile),
+  );
+  const facets = a.facets.map((facet, f) => {
+    const bFacet = b.facets[f] as FacetTable;
+    const merged = facetIds[f] as MergedProfile;
+    return mergeFacet(facet, bFacet, merged, group?.ids);
+  });
+  const skipped = new Map(a.skippedBy);
+  for (const [role, n] of b.skippedBy) skipped.set(role, (skipped.get(role) ?? 0) + n);
+  const features = a.features && b.features && mergeFeatures(a.features, b.features, facetIds);
+  return {
+    rowsRead: a.rowsRead + b.rowsRead,
+    rowsDropped: a.rowsDropped + b.rowsDropped,
+    skippedBy: [...skipped],
+    label: label.profile,
+    ...(predicted && { predicted: predicted.profile }),
+    ...(group && { group: group.profile }),
+    facets,
+    ...(features && { features }),
+  };
+}
+
+interface MergedProfile {
+  readonly profile: ProfileTable;
+  /** b's value id → the merged id (-1: beyond the capacity). */
+  readonly ids: Int32Array;
+}
+
+function mergeProfiles(a: ProfileTable, b: ProfileTable): MergedProfile {
+  const values = [...a.values];
+  const rowsOf = [...a.rowsOf];
+  const index = new Map(values.map((value, id) => [value, id]));
+  let overflowed = a.overflowed || b.overflowed;
+  const ids = new Int32Array(b.values.length);
+  b.values.forEach((value, bId) => {
+    let id = index.get(value);
+    if (id === undefined && values.length < a.capacity) {
+      id = values.length;
+      values.push(value);
+      rowsOf.push(0);
+      index.set(value, id);
+    }
+    if (id === undefined) {
+      overflowed = true;
+      ids[bId] = -1;
+      return;
+    }
+    ids[bId] = id;
+    rowsOf[id] = (rowsOf[id] ?? 0) + (b.rowsOf[bId] ?? 0);
+  });
+  // One pass stops parsing numbers at the column's first text cell: b's facts count only when a has none.
+  const maxOf = (x: number | null, y: number | null) => (x === null ? y : y === null ? x : Math.max(x, y));
+  return {
+    profile: {
+      capacity: a.capacity,
+      values,
+      rowsOf,
+      overflowed,
+      count: a.count + b.count,
+      missing: a.missing + b.missing,
+      allNumeric: a.allNumeric && b.allNumeric,
+      allInteger: a.allNumeric ? a.allInteger && b.allInteger : a.allInteger,
+      max: a.allNumeric ? maxOf(a.max, b.max) : a.max,
+    },
+    ids,
+  };
+}
+
+/** A facet key is `(valueId + 1) * 4 + bits` (see FacetCounts): renumber its value id. */
+function remapKey(key: number, ids: Int32Array): number {
+  const id = (key >> 2) - 1;
+  const merged = id === -1 ? -1 : (ids[id] as number);
+  return (merged + 1) * 4 + (key & 3);
+}
+
+function mergeFacet(
+  a: FacetTable,
+  b: FacetTable,
+  merged: MergedProfile,
+  groupIds: Int32Array | undefined,
+): FacetTable {
+  const slotKeys = [...a.slotKeys];
+  const slotGroups = [...a.slotGroups];
+  const cells = [...a.cells];
+  const slots = new Map(
+    slotKeys.map((key, slot) => [key * GROUP_VALUE_CAPACITY + (slotGroups[slot] as number), slot]),
+  );
+  for (let bSlot = 0; bSlot < b.slotKeys.length; bSlot++) {
+    const key = remapKey(b.slotKeys[bSlot] as number, merged.ids);
+    const bGroup = b.slotGroups[bSlot] as number;
+    const groupId = groupIds ? (groupIds[bGroup] as number) : bGroup;
+    const slotKey = key * GROUP_VALUE_CAPACITY + groupId;
+    let slot = slots.get(slotKey);
+    if (slot === undefined) {
+      slot = slotKeys.length;
+      slots.set(slotKey, slot);
+      slotKeys.push(key);
+      slotGroups.push(groupId);
+      for (let cell = 0; cell < 16; cell++) cells.push(0);
+    }
+    for (let cell = 0; cell < 16; cell++) {
+      cells[slot * 16 + cell] = (cells[slot * 16 + cell] as number) + (b.cells[bSlot * 16 + cell] as number);
+    }
+  }
+  return { profile: merged.profile, slotKeys, slotGroups, cells };
+}
+
+function mergeFeatures(a: FeatureTable, b: FeatureTable, facetIds: readonly MergedProfile[]): FeatureTable {
+  return {
+    indexes: a.indexes,
+    columns: a.columns.map((column, i) => {
+      const other = b.columns[i];
+      return column === null || other === null || other === undefined ? null : [...column, ...other];
+    }),
+    facetKeys: a.facetKeys.map((keys, f) => {
+      const ids = (facetIds[f] as MergedProfile).ids;
+      return [...keys, ...(b.facetKeys[f] ?? []).map((key) => remapKey(key, ids))];
+    }),
+    predictedCodes: [...a.predictedCodes, ...b.predictedCodes],
+  };
+}
+
+function profileTable(profile: ColumnProfile): ProfileTable {
+  const dictionary = profile.values;
+  return {
+    capacity: dictionary.capacity,
+    values: Array.from({ length: dictionary.size }, (_, id) => dictionary.bytes(id).toString("latin1")),
+    rowsOf: Array.from({ length: dictionary.size }, (_, id) => profile.rowsOf[id] ?? 0),
+    overflowed: dictionary.overflowed,
+    count: profile.count,
+    missing: profile.missing,
+    allNumeric: profile.allNumeric,
+    allInteger: profile.allInteger,
+    max: profile.max === Number.NEGATIVE_INFINITY ? null : profile.max,
+  };
+}
+
+function columnProfile(table: ProfileTable): ColumnProfile {
+  const profile = new ColumnProfile(table.capacity);
+  for (const value of table.values) {
+    const bytes = Buffer.from(value, "latin1");
+    profile.values.idOf(bytes, 0, bytes.length);
+  }
+  profile.values.overflowed = table.overflowed;
+  table.rowsOf.forEach((rows, id) => {
+    profile.rowsOf[id] = rows;
+  });
+  profile.count = table.count;
+  profile.missing = table.missing;
+  profile.allNumeric = table.allNumeric;
+  profile.allInteger = table.allInteger;
+  profile.max = table.max ?? Number.NEGATIVE_INFINITY;
+  return profile;
+}

@@ -1,0 +1,40 @@
+/**
+ * The job's environment variables that set the count pass's worker threads (a run sets them with
+ * `job.environment`): `CLARIFY_PIPELINE_THREADS` (default: one per core) and
+ * `CLARIFY_PIPELINE_MIN_BYTES_PER_THREAD` (default 16 MiB: a smaller dataset is counted on fewer
+ * threads, down to one).
+ */
+import { EngineInputError } from "../errors.ts";
+import type { ThreadOptions } from "../parallel/parallel-counts.ts";
+
+export const THREAD_ENVIRONMENT = {
+  threads: "CLARIFY_PIPELINE_THREADS",
+  minBytesPerThread: "CLARIFY_PIPELINE_MIN_BYTES_PER_THREAD",
+} as const;
+
+export function threadsFromEnvironment(
+  environment: Readonly<Record<string, string | undefined>>,
+): ThreadOptions {
+  const threads = wholeNumber(environment, THREAD_ENVIRONMENT.threads, 1);
+  const minBytes = wholeNumber(environment, THREAD_ENVIRONMENT.minBytesPerThread, 0);
+  return {
+    ...(threads !== undefined && { threads }),
+    ...(minBytes !== undefined && { minBytesPerThread: minBytes }),
+  };
+}
+
+function wholeNumber(
+  environment: Readonly<Record<string, string | undefined>>,
+  name: string,
+  least: number,
+): number | undefined {
+  const text = environment[name];
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (text.trim() === "" || !Number.isInteger(value) || value < least) {
+    throw new EngineInputError(
+      `environment ${name}: ${JSON.stringify(text)} must be a whole number of at least ${least}`,
+    );
+  }
+  return value;
+}

@@ -1,0 +1,121 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { collectCounts } from "../../../../engine/aggregate/collect-counts.ts";
+import { type CountTables, fromCountTables, mergeCounts } from "../../../../engine/aggregate/count-tables.ts";
+import { parseAnalysisConfig } from "../../../../engine/config/parse-analysis-config.ts";
+import { planSpec } from "../../../../engine/parallel/count-job.ts";
+import { countJob } from "../../../../engine/parallel/count-worker.ts";
+import { type BiasDataset, biasResult, openBiasDataset } from "../../../../engine/run-bias-analysis.ts";
+
+const HEADER = "sex,age,y,yhat,g,score";
+
+const CONFIG = {
+  dataset_type: "text/csv",
+  label: "y",
+  label_values_or_threshold: ["yes"],
+  facet: [
+    { name_or_index: "sex", value_or_threshold: ["F"] },
+    { name_or_index: "age", value_or_threshold: [30] },
+    { name_or_index: "g" },
+  ],
+  group_variable: "g",
+  predicted_label: "yhat",
+  methods: {
+    pre_training_bias: { methods: "all" },
+    post_training_bias: { methods: "all" },
+  },
+};
+
+/** Rows that exercise the typing facts too: missing cells, text among numbers, floats, quoted fields. */
+const row = fc.record({
+  sex: fc.constantFrom("F", "M", "X", "", '"F"', '"a, b"'),
+  age: fc.oneof(
+    { arbitrary: fc.integer({ min: 18, max: 70 }).map(String), weight: 20 },
+    { arbitrary: fc.constantFrom("", "31.5", "n/a", "NaN"), weight: 1 },
+  ),
+  y: fc.constantFrom("yes", "no", "no", ""),
+  yhat: fc.constantFrom("yes", "no", '"yes"'),
+  g: fc.constantFrom("a", "b", "c", '"d\ne"'),
+  score: fc.oneof(fc.integer({ min: 0, max: 9 }).map(String), fc.constantFrom("", "x")),
+});
+type Row = typeof row extends fc.Arbitrary<infer T> ? T : never;
+
+function config() {
+  const parsed = parseAnalysisConfig(CONFIG);
+  if (!parsed.config) throw new Error(JSON.stringify(parsed.problems));
+  return parsed.config;
+}
+
+/** The analysis (or its error) from the given counts. */
+function outcome(dataset: BiasDataset, counts: () => ReturnType<typeof collectCounts>): string {
+  try {
+    const result = biasResult(config(), dataset, counts());
+    return JSON.stringify([result.analysis, result.context, result.tables]);
+  } catch (error) {
+    return `error: ${(error as Error).message}`;
+  }
+}
+
+describe("mergeCounts", () => {
+  it("gives the analysis of one pass however the rows are cut, merged from the left or the right", () => {
+    const dir = mkdtempSync(join(tmpdir(), "merge-"));
+    let n = 0;
+    fc.assert(
+      fc.property(
+        fc.array(row, { minLength: 1, maxLength: 80 }),
+        fc.array(fc.nat(), { maxLength: 5 }),
+        (rows: Row[], cutSeeds: number[]) => {
+          // Prepare
+          const lines = rows.map((r) => [r.sex, r.age, r.y, r.yhat, r.g, r.score].join(","));
+          const text = `${HEADER}\n${lines.join("\n")}\n`;
+          const path = join(dir, `data-${n++}.csv`);
+          writeFileSync(path, text);
+          const starts: number[] = [];
+          let offset = Buffer.byteLength(`${HEADER}\n`);
+          for (const line of lines) {
+            starts.push(offset);
+            offset += Buffer.byteLength(`${line}\n`);
+          }
+          const cuts = [...new Set(cutSeeds.map((seed) => starts[seed % starts.length] as number))].sort(
+            (x, y) => x - y,
+          );
+          const bounds = [0, ...cuts.filter((cut) => cut > 0), offset];
+          const dataset = openBiasDataset(config(), path);
+          try {
+            // Act
+            const parts: CountTables[] = [];
+            for (let i = 0; i + 1 < bounds.length; i++) {
+              parts.push(
+                countJob({
+                  kind: "clarify-count-job",
+                  parts: [{ path, start: bounds[i] as number, end: bounds[i + 1] as number }],
+                  format: dataset.format,
+                  ...(dataset.reader.headers && { firstFileHeaders: dataset.reader.headers }),
+                  fieldCount: dataset.fieldCount,
+                  plan: planSpec(dataset.plan),
+                }),
+              );
+            }
+            const fromLeft = parts.slice(1).reduce(mergeCounts, parts[0] as CountTables);
+            const fromRight = parts
+              .slice(0, -1)
+              .reduceRight((b, a) => mergeCounts(a, b), parts.at(-1) as CountTables);
+            const onePass = outcome(dataset, () =>
+              collectCounts(dataset.reader, dataset.plan, dataset.fieldCount),
+            );
+
+            // Assess
+            expect(JSON.parse(JSON.stringify(fromLeft))).toEqual(JSON.parse(JSON.stringify(fromRight)));
+            expect(outcome(dataset, () => fromCountTables(fromLeft))).toBe(onePass);
+          } finally {
+            dataset.close();
+          }
+        },
+      ),
+      { numRuns: 150, seed: 20261201 },
+    );
+  });
+});
