@@ -15,9 +15,9 @@ import { performance } from "node:perf_hooks";
 import { analyze } from "../engine/analyze.ts";
 import { kernelShap } from "../engine/explain/kernel-shap/kernel-shap.ts";
 import { loadOnnxModel } from "../engine/explain/model/onnx-model.ts";
+import { seededRandom } from "../engine/seeded-random.ts";
 import { logisticRegression } from "../examples/models/onnx-writer.ts";
 import { median } from "./median.ts";
-import { seededRandom } from "./seeded-random.ts";
 
 const ROWS = 1_000;
 const RUNS = 5;

@@ -8,7 +8,7 @@
 
 import { once } from "node:events";
 import { createWriteStream } from "node:fs";
-import { seededRandom } from "./seeded-random.ts";
+import { seededRandom } from "../engine/seeded-random.ts";
 
 const HEADER =
   "id,age,sex,income,credit_amount,duration,purpose,employment,housing,savings,checking,dependents,foreign_worker,existing_credits,installment_rate,residence_since,score,region,credit_risk,predicted_risk";

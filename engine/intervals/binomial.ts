@@ -1,4 +1,4 @@
-import type { SeededRandom } from "./seeded-random.ts";
+import type { SeededRandom } from "../seeded-random.ts";
 
 /**
  * Below this expected count the draw is exact (inversion); from it on, the binomial is drawn

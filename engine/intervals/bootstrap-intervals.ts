@@ -20,9 +20,9 @@ import {
 import type { FacetSplitCounts } from "../metrics/counts.ts";
 import { type Compute, countMetric, type MetricEntry } from "../metrics/evaluate-metrics.ts";
 import type { AnalysisJson, BiasMetrics } from "../output/analysis-json.ts";
+import { derivedSeed, SeededRandom } from "../seeded-random.ts";
 import { resampleCells } from "./multinomial.ts";
 import { percentileInterval } from "./percentile.ts";
-import { derivedSeed, SeededRandom } from "./seeded-random.ts";
 import { cellsToSplit, splitToCells } from "./split-cells.ts";
 
 export interface IntervalSettings {

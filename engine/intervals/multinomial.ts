@@ -1,5 +1,5 @@
+import type { SeededRandom } from "../seeded-random.ts";
 import { binomial } from "./binomial.ts";
-import type { SeededRandom } from "./seeded-random.ts";
 
 /**
  * Resamples a count table: draws `total` rows with replacement from the cells in proportion to

@@ -12,7 +12,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { seededRandom } from "../../bench/seeded-random.ts";
+import { seededRandom } from "../../engine/seeded-random.ts";
 
 export const CENSUS_ROWS = 50_000;
 export const CENSUS_FILE = join(import.meta.dirname, "census.csv");

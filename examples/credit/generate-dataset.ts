@@ -8,7 +8,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { seededRandom } from "../../bench/seeded-random.ts";
+import { seededRandom } from "../../engine/seeded-random.ts";
 
 // 1,000 rows keeps age (57 distinct values) above Clarify's 5% uniqueness rule, so the age
 // facet is read as continuous and its threshold applies (with more rows it would be categorical).

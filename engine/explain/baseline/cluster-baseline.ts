@@ -1,4 +1,4 @@
-import { seededRandom } from "../seeded-random.ts";
+import { seededRandom } from "../../seeded-random.ts";
 
 /**
  * The SHAP baseline Clarify computes when none is given: the dataset clustered with K-means

@@ -1,5 +1,5 @@
+import { seededRandom } from "../../seeded-random.ts";
 import type { ScoringModel } from "../model/scoring-model.ts";
-import { seededRandom } from "../seeded-random.ts";
 import { type CoalitionPlan, coalitionPlan, defaultSampleCount } from "./coalition-plan.ts";
 import { ShapleySolver } from "./shapley-solver.ts";
 

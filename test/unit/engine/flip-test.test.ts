@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { seededRandom } from "../../../bench/seeded-random.ts";
 import {
   bruteForceSearch,
   FlipTestInputError,
@@ -7,6 +6,7 @@ import {
   flipTestWith,
   kdTreeSearch,
 } from "../../../engine/metrics/post-training/flip-test.ts";
+import { seededRandom } from "../../../engine/seeded-random.ts";
 
 function group(features: number[], predicted: number[]) {
   return { features: Float64Array.from(features), predicted: Uint8Array.from(predicted) };

@@ -9,10 +9,10 @@ import { binomial, EXACT_MEAN_LIMIT } from "../../../engine/intervals/binomial.t
 import { bootstrapIntervals, type CountTables } from "../../../engine/intervals/bootstrap-intervals.ts";
 import { resampleCells } from "../../../engine/intervals/multinomial.ts";
 import { quantile } from "../../../engine/intervals/percentile.ts";
-import { SeededRandom } from "../../../engine/intervals/seeded-random.ts";
 import type { Confusion, FacetSplitCounts } from "../../../engine/metrics/counts.ts";
 import { postTrainingEntries, preTrainingEntries } from "../../../engine/metrics/evaluate-metrics.ts";
 import type { AnalysisJson } from "../../../engine/output/analysis-json.ts";
+import { SeededRandom } from "../../../engine/seeded-random.ts";
 import { intervalsFromEnvironment } from "../../../local/clarify-container.ts";
 
 const EXAMPLE = join(import.meta.dirname, "../../../examples/credit");

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { seededRandom } from "../../../bench/seeded-random.ts";
 import { bruteForceNearest } from "../../../engine/metrics/knn/brute-force.ts";
 import { KdTree } from "../../../engine/metrics/knn/kd-tree.ts";
+import { seededRandom } from "../../../engine/seeded-random.ts";
 
 /** `rows` points; `levels` > 0 snaps each coordinate to one of `levels` integers (many ties). */
 function randomPoints(random: () => number, rows: number, dimensions: number, levels: number): Float64Array {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { seededRandom } from "../../../../bench/seeded-random.ts";
 import { coalitionPlan } from "../../../../engine/explain/kernel-shap/coalition-plan.ts";
 import { kernelShap } from "../../../../engine/explain/kernel-shap/kernel-shap.ts";
+import { seededRandom } from "../../../../engine/seeded-random.ts";
 import { functionModel } from "./function-model.ts";
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));

@@ -1,6 +1,7 @@
 /**
- * A small, fast, seeded generator (mulberry32) with standard normal draws: the same seed gives
- * the same intervals on every machine and every run.
+ * mulberry32: a small, fast, seeded generator, so what the engine draws (bootstrap intervals,
+ * sampled Kernel SHAP coalitions, K-means seeds) and the generated data sets (the benchmarks',
+ * the examples') and randomised tests replay exactly from a seed on every machine.
  */
 export class SeededRandom {
   private state: number;
@@ -32,6 +33,12 @@ export class SeededRandom {
     this.spareNormal = radius * Math.sin(angle);
     return radius * Math.cos(angle);
   }
+}
+
+/** The uniform draws of {@link SeededRandom} as a plain function. */
+export function seededRandom(seed: number): () => number {
+  const random = new SeededRandom(seed);
+  return () => random.uniform();
 }
 
 /**
