@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { StartExecutionCommand } from "@aws-sdk/client-sfn";
 import type { Command } from "commander";
+import type { EngineKind } from "../../../lambdas/shared/settings.ts";
 import { validateRunInputOffline } from "../../../lambdas/validate-config/offline.ts";
 import { isLocalPath } from "../../../lambdas/validate-config/rules/s3-locations.ts";
 import { parseStateMachineArn, regionFor } from "../aws/arns.ts";
@@ -16,7 +17,7 @@ import { abortableSleep, followExecutionHistory } from "../execution/follow-hist
 import { HistoryProgress } from "../execution/history-progress.ts";
 import { VERDICT_EXIT_CODES } from "../execution/verdict.ts";
 import { ExitCode } from "../exit-codes.ts";
-import { offlineSettings } from "./validate.ts";
+import { engineOption, offlineSettings } from "./validate.ts";
 
 interface StartOptions {
   readonly stateMachine: string;
@@ -24,6 +25,7 @@ interface StartOptions {
   readonly name?: string;
   readonly wait?: boolean;
   readonly region?: string;
+  readonly engine: string;
 }
 
 /** Step Functions' limit on an execution input, in UTF-8 bytes. */
@@ -56,11 +58,16 @@ export function registerStartCommand(program: Command, context: CliContext): voi
     .option("--name <name>", "execution name (default: <runName>-<UTC timestamp>-<4 hex>)")
     .option("--wait", "follow the execution until it ends; the exit code is the run's")
     .option("--region <region>", "AWS region (default: the state machine ARN's)")
+    .option(
+      "--engine <engine>",
+      "the deployment's engine, for the offline check: clarify (the SageMaker Clarify image) or builtin (the project's engine image)",
+      "clarify",
+    )
     .addHelpText("after", START_HELP)
     .action(async (options: StartOptions) => {
       const arn = parseStateMachineArn(options.stateMachine);
       const region = regionFor(arn, options.region);
-      const input = await readValidRunInput(options.input, region, context);
+      const input = await readValidRunInput(options.input, region, engineOption(options.engine), context);
       const runName = (input as { runName?: unknown }).runName;
       const name =
         options.name !== undefined
@@ -131,7 +138,12 @@ export function registerStartCommand(program: Command, context: CliContext): voi
  * run.json, read and checked with the ValidateConfig rules as `validate` runs them, except
  * that local paths are refused: the execution reads its inputs from S3.
  */
-async function readValidRunInput(path: string, region: string, context: CliContext): Promise<unknown> {
+async function readValidRunInput(
+  path: string,
+  region: string,
+  engine: EngineKind,
+  context: CliContext,
+): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(resolve(path), "utf8");
@@ -144,7 +156,7 @@ async function readValidRunInput(path: string, region: string, context: CliConte
   } catch (error) {
     throw new CliError(`--input ${path} is not valid JSON: ${(error as Error).message}`);
   }
-  const problems = await validateRunInputOffline(input, offlineSettings(region, []), {
+  const problems = await validateRunInputOffline(input, offlineSettings(region, [], engine), {
     baseDir: dirname(resolve(path)),
     allowLocalPaths: false,
   });

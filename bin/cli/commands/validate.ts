@@ -5,7 +5,7 @@ import { unsupportedByEngine } from "../../../engine/config/parse-analysis-confi
 import { clarifyImageUri } from "../../../lambdas/shared/clarify-image.ts";
 import { isRecord } from "../../../lambdas/shared/is-record.ts";
 import type { DeploymentSettings } from "../../../lambdas/shared/settings.ts";
-import { SETTINGS_DEFAULTS } from "../../../lambdas/shared/settings.ts";
+import { ENGINE_KINDS, type EngineKind, SETTINGS_DEFAULTS } from "../../../lambdas/shared/settings.ts";
 import { validateRunInputOffline } from "../../../lambdas/validate-config/offline.ts";
 import { oneLine } from "../../../lambdas/validate-config/problems.ts";
 import { CliError } from "../cli-error.ts";
@@ -16,6 +16,7 @@ interface ValidateOptions {
   readonly input: string;
   readonly region: string;
   readonly allowedBuckets?: string;
+  readonly engine: string;
 }
 
 const OFFLINE_HELP = `
@@ -23,6 +24,9 @@ Offline validation runs every rule of the validate-config step without AWS, agai
 placeholder deployment:
   region           --region (default us-east-1); the job image must be that region's
                    Clarify image (or be left out)
+  engine           --engine clarify (default): the Clarify image's rules; --engine builtin:
+                   the builtin engine's (what it cannot compute, one instance, no job image
+                   but the deployment's, which is only known deployed: leave it out)
   allowed buckets  not checked, unless --allowed-buckets a,b is given
   role, output     placeholders; they are only defaults and are not reported
 Local paths in analysisConfigUri and dataset.uri are read relative to the run.json's
@@ -33,12 +37,28 @@ are not read.
 Output: "valid" on stdout (exit 0), or one "<json-path>: <message>" line per problem
 on stderr (exit 1).`;
 
+/** Stands for a builtin-engine deployment's image, which only the deployment knows (an asset's URI). */
+export const OFFLINE_BUILTIN_IMAGE = "<the deployment's engine image>";
+
+/** `--engine`, checked. */
+export function engineOption(value: string): EngineKind {
+  if (!(ENGINE_KINDS as readonly string[]).includes(value)) {
+    throw new CliError(`--engine ${value}: must be one of ${ENGINE_KINDS.join(", ")}`);
+  }
+  return value as EngineKind;
+}
+
 /** The deployment offline validation pretends to be. */
-export function offlineSettings(region: string, allowedBuckets: readonly string[]): DeploymentSettings {
-  const image = clarifyImageUri(region);
+export function offlineSettings(
+  region: string,
+  allowedBuckets: readonly string[],
+  engine: EngineKind = "clarify",
+): DeploymentSettings {
+  const image = engine === "builtin" ? OFFLINE_BUILTIN_IMAGE : clarifyImageUri(region);
   if (!image)
     throw new CliError(`--region ${region} has no known SageMaker Clarify image; pick another region`);
   return {
+    engine,
     ...SETTINGS_DEFAULTS,
     region,
     defaultOutputUri: "s3://clarify-pipeline-local/clarify-runs/",
@@ -59,13 +79,18 @@ export function registerValidateCommand(program: Command, context: CliContext): 
       "--allowed-buckets <list>",
       "comma-separated buckets the deployment allows (default: not checked)",
     )
+    .option(
+      "--engine <engine>",
+      "the deployment's engine: clarify (the SageMaker Clarify image) or builtin (the project's engine image; leave job.imageUri out)",
+      "clarify",
+    )
     .addHelpText("after", OFFLINE_HELP)
     .action(async (options: ValidateOptions) => {
       const allowed = options.allowedBuckets
         ?.split(",")
         .map((b) => b.trim())
         .filter(Boolean);
-      const settings = offlineSettings(options.region, allowed ?? []);
+      const settings = offlineSettings(options.region, allowed ?? [], engineOption(options.engine));
       const path = resolve(options.input);
       let text: string;
       try {

@@ -1,0 +1,125 @@
+/** `--engine` of validate and start: the offline check applies the rules of the deployment's engine. */
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
+import { mockClient } from "aws-sdk-client-mock";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { main } from "../../../bin/cli/main.ts";
+
+const sfn = mockClient(SFNClient);
+const STATE_MACHINE_ARN = "arn:aws:states:us-east-1:123456789012:stateMachine:clarify-pipeline";
+const CONFIG = {
+  dataset_type: "text/csv",
+  headers: ["Target", "Sex"],
+  label: "Target",
+  label_values_or_threshold: [1],
+  facet: [{ name_or_index: "Sex", value_or_threshold: [0] }],
+  methods: { pre_training_bias: { methods: ["CI"] } },
+};
+const SHAP = {
+  ...CONFIG,
+  methods: { ...CONFIG.methods, shap: { num_samples: 5 } },
+  predictor: { model_name: "credit-model", instance_type: "ml.m5.xlarge", initial_instance_count: 1 },
+};
+let root: string;
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), "engine-option-"));
+});
+afterAll(() => rm(root, { recursive: true, force: true }));
+afterEach(() => sfn.reset());
+
+async function runJson(name: string, analysisConfig: unknown, job: Record<string, unknown> = {}) {
+  const path = join(root, name);
+  await writeFile(
+    path,
+    JSON.stringify({
+      runName: "credit",
+      analysisConfig,
+      dataset: { uri: "s3://data-bucket/credit.csv", s3DataType: "S3Prefix" },
+      job,
+    }),
+  );
+  return path;
+}
+
+async function cli(args: readonly string[]) {
+  let stdout = "";
+  let stderr = "";
+  const code = await main(args, {
+    stdout: (text) => {
+      stdout += text;
+    },
+    stderr: (text) => {
+      stderr += text;
+    },
+  });
+  return { code, stdout, stderr };
+}
+
+describe("validate --engine", () => {
+  it("accepts SHAP for the Clarify image and refuses it, naming the option, for the builtin engine", async () => {
+    // Prepare
+    const input = await runJson("shap.json", SHAP);
+
+    // Act
+    const clarify = await cli(["validate", "--input", input]);
+    const builtin = await cli(["validate", "--input", input, "--engine", "builtin"]);
+
+    // Assess
+    expect(clarify.code).toBe(0);
+    expect(builtin.code).toBe(1);
+    expect(builtin.stderr).toMatch(
+      /^\$\.analysisConfig\.methods\.shap: methods\.shap is not computed by the builtin engine in a processing job yet/m,
+    );
+  });
+
+  it("refuses a Clarify image and several instances for the builtin engine, and an unknown engine", async () => {
+    // Prepare
+    const input = await runJson("image.json", CONFIG, {
+      imageUri: "205585389593.dkr.ecr.us-east-1.amazonaws.com/sagemaker-clarify-processing:1.0",
+      instanceCount: 3,
+    });
+
+    // Act
+    const builtin = await cli(["validate", "--input", input, "--engine", "builtin"]);
+    const unknown = await cli(["validate", "--input", input, "--engine", "spark"]);
+
+    // Assess
+    expect(builtin.stderr).toContain("$.job.imageUri: ");
+    expect(builtin.stderr).toContain(
+      "is not the image of this deployment's builtin engine; leave the image out",
+    );
+    expect(builtin.stderr).toContain(
+      "$.job.instanceCount: 3 instances: the builtin engine runs on one instance",
+    );
+    expect(unknown).toMatchObject({
+      code: 1,
+      stderr: "error: --engine spark: must be one of clarify, builtin\n",
+    });
+  });
+});
+
+describe("start --engine builtin", () => {
+  it("refuses what the builtin engine cannot compute before starting anything", async () => {
+    // Prepare
+    const input = await runJson("start-shap.json", SHAP);
+
+    // Act
+    const result = await cli([
+      "start",
+      "--state-machine",
+      STATE_MACHINE_ARN,
+      "--input",
+      input,
+      "--engine",
+      "builtin",
+    ]);
+
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/methods\.shap is not computed by the builtin engine/);
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
+  });
+});
