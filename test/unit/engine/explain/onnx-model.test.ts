@@ -106,6 +106,27 @@ describe("ONNX models (onnxruntime-node, in-process)", () => {
     }
   });
 
+  it("gives a logistic regression's log-odds SHAP values w·(x − b) with use_logit (float32 precision)", async () => {
+    // Prepare: logit(sigmoid(x·w + c)) is linear, so each exact Shapley value is w_i (x_i − b_i)
+    const model = await open(LR, 4);
+    const x = [1.5, -2, 0.5, 1];
+    const baseline = [0.2, 0.4, -1, 0.3];
+    const weights = [0.8, -0.5, 0.3, 1.1];
+    // Act
+    const result = await kernelShap(Float64Array.from(x), {
+      model,
+      featureCount: 4,
+      baseline: Float64Array.from(baseline),
+      baselineWeights: Float64Array.of(1),
+      numSamples: 14,
+      useLogit: true,
+    });
+    // Assess
+    expect(Array.from(result.values)).toEqual(
+      weights.map((w, i) => expect.closeTo(w * ((x[i] as number) - (baseline[i] as number)), 5)),
+    );
+  });
+
   it("keeps the predictor's probability column of a multi-class output", async () => {
     // Prepare
     const all = await open(MLP, 4);
