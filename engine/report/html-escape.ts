@@ -7,3 +7,11 @@ export function escapeHtml(text: string): string {
     .replaceAll('"', "&quot;")
     .replaceAll("'", "&#39;");
 }
+
+/**
+ * Escapes a column or category name and lets it wrap after `_`, `-`, `.` and `/`, so a long
+ * one-hot name breaks between its words on a phone rather than at an arbitrary letter.
+ */
+export function escapeBreakable(text: string): string {
+  return escapeHtml(text).replace(/([_\-./])(?=.)/g, "$1<wbr>");
+}

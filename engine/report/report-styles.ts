@@ -106,8 +106,29 @@ table.group-table .side { color: #57606a; font-weight: normal; }
 .trend .t-pass { fill: #1a7f37; }
 .trend .t-fail { fill: #cf222e; }
 .trend .t-now { fill: #0b4f8a; stroke: #fff; stroke-width: 1; }
-.explanations figure { margin: 0 0 16px; }
-.explanations svg { display: block; max-width: 100%; height: auto; }
+.explanations figure { margin: 0 0 20px; min-width: 0; }
+.explanations figcaption { margin-bottom: 6px; }
+.ib { display: grid; grid-template-columns: fit-content(45%) minmax(4rem, 1fr) auto; gap: 3px 8px;
+  align-items: center; max-width: 760px; font-size: 0.9rem; font-variant-numeric: tabular-nums; }
+.ib-name { text-align: right; color: #1b1f24; }
+.ib-share { color: #57606a; font-size: 0.8rem; white-space: nowrap; }
+.ib-track { height: 14px; }
+.ib-bar { display: block; height: 100%; min-width: 1px; background: #0a58b5; }
+.ib-bar.negative { background: #bc4c00; }
+.ib-value { color: #57606a; font-size: 0.85rem; }
+.ib .group-start { margin-top: 8px; }
+.explanations figure .note { margin: 6px 0 0; }
+.pdp-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 300px), 1fr)); gap: 8px 32px; }
+.pdp-plot { display: grid; grid-template-columns: auto minmax(0, 1fr); grid-template-areas: "y area" ". x";
+  padding-right: 1rem; font-size: 0.8rem; color: #57606a; font-variant-numeric: tabular-nums; }
+/* 168 px with 16 px lines: the y labels sit on the plot's top, middle and bottom values. */
+.pdp-y { grid-area: y; display: flex; flex-direction: column; justify-content: space-between;
+  height: 168px; line-height: 16px; text-align: right; padding-right: 6px; }
+.pdp-area { grid-area: area; display: block; width: 100%; height: 168px; overflow: visible;
+  border-left: 1px solid #8c959f; border-bottom: 1px solid #8c959f; }
+.pdp-x { grid-area: x; position: relative; height: 1.5em; }
+.pdp-x span { position: absolute; top: 2px; transform: translateX(-50%); white-space: nowrap; }
+.pdp-legend { font-size: 0.85rem; }
 @media (min-width: 760px) {
   main { padding: 24px 24px 64px; }
   .metric { grid-template-columns: minmax(12rem, 17rem) minmax(0, 1fr) 7.5rem minmax(10rem, 14rem);

@@ -21,22 +21,50 @@ import { SAMPLE_ANALYSIS, SAMPLE_CONTEXT, SAMPLE_GATES } from "./report-fixture.
 
 const CHROMIUM = "/usr/bin/chromium";
 const WIDTHS = [400, 1400] as const;
-/** SHAP and PDP results, so the explanations' charts are held to the same widths. */
+/**
+ * SHAP and PDP results, so the explanations' charts are held to the same widths: two labels, a
+ * negative and a long feature name, a numerical and a two-label categorical PDP.
+ */
 const SAMPLE_EXPLANATIONS = {
   kernel_shap: {
     label0: {
-      global_shap_values: { age: 0.04, income: 0.12, duration: -0.06, "a-rather-long-feature-name": 0.02 },
+      global_shap_values: {
+        age: 0.04,
+        income: 0.12,
+        duration: -0.06,
+        "a-rather-long-feature-name-from-a-one-hot-encoder_category_value": 0.02,
+      },
       expected_value: 0.63,
     },
+    label1: { global_shap_values: { age: 0.01, income: 0.3, duration: 0.2 }, expected_value: 0.37 },
   },
   pdp: [
     {
       feature_name: "income",
       data_type: "numerical",
-      feature_values: [1000, 2000, 3000],
-      data_distribution: [0.5, 0.3, 0.2],
-      model_predictions: [[0.4, 0.6, 0.8]],
-      label_headers: ["label0"],
+      feature_values: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((step) => step * 123456.7),
+      data_distribution: [0.05, 0.1, 0.15, 0.2, 0.15, 0.1, 0.1, 0.05, 0.05, 0.05],
+      model_predictions: [
+        [0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.81],
+        [0.6, 0.55, 0.5, 0.45, 0.4, 0.35, 0.3, 0.25, 0.2, 0.19],
+      ],
+      label_headers: ["label0", "label1"],
+    },
+    {
+      feature_name: "purpose",
+      data_type: "categorical",
+      feature_values: [
+        "car",
+        "furniture/equipment",
+        "education",
+        "a-very-long-category-label-without-spaces",
+      ],
+      data_distribution: [0.4, 0.3, 0.2, 0.1],
+      model_predictions: [
+        [0.7, 0.6, 0.5, 0.4],
+        [0.3, 0.4, 0.5, 0.6],
+      ],
+      label_headers: ["label0", "label1"],
     },
   ],
 };
@@ -119,6 +147,23 @@ describe.skipIf(skip)("report.html in headless Chromium", () => {
       `Math.min(...[...document.querySelectorAll(".tick, .m-explain, .m-long, .m-rule, .group-table")]
         .map((element) => Number.parseFloat(getComputedStyle(element).fontSize)))`,
     );
+    // Every piece of text in the explanations at the size it is drawn: an SVG's text shrinks
+    // with the SVG, so its font size is scaled by the SVG's drawn width over its viewBox.
+    const explanationText = await page.evaluate<number[]>(
+      `[...document.querySelectorAll("#explanations *")]
+        .filter((element) => element.tagName !== "title" &&
+          [...element.childNodes].some((node) => node.nodeType === 3 && node.textContent.trim() !== ""))
+        .map((element) => {
+          const size = Number.parseFloat(getComputedStyle(element).fontSize);
+          const svg = element.closest("svg");
+          return svg ? size * svg.getBoundingClientRect().width / svg.viewBox.baseVal.width : size;
+        })`,
+    );
+    const explanationOverflow = await page.evaluate<string[]>(
+      `[...document.querySelectorAll("#explanations figure")]
+        .filter((figure) => figure.scrollWidth > figure.clientWidth + 0.5)
+        .map((figure) => figure.textContent.slice(0, 40))`,
+    );
     const facts = {
       title: await page.title(),
       verdict: (await page.locator("#verdict").textContent()) ?? "",
@@ -131,7 +176,10 @@ describe.skipIf(skip)("report.html in headless Chromium", () => {
           document.querySelector(".bias-section").getBoundingClientRect().top`,
       ),
       breachedRows: await page.locator(".metric.status-breached").count(),
-      explanationCharts: await page.locator("#explanations svg").count(),
+      explanationCharts: await page.locator("#explanations figure").count(),
+      pdpPlotWidths: await page.evaluate<number[]>(
+        `[...document.querySelectorAll("#explanations svg.pdp-area")].map((svg) => svg.getBoundingClientRect().width)`,
+      ),
     };
     const screenshot = await page.screenshot({ path: join(dir, `${name}-${width}.png`), fullPage: true });
     const keep = process.env.CLARIFY_REPORT_SCREENSHOTS;
@@ -140,7 +188,19 @@ describe.skipIf(skip)("report.html in headless Chromium", () => {
       await writeFile(join(keep, `${name}-${width}.png`), screenshot);
     }
     await page.close();
-    return { ...facts, url, problems, requests, dialogs, overflow, wider, smallestText, screenshot };
+    return {
+      ...facts,
+      url,
+      problems,
+      requests,
+      dialogs,
+      overflow,
+      wider,
+      smallestText,
+      explanationText,
+      explanationOverflow,
+      screenshot,
+    };
   }
 
   /** What every report must be at every width: offline, quiet, no horizontal scrolling, legible. */
@@ -185,7 +245,14 @@ describe.skipIf(skip)("report.html in headless Chromium", () => {
       expect(seen.breaches).toHaveLength(2);
       expect(seen.warnings).toBe(2);
       expect(seen.groupTables).toBe(2);
-      expect(seen.explanationCharts).toBe(2);
+      // Two importance charts and two PDP charts, every label legible, none wider than its column.
+      expect(seen.explanationCharts).toBe(4);
+      expect(seen.explanationText.length).toBeGreaterThan(40);
+      expect(Math.min(...seen.explanationText)).toBeGreaterThanOrEqual(11);
+      expect(seen.explanationOverflow).toEqual([]);
+      // The line plot uses the column's width: most of a phone's, a third of a wide screen's.
+      expect(seen.pdpPlotWidths).toHaveLength(1);
+      expect(seen.pdpPlotWidths[0]).toBeGreaterThan(width === 400 ? 250 : 240);
     });
   }
 
