@@ -1,5 +1,6 @@
 import { isRecord } from "../../lambdas/shared/is-record.ts";
 import { POST_TRAINING_METRICS, PRE_TRAINING_METRICS } from "../../lambdas/shared/metric-codes.ts";
+import { show } from "../../lambdas/shared/show-value.ts";
 import type {
   AnalysisConfig,
   ColumnRef,
@@ -52,17 +53,6 @@ const BIAS_CODES: Readonly<Record<string, readonly string[]>> = {
 };
 
 type Report = (path: string, message: string) => void;
-
-/** `show` of validate-config: a value as JSON, cut at 80 characters. */
-function show(value: unknown): string {
-  let text: string;
-  try {
-    text = value === undefined ? "undefined" : (JSON.stringify(value) ?? String(value));
-  } catch {
-    text = String(value);
-  }
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
 
 const isScalar = (value: unknown) =>
   typeof value === "string" ||

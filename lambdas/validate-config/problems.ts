@@ -1,7 +1,8 @@
 import type { ConfigProblem } from "../shared/errors.ts";
 import { isRecord } from "../shared/is-record.ts";
+import { show } from "../shared/show-value.ts";
 
-export { isRecord };
+export { isRecord, show };
 
 /** Collects every problem of a run input, so users fix them all in one round. */
 export class Problems {
@@ -79,17 +80,6 @@ export function forEachString(
 export function locate(parent: unknown, key: string, parentPath: string): Located | undefined {
   if (!isRecord(parent) || !Object.hasOwn(parent, key)) return undefined;
   return { value: parent[key], path: childPath(parentPath, key) };
-}
-
-/** A short, quoted rendering of a bad value for messages. */
-export function show(value: unknown): string {
-  let text: string;
-  try {
-    text = value === undefined ? "undefined" : (JSON.stringify(value) ?? String(value));
-  } catch {
-    text = String(value);
-  }
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
 /** Rejects keys of `record` that are not in `known`, one problem per key. */
