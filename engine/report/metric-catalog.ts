@@ -166,7 +166,8 @@ const METRIC_CATALOG: Readonly<Record<MetricCode, MetricInfo>> = {
     name: "Specificity Difference",
     ...signedUnit,
     measures: "the facet's specificity minus the others', specificity = TN / (TN + FP)",
-    direction: "positive: the others get more undeserved positive predictions than the facet",
+    direction:
+      "positive disadvantages the facet (stricter with its true negatives: the others' more often get an undeserved positive prediction)",
     docsUrl: `${DOCS}clarify-post-training-bias-metric-sd.html`,
     guidance: TEN_POINTS,
   },
@@ -175,7 +176,7 @@ const METRIC_CATALOG: Readonly<Record<MetricCode, MetricInfo>> = {
     ...signedUnit,
     measures: "the others' precision minus the facet's, precision = TP / (TP + FP)",
     direction:
-      "negative disadvantages the facet (a higher bar: its accepted rows are more often truly positive)",
+      "negative disadvantages the facet (a higher bar: its positive predictions are more often truly positive than the others')",
     docsUrl: `${DOCS}clarify-post-training-bias-metric-dar.html`,
     guidance: TEN_POINTS,
   },
@@ -224,7 +225,8 @@ const METRIC_CATALOG: Readonly<Record<MetricCode, MetricInfo>> = {
     name: "Generalized Entropy",
     ideal: 0,
     min: 0,
-    max: 0.5,
+    // Not 0.5: with mostly false negatives and a few false positives it reaches (n − 1) / 2.
+    max: null,
     measures: "how unequally the model's benefit (ŷ − y + 1) is spread over all rows, α = 2",
     direction: "no sign and no facet: computed over the whole dataset, larger is more unequal",
     docsUrl: `${DOCS}clarify-post-training-bias-metric-ge.html`,
