@@ -214,7 +214,9 @@ async function takeLocalModel(
   input: unknown,
   inputPath: string,
 ): Promise<{ input: unknown; modelEnvironment: Record<string, string> }> {
-  if (!isRecord(input) || input.localModel === undefined) return { input, modelEnvironment: {} };
+  // A local job never calls the predictor's SageMaker model or endpoint: it has no AWS to call.
+  const localOnly = { [MODEL_ENVIRONMENT.localOnly]: "1" };
+  if (!isRecord(input) || input.localModel === undefined) return { input, modelEnvironment: localOnly };
   const { localModel, ...rest } = input;
   const problem = localModelProblem(localModel);
   if (problem) throw new LocalInputError(`--input ${inputPath}: $.localModel ${problem}`);
@@ -223,11 +225,14 @@ async function takeLocalModel(
     await stat(path).catch(() => {
       throw new LocalInputError(`--input ${inputPath}: $.localModel ${localModel}: no such file (${path})`);
     });
-    return { input: rest, modelEnvironment: { [MODEL_ENVIRONMENT.onnx]: path } };
+    return { input: rest, modelEnvironment: { ...localOnly, [MODEL_ENVIRONMENT.onnx]: path } };
   }
   return {
     input: rest,
-    modelEnvironment: { [MODEL_ENVIRONMENT.endpoint]: (localModel as { endpoint: string }).endpoint },
+    modelEnvironment: {
+      ...localOnly,
+      [MODEL_ENVIRONMENT.endpoint]: (localModel as { endpoint: string }).endpoint,
+    },
   };
 }
 

@@ -37,6 +37,9 @@ export interface PredictorConfig {
   readonly labelHeaders?: readonly string[];
   /** JSON Lines requests: the record with `$features` (or `$features_kvp`) in it. */
   readonly contentTemplate?: string;
+  /** InvokeEndpoint's TargetModel (a multi-model endpoint) and CustomAttributes. */
+  readonly targetModel?: string;
+  readonly customAttributes?: string;
 }
 
 export interface ExplainConfig {
@@ -201,6 +204,15 @@ function predictorConfig(value: Record<string, unknown>, problem: Report): Predi
   ) {
     problem(`${path}.content_template`, "must be a string holding $features");
   }
+  const text = (key: string): string | undefined => {
+    const v = value[key];
+    if (v === undefined) return undefined;
+    if (typeof v === "string" && v !== "") return v;
+    problem(`${path}.${key}`, `must be a non-empty string, got ${JSON.stringify(v)}`);
+    return undefined;
+  };
+  const targetModel = text("target_model");
+  const customAttributes = text("custom_attributes");
   return {
     contentType: contentType as PredictorConfig["contentType"],
     acceptType: acceptType as PredictorConfig["acceptType"],
@@ -208,6 +220,8 @@ function predictorConfig(value: Record<string, unknown>, problem: Report): Predi
     ...(probability !== undefined && { probability }),
     ...(labelHeaders && { labelHeaders }),
     ...(typeof contentTemplate === "string" && { contentTemplate }),
+    ...(targetModel !== undefined && { targetModel }),
+    ...(customAttributes !== undefined && { customAttributes }),
   };
 }
 

@@ -179,8 +179,17 @@ export function parseAnalysisConfig(raw: unknown): {
   };
 }
 
-/** The engines a config may run on: the SageMaker Clarify image, or the project's own. */
-export type AnalysisEngine = "clarify-image" | "builtin";
+/**
+ * The engines a config may run on: the SageMaker Clarify image, or the project's own, either
+ * locally (`builtin`: analyze, run --local; a model only if one is handed to it) or as the
+ * processing job of a builtin-engine deployment (`builtin-image`: it calls the predictor's
+ * endpoint, or a shadow endpoint for its model, as Clarify does).
+ */
+export type AnalysisEngine = "clarify-image" | "builtin" | "builtin-image";
+
+/** Post-training bias from a model's answers writes them as a CSV predicted-label column. */
+export const MODEL_PREDICTIONS_NEED_CSV =
+  "methods.post_training_bias from a model's predictions is computed for text/csv datasets: give predicted_label";
 
 /**
  * What `engine` cannot compute for a config that is otherwise valid, one entry per option,
@@ -226,11 +235,25 @@ export function unsupportedByEngine(raw: unknown, engine: AnalysisEngine): Confi
       message: `dataset_type "${raw.dataset_type}" is read only by the SageMaker Clarify container: run this analysis on AWS`,
     });
   }
-  if (
+  const predictionsFromModel =
     Object.hasOwn(methods, "post_training_bias") &&
     !Object.hasOwn(raw, "predicted_label") &&
-    isRecord(raw.predictor)
-  ) {
+    isRecord(raw.predictor);
+  if (predictionsFromModel && typeof raw.dataset_type === "string" && raw.dataset_type !== "text/csv") {
+    unsupported.push({ path: "$.dataset_type", message: MODEL_PREDICTIONS_NEED_CSV });
+  }
+  if (engine === "builtin-image") {
+    // Predicted labels do not explain a model: the builtin engine's SHAP and PDP call the predictor.
+    const explains = ["shap", "pdp"].filter((m) => Object.hasOwn(methods, m));
+    if (explains.length > 0 && !isRecord(raw.predictor)) {
+      unsupported.push({
+        path: "$.predictor",
+        message: `methods.${explains.join(" and methods.")} need a model to explain: give a predictor (model_name or endpoint_name)`,
+      });
+    }
+    return [...unsupported, ...predictorLimits(raw, [])];
+  }
+  if (predictionsFromModel) {
     unsupported.push({
       path: "$.predictor",
       message:
@@ -402,6 +425,16 @@ function checkPredictor(predictor: unknown, problem: Report): void {
   // Neither is a limit of the Clarify image only (unsupportedByEngine): the engine may call a local model.
   if (hasModel && hasEndpoint)
     problem("$.predictor", "predictor must name exactly one of model_name or endpoint_name");
+  const prefix = predictor.endpoint_name_prefix;
+  if (
+    prefix !== undefined &&
+    (typeof prefix !== "string" || !/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,22}$/.test(prefix))
+  ) {
+    problem(
+      "$.predictor.endpoint_name_prefix",
+      `${show(prefix)} is not an endpoint name prefix: at most 23 letters, digits and hyphens, starting and ending with a letter or digit`,
+    );
+  }
   if (hasModel) {
     if (typeof predictor.instance_type !== "string") {
       problem(
@@ -462,10 +495,15 @@ function checkNamedColumns(
 
 /** The Clarify image explains only by calling the model or endpoint its predictor names. */
 function clarifyImageLimits(raw: Record<string, unknown>): ConfigProblem[] {
+  return predictorLimits(raw, ["shap", "pdp", "asymmetric_shapley_value"]);
+}
+
+/** In a processing job on AWS, explanations call the predictor, which names one model or endpoint. */
+function predictorLimits(raw: Record<string, unknown>, explanations: readonly string[]): ConfigProblem[] {
   const limits: ConfigProblem[] = [];
   const predictor = raw.predictor;
   const methods = isRecord(raw.methods) ? raw.methods : {};
-  const explains = ["shap", "pdp", "asymmetric_shapley_value"].filter((m) => Object.hasOwn(methods, m));
+  const explains = explanations.filter((m) => Object.hasOwn(methods, m));
   const hasPredictions =
     predictor !== undefined ||
     Object.hasOwn(raw, "predicted_label") ||

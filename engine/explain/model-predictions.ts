@@ -1,6 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { AnalysisConfig } from "../config/analysis-config.ts";
+import { MODEL_PREDICTIONS_NEED_CSV } from "../config/parse-analysis-config.ts";
 import { ModelError, UnsupportedAnalysisError } from "../errors.ts";
 import { readFeatureTable } from "./feature-table.ts";
 import { isModelSource, type ModelSource, openModel } from "./model/open-model.ts";
@@ -26,9 +27,7 @@ export async function predictWithModel(
   directory: string,
 ): Promise<{ config: AnalysisConfig; predictedLabelDatasetPath: string }> {
   if (config.datasetType !== "text/csv") {
-    throw new UnsupportedAnalysisError(
-      "methods.post_training_bias from a model's predictions is computed for text/csv datasets: give predicted_label for JSON Lines",
-    );
+    throw new UnsupportedAnalysisError(MODEL_PREDICTIONS_NEED_CSV);
   }
   const table = readFeatureTable(config, datasetPath);
   const model = isModelSource(modelOrSource)

@@ -8,6 +8,8 @@ import type { ModelSource } from "../explain/model/open-model.ts";
 export const MODEL_ENVIRONMENT = {
   onnx: "CLARIFY_PIPELINE_MODEL",
   endpoint: "CLARIFY_PIPELINE_MODEL_ENDPOINT",
+  /** "1" in local runs: the job explains only a model handed to it, never the predictor's SageMaker model. */
+  localOnly: "CLARIFY_PIPELINE_LOCAL_MODEL_ONLY",
 } as const;
 
 export function modelFromEnvironment(

@@ -13,7 +13,7 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import { type AnalyzeResult, analyze } from "../analyze.ts";
 import { EngineInputError } from "../errors.ts";
 import { intervalsFromEnvironment } from "./interval-environment.ts";
-import { modelFromEnvironment } from "./model-environment.ts";
+import { type PredictorModelOptions, withPredictorModel } from "./predictor-model.ts";
 import { CLARIFY_PATHS, processingPaths } from "./processing-layout.ts";
 import { threadsFromEnvironment } from "./thread-environment.ts";
 
@@ -33,6 +33,8 @@ export interface ProcessingJobOptions {
   readonly threads?: number;
   /** The container's environment variables (the job's Environment). @default process.env */
   readonly environment?: Readonly<Record<string, string | undefined>>;
+  /** The SageMaker clients and shadow-endpoint waits the predictor's model is called with. */
+  readonly predictor?: Omit<PredictorModelOptions, "environment" | "log">;
 }
 
 /** Where one input of the analysis is read from, and how it got there. */
@@ -56,7 +58,6 @@ export async function runProcessingJob(options: ProcessingJobOptions): Promise<A
   const downloads = join(options.processingDir, DOWNLOADS);
   try {
     const intervals = intervalsFromEnvironment(options.environment ?? process.env);
-    const model = modelFromEnvironment(options.environment ?? process.env);
     const threads = {
       ...threadsFromEnvironment(options.environment ?? process.env),
       ...(options.threads !== undefined && { threads: options.threads }),
@@ -68,17 +69,23 @@ export async function runProcessingJob(options: ProcessingJobOptions): Promise<A
     if (inputs.predictedLabels) options.log(`predicted labels: ${inputs.predictedLabels.description}`);
     options.log("computing the analysis");
     const started = performance.now();
-    const result = await analyze({
-      datasetPath: inputs.dataset.path,
-      config: inputs.config,
-      outDir: paths.output,
-      describeFile: (file) => relative(options.processingDir, file),
-      intervals,
-      noGatesNote: JOB_REPORT_NOTE,
-      ...(inputs.predictedLabels && { predictedLabelDatasetPath: inputs.predictedLabels.path }),
-      ...(model && { model }),
-      threads,
-    });
+    const environment = options.environment ?? process.env;
+    const result = await withPredictorModel(
+      inputs.config,
+      { ...options.predictor, environment, log: options.log },
+      (model) =>
+        analyze({
+          datasetPath: inputs.dataset.path,
+          config: inputs.config,
+          outDir: paths.output,
+          describeFile: (file) => relative(options.processingDir, file),
+          intervals,
+          noGatesNote: JOB_REPORT_NOTE,
+          ...(inputs.predictedLabels && { predictedLabelDatasetPath: inputs.predictedLabels.path }),
+          ...(model && { model }),
+          threads,
+        }),
+    );
     const seconds = ((performance.now() - started) / 1000).toFixed(2);
     const dropped = result.rowsDropped > 0 ? ` (${result.rowsDropped} with missing values left out)` : "";
     const onThreads = result.threads > 1 ? ` on ${result.threads} threads` : "";

@@ -44,7 +44,7 @@ describe("a local run of the builtin engine", () => {
     }
   });
 
-  it("rejects SHAP before any job, saying the builtin engine does not compute it", async () => {
+  it("explains only a model handed to the local run: SHAP with a predictor and no localModel fails in the job, naming localModel", async () => {
     // Prepare: valid for the Clarify image (a predictor to explain).
     const configPath = await configWith("shap.json", {
       methods: { pre_training_bias: { methods: ["CI"] }, shap: { num_samples: 5 } },
@@ -54,16 +54,9 @@ describe("a local run of the builtin engine", () => {
     // Act
     const onBuiltin = await workspace.run({ analysisConfigUri: configPath }, builtin);
 
-    // Assess
-    expect(onBuiltin.execution.failedStep).toBe("ValidateConfig");
-    expect(onBuiltin.sageMakerCalls.createProcessingJob).toBe(0);
-    expect((onBuiltin.summary as { problems: string[] }).problems).toEqual(
-      expect.arrayContaining([
-        expect.stringMatching(
-          /\$\.methods\.shap: methods\.shap is not computed by the builtin engine in a processing job yet .*ClarifyEngine\.clarify\(\)/,
-        ),
-      ]),
-    );
+    // Assess: a deployment of the builtin engine calls the predictor; a local run has no SageMaker to call.
+    expect(onBuiltin.execution.failedStep).toBe("RunClarifyJob");
+    expect(JSON.stringify(onBuiltin.summary)).toMatch(/methods\.shap needs a model to explain: .*localModel/);
   });
 
   it("rejects the Clarify image and more than one instance", async () => {

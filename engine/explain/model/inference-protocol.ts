@@ -67,7 +67,8 @@ export function inferenceProtocolModel(
         continue;
       }
       if ("split" in delivery) {
-        if (lines.length === 1) throw new ModelError(`${description}: one row is too much: ${delivery.split}`);
+        if (lines.length === 1)
+          throw new ModelError(`${description}: one row is too much: ${delivery.split}`);
         const half = Math.ceil(lines.length / 2);
         return [...(await send(lines.slice(0, half))), ...(await send(lines.slice(half)))];
       }
@@ -111,9 +112,7 @@ export function inferenceProtocolModel(
           answers[i] = await send(requests[i] as string[]);
         }
       };
-      await Promise.all(
-        Array.from({ length: Math.min(limits.parallelRequests, requests.length) }, worker),
-      );
+      await Promise.all(Array.from({ length: Math.min(limits.parallelRequests, requests.length) }, worker));
       const outputs = answers[0]?.[0]?.length ?? 0;
       const values = new Float64Array(count * outputs);
       let at = 0;
@@ -145,7 +144,9 @@ function rowEncoder(predictor: PredictorConfig, context: ModelContext): (row: Fl
   return (row) => {
     const values = Array.from(row, (v, f) => cell(v, f));
     const kvp = Object.fromEntries(names.map((name, f) => [name, values[f]]));
-    return template.replace("$features_kvp", JSON.stringify(kvp)).replace("$features", JSON.stringify(values));
+    return template
+      .replace("$features_kvp", JSON.stringify(kvp))
+      .replace("$features", JSON.stringify(values));
   };
 }
 

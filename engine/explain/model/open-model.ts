@@ -1,9 +1,16 @@
+import type { SageMakerRuntimeClient } from "@aws-sdk/client-sagemaker-runtime";
 import type { PredictorConfig } from "../../config/explain-config.ts";
 import { loadOnnxModel } from "./onnx-model.ts";
 import { type FeatureCodec, ModelError, type ScoringModel } from "./scoring-model.ts";
 
-/** Where the model of a local run is: an ONNX file, or an HTTP server speaking SageMaker's protocol. */
-export type ModelSource = { readonly onnx: string } | { readonly endpoint: string };
+/**
+ * Where the model is: an ONNX file, an HTTP server speaking SageMaker's protocol, or a SageMaker
+ * endpoint (the predictor's `endpoint_name`, or the shadow endpoint made for its `model_name`).
+ */
+export type ModelSource =
+  | { readonly onnx: string }
+  | { readonly endpoint: string }
+  | { readonly sagemakerEndpoint: string; readonly runtime?: SageMakerRuntimeClient };
 
 export interface ModelContext {
   readonly codec: FeatureCodec;
@@ -11,7 +18,11 @@ export interface ModelContext {
 }
 
 export function isModelSource(value: unknown): value is ModelSource {
-  return typeof value === "object" && value !== null && ("onnx" in value || "endpoint" in value);
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    ("onnx" in value || "endpoint" in value || "sagemakerEndpoint" in value)
+  );
 }
 
 /** Opens the model for a dataset whose features are `codec`, reading scores as `predictor` says. */
@@ -34,6 +45,19 @@ export async function openModel(source: ModelSource, context: ModelContext): Pro
       featureCount,
       ...(probability !== undefined && { outputIndex: probability }),
     });
+  }
+  if ("sagemakerEndpoint" in source) {
+    const { sageMakerEndpointModel } = await import("./sagemaker-endpoint-model.ts");
+    const predictor = context.predictor;
+    return sageMakerEndpointModel(
+      {
+        endpointName: source.sagemakerEndpoint,
+        ...(source.runtime && { runtime: source.runtime }),
+        ...(predictor?.targetModel !== undefined && { targetModel: predictor.targetModel }),
+        ...(predictor?.customAttributes !== undefined && { customAttributes: predictor.customAttributes }),
+      },
+      context,
+    );
   }
   const { httpModel } = await import("./http-model.ts");
   return httpModel(source.endpoint, context);

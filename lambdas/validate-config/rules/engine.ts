@@ -6,11 +6,7 @@
 import type { ConfigProblem } from "../../../engine/config/analysis-config.ts";
 import { unsupportedByEngine } from "../../../engine/config/parse-analysis-config.ts";
 import type { EngineKind } from "../../shared/settings.ts";
-import { isRecord } from "../problems.ts";
 import type { Rule } from "./context.ts";
-
-/** Explanations need a model; the builtin image cannot call the predictor's model or endpoint yet. */
-const MODEL_METHODS = ["shap", "pdp"] as const;
 
 const ON_CLARIFY = "deploy with ClarifyEngine.clarify() (an account with Clarify access) to run it";
 
@@ -20,18 +16,11 @@ export function engineLimits(
   engine: EngineKind = "clarify",
 ): ConfigProblem[] {
   if (engine === "clarify") return unsupportedByEngine(config, "clarify-image");
-  const limits = unsupportedByEngine(config, "builtin").map((limit) => ({
+  // The job calls the predictor's endpoint (or a shadow endpoint for its model) as Clarify does.
+  return unsupportedByEngine(config, "builtin-image").map((limit) => ({
     path: limit.path,
     message: `the builtin engine this deployment runs cannot compute this (${limit.message.replace(/: run this analysis on AWS.*$/, "")}); ${ON_CLARIFY}`,
   }));
-  const methods = isRecord(config.methods) ? config.methods : {};
-  for (const method of MODEL_METHODS.filter((name) => Object.hasOwn(methods, name))) {
-    limits.push({
-      path: `$.methods.${method}`,
-      message: `methods.${method} is not computed by the builtin engine in a processing job yet (it cannot call the predictor's model or endpoint); remove it, or ${ON_CLARIFY}`,
-    });
-  }
-  return limits;
 }
 
 /** The builtin engine analyses the whole dataset on every host: more instances would only cost more. */

@@ -217,7 +217,7 @@ describe("clarify-pipeline process", () => {
     // Prepare
     const csv = await readFile(join(FIXTURE, "train.csv"), "utf8");
     const config = await fixtureConfig({
-      methods: { shap: { num_samples: 10 } },
+      methods: { shap: { num_samples: 10, text_config: { granularity: "token", language: "english" } } },
       predictor: { endpoint_name: "credit-model" },
     });
     const tree = await processingTree(config, { "train.csv": csv });
@@ -228,7 +228,7 @@ describe("clarify-pipeline process", () => {
     // Assess
     expect(result.code).toBe(1);
     const message = await readFile(tree.message, "utf8");
-    expect(message).toMatch(/^ClientError: methods\.shap .*\n$/);
+    expect(message).toMatch(/^ClientError: methods\.shap\.text_config: .*\n$/);
     expect(message.trimEnd()).not.toContain("\n");
   });
 });
