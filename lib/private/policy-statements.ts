@@ -10,7 +10,10 @@ import type { WildcardJustification } from "./acknowledge-wildcards.ts";
 
 /** The rule Step Functions manages for `createProcessingJob.sync` to learn of job state changes. */
 export const SYNC_EVENTS_RULE_NAME = "StepFunctionsGetEventsForSageMakerProcessingJobsRule";
-/** Prefix Clarify gives the shadow endpoint (and endpoint config) it creates for a `model_name` predictor. */
+/**
+ * Prefix Clarify gives the shadow endpoint (and endpoint config) it creates for a `model_name`
+ * predictor; the builtin engine names its shadow endpoints the same way (engine/explain/model/shadow-endpoint.ts).
+ */
 export const CLARIFY_SHADOW_ENDPOINT_PREFIX = "sm-clarify-";
 /** Log group every SageMaker processing job writes to. */
 export const PROCESSING_JOB_LOG_GROUP = "/aws/sagemaker/ProcessingJobs";
@@ -189,7 +192,10 @@ export interface ClarifyJobScope {
   readonly imageRepositoryArn: string | undefined;
 }
 
-/** The SageMaker Clarify processing job itself. */
+/**
+ * The processing job itself, whichever engine runs it: the Clarify image and the builtin engine
+ * call the predictor alike (ListTags on the job, a shadow endpoint for `model_name`, InvokeEndpoint).
+ */
 export function clarifyJobStatements(scope: Construct, job: ClarifyJobScope): iam.PolicyStatement[] {
   const shadowEndpoints = [
     sagemakerArn(scope, "endpoint", `${CLARIFY_SHADOW_ENDPOINT_PREFIX}*`),
@@ -216,7 +222,8 @@ export function clarifyJobStatements(scope: Construct, job: ClarifyJobScope): ia
       resources: [processingJobArnPattern(scope, job.jobNamePrefix)],
     }),
     new iam.PolicyStatement({
-      // The shadow endpoint is named per job by Clarify; only its name prefix is fixed.
+      // The shadow endpoint is named per job (prefix + a unique suffix); only its name prefix is fixed.
+      // AddTags: tags given to CreateEndpointConfig/CreateEndpoint (the job's) are authorised by it.
       actions: [
         "sagemaker:CreateEndpointConfig",
         "sagemaker:CreateEndpoint",
@@ -291,7 +298,7 @@ export function wildcardJustifications(outputPrefix: string): WildcardJustificat
     },
     {
       resource: new RegExp(`:endpoint(-config)?\\/${CLARIFY_SHADOW_ENDPOINT_PREFIX}\\*$`),
-      reason: `Clarify names the shadow endpoint and its endpoint config per job; only the ${CLARIFY_SHADOW_ENDPOINT_PREFIX} prefix is fixed.`,
+      reason: `Clarify (and the builtin engine) name the shadow endpoint and its endpoint config per job; only the ${CLARIFY_SHADOW_ENDPOINT_PREFIX} prefix is fixed.`,
     },
     {
       resource: /:ecr:<AWS::Region>:\*:repository\/\*$/,

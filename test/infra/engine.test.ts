@@ -88,6 +88,70 @@ describe("ClarifyEngine.builtin()", () => {
     expect(readdirSync(directory).sort()).toEqual(["Dockerfile", "clarify-pipeline.mjs"]);
   });
 
+  it("lets the job role make, call and delete shadow endpoints named sm-clarify-* only, and read its job's tags", () => {
+    // Act
+    const statements = jobRoleStatements(synth);
+    const sagemaker = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith("sagemaker:")));
+
+    // Assess: the permissions a model_name predictor needs, as for the Clarify image, and nothing wider.
+    const arn = (resource: string) => ({
+      "Fn::Join": [
+        "",
+        [
+          "arn:",
+          { Ref: "AWS::Partition" },
+          ":sagemaker:",
+          { Ref: "AWS::Region" },
+          ":",
+          { Ref: "AWS::AccountId" },
+          `:${resource}`,
+        ],
+      ],
+    });
+    expect(sagemaker).toEqual([
+      { Effect: "Allow", Action: "sagemaker:ListTags", Resource: expect.anything() },
+      {
+        Effect: "Allow",
+        Action: [
+          "sagemaker:CreateEndpointConfig",
+          "sagemaker:CreateEndpoint",
+          "sagemaker:AddTags",
+          "sagemaker:DescribeEndpoint",
+          "sagemaker:InvokeEndpoint",
+          "sagemaker:DeleteEndpoint",
+          "sagemaker:DeleteEndpointConfig",
+        ],
+        Resource: [arn("endpoint/sm-clarify-*"), arn("endpoint-config/sm-clarify-*")],
+      },
+    ]);
+    expect(JSON.stringify(sagemaker[0]?.Resource)).toContain(":processing-job/");
+  });
+
+  it("lets the job role call the endpoint_name predictors the deployment names, and only those", () => {
+    // Prepare
+    const named = synthesizePipeline({
+      pipeline: {
+        engine: ClarifyEngine.fromImageUri("123456789012.dkr.ecr.eu-west-1.amazonaws.com/clarify-engine:1.0"),
+        invocableEndpointNames: ["credit-live"],
+      },
+    });
+
+    // Act
+    const invoke = jobRoleStatements(named).filter((s) =>
+      [s.Action].flat().includes("sagemaker:InvokeEndpoint"),
+    );
+
+    // Assess: the shadow endpoints' statement, then the named endpoint's.
+    expect(invoke).toHaveLength(2);
+    expect(invoke.at(-1)).toEqual({
+      Effect: "Allow",
+      Action: ["sagemaker:DescribeEndpoint", "sagemaker:InvokeEndpoint"],
+      Resource: expect.objectContaining({
+        "Fn::Join": ["", expect.arrayContaining([":endpoint/credit-live"])],
+      }),
+    });
+  }, 120_000);
+
   it("keeps cdk-nag AwsSolutions clean", () => {
     // Act
     const report = new AwsSolutionsChecks(undefined, { verbose: true }).validateScope(synth.stack);
