@@ -291,7 +291,7 @@ function csvRows(table: FeatureTable, rows: Float64Array): string {
   return `${lines.join("\n")}\n`;
 }
 
-/** One row per dataset row; per label, one column per explained feature (`<feature>_<label>` when several labels). */
+/** One row per dataset row; per label, one column per explained feature, named `<feature>_<label>` as Clarify names them (`age_label0`). */
 function localValuesCsv(
   values: Float64Array,
   N: number,
@@ -301,9 +301,7 @@ function localValuesCsv(
   table: FeatureTable,
   labels: readonly string[],
 ): string {
-  const header = labels.flatMap((label) =>
-    named.map((f) => csvCell(O === 1 ? (table.names[f] as string) : `${table.names[f]}_${label}`)),
-  );
+  const header = labels.flatMap((label) => named.map((f) => csvCell(`${table.names[f]}_${label}`)));
   const lines = [header.join(",")];
   for (let r = 0; r < N; r++) {
     const cells: string[] = [];

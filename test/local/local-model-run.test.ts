@@ -48,7 +48,7 @@ describe("run --local with localModel", () => {
     expect(analysis.explanations.pdp).toHaveLength(4);
     expect(
       (await readFile(join(out, "output", "explanations_shap", "out.csv"), "utf8")).split("\n")[0],
-    ).toContain("age,sex,income");
+    ).toContain("age_label0,sex_label0,income_label0");
   });
 
   it("refuses a localModel that names no file, before anything runs", async () => {

@@ -60,7 +60,7 @@ describe("analyze with methods.shap and methods.pdp", () => {
     const local = readFileSync(join(dir, "out", "explanations_shap", "out.csv"), "utf8")
       .trim()
       .split("\n");
-    expect(local[0]).toBe("x1,x2,colour");
+    expect(local[0]).toBe("x1_label0,x2_label0,colour_label0");
     const firstRow = local[1]?.split(",").map(Number) ?? [];
     expect(firstRow).toEqual([expect.closeTo(2, 12), expect.closeTo(1, 12), expect.closeTo(1, 12)]);
     // PDP over the top SHAP features (all three), x1 first: 5 buckets on [1, 6]
