@@ -7,13 +7,8 @@ import type { AnalysisWarning } from "../../contracts/analysis-context.ts";
 import { AnalysisResultError } from "../shared/errors.ts";
 import { isRecord } from "../shared/is-record.ts";
 
-export function parseContextWarnings(text: string, uri: string): AnalysisWarning[] {
-  let document: unknown;
-  try {
-    document = JSON.parse(text);
-  } catch (error) {
-    throw new AnalysisResultError(`${uri} is not valid JSON: ${(error as Error).message}`);
-  }
+/** The warnings of an already parsed analysis_context.json (see json-document.ts). */
+export function contextWarnings(document: unknown, uri: string): AnalysisWarning[] {
   const fail = (path: string, rule: string): never => {
     throw new AnalysisResultError(`${uri} is not an analysis context: ${path} ${rule}`);
   };

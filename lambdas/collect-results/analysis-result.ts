@@ -5,6 +5,7 @@
 import { AnalysisResultError } from "../shared/errors.ts";
 import { isRecord } from "../shared/is-record.ts";
 import { parseMetricValue } from "../shared/metric-value.ts";
+import { parseJsonDocument } from "./json-document.ts";
 
 /** The two bias stages of analysis.json, by their key there. */
 export const BIAS_STAGES = {
@@ -48,12 +49,11 @@ export type BiasAnalysis = Partial<Record<BiasStage, StageMetrics>>;
 
 /** Parses analysis.json; errors name `uri` and the JSON path that breaks Clarify's format. */
 export function parseAnalysisResult(text: string, uri: string): BiasAnalysis {
-  let document: unknown;
-  try {
-    document = JSON.parse(text);
-  } catch (error) {
-    throw new AnalysisResultError(`${uri} is not valid JSON: ${(error as Error).message}`);
-  }
+  return biasAnalysisOf(parseJsonDocument(text, uri), uri);
+}
+
+/** The bias metrics of an already parsed analysis.json. */
+export function biasAnalysisOf(document: unknown, uri: string): BiasAnalysis {
   const fail = (path: string, rule: string): never => {
     throw new AnalysisResultError(`${uri} is not in Clarify's analysis.json format: ${path} ${rule}`);
   };

@@ -12,12 +12,13 @@ import { AnalysisResultError } from "../shared/errors.ts";
 import { gateVerdictEvent, type PublishRunEvent } from "../shared/run-events.ts";
 import { objectExists, putJson, readTextIfExists } from "../shared/s3-objects.ts";
 import { joinS3Uri } from "../shared/s3-uri.ts";
-import { parseContextWarnings } from "./analysis-context.ts";
-import { parseAnalysisResult } from "./analysis-result.ts";
+import { contextWarnings } from "./analysis-context.ts";
+import { biasAnalysisOf } from "./analysis-result.ts";
 import { type ResolvedBaseline, resolveBaseline } from "./baseline.ts";
 import { driftMetricValues } from "./drift-metrics.ts";
 import { breachForReading, evaluateGates } from "./gates.ts";
-import { INTERVALS_FILE, parseIntervals } from "./intervals-result.ts";
+import { INTERVALS_FILE, intervalLookup } from "./intervals-result.ts";
+import { parseJsonDocument, parseJsonOrUndefined } from "./json-document.ts";
 import { earlierRuns, gatedTrends } from "./recent-runs.ts";
 import { writeRunReport } from "./run-report.ts";
 
@@ -53,12 +54,15 @@ export async function collectResults(event: CollectResultsEvent, deps: CollectRe
       `analysis.json not found at ${analysisUri}: the job wrote no analysis result`,
     );
   }
-  const analysis = parseAnalysisResult(text, analysisUri);
+  const analysisDocument = parseJsonDocument(text, analysisUri);
+  const analysis = biasAnalysisOf(analysisDocument, analysisUri);
   const contextUri = joinS3Uri(run.runUri, "output", ANALYSIS_CONTEXT_FILE);
-  const warnings = await readWarnings(deps.s3, contextUri);
+  const context = await readContext(deps.s3, contextUri);
+  const warnings = context === undefined ? undefined : contextWarnings(context, contextUri);
   const intervalsUri = joinS3Uri(run.runUri, "output", INTERVALS_FILE);
   const intervalsText = await readTextIfExists(deps.s3, intervalsUri);
-  const intervals = intervalsText === undefined ? undefined : parseIntervals(intervalsText);
+  const intervalsDocument = intervalsText === undefined ? undefined : parseJsonOrUndefined(intervalsText);
+  const intervals = intervalLookup(intervalsDocument);
   // The earlier runs of this name: a latest-passed baseline and the report's trends come from them.
   const earlier = await earlierRuns(deps.s3, run).catch((error: Error) => error);
   const baseline =
@@ -75,10 +79,11 @@ export async function collectResults(event: CollectResultsEvent, deps: CollectRe
   const report = await writeRunReport(
     deps.s3,
     run,
-    JSON.parse(text) as Record<string, unknown>,
+    analysisDocument as Record<string, unknown>,
     evaluations,
     {
-      ...(intervalsText !== undefined && { intervals: parseJsonOrUndefined(intervalsText) }),
+      ...(context !== undefined && { context }),
+      ...(intervalsDocument !== undefined && { intervals: intervalsDocument }),
       ...(baseline?.found && { baseline }),
       ...(!(earlier instanceof Error) && { trends: gatedTrends(earlier) }),
     },
@@ -127,15 +132,15 @@ export async function collectResults(event: CollectResultsEvent, deps: CollectRe
   return { passed, breaches: reportedBreaches, summaryUri, message };
 }
 
-/** The analysis context's warnings; undefined when the job wrote no context (the Clarify image). */
-async function readWarnings(s3: S3Client, uri: string): Promise<AnalysisWarning[] | undefined> {
+/** The parsed analysis context; undefined when the job wrote none (the Clarify image). */
+async function readContext(s3: S3Client, uri: string): Promise<unknown> {
   let text: string | undefined;
   try {
     text = await readTextIfExists(s3, uri);
   } catch (error) {
     throw new AnalysisResultError(`cannot read ${uri}: ${(error as Error).message}`, { cause: error });
   }
-  return text === undefined ? undefined : parseContextWarnings(text, uri);
+  return text === undefined ? undefined : parseJsonDocument(text, uri);
 }
 
 /**
@@ -170,12 +175,4 @@ function baselineRecord(spec: BaselineSpec, baseline: ResolvedBaseline): Record<
   return "note" in baseline
     ? { ...spec, found: false, note: baseline.note }
     : { ...spec, found: false, problem: baseline.problem };
-}
-
-function parseJsonOrUndefined(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
 }

@@ -6,6 +6,7 @@ import { INTERVALS_FILE, levelKey } from "../../contracts/intervals.ts";
 import { isRecord } from "../shared/is-record.ts";
 import { parseMetricValue } from "../shared/metric-value.ts";
 import { BIAS_STAGES, type BiasStage } from "./analysis-result.ts";
+import { parseJsonOrUndefined } from "./json-document.ts";
 
 export { INTERVALS_FILE };
 
@@ -32,12 +33,11 @@ export type IntervalLookup = (
 
 /** Parses intervals.json tolerantly: anything not in the expected shape is simply not found. */
 export function parseIntervals(text: string): IntervalLookup | undefined {
-  let document: unknown;
-  try {
-    document = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
+  return intervalLookup(parseJsonOrUndefined(text));
+}
+
+/** The lookup of an already parsed intervals.json; undefined when it is not in the expected shape. */
+export function intervalLookup(document: unknown): IntervalLookup | undefined {
   if (!isRecord(document) || typeof document.confidence !== "number") return undefined;
   const confidence = document.confidence;
   const found = new Map<string, MetricIntervals>();

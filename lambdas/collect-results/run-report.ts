@@ -1,11 +1,10 @@
 /**
  * The run folder's report.html: the job's analysis.json rendered with the run's verdict (which
- * the job cannot know), the engine's analysis_context.json when the job wrote one, and the title
- * the analysis config asks for. The report is for reading; the verdict stands without it, so a
+ * the job cannot know), the engine's analysis_context.json when the job wrote one (collect-results
+ * has read it already, for the gates), and the title the analysis config asks for. The report is for reading; the verdict stands without it, so a
  * report that cannot be written is recorded in summary.json rather than failing the run.
  */
 import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { ANALYSIS_CONTEXT_FILE } from "../../contracts/analysis-context.ts";
 import { baselineColumn, trendColumn } from "../../engine/report/history-columns.ts";
 import type { MetricColumn, MetricLocation } from "../../engine/report/metric-row.ts";
 import { renderReport } from "../../engine/report/render-report.ts";
@@ -19,8 +18,10 @@ import type { TrendFinder } from "./recent-runs.ts";
 
 export type RunReportOutcome = { readonly reportUri: string } | { readonly reportError: string };
 
-/** What a run with history adds to its report. */
-export interface RunReportHistory {
+/** What the report shows beside analysis.json and the gates. */
+export interface RunReportSources {
+  /** The parsed analysis_context.json; absent when the job wrote none (the Clarify image). */
+  readonly context?: unknown;
   /** The parsed intervals.json: error bars. */
   readonly intervals?: unknown;
   /** The baseline the drift gates compared with: its values beside this run's. */
@@ -34,18 +35,17 @@ export async function writeRunReport(
   run: NormalizedRun,
   analysis: Record<string, unknown>,
   gateResults: readonly GateEvaluation[],
-  history: RunReportHistory = {},
+  history: RunReportSources = {},
 ): Promise<RunReportOutcome> {
   const reportUri = joinS3Uri(run.runUri, "report.html");
   try {
-    const [context, config] = await Promise.all([readContext(s3, run), readConfig(s3, run)]);
-    const title = reportTitle(config);
+    const title = reportTitle(await readConfig(s3, run));
     const html = renderReport(analysis, {
       ...(title === undefined ? {} : { title }),
       gateResults,
       noGatesNote:
         'This run has no gates, so no value can fail it. Add "gates" to run.json (e.g. "DI": {"min": 0.8, "max": 1.25}) to make a run fail on them.',
-      ...context,
+      ...(history.context !== undefined && { context: history.context }),
       ...(history.intervals !== undefined && { intervals: history.intervals }),
       metricColumns: historyColumns(gateResults, history),
     });
@@ -65,23 +65,6 @@ export async function writeRunReport(
   }
 }
 
-/** The parsed analysis_context.json, or why it is missing. */
-async function readContext(
-  s3: S3Client,
-  run: NormalizedRun,
-): Promise<{ readonly context?: unknown; readonly contextAbsentNote?: string }> {
-  const uri = joinS3Uri(run.runUri, "output", ANALYSIS_CONTEXT_FILE);
-  const text = await readTextIfExists(s3, uri);
-  if (text === undefined) return {};
-  try {
-    return { context: JSON.parse(text) as unknown };
-  } catch (error) {
-    return {
-      contextAbsentNote: `${ANALYSIS_CONTEXT_FILE} could not be shown: it is not valid JSON (${(error as Error).message})`,
-    };
-  }
-}
-
 /** The analysis config, inline or from its snapshot; undefined when it cannot be read (the title then defaults). */
 async function readConfig(s3: S3Client, run: NormalizedRun): Promise<unknown> {
   if ("inline" in run.analysisConfig) return run.analysisConfig.inline;
@@ -94,7 +77,7 @@ async function readConfig(s3: S3Client, run: NormalizedRun): Promise<unknown> {
 }
 
 /** The baseline beside each value (with the measured drift), and a trend chart beside each gated one. */
-function historyColumns(evaluations: readonly GateEvaluation[], history: RunReportHistory): MetricColumn[] {
+function historyColumns(evaluations: readonly GateEvaluation[], history: RunReportSources): MetricColumn[] {
   const evaluationAt = (where: MetricLocation, code: string) =>
     evaluations.find(
       (e) =>
