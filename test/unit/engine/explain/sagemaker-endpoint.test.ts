@@ -4,6 +4,7 @@
  * with canned bodies, is mocked to forward each request to the project's tiny model server after
  * checking that moto holds the endpoint InService, and every request is asserted.
  */
+import { spawn } from "node:child_process";
 import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -487,6 +488,40 @@ describe.skipIf(motoSkipReason !== undefined)("a model_name predictor in the bui
       "DeleteEndpointConfig",
     ]);
   });
+
+  it("deletes the endpoint and its config when the process gets SIGTERM, then exits with 143", async () => {
+    // Prepare
+    const child = spawn(
+      process.execPath,
+      [join(import.meta.dirname, "shadow-endpoint-child.ts"), moto.endpoint],
+      {
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    let output = "";
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on("data", (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes("ready sm-clarify-sigterm")) resolve();
+      });
+      child.on("exit", () => reject(new Error(`the child ended before it was ready: ${output}`)));
+    });
+    const { client } = recordingClient();
+    const whileRunning = await leftOver(client);
+
+    // Act
+    child.kill("SIGTERM");
+    const code = await exited;
+
+    // Assess
+    expect(whileRunning).toEqual(["endpoint sm-clarify-sigterm", "endpoint config sm-clarify-sigterm"]);
+    expect(code).toBe(143);
+    expect(output).toContain("SIGTERM: deleting the shadow endpoint before stopping");
+    expect(output).toContain("shadow endpoint sm-clarify-sigterm: endpoint config deleted");
+    expect(await leftOver(client)).toEqual([]);
+  }, 30_000);
 
   it("fails the job when the endpoint cannot be deleted, naming it and how to delete it", async () => {
     // Prepare
