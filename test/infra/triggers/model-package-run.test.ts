@@ -9,6 +9,7 @@ import { StateMachine, type StateMachineDefinition } from "aws-local-stepfunctio
 import { describe, expect, it } from "vitest";
 import { MODEL_PACKAGE_RUN_DEFINITION_PATH } from "../../../lib/triggers/model-package-trigger.ts";
 import { substitutePlaceholders } from "../../../local/definition-adapter.ts";
+import { SDK_THROTTLED } from "../../local/support/fault-scenarios.ts";
 
 const PIPELINE_ARN = "arn:aws:states:us-east-1:123456789012:stateMachine:clarify-pipeline";
 const ROLE_ARN = "arn:aws:iam::123456789012:role/clarify-job";
@@ -25,6 +26,13 @@ function definition(): StateMachineDefinition {
       PipelineStateMachineArn: PIPELINE_ARN,
     }),
   ) as StateMachineDefinition;
+}
+
+/** The definition's Wait states: its throttling backoff. */
+function waitStates(): string[] {
+  return Object.entries(definition().States)
+    .filter(([, state]) => state.Type === "Wait")
+    .map(([name]) => name);
 }
 
 function input(updateApprovalStatus: boolean) {
@@ -63,6 +71,8 @@ interface Script {
   readonly createModel?: Outcome;
   readonly pipeline?: Outcome;
   readonly deleteModel?: Outcome;
+  readonly approve?: Outcome;
+  readonly reject?: Outcome;
 }
 
 interface Run {
@@ -120,21 +130,17 @@ async function runRunner(updateApprovalStatus: boolean, script: Script): Promise
         ),
         ApproveModelPackage: handler(
           "ApproveModelPackage",
-          () => undefined,
+          () => script.approve,
           () => ({ ModelPackageArn: PACKAGE_ARN }),
         ),
         RejectModelPackage: handler(
           "RejectModelPackage",
-          () => undefined,
+          () => script.reject,
           () => ({ ModelPackageArn: PACKAGE_ARN }),
         ),
       },
       // Retries wait no real backoff.
-      retryIntervalOverrides: {
-        CreateTemporaryModel: 0,
-        DeleteTemporaryModel: 0,
-        DeleteTemporaryModelAfterFailure: 0,
-      },
+      waitTimeOverrides: Object.fromEntries(waitStates().map((name) => [name, 0])),
     },
     context: {
       Execution: {
@@ -312,27 +318,130 @@ describe("statemachine/model-package-run.asl.json", () => {
     expect(statesCalled(run)).toEqual(["CreateTemporaryModel", "DeleteTemporaryModelAfterFailure"]);
   });
 
-  it("retries a throttled CreateModel", async () => {
-    // Prepare
-    let attempts = 0;
-    const throttled = namedError("SageMaker.ThrottlingException", "Rate exceeded");
-    const script: Script = {
-      get createModel() {
-        attempts += 1;
-        return attempts === 1 ? throttled : "succeeds";
+  describe("throttled SageMaker calls (the AWS SDK integration names them SageMaker.SageMakerException)", () => {
+    const throttled = () => namedError(SDK_THROTTLED.error, SDK_THROTTLED.message);
+    const gateFailure = nestedFailure("BiasGateFailed", "DI 0.61 is below the minimum 0.8 (sex=0)");
+    const otherFailure = nestedFailure("ConfigValidationError", "$.dataset.uri: not an S3 URI");
+
+    /** The script with `call` throttled on its first `times` attempts, then succeeding. */
+    function throttledFirst(script: Script, call: keyof Script, times: number): Script {
+      let attempts = 0;
+      // Layered over the script, so another call's getter keeps counting its own attempts.
+      return Object.defineProperty(Object.create(script) as Script, call, {
+        get: () => {
+          attempts += 1;
+          return attempts <= times ? throttled() : "succeeds";
+        },
+      });
+    }
+
+    it.each([
+      {
+        state: "CreateTemporaryModel",
+        call: "createModel",
+        approve: false,
+        script: {},
+        calls: ["CreateTemporaryModel", "CreateTemporaryModel", "RunPipeline", "DeleteTemporaryModel"],
+        status: "SUCCEEDED",
       },
-    };
+      {
+        state: "DeleteTemporaryModel",
+        call: "deleteModel",
+        approve: false,
+        script: {},
+        calls: ["CreateTemporaryModel", "RunPipeline", "DeleteTemporaryModel", "DeleteTemporaryModel"],
+        status: "SUCCEEDED",
+      },
+      {
+        state: "ApproveModelPackage",
+        call: "approve",
+        approve: true,
+        script: {},
+        calls: [
+          "CreateTemporaryModel",
+          "RunPipeline",
+          "DeleteTemporaryModel",
+          "ApproveModelPackage",
+          "ApproveModelPackage",
+        ],
+        status: "SUCCEEDED",
+      },
+      {
+        state: "DeleteTemporaryModelAfterFailure",
+        call: "deleteModel",
+        approve: true,
+        script: { pipeline: otherFailure },
+        calls: [
+          "CreateTemporaryModel",
+          "RunPipeline",
+          "DeleteTemporaryModelAfterFailure",
+          "DeleteTemporaryModelAfterFailure",
+        ],
+        status: "FAILED",
+        error: "States.TaskFailed",
+        cause: otherFailure.message,
+      },
+      {
+        state: "RejectModelPackage",
+        call: "reject",
+        approve: true,
+        script: { pipeline: gateFailure },
+        calls: [
+          "CreateTemporaryModel",
+          "RunPipeline",
+          "DeleteTemporaryModelAfterFailure",
+          "RejectModelPackage",
+          "RejectModelPackage",
+        ],
+        status: "FAILED",
+        error: "BiasGateFailed",
+        cause: "DI 0.61 is below the minimum 0.8 (sex=0)",
+      },
+    ] as const)("$state is tried again, and the run goes on as if it had not been throttled", async (c) => {
+      // Prepare
+      const script = throttledFirst(c.script, c.call, 1);
 
-    // Act
-    const run = await runRunner(false, script);
+      // Act
+      const run = await runRunner(c.approve, script);
 
-    // Assess
-    expect(run.status).toBe("SUCCEEDED");
-    expect(statesCalled(run)).toEqual([
-      "CreateTemporaryModel",
-      "CreateTemporaryModel",
-      "RunPipeline",
-      "DeleteTemporaryModel",
-    ]);
+      // Assess
+      expect(statesCalled(run)).toEqual(c.calls);
+      expect(run.status).toBe(c.status);
+      expect(run.error).toBe("error" in c ? c.error : undefined);
+      expect(run.cause).toBe("cause" in c ? c.cause : undefined);
+    });
+
+    it("gives up after the first attempt and four more, reporting the throttling error, and still deletes the model", async () => {
+      // Prepare
+      const script = throttledFirst({}, "createModel", 5);
+
+      // Act
+      const run = await runRunner(true, script);
+
+      // Assess
+      expect(statesCalled(run)).toEqual([
+        ...Array.from({ length: 5 }, () => "CreateTemporaryModel"),
+        "DeleteTemporaryModelAfterFailure",
+      ]);
+      expect(run.status).toBe("FAILED");
+      expect(run.error).toBe(SDK_THROTTLED.error);
+      expect(run.cause).toBe(SDK_THROTTLED.message);
+    });
+
+    it("each call has its own budget: a throttled delete after a throttled create is still tried again", async () => {
+      // Prepare
+      const script = throttledFirst(throttledFirst({}, "createModel", 4), "deleteModel", 4);
+
+      // Act
+      const run = await runRunner(false, script);
+
+      // Assess
+      expect(run.status).toBe("SUCCEEDED");
+      expect(statesCalled(run)).toEqual([
+        ...Array.from({ length: 5 }, () => "CreateTemporaryModel"),
+        "RunPipeline",
+        ...Array.from({ length: 5 }, () => "DeleteTemporaryModel"),
+      ]);
+    });
   });
 });

@@ -36,11 +36,13 @@ export const THROTTLED = {
     "Rate exceeded (Service: AmazonSageMaker; Status Code: 400; Error Code: ThrottlingException; Request ID: 5d1e1b1c-0000-4000-8000-000000000001)",
 };
 export const QUOTA_ERROR = "SageMaker.ResourceLimitExceededException";
-export const STOP_THROTTLED = {
+/** Throttling as any `aws-sdk:sagemaker:*` Task reports it (stopProcessingJob, createModel, …). */
+export const SDK_THROTTLED = {
   error: "SageMaker.SageMakerException",
   message:
     "Rate exceeded (Service: SageMaker, Status Code: 400, Request ID: 5d1e1b1c-0000-4000-8000-000000000002)",
 };
+export const STOP_THROTTLED = SDK_THROTTLED;
 export const STOP_ALREADY_STOPPED = {
   error: "SageMaker.SageMakerException",
   message:

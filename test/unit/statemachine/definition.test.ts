@@ -12,6 +12,7 @@ import {
 
 const DEFINITION_PATH = new URL("../../../statemachine/clarify-pipeline.asl.json", import.meta.url);
 const rawDefinition = readFileSync(DEFINITION_PATH, "utf8");
+const MODEL_PACKAGE_RUN_PATH = new URL("../../../statemachine/model-package-run.asl.json", import.meta.url);
 
 interface Retrier {
   readonly ErrorEquals: readonly string[];
@@ -38,6 +39,42 @@ function substitutedDefinition(): Definition {
       (_match, name: string) => `arn:aws:lambda:us-east-1:123456789012:function:${name}`,
     ),
   ) as Definition;
+}
+
+/**
+ * The SageMaker error names Step Functions reports, per integration (sources cited beside the
+ * fault data, test/local/support/fault-scenarios.ts):
+ * - optimized (`arn:aws:states:::sagemaker:…`): Java SDK v1 classes, throttling as the base
+ *   class AmazonSageMakerException;
+ * - AWS SDK (`arn:aws:states:::aws-sdk:sagemaker:…`): `SageMaker.` + the SDK v2 class: the
+ *   exceptions SageMaker's API models, everything else (throttling too) as SageMakerException.
+ * A name outside these never matches, so a Retry on it retries nothing.
+ */
+function documentedSageMakerErrors(resource: string | undefined): readonly string[] {
+  if (resource?.startsWith("arn:aws:states:::aws-sdk:sagemaker:")) {
+    return [
+      "SageMaker.SageMakerException",
+      "SageMaker.ConflictException",
+      "SageMaker.ResourceInUseException",
+      "SageMaker.ResourceLimitExceededException",
+      "SageMaker.ResourceNotFoundException",
+    ];
+  }
+  if (resource?.startsWith("arn:aws:states:::sagemaker:")) {
+    return ["SageMaker.AmazonSageMakerException", "SageMaker.ResourceLimitExceededException"];
+  }
+  return [];
+}
+
+/** Each SageMaker error name a Retry or Catch uses that its state's integration never reports. */
+function undocumentedSageMakerErrors(definition: Definition): string[] {
+  return Object.entries(definition.States).flatMap(([name, state]) =>
+    [...(state.Retry ?? []), ...(state.Catch ?? [])]
+      .flatMap((entry) => entry.ErrorEquals)
+      .filter((error) => error.startsWith("SageMaker."))
+      .filter((error) => !documentedSageMakerErrors(state.Resource).includes(error))
+      .map((error) => `${name}: ${error}`),
+  );
 }
 
 const LAMBDA_TRANSIENT_ERRORS = [
@@ -173,8 +210,9 @@ describe("statemachine/clarify-pipeline.asl.json", () => {
         !error.startsWith("SageMaker.") &&
         !(LAMBDA_ERROR_NAMES as readonly string[]).includes(error),
     );
-    // Assess
+    // Assess: SageMaker names are checked per integration.
     expect(unknown).toEqual([]);
+    expect(undocumentedSageMakerErrors(definition)).toEqual([]);
     expect(typedErrors.map((error) => error.name)).toEqual([...LAMBDA_ERROR_NAMES]);
     for (const [name, state] of lambdaStates) {
       expect(
@@ -182,5 +220,18 @@ describe("statemachine/clarify-pipeline.asl.json", () => {
         `${name} must catch every typed error`,
       ).toBe(true);
     }
+  });
+});
+
+describe("statemachine/model-package-run.asl.json", () => {
+  it("names SageMaker errors only as its AWS SDK integration reports them", () => {
+    // Prepare
+    const definition = JSON.parse(readFileSync(MODEL_PACKAGE_RUN_PATH, "utf8")) as Definition;
+
+    // Act
+    const undocumented = undocumentedSageMakerErrors(definition);
+
+    // Assess
+    expect(undocumented).toEqual([]);
   });
 });
