@@ -231,6 +231,16 @@ describe("resampling the counts", () => {
     expect(quantile(sorted, 1)).toBe(4);
     expect(quantile(new Float64Array([1, Number.POSITIVE_INFINITY]), 0.99)).toBe(Number.POSITIVE_INFINITY);
   });
+
+  it("keeps a quantile between -Infinity and a finite resample at -Infinity (DCA when a group predicts no positive)", () => {
+    // Prepare
+    const sorted = new Float64Array([Number.NEGATIVE_INFINITY, -0.2, 0.1]);
+    // Act
+    const low = quantile(sorted, 0.25);
+    // Assess
+    expect(low).toBe(Number.NEGATIVE_INFINITY);
+    expect(quantile(sorted, 0.75)).toBeCloseTo(-0.05, 12);
+  });
 });
 
 describe("analyze writes intervals.json", () => {
