@@ -10,6 +10,9 @@ export function quantile(sorted: Float64Array, probability: number): number {
   const low = sorted[below] as number;
   const high = sorted[above] as number;
   if (low === high || position === below) return low;
+  // Any weight on -Infinity (DCA, DCR, ... when a resampled group predicts no positive) is
+  // -Infinity, as any weight on +Infinity is +Infinity below; the plain formula would give NaN.
+  if (low === Number.NEGATIVE_INFINITY) return high === Number.POSITIVE_INFINITY ? Number.NaN : low;
   return low + (high - low) * (position - below);
 }
 
