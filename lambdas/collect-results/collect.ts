@@ -129,7 +129,14 @@ export async function collectResults(event: CollectResultsEvent, deps: CollectRe
     }),
   );
 
-  return { passed, breaches: reportedBreaches, summaryUri, message };
+  return {
+    passed,
+    breaches: reportedBreaches,
+    summaryUri,
+    // In the task's result, so the CLI names the report from the execution history alone.
+    ...("reportUri" in report && { reportUri: report.reportUri }),
+    message,
+  };
 }
 
 /** The parsed analysis context; undefined when the job wrote none (the Clarify image). */

@@ -157,6 +157,8 @@ export interface Verdict {
   readonly passed: boolean;
   readonly breaches: readonly GateBreach[];
   readonly summaryUri: string;
+  /** The run folder's report.html, when it was written (summary.json's `reportUri`). */
+  readonly reportUri?: string;
   /** One line for people: "all 3 gates passed" or the first breach. */
   readonly message: string;
 }

@@ -107,6 +107,7 @@ describe.skipIf(motoSkipReason !== undefined)("collect-results handler on moto S
       passed: true,
       breaches: [],
       summaryUri: `${run.runUri}summary.json`,
+      reportUri: `${run.runUri}report.html`,
       message: "all 2 gates passed (2 metric values checked)",
     });
     expect(JSON.parse(await getText(s3, verdict.summaryUri))).toMatchObject({

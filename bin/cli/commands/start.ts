@@ -39,7 +39,7 @@ The deployment's allowed buckets and the S3 objects themselves are checked by th
 ValidateConfig step once the execution runs.
 
 The execution ARN is printed on stdout. With --wait, one line per state follows on stderr,
-then the verdict and the summary.json location; the exit code is the run's (0 succeeded,
+then the verdict, the summary.json location and the run's report.html; the exit code is the run's (0 succeeded,
 2 a bias gate failed, 1 failed, timed out or aborted). Ctrl-C stops following, not the
 execution: check it later with \`clarify-pipeline status <execution ARN>\`.`;
 
@@ -125,6 +125,7 @@ export function registerStartCommand(program: Command, context: CliContext): voi
       const outcome = describeAwsOutcome(description, {
         failedStep: progress.failedStep,
         summaryUri: progress.summaryUri,
+        reportUri: progress.reportUri,
         lastState: progress.lastState,
       });
       if (!outcome)

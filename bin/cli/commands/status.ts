@@ -22,7 +22,7 @@ export const STATUS_HISTORY_EVENTS = 25;
 const STATUS_HELP = `
 Prints the execution's status (RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED), the state it
 is in while it runs, its start and stop times, and once it has finished its verdict and
-where summary.json is. The exit code is 0 whatever the run's outcome (use start --wait to
+where summary.json and the run's report.html are. The exit code is 0 whatever the run's outcome (use start --wait to
 gate on it).`;
 
 /** `clarify-pipeline status`: where an execution stands, from its newest history events. */
@@ -59,6 +59,7 @@ export function registerStatusCommand(program: Command, context: CliContext): vo
       const outcome = describeAwsOutcome(description, {
         failedStep: facts.failedStep,
         summaryUri: facts.summaryUri,
+        reportUri: facts.reportUri,
         lastState: facts.lastState,
       });
       if (outcome) lines.push(...formatOutcome(outcome));

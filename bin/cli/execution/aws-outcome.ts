@@ -19,6 +19,8 @@ import type { RunVerdict } from "./verdict.ts";
 export interface HistoryFacts {
   readonly failedStep?: string;
   readonly summaryUri?: string;
+  /** CollectResults' report.html, when it wrote one. */
+  readonly reportUri?: string;
   readonly lastState?: string;
 }
 
@@ -27,12 +29,18 @@ export interface AwsOutcome {
   /** One line for people, as `run --local` words it. */
   readonly message: string;
   readonly summaryUri?: string;
+  readonly reportUri?: string;
 }
 
 type Description = Pick<DescribeExecutionCommandOutput, "status" | "output" | "error" | "cause">;
 
-/** The outcome of a finished execution; undefined while it runs. */
+/** The outcome of a finished execution, with the report CollectResults wrote; undefined while it runs. */
 export function describeAwsOutcome(execution: Description, facts: HistoryFacts): AwsOutcome | undefined {
+  const outcome = verdictOf(execution, facts);
+  return outcome && facts.reportUri !== undefined ? { ...outcome, reportUri: facts.reportUri } : outcome;
+}
+
+function verdictOf(execution: Description, facts: HistoryFacts): AwsOutcome | undefined {
   const inState = facts.lastState ? ` in ${facts.lastState}` : "";
   switch (execution.status) {
     case "SUCCEEDED": {

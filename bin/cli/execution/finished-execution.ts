@@ -17,10 +17,11 @@ export function describeExecution(
   return client.send(new DescribeExecutionCommand({ executionArn }));
 }
 
-/** The verdict line, the state transitions when counted, and where summary.json is. */
+/** The verdict line, the state transitions when counted, where summary.json and the report are. */
 export function formatOutcome(outcome: AwsOutcome, stateTransitions?: number): string[] {
   return [
     ...formatVerdictLines(outcome.verdict, outcome.message, stateTransitions),
     `summary: ${outcome.summaryUri ?? "none recorded"}`,
+    ...(outcome.reportUri === undefined ? [] : [`report: ${outcome.reportUri}`]),
   ];
 }

@@ -33,6 +33,7 @@ export class HistoryProgress {
   #transitions = 0;
   #failedStep: string | undefined;
   #summaryUri: string | undefined;
+  #reportUri: string | undefined;
   #terminal: HistoryEvent | undefined;
 
   /** @param print receives one progress line per state entered, exited, failed or retried; omit it to only gather facts. */
@@ -66,6 +67,11 @@ export class HistoryProgress {
   }
 
   /** ExecutionSucceeded / Failed / TimedOut / Aborted, once seen. */
+  /** The run's report.html, from the same task result as summary.json's location. */
+  get reportUri(): string | undefined {
+    return this.#reportUri;
+  }
+
   get terminalEvent(): HistoryEvent | undefined {
     return this.#terminal;
   }
@@ -111,9 +117,13 @@ export class HistoryProgress {
     } else if (type === "TaskSucceeded" || type === "LambdaFunctionSucceeded") {
       const output =
         event.taskSucceededEventDetails?.output ?? event.lambdaFunctionSucceededEventDetails?.output;
-      const summaryUri = (parseJson(output) as { Payload?: { summaryUri?: unknown } } | undefined)?.Payload
-        ?.summaryUri;
-      if (typeof summaryUri === "string") this.#summaryUri = summaryUri;
+      const payload = (
+        parseJson(output) as { Payload?: { summaryUri?: unknown; reportUri?: unknown } } | undefined
+      )?.Payload;
+      if (typeof payload?.summaryUri === "string") {
+        this.#summaryUri = payload.summaryUri;
+        this.#reportUri = typeof payload.reportUri === "string" ? payload.reportUri : undefined;
+      }
     } else if (TERMINAL_EVENT_TYPES.has(type)) {
       this.#terminal = event;
       if (this.#state?.failedWith !== undefined) this.#failedStep ??= this.#state.name;

@@ -9,6 +9,7 @@ export const EXECUTION_ARN =
   "arn:aws:states:eu-west-1:123456789012:execution:ClarifyPipeline:credit-model-20261125T040347-00ff";
 export const RUN_URI = "s3://my-bucket/clarify-runs/credit-model-credit-model-20261125T040347-00ff/";
 export const SUMMARY_URI = `${RUN_URI}summary.json`;
+export const REPORT_URI = `${RUN_URI}report.html`;
 export const T0 = Date.parse("2026-11-25T04:03:47.000Z");
 
 type Step = Omit<HistoryEvent, "id" | "previousEventId" | "timestamp"> & { readonly atMs: number };
@@ -96,7 +97,11 @@ export function succeededHistory(): HistoryEvent[] {
     taskSucceeded(2500),
     exited("StageInputs", 2500),
     ...lambdaTask("RunClarifyJob", 2510, 182_510),
-    ...lambdaTask("CollectResults", 182_520, 183_020, { passed: true, summaryUri: SUMMARY_URI }),
+    ...lambdaTask("CollectResults", 182_520, 183_020, {
+      passed: true,
+      summaryUri: SUMMARY_URI,
+      reportUri: REPORT_URI,
+    }),
     entered("GatePassed?", 183_030, "{}", "ChoiceStateEntered"),
     exited("GatePassed?", 183_030, "ChoiceStateExited"),
     entered("Succeeded", 183_040, "{}", "SucceedStateEntered"),

@@ -16,6 +16,7 @@ import {
   EXECUTION_ARN,
   entered,
   history,
+  REPORT_URI,
   STATE_MACHINE_ARN,
   SUMMARY_URI,
   scheduled,
@@ -277,7 +278,7 @@ describe("clarify-pipeline start --wait", () => {
     expect(result.stderr).toContain("↻ StageInputs retried after Lambda.TooManyRequestsException\n");
     expect(result.stderr).toMatch(
       new RegExp(
-        `✓ Succeeded \\(0\\.00s\\)\nsucceeded: every bias gate passed: all 1 gates passed \\(2 metric values checked\\)\nstate transitions: 7\nsummary: ${SUMMARY_URI}\n$`,
+        `✓ Succeeded \\(0\\.00s\\)\nsucceeded: every bias gate passed: all 1 gates passed \\(2 metric values checked\\)\nstate transitions: 7\nsummary: ${SUMMARY_URI}\nreport: ${REPORT_URI}\n$`,
       ),
     );
     expect(sfn.commandCalls(GetExecutionHistoryCommand)[0]?.args[0].input).toEqual({
@@ -321,7 +322,7 @@ describe("clarify-pipeline start --wait", () => {
     // Assess
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(
-      `bias-gate-failed: bias gate failed: 1 of 2 gated metric values breach their gate: DI 0.71 < 0.8\nstate transitions: 7\nsummary: ${SUMMARY_URI}\n`,
+      `bias-gate-failed: bias gate failed: 1 of 2 gated metric values breach their gate: DI 0.71 < 0.8\nstate transitions: 7\nsummary: ${SUMMARY_URI}\nreport: ${REPORT_URI}\n`,
     );
   });
 
@@ -341,6 +342,8 @@ describe("clarify-pipeline start --wait", () => {
     expect(result.stderr).toContain(
       `error: failed at ValidateConfig: ConfigValidationError: $.job.instanceCount: 0 is out of range\nstate transitions: 3\nsummary: ${SUMMARY_URI}\n`,
     );
+    // RecordFailure writes summary.json only: no report line.
+    expect(result.stderr).not.toContain("report: ");
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 

@@ -12,6 +12,7 @@ import {
   entered,
   history,
   lambdaTask,
+  REPORT_URI,
   SUMMARY_URI,
   scheduled,
   started,
@@ -104,9 +105,47 @@ describe("clarify-pipeline status", () => {
         "stopped: 2026-11-25T04:06:50.040Z",
         "succeeded: every bias gate passed: all 1 gates passed (2 metric values checked)",
         `summary: ${SUMMARY_URI}`,
+        `report: ${REPORT_URI}`,
         "",
       ].join("\n"),
     );
+    expect(sfn.commandCalls(DescribeExecutionCommand).map((call) => call.args[0].input)).toEqual([
+      { executionArn: EXECUTION_ARN },
+    ]);
+    expect(sfn.commandCalls(GetExecutionHistoryCommand).map((call) => call.args[0].input)).toEqual([
+      { executionArn: EXECUTION_ARN, reverseOrder: true, maxResults: 25, includeExecutionData: true },
+    ]);
+  });
+
+  it("names no report when CollectResults wrote none (its report could not be rendered)", async () => {
+    // Prepare: CollectResults' result carries summary.json's location and no reportUri
+    const events = history([
+      started(0),
+      ...lambdaTask("CollectResults", 10, 500, { passed: true, summaryUri: SUMMARY_URI }),
+      entered("Succeeded", 510, "{}", "SucceedStateEntered"),
+      { atMs: 510, type: "ExecutionSucceeded", executionSucceededEventDetails: { output: "{}" } },
+    ]);
+    sfn.on(DescribeExecutionCommand).resolves({ status: "SUCCEEDED", startDate: STARTED, output: "{}" });
+    sfn.on(GetExecutionHistoryCommand).resolves(newestFirst(events));
+
+    // Act
+    const result = await cli(["status", EXECUTION_ARN]);
+
+    // Assess
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(
+      [
+        `execution: ${EXECUTION_ARN}`,
+        "status: SUCCEEDED",
+        "started: 2026-11-25T04:03:47.000Z",
+        "succeeded: every bias gate passed",
+        `summary: ${SUMMARY_URI}`,
+        "",
+      ].join("\n"),
+    );
+    expect(sfn.commandCalls(GetExecutionHistoryCommand).map((call) => call.args[0].input)).toEqual([
+      { executionArn: EXECUTION_ARN, reverseOrder: true, maxResults: 25, includeExecutionData: true },
+    ]);
   });
 
   it("shows a failed execution's step, error and cause, and still exits 0", async () => {

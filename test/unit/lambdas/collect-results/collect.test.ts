@@ -90,6 +90,7 @@ describe("collectResults", () => {
       passed: true,
       breaches: [],
       summaryUri: `${event.run.runUri}summary.json`,
+      reportUri: `${event.run.runUri}report.html`,
       message: "all 1 gates passed (2 metric values checked)",
     });
     const summary = await readJson(verdict.summaryUri);
@@ -134,6 +135,8 @@ describe("collectResults", () => {
     );
     expect(summary).not.toHaveProperty("jobReportUri");
     expect(summary.reportUri).toBe(`${event.run.runUri}report.html`);
+    // The task's result names the report too, so the CLI reads no S3 object to print it.
+    expect(verdict.reportUri).toBe(`${event.run.runUri}report.html`);
   });
 
   it("writes the run folder's report.html with the verdict, the context and the config's title", async () => {
@@ -207,6 +210,7 @@ describe("collectResults", () => {
     expect(verdict.passed).toBe(true);
     const summary = await readJson(verdict.summaryUri);
     expect(summary).not.toHaveProperty("reportUri");
+    expect(verdict).not.toHaveProperty("reportUri");
     expect(summary.reportError).toBe(
       `${event.run.runUri}report.html was not written: $.pre_training_bias_metrics.label must be a string, number or list, got {"name":"Target"}`,
     );
