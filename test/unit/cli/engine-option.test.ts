@@ -17,9 +17,13 @@ const CONFIG = {
   facet: [{ name_or_index: "Sex", value_or_threshold: [0] }],
   methods: { pre_training_bias: { methods: ["CI"] } },
 };
-const SHAP = {
+/** Text explanations: the Clarify image computes them, the builtin engine does not. */
+const TEXT_SHAP = {
   ...CONFIG,
-  methods: { ...CONFIG.methods, shap: { num_samples: 5 } },
+  methods: {
+    ...CONFIG.methods,
+    shap: { num_samples: 5, text_config: { granularity: "token", language: "english" } },
+  },
   predictor: { model_name: "credit-model", instance_type: "ml.m5.xlarge", initial_instance_count: 1 },
 };
 let root: string;
@@ -59,9 +63,9 @@ async function cli(args: readonly string[]) {
 }
 
 describe("validate --engine", () => {
-  it("accepts SHAP for the Clarify image and refuses it, naming the option, for the builtin engine", async () => {
+  it("accepts text SHAP for the Clarify image and refuses it, naming the option, for the builtin engine", async () => {
     // Prepare
-    const input = await runJson("shap.json", SHAP);
+    const input = await runJson("shap.json", TEXT_SHAP);
 
     // Act
     const clarify = await cli(["validate", "--input", input]);
@@ -71,7 +75,7 @@ describe("validate --engine", () => {
     expect(clarify.code).toBe(0);
     expect(builtin.code).toBe(1);
     expect(builtin.stderr).toMatch(
-      /^\$\.analysisConfig\.methods\.shap: methods\.shap is not computed by the builtin engine in a processing job yet/m,
+      /^\$\.analysisConfig\.methods\.shap\.text_config: the builtin engine this deployment runs cannot compute this .*ClarifyEngine\.clarify\(\)/m,
     );
   });
 
@@ -104,7 +108,7 @@ describe("validate --engine", () => {
 describe("start --engine builtin", () => {
   it("refuses what the builtin engine cannot compute before starting anything", async () => {
     // Prepare
-    const input = await runJson("start-shap.json", SHAP);
+    const input = await runJson("start-shap.json", TEXT_SHAP);
 
     // Act
     const result = await cli([
@@ -119,7 +123,9 @@ describe("start --engine builtin", () => {
 
     // Assess
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/methods\.shap is not computed by the builtin engine/);
+    expect(result.stderr).toMatch(
+      /methods\.shap\.text_config: the builtin engine this deployment runs cannot compute this/,
+    );
     expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
   });
 });
