@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
 import { MODEL_ENVIRONMENT } from "../engine/processing/model-environment.ts";
-import { abortSummary } from "../lambdas/collect-results/record-abort.ts";
+import { type AbortedRun, abortSummary } from "../lambdas/collect-results/record-abort.ts";
 import type { NormalizedRun } from "../lambdas/shared/contracts.ts";
 import { isRecord } from "../lambdas/shared/is-record.ts";
 import { putJson } from "../lambdas/shared/s3-objects.ts";
@@ -155,6 +155,7 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunReport
     }
 
     let runUri: string | undefined;
+    let abortedRun: AbortedRun | undefined;
     const progress = progressPrinter(log);
     const execution = await runLocalExecution({
       input: staged.input,
@@ -167,9 +168,15 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunReport
       definitionPath: options.definitionPath,
       onEvent: progress,
       onLambdaResult: ({ payload }) => {
-        const { runUri: uri, summaryUri } = (payload ?? {}) as Partial<NormalizedRun> & {
+        const {
+          runUri: uri,
+          runId,
+          runName,
+          summaryUri,
+        } = (payload ?? {}) as Partial<NormalizedRun> & {
           summaryUri?: unknown;
         };
+        if (typeof runId === "string" && typeof runName === "string") abortedRun = { runId, runName };
         if (typeof uri === "string") runUri = uri;
         // A run that failed validation has no runUri yet; RecordFailure says where its record went.
         else if (runUri === undefined && typeof summaryUri === "string")
@@ -180,7 +187,7 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunReport
     // Ctrl-C stops the job, as stopping an execution should; otherwise a job still running is a defect, reported below.
     if (execution.status === "ABORTED") await emulator.stopAll();
     const jobs = await settleJobs(emulator, log);
-    if (execution.status === "ABORTED" && runUri) await recordAbort(s3, runUri, execution, jobs);
+    if (execution.status === "ABORTED" && runUri) await recordAbort(s3, runUri, abortedRun, execution, jobs);
 
     const resultsDirectory = runUri
       ? resolve(options.outDir ?? join("clarify-runs", runIdOf(runUri)))
@@ -322,6 +329,7 @@ function progressPrinter(log: (line: string) => void): (event: ExecutionEvent) =
 async function recordAbort(
   s3: S3Client,
   runUri: string,
+  run: AbortedRun | undefined,
   execution: LocalExecutionResult,
   jobs: readonly ProcessingJobDescription[],
 ): Promise<void> {
@@ -332,8 +340,8 @@ async function recordAbort(
   // The same record the deployed pipeline writes for an aborted execution.
   const summary = abortSummary({
     status: "ABORTED",
-    executionName: execution.executionName,
-    executionArn: execution.executionArn,
+    run,
+    execution: { name: execution.executionName, arn: execution.executionArn },
     abortedAt: new Date().toISOString(),
     abortedInState: lastEntered?.state.name,
     jobs: jobs.map((job) => ({ name: job.ProcessingJobName, status: job.ProcessingJobStatus })),

@@ -58,7 +58,41 @@ export interface AbortSummary {
   readonly jobs: readonly { readonly name: string; readonly status: string }[];
 }
 
-export function abortSummary(summary: AbortSummary): AbortSummary {
+/** The run an aborted execution belonged to: its folder name and human name. */
+export interface AbortedRun {
+  readonly runId: string;
+  readonly runName: string;
+}
+
+/**
+ * What either runtime knows of an aborted execution. `run` must be given even when unknown
+ * (an input that names no run), so neither runtime's record can leave it out by omission.
+ */
+export interface AbortFacts {
+  readonly status: AbortStatus;
+  readonly run: AbortedRun | undefined;
+  readonly execution: { readonly name: string; readonly arn: string };
+  readonly abortedAt: string;
+  readonly abortedInState?: string;
+  readonly error?: string;
+  readonly cause?: string;
+  readonly jobs: AbortSummary["jobs"];
+}
+
+/** The one builder of an abort's summary.json, locally and on AWS. */
+export function abortSummary(facts: AbortFacts): AbortSummary {
+  const summary: AbortSummary = {
+    status: facts.status,
+    runId: facts.run?.runId,
+    runName: facts.run?.runName,
+    executionName: facts.execution.name,
+    executionArn: facts.execution.arn,
+    abortedAt: facts.abortedAt,
+    abortedInState: facts.abortedInState,
+    error: facts.error,
+    cause: facts.cause,
+    jobs: facts.jobs,
+  };
   return Object.fromEntries(
     Object.entries(summary).filter(([, value]) => value !== undefined),
   ) as AbortSummary;
@@ -98,10 +132,8 @@ export async function recordAbort(
   const jobs = await jobsOf(run?.runName, execution, deps);
   const summary = abortSummary({
     status,
-    runId: run?.runId,
-    runName: run?.runName,
-    executionName: execution.name,
-    executionArn: execution.id,
+    run: run && { runId: run.runId, runName: run.runName },
+    execution: { name: execution.name, arn: execution.id },
     abortedAt: new Date(typeof detail.stopDate === "number" ? detail.stopDate : Date.now()).toISOString(),
     error: detail.error ?? undefined,
     cause: detail.cause ?? undefined,

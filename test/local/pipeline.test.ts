@@ -135,7 +135,15 @@ describe("the local pipeline", () => {
     expect(report.execution.status).toBe("ABORTED");
     expect(report.verdict).toBe("aborted");
     expect(report.jobs.map((job) => job.ProcessingJobStatus)).toEqual(["Stopped"]);
-    expect(report.summary).toMatchObject({ status: "ABORTED", abortedInState: "RunClarifyJob" });
+    // The run it belonged to, as the deployed pipeline's abort record names it.
+    const runId = report.runUri?.replace(/\/$/, "").split("/").pop();
+    expect(runId).toBeTruthy();
+    expect(report.summary).toMatchObject({
+      status: "ABORTED",
+      runId,
+      runName: "credit-mini", // the fixture's run.json
+      abortedInState: "RunClarifyJob",
+    });
   });
 
   it("fails at ValidateConfig with the problem named, before any job", async () => {
