@@ -74,6 +74,8 @@ export interface AnalyzeResult {
   readonly explained?: { readonly rows: number; readonly modelEvaluations: number };
   /** The threads that counted the rows. */
   readonly threads: number;
+  /** Each count worker thread's CPU seconds, when worker threads counted (the benchmarks read it). */
+  readonly workerCpuSeconds?: readonly number[];
 }
 
 /**
@@ -88,7 +90,7 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalyzeResult> {
   const config = checkedConfig(options.config, options.model !== undefined);
   assertRunsLocally(config, options);
   const bias = await runBias(config, options);
-  const { tables, rowsRead, rowsDropped, threads } = bias;
+  const { tables, rowsRead, rowsDropped, threads, workerCpuSeconds } = bias;
   const describe = options.describeFile;
   const context = describe
     ? {
@@ -135,6 +137,7 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalyzeResult> {
       explained: { rows: explained.rowsExplained, modelEvaluations: explained.modelEvaluations },
     }),
     threads: threads ?? 1,
+    ...(workerCpuSeconds && { workerCpuSeconds }),
   };
 }
 

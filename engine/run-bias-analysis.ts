@@ -53,6 +53,8 @@ export interface BiasAnalysisResult {
   readonly rowsDropped: number;
   /** The threads that counted the rows (absent: this one). */
   readonly threads?: number;
+  /** Each count worker's CPU seconds, when workers counted. */
+  readonly workerCpuSeconds?: readonly number[];
 }
 
 /** Reads the dataset once and computes every requested bias metric from counts. */
@@ -82,7 +84,11 @@ export async function runBiasAnalysisOnThreads(
   const dataset = openBiasDataset(config, datasetPath, predictedLabelDatasetPath);
   try {
     const counted = await countDataset(dataset, threads);
-    return { ...biasResult(config, dataset, counted.counts), threads: counted.threads };
+    return {
+      ...biasResult(config, dataset, counted.counts),
+      threads: counted.threads,
+      ...(counted.workerCpuSeconds && { workerCpuSeconds: counted.workerCpuSeconds }),
+    };
   } finally {
     dataset.close();
   }

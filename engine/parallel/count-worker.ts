@@ -16,14 +16,16 @@ export function countJob(job: CountJob): CountTables {
 
 /** What a worker posts back: its tables, or its error's name and message. */
 export type CountReply =
-  | { readonly ok: true; readonly tables: CountTables }
+  | { readonly ok: true; readonly tables: CountTables; readonly cpuSeconds: number }
   | { readonly ok: false; readonly name: string; readonly message: string };
 
 /** Runs in a worker thread: counts the job it was started with and posts the reply. */
 export function serveCountJob(job: CountJob): void {
   let reply: CountReply;
   try {
-    reply = { ok: true, tables: countJob(job) };
+    const tables = countJob(job);
+    const cpu = process.threadCpuUsage();
+    reply = { ok: true, tables, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
   } catch (error) {
     const e = error instanceof Error ? error : new Error(String(error));
     reply = { ok: false, name: e.name, message: e.message };
