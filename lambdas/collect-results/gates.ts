@@ -47,7 +47,6 @@ export function evaluateGates(
   context: GateContext = {},
 ): GateReport {
   const evaluations: GateEvaluation[] = [];
-  const breaches: GateBreach[] = [];
   const blocking = warnings.filter((w) => w.failsGates);
   const applied: AnalysisWarning[] = [];
   for (const [metric, gate] of Object.entries(gates)) {
@@ -84,13 +83,6 @@ export function evaluateGates(
               problem === undefined ? {} : { message: problem, ...(warning && { warning: warning.code }) };
             const details = checked?.details ?? {};
             evaluations.push({ ...common, ...details, passed: problem === undefined, ...failed });
-            if (problem !== undefined)
-              breaches.push({
-                ...common,
-                ...details,
-                message: problem,
-                ...(warning && { warning: warning.code }),
-              });
           }
         }
       }
@@ -107,10 +99,12 @@ export function evaluateGates(
         gate,
       };
       evaluations.push({ ...common, passed: false, message });
-      breaches.push({ ...common, message });
     }
   }
-  const ranked = breaches
+  // A breach is a failed evaluation, without its `passed`.
+  const ranked = evaluations
+    .filter((evaluation): evaluation is GateEvaluation & { message: string } => !evaluation.passed)
+    .map(({ passed: _, ...breach }): GateBreach => breach)
     .map((breach, order) => ({ breach, order, severity: breachSeverity(breach) }))
     .sort((x, y) => y.severity - x.severity || x.order - y.order)
     .map((r) => r.breach);
