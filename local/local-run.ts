@@ -31,8 +31,9 @@ import {
   type ProcessingJobDescription,
 } from "./processing-emulator.ts";
 import { formatProgressLine, readableCause } from "./progress-format.ts";
+import { reportWithUserPaths } from "./report-user-paths.ts";
 import { seedRunHistory } from "./run-history.ts";
-import { LocalInputError, stageLocalInputs } from "./stage-local-files.ts";
+import { LocalInputError, type StagedLocalPath, stageLocalInputs } from "./stage-local-files.ts";
 import type { LocalSteps } from "./steps.ts";
 import type { LambdaFaultPlan } from "./task-bindings.ts";
 import { userPathsIn } from "./user-paths.ts";
@@ -192,7 +193,10 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunReport
     const resultsDirectory = runUri
       ? resolve(options.outDir ?? join("clarify-runs", runIdOf(runUri)))
       : undefined;
-    if (runUri && resultsDirectory) await copyRunFolder(s3, runUri, resultsDirectory);
+    if (runUri && resultsDirectory) {
+      await copyRunFolder(s3, runUri, resultsDirectory);
+      await nameUserFilesInReport(join(resultsDirectory, "report.html"), staged.paths);
+    }
     const summary = resultsDirectory
       ? await readJsonIfExists(join(resultsDirectory, "summary.json"))
       : undefined;
@@ -373,6 +377,14 @@ async function copyRunFolder(s3: S3Client, runUri: string, directory: string): P
     }
     token = page.NextContinuationToken;
   } while (token);
+}
+
+/** The run folder's report.html, when CollectResults wrote one, naming the user's dataset files. */
+async function nameUserFilesInReport(path: string, staged: readonly StagedLocalPath[]): Promise<void> {
+  const html = await readFile(path, "utf8").catch(() => undefined);
+  if (html === undefined) return;
+  const named = reportWithUserPaths(html, staged);
+  if (named !== html) await writeFile(path, named);
 }
 
 async function readJsonIfExists(path: string): Promise<unknown> {

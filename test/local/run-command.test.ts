@@ -53,7 +53,11 @@ describe("clarify-pipeline run --local", () => {
     expect(result.stderr).toContain(`results: ${out}`);
     expect((await stat(join(out, "output", "report.html"))).isFile()).toBe(true);
     expect(result.stderr).toContain(`report: ${join(out, "report.html")}\n`);
-    expect(await readFile(join(out, "report.html"), "utf8")).toContain("Every gate held");
+    const report = await readFile(join(out, "report.html"), "utf8");
+    expect(report).toContain("Every gate held");
+    // The dataset as run.json names it, not as the job's container saw it (input/data/train.csv).
+    expect(report).toContain("1 file: <code>train.csv</code>.");
+    expect(report).not.toContain("input/data/");
   });
 
   it("exits 2 when a bias gate fails", async () => {
