@@ -4,6 +4,7 @@
  * the reader the metrics, so a problem is returned as a note naming the field instead of thrown.
  */
 import type { AnalysisContext } from "../../contracts/analysis-context.ts";
+import { isRecord } from "../../lambdas/shared/is-record.ts";
 
 export type ContextReading =
   | { readonly context: AnalysisContext; readonly note?: undefined }
@@ -20,16 +21,16 @@ export function readAnalysisContext(raw: unknown, absentNote: string): ContextRe
 }
 
 function contextProblem(raw: unknown): string | undefined {
-  if (!isObject(raw)) return "$ must be an object";
+  if (!isRecord(raw)) return "$ must be an object";
   if (raw.version !== "1") return `$.version must be "1", got ${JSON.stringify(raw.version)}`;
   const dataset = raw.dataset;
-  if (!isObject(dataset)) return "$.dataset must be an object";
+  if (!isRecord(dataset)) return "$.dataset must be an object";
   if (typeof dataset.datasetType !== "string") return "$.dataset.datasetType must be a string";
   if (!isStringArray(dataset.files)) return "$.dataset.files must be a list of strings";
   if (!isCount(dataset.rowsRead)) return "$.dataset.rowsRead must be a row count";
   if (
     !Array.isArray(dataset.rowsSkipped) ||
-    !dataset.rowsSkipped.every((s) => isObject(s) && typeof s.reason === "string" && isCount(s.rows))
+    !dataset.rowsSkipped.every((s) => isRecord(s) && typeof s.reason === "string" && isCount(s.rows))
   ) {
     return "$.dataset.rowsSkipped must be a list of {reason, rows}";
   }
@@ -48,7 +49,7 @@ function contextProblem(raw: unknown): string | undefined {
     if (!Array.isArray(groups)) return `${path}.groups must be a list`;
     for (const [j, group] of groups.entries()) {
       const groupPath = `${path}.groups[${j}]`;
-      if (!isObject(group) || typeof group.valueOrThreshold !== "string") {
+      if (!isRecord(group) || typeof group.valueOrThreshold !== "string") {
         return `${groupPath}.valueOrThreshold must be a string`;
       }
       for (const side of ["facet", "others"] as const) {
@@ -63,7 +64,7 @@ function contextProblem(raw: unknown): string | undefined {
   if (!Array.isArray(raw.warnings)) return "$.warnings must be a list";
   for (const [i, warning] of raw.warnings.entries()) {
     if (
-      !isObject(warning) ||
+      !isRecord(warning) ||
       typeof warning.code !== "string" ||
       typeof warning.message !== "string" ||
       typeof warning.failsGates !== "boolean"
@@ -75,7 +76,7 @@ function contextProblem(raw: unknown): string | undefined {
 }
 
 function columnProblem(raw: unknown, path: string): string | undefined {
-  if (!isObject(raw)) return `${path} must be an object`;
+  if (!isRecord(raw)) return `${path} must be an object`;
   if (typeof raw.column !== "string") return `${path}.column must be a string`;
   if (raw.dataType !== "categorical" && raw.dataType !== "continuous") {
     return `${path}.dataType must be "categorical" or "continuous"`;
@@ -83,12 +84,12 @@ function columnProblem(raw: unknown, path: string): string | undefined {
   if (typeof raw.why !== "string") return `${path}.why must be a string`;
   const positive = raw.positive;
   const valid =
-    isObject(positive) &&
+    isRecord(positive) &&
     (isStringArray(positive.values) || (typeof positive.threshold === "number" && !("values" in positive)));
   if (!valid) return `${path}.positive must be {values: [...]} or {threshold: n}`;
   if (
     !Array.isArray(raw.topValues) ||
-    !raw.topValues.every((v) => isObject(v) && typeof v.value === "string" && isCount(v.rows))
+    !raw.topValues.every((v) => isRecord(v) && typeof v.value === "string" && isCount(v.rows))
   ) {
     return `${path}.topValues must be a list of {value, rows}`;
   }
@@ -96,7 +97,7 @@ function columnProblem(raw: unknown, path: string): string | undefined {
 }
 
 function sideCountsProblem(raw: unknown, path: string): string | undefined {
-  if (!isObject(raw) || !isCount(raw.rows) || !isCount(raw.labelPositive)) {
+  if (!isRecord(raw) || !isCount(raw.rows) || !isCount(raw.labelPositive)) {
     return `${path} must hold rows and labelPositive counts`;
   }
   if (raw.predictedPositive !== undefined && !isCount(raw.predictedPositive)) {
@@ -104,15 +105,11 @@ function sideCountsProblem(raw: unknown, path: string): string | undefined {
   }
   if (raw.confusion !== undefined) {
     const c = raw.confusion;
-    if (!isObject(c) || ![c.tp, c.fp, c.fn, c.tn].every(isCount)) {
+    if (!isRecord(c) || ![c.tp, c.fp, c.fn, c.tn].every(isCount)) {
       return `${path}.confusion must hold tp, fp, fn and tn counts`;
     }
   }
   return undefined;
-}
-
-function isObject(raw: unknown): raw is Record<string, unknown> {
-  return typeof raw === "object" && raw !== null && !Array.isArray(raw);
 }
 
 function isStringArray(raw: unknown): raw is string[] {

@@ -3,6 +3,7 @@
  * interval at the file's headline level, by stage, facet, facet value and metric. Anything not
  * in the expected shape is simply not shown: the intervals are an aid, the values stand alone.
  */
+import { isRecord } from "../../lambdas/shared/is-record.ts";
 import { parseMetricValue } from "../../lambdas/shared/metric-value.ts";
 import type { BiasStage } from "./analysis-shape.ts";
 
@@ -25,22 +26,19 @@ export type IntervalFinder = (
   metric: string,
 ) => ReportInterval | undefined;
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
-
 export function readIntervals(raw: unknown): IntervalFinder {
   const found = new Map<string, ReportInterval>();
-  if (isObject(raw) && typeof raw.confidence === "number") {
+  if (isRecord(raw) && typeof raw.confidence === "number") {
     const confidence = raw.confidence;
     for (const [stage, key] of Object.entries(STAGE_KEYS)) {
       const section = raw[key];
-      if (!isObject(section) || !isObject(section.facets)) continue;
+      if (!isRecord(section) || !isRecord(section.facets)) continue;
       for (const [facet, values] of Object.entries(section.facets)) {
         if (!Array.isArray(values)) continue;
         for (const value of values) {
-          if (!isObject(value) || !Array.isArray(value.metrics)) continue;
+          if (!isRecord(value) || !Array.isArray(value.metrics)) continue;
           for (const metric of value.metrics) {
-            if (!isObject(metric) || typeof metric.name !== "string" || !isObject(metric.interval)) continue;
+            if (!isRecord(metric) || typeof metric.name !== "string" || !isRecord(metric.interval)) continue;
             const low = parseMetricValue(metric.interval.low);
             const high = parseMetricValue(metric.interval.high);
             if (
