@@ -14,9 +14,14 @@ export const ANALYSIS_CONTEXT_FILE = "analysis_context.json";
 export interface AnalysisContext {
   readonly version: "1";
   readonly dataset: DatasetReading;
-  readonly label: ColumnReading;
+  /**
+   * How the label was read. Absent when no bias method ran (an analysis of explanations
+   * alone, `methods.shap` / `methods.pdp`): the label is then not read at all.
+   */
+  readonly label?: ColumnReading;
   /** Present when post-training bias ran on predicted labels. */
   readonly predictedLabel?: ColumnReading;
+  /** Empty when no bias method ran. */
   readonly facets: readonly FacetReading[];
   /** `group_variable` (CDDL, CDDPL), when configured. */
   readonly groupVariable?: string;

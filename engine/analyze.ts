@@ -10,14 +10,19 @@ import {
   type IntervalsJson,
 } from "../contracts/intervals.ts";
 import type { Gates } from "../lambdas/shared/contracts.ts";
-import type { AnalysisConfig } from "./config/analysis-config.ts";
+import { type AnalysisConfig, type BiasConfig, runsBias } from "./config/analysis-config.ts";
 import { parseAnalysisConfig, unsupportedByEngine } from "./config/parse-analysis-config.ts";
 import { EngineInputError, UnsupportedAnalysisError } from "./errors.ts";
 import type { ModelSource } from "./explain/model/open-model.ts";
 import type { ScoringModel } from "./explain/model/scoring-model.ts";
 import { predictWithModel } from "./explain/model-predictions.ts";
-import { runExplanations } from "./explain/run-explanations.ts";
-import { bootstrapIntervals, type IntervalSettings } from "./intervals/bootstrap-intervals.ts";
+import { type ExplanationsResult, runExplanations } from "./explain/run-explanations.ts";
+import {
+  bootstrapIntervals,
+  type CountTables,
+  type IntervalSettings,
+} from "./intervals/bootstrap-intervals.ts";
+import { datasetFilesOf } from "./io/table-format.ts";
 import type { AnalysisJson } from "./output/analysis-json.ts";
 import type { ThreadOptions } from "./parallel/parallel-counts.ts";
 import { type ReportOptions, renderReport } from "./report/render-report.ts";
@@ -89,20 +94,10 @@ export interface AnalyzeResult {
 export async function analyze(options: AnalyzeOptions): Promise<AnalyzeResult> {
   const config = checkedConfig(options.config, options.model !== undefined);
   assertRunsLocally(config, options);
-  const bias = await runBias(config, options);
-  const { tables, rowsRead, rowsDropped, threads, workerCpuSeconds } = bias;
-  const describe = options.describeFile;
-  const context = describe
-    ? {
-        ...bias.context,
-        dataset: { ...bias.context.dataset, files: bias.context.dataset.files.map(describe) },
-      }
-    : bias.context;
-  const explained =
-    options.model && (config.shap || config.pdp)
-      ? await runExplanations(config, options.datasetPath, options.model, options.outDir)
-      : undefined;
-  const analysis = explained ? { ...bias.analysis, explanations: explained.explanations } : bias.analysis;
+  const computed = runsBias(config)
+    ? await biasAndExplanations(config, options)
+    : await explanationsAlone(config, options);
+  const { analysis, context, tables, explained } = computed;
 
   await mkdir(options.outDir, { recursive: true });
   const analysisPath = join(options.outDir, "analysis.json");
@@ -112,7 +107,8 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalyzeResult> {
   await writeFile(contextPath, `${JSON.stringify(context, null, 2)}\n`);
   let intervalsPath: string | undefined;
   let intervals: IntervalsJson | undefined;
-  if (options.intervals !== false) {
+  // Intervals are of bias metrics: an analysis of explanations alone has none to bound.
+  if (options.intervals !== false && tables !== undefined) {
     intervalsPath = join(options.outDir, INTERVALS_FILE);
     intervals = bootstrapIntervals(analysis, tables, intervalSettings(options.intervals ?? {}));
     await writeFile(intervalsPath, `${JSON.stringify(intervals, null, 2)}\n`);
@@ -131,13 +127,83 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalyzeResult> {
     contextPath,
     reportPath,
     ...(intervalsPath && { intervalsPath }),
-    rowsRead,
-    rowsDropped,
+    rowsRead: computed.rowsRead,
+    rowsDropped: computed.rowsDropped,
     ...(explained && {
       explained: { rows: explained.rowsExplained, modelEvaluations: explained.modelEvaluations },
     }),
-    threads: threads ?? 1,
-    ...(workerCpuSeconds && { workerCpuSeconds }),
+    threads: computed.threads ?? 1,
+    ...(computed.workerCpuSeconds && { workerCpuSeconds: computed.workerCpuSeconds }),
+  };
+}
+
+/** What an analysis computed, before anything is written. */
+interface Computed {
+  readonly analysis: AnalysisJson;
+  readonly context: AnalysisContext;
+  /** The bias metrics' count tables; absent when no bias method ran. */
+  readonly tables?: CountTables;
+  readonly explained?: ExplanationsResult;
+  readonly rowsRead: number;
+  readonly rowsDropped: number;
+  readonly threads?: number;
+  readonly workerCpuSeconds?: readonly number[];
+}
+
+/** The bias metrics from the count pass, then the explanations when a model is given. */
+async function biasAndExplanations(config: BiasConfig, options: AnalyzeOptions): Promise<Computed> {
+  const bias = await runBias(config, options);
+  const describe = options.describeFile;
+  const context = describe
+    ? {
+        ...bias.context,
+        dataset: { ...bias.context.dataset, files: bias.context.dataset.files.map(describe) },
+      }
+    : bias.context;
+  const explained =
+    options.model && (config.shap || config.pdp)
+      ? await runExplanations(config, options.datasetPath, options.model, options.outDir)
+      : undefined;
+  return {
+    analysis: explained ? { ...bias.analysis, explanations: explained.explanations } : bias.analysis,
+    context,
+    tables: bias.tables,
+    ...(explained && { explained }),
+    rowsRead: bias.rowsRead,
+    rowsDropped: bias.rowsDropped,
+    ...(bias.threads !== undefined && { threads: bias.threads }),
+    ...(bias.workerCpuSeconds !== undefined && { workerCpuSeconds: bias.workerCpuSeconds }),
+  };
+}
+
+/**
+ * A config with `shap` / `pdp` and no bias method: no count pass, no label read (the dataset
+ * may hold features alone), and analysis.json holds only `explanations`, as Clarify writes it.
+ */
+async function explanationsAlone(config: AnalysisConfig, options: AnalyzeOptions): Promise<Computed> {
+  // assertRunsLocally has refused explanations without a model.
+  const model = options.model as ModelSource | ScoringModel;
+  const explained = await runExplanations(config, options.datasetPath, model, options.outDir);
+  const describe = options.describeFile ?? ((path: string) => path);
+  const rowsRead = explained.rowsExplained + explained.rowsDropped;
+  const context: AnalysisContext = {
+    version: "1",
+    dataset: {
+      datasetType: config.datasetType,
+      files: datasetFilesOf(config, options.datasetPath).map(describe),
+      rowsRead,
+      rowsSkipped:
+        explained.rowsDropped > 0 ? [{ reason: "a feature value missing", rows: explained.rowsDropped }] : [],
+    },
+    facets: [],
+    warnings: [],
+  };
+  return {
+    analysis: { version: "1.0", explanations: explained.explanations },
+    context,
+    explained,
+    rowsRead,
+    rowsDropped: explained.rowsDropped,
   };
 }
 
@@ -145,7 +211,7 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalyzeResult> {
  * The bias metrics. Post-training bias without predicted labels but with a model takes the
  * model's predictions, written to a scratch folder that is removed afterwards.
  */
-async function runBias(config: AnalysisConfig, options: AnalyzeOptions) {
+async function runBias(config: BiasConfig, options: AnalyzeOptions) {
   if (!options.model || config.postTraining === undefined || config.predictedLabel !== undefined) {
     return runBiasAnalysisOnThreads(
       config,
@@ -211,9 +277,9 @@ function checkedConfig(raw: Record<string, unknown>, withModel: boolean): Analys
     (problem) => !(withModel && problem.path === "$.predictor"),
   )[0];
   if (unsupported !== undefined) throw new UnsupportedAnalysisError(unsupported.message);
-  if (config === undefined) {
+  if (config === undefined || (!runsBias(config) && !config.shap && !config.pdp)) {
     throw new EngineInputError(
-      "the analysis config requests no bias analysis: add methods.pre_training_bias and/or methods.post_training_bias",
+      "the analysis config requests nothing the engine computes: add methods.pre_training_bias, methods.post_training_bias, methods.shap or methods.pdp",
     );
   }
   return config;

@@ -17,7 +17,7 @@ import type { ColumnProfile } from "./aggregate/column-profile.ts";
 import type { ColumnTyping } from "./aggregate/column-typing.ts";
 import { thresholdInterval } from "./aggregate/threshold-interval.ts";
 import { ValueMatcher } from "./aggregate/value-matcher.ts";
-import type { AnalysisConfig } from "./config/analysis-config.ts";
+import { type AnalysisConfig, type BiasConfig, runsBias } from "./config/analysis-config.ts";
 import { groupCounts } from "./context/group-counts.ts";
 import {
   type ColumnFacts,
@@ -116,10 +116,11 @@ export interface BiasDataset {
 }
 
 export function openBiasDataset(
-  config: AnalysisConfig,
+  given: AnalysisConfig,
   datasetPath: string,
   predictedLabelDatasetPath?: string,
 ): BiasDataset {
+  const config = biasConfig(given);
   const wantsPost = config.postTraining !== undefined;
   const predictedInDataset = wantsPost && config.predictedLabelDatasetUri === undefined;
   const jsonLines = config.datasetType === "application/jsonlines";
@@ -231,10 +232,11 @@ export function openBiasDataset(
 
 /** analysis.json, the analysis context and the count tables, from the counts of the whole dataset. */
 export function biasResult(
-  config: AnalysisConfig,
+  given: AnalysisConfig,
   dataset: BiasDataset,
   counts: CollectedCounts,
 ): BiasAnalysisResult {
+  const config = biasConfig(given);
   const { reader, predictedReader, files, names, labelIndex, facetIndexes, groupIndex, plan } = dataset;
   const labelValues = config.labelValuesOrThreshold;
   declareDtypes(counts, reader, plan, predictedReader);
@@ -366,6 +368,16 @@ export function biasResult(
     rowsRead: counts.rowsRead,
     rowsDropped: counts.rowsDropped,
   };
+}
+
+/** The count pass needs a label and its positive values: a config without a bias method has none. */
+function biasConfig(config: AnalysisConfig): BiasConfig {
+  if (!runsBias(config)) {
+    throw new EngineInputError(
+      "the analysis config requests no bias method (methods.pre_training_bias / methods.post_training_bias): there is nothing to count",
+    );
+  }
+  return config;
 }
 
 /** A one-element list holding a number (or numeric text) is a threshold candidate. */

@@ -32,11 +32,16 @@ export interface AnalysisConfig extends ExplainConfig {
   readonly headers?: readonly string[];
   /** JSON Lines only: dotted path of the feature array in each record. */
   readonly features?: string;
-  /** Column name/index (CSV) or dotted path (JSON Lines) of the target. */
-  readonly label: ColumnRef;
-  readonly labelValuesOrThreshold: readonly (string | number)[];
+  /**
+   * Column name/index (CSV) or dotted path (JSON Lines) of the target. Absent only when no
+   * bias method runs and the dataset has no label column (explanations of features alone).
+   */
+  readonly label?: ColumnRef;
+  /** Present whenever a bias method runs. */
+  readonly labelValuesOrThreshold?: readonly (string | number)[];
   /** Scores above this count as a positive prediction. */
   readonly probabilityThreshold?: number;
+  /** Empty when no bias method runs and no facet is given. */
   readonly facets: readonly FacetConfig[];
   readonly groupVariable?: ColumnRef;
   readonly excludedColumns: readonly ColumnRef[];
@@ -50,6 +55,21 @@ export interface AnalysisConfig extends ExplainConfig {
   readonly hasPredictor: boolean;
   /** Analyses requested under `methods` that only the AWS container runs (`asymmetric_shapley_value`). */
   readonly awsOnlyMethods: readonly string[];
+}
+
+/** A config that runs a bias method: the label and its positive values are then known. */
+export type BiasConfig = AnalysisConfig & {
+  readonly label: ColumnRef;
+  readonly labelValuesOrThreshold: readonly (string | number)[];
+};
+
+/** True when the config asks for pre- or post-training bias. */
+export function runsBias(config: AnalysisConfig): config is BiasConfig {
+  return (
+    (config.preTraining !== undefined || config.postTraining !== undefined) &&
+    config.label !== undefined &&
+    config.labelValuesOrThreshold !== undefined
+  );
 }
 
 /** One thing wrong with a raw config, located by JSON path (`$.facet[0].name_or_index`). */

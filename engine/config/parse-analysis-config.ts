@@ -152,18 +152,18 @@ export function parseAnalysisConfig(raw: unknown): {
   checkNamedColumns(raw, headers, predictedLabelHeaders, facets, problem);
   checkExplainColumns(raw, explain, headers, problem);
 
-  if (problems.length > 0 || label === undefined || labelValues === undefined || facets === undefined) {
-    return { config: undefined, problems };
-  }
+  // Bias needs the label, its positive values and the facets; explanations need none of them.
+  const biasReady = label !== undefined && labelValues !== undefined && facets !== undefined;
+  if (problems.length > 0 || (bias && !biasReady)) return { config: undefined, problems };
   return {
     config: {
       datasetType: datasetType as DatasetType,
       ...(headers && { headers }),
       ...(features !== undefined && { features }),
-      label,
-      labelValuesOrThreshold: labelValues,
+      ...(label !== undefined && { label }),
+      ...(labelValues !== undefined && { labelValuesOrThreshold: labelValues }),
       ...(probabilityThreshold !== undefined && { probabilityThreshold }),
-      facets,
+      facets: facets ?? [],
       ...(groupVariable !== undefined && { groupVariable }),
       excludedColumns,
       ...(predictedLabel !== undefined && { predictedLabel }),

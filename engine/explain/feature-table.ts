@@ -27,7 +27,8 @@ export interface FeatureTable extends FeatureCodec {
 
 export function readFeatureTable(config: AnalysisConfig, datasetPath: string): FeatureTable {
   const jsonLines = config.datasetType === "application/jsonlines";
-  const extraPaths = jsonLines ? [String(config.label)] : [];
+  // A dataset of features alone has no label (explanations without a bias method).
+  const extraPaths = jsonLines && config.label !== undefined ? [String(config.label)] : [];
   const reader = new TableReader(datasetFilesOf(config, datasetPath), datasetFormat(config, extraPaths));
   try {
     if (!reader.prime()) throw new EngineInputError(`the dataset ${datasetPath} has no rows`);
@@ -37,7 +38,7 @@ export function readFeatureTable(config: AnalysisConfig, datasetPath: string): F
     const column = (ref: string | number, path: string) => resolveColumn(ref, names, featureFields, path);
     const left = new Set(config.excludedColumns.map((ref, i) => column(ref, `$.excluded_columns[${i}]`)));
     if (!jsonLines) {
-      left.add(column(config.label, "$.label"));
+      if (config.label !== undefined) left.add(column(config.label, "$.label"));
       if (config.predictedLabel !== undefined && config.predictedLabelDatasetUri === undefined) {
         left.add(column(config.predictedLabel, "$.predicted_label"));
       }

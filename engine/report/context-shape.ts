@@ -34,7 +34,8 @@ function contextProblem(raw: unknown): string | undefined {
   ) {
     return "$.dataset.rowsSkipped must be a list of {reason, rows}";
   }
-  const label = columnProblem(raw.label, "$.label");
+  // No label reading when no bias method ran (explanations alone).
+  const label = raw.label === undefined ? undefined : columnProblem(raw.label, "$.label");
   if (label) return label;
   if (raw.predictedLabel !== undefined) {
     const predicted = columnProblem(raw.predictedLabel, "$.predictedLabel");

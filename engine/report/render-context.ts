@@ -50,9 +50,14 @@ export function renderAnalysisStated(
   const facts: string[] = [];
   if (context !== undefined) {
     facts.push(fact("Dataset", describeDataset(context)));
-    facts.push(
-      fact(`Label <code>${escapeHtml(context.label.column)}</code>`, describeColumn(context.label, "label")),
-    );
+    if (context.label !== undefined) {
+      facts.push(
+        fact(
+          `Label <code>${escapeHtml(context.label.column)}</code>`,
+          describeColumn(context.label, "label"),
+        ),
+      );
+    }
     if (context.predictedLabel !== undefined) {
       facts.push(
         fact(

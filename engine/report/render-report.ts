@@ -64,6 +64,9 @@ export function renderReport(analysis: Record<string, unknown>, options: ReportO
   const version = typeof analysis.version === "string" ? analysis.version : undefined;
   const gatedCodes = new Set((results ?? []).map((result) => result.metric));
   const intervalOf = readIntervals(options.intervals);
+  // No bias method ran (shap / pdp alone): nothing to gate, group or measure against a rule of thumb.
+  const explanationsOnly = sections.length === 0 && analysis.explanations !== undefined;
+  const bias = (part: () => string) => (explanationsOnly ? "" : part());
   return [
     "<!DOCTYPE html>",
     '<html lang="en"><head><meta charset="utf-8">',
@@ -74,16 +77,18 @@ export function renderReport(analysis: Record<string, unknown>, options: ReportO
     `<style>${REPORT_STYLES}</style>`,
     "</head><body><main>",
     `<header><h1>${escapeHtml(title)}</h1>`,
-    `<p class="meta">${describeContents(sections)}${version === undefined ? "" : ` · analysis.json version ${escapeHtml(version)}`}</p>`,
+    `<p class="meta">${explanationsOnly ? "Explanations only (no bias method ran)" : describeContents(sections)}${version === undefined ? "" : ` · analysis.json version ${escapeHtml(version)}`}</p>`,
     "</header>",
-    renderVerdict(results, options.noGatesNote ?? DEFAULT_NO_GATES_NOTE),
+    bias(() => renderVerdict(results, options.noGatesNote ?? DEFAULT_NO_GATES_NOTE)),
     renderWarnings(reading.context),
-    renderGuidance(sections, (code) => gatedCodes.has(code)),
+    bias(() => renderGuidance(sections, (code) => gatedCodes.has(code))),
     renderAnalysisStated(sections, reading.context, reading.note),
-    renderGroups(reading.context),
-    sections.length === 0
-      ? '<p class="empty">The analysis holds no bias metrics.</p>'
-      : renderLegend(options.intervals !== undefined),
+    bias(() => renderGroups(reading.context)),
+    bias(() =>
+      sections.length === 0
+        ? '<p class="empty">The analysis holds no bias metrics.</p>'
+        : renderLegend(options.intervals !== undefined),
+    ),
     ...sections.map((section) =>
       renderSection(section, results ?? [], options.metricColumns ?? [], intervalOf),
     ),

@@ -125,7 +125,7 @@ describe("the engine reads labels and facets as Clarify does", () => {
     });
     // Assess
     expect(analysis.pre_training_bias_metrics?.label_value_or_threshold).toBe("1");
-    expect(context.label.dataType).toBe("categorical");
+    expect(context.label?.dataType).toBe("categorical");
     expect(context.warnings).toEqual([]);
   });
 
@@ -156,7 +156,7 @@ describe("the engine reads labels and facets as Clarify does", () => {
     });
     // Assess
     expect(analysis.pre_training_bias_metrics?.label_value_or_threshold).toBe("2,3");
-    expect(context.label.dataType).toBe("categorical");
+    expect(context.label?.dataType).toBe("categorical");
   });
 
   it("reads a 0/1 facet of 30 rows as continuous: [0] is the group above 0", () => {
@@ -185,7 +185,7 @@ describe("the engine reads labels and facets as Clarify does", () => {
       facet: [{ name_or_index: "sex", value_or_threshold: ["F"] }],
     });
     // Assess
-    expect(context.label.why).toBe("integers with missing values, which pandas reads as floats: continuous");
+    expect(context.label?.why).toBe("integers with missing values, which pandas reads as floats: continuous");
     expect(context.warnings.map((w) => w.code)).toEqual(["INTEGERS_READ_AS_FLOATS"]);
     expect(context.dataset.rowsSkipped).toEqual([{ reason: 'label "y" missing', rows: 1 }]);
   });
