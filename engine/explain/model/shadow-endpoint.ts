@@ -71,6 +71,7 @@ export async function withShadowEndpoint<T>(
   };
   const unregister = (options.onTerminate ?? exitAfterCleanup(log))(cleanup);
   let outcome: { value: T } | undefined;
+  let failure: unknown;
   try {
     const tags = options.tags && options.tags.length > 0 ? { Tags: [...options.tags] } : {};
     log(
@@ -101,14 +102,20 @@ export async function withShadowEndpoint<T>(
     );
     await lifecycleStep(name, spec, () => waitInService(sagemaker, name, options));
     outcome = { value: await use(name) };
+  } catch (error) {
+    failure = error;
   } finally {
     unregister();
-    // A failed delete fails the job only when the analysis itself succeeded: the first error stands.
-    const cleaned = cleanup();
-    if (outcome) await cleaned;
-    else await cleaned.catch(() => undefined);
+    try {
+      await cleanup();
+    } catch (leftBehind) {
+      // The first error stands, and says what was left behind: a billed endpoint must not go unnoticed.
+      if (failure instanceof Error) failure.message += `; and ${(leftBehind as Error).message}`;
+      else failure = leftBehind;
+    }
   }
-  return outcome.value;
+  if (failure !== undefined) throw failure;
+  return (outcome as { value: T }).value;
 }
 
 /** A SageMaker call of the lifecycle; its failure names the endpoint and the model. */

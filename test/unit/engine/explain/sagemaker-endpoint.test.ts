@@ -11,6 +11,7 @@ import { join } from "node:path";
 import {
   CreateModelCommand,
   CreateProcessingJobCommand,
+  DeleteEndpointCommand,
   DescribeEndpointCommand,
   ListEndpointConfigsCommand,
   ListEndpointsCommand,
@@ -534,16 +535,36 @@ describe.skipIf(motoSkipReason !== undefined)("a model_name predictor in the bui
     });
 
     // Act
-    const run = withShadowEndpoint(
-      SPEC,
-      { sagemaker: control.client, ...quiet, uniqueSuffix: () => "kept" },
-      async () => "analysed",
-    );
+    const [analysed, failed] = await Promise.allSettled([
+      withShadowEndpoint(
+        SPEC,
+        { sagemaker: control.client, ...quiet, uniqueSuffix: () => "kept" },
+        async () => "analysed",
+      ),
+      withShadowEndpoint(
+        SPEC,
+        { sagemaker: control.client, ...quiet, uniqueSuffix: () => "kept2" },
+        async () => {
+          throw new ShadowEndpointError("the model failed");
+        },
+      ),
+    ]);
 
-    // Assess
-    await expect(run).rejects.toThrow(
-      "could not delete endpoint sm-clarify-kept (AccessDeniedException: not authorized to perform: sagemaker:DeleteEndpoint): delete it to stop its charges",
+    // Assess: the analysis's own error stands first and names what is left behind.
+    expect(analysed).toEqual({
+      status: "rejected",
+      reason: new ShadowEndpointError(
+        "could not delete endpoint sm-clarify-kept (AccessDeniedException: not authorized to perform: sagemaker:DeleteEndpoint): delete it to stop its charges (aws sagemaker delete-endpoint --endpoint-name sm-clarify-kept; delete-endpoint-config --endpoint-config-name sm-clarify-kept)",
+      ),
+    });
+    expect((failed as PromiseRejectedResult).reason.message).toMatch(
+      /^the model failed; and could not delete endpoint sm-clarify-kept2 \(AccessDeniedException/,
     );
-    expect(control.calls.map((c) => c.command).slice(-2)).toEqual(["DeleteEndpoint", "DeleteEndpointConfig"]);
+    expect(control.calls.filter((c) => c.command === "DeleteEndpointConfig")).toHaveLength(2);
+    const { client } = recordingClient();
+    expect(await leftOver(client)).toEqual(["endpoint sm-clarify-kept", "endpoint sm-clarify-kept2"]);
+    for (const name of ["sm-clarify-kept", "sm-clarify-kept2"]) {
+      await client.send(new DeleteEndpointCommand({ EndpointName: name }));
+    }
   });
 });
