@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { BiasAnalysis } from "../../../../lambdas/collect-results/analysis-result.ts";
+import {
+  type BiasAnalysis,
+  parseAnalysisResult,
+} from "../../../../lambdas/collect-results/analysis-result.ts";
 import type { ResolvedBaseline } from "../../../../lambdas/collect-results/baseline.ts";
 import { drift, driftInterval } from "../../../../lambdas/collect-results/drift.ts";
 import type { GateContext } from "../../../../lambdas/collect-results/gate-bounds.ts";
@@ -220,6 +223,38 @@ describe("confidence gates", () => {
     expect(report.breaches[0]).toMatchObject({ breached: ["absMax"] });
     expect(report.evaluations[0]?.intervalNote).toBe(
       "no 0.95 interval (no intervals.json: the Clarify image writes none): the point value was checked",
+    );
+  });
+});
+
+describe("a facet named as an Object property (constructor)", () => {
+  /** analysis.json with CI for one facet value of `facet`. */
+  function analysisJson(facet: string, ci: number): string {
+    return JSON.stringify({
+      version: "1.0",
+      pre_training_bias_metrics: {
+        label: "Target",
+        label_value_or_threshold: "1",
+        facets: { [facet]: [{ value_or_threshold: "0", metrics: [{ name: "CI", value: ci }] }] },
+      },
+    });
+  }
+
+  it("is missing from a baseline that does not report it, so its drift gate fails with that reason", () => {
+    // Prepare: the baseline analysed the facet Sex only.
+    const analysis = parseAnalysisResult(
+      analysisJson("constructor", 0.3),
+      "s3://runs/b/output/analysis.json",
+    );
+    const baseline = baselineOf(
+      parseAnalysisResult(analysisJson("Sex", 0.1), "s3://runs/a/output/analysis.json"),
+    );
+    // Act
+    const report = evaluate(analysis, { CI: { maxDrift: 0.05 } }, { baseline });
+    // Assess
+    expect(report.breaches).toHaveLength(1);
+    expect(report.breaches[0]?.message).toBe(
+      "CI for constructor=0 (pre-training): the baseline s3://runs/credit-a/output/analysis.json has no CI for constructor=0, so maxDrift cannot be checked",
     );
   });
 });
