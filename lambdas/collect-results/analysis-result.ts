@@ -66,7 +66,9 @@ export function biasAnalysisOf(document: unknown, uri: string): BiasAnalysis {
     const path = `$.${key}`;
     if (!isRecord(section)) return fail(path, "must be an object");
     if (!isRecord(section.facets)) return fail(`${path}.facets`, "must be an object keyed by facet name");
-    const facets: Record<string, FacetValueMetrics[]> = {};
+    // Keyed by the dataset's column names: without a prototype, a facet named "constructor" or
+    // "__proto__" is looked up (a baseline's, the report's) and stored as any other name.
+    const facets: Record<string, FacetValueMetrics[]> = Object.create(null);
     for (const [facet, values] of Object.entries(section.facets)) {
       const facetPath = `${path}.facets[${JSON.stringify(facet)}]`;
       if (!Array.isArray(values)) return fail(facetPath, "must be an array of {value_or_threshold, metrics}");
