@@ -11,6 +11,7 @@ import { isRecord, type Located, type Problems } from "./problems.ts";
 import { checkAnalysisConfig } from "./rules/analysis-config.ts";
 import type { RuleContext } from "./rules/context.ts";
 import { datasetMissingMessage } from "./rules/dataset.ts";
+import { checkGatesHaveBias } from "./rules/gates.ts";
 import type { RunDraft } from "./run-input.ts";
 
 /**
@@ -68,6 +69,7 @@ export async function runPreflight(
     configPath = `${field.value} $`;
     const before = problems.list.length;
     checkAnalysisConfig(config, configPath, context, problems);
+    checkGatesHaveBias(draft.gates, config, problems);
     if (!draft.datasetUri && !(isRecord(config) && Object.hasOwn(config, "dataset_uri"))) {
       problems.add(draft.datasetPath, datasetMissingMessage(draft.form));
     }

@@ -86,4 +86,68 @@ describe("run --local with localModel", () => {
     ]);
     expect(bad.filter((p) => p.path === "$.localModel")).toHaveLength(1);
   });
+
+  it("runs a config of explanations alone on a dataset of features alone, end to end through the state machine", async () => {
+    // Prepare: the credit features without the label and predicted label columns
+    const csv = (await readFile(join(root, "credit.csv"), "utf8")).trim().split("\n");
+    const features = csv.map((line) => line.split(",").slice(0, 12).join(","));
+    await writeFile(join(root, "features.csv"), `${features.join("\n")}\n`);
+    const explain = JSON.parse(await readFile(join(root, "explain_config.json"), "utf8"));
+    await writeFile(
+      join(root, "features_config.json"),
+      JSON.stringify({
+        dataset_type: "text/csv",
+        headers: (features[0] as string).split(","),
+        methods: { shap: explain.methods.shap, pdp: { top_k_features: 2, grid_resolution: 4 } },
+        predictor: explain.predictor,
+      }),
+    );
+    await writeFile(
+      join(root, "features-run.json"),
+      JSON.stringify({
+        runName: "credit-features-explained",
+        analysisConfigUri: "features_config.json",
+        dataset: { uri: "features.csv", s3DataType: "S3Prefix" },
+        localModel: "model.onnx",
+      }),
+    );
+    const out = join(root, "features-out");
+    // Act
+    const result = await cli(["run", "--local", "--input", join(root, "features-run.json"), "--out", out]);
+    // Assess
+    expect(result.code, result.stderr).toBe(0);
+    const analysis = JSON.parse(await readFile(join(out, "output", "analysis.json"), "utf8"));
+    expect(Object.keys(analysis)).toEqual(["version", "explanations"]);
+    expect(Object.keys(analysis.explanations.kernel_shap.label0.global_shap_values)).toHaveLength(12);
+    expect(analysis.explanations.pdp).toHaveLength(2);
+    const summary = JSON.parse(await readFile(join(out, "summary.json"), "utf8"));
+    expect(summary.status).toBe("Succeeded");
+    expect(summary.gates).toEqual([]);
+    const report = await readFile(join(out, "report.html"), "utf8");
+    expect(report).toContain('id="explanations"');
+    expect(report).not.toContain("Bias gates failed");
+  });
+
+  it("refuses a gate on a bias metric when the config asks for explanations alone, naming the gate", async () => {
+    // Prepare: the config and data of the previous case
+    const input = JSON.parse(await readFile(join(root, "features-run.json"), "utf8"));
+    await writeFile(
+      join(root, "features-gated.json"),
+      JSON.stringify({ ...input, gates: { DI: { min: 0.8 } } }),
+    );
+    // Act
+    const result = await cli([
+      "run",
+      "--local",
+      "--input",
+      join(root, "features-gated.json"),
+      "--out",
+      join(root, "gated-out"),
+    ]);
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      "$.gates.DI: gate on DI, but no bias method runs: the analysis config asks only for methods.shap, methods.pdp (no methods.pre_training_bias or methods.post_training_bias), so DI is never computed; remove the gate or add a bias method",
+    );
+  });
 });

@@ -2,6 +2,7 @@ import { parseAnalysisConfig } from "../../../engine/config/parse-analysis-confi
 import { childPath, forEachString, isRecord, type Problems, show } from "../problems.ts";
 import type { Rule, RuleContext } from "./context.ts";
 import { engineLimits } from "./engine.ts";
+import { checkGatesHaveBias } from "./gates.ts";
 import { checkS3Uri } from "./s3-locations.ts";
 
 export { ANALYSIS_METHODS, DATASET_TYPES } from "../../../engine/config/parse-analysis-config.ts";
@@ -11,8 +12,9 @@ export const DATA_URI_KEYS = ["dataset_uri", "predicted_label_dataset_uri"] as c
 
 /** Rule form: the inline analysis config of run.json. */
 export const checkInlineAnalysisConfig: Rule = (draft, context, problems) => {
-  if (draft.analysisConfig)
-    checkAnalysisConfig(draft.analysisConfig.value, draft.analysisConfig.path, context, problems);
+  if (!draft.analysisConfig) return;
+  checkAnalysisConfig(draft.analysisConfig.value, draft.analysisConfig.path, context, problems);
+  checkGatesHaveBias(draft.gates, draft.analysisConfig.value, problems);
 };
 
 /**

@@ -1,6 +1,7 @@
 import { INTERVAL_LEVELS } from "../../../contracts/intervals.ts";
 import { ALL_METRICS } from "../../shared/metric-codes.ts";
-import { childPath, isRecord, show } from "../problems.ts";
+import { childPath, isRecord, type Problems, show } from "../problems.ts";
+import type { RunDraft } from "../run-input.ts";
 import type { Rule } from "./context.ts";
 
 const BOUNDS = ["absMax", "min", "max", "maxDrift"] as const;
@@ -72,3 +73,23 @@ export const checkGates: Rule = (draft, _context, problems) => {
     }
   }
 };
+
+/**
+ * Gates bound bias metrics: with an analysis config that asks only for explanations
+ * (methods.shap / methods.pdp) no bias metric is computed, so each gate could never be checked.
+ * Refused, naming the gate, rather than passed by omission.
+ */
+export function checkGatesHaveBias(gates: RunDraft["gates"], config: unknown, problems: Problems): void {
+  if (gates === undefined || !isRecord(gates.value) || !isRecord(config) || !isRecord(config.methods)) return;
+  const methods = config.methods;
+  if (Object.hasOwn(methods, "pre_training_bias") || Object.hasOwn(methods, "post_training_bias")) return;
+  const asked = Object.keys(methods).map((name) => `methods.${name}`);
+  // An empty methods is its own problem (the parser names it).
+  if (asked.length === 0) return;
+  for (const code of Object.keys(gates.value)) {
+    problems.add(
+      childPath(gates.path, code),
+      `gate on ${code}, but no bias method runs: the analysis config asks only for ${asked.join(", ")} (no methods.pre_training_bias or methods.post_training_bias), so ${code} is never computed; remove the gate or add a bias method`,
+    );
+  }
+}
