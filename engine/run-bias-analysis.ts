@@ -570,10 +570,10 @@ function declareDtypes(
   plan: CountPlan,
   predictedReader: TableReader | undefined,
 ): void {
-  const dtypes = reader.columnDtypes();
+  const dtypes = counts.columnDtypes ?? reader.columnDtypes();
   counts.label.declaredDtype = dtypes?.[plan.label.index];
   if (counts.predicted && plan.predicted) {
-    counts.predicted.declaredDtype = (predictedReader ?? reader).columnDtypes()?.[plan.predicted.index];
+    counts.predicted.declaredDtype = (predictedReader ? predictedReader.columnDtypes() : dtypes)?.[plan.predicted.index];
   }
   if (counts.group && plan.groupIndex !== undefined) counts.group.declaredDtype = dtypes?.[plan.groupIndex];
   counts.facets.forEach((facet, f) => {

@@ -78,6 +78,8 @@ export interface CollectedCounts {
   readonly group?: ColumnProfile;
   readonly facets: readonly FacetCounts[];
   readonly features?: FeatureRows;
+  /** Parquet: the declared dtypes over every file, when the rows were counted by several readers (parallel/). */
+  readonly columnDtypes?: readonly (string | undefined)[];
 }
 
 /**

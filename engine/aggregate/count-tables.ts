@@ -1,4 +1,5 @@
 import { EngineInputError } from "../errors.ts";
+import { mergeDtypes } from "../io/parquet/parquet-columns.ts";
 import type { CollectedCounts, FacetCounts, FeatureRows, SkipRole } from "./collect-counts.ts";
 import { GROUP_VALUE_CAPACITY } from "./collect-counts.ts";
 import { ColumnProfile } from "./column-profile.ts";
@@ -52,10 +53,16 @@ export interface CountTables {
   readonly group?: ProfileTable;
   readonly facets: readonly FacetTable[];
   readonly features?: FeatureTable;
+  /** Parquet: pandas' dtype per column as the files declare it (null: not declared). */
+  readonly columnDtypes?: readonly (string | null)[];
 }
 
-export function toCountTables(counts: CollectedCounts): CountTables {
+export function toCountTables(
+  counts: CollectedCounts,
+  columnDtypes?: readonly (string | undefined)[],
+): CountTables {
   return {
+    ...(columnDtypes && { columnDtypes: columnDtypes.map((dtype) => dtype ?? null) }),
     rowsRead: counts.rowsRead,
     rowsDropped: counts.rowsDropped,
     skippedBy: [...counts.skippedBy],
@@ -93,6 +100,7 @@ export function fromCountTables(tables: CountTables): CollectedCounts {
     predictedCodes: [...tables.features.predictedCodes],
   };
   return {
+    ...(tables.columnDtypes && { columnDtypes: tables.columnDtypes.map((dtype) => dtype ?? undefined) }),
     rowsRead: tables.rowsRead,
     rowsDropped: tables.rowsDropped,
     skippedBy: new Map(tables.skippedBy),
@@ -130,7 +138,15 @@ export function mergeCounts(a: CountTables, b: CountTables): CountTables {
   const skipped = new Map(a.skippedBy);
   for (const [role, n] of b.skippedBy) skipped.set(role, (skipped.get(role) ?? 0) + n);
   const features = a.features && b.features && mergeFeatures(a.features, b.features, facetIds);
+  // pd.concat's dtype over the files, as the one-pass reader merges them (parquet-columns.ts).
+  const dtypes =
+    a.columnDtypes && b.columnDtypes
+      ? a.columnDtypes.map(
+          (dtype, i) => mergeDtypes(dtype ?? undefined, b.columnDtypes?.[i] ?? undefined) ?? null,
+        )
+      : (a.columnDtypes ?? b.columnDtypes);
   return {
+    ...(dtypes && { columnDtypes: dtypes }),
     rowsRead: a.rowsRead + b.rowsRead,
     rowsDropped: a.rowsDropped + b.rowsDropped,
     skippedBy: [...skipped],

@@ -8,7 +8,8 @@ import { type CountJob, planOf } from "./count-job.ts";
 export function countJob(job: CountJob): CountTables {
   const reader = new TableReader(job.parts, job.format, job.firstFileHeaders);
   try {
-    return toCountTables(collectCounts(reader, planOf(job.plan), job.fieldCount));
+    const counts = collectCounts(reader, planOf(job.plan), job.fieldCount);
+    return toCountTables(counts, reader.columnDtypes());
   } finally {
     reader.close();
   }

@@ -6,7 +6,7 @@ import { EngineInputError } from "../errors.ts";
 import type { BiasDataset } from "../run-bias-analysis.ts";
 import { type CountJob, planSpec } from "./count-job.ts";
 import { type CountReply, countJob, serveCountJob } from "./count-worker.ts";
-import { splitCsvFiles } from "./split-csv.ts";
+import { splitByFiles, splitCsvFiles } from "./split-csv.ts";
 
 /**
  * Below this many bytes per thread a dataset is counted on one thread: starting a worker
@@ -56,7 +56,10 @@ export async function countDataset(
   if (count <= 1) return onOneThread();
   const workers = Array.from({ length: count - 1 }, startWorker);
   try {
-    const runs = splitCsvFiles(dataset.files, count);
+    const runs =
+      dataset.format.kind === "csv"
+        ? splitCsvFiles(dataset.files, count)
+        : splitByFiles(dataset.files, count);
     if (runs.length <= 1) return onOneThread();
     const jobs: CountJob[] = runs.map((parts) => ({
       kind: "clarify-count-job",
@@ -96,9 +99,12 @@ export async function countDataset(
 /** How many threads count this dataset (1: this one alone). */
 function threadCount(dataset: BiasDataset, options: ThreadOptions): number {
   const threads = options.threads ?? defaultThreads();
-  if (threads <= 1 || dataset.format.kind !== "csv" || dataset.predictedReader !== undefined) return 1;
+  if (threads <= 1 || dataset.predictedReader !== undefined) return 1;
   const minBytes = options.minBytesPerThread ?? MIN_BYTES_PER_THREAD;
-  return Math.max(1, Math.min(threads, minBytes <= 0 ? threads : Math.floor(dataset.bytes / minBytes)));
+  const bySize = minBytes <= 0 ? threads : Math.floor(dataset.bytes / minBytes);
+  // Only CSV files are cut inside; Parquet and JSON Lines go to threads file by file.
+  const byFiles = dataset.format.kind === "csv" ? threads : dataset.files.length;
+  return Math.max(1, Math.min(threads, bySize, byFiles));
 }
 
 /** The first run, counted on this thread, as a worker would reply. */

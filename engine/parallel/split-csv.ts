@@ -120,3 +120,29 @@ function countQuotes(block: Buffer, from: number, to: number): number {
   }
   return n;
 }
+
+/**
+ * Groups the files of a dataset (read in order) into at most `count` runs of whole consecutive
+ * files of about equal bytes: how Parquet and JSON Lines folders are spread over threads (a
+ * Parquet file is not cut; JSON Lines could be, but its folders are already many files).
+ */
+export function splitByFiles(files: readonly string[], count: number): FilePart[][] {
+  const sizes = files.map((file) => statSync(file).size);
+  const total = sizes.reduce((sum, size) => sum + size, 0);
+  const runs: FilePart[][] = [];
+  let current: FilePart[] = [];
+  let before = 0;
+  files.forEach((path, f) => {
+    const size = sizes[f] as number;
+    // A run ends where the bytes read so far pass its share of the total.
+    const share = Math.ceil(((runs.length + 1) * total) / count);
+    if (current.length > 0 && before >= share && runs.length < count - 1) {
+      runs.push(current);
+      current = [];
+    }
+    current.push({ path, start: 0, end: size });
+    before += size;
+  });
+  if (current.length > 0) runs.push(current);
+  return runs;
+}
