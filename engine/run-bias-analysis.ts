@@ -573,7 +573,8 @@ function declareDtypes(
   const dtypes = counts.columnDtypes ?? reader.columnDtypes();
   counts.label.declaredDtype = dtypes?.[plan.label.index];
   if (counts.predicted && plan.predicted) {
-    counts.predicted.declaredDtype = (predictedReader ? predictedReader.columnDtypes() : dtypes)?.[plan.predicted.index];
+    const predictedDtypes = predictedReader ? predictedReader.columnDtypes() : dtypes;
+    counts.predicted.declaredDtype = predictedDtypes?.[plan.predicted.index];
   }
   if (counts.group && plan.groupIndex !== undefined) counts.group.declaredDtype = dtypes?.[plan.groupIndex];
   counts.facets.forEach((facet, f) => {
