@@ -3,30 +3,41 @@
  * (e.g. `DIDrift`), so they go out as EMF beside the metrics and the dashboard can graph them.
  */
 import { type BiasMetricValues, DRIFT_METRIC_SUFFIX } from "../shared/bias-metrics-emf.ts";
+import type { BiasStage } from "./analysis-result.ts";
 import type { GateEvaluation } from "./gates.ts";
 
+type Drifts = { name: string; value: number }[];
+
 export function driftMetricValues(evaluations: readonly GateEvaluation[]): BiasMetricValues {
-  const values: Record<string, Record<string, Map<string, { name: string; value: number }[]>>> = {};
+  // Maps, not objects: facets are the dataset's column names, "constructor" among them.
+  const stages = new Map<BiasStage, Map<string, Map<string, Drifts>>>();
   for (const evaluation of evaluations) {
     if (evaluation.drift === undefined) continue;
-    const facets = values[evaluation.stage] ?? {};
-    values[evaluation.stage] = facets;
-    const byValue = facets[evaluation.facet] ?? new Map<string, { name: string; value: number }[]>();
-    facets[evaluation.facet] = byValue;
-    const metrics = byValue.get(evaluation.facetValue) ?? [];
+    const facets = entry(stages, evaluation.stage, () => new Map<string, Map<string, Drifts>>());
+    const byValue = entry(facets, evaluation.facet, () => new Map<string, Drifts>());
+    const metrics = entry(byValue, evaluation.facetValue, (): Drifts => []);
     metrics.push({ name: `${evaluation.metric}${DRIFT_METRIC_SUFFIX}`, value: evaluation.drift });
-    byValue.set(evaluation.facetValue, metrics);
   }
-  const stage = (facets: Record<string, Map<string, { name: string; value: number }[]>> | undefined) =>
+  const stage = (facets: Map<string, Map<string, Drifts>> | undefined) =>
     facets && {
       facets: Object.fromEntries(
-        Object.entries(facets).map(([facet, byValue]) => [
+        [...facets].map(([facet, byValue]) => [
           facet,
           [...byValue].map(([valueOrThreshold, metrics]) => ({ valueOrThreshold, metrics })),
         ]),
       ),
     };
-  const pre = stage(values.pre_training);
-  const post = stage(values.post_training);
+  const pre = stage(stages.get("pre_training"));
+  const post = stage(stages.get("post_training"));
   return { ...(pre && { pre_training: pre }), ...(post && { post_training: post }) };
+}
+
+/** The value at `key`, added by `create` when absent. */
+function entry<K, V>(map: Map<K, V>, key: K, create: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = create();
+    map.set(key, value);
+  }
+  return value;
 }
