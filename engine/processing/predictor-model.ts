@@ -4,11 +4,11 @@
  * endpoint (`endpoint_name`), or a shadow endpoint the job makes for `model_name` and deletes.
  */
 import { readFile } from "node:fs/promises";
-import { ListTagsCommand, SageMakerClient, type Tag } from "@aws-sdk/client-sagemaker";
+import type { SageMakerClient, Tag } from "@aws-sdk/client-sagemaker";
 import type { SageMakerRuntimeClient } from "@aws-sdk/client-sagemaker-runtime";
 import { isRecord } from "../../lambdas/shared/is-record.ts";
 import type { ModelSource } from "../explain/model/open-model.ts";
-import { type ShadowEndpointOptions, withShadowEndpoint } from "../explain/model/shadow-endpoint.ts";
+import type { ShadowEndpointOptions } from "../explain/model/shadow-endpoint.ts";
 import { MODEL_ENVIRONMENT, modelFromEnvironment } from "./model-environment.ts";
 
 /** SageMaker writes the job's own description here; its ProcessingJobArn is what ListTags reads. */
@@ -52,6 +52,9 @@ export async function withPredictorModel<T>(
     options.log(`model: SageMaker endpoint ${predictor.endpoint_name}`);
     return use({ sagemakerEndpoint: predictor.endpoint_name, ...(runtime && { runtime }) });
   }
+  // The SageMaker SDK loads only for a job that makes a shadow endpoint.
+  const { SageMakerClient } = await import("@aws-sdk/client-sagemaker");
+  const { withShadowEndpoint } = await import("../explain/model/shadow-endpoint.ts");
   const sagemaker = options.sagemaker?.() ?? new SageMakerClient({ region });
   try {
     const tags = await jobTags(sagemaker, options);
@@ -98,6 +101,7 @@ async function jobTags(sagemaker: SageMakerClient, options: PredictorModelOption
   }
   if (typeof jobArn !== "string") return [];
   const tags: Tag[] = [];
+  const { ListTagsCommand } = await import("@aws-sdk/client-sagemaker");
   try {
     let token: string | undefined;
     do {
