@@ -96,7 +96,7 @@ function plainBounds(
   where: string,
   value: number,
   gate: Gate,
-  interval: (NumericInterval & { confidence: number }) | undefined,
+  interval: GateDetails["interval"],
 ): { bound: string; message: string }[] {
   const breaches: { bound: string; message: string }[] = [];
   if (interval) {
@@ -132,7 +132,7 @@ function checkDrift(
   at: ValueLocation,
   value: number,
   maxDrift: number,
-  interval: NumericInterval | undefined,
+  interval: GateDetails["interval"],
   context: GateContext,
 ): { message?: string; details: GateDetails } {
   const baseline = context.baseline;
@@ -162,7 +162,7 @@ function checkDrift(
     const withRange = { ...details, driftInterval: range };
     if (range.low > maxDrift) {
       return {
-        message: `${against}: even the best of its ${percent((interval as { confidence?: number }).confidence ?? 0)} interval drifts ${round(range.low)} further from the ideal ${ideal}, above maxDrift ${maxDrift}`,
+        message: `${against}: even the best of its ${percent(interval.confidence)} interval drifts ${round(range.low)} further from the ideal ${ideal}, above maxDrift ${maxDrift}`,
         details: withRange,
       };
     }
