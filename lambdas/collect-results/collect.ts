@@ -41,23 +41,16 @@ export async function collectResults(event: CollectResultsEvent, deps: CollectRe
   const jobReportUri = joinS3Uri(run.runUri, "output", "report.html");
   const summaryUri = joinS3Uri(run.runUri, "summary.json");
 
-  let text: string | undefined;
-  try {
-    text = await readTextIfExists(deps.s3, analysisUri);
-  } catch (error) {
-    throw new AnalysisResultError(`cannot read ${analysisUri}: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
-  if (text === undefined) {
+  const analysisDocument = await readOutput(deps.s3, analysisUri);
+  if (analysisDocument === undefined) {
     throw new AnalysisResultError(
       `analysis.json not found at ${analysisUri}: the job wrote no analysis result`,
     );
   }
-  const analysisDocument = parseJsonDocument(text, analysisUri);
   const analysis = biasAnalysisOf(analysisDocument, analysisUri);
   const contextUri = joinS3Uri(run.runUri, "output", ANALYSIS_CONTEXT_FILE);
-  const context = await readContext(deps.s3, contextUri);
+  // Absent when the job wrote none (the Clarify image).
+  const context = await readOutput(deps.s3, contextUri);
   const warnings = context === undefined ? undefined : contextWarnings(context, contextUri);
   const intervalsUri = joinS3Uri(run.runUri, "output", INTERVALS_FILE);
   const intervalsText = await readTextIfExists(deps.s3, intervalsUri);
@@ -139,8 +132,8 @@ export async function collectResults(event: CollectResultsEvent, deps: CollectRe
   };
 }
 
-/** The parsed analysis context; undefined when the job wrote none (the Clarify image). */
-async function readContext(s3: S3Client, uri: string): Promise<unknown> {
+/** One of the job's output files, parsed; undefined when the job did not write it. */
+async function readOutput(s3: S3Client, uri: string): Promise<unknown> {
   let text: string | undefined;
   try {
     text = await readTextIfExists(s3, uri);
