@@ -201,8 +201,11 @@ export function unsupportedByEngine(raw: unknown, engine: AnalysisEngine): Confi
   if (engine === "clarify-image") return clarifyImageLimits(raw);
   const unsupported: ConfigProblem[] = [];
   const methods = isRecord(raw.methods) ? raw.methods : {};
-  const bias = Object.hasOwn(methods, "pre_training_bias") || Object.hasOwn(methods, "post_training_bias");
-  if (bias && raw.dataset_type === "application/jsonlines" && raw.features === undefined) {
+  // Bias and explanations alike read the records' feature array, which only `features` locates.
+  const readsFeatures = ["pre_training_bias", "post_training_bias", "shap", "pdp"].some((m) =>
+    Object.hasOwn(methods, m),
+  );
+  if (readsFeatures && raw.dataset_type === "application/jsonlines" && raw.features === undefined) {
     unsupported.push({
       path: "$.features",
       message:

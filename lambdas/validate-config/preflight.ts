@@ -69,13 +69,13 @@ export async function runPreflight(
     configPath = `${field.value} $`;
     const before = problems.list.length;
     checkAnalysisConfig(config, configPath, context, problems);
-    checkGatesHaveBias(draft.gates, config, problems);
     if (!draft.datasetUri && !(isRecord(config) && Object.hasOwn(config, "dataset_uri"))) {
       problems.add(draft.datasetPath, datasetMissingMessage(draft.form));
     }
     // A config that breaks a rule (a dataset_uri in a bucket not allowed, say) is not
     // followed any further: nothing is read on its word.
     if (problems.list.length > before) return;
+    checkGatesHaveBias(draft.gates, config, problems);
   } else {
     return;
   }

@@ -148,6 +148,23 @@ describe("analyze with explanations alone", () => {
     expect(without.analysis.explanations).toEqual(csv.analysis.explanations);
   });
 
+  it("refuses JSON Lines explanations without features, the path of each record's feature array", async () => {
+    // Prepare
+    const dir = mkdtempSync(join(tmpdir(), "explain-alone-"));
+    writeFileSync(join(dir, "data.jsonl"), '{"features":[1,10,"red"]}\n');
+    // Act
+    const run = analyze({
+      datasetPath: join(dir, "data.jsonl"),
+      config: { dataset_type: "application/jsonlines", methods: { shap: SHAP } },
+      outDir: join(dir, "out"),
+      model: functionModel(1, linear),
+    });
+    // Assess
+    await expect(run).rejects.toThrow(
+      "features is required by the local engine for application/jsonlines: the path of the feature array in each record",
+    );
+  });
+
   it("renders a report of the explanations alone: no verdict, groups or bias sections", async () => {
     // Prepare
     const dir = workspace(false);
