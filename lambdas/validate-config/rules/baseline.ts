@@ -30,6 +30,14 @@ export const checkBaseline: Rule = (draft, context, problems) => {
       `${show(field.value.latest)} is not supported; latest must be "passed" (the newest run of this runName whose gates passed)`,
     );
   }
+  // Without a runName the run folder is named after the execution alone, which no earlier run
+  // shares: the baseline would never be found and the drift gates would silently judge nothing.
+  if (hasLatest && draft.runName === undefined) {
+    problems.add(
+      childPath(field.path, "latest"),
+      'needs a runName: "latest" looks up earlier runs of the same runName, and a run without one has no earlier runs (set runName, or give analysisUri)',
+    );
+  }
   if (hasUri) {
     checkS3Uri(
       { value: field.value.analysisUri, path: childPath(field.path, "analysisUri") },
