@@ -5,7 +5,7 @@
  */
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { BaselineSpec, NormalizedRun } from "../shared/contracts.ts";
-import { outputPrefixOf, type RunRecord, readRunRecords } from "../shared/run-folders.ts";
+import { outputPrefixOf, type RunRecord, readRecentRunRecords } from "../shared/run-folders.ts";
 import { runFolderPrefix } from "../shared/run-id.ts";
 import { readTextIfExists } from "../shared/s3-objects.ts";
 import { joinS3Uri } from "../shared/s3-uri.ts";
@@ -38,7 +38,12 @@ export async function resolveBaseline(
   const outputUri = outputPrefixOf(run.runUri);
   let records: readonly RunRecord[];
   try {
-    records = earlier ?? (await readRunRecords(s3, outputUri, runFolderPrefix(run.runName)));
+    records =
+      earlier ??
+      (await readRecentRunRecords(s3, outputUri, runFolderPrefix(run.runName), {
+        keep: (record) => record.runId !== run.runId && record.summary.runName === run.runName,
+        enough: (kept) => kept.some((record) => record.summary.status === "Succeeded"),
+      }));
   } catch (error) {
     return {
       found: false,

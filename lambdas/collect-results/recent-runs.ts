@@ -6,16 +6,30 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import type { TrendPoint } from "../../engine/report/history-columns.ts";
 import type { NormalizedRun } from "../shared/contracts.ts";
 import { isRecord } from "../shared/is-record.ts";
-import { outputPrefixOf, type RunRecord, readRunRecords } from "../shared/run-folders.ts";
+import { outputPrefixOf, type RunRecord, readRecentRunRecords } from "../shared/run-folders.ts";
 import { runFolderPrefix } from "../shared/run-id.ts";
 
 /** Earlier runs a trend chart shows at most. */
 export const TREND_RUNS = 10;
 
-/** The earlier runs of `run`'s name, newest first (this run left out). */
+/**
+ * The earlier runs of `run`'s name, newest first (this run left out): only as many as the
+ * report's trends (`TREND_RUNS` gated runs) and a `latest: "passed"` baseline (the newest
+ * passed run) need, read newest first, so a long history does not make every run slower.
+ */
 export async function earlierRuns(s3: S3Client, run: NormalizedRun): Promise<RunRecord[]> {
-  const records = await readRunRecords(s3, outputPrefixOf(run.runUri), runFolderPrefix(run.runName));
-  return records.filter((record) => record.runId !== run.runId && record.summary.runName === run.runName);
+  const wantsPassed = run.baseline !== undefined && "latest" in run.baseline;
+  return readRecentRunRecords(s3, outputPrefixOf(run.runUri), runFolderPrefix(run.runName), {
+    // `credit-` also lists the folders of `credit-v2`: the summary's runName decides.
+    keep: (record) => record.runId !== run.runId && record.summary.runName === run.runName,
+    enough: (kept) =>
+      kept.filter(isGated).length >= TREND_RUNS &&
+      (!wantsPassed || kept.some((record) => record.summary.status === "Succeeded")),
+  });
+}
+
+function isGated(record: RunRecord): boolean {
+  return Array.isArray(record.summary.document.gates);
 }
 
 export type TrendFinder = (
@@ -28,9 +42,7 @@ export type TrendFinder = (
 /** The values of each gated metric, facet and value over the newest `TREND_RUNS` runs that gated it. */
 export function gatedTrends(records: readonly RunRecord[]): TrendFinder {
   const points = new Map<string, TrendPoint[]>();
-  const recent = records
-    .filter((record) => Array.isArray(record.summary.document.gates))
-    .slice(0, TREND_RUNS);
+  const recent = records.filter(isGated).slice(0, TREND_RUNS);
   for (const record of [...recent].reverse()) {
     const when = record.summary.startTime ?? "";
     const passed = record.summary.status === "Succeeded";

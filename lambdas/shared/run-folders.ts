@@ -76,6 +76,85 @@ export async function readRunRecords(s3: S3Client, outputUri: string, namePrefix
   return newestFirst(records);
 }
 
+/** A run folder's summary.json as the listing shows it. */
+interface ListedSummary {
+  readonly runId: string;
+  /** When summary.json was last written (milliseconds since the epoch; 0 when not listed). */
+  readonly written: number;
+}
+
+const SUMMARY_FILE = "summary.json";
+
+/**
+ * The summary.json of every folder directly under `outputUri` starting with `namePrefix`,
+ * last written first (ties by folder name, later first). Folder names cannot order the runs
+ * (the execution part is free-form), so the listing's LastModified does: it is read without a
+ * GetObject, and the newest runs can be read first.
+ */
+export async function listRunSummaries(
+  s3: S3Client,
+  outputUri: string,
+  namePrefix = "",
+): Promise<ListedSummary[]> {
+  const location = parseS3Uri(asPrefixUri(outputUri));
+  if (!location) throw new Error(`"${outputUri}" is not a valid S3 URI (s3://bucket/prefix/)`);
+  const summaries: ListedSummary[] = [];
+  let token: string | undefined;
+  do {
+    const page = await s3.send(
+      new ListObjectsV2Command({
+        Bucket: location.bucket,
+        Prefix: `${location.key}${namePrefix}`,
+        ...(token ? { ContinuationToken: token } : {}),
+      }),
+    );
+    for (const object of page.Contents ?? []) {
+      const rest = object.Key?.slice(location.key.length) ?? "";
+      const runId = rest.slice(0, -`/${SUMMARY_FILE}`.length);
+      if (rest.endsWith(`/${SUMMARY_FILE}`) && runId !== "" && !runId.includes("/")) {
+        summaries.push({ runId, written: object.LastModified?.getTime() ?? 0 });
+      }
+    }
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+  return summaries.sort((x, y) => y.written - x.written || y.runId.localeCompare(x.runId));
+}
+
+export interface RecentRunsQuery {
+  /** Only records this accepts are kept (for example: the same runName, not this run). */
+  readonly keep: (record: RunRecord) => boolean;
+  /** True once the kept records, newest first, hold all the caller needs: reading stops. */
+  readonly enough: (kept: readonly RunRecord[]) => boolean;
+}
+
+/**
+ * The newest runs under `outputUri` whose folder starts with `namePrefix`, read newest first
+ * in batches until `query.enough` holds, so the reads stay bounded however long the history
+ * grows. Returned newest first (by start time, as `newestFirst`).
+ */
+export async function readRecentRunRecords(
+  s3: S3Client,
+  outputUri: string,
+  namePrefix: string,
+  query: RecentRunsQuery,
+): Promise<RunRecord[]> {
+  const base = asPrefixUri(outputUri);
+  const listed = await listRunSummaries(s3, base, namePrefix);
+  const kept: RunRecord[] = [];
+  for (let at = 0; at < listed.length && !query.enough(kept); at += READ_CONCURRENCY) {
+    const batch = listed.slice(at, at + READ_CONCURRENCY);
+    const read = await Promise.all(
+      batch.map(async ({ runId }) => {
+        const runUri = `${base}${runId}/`;
+        const summary = parseRunSummary(await readTextIfExists(s3, `${runUri}${SUMMARY_FILE}`));
+        return summary ? { runId, runUri, summary } : undefined;
+      }),
+    );
+    for (const record of read) if (record && query.keep(record)) kept.push(record);
+  }
+  return newestFirst(kept);
+}
+
 /** Parses a summary.json; undefined when it is missing, not JSON, or has no status. */
 export function parseRunSummary(text: string | undefined): RunSummary | undefined {
   if (text === undefined) return undefined;

@@ -1,0 +1,99 @@
+/**
+ * collect-results' reading of earlier runs against moto's S3: only as many summary.json files
+ * are fetched as the trends and a latest-passed baseline need, newest first.
+ */
+import { S3Client } from "@aws-sdk/client-s3";
+import { describe, expect, it } from "vitest";
+import { earlierRuns, TREND_RUNS } from "../../lambdas/collect-results/recent-runs.ts";
+import type { NormalizedRun } from "../../lambdas/shared/contracts.ts";
+import { ARTIFACTS_BUCKET, motoSkipReason, putText, useMoto } from "./moto-lambda-environment.ts";
+
+const OUTPUT = `s3://${ARTIFACTS_BUCKET}/recent-runs/`;
+
+function run(runName: string, runId: string, baseline?: NormalizedRun["baseline"]): NormalizedRun {
+  return {
+    runId,
+    runName,
+    runUri: `${OUTPUT}${runId}/`,
+    analysisConfig: { inline: { version: "1.0" } },
+    dataset: { s3Uri: "s3://clarify-data/credit/train.csv", s3DataType: "S3Prefix" },
+    job: {
+      instanceType: "ml.c5.xlarge",
+      instanceCount: 1,
+      volumeSizeInGB: 30,
+      maxRuntimeInSeconds: 1800,
+      imageUri: "unused",
+      roleArn: "arn:aws:iam::123456789012:role/ClarifyJobRole",
+    },
+    gates: { CI: { absMax: 0.2 } },
+    ...(baseline && { baseline }),
+    timeoutSeconds: 2700,
+  };
+}
+
+/** An S3 client on moto that counts the GetObject requests it sends. */
+function countingClient(): { s3: S3Client; gets: () => number } {
+  const s3 = new S3Client({});
+  let gets = 0;
+  s3.middlewareStack.add(
+    (next, context) => (args) => {
+      if (context.commandName === "GetObjectCommand") gets += 1;
+      return next(args);
+    },
+    { step: "initialize" },
+  );
+  return { s3, gets: () => gets };
+}
+
+async function putSummary(s3: S3Client, runName: string, runId: string, status: string, index: number) {
+  const startTime = new Date(Date.UTC(2026, 0, 1, 0, index)).toISOString();
+  const gates = [{ metric: "CI", value: index / 100 }];
+  await putText(
+    s3,
+    `${OUTPUT}${runId}/summary.json`,
+    JSON.stringify({ status, runId, runName, execution: { startTime }, gates }),
+  );
+  await putText(s3, `${OUTPUT}${runId}/output/analysis.json`, "{}");
+}
+
+describe.skipIf(motoSkipReason !== undefined)("earlierRuns on moto S3", () => {
+  const moto = useMoto();
+
+  it("reads only the newest runs of the exact runName that the trends and the baseline need", async () => {
+    // Prepare: 30 runs of credit (the oldest passed, the rest failed), then 10 of credit-v2.
+    // Folder names sort in the order they are written, as LastModified can tie within a second.
+    const { s3 } = moto();
+    for (let index = 0; index < 30; index += 1) {
+      const id = `credit-run-${String(index).padStart(2, "0")}`;
+      await putSummary(s3, "credit", id, index === 0 ? "Succeeded" : "BiasGateFailed", index);
+    }
+    for (let index = 0; index < 10; index += 1) {
+      await putSummary(s3, "credit-v2", `credit-v2-run-${index}`, "Succeeded", 40 + index);
+    }
+    const trendsOnly = countingClient();
+    const withBaseline = countingClient();
+
+    // Act
+    const recent = await earlierRuns(trendsOnly.s3, run("credit", "credit-run-99"));
+    const all = await earlierRuns(withBaseline.s3, run("credit", "credit-run-99", { latest: "passed" }));
+
+    // Assess: the 10 newest credit runs suffice for the trends; the baseline needs every credit
+    // run back to the passed one; credit-v2's summaries are read (the folder name cannot tell)
+    // but never kept.
+    expect(recent.map((record) => record.runId).slice(0, 3)).toEqual([
+      "credit-run-29",
+      "credit-run-28",
+      "credit-run-27",
+    ]);
+    expect(recent.length).toBeGreaterThanOrEqual(TREND_RUNS);
+    expect(recent.every((record) => record.summary.runName === "credit")).toBe(true);
+    // Newest first: the 10 credit-v2 summaries, then credit-run-29 down to credit-run-16 (three
+    // batches of 8 reads), instead of all 40.
+    expect(trendsOnly.gets()).toBe(24);
+    expect(all.find((record) => record.summary.status === "Succeeded")?.runId).toBe("credit-run-00");
+    expect(all.every((record) => record.summary.runName === "credit")).toBe(true);
+    expect(withBaseline.gets()).toBe(40);
+    trendsOnly.s3.destroy();
+    withBaseline.s3.destroy();
+  });
+});
