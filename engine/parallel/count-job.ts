@@ -32,6 +32,8 @@ export interface CountJob {
   readonly firstFileHeaders?: readonly string[];
   readonly fieldCount: number;
   readonly plan: CountPlanSpec;
+  /** Count each part's quote bytes too (to check that quick CSV cuts are outside quotes). */
+  readonly countQuotes?: boolean;
 }
 
 const outcomeSpec = (rule: OutcomeRule): OutcomeSpec => ({

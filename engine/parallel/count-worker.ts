@@ -3,6 +3,7 @@ import { collectCounts } from "../aggregate/collect-counts.ts";
 import { type CountTables, toCountTables } from "../aggregate/count-tables.ts";
 import { TableReader } from "../io/open-table.ts";
 import { type CountJob, planOf } from "./count-job.ts";
+import { quoteBytes } from "./split-csv.ts";
 
 /** The count tables of one job's rows (what a worker thread computes; callable on any thread). */
 export function countJob(job: CountJob): CountTables {
@@ -17,19 +18,29 @@ export function countJob(job: CountJob): CountTables {
 
 /** What a worker posts back: its tables, or its error's name and message. */
 export type CountReply =
-  | { readonly ok: true; readonly tables: CountTables; readonly cpuSeconds: number }
+  | {
+      readonly ok: true;
+      readonly tables: CountTables;
+      readonly cpuSeconds: number;
+      /** Per part, its quote bytes (when the job asked). */
+      readonly partQuotes?: readonly number[];
+    }
   | { readonly ok: false; readonly name: string; readonly message: string };
 
-/** Runs in a worker thread: counts the job it was started with and posts the reply. */
-export function serveCountJob(job: CountJob): void {
-  let reply: CountReply;
+/** A job's reply: its tables (and its parts' quote bytes when asked), or its error's name and message. */
+export function answerCountJob(job: CountJob): CountReply {
   try {
     const tables = countJob(job);
+    const partQuotes = job.countQuotes ? job.parts.map(quoteBytes) : undefined;
     const cpu = process.threadCpuUsage();
-    reply = { ok: true, tables, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
+    return { ok: true, tables, cpuSeconds: (cpu.user + cpu.system) / 1e6, ...(partQuotes && { partQuotes }) };
   } catch (error) {
     const e = error instanceof Error ? error : new Error(String(error));
-    reply = { ok: false, name: e.name, message: e.message };
+    return { ok: false, name: e.name, message: e.message };
   }
-  parentPort?.postMessage(reply);
+}
+
+/** Runs in a worker thread: counts the job it was sent and posts the reply. */
+export function serveCountJob(job: CountJob): void {
+  parentPort?.postMessage(answerCountJob(job));
 }

@@ -5,7 +5,7 @@ import { type CountTables, fromCountTables, mergeCounts } from "../aggregate/cou
 import { EngineInputError } from "../errors.ts";
 import type { BiasDataset } from "../run-bias-analysis.ts";
 import { type CountJob, planSpec } from "./count-job.ts";
-import { type CountReply, countJob, serveCountJob } from "./count-worker.ts";
+import { answerCountJob, type CountReply, serveCountJob } from "./count-worker.ts";
 import { splitByFiles, splitCsvFiles } from "./split-csv.ts";
 
 /**
@@ -54,13 +54,29 @@ export async function countDataset(
   });
   const count = threadCount(dataset, options);
   if (count <= 1) return onOneThread();
+  const csv = dataset.format.kind === "csv";
+  // CSV: first with quick cuts (the first line feed after each offset), kept only when every cut
+  // proves to be outside quotes; else again with the cuts found by reading for quotes.
+  const first = await countRuns(dataset, count, csv ? "quick" : "files");
+  const counted = first === "cut inside quotes" ? await countRuns(dataset, count, "quote-safe") : first;
+  if (counted === "cut inside quotes" || counted === "bad data") return onOneThread();
+  return counted;
+}
+
+type Cutting = "quick" | "quote-safe" | "files";
+
+async function countRuns(
+  dataset: BiasDataset,
+  count: number,
+  cutting: Cutting,
+): Promise<CountedDataset | "bad data" | "cut inside quotes"> {
   const workers = Array.from({ length: count - 1 }, startWorker);
   try {
     const runs =
-      dataset.format.kind === "csv"
-        ? splitCsvFiles(dataset.files, count)
-        : splitByFiles(dataset.files, count);
-    if (runs.length <= 1) return onOneThread();
+      cutting === "files"
+        ? splitByFiles(dataset.files, count)
+        : splitCsvFiles(dataset.files, count, cutting === "quote-safe");
+    if (runs.length <= 1) return "bad data";
     const jobs: CountJob[] = runs.map((parts) => ({
       kind: "clarify-count-job",
       parts,
@@ -68,22 +84,27 @@ export async function countDataset(
       ...(dataset.reader.headers && { firstFileHeaders: dataset.reader.headers }),
       fieldCount: dataset.fieldCount,
       plan: planSpec(dataset.plan),
+      countQuotes: cutting === "quick",
     }));
     const pending = jobs.slice(1).map((job, i) => (workers[i] as CountWorker).count(job));
-    const first = serveHere(jobs[0] as CountJob);
-    const replies = [first, ...(await Promise.all(pending))];
+    const here = answerCountJob(jobs[0] as CountJob);
+    const replies = [here, ...(await Promise.all(pending))];
     const failed = replies.find((reply) => !reply.ok);
     if (failed && !failed.ok) {
-      if (failed.name === "EngineInputError") return onOneThread();
-      throw new Error(`a count worker failed: ${failed.name}: ${failed.message}`);
+      if (failed.name !== "EngineInputError") {
+        throw new Error(`a count worker failed: ${failed.name}: ${failed.message}`);
+      }
+      return cutting === "quick" ? "cut inside quotes" : "bad data";
     }
     const done = replies as Extract<CountReply, { ok: true }>[];
-    const tables = done.map((reply) => reply.tables);
+    if (cutting === "quick" && !cutsOutsideQuotes(jobs, done)) return "cut inside quotes";
     let merged: CountTables;
     try {
-      merged = tables.slice(1).reduce(mergeCounts, tables[0] as CountTables);
+      merged = done
+        .slice(1)
+        .reduce((a, reply) => mergeCounts(a, reply.tables), (done[0] as (typeof done)[0]).tables);
     } catch (error) {
-      if (error instanceof EngineInputError) return onOneThread();
+      if (error instanceof EngineInputError) return "bad data";
       throw error;
     }
     return {
@@ -96,6 +117,29 @@ export async function countDataset(
   }
 }
 
+/**
+ * Whether every cut inside a file has an even number of quote bytes before it in that file
+ * (so it is outside quotes, see split-csv.ts), from each part's quote-byte count.
+ */
+function cutsOutsideQuotes(
+  jobs: readonly CountJob[],
+  replies: readonly Extract<CountReply, { ok: true }>[],
+): boolean {
+  let file = "";
+  let quotes = 0;
+  for (const [j, job] of jobs.entries()) {
+    for (const [k, part] of job.parts.entries()) {
+      if (part.path !== file || part.start === 0) {
+        file = part.path;
+        quotes = 0;
+      }
+      if (part.start > 0 && quotes % 2 !== 0) return false;
+      quotes += replies[j]?.partQuotes?.[k] ?? 0;
+    }
+  }
+  return true;
+}
+
 /** How many threads count this dataset (1: this one alone). */
 function threadCount(dataset: BiasDataset, options: ThreadOptions): number {
   const threads = options.threads ?? defaultThreads();
@@ -105,16 +149,6 @@ function threadCount(dataset: BiasDataset, options: ThreadOptions): number {
   // Only CSV files are cut inside; Parquet and JSON Lines go to threads file by file.
   const byFiles = dataset.format.kind === "csv" ? threads : dataset.files.length;
   return Math.max(1, Math.min(threads, bySize, byFiles));
-}
-
-/** The first run, counted on this thread, as a worker would reply. */
-function serveHere(job: CountJob): CountReply {
-  try {
-    return { ok: true, tables: countJob(job), cpuSeconds: 0 };
-  } catch (error) {
-    const e = error instanceof Error ? error : new Error(String(error));
-    return { ok: false, name: e.name, message: e.message };
-  }
 }
 
 interface CountWorker {

@@ -41,6 +41,27 @@ function parquetFolder(): string {
   return dir;
 }
 
+/** Records whose quoted notes hold more line breaks than the records do: most line feeds are inside quotes. */
+function quotedNotes(): string {
+  const dir = mkdtempSync(join(tmpdir(), "notes-"));
+  const path = join(dir, "notes.csv");
+  const rows = Array.from(
+    { length: 600 },
+    (_, i) =>
+      `${i},"note ${i}\nsecond line, with a comma\n""quoted"" third\n",${i % 3 === 0 ? "F" : "M"},${i % 5 < 2 ? "yes" : "no"}`,
+  );
+  writeFileSync(path, `id,note,sex,approved\n${rows.join("\n")}\n`);
+  return path;
+}
+
+const NOTES_CONFIG = {
+  dataset_type: "text/csv",
+  label: "approved",
+  label_values_or_threshold: ["yes"],
+  facet: [{ name_or_index: "sex", value_or_threshold: ["F"] }],
+  methods: { pre_training_bias: { methods: "all" } },
+};
+
 function censusFile(): string {
   const dir = mkdtempSync(join(tmpdir(), "census-"));
   const path = join(dir, "census.csv");
@@ -78,6 +99,11 @@ const CASES: {
     }),
     dataset: parquetFolder,
     threads: [1, 2, 3],
+  },
+  {
+    name: "line breaks inside quoted fields (quick cuts refused, cut again by reading for quotes)",
+    config: () => NOTES_CONFIG,
+    dataset: quotedNotes,
   },
   {
     name: "examples/census (quoted fields)",
