@@ -9,7 +9,6 @@ import {
   INTERVALS_FILE,
   type IntervalsJson,
 } from "../contracts/intervals.ts";
-import type { Gates } from "../lambdas/shared/contracts.ts";
 import { type AnalysisConfig, type BiasConfig, runsBias } from "./config/analysis-config.ts";
 import { parseAnalysisConfig, unsupportedByEngine } from "./config/parse-analysis-config.ts";
 import { EngineInputError, UnsupportedAnalysisError } from "./errors.ts";
@@ -40,8 +39,6 @@ export interface AnalyzeOptions {
   readonly outDir: string;
   /** The file/folder behind `predicted_label_dataset_uri`, staged locally. */
   readonly predictedLabelDatasetPath?: string;
-  /** Drawn next to the metrics in the report. */
-  readonly gates?: Gates;
   /**
    * Bootstrap intervals written to intervals.json (defaults: 0.95, 1,000 resamples, a fixed
    * seed); `false` writes none.
@@ -260,7 +257,6 @@ function reportOptions(options: AnalyzeOptions, context: AnalysisContext): Repor
   return {
     context,
     ...(title === undefined ? {} : { title }),
-    ...(options.gates === undefined ? {} : { gates: options.gates }),
     ...(options.noGatesNote === undefined ? {} : { noGatesNote: options.noGatesNote }),
   };
 }

@@ -6,10 +6,9 @@
  * Reading order: the verdict, the warnings, what deserves a look, the analysis as it was read,
  * the groups the metrics are computed from, then every metric with its explanation.
  */
-import type { Gates } from "../../lambdas/shared/contracts.ts";
 import { type ReportSection, readSections } from "./analysis-shape.ts";
 import { readAnalysisContext } from "./context-shape.ts";
-import { checkGates, type GateResult } from "./gate-check.ts";
+import type { GateResult } from "./gate-check.ts";
 import { escapeHtml } from "./html-escape.ts";
 import { type IntervalFinder, readIntervals } from "./interval-shape.ts";
 import { judge, type MetricColumn, renderMetricRow } from "./metric-row.ts";
@@ -32,12 +31,10 @@ export interface ReportOptions {
    */
   readonly title?: string;
   /**
-   * The run's verdict as collect-results evaluated it: one result per gated metric value.
-   * Takes precedence over `gates`.
+   * The run's verdict as collect-results evaluated it: one result per gated metric value;
+   * undefined when the report knows no gates (the processing job's own report).
    */
   readonly gateResults?: readonly GateResult[];
-  /** Gates to check for display when no verdict is given (e.g. `analyze`). */
-  readonly gates?: Gates;
   /** What to say when there are no gates. */
   readonly noGatesNote?: string;
   /** The parsed analysis_context.json; undefined when there is none. */
@@ -58,8 +55,7 @@ const DEFAULT_NO_GATES_NOTE =
 export function renderReport(analysis: Record<string, unknown>, options: ReportOptions = {}): string {
   const title = options.title ?? DEFAULT_REPORT_TITLE;
   const sections = readSections(analysis);
-  const results =
-    options.gateResults ?? (options.gates === undefined ? undefined : checkGates(sections, options.gates));
+  const results = options.gateResults;
   const reading = readAnalysisContext(options.context, options.contextAbsentNote ?? CONTEXT_ABSENT_NOTE);
   const version = typeof analysis.version === "string" ? analysis.version : undefined;
   const gatedCodes = new Set((results ?? []).map((result) => result.metric));

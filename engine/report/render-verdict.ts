@@ -2,9 +2,11 @@
  * The top of the report: the run's verdict (every breach, worst first, then the gates that held)
  * or, without gates, what a data scientist would look at first, labelled as guidance.
  */
+
+import { worstFirst } from "../../lambdas/collect-results/gates.ts";
 import type { ReportSection } from "./analysis-shape.ts";
 import { describeGroup, describeInterval, formatValue } from "./format.ts";
-import { allowedInterval, distanceOutside, type GateResult, worstFirst } from "./gate-check.ts";
+import { allowedInterval, distanceOutside, type GateResult } from "./gate-check.ts";
 import { escapeHtml } from "./html-escape.ts";
 import { metricInfo } from "./metric-catalog.ts";
 import { describeGuidanceBreach, outsideGuidance } from "./metric-row.ts";

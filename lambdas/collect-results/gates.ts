@@ -102,13 +102,22 @@ export function evaluateGates(
     }
   }
   // A breach is a failed evaluation, without its `passed`.
-  const ranked = evaluations
+  const breaches = worstFirst(evaluations).map(({ passed: _, ...breach }): GateBreach => breach);
+  return { evaluations, breaches, applied };
+}
+
+/**
+ * The failed evaluations, worst first (see {@link breachSeverity}); equally bad ones keep their
+ * order. The one order of breaches: summary.json's, the verdict's and the report's.
+ */
+export function worstFirst(
+  evaluations: readonly GateEvaluation[],
+): (GateEvaluation & { readonly message: string })[] {
+  return evaluations
     .filter((evaluation): evaluation is GateEvaluation & { message: string } => !evaluation.passed)
-    .map(({ passed: _, ...breach }): GateBreach => breach)
     .map((breach, order) => ({ breach, order, severity: breachSeverity(breach) }))
     .sort((x, y) => y.severity - x.severity || x.order - y.order)
-    .map((r) => r.breach);
-  return { evaluations, breaches: ranked, applied };
+    .map((ranked) => ranked.breach);
 }
 
 /** A warning without a facet covers the whole analysis; one with a facet, that facet (value). */

@@ -2,8 +2,11 @@ import { describe, expect, it } from "vitest";
 import type { GateResult } from "../../../engine/report/gate-check.ts";
 import { metricInfo } from "../../../engine/report/metric-catalog.ts";
 import { renderReport } from "../../../engine/report/render-report.ts";
+import { biasAnalysisOf } from "../../../lambdas/collect-results/analysis-result.ts";
+import { evaluateGates } from "../../../lambdas/collect-results/gates.ts";
 import { AnalysisResultError } from "../../../lambdas/shared/errors.ts";
 import { ALL_METRICS } from "../../../lambdas/shared/metric-codes.ts";
+import { gateResultsFor } from "../../support/gate-results.ts";
 import { SAMPLE_ANALYSIS, SAMPLE_CONTEXT, SAMPLE_GATES } from "./report-fixture.ts";
 
 /** The row of one metric, from `<div class="metric ..." data-metric="X">` to its explanation's end. */
@@ -33,7 +36,7 @@ describe("renderReport", () => {
     // Act
     const html = renderReport(SAMPLE_ANALYSIS, {
       title: 'Q3 <b>"model"</b>',
-      gates: SAMPLE_GATES,
+      gateResults: gateResultsFor(SAMPLE_ANALYSIS, SAMPLE_GATES, SAMPLE_CONTEXT),
       context: SAMPLE_CONTEXT,
     });
     // Assess
@@ -96,6 +99,23 @@ describe("renderReport", () => {
     );
   });
 
+  it("lists the breaches in summary.json's order: a gate that cannot be checked before a value outside", () => {
+    // Prepare: DI 0.71 is outside [0.8, 1.25]; CDDL has no value; RD is in no facet of the analysis.
+    const gates = { DI: { min: 0.8, max: 1.25 }, CDDL: { absMax: 0.1 }, RD: { absMax: 0.1 } };
+    const { breaches } = evaluateGates(biasAnalysisOf(SAMPLE_ANALYSIS, "analysis.json"), gates);
+    // Act
+    const html = renderReport(SAMPLE_ANALYSIS, { gateResults: gateResultsFor(SAMPLE_ANALYSIS, gates) });
+    // Assess
+    const verdict = section(html, "verdict");
+    const listed = [...verdict.matchAll(/<li>(.*?)<\/li>/g)].map((match) => textOf(match[1] ?? ""));
+    expect(breaches.map((breach) => breach.metric)).toEqual(["CDDL", "RD", "DI"]);
+    expect(listed.map((text) => /^(CDDL|RD|DI)\b|metric (RD)/.exec(text)?.slice(1).find(Boolean))).toEqual([
+      "CDDL",
+      "RD",
+      "DI",
+    ]);
+  });
+
   it("shows why a value inside its range still failed (a reading that voids the gates)", () => {
     // Prepare: collect-results fails a gate whose metric a warning made meaningless
     const results: GateResult[] = [
@@ -140,7 +160,9 @@ describe("renderReport", () => {
   it("marks each gated metric row with its allowed range and result", () => {
     // Prepare: DI 0.71 against [0.8, 1.25]; CI −0.31 within ±0.5; DPPL 0.12 within ±0.2; CDDL null
     // Act
-    const html = renderReport(SAMPLE_ANALYSIS, { gates: SAMPLE_GATES });
+    const html = renderReport(SAMPLE_ANALYSIS, {
+      gateResults: gateResultsFor(SAMPLE_ANALYSIS, SAMPLE_GATES),
+    });
     // Assess
     expect(metricRow(html, "DI")).toContain("status-breached");
     expect(textOf(metricRow(html, "DI"))).toContain("✗ breached gate [0.8, 1.25]");
@@ -278,7 +300,10 @@ describe("renderReport", () => {
   it("loads nothing from outside: no script, no source, links only to Clarify's documentation", () => {
     // Prepare
     // Act
-    const html = renderReport(SAMPLE_ANALYSIS, { gates: SAMPLE_GATES, context: SAMPLE_CONTEXT });
+    const html = renderReport(SAMPLE_ANALYSIS, {
+      gateResults: gateResultsFor(SAMPLE_ANALYSIS, SAMPLE_GATES, SAMPLE_CONTEXT),
+      context: SAMPLE_CONTEXT,
+    });
     // Assess
     expect(html).not.toMatch(/\bsrc=|url\(|@import|<script|<img|<link/i);
     const links = [...html.matchAll(/href="([^"]*)"/g)].map((m) => m[1]);
@@ -309,7 +334,9 @@ describe("renderReport", () => {
       },
     };
     // Act
-    const html = renderReport(analysis, { gates: { DI: { min: 0.8, max: 1.25 } } });
+    const html = renderReport(analysis, {
+      gateResults: gateResultsFor(analysis, { DI: { min: 0.8, max: 1.25 } }),
+    });
     // Assess
     expect(metricRow(html, "DI")).toContain("status-breached");
     expect(metricRow(html, "DI")).toContain("(off scale)");
