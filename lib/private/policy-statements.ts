@@ -121,10 +121,18 @@ export function stageInputsStatements(s3: S3Scope): iam.PolicyStatement[] {
 }
 
 /**
- * collect-results: reads the job's analysis.json and, for drift gates and trends, the earlier
- * run folders under the output prefix (list + read); reads a baseline analysis.json a run names
- * in an allowed input bucket (read only: it never lists them); writes summary.json; asks
- * SageMaker how the job ended.
+ * collect-results, all S3 work below the output prefix unless said otherwise:
+ *  - reads the run folder: the job's analysis.json, analysis_context.json and intervals.json,
+ *    whether the job wrote its own report.html (HEAD, granted by s3:GetObject), and the
+ *    analysis config the run names (for the report's title: below the output prefix or in an
+ *    allowed input bucket);
+ *  - lists the earlier run folders of the runName and reads their summary.json (trends, a
+ *    `latest: "passed"` baseline) and the baseline's analysis.json;
+ *  - reads a baseline analysis.json a run names in an allowed input bucket (read only: it never
+ *    lists them);
+ *  - writes the run's summary.json and report.html, and for a failed or aborted execution its
+ *    failure or abort record (a summary.json in the run folder);
+ *  - asks SageMaker how the job ended. Its run events are granted apart (run-event-statements.ts).
  */
 export function collectResultsStatements(
   scope: Construct,
