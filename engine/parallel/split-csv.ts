@@ -87,10 +87,11 @@ export function quickCuts(path: string, wanted: readonly number[], size: number)
 export function quoteBytes(part: FilePart): number {
   const fd = openSync(part.path, "r");
   try {
-    const buf = Buffer.allocUnsafe(BLOCK);
+    // 1 MB at a time, like the scanner: this runs on every thread while its tables are held.
+    const buf = Buffer.allocUnsafe(1 << 20);
     let quotes = 0;
     for (let base = part.start; base < part.end; ) {
-      const length = readSync(fd, buf, 0, Math.min(BLOCK, part.end - base), base);
+      const length = readSync(fd, buf, 0, Math.min(buf.length, part.end - base), base);
       if (length === 0) break;
       quotes += countQuotes(buf, 0, length);
       base += length;
