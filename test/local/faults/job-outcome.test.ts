@@ -30,7 +30,8 @@ describe("a processing job that does not complete", () => {
       configPath,
       JSON.stringify({
         ...config,
-        methods: { shap: { num_samples: 5 } },
+        // A bias method beside it: the run's gates need one.
+        methods: { ...config.methods, shap: { num_samples: 5 } },
         predictor: { model_name: "credit-model", instance_type: "ml.m5.xlarge", initial_instance_count: 1 },
       }),
     );
