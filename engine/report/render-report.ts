@@ -18,6 +18,8 @@ import { renderGuidance, renderVerdict } from "./render-verdict.ts";
 import { REPORT_STYLES } from "./report-styles.ts";
 
 export const DEFAULT_REPORT_TITLE = "Clarify bias report";
+/** The default title of a report of explanations alone. */
+export const EXPLANATIONS_REPORT_TITLE = "Clarify explainability report";
 
 /** Said when no analysis_context.json is given. */
 export const CONTEXT_ABSENT_NOTE =
@@ -53,15 +55,15 @@ const DEFAULT_NO_GATES_NOTE =
 
 /** @throws AnalysisResultError when the analysis is not in Clarify's format (names the field). */
 export function renderReport(analysis: Record<string, unknown>, options: ReportOptions = {}): string {
-  const title = options.title ?? DEFAULT_REPORT_TITLE;
   const sections = readSections(analysis);
+  // No bias method ran (shap / pdp alone): nothing to gate, group or measure against a rule of thumb.
+  const explanationsOnly = sections.length === 0 && analysis.explanations !== undefined;
+  const title = options.title ?? (explanationsOnly ? EXPLANATIONS_REPORT_TITLE : DEFAULT_REPORT_TITLE);
   const results = options.gateResults;
   const reading = readAnalysisContext(options.context, options.contextAbsentNote ?? CONTEXT_ABSENT_NOTE);
   const version = typeof analysis.version === "string" ? analysis.version : undefined;
   const gatedCodes = new Set((results ?? []).map((result) => result.metric));
   const intervalOf = readIntervals(options.intervals);
-  // No bias method ran (shap / pdp alone): nothing to gate, group or measure against a rule of thumb.
-  const explanationsOnly = sections.length === 0 && analysis.explanations !== undefined;
   const bias = (part: () => string) => (explanationsOnly ? "" : part());
   return [
     "<!DOCTYPE html>",

@@ -177,6 +177,7 @@ describe("analyze with explanations alone", () => {
     });
     // Assess
     const html = readFileSync(result.reportPath, "utf8");
+    expect(html).toContain("<title>Clarify explainability report</title>");
     expect(html).toContain("Explanations only (no bias method ran)");
     expect(html).toContain('id="explanations"');
     expect(html).not.toContain('id="verdict"');
