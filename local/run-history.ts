@@ -8,7 +8,7 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { parseRunSummary } from "../lambdas/shared/run-folders.ts";
+import { newestFirst, parseRunSummary, type RunSummary } from "../lambdas/shared/run-folders.ts";
 import { runIdFor } from "../lambdas/shared/run-id.ts";
 import { asPrefixUri, parseS3Uri } from "../lambdas/shared/s3-uri.ts";
 
@@ -29,7 +29,7 @@ export async function seedRunHistory(s3: S3Client, options: SeedOptions): Promis
   const location = parseS3Uri(asPrefixUri(options.outputUri));
   if (!location) return 0;
   const folders = await readdir(options.runsDirectory, { withFileTypes: true }).catch(() => []);
-  let seeded = 0;
+  const runs: { runId: string; directory: string; summary: RunSummary }[] = [];
   for (const folder of folders) {
     if (!folder.isDirectory()) continue;
     const directory = join(options.runsDirectory, folder.name);
@@ -40,6 +40,12 @@ export async function seedRunHistory(s3: S3Client, options: SeedOptions): Promis
     // The run's own folder name (a local copy may live under any name, e.g. --out DIR).
     const runId =
       summary.runId && runIdFor(undefined, summary.runId) === summary.runId ? summary.runId : folder.name;
+    runs.push({ runId, directory, summary });
+  }
+  // Oldest first: collect-results reads the newest records first by the listing's LastModified,
+  // so the upload order must be the runs' order.
+  let seeded = 0;
+  for (const { runId, directory } of newestFirst(runs).reverse()) {
     for (const file of RECORD_FILES) {
       const body = await readFile(join(directory, file)).catch(() => undefined);
       if (body === undefined) continue;

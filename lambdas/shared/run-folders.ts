@@ -141,8 +141,15 @@ export async function readRecentRunRecords(
   const base = asPrefixUri(outputUri);
   const listed = await listRunSummaries(s3, base, namePrefix);
   const kept: RunRecord[] = [];
-  for (let at = 0; at < listed.length && !query.enough(kept); at += READ_CONCURRENCY) {
-    const batch = listed.slice(at, at + READ_CONCURRENCY);
+  // LastModified has a resolution of a second (s3rver, and S3 in effect), and runs recorded in
+  // the same second (a local runner seeding the earlier runs) are in no known order among
+  // themselves: reading never stops inside such a group.
+  const stopsAt = (at: number) =>
+    at > 0 && listed[at]?.written !== listed[at - 1]?.written && query.enough(kept);
+  let at = 0;
+  while (at < listed.length && !stopsAt(at)) {
+    const batch = listed.slice(at, batchEnd(listed, at));
+    at += batch.length;
     const read = await Promise.all(
       batch.map(async ({ runId }) => {
         const runUri = `${base}${runId}/`;
@@ -153,6 +160,20 @@ export async function readRecentRunRecords(
     for (const record of read) if (record && query.keep(record)) kept.push(record);
   }
   return newestFirst(kept);
+}
+
+/**
+ * Where the batch of reads starting at `at` ends: after `READ_CONCURRENCY` summaries, cut back
+ * to the last change of LastModified among them when there is one, so that a batch never reads
+ * part of a group it would then have to finish.
+ */
+function batchEnd(listed: readonly ListedSummary[], at: number): number {
+  const end = Math.min(at + READ_CONCURRENCY, listed.length);
+  if (end === listed.length) return end;
+  for (let boundary = end; boundary > at; boundary--) {
+    if (listed[boundary]?.written !== listed[boundary - 1]?.written) return boundary;
+  }
+  return end;
 }
 
 /** Parses a summary.json; undefined when it is missing, not JSON, or has no status. */

@@ -60,12 +60,17 @@ describe.skipIf(motoSkipReason !== undefined)("earlierRuns on moto S3", () => {
   const moto = useMoto();
 
   it("reads only the newest runs of the exact runName that the trends and the baseline need", async () => {
-    // Prepare: 30 runs of credit (the oldest passed, the rest failed), then 10 of credit-v2.
-    // Folder names sort in the order they are written, as LastModified can tie within a second.
+    // Prepare: 20 runs of credit (the oldest passed, the rest failed); a second later, 10 newer
+    // runs of credit and 10 of credit-v2. LastModified counts seconds, so the two groups are
+    // ordered and the runs within each are not.
     const { s3 } = moto();
-    for (let index = 0; index < 30; index += 1) {
+    for (let index = 0; index < 20; index += 1) {
       const id = `credit-run-${String(index).padStart(2, "0")}`;
       await putSummary(s3, "credit", id, index === 0 ? "Succeeded" : "BiasGateFailed", index);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1_050 - (Date.now() % 1_000)));
+    for (let index = 20; index < 30; index += 1) {
+      await putSummary(s3, "credit", `credit-run-${index}`, "BiasGateFailed", index);
     }
     for (let index = 0; index < 10; index += 1) {
       await putSummary(s3, "credit-v2", `credit-v2-run-${index}`, "Succeeded", 40 + index);
@@ -87,9 +92,8 @@ describe.skipIf(motoSkipReason !== undefined)("earlierRuns on moto S3", () => {
     ]);
     expect(recent.length).toBeGreaterThanOrEqual(TREND_RUNS);
     expect(recent.every((record) => record.summary.runName === "credit")).toBe(true);
-    // Newest first: the 10 credit-v2 summaries, then credit-run-29 down to credit-run-16 (three
-    // batches of 8 reads), instead of all 40.
-    expect(trendsOnly.gets()).toBe(24);
+    // The newer group (20 summaries) holds the 10 newest credit runs: the older one is not read.
+    expect(trendsOnly.gets()).toBe(20);
     expect(all.find((record) => record.summary.status === "Succeeded")?.runId).toBe("credit-run-00");
     expect(all.every((record) => record.summary.runName === "credit")).toBe(true);
     expect(withBaseline.gets()).toBe(40);
