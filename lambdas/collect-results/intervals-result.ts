@@ -18,6 +18,8 @@ export interface NumericInterval {
 export interface MetricIntervals {
   /** The file's headline level. */
   readonly confidence: number;
+  /** The interval at the headline level (the metric's `interval`), when it has one. */
+  readonly headline?: NumericInterval;
   /** Interval per level ("0.95"), when the metric has one. */
   readonly levels: Readonly<Record<string, NumericInterval>>;
   /** Why the metric has no interval. */
@@ -50,8 +52,10 @@ export function intervalLookup(document: unknown): IntervalLookup | undefined {
         if (!isRecord(value) || !Array.isArray(value.metrics)) continue;
         for (const metric of value.metrics) {
           if (!isRecord(metric) || typeof metric.name !== "string") continue;
+          const headline = parseBounds(metric.interval);
           found.set(keyOf(stage, facet, String(value.value_or_threshold), metric.name), {
             confidence,
+            ...(headline ? { headline } : {}),
             levels: parseLevels(metric.levels),
             ...(typeof metric.error === "string" ? { error: metric.error } : {}),
           });
@@ -77,14 +81,21 @@ function parseLevels(raw: unknown): Record<string, NumericInterval> {
   if (!isRecord(raw)) return {};
   const levels: Record<string, NumericInterval> = {};
   for (const [level, bounds] of Object.entries(raw)) {
-    if (!isRecord(bounds)) continue;
-    const low = parseMetricValue(bounds.low);
-    const high = parseMetricValue(bounds.high);
-    if (typeof low === "number" && typeof high === "number" && !Number.isNaN(low) && !Number.isNaN(high)) {
-      levels[level] = { low, high };
-    }
+    const interval = parseBounds(bounds);
+    if (interval) levels[level] = interval;
   }
   return levels;
+}
+
+/** `{low, high}` as intervals.json writes them; undefined unless both are numbers (Infinity included). */
+function parseBounds(raw: unknown): NumericInterval | undefined {
+  if (!isRecord(raw)) return undefined;
+  const low = parseMetricValue(raw.low);
+  const high = parseMetricValue(raw.high);
+  if (typeof low !== "number" || typeof high !== "number" || Number.isNaN(low) || Number.isNaN(high)) {
+    return undefined;
+  }
+  return { low, high };
 }
 
 function keyOf(stage: string, facet: string, facetValue: string, metric: string): string {
