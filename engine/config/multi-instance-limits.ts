@@ -1,0 +1,55 @@
+/**
+ * What a job of several instances cannot compute. Each host of such a job counts only its shard
+ * of the dataset and CollectResults merges the count tables (contracts/partial-counts.ts), which
+ * is exact for every metric that is a function of the counts. These analyses are not: they are
+ * refused before any instance starts (validate-config) and again by the engine on a host,
+ * rather than computed approximately under the same name.
+ */
+import type { ConfigProblem } from "./analysis-config.ts";
+
+const ONE_INSTANCE = "run it on one instance (job.instanceCount 1)";
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Whether `methods.post_training_bias` asks for FT (`"all"` includes it). */
+function asksForFlipTest(methods: Record<string, unknown>): boolean {
+  const post = methods.post_training_bias;
+  if (!isRecord(post)) return false;
+  const selection = post.methods;
+  return selection === "all" || (Array.isArray(selection) && selection.includes("FT"));
+}
+
+/** The analyses of `config` (the raw analysis_config.json) that a job of `instances` hosts cannot compute. */
+export function multiInstanceLimits(config: unknown, instances: number): ConfigProblem[] {
+  if (instances <= 1 || !isRecord(config)) return [];
+  const problems: ConfigProblem[] = [];
+  const methods = isRecord(config.methods) ? config.methods : {};
+  const on = `with ${instances} instances`;
+  if (asksForFlipTest(methods)) {
+    problems.push({
+      path: "$.methods.post_training_bias.methods",
+      message: `FT ${on}: the Flip Test compares every facet row with its nearest neighbours among all the other rows, which no single host holds; list the post-training metrics without FT, or ${ONE_INSTANCE}`,
+    });
+  }
+  for (const method of ["shap", "pdp"].filter((m) => Object.hasOwn(methods, m))) {
+    problems.push({
+      path: `$.methods.${method}`,
+      message: `methods.${method} ${on}: explanations are computed on one instance only; ${ONE_INSTANCE}`,
+    });
+  }
+  if (Object.hasOwn(methods, "post_training_bias") && !Object.hasOwn(config, "predicted_label")) {
+    problems.push({
+      path: "$.predicted_label",
+      message: `post-training bias from the predictor's predictions ${on}: hosts do not call the model; give the predictions as a predicted_label column, or ${ONE_INSTANCE}`,
+    });
+  }
+  if (Object.hasOwn(config, "predicted_label_dataset_uri")) {
+    problems.push({
+      path: "$.predicted_label_dataset_uri",
+      message: `predicted_label_dataset_uri ${on}: its rows must be read beside the dataset's rows, which a sharded dataset does not keep together; put the predicted labels in a dataset column, or ${ONE_INSTANCE}`,
+    });
+  }
+  return problems;
+}
