@@ -12,6 +12,7 @@ interface HistoryOptions {
   readonly metric: string[];
   readonly json?: boolean;
   readonly region?: string;
+  readonly limit?: number;
 }
 
 export const DEFAULT_RUNS_DIRECTORY = "./clarify-runs/";
@@ -32,6 +33,7 @@ export function registerHistoryCommand(program: Command, context: CliContext): v
     .option("--output-uri <s3-uri>", "the S3 output prefix of the run folders, instead of a local folder")
     .option("--run-name <name>", "only the runs of this runName")
     .option("--metric <code>", "show this metric's values (repeatable, e.g. --metric DI)", collect, [])
+    .option("--limit <n>", "only the newest n runs (and only their analysis.json is read)", limitFlag)
     .option("--json", "print the runs as JSON")
     .option(
       "--region <region>",
@@ -49,7 +51,7 @@ export function registerHistoryCommand(program: Command, context: CliContext): v
       // Loaded only when history runs, so the other commands do not pay for the S3 client.
       const { formatHistoryLines, historyRows } = await import("../history/run-history.ts");
       const records = await readRecords(options);
-      const rows = await historyRows(records, options.metric);
+      const rows = await historyRows(records.slice(0, options.limit), options.metric);
       if (options.json) {
         context.stdout(`${JSON.stringify(rows, null, 2)}\n`);
         return;
@@ -105,6 +107,14 @@ function explainS3Error(error: unknown, outputUri: string): unknown {
     default:
       return error;
   }
+}
+
+function limitFlag(text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) {
+    throw new CliError(`--limit ${text} must be a whole number of at least 1`);
+  }
+  return value;
 }
 
 function collect(value: string, previous: string[]): string[] {

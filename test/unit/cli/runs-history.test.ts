@@ -131,6 +131,26 @@ describe("clarify-pipeline history on a local runs folder", () => {
     ]);
   });
 
+  it("shows only the newest runs with --limit", async () => {
+    // Act
+    const result = await cli([
+      "history",
+      "--runs",
+      join(root, "runs"),
+      "--run-name",
+      "credit",
+      "--limit",
+      "2",
+    ]);
+    // Assess
+    expect(result.code).toBe(0);
+    expect(result.stdout.split("\n")).toEqual([
+      "2026-11-03T06:00:00Z  credit  gate-failed",
+      "2026-11-02T06:00:00Z  credit  failed",
+      "",
+    ]);
+  });
+
   it("prints JSON for machines", async () => {
     // Act
     const result = await cli(["history", "--runs", join(root, "runs"), "--metric", "DI", "--json"]);
@@ -156,6 +176,8 @@ describe("clarify-pipeline history on a local runs folder", () => {
   it.each([
     [["--runs", "/no/such/folder"], "error: --runs /no/such/folder: cannot read the folder (ENOENT)\n"],
     [["--metric", "XX"], "error: --metric XX is not a Clarify bias metric code"],
+    [["--limit", "0"], "error: --limit 0 must be a whole number of at least 1\n"],
+    [["--limit", "2.5"], "error: --limit 2.5 must be a whole number of at least 1\n"],
     [["--output-uri", "https://bucket/runs/"], "error: --output-uri https://bucket/runs/ is not an S3 URI"],
     [
       ["--runs", "x", "--output-uri", "s3://bucket/runs/"],
