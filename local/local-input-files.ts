@@ -6,6 +6,8 @@
  */
 import { readdir, realpath, stat } from "node:fs/promises";
 import { isAbsolute, join, relative, resolve } from "node:path";
+import { isRecord } from "../lambdas/shared/is-record.ts";
+import { isLocalPath } from "../lambdas/validate-config/rules/s3-locations.ts";
 
 /** The flag that lets run.json name files outside its folder. */
 export const ALLOW_OUTSIDE_FLAG = "--allow-paths-outside-input";
@@ -58,6 +60,30 @@ export async function readLocalInput(
   return { absolute, isFolder: true, files };
 }
 
+/**
+ * Why `path` (run.json's `field`) may not be staged because it, or a symlink below it, resolves
+ * outside run.json's folder; undefined when it may be, or when it does not exist (that is
+ * reported where the file is read). `clarify-pipeline validate` applies the rule `run --local` will.
+ */
+export async function outsideInputFolder(
+  path: string,
+  field: string,
+  options: LocalInputOptions,
+): Promise<string | undefined> {
+  const absolute = resolve(options.baseDirectory, path);
+  if (options.allowOutside || !(await stat(absolute).catch(() => undefined))) return undefined;
+  try {
+    await readLocalInput(path, field, options);
+    return undefined;
+  } catch (error) {
+    if (error instanceof OutsideInputFolderError) return error.message;
+    return undefined;
+  }
+}
+
+/** Thrown by the containment guard, so that outsideInputFolder tells it from other problems. */
+class OutsideInputFolderError extends LocalInputError {}
+
 /** Checks that a path (as the user would name it) resolves under run.json's real folder, unless allowed. */
 type Guard = (shown: string, real: string) => void;
 
@@ -67,7 +93,7 @@ async function containmentGuard(field: string, options: LocalInputOptions): Prom
   return (shown, real) => {
     const fromBase = relative(base, real);
     if (fromBase === "" || (!fromBase.startsWith("..") && !isAbsolute(fromBase))) return;
-    throw new LocalInputError(
+    throw new OutsideInputFolderError(
       `${field}: "${shown}" resolves to ${real}, outside run.json's folder ${base}; move it into that folder, or pass ${ALLOW_OUTSIDE_FLAG} to allow paths outside it`,
     );
   };
@@ -103,4 +129,51 @@ async function filesUnder(
   };
   await walk(folder, "");
   return files;
+}
+
+/** A field of run.json that names a local path, and the name its staged copy is kept under. */
+export interface LocalPathField {
+  /** JSON path of the field, e.g. `$.dataset.uri`. */
+  readonly field: string;
+  readonly localPath: string;
+  readonly keyName: string;
+  /** run.json with this field set to `uri`. */
+  readonly replace: (input: Record<string, unknown>, uri: string) => Record<string, unknown>;
+}
+
+/** The fields of run.json that name local paths (`analysisConfigUri`, `dataset.uri`, `baseline.analysisUri`). */
+export function localPathFields(input: unknown): LocalPathField[] {
+  if (!isRecord(input)) return [];
+  const fields: LocalPathField[] = [];
+  if (isLocalPathValue(input.analysisConfigUri)) {
+    fields.push({
+      field: "$.analysisConfigUri",
+      localPath: input.analysisConfigUri,
+      keyName: "analysisConfigUri",
+      replace: (run, uri) => ({ ...run, analysisConfigUri: uri }),
+    });
+  }
+  for (const [parent, key, keyName] of [
+    ["dataset", "uri", "dataset-uri"],
+    ["baseline", "analysisUri", "baseline-analysisUri"],
+  ] as const) {
+    const record = input[parent];
+    if (isRecord(record) && isLocalPathValue(record[key])) {
+      fields.push({
+        field: `$.${parent}.${key}`,
+        localPath: record[key],
+        keyName,
+        replace: (run, uri) => ({
+          ...run,
+          [parent]: { ...(run[parent] as Record<string, unknown>), [key]: uri },
+        }),
+      });
+    }
+  }
+  return fields;
+}
+
+/** A non-empty string that offline validation also reads as a local path. */
+function isLocalPathValue(value: unknown): value is string {
+  return typeof value === "string" && value !== "" && isLocalPath(value);
 }

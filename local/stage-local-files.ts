@@ -8,8 +8,7 @@ import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { isRecord } from "../lambdas/shared/is-record.ts";
-import { isLocalPath } from "../lambdas/validate-config/rules/s3-locations.ts";
-import { LocalInputError, readLocalInput } from "./local-input-files.ts";
+import { LocalInputError, localPathFields, readLocalInput } from "./local-input-files.ts";
 import { LOCAL_INPUT_BUCKET } from "./local-settings.ts";
 
 export { LocalInputError };
@@ -52,37 +51,14 @@ export async function stageLocalFiles(input: unknown, options: StageOptions): Pr
 /** As stageLocalFiles, and says which local path went where (to speak of the user's files later). */
 export async function stageLocalInputs(input: unknown, options: StageOptions): Promise<StagedInput> {
   if (!isRecord(input)) return { input, paths: [] };
-  const staged: Record<string, unknown> = { ...input };
+  let staged: Record<string, unknown> = { ...input };
   const paths: StagedLocalPath[] = [];
-  const upload = async (localPath: string, field: string, keyName: string) => {
-    const done = await uploadPath(localPath, field, keyName, options);
+  for (const local of localPathFields(input)) {
+    const done = await uploadPath(local.localPath, local.field, local.keyName, options);
     paths.push(done);
-    return done.uri;
-  };
-  if (isLocalPathValue(staged.analysisConfigUri)) {
-    staged.analysisConfigUri = await upload(
-      staged.analysisConfigUri,
-      "$.analysisConfigUri",
-      "analysisConfigUri",
-    );
-  }
-  const dataset = staged.dataset;
-  if (isRecord(dataset) && isLocalPathValue(dataset.uri)) {
-    staged.dataset = { ...dataset, uri: await upload(dataset.uri, "$.dataset.uri", "dataset-uri") };
-  }
-  const baseline = staged.baseline;
-  if (isRecord(baseline) && isLocalPathValue(baseline.analysisUri)) {
-    staged.baseline = {
-      ...baseline,
-      analysisUri: await upload(baseline.analysisUri, "$.baseline.analysisUri", "baseline-analysisUri"),
-    };
+    staged = local.replace(staged, done.uri);
   }
   return { input: staged, paths };
-}
-
-/** A non-empty string that offline validation also reads as a local path. */
-function isLocalPathValue(value: unknown): value is string {
-  return typeof value === "string" && value !== "" && isLocalPath(value);
 }
 
 async function uploadPath(

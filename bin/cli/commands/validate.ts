@@ -17,6 +17,7 @@ interface ValidateOptions {
   readonly region: string;
   readonly allowedBuckets?: string;
   readonly engine: string;
+  readonly allowPathsOutsideInput?: boolean;
 }
 
 const OFFLINE_HELP = `
@@ -29,10 +30,11 @@ placeholder deployment:
                    but the deployment's, which is only known deployed: leave it out)
   allowed buckets  not checked, unless --allowed-buckets a,b is given
   role, output     placeholders; they are only defaults and are not reported
-Local paths in analysisConfigUri and dataset.uri are read relative to the run.json's
-folder and must exist; the columns the analysis config names are checked against the
-dataset's header (CSV), first record (JSON Lines) or footer (Parquet). S3 locations
-are not read.
+Local paths in analysisConfigUri, dataset.uri and baseline.analysisUri are read relative
+to the run.json's folder, must exist and, as run --local requires, resolve inside that
+folder, symlinks followed (--allow-paths-outside-input lifts this); the columns the
+analysis config names are checked against the dataset's header (CSV), first record
+(JSON Lines) or footer (Parquet). S3 locations are not read.
 
 Output: "valid" on stdout (exit 0), or one "<json-path>: <message>" line per problem
 on stderr (exit 1).`;
@@ -84,6 +86,10 @@ export function registerValidateCommand(program: Command, context: CliContext): 
       "the deployment's engine: clarify (the SageMaker Clarify image) or builtin (the project's engine image; leave job.imageUri out)",
       "clarify",
     )
+    .option(
+      "--allow-paths-outside-input",
+      "accept local files outside run.json's folder, as run --local does with this flag",
+    )
     .addHelpText("after", OFFLINE_HELP)
     .action(async (options: ValidateOptions) => {
       const allowed = options.allowedBuckets
@@ -108,10 +114,13 @@ export function registerValidateCommand(program: Command, context: CliContext): 
         context.setExitCode(ExitCode.Failed);
         return;
       }
-      const problems = await validateRunInputOffline(input, settings, {
-        baseDir: dirname(path),
-        enforceAllowedBuckets: allowed !== undefined,
-      });
+      const problems = [
+        ...(await validateRunInputOffline(input, settings, {
+          baseDir: dirname(path),
+          enforceAllowedBuckets: allowed !== undefined,
+        })),
+        ...(await pathsOutsideInput(input, dirname(path), options.allowPathsOutsideInput === true)),
+      ];
       if (problems.length === 0) {
         context.stdout("valid\n");
         for (const note of await localEngineLimits(input, dirname(path))) context.stderr(`${note}\n`);
@@ -120,6 +129,22 @@ export function registerValidateCommand(program: Command, context: CliContext): 
       for (const problem of problems) context.stderr(`${problem.path}: ${problem.message}\n`);
       context.setExitCode(ExitCode.Failed);
     });
+}
+
+/** The local paths `run --local` would refuse to stage because they resolve outside run.json's folder. */
+async function pathsOutsideInput(
+  input: unknown,
+  baseDirectory: string,
+  allowOutside: boolean,
+): Promise<{ path: string; message: string }[]> {
+  const { localPathFields, outsideInputFolder } = await import("../../../local/local-input-files.ts");
+  const problems: { path: string; message: string }[] = [];
+  for (const { field, localPath } of localPathFields(input)) {
+    const message = await outsideInputFolder(localPath, field, { baseDirectory, allowOutside });
+    // The message starts with the field, as run --local prints it; validate prints the path apart.
+    if (message) problems.push({ path: field, message: message.slice(`${field}: `.length) });
+  }
+  return problems;
 }
 
 /**

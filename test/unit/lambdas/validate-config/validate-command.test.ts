@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, realpath, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -74,6 +74,34 @@ describe("clarify-pipeline validate", () => {
       '$.runName: "bad/name" is not a safe folder name; runName must be 1-100 characters of letters, digits, "-", "_" and "."',
       "$.job.instanceType: ml.p3.2xlarge is a GPU instance type; Clarify does not use GPUs (use a CPU type such as ml.c5.xlarge)",
     ]);
+  });
+
+  it("refuses a local dataset that resolves outside run.json's folder, as run --local does, unless allowed", async () => {
+    // Prepare: run.json in project/, its dataset a symlink to a file beside project/.
+    const project = join(folder, "project");
+    await mkdir(project, { recursive: true });
+    await writeFile(join(folder, "elsewhere.csv"), "Id,Sex,Target\n1,0,1\n");
+    await symlink(join(folder, "elsewhere.csv"), join(project, "data.csv"));
+    const input = join(project, "run.json");
+    await writeFile(
+      input,
+      JSON.stringify({ runName: "linked", analysisConfig: config, dataset: { uri: "data.csv" } }),
+    );
+    const refused = captureIo();
+    const allowed = captureIo();
+
+    // Act
+    const refusedCode = await main(["validate", "--input", input], refused.io);
+    const allowedCode = await main(["validate", "--input", input, "--allow-paths-outside-input"], allowed.io);
+
+    // Assess
+    const real = await realpath(join(folder, "elsewhere.csv"));
+    expect(refusedCode).toBe(1);
+    expect(refused.stderr()).toBe(
+      `$.dataset.uri: "data.csv" resolves to ${real}, outside run.json's folder ${await realpath(project)}; move it into that folder, or pass --allow-paths-outside-input to allow paths outside it\n`,
+    );
+    expect(allowedCode).toBe(0);
+    expect(allowed.stdout()).toBe("valid\n");
   });
 
   it("checks the columns against a local dataset's header", async () => {
