@@ -1,7 +1,9 @@
 import { EngineInputError } from "../errors.ts";
 import type { RowReader } from "../io/row-reader.ts";
+import { ABOVE, CellReading, MATCHED } from "./cell-reading.ts";
 import { ColumnProfile } from "./column-profile.ts";
 import { isMissing } from "./missing-value.ts";
+import { SlotIndex } from "./slot-index.ts";
 import type { ValueMatcher } from "./value-matcher.ts";
 
 /** Distinct values kept per facet column; more than that cannot be analysed one by one. */
@@ -97,7 +99,11 @@ export function collectCounts(reader: RowReader, plan: CountPlan, fieldCount: nu
     slotGroups: [],
     cells: new Float64Array(16 * 64),
   }));
-  const slotMaps = plan.facets.map(() => new Map<number, number>());
+  const slotIndexes = plan.facets.map(() => new SlotIndex());
+  const labelReading = new CellReading(plan.label.matcher, plan.label.threshold);
+  const predictedReading =
+    plan.predicted && new CellReading(plan.predicted.matcher, plan.predicted.threshold);
+  const facetReadings = plan.facets.map((rule) => new CellReading(rule.matcher, rule.threshold));
   const facetKeys = new Int32Array(plan.facets.length);
   const features: FeatureRows | undefined = plan.featureIndexes && {
     indexes: plan.featureIndexes,
@@ -160,9 +166,11 @@ export function collectCounts(reader: RowReader, plan: CountPlan, fieldCount: nu
       continue;
     }
 
-    const labelCode = outcomeCode(reader, plan.label, label);
+    const labelCode = outcomeCode(reader, plan.label.index, label, labelReading);
     const predictedCode =
-      plan.predicted && predicted ? outcomeCode(predictedSource, plan.predicted, predicted) : 0;
+      plan.predicted && predicted && predictedReading
+        ? outcomeCode(predictedSource, plan.predicted.index, predicted, predictedReading)
+        : 0;
     const cell = labelCode * 4 + predictedCode;
     let groupId = 0;
     if (group && plan.groupIndex !== undefined) {
@@ -180,17 +188,20 @@ export function collectCounts(reader: RowReader, plan: CountPlan, fieldCount: nu
       const counts = facets[f] as FacetCounts;
       reader.view(rule.index);
       const id = counts.profile.observe(reader.viewBuf, reader.viewStart, reader.viewEnd);
-      const value = counts.profile.lastNumber;
-      const matched = rule.matcher?.matches(reader.viewBuf, reader.viewStart, reader.viewEnd, value) ? 1 : 0;
-      const above = rule.threshold !== undefined && value > rule.threshold ? 1 : 0;
-      const key = (id + 1) * 4 + matched * 2 + above;
+      const reading = (facetReadings[f] as CellReading).read(
+        counts.profile,
+        id,
+        reader.viewBuf,
+        reader.viewStart,
+        reader.viewEnd,
+      );
+      const key = (id + 1) * 4 + (reading & MATCHED) * 2 + (reading & ABOVE) / 2;
       facetKeys[f] = key;
       const slotKey = key * GROUP_VALUE_CAPACITY + groupId;
-      const slotMap = slotMaps[f] as Map<number, number>;
-      let slot = slotMap.get(slotKey);
-      if (slot === undefined) {
-        slot = counts.slotKeys.length;
-        slotMap.set(slotKey, slot);
+      const slotIndex = slotIndexes[f] as SlotIndex;
+      let slot = slotIndex.get(slotKey);
+      if (slot === -1) {
+        slot = slotIndex.add(slotKey);
         counts.slotKeys.push(key);
         counts.slotGroups.push(groupId);
         if ((slot + 1) * 16 > counts.cells.length) {
@@ -221,13 +232,10 @@ export function collectCounts(reader: RowReader, plan: CountPlan, fieldCount: nu
 }
 
 /** Bit 0: the cell matches a positive value; bit 1: the cell is a number above the threshold. */
-function outcomeCode(reader: RowReader, rule: OutcomeRule, profile: ColumnProfile): number {
-  reader.view(rule.index);
-  profile.observe(reader.viewBuf, reader.viewStart, reader.viewEnd);
-  const value = profile.lastNumber;
-  const matched = rule.matcher.matches(reader.viewBuf, reader.viewStart, reader.viewEnd, value) ? 1 : 0;
-  const above = rule.threshold !== undefined && value > rule.threshold ? 2 : 0;
-  return matched | above;
+function outcomeCode(reader: RowReader, index: number, profile: ColumnProfile, reading: CellReading): number {
+  reader.view(index);
+  const id = profile.observe(reader.viewBuf, reader.viewStart, reader.viewEnd);
+  return reading.read(profile, id, reader.viewBuf, reader.viewStart, reader.viewEnd);
 }
 
 function collectFeatures(

@@ -30,6 +30,10 @@ export class ColumnProfile {
    * inferring one from the text: undefined for CSV and JSON Lines.
    */
   declaredDtype: string | undefined;
+  /** Per value id: its number (NaN for text) and 1 when written as an integer; `parsed` ids so far. */
+  private numberOf = new Float64Array(16);
+  private integerOf = new Uint8Array(16);
+  private parsed = 0;
 
   constructor(capacity: number) {
     this.values = new ValueDictionary(capacity);
@@ -39,19 +43,51 @@ export class ColumnProfile {
   observe(buf: Uint8Array, start: number, end: number): number {
     this.count++;
     const id = this.values.idOf(buf, start, end);
-    if (id >= 0) this.rowsOf[id] = (this.rowsOf[id] ?? 0) + 1;
+    let value: number;
+    let integer: boolean;
+    if (id >= 0) {
+      this.rowsOf[id] = (this.rowsOf[id] ?? 0) + 1;
+      // A value's number is parsed once, when the value is first seen: the count loop meets the
+      // same few values again and again.
+      if (id >= this.parsed) this.parseUpTo(id);
+      value = this.numberOf[id] as number;
+      integer = this.integerOf[id] === 1;
+    } else if (this.allNumeric) {
+      value = parseNumber(buf, start, end);
+      integer = numberParse.lastWasInteger;
+    } else {
+      value = Number.NaN;
+      integer = false;
+    }
     if (this.allNumeric) {
-      const value = parseNumber(buf, start, end);
       this.lastNumber = value;
       if (Number.isNaN(value)) this.allNumeric = false;
       else {
-        if (!numberParse.lastWasInteger) this.allInteger = false;
+        if (!integer) this.allInteger = false;
         if (value > this.max) this.max = value;
       }
     } else {
       this.lastNumber = Number.NaN;
     }
     return id;
+  }
+
+  /** Parses the values up to `id`: each one's number (NaN for text) and whether it is written as an integer. */
+  private parseUpTo(id: number): void {
+    if (id >= this.numberOf.length) {
+      const numbers = new Float64Array(2 * id + 2);
+      numbers.set(this.numberOf);
+      this.numberOf = numbers;
+      const integers = new Uint8Array(2 * id + 2);
+      integers.set(this.integerOf);
+      this.integerOf = integers;
+    }
+    for (; this.parsed <= id; this.parsed++) {
+      const bytes = this.values.bytes(this.parsed);
+      const value = parseNumber(bytes, 0, bytes.length);
+      this.numberOf[this.parsed] = value;
+      this.integerOf[this.parsed] = !Number.isNaN(value) && numberParse.lastWasInteger ? 1 : 0;
+    }
   }
 
   /** Whether pandas reads the column as int64 (integers and no missing cell). */

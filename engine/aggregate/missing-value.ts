@@ -1,5 +1,5 @@
 /** The cells pandas reads as NaN by default; Clarify drops such rows (see the README). */
-const NA_TOKENS = new Set([
+const NA_TOKENS = [
   "#N/A",
   "#N/A N/A",
   "#NA",
@@ -18,14 +18,38 @@ const NA_TOKENS = new Set([
   "n/a",
   "nan",
   "null",
-]);
-const FIRST_BYTES = new Set([...NA_TOKENS].map((token) => token.charCodeAt(0)));
+];
+/** Longest token: a longer cell is never missing. */
+const MAX_LENGTH = Math.max(...NA_TOKENS.map((token) => token.length));
+/**
+ * The tokens by their first byte and length (`byte * (MAX_LENGTH + 1) + length`), as bytes: the
+ * check runs on every analysed cell of every row, so it compares bytes and makes no string.
+ */
+const CANDIDATES: (readonly Uint8Array[] | undefined)[] = (() => {
+  const table: Uint8Array[][] = [];
+  for (const token of NA_TOKENS) {
+    const bytes = Buffer.from(token, "latin1");
+    const key = (bytes[0] as number) * (MAX_LENGTH + 1) + bytes.length;
+    table[key] = [...(table[key] ?? []), bytes];
+  }
+  return Array.from({ length: 256 * (MAX_LENGTH + 1) }, (_, key) => table[key]);
+})();
 
 export function isMissing(buf: Uint8Array, start: number, end: number): boolean {
-  if (start === end) return true;
-  // Cheap pre-check so ordinary values never become strings.
-  if (end - start > 8 || !FIRST_BYTES.has(buf[start] as number)) return false;
-  if (buf[start] === 0x31 && buf[start + 1] !== 0x2e) return false;
-  if (buf[start] === 0x2d && end - start < 4) return false;
-  return NA_TOKENS.has(Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString("latin1"));
+  const length = end - start;
+  if (length === 0) return true;
+  if (length > MAX_LENGTH) return false;
+  const tokens = CANDIDATES[(buf[start] as number) * (MAX_LENGTH + 1) + length];
+  if (tokens === undefined) return false;
+  for (const token of tokens) {
+    let same = true;
+    for (let i = 1; i < length; i++) {
+      if (token[i] !== buf[start + i]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return true;
+  }
+  return false;
 }

@@ -1,0 +1,55 @@
+import type { ColumnProfile } from "./column-profile.ts";
+import type { ValueMatcher } from "./value-matcher.ts";
+
+/** Bit 0 of a reading: the cell matches a configured value. */
+export const MATCHED = 1;
+/** Bit 1 of a reading: the cell is a number above the threshold. */
+export const ABOVE = 2;
+
+/**
+ * How a rule (configured values, threshold) reads a column's cells: bit 0 the cell matches a
+ * value, bit 1 it is a number above the threshold. A reading depends only on the cell's bytes
+ * and on whether the column was all numbers so far (after its first text cell, a pass compares
+ * no numbers: `ColumnProfile.lastNumber` is NaN), so it is kept per value id and worked out
+ * once per distinct value instead of once per row.
+ */
+export class CellReading {
+  private readonly matcher: ValueMatcher | undefined;
+  private readonly threshold: number | undefined;
+  /** Per value id: its reading, -1 when not yet known. */
+  private known = new Int8Array(64).fill(-1);
+  /** `profile.allNumeric` when the readings in `known` were taken. */
+  private numeric = true;
+
+  constructor(matcher: ValueMatcher | undefined, threshold: number | undefined) {
+    this.matcher = matcher;
+    this.threshold = threshold;
+  }
+
+  /** The reading of the cell `profile.observe` just returned `id` for. */
+  read(profile: ColumnProfile, id: number, buf: Uint8Array, start: number, end: number): number {
+    if (profile.allNumeric !== this.numeric) {
+      this.numeric = profile.allNumeric;
+      this.known.fill(-1);
+    }
+    if (id >= 0 && id < this.known.length) {
+      const reading = this.known[id] as number;
+      if (reading !== -1) return reading;
+    }
+    const value = profile.lastNumber;
+    const matched = this.matcher?.matches(buf, start, end, value) ? MATCHED : 0;
+    const above = this.threshold !== undefined && value > this.threshold ? ABOVE : 0;
+    const reading = matched | above;
+    if (id >= 0) {
+      if (id >= this.known.length) this.grow(id);
+      this.known[id] = reading;
+    }
+    return reading;
+  }
+
+  private grow(id: number): void {
+    const known = new Int8Array(Math.max(2 * this.known.length, id + 1)).fill(-1);
+    known.set(this.known);
+    this.known = known;
+  }
+}

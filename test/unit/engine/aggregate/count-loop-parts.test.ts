@@ -1,0 +1,116 @@
+import { describe, expect, it } from "vitest";
+import { ABOVE, CellReading, MATCHED } from "../../../../engine/aggregate/cell-reading.ts";
+import { ColumnProfile } from "../../../../engine/aggregate/column-profile.ts";
+import { isMissing } from "../../../../engine/aggregate/missing-value.ts";
+import { SlotIndex } from "../../../../engine/aggregate/slot-index.ts";
+import { ValueMatcher } from "../../../../engine/aggregate/value-matcher.ts";
+
+const bytes = (text: string) => Buffer.from(text, "latin1");
+const missing = (text: string) => isMissing(bytes(text), 0, text.length);
+
+describe("isMissing", () => {
+  it("is true for an empty cell and for each of pandas' NA spellings, inside a larger buffer too", () => {
+    // Prepare
+    const spellings = ["#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN"];
+    spellings.push("<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null");
+    const row = bytes(`x,${spellings.join(",")},y`);
+
+    // Act
+    let at = 2;
+    const found = spellings.map((spelling) => {
+      const result = isMissing(row, at, at + spelling.length);
+      at += spelling.length + 1;
+      return result;
+    });
+
+    // Assess
+    expect(missing("")).toBe(true);
+    expect(found).toEqual(spellings.map(() => true));
+  });
+
+  it("is false for values that only share a prefix, a first byte or a length with an NA spelling", () => {
+    // Prepare
+    const values = [
+      "N",
+      "Na",
+      "NAN",
+      "nan ",
+      " nan",
+      "north",
+      "null1",
+      "Nonf",
+      "1.#INF",
+      "-1",
+      "-NaM",
+      "1",
+      "#N/B",
+    ];
+
+    // Act
+    const results = values.map(missing);
+
+    // Assess
+    expect(results).toEqual(values.map(() => false));
+  });
+});
+
+describe("SlotIndex", () => {
+  it("gives each new key the next slot and finds it again after the table grows", () => {
+    // Prepare: keys shaped like facet keys × group ids, many more than the first table holds
+    const index = new SlotIndex();
+    const keys = Array.from({ length: 5000 }, (_, i) => ((i % 97) + 1) * 4 * 10_000 + (i % 37) + i * 3);
+
+    // Act
+    const added = keys.map((key) => index.add(key));
+    const found = keys.map((key) => index.get(key));
+
+    // Assess
+    expect(added).toEqual(keys.map((_, i) => i));
+    expect(found).toEqual(added);
+    expect(index.get(7)).toBe(-1);
+    expect(index.size).toBe(5000);
+  });
+});
+
+describe("CellReading", () => {
+  it("reads a value the same way every time, and compares numbers only while the column holds numbers only", () => {
+    // Prepare: the configured value 1 matches the cell 1.0 as a number, until the column's first text cell
+    const profile = new ColumnProfile(100);
+    const reading = new CellReading(new ValueMatcher([1]), 0.5);
+    const read = (cell: string) => {
+      const id = profile.observe(bytes(cell), 0, cell.length);
+      return reading.read(profile, id, bytes(cell), 0, cell.length);
+    };
+
+    // Act
+    const before = [read("1.0"), read("1.0"), read("0"), read("1")];
+    const text = read("yes");
+    const after = [read("1.0"), read("1"), read("0")];
+
+    // Assess
+    expect(before).toEqual([MATCHED | ABOVE, MATCHED | ABOVE, 0, MATCHED | ABOVE]);
+    expect(text).toBe(0);
+    expect(after).toEqual([0, MATCHED, 0]);
+  });
+
+  it("reads cells past a full dictionary (no value id) from their bytes", () => {
+    // Prepare
+    const profile = new ColumnProfile(1);
+    const reading = new CellReading(new ValueMatcher(["b"]), undefined);
+    const read = (cell: string) => {
+      const id = profile.observe(bytes(cell), 0, cell.length);
+      return [id, reading.read(profile, id, bytes(cell), 0, cell.length)];
+    };
+
+    // Act
+    const cells = [read("a"), read("b"), read("c"), read("b")];
+
+    // Assess
+    expect(cells).toEqual([
+      [0, 0],
+      [-1, MATCHED],
+      [-1, 0],
+      [-1, MATCHED],
+    ]);
+  });
+});
