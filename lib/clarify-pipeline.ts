@@ -256,11 +256,6 @@ export class ClarifyPipeline extends Construct {
         "clarifyImageUri and engine are both set: give the image with ClarifyEngine.clarify(imageUri)",
       );
     }
-    if (props.engine?.kind === "builtin" && defaultInstanceCount > 1) {
-      problems.push(
-        `defaultInstanceCount ${defaultInstanceCount}: the builtin engine runs on one instance (it does not split a dataset across instances yet); use 1`,
-      );
-    }
     if (problems.length > 0) throw new Error(problems.join("\n"));
 
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;

@@ -9,6 +9,7 @@
 import type { CreateProcessingJobRequest, DatasetLocation, NormalizedRun } from "../shared/contracts.ts";
 import { CLARIFY_CONTAINER_PATHS } from "../shared/processing-job-api.ts";
 import { joinS3Uri } from "../shared/s3-uri.ts";
+import type { EngineKind } from "../shared/settings.ts";
 
 /** Tag linking the job (and Clarify's shadow endpoint, which inherits job tags) to its run. */
 export const RUN_ID_TAG = "clarify-pipeline:run-id";
@@ -19,6 +20,21 @@ export interface RequestInputs {
   readonly jobName: string;
   readonly analysisConfigUri: string;
   readonly dataset?: DatasetLocation;
+  /** The deployment's engine: it decides how the dataset reaches several instances. @default "clarify" */
+  readonly engine?: EngineKind;
+}
+
+/**
+ * How the dataset input reaches the job's hosts. The Clarify image needs the whole dataset on
+ * every instance (its Spark cluster divides the work). The builtin engine has each host count
+ * its share of the dataset's S3 objects and CollectResults merge the counts, so with several
+ * instances the input is sharded by object; the analysis config stays replicated to every host.
+ */
+export function datasetDistribution(
+  engine: EngineKind,
+  instanceCount: number,
+): "FullyReplicated" | "ShardedByS3Key" {
+  return engine === "builtin" && instanceCount > 1 ? "ShardedByS3Key" : "FullyReplicated";
 }
 
 export function renderProcessingJobRequest(inputs: RequestInputs): CreateProcessingJobRequest {
@@ -45,7 +61,7 @@ export function renderProcessingJobRequest(inputs: RequestInputs): CreateProcess
         LocalPath: CLARIFY_CONTAINER_PATHS.data,
         S3DataType: inputs.dataset.s3DataType,
         S3InputMode: "File",
-        S3DataDistributionType: "FullyReplicated",
+        S3DataDistributionType: datasetDistribution(inputs.engine ?? "clarify", job.instanceCount),
         S3CompressionType: "None",
       },
     });

@@ -61,7 +61,13 @@ export async function stageInputs(event: StageInputsEvent, deps: StageInputsDeps
   deps.onStats?.(stats);
 
   const jobName = processingJobName(deps.settings.jobNamePrefix, run.runName, execution.id);
-  const request = renderProcessingJobRequest({ run, jobName, analysisConfigUri, dataset });
+  const request = renderProcessingJobRequest({
+    run,
+    jobName,
+    analysisConfigUri,
+    dataset,
+    engine: deps.settings.engine,
+  });
   const stagedRun: NormalizedRun = {
     ...run,
     analysisConfig: { s3Uri: analysisConfigUri },

@@ -68,7 +68,7 @@ export async function runPreflight(
     // named, then the JSON path within it, never glued together.
     configPath = `${field.value} $`;
     const before = problems.list.length;
-    checkAnalysisConfig(config, configPath, context, problems);
+    checkAnalysisConfig(config, configPath, draft, context, problems);
     if (!draft.datasetUri && !(isRecord(config) && Object.hasOwn(config, "dataset_uri"))) {
       problems.add(draft.datasetPath, datasetMissingMessage(draft.form));
     }

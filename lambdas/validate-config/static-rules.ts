@@ -10,8 +10,8 @@ import {
 } from "./rules/cluster.ts";
 import type { Rule, RuleContext } from "./rules/context.ts";
 import { checkDatasetPresent, checkDatasetS3DataType } from "./rules/dataset.ts";
+import { checkDatasetDistribution } from "./rules/dataset-distribution.ts";
 import { checkDefaultRoleCapabilities } from "./rules/default-role.ts";
-import { checkEngineInstanceCount } from "./rules/engine.ts";
 import { checkGates } from "./rules/gates.ts";
 import { checkImageUri, checkNoContainerOverrides } from "./rules/image.ts";
 import { checkEnvironment, checkKmsKeys, checkTags } from "./rules/job-metadata.ts";
@@ -43,6 +43,7 @@ export const STATIC_RULES: readonly Rule[] = [
   checkOutputUri,
   checkOutputWritable,
   checkProcessingInputs,
+  checkDatasetDistribution,
   checkProcessingOutput,
   checkRequestS3Uris,
   checkImageUri,
@@ -50,7 +51,6 @@ export const STATIC_RULES: readonly Rule[] = [
   checkClusterConfigPresent,
   checkInstanceType,
   checkInstanceCount,
-  checkEngineInstanceCount,
   checkVolumeSize,
   checkNetworkIsolation,
   checkVpcConfig,

@@ -189,20 +189,28 @@ describe("ClarifyEngine.fromImageUri() and the default", () => {
     expect(JSON.stringify(synth.template.toJSON())).not.toContain("container-assets");
   });
 
-  it("refuses an engine together with clarifyImageUri, and several default instances for the builtin engine", () => {
+  it("refuses an engine together with clarifyImageUri", () => {
     // Act
     const both = () =>
       synthesizePipeline({
         pipeline: { engine: ClarifyEngine.builtin(), clarifyImageUri: "1.dkr.ecr.x/y:1" },
       });
-    const many = () =>
-      synthesizePipeline({
-        pipeline: { engine: ClarifyEngine.fromImageUri("a/b:1"), defaultInstanceCount: 2 },
-      });
 
     // Assess
     expect(both).toThrow(/clarifyImageUri and engine are both set/);
-    expect(many).toThrow(/defaultInstanceCount 2: the builtin engine runs on one instance/);
+  });
+
+  it("passes several default instances to the builtin engine's functions", () => {
+    // Act
+    const synth = synthesizePipeline({
+      pipeline: { engine: ClarifyEngine.fromImageUri("a/b:1"), defaultInstanceCount: 2 },
+    });
+
+    // Assess
+    expect(validateConfigEnvironment(synth)).toMatchObject({
+      [SETTINGS_ENV.engine]: "builtin",
+      [SETTINGS_ENV.defaultInstanceCount]: "2",
+    });
   });
 });
 

@@ -1,8 +1,10 @@
 import { parseAnalysisConfig } from "../../../engine/config/parse-analysis-config.ts";
 import { childPath, forEachString, isRecord, type Problems, show } from "../problems.ts";
+import type { RunDraft } from "../run-input.ts";
 import type { Rule, RuleContext } from "./context.ts";
 import { engineLimits } from "./engine.ts";
 import { checkGatesHaveBias } from "./gates.ts";
+import { multiInstanceProblems } from "./multi-instance.ts";
 import { checkS3Uri } from "./s3-locations.ts";
 
 export { ANALYSIS_METHODS, DATASET_TYPES } from "../../../engine/config/parse-analysis-config.ts";
@@ -13,18 +15,20 @@ export const DATA_URI_KEYS = ["dataset_uri", "predicted_label_dataset_uri"] as c
 /** Rule form: the inline analysis config of run.json. */
 export const checkInlineAnalysisConfig: Rule = (draft, context, problems) => {
   if (!draft.analysisConfig) return;
-  checkAnalysisConfig(draft.analysisConfig.value, draft.analysisConfig.path, context, problems);
+  checkAnalysisConfig(draft.analysisConfig.value, draft.analysisConfig.path, draft, context, problems);
   checkGatesHaveBias(draft.gates, draft.analysisConfig.value, problems);
 };
 
 /**
  * Checks a Clarify analysis_config.json (inline or read from S3) found at `path`: the S3
  * locations it names against the deployment, and every other rule through the one
- * analysis-config parser the engine uses too (engine/config/parse-analysis-config.ts).
+ * analysis-config parser the engine uses too (engine/config/parse-analysis-config.ts), and what
+ * the deployment's engine cannot compute in the draft's job (its engine, its instance count).
  */
 export function checkAnalysisConfig(
   config: unknown,
   path: string,
+  draft: RunDraft,
   context: RuleContext,
   problems: Problems,
 ): void {
@@ -42,6 +46,7 @@ export function checkAnalysisConfig(
   for (const problem of [
     ...parseAnalysisConfig(config).problems,
     ...engineLimits(config, context.settings.engine),
+    ...multiInstanceProblems(config, draft, context.settings),
   ]) {
     // The parser locates from the config's root `$`; here the config sits at `path`.
     problems.add(`${path}${problem.path.slice(1)}`, problem.message);

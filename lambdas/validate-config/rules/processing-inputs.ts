@@ -12,12 +12,8 @@ export const INPUT_LOCAL_PATHS: Readonly<Record<string, string>> = {
 const DATASET_FIXED: readonly { key: string; value: string; why: string }[] = [
   { key: "S3InputMode", value: "File", why: "Clarify reads files, not pipes" },
   { key: "S3CompressionType", value: "None", why: "Clarify reads uncompressed data" },
-  {
-    key: "S3DataDistributionType",
-    value: "FullyReplicated",
-    why: "every Clarify instance needs the whole dataset",
-  },
 ];
+// S3DataDistributionType depends on the engine and the instance count: rules/dataset-distribution.ts.
 
 /** ProcessingInputs of a raw request: analysis_config (required) and dataset, each an S3Input at its path. */
 export const checkProcessingInputs: Rule = (draft, _context, problems) => {

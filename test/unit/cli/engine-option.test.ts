@@ -79,11 +79,10 @@ describe("validate --engine", () => {
     );
   });
 
-  it("refuses a Clarify image and several instances for the builtin engine, and an unknown engine", async () => {
+  it("refuses a Clarify image for the builtin engine, and an unknown engine", async () => {
     // Prepare
     const input = await runJson("image.json", CONFIG, {
       imageUri: "205585389593.dkr.ecr.us-east-1.amazonaws.com/sagemaker-clarify-processing:1.0",
-      instanceCount: 3,
     });
 
     // Act
@@ -95,13 +94,33 @@ describe("validate --engine", () => {
     expect(builtin.stderr).toContain(
       "is not the image of this deployment's builtin engine; leave the image out",
     );
-    expect(builtin.stderr).toContain(
-      "$.job.instanceCount: 3 instances: the builtin engine runs on one instance",
-    );
     expect(unknown).toMatchObject({
       code: 1,
       stderr: "error: --engine spark: must be one of clarify, builtin\n",
     });
+  });
+
+  it("accepts several instances for the builtin engine and refuses, in the Lambda's words, what they cannot compute", async () => {
+    // Prepare
+    const counts = await runJson("three.json", CONFIG, { instanceCount: 3 });
+    const ft = await runJson(
+      "ft.json",
+      { ...CONFIG, predicted_label: "Sex", methods: { post_training_bias: { methods: ["FT"] } } },
+      { instanceCount: 2 },
+    );
+
+    // Act
+    const valid = await cli(["validate", "--input", counts, "--engine", "builtin"]);
+    const refused = await cli(["validate", "--input", ft, "--engine", "builtin"]);
+    const onClarify = await cli(["validate", "--input", ft]);
+
+    // Assess
+    expect(valid).toMatchObject({ code: 0, stderr: "" });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(
+      /^\$\.analysisConfig\.methods\.post_training_bias\.methods: FT with 2 instances: the Flip Test compares every facet row with its nearest neighbours among all the other rows, which no single host holds; .*\(job\.instanceCount 1\)$/m,
+    );
+    expect(onClarify.code).toBe(0);
   });
 });
 

@@ -11,13 +11,28 @@ const DATASET_URI = "s3://clarify-runs/runs/credit-model-v7-exec-0001/input/data
 
 type Input = { InputName: string; S3Input: Record<string, unknown> };
 
-function render(overrides: Parameters<typeof makeRun>[0] = {}, withDataset = true) {
+function render(
+  overrides: Parameters<typeof makeRun>[0] = {},
+  withDataset = true,
+  engine?: "clarify" | "builtin",
+) {
   return renderProcessingJobRequest({
     run: makeRun(overrides),
     jobName: "clarify-credit-model-v7-0123456789",
     analysisConfigUri: CONFIG_URI,
     dataset: withDataset ? { s3Uri: DATASET_URI, s3DataType: "S3Prefix" } : undefined,
+    ...(engine ? { engine } : {}),
   });
+}
+
+/** The S3DataDistributionType of each input, by input name. */
+function distributions(request: ReturnType<typeof render>): Record<string, unknown> {
+  return Object.fromEntries(
+    (request.ProcessingInputs as Input[]).map((input) => [
+      input.InputName,
+      input.S3Input.S3DataDistributionType,
+    ]),
+  );
 }
 
 describe("renderProcessingJobRequest", () => {
@@ -97,6 +112,24 @@ describe("renderProcessingJobRequest", () => {
     // Assess
     expect(inputs).toHaveLength(2);
     expect(inputs[1]).toEqual(expected);
+  });
+
+  it.each([
+    ["the Clarify image on several instances", "clarify", 3, "FullyReplicated"],
+    ["the builtin engine on one instance", "builtin", 1, "FullyReplicated"],
+    ["the builtin engine on several instances", "builtin", 3, "ShardedByS3Key"],
+  ] as const)("shards the dataset by S3 object only for %s", (_, engine, instanceCount, expected) => {
+    // Prepare
+    const job = { ...makeRun().job, instanceCount };
+
+    // Act
+    const request = render({ job }, true, engine);
+
+    // Assess
+    expect(distributions(request)).toEqual({ analysis_config: "FullyReplicated", dataset: expected });
+    expect(request.ProcessingResources).toEqual({
+      ClusterConfig: expect.objectContaining({ InstanceCount: instanceCount }),
+    });
   });
 
   it("omits the dataset input when the config names its own dataset_uri", () => {

@@ -121,6 +121,29 @@ describe("stageInputs", () => {
     expect(await read(`${run.runUri}input/dataset/nested/deep file.csv`)).toBe("a,b\n9,9\n");
   });
 
+  it("shards the snapshot by S3 object for a builtin-engine job of several instances", async () => {
+    // Prepare
+    const run = freshRun({
+      dataset: { s3Uri: `s3://${SOURCE_BUCKET}/shards/`, s3DataType: "S3Prefix" },
+      job: { ...makeRun().job, instanceCount: 2 },
+    });
+    const builtin = { ...settings, engine: "builtin" as const };
+
+    // Act
+    const staged = await stageInputs({ run, execution }, deps([], { settings: builtin }));
+
+    // Assess
+    const inputs = staged.clarifyJob.request.ProcessingInputs as {
+      InputName: string;
+      S3Input: Record<string, unknown>;
+    }[];
+    expect(inputs.map((input) => [input.InputName, input.S3Input.S3DataDistributionType])).toEqual([
+      ["analysis_config", "FullyReplicated"],
+      ["dataset", "ShardedByS3Key"],
+    ]);
+    expect(inputs[1]?.S3Input.S3Uri).toBe(`${run.runUri}input/dataset/`);
+  });
+
   it("copies the objects a manifest lists and rewrites it to point at the copies", async () => {
     // Prepare
     const run = freshRun({
