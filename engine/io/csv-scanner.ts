@@ -26,6 +26,11 @@ export class CsvScanner implements RowReader {
   /** 1 when the field was quoted and holds doubled quotes, which `view` must unescape. */
   private escaped = new Uint8Array(64);
   private scratch = Buffer.alloc(256);
+  /**
+   * The offset in `buf` of the next quote byte at or after `pos` (`len` when there is none):
+   * records that end before it are scanned by the quote-free loop. -1: to be searched again.
+   */
+  private quoteAt = -1;
   private nextLine = 1;
   private recordLine = 0;
   fieldCount = 0;
@@ -67,7 +72,9 @@ export class CsvScanner implements RowReader {
   next(): boolean {
     for (;;) {
       if (this.pos >= this.len && this.eof) return false;
-      const end = this.scanRecord();
+      if (this.quoteAt < this.pos) this.findQuote();
+      let end = this.scanPlainRecord();
+      if (end === -1) end = this.scanRecord();
       if (end === -1) {
         if (this.eof) throw new EngineInputError(`${this.location()}: a quoted field is never closed`);
         this.compactAndFill();
@@ -121,6 +128,48 @@ export class CsvScanner implements RowReader {
   close(): void {
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
+  }
+
+  /** Finds the next quote byte from `pos` with the native byte search (far faster than a JS loop). */
+  private findQuote(): void {
+    const at = this.buf.indexOf(QUOTE, this.pos);
+    this.quoteAt = at === -1 || at > this.len ? this.len : at;
+  }
+
+  /**
+   * Scans one record from `pos` when it ends before the next quote byte: its fields are unquoted,
+   * so only commas and line feeds matter, and most bytes (digits, letters, `.`, `-`, above the
+   * comma in ASCII) are passed over with one comparison. Returns the offset after its line
+   * break, or -1 when the record reaches a quote or the end of the buffer (then `scanRecord`,
+   * which knows quotes, chunk ends and the end of the file, scans it).
+   */
+  private scanPlainRecord(): number {
+    const buf = this.buf;
+    const limit = this.quoteAt;
+    let p = this.pos;
+    let start = p;
+    let count = 0;
+    while (p < limit) {
+      const c = buf[p] as number;
+      if (c > COMMA) {
+        p++;
+        continue;
+      }
+      if (c === COMMA) {
+        if (count === this.starts.length) this.growFields();
+        this.pushField(count++, start, p, 0);
+        start = ++p;
+        continue;
+      }
+      if (c === LF) {
+        if (count === this.starts.length) this.growFields();
+        this.pushField(count++, start, p > start && buf[p - 1] === CR ? p - 1 : p, 0);
+        this.finishRecord(count, 1);
+        return p + 1;
+      }
+      p++;
+    }
+    return -1;
   }
 
   /**
@@ -238,6 +287,7 @@ export class CsvScanner implements RowReader {
     }
     this.len = rest;
     this.pos = 0;
+    this.quoteAt = -1;
     this.fill();
   }
 

@@ -69,4 +69,45 @@ describe("CsvScanner", () => {
     // Assess
     expect(scanner.location()).toBe("data.csv line 4");
   });
+
+  it("reads unquoted records between quoted ones the same at every chunk size", () => {
+    // Prepare: plain records (CRLF and LF, blank lines, a stray CR inside a field, a last record
+    // without a line break) before, between and after records whose later fields are quoted
+    const text = [
+      "id,name,note\r\n1,ann,plain\r\n2,bob,",
+      '"quoted, with a comma"\n',
+      "\n3,c\rd,x\n",
+      '4,"e\nf","say ""hi"""\r\n',
+      "5,,\n6,gil,last",
+    ].join("");
+    const expected = [
+      ["id", "name", "note"],
+      ["1", "ann", "plain"],
+      ["2", "bob", "quoted, with a comma"],
+      ["3", "c\rd", "x"],
+      ["4", "e\nf", 'say "hi"'],
+      ["5", "", ""],
+      ["6", "gil", "last"],
+    ];
+    const path = csvFile(text);
+
+    // Act
+    const bySize = [4, 7, 16, 64, 1 << 20].map((size) => allRows(new CsvScanner(path, size)));
+
+    // Assess
+    for (const rows of bySize) expect(rows).toEqual(expected);
+  });
+
+  it("names the line of a quote inside an unquoted field after plain records", () => {
+    // Prepare
+    const path = csvFile('a,b\n1,2\n3,4\n5,x"y\n');
+    const scanner = new CsvScanner(path);
+    for (let i = 0; i < 3; i++) scanner.next();
+
+    // Act
+    const act = () => scanner.next();
+
+    // Assess
+    expect(act).toThrow(/data\.csv line 4: a quote inside unquoted field 2/);
+  });
 });
