@@ -26,7 +26,10 @@ export class CellReading {
     this.threshold = threshold;
   }
 
-  /** The reading of the cell `profile.observe` just returned `id` for. */
+  /**
+   * The reading of the cell just observed in `profile` with value id `id`; `buf[start, end)` are
+   * its bytes, needed only when it has no id (-1: the dictionary was full).
+   */
   read(profile: ColumnProfile, id: number, buf: Uint8Array, start: number, end: number): number {
     if (profile.allNumeric !== this.numeric) {
       this.numeric = profile.allNumeric;
@@ -37,7 +40,14 @@ export class CellReading {
       if (reading !== -1) return reading;
     }
     const value = profile.lastNumber;
-    const matched = this.matcher?.matches(buf, start, end, value) ? MATCHED : 0;
+    const bytes = id >= 0 ? profile.values.bytes(id) : undefined;
+    const matched = (
+      bytes
+        ? this.matcher?.matches(bytes, 0, bytes.length, value)
+        : this.matcher?.matches(buf, start, end, value)
+    )
+      ? MATCHED
+      : 0;
     const above = this.threshold !== undefined && value > this.threshold ? ABOVE : 0;
     const reading = matched | above;
     if (id >= 0) {

@@ -130,6 +130,28 @@ export function collectCounts(reader: RowReader, plan: CountPlan, fieldCount: nu
   }
   const skippedBy = new Map<SkipRole, number>();
 
+  // Per check, the value id of the current row's cell (-1: not in the dictionary), found while
+  // looking for missing cells, so that each cell is hashed once.
+  const found = new Int32Array(checks.length);
+  const labelCheck = 0;
+  const facetCheck = 1;
+  const predictedCheck = predictedReader ? -1 : checks.findIndex((check) => check.role === "predicted_label");
+  const groupCheck = checks.findIndex((check) => check.role === "group_variable");
+  /** Observes the cell of check `c` in its column's profile; returns its value id. */
+  const observe = (c: number): number => {
+    const check = checks[c] as MissingCheck;
+    const id = found[c] as number;
+    if (id >= 0) {
+      check.profile.observeId(id);
+      return id;
+    }
+    reader.view(check.index);
+    return check.profile.observe(reader.viewBuf, reader.viewStart, reader.viewEnd);
+  };
+  /** The reading of the cell just observed with `id` (its bytes are the reader's view when it has no id). */
+  const read = (reading: CellReading, profile: ColumnProfile, id: number): number =>
+    reading.read(profile, id, reader.viewBuf, reader.viewStart, reader.viewEnd);
+
   let rowsRead = 0;
   let rowsDropped = 0;
   while (reader.next()) {
@@ -145,14 +167,17 @@ export function collectCounts(reader: RowReader, plan: CountPlan, fieldCount: nu
       );
     }
     let missingRole: SkipRole | undefined;
-    for (const check of checks) {
+    for (let c = 0; c < checks.length; c++) {
+      const check = checks[c] as MissingCheck;
       reader.view(check.index);
-      if (isMissing(reader.viewBuf, reader.viewStart, reader.viewEnd)) {
+      // A known value is never missing: a row with a missing cell is dropped before its values are learnt.
+      const id = check.profile.values.find(reader.viewBuf, reader.viewStart, reader.viewEnd);
+      found[c] = id;
+      if (id === -1 && isMissing(reader.viewBuf, reader.viewStart, reader.viewEnd)) {
         check.profile.missing++;
         missingRole ??= check.role;
       }
     }
-    const predictedSource = predictedReader ?? reader;
     if (plan.predicted && predicted && predictedReader) {
       predictedReader.view(plan.predicted.index);
       if (isMissing(predictedReader.viewBuf, predictedReader.viewStart, predictedReader.viewEnd)) {
@@ -166,16 +191,31 @@ export function collectCounts(reader: RowReader, plan: CountPlan, fieldCount: nu
       continue;
     }
 
-    const labelCode = outcomeCode(reader, plan.label.index, label, labelReading);
-    const predictedCode =
-      plan.predicted && predicted && predictedReading
-        ? outcomeCode(predictedSource, plan.predicted.index, predicted, predictedReading)
-        : 0;
+    const labelCode = read(labelReading, label, observe(labelCheck));
+    let predictedCode = 0;
+    if (predicted && predictedReading) {
+      if (predictedReader && plan.predicted) {
+        predictedReader.view(plan.predicted.index);
+        const id = predicted.observe(
+          predictedReader.viewBuf,
+          predictedReader.viewStart,
+          predictedReader.viewEnd,
+        );
+        predictedCode = predictedReading.read(
+          predicted,
+          id,
+          predictedReader.viewBuf,
+          predictedReader.viewStart,
+          predictedReader.viewEnd,
+        );
+      } else {
+        predictedCode = read(predictedReading, predicted, observe(predictedCheck));
+      }
+    }
     const cell = labelCode * 4 + predictedCode;
     let groupId = 0;
-    if (group && plan.groupIndex !== undefined) {
-      reader.view(plan.groupIndex);
-      groupId = group.observe(reader.viewBuf, reader.viewStart, reader.viewEnd);
+    if (groupCheck !== -1) {
+      groupId = observe(groupCheck);
       if (groupId === -1) {
         throw new EngineInputError(
           `group_variable has more than ${GROUP_VALUE_CAPACITY} distinct values (${reader.location()}); it must be categorical`,
@@ -183,18 +223,10 @@ export function collectCounts(reader: RowReader, plan: CountPlan, fieldCount: nu
       }
     }
 
-    for (let f = 0; f < plan.facets.length; f++) {
-      const rule = plan.facets[f] as FacetRule;
+    for (let f = 0; f < facets.length; f++) {
       const counts = facets[f] as FacetCounts;
-      reader.view(rule.index);
-      const id = counts.profile.observe(reader.viewBuf, reader.viewStart, reader.viewEnd);
-      const reading = (facetReadings[f] as CellReading).read(
-        counts.profile,
-        id,
-        reader.viewBuf,
-        reader.viewStart,
-        reader.viewEnd,
-      );
+      const id = observe(facetCheck + f);
+      const reading = read(facetReadings[f] as CellReading, counts.profile, id);
       const key = (id + 1) * 4 + (reading & MATCHED) * 2 + (reading & ABOVE) / 2;
       facetKeys[f] = key;
       const slotKey = key * GROUP_VALUE_CAPACITY + groupId;
@@ -229,13 +261,6 @@ export function collectCounts(reader: RowReader, plan: CountPlan, fieldCount: nu
     facets,
     ...(features && { features }),
   };
-}
-
-/** Bit 0: the cell matches a positive value; bit 1: the cell is a number above the threshold. */
-function outcomeCode(reader: RowReader, index: number, profile: ColumnProfile, reading: CellReading): number {
-  reader.view(index);
-  const id = profile.observe(reader.viewBuf, reader.viewStart, reader.viewEnd);
-  return reading.read(profile, id, reader.viewBuf, reader.viewStart, reader.viewEnd);
 }
 
 function collectFeatures(

@@ -41,35 +41,36 @@ export class ColumnProfile {
 
   /** Records one cell; returns its value id (-1 once the dictionary is full). */
   observe(buf: Uint8Array, start: number, end: number): number {
-    this.count++;
     const id = this.values.idOf(buf, start, end);
-    let value: number;
-    let integer: boolean;
     if (id >= 0) {
-      this.rowsOf[id] = (this.rowsOf[id] ?? 0) + 1;
-      // A value's number is parsed once, when the value is first seen: the count loop meets the
-      // same few values again and again.
-      if (id >= this.parsed) this.parseUpTo(id);
-      value = this.numberOf[id] as number;
-      integer = this.integerOf[id] === 1;
-    } else if (this.allNumeric) {
-      value = parseNumber(buf, start, end);
-      integer = numberParse.lastWasInteger;
-    } else {
-      value = Number.NaN;
-      integer = false;
+      this.observeId(id);
+      return id;
     }
-    if (this.allNumeric) {
-      this.lastNumber = value;
-      if (Number.isNaN(value)) this.allNumeric = false;
-      else {
-        if (!integer) this.allInteger = false;
-        if (value > this.max) this.max = value;
-      }
-    } else {
-      this.lastNumber = Number.NaN;
-    }
+    this.count++;
+    if (this.allNumeric) this.noteNumber(parseNumber(buf, start, end), numberParse.lastWasInteger);
+    else this.lastNumber = Number.NaN;
     return id;
+  }
+
+  /** Records one cell whose value id is known (`values.find`): as `observe`, without hashing it again. */
+  observeId(id: number): void {
+    this.count++;
+    this.rowsOf[id] = (this.rowsOf[id] ?? 0) + 1;
+    // A value's number is parsed once, when the value is first seen: the count loop meets the
+    // same few values again and again.
+    if (id >= this.parsed) this.parseUpTo(id);
+    if (this.allNumeric) this.noteNumber(this.numberOf[id] as number, this.integerOf[id] === 1);
+    else this.lastNumber = Number.NaN;
+  }
+
+  /** A cell's number (NaN for text) while the column holds numbers only. */
+  private noteNumber(value: number, integer: boolean): void {
+    this.lastNumber = value;
+    if (Number.isNaN(value)) this.allNumeric = false;
+    else {
+      if (!integer) this.allInteger = false;
+      if (value > this.max) this.max = value;
+    }
   }
 
   /** Parses the values up to `id`: each one's number (NaN for text) and whether it is written as an integer. */

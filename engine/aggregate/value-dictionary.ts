@@ -11,6 +11,9 @@ export class ValueDictionary {
   private table = new Int32Array(128).fill(-1);
   private mask = 127;
   size = 0;
+  /** The hash and free table slot of the value `find` last missed. */
+  private missHash = 0;
+  private missSlot = 0;
   /** True once a value was refused because the dictionary was full. */
   overflowed = false;
 
@@ -20,7 +23,19 @@ export class ValueDictionary {
     this.capacity = capacity;
   }
 
+  /** The id of the value, learning it when new (-1: new, and the dictionary is full). */
   idOf(buf: Uint8Array, start: number, end: number): number {
+    const id = this.find(buf, start, end);
+    if (id !== -1) return id;
+    if (this.size >= this.capacity) {
+      this.overflowed = true;
+      return -1;
+    }
+    return this.insert(this.missSlot, this.missHash, buf, start, end);
+  }
+
+  /** The id of the value, or -1 when it is not in the dictionary (nothing is learnt). */
+  find(buf: Uint8Array, start: number, end: number): number {
     let hash = 0x811c9dc5;
     for (let i = start; i < end; i++) hash = Math.imul(hash ^ (buf[i] as number), 0x01000193);
     let slot = hash & this.mask;
@@ -30,11 +45,10 @@ export class ValueDictionary {
       if (this.hashes[id] === hash && this.equals(id, buf, start, end)) return id;
       slot = (slot + 1) & this.mask;
     }
-    if (this.size >= this.capacity) {
-      this.overflowed = true;
-      return -1;
-    }
-    return this.insert(slot, hash, buf, start, end);
+    // Where the value would go: idOf inserts it there without hashing it again.
+    this.missHash = hash;
+    this.missSlot = slot;
+    return -1;
   }
 
   /** The bytes of an id's value (a view into the pool: copy it to keep it). */
