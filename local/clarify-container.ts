@@ -6,9 +6,16 @@
  * The child gets the job's environment only (not the user's credentials), in its own process
  * group so a terminal's Ctrl-C reaches the runner, which stops the job as SageMaker does:
  * SIGTERM, then SIGKILL after the grace period.
+ *
+ * A job of several instances runs one child per host. With the builtin engine's image each is
+ * told its host (`--resource-config`): it counts its shard and writes its partial counts, which
+ * CollectResults merges. The Clarify image spreads one analysis over a Spark cluster instead; its
+ * stand-in runs that analysis on the first host, over the whole (replicated) dataset, and the
+ * other hosts, Spark workers whose share the first host computes here, end at once.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { CLARIFY_IMAGE_PATTERN } from "../lambdas/shared/clarify-image.ts";
 import type { ContainerRun, ProcessingContainer } from "./processing-emulator.ts";
 
 export { INTERVAL_ENVIRONMENT, intervalsFromEnvironment } from "../engine/processing/interval-environment.ts";
@@ -26,16 +33,29 @@ export class ContainerExitError extends Error {
 const running = new Set<ChildProcess>();
 let exitHookInstalled = false;
 
-/** The engine's image: `clarify-pipeline process` on the job's tree, run by this Node. */
-export const clarifyEngineContainer: ProcessingContainer = processContainer((run) => [
-  process.execPath,
-  CONTAINER_ENTRYPOINT,
-  "process",
-  "--processing-dir",
-  run.processingDir,
-  "--message-file",
-  run.messagePath,
-]);
+/** The engine's image: `clarify-pipeline process` on the host's tree, run by this Node. */
+export const clarifyEngineContainer: ProcessingContainer = (run) => {
+  const several = run.hosts.length > 1;
+  if (several && isClarifyImage(run) && run.host !== run.hosts[0]) return Promise.resolve();
+  return runChild(
+    [
+      process.execPath,
+      CONTAINER_ENTRYPOINT,
+      "process",
+      "--processing-dir",
+      run.processingDir,
+      "--message-file",
+      run.messagePath,
+      ...(several && !isClarifyImage(run) ? ["--resource-config", run.resourceConfigPath] : []),
+    ],
+    run,
+  );
+};
+
+function isClarifyImage(run: ContainerRun): boolean {
+  const image = (run.request.AppSpecification as { ImageUri?: unknown } | undefined)?.ImageUri;
+  return typeof image === "string" && CLARIFY_IMAGE_PATTERN.test(image);
+}
 
 /**
  * A container that is a child process: exit code 0 completes the job; any other exit fails it;

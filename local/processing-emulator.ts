@@ -2,8 +2,11 @@
  * A local stand-in for SageMaker processing jobs, faithful where the workflow depends on it:
  * unique job names, request validation (unknown fields rejected), the InProgress →
  * Completed / Failed / Stopping → Stopped lifecycle, inputs downloaded from S3 into an
- * `/opt/ml/processing` tree, outputs uploaded to S3 at end of job only, MaxRuntimeInSeconds
- * enforced (job Stopped, no output), and DescribeProcessingJob-shaped results.
+ * `/opt/ml/processing` tree per instance (`InstanceCount` hosts `algo-1` … `algo-N`, each with its
+ * `resourceconfig.json`; FullyReplicated inputs on every host, ShardedByS3Key inputs dealt by
+ * object, see job-hosts.ts), one container per host run concurrently, outputs uploaded to S3 at
+ * end of job only, MaxRuntimeInSeconds enforced (job Stopped, no output), and
+ * DescribeProcessingJob-shaped results.
  *
  * Time is emulated: `msPerEmulatedSecond` turns job seconds (provisioning, MaxRuntime) into
  * real milliseconds, so tests never wait real time. A fault plan scripts which calls fail.
@@ -17,24 +20,38 @@ import {
 } from "../lambdas/shared/processing-job-api.ts";
 import { parseS3Uri } from "../lambdas/shared/s3-uri.ts";
 import { LOCAL_ACCOUNT, LOCAL_REGION } from "./definition-adapter.ts";
+import {
+  assignObjects,
+  type Distribution,
+  type HostTree,
+  hostNames,
+  hostTrees,
+  resourceConfigOf,
+} from "./job-hosts.ts";
 
 export type ProcessingJobStatus = "InProgress" | "Completed" | "Failed" | "Stopping" | "Stopped";
 
 /** The container's root inside a processing instance. */
 export const PROCESSING_ROOT = "/opt/ml/processing";
 
-/** What the emulated container gets: its `/opt/ml` tree, the job request and its environment. */
+/** What the emulated container of one host gets: its `/opt/ml` tree, the job request and its environment. */
 export interface ContainerRun {
+  /** This host, `algo-1` … `algo-N`. */
+  readonly host: string;
+  /** Every host of the job, in order. */
+  readonly hosts: readonly string[];
   /** Local folder standing for `/opt/ml/processing` (inputs already downloaded). */
   readonly processingDir: string;
   /** Local path standing for `/opt/ml/output/message`, whose first 1 KB becomes the job's ExitMessage. */
   readonly messagePath: string;
+  /** Local path standing for `/opt/ml/config/resourceconfig.json` (already written). */
+  readonly resourceConfigPath: string;
   readonly request: Readonly<Record<string, unknown>>;
   /** The container's environment: the request's Environment, the job's region, credentials and endpoints. */
   readonly environment: Readonly<Record<string, string>>;
   /**
-   * Aborted when the job is stopped or reaches its MaxRuntimeInSeconds: the container's SIGTERM.
-   * The container must then end; after `stopGraceMs` it is killed (SIGKILL).
+   * Aborted when the job is stopped, reaches its MaxRuntimeInSeconds, or another host fails: the
+   * container's SIGTERM. The container must then end; after `stopGraceMs` it is killed (SIGKILL).
    */
   readonly signal: AbortSignal;
   /** Real ms between SIGTERM and SIGKILL. */
@@ -44,8 +61,9 @@ export interface ContainerRun {
 }
 
 /**
- * The job's image. Throwing fails the job: its FailureReason is the message file's line when the
- * container wrote one, else the error's message.
+ * The job's image, run once per host. Throwing fails the job (and stops the other hosts): its
+ * FailureReason is that host's message file line when its container wrote one, else the error's
+ * message.
  */
 export type ProcessingContainer = (run: ContainerRun) => Promise<void>;
 
@@ -56,7 +74,7 @@ export interface FaultSpec {
 }
 
 /**
- * How the container of a job misbehaves:
+ * How the container of a job misbehaves (on every host of the job):
  * - a {@link FaultSpec}: it fails with that message instead of running (the job ends Failed);
  * - `exitsWithoutOutput`: it exits 0 having written nothing (the job Completes with no output);
  * - `overwrites`: it runs, then replaces these files (paths relative to `/opt/ml/processing`),
@@ -290,15 +308,15 @@ export class ProcessingEmulator {
 
   private async runJob(record: JobRecord): Promise<void> {
     const name = record.description.ProcessingJobName;
-    const mlDir = join(this.options.workDirectory, name, "opt", "ml");
-    const processingDir = join(mlDir, "processing");
-    const messagePath = join(mlDir, "output", "message");
+    const hosts = hostNames(instanceCountOf(record.request));
+    const trees = hostTrees(join(this.options.workDirectory, name), hosts);
     const maxRuntime = new AbortController();
     const signal = AbortSignal.any([record.stop.signal, maxRuntime.signal]);
     let timer: NodeJS.Timeout | undefined;
-    // Only a container that ran can have left a message file.
+    // Only a container that ran can have left a message file; a failed host's message is the job's.
     let containerRan = false;
-    const exitMessage = () => (containerRan ? readExitMessage(messagePath) : undefined);
+    let messageFrom: readonly HostTree[] = trees;
+    const exitMessage = () => (containerRan ? firstExitMessage(messageFrom) : undefined);
     try {
       await emulatedSleep((this.options.provisioningSeconds ?? 0) * this.scale, record.stop.signal);
       this.update(record, { ProcessingStartTime: Date.now() });
@@ -310,22 +328,17 @@ export class ProcessingEmulator {
         () => maxRuntime.abort(new MaxRuntimeReached(maxRuntimeSeconds)),
         maxRuntimeSeconds * this.scale,
       );
-      await mkdir(processingDir, { recursive: true });
-      await this.downloadInputs(record.request, processingDir);
+      await this.prepareHosts(trees, hosts);
+      await this.downloadInputs(record.request, trees);
       signal.throwIfAborted();
-      const run: ContainerRun = {
-        processingDir,
-        messagePath,
-        request: record.request,
-        environment: this.containerEnvironment(record.request),
-        signal,
-        stopGraceMs: (this.options.stopGraceSeconds ?? 120) * this.scale,
-        log: (line) => this.options.onContainerLog?.(name, line),
-      };
       containerRan = true;
-      await this.untilContainerEnds(this.runContainer(run, this.faults.container.shift()), run);
+      const failed = await this.runHosts(record, trees, hosts, signal);
+      if (failed) {
+        messageFrom = [failed.tree];
+        throw failed.error;
+      }
       signal.throwIfAborted();
-      await this.uploadOutputs(record.request, processingDir);
+      await this.uploadOutputs(record.request, trees);
       const message = await exitMessage();
       this.update(record, {
         ProcessingJobStatus: "Completed",
@@ -365,6 +378,61 @@ export class ProcessingEmulator {
     }
   }
 
+  /** Each host's `/opt/ml/processing` folder and its `resourceconfig.json`. */
+  private async prepareHosts(trees: readonly HostTree[], hosts: readonly string[]): Promise<void> {
+    for (const tree of trees) {
+      await mkdir(tree.processingDir, { recursive: true });
+      await mkdir(dirname(tree.resourceConfigPath), { recursive: true });
+      await writeFile(tree.resourceConfigPath, JSON.stringify(resourceConfigOf(tree.host, hosts)));
+    }
+  }
+
+  /**
+   * Runs every host's container at once. Resolves once all have ended: undefined when each
+   * exited normally (or the job was stopped), else the host that failed first, after the others
+   * were stopped (SIGTERM, then SIGKILL after the grace period) as SageMaker ends a job whose
+   * instance failed.
+   */
+  private async runHosts(
+    record: JobRecord,
+    trees: readonly HostTree[],
+    hosts: readonly string[],
+    jobSignal: AbortSignal,
+  ): Promise<{ tree: HostTree; error: unknown } | undefined> {
+    const name = record.description.ProcessingJobName;
+    const fault = this.faults.container.shift();
+    const otherHostFailed = new AbortController();
+    const signal = AbortSignal.any([jobSignal, otherHostFailed.signal]);
+    const environment = this.containerEnvironment(record.request);
+    let failed: { tree: HostTree; error: unknown } | undefined;
+    const runs = trees.map((tree) => {
+      const run: ContainerRun = {
+        host: tree.host,
+        hosts,
+        processingDir: tree.processingDir,
+        messagePath: tree.messagePath,
+        resourceConfigPath: tree.resourceConfigPath,
+        request: record.request,
+        environment,
+        signal,
+        stopGraceMs: (this.options.stopGraceSeconds ?? 120) * this.scale,
+        // On AWS each host logs to its own stream; here one log, each line naming its host.
+        log: (line) => this.options.onContainerLog?.(name, hosts.length > 1 ? `${tree.host}: ${line}` : line),
+      };
+      return this.runContainer(run, fault).catch((error: unknown) => {
+        if (failed || signal.aborted) return;
+        failed = { tree, error };
+        otherHostFailed.abort(new OtherHostFailed(tree.host));
+      });
+    });
+    await this.untilContainersEnd(
+      Promise.all(runs).then(() => {}),
+      signal,
+    );
+    if (jobSignal.aborted) throw jobSignal.reason;
+    return failed;
+  }
+
   /** The request's Environment, then the job's region and credentials, as SageMaker sets them. */
   private containerEnvironment(request: Readonly<Record<string, unknown>>): Record<string, string> {
     const region = this.options.region ?? LOCAL_REGION;
@@ -377,26 +445,19 @@ export class ProcessingEmulator {
   }
 
   /**
-   * Waits for the container; once the job is stopped (its SIGTERM), waits for the container to
-   * end, at most its grace period plus a second, then goes on as SageMaker does after SIGKILL.
+   * Waits for the containers; once they are told to stop (their SIGTERM), waits for them to end,
+   * at most the grace period plus a second, then goes on as SageMaker does after SIGKILL.
    */
-  private async untilContainerEnds(work: Promise<void>, run: ContainerRun): Promise<void> {
+  private async untilContainersEnd(ended: Promise<void>, signal: AbortSignal): Promise<void> {
     try {
-      await raceAbort(work, run.signal);
-    } catch (error) {
-      if (run.signal.aborted) {
-        const ended = work.then(
-          () => {},
-          () => {},
-        );
-        let timer: NodeJS.Timeout | undefined;
-        const grace = new Promise<void>((resolve) => {
-          timer = setTimeout(resolve, run.stopGraceMs + 1000);
-        });
-        await Promise.race([ended, grace]);
-        clearTimeout(timer);
-      }
-      throw error;
+      await raceAbort(ended, signal);
+    } catch {
+      let timer: NodeJS.Timeout | undefined;
+      const grace = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, (this.options.stopGraceSeconds ?? 120) * this.scale + 1000);
+      });
+      await Promise.race([ended, grace]);
+      clearTimeout(timer);
     }
   }
 
@@ -418,31 +479,42 @@ export class ProcessingEmulator {
     }
   }
 
+  /** Downloads each input into the hosts that receive it, as its S3DataDistributionType says. */
   private async downloadInputs(
     request: Readonly<Record<string, unknown>>,
-    processingDir: string,
+    trees: readonly HostTree[],
   ): Promise<void> {
     const inputs = (request.ProcessingInputs ?? []) as readonly Record<string, unknown>[];
     for (const input of inputs) {
       const s3Input = input.S3Input as Record<string, string> | undefined;
       if (!s3Input) continue;
-      const localDir = containerPath(
-        processingDir,
-        s3Input.LocalPath ?? `${PROCESSING_ROOT}/input/${String(input.InputName)}`,
-      );
+      const localPath = s3Input.LocalPath ?? `${PROCESSING_ROOT}/input/${String(input.InputName)}`;
+      const localDirs = trees.map((tree) => containerPath(tree.processingDir, localPath));
       const keys = await this.inputKeys(s3Input.S3Uri ?? "", s3Input.S3DataType ?? "S3Prefix");
       if (keys.length === 0)
         throw new Error(
           `ClientError: no S3 objects found under ${s3Input.S3Uri} (input ${String(input.InputName)})`,
         );
-      for (const { bucket, key, relativePath } of keys) {
-        const target = pathInside(localDir, relativePath, `s3://${bucket}/${key}`);
-        const response = await this.options.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-        await mkdir(dirname(target), { recursive: true });
-        await writeFile(
-          target,
-          await (response.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray(),
+      // A host whose share of a sharded input is empty still finds the input's folder.
+      for (const localDir of localDirs) await mkdir(localDir, { recursive: true });
+      const distribution = (s3Input.S3DataDistributionType ?? "FullyReplicated") as Distribution;
+      const receivers = assignObjects(
+        keys.map(({ key }) => key),
+        trees.length,
+        distribution,
+      );
+      for (const [index, { bucket, key, relativePath }] of keys.entries()) {
+        const targets = (receivers[index] ?? []).map((host) =>
+          pathInside(localDirs[host] ?? "", relativePath, `s3://${bucket}/${key}`),
         );
+        const response = await this.options.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+        const body = await (
+          response.Body as { transformToByteArray(): Promise<Uint8Array> }
+        ).transformToByteArray();
+        for (const target of targets) {
+          await mkdir(dirname(target), { recursive: true });
+          await writeFile(target, body);
+        }
       }
     }
   }
@@ -492,9 +564,13 @@ export class ProcessingEmulator {
     return keys;
   }
 
+  /**
+   * Uploads each host's output folder to the output's prefix, host after host: a key two hosts
+   * both wrote holds the later host's file, as the later upload wins on S3.
+   */
   private async uploadOutputs(
     request: Readonly<Record<string, unknown>>,
-    processingDir: string,
+    trees: readonly HostTree[],
   ): Promise<void> {
     const outputs = ((request.ProcessingOutputConfig as { Outputs?: unknown[] } | undefined)?.Outputs ??
       []) as readonly Record<string, unknown>[];
@@ -503,14 +579,16 @@ export class ProcessingEmulator {
       if (!s3Output) continue;
       const destination = parseS3Uri(s3Output.S3Uri ?? "");
       if (!destination) throw new Error(`ClientError: invalid output S3Uri ${s3Output.S3Uri}`);
-      const localDir = containerPath(processingDir, s3Output.LocalPath ?? `${PROCESSING_ROOT}/output`);
       const prefix =
         destination.key === "" || destination.key.endsWith("/") ? destination.key : `${destination.key}/`;
-      for (const file of await listFiles(localDir)) {
-        const key = `${prefix}${relative(localDir, file).split(sep).join("/")}`;
-        await this.options.s3.send(
-          new PutObjectCommand({ Bucket: destination.bucket, Key: key, Body: await readFile(file) }),
-        );
+      for (const tree of trees) {
+        const localDir = containerPath(tree.processingDir, s3Output.LocalPath ?? `${PROCESSING_ROOT}/output`);
+        for (const file of await listFiles(localDir)) {
+          const key = `${prefix}${relative(localDir, file).split(sep).join("/")}`;
+          await this.options.s3.send(
+            new PutObjectCommand({ Bucket: destination.bucket, Key: key, Body: await readFile(file) }),
+          );
+        }
       }
     }
   }
@@ -519,6 +597,13 @@ export class ProcessingEmulator {
 class StopRequested extends Error {
   constructor() {
     super("the job was stopped by StopProcessingJob");
+  }
+}
+
+/** Why a host's container is stopped when another host of the job failed. */
+class OtherHostFailed extends Error {
+  constructor(host: string) {
+    super(`host ${host} of the job failed`);
   }
 }
 
@@ -535,6 +620,22 @@ function failureReason(reason: unknown, message: string): string {
   if (/^(ClientError|AlgorithmError):/.test(message)) return message;
   const isInputError = reason instanceof Error && /InputError|Unsupported|ClientError/.test(reason.name);
   return `${isInputError ? "ClientError" : "AlgorithmError"}: ${message}`;
+}
+
+/** The message of the first of `trees` (in host order) whose container wrote one. */
+async function firstExitMessage(trees: readonly HostTree[]): Promise<string | undefined> {
+  for (const tree of trees) {
+    const message = await readExitMessage(tree.messagePath);
+    if (message !== undefined) return message;
+  }
+  return undefined;
+}
+
+/** `ClusterConfig.InstanceCount` of a validated request. */
+function instanceCountOf(request: Readonly<Record<string, unknown>>): number {
+  const cluster = (request.ProcessingResources as { ClusterConfig?: { InstanceCount?: unknown } } | undefined)
+    ?.ClusterConfig;
+  return typeof cluster?.InstanceCount === "number" ? cluster.InstanceCount : 1;
 }
 
 /** The first 1 KB of the container's message file, as SageMaker reports it; undefined when there is none. */
@@ -559,6 +660,16 @@ function validateRequest(request: Readonly<Record<string, unknown>>): void {
   }
   for (const field of REQUIRED_FIELDS) {
     if (request[field] === undefined) problems.push(`Member '${field}' must not be null`);
+  }
+  const count = (request.ProcessingResources as { ClusterConfig?: { InstanceCount?: unknown } } | undefined)
+    ?.ClusterConfig?.InstanceCount;
+  if (
+    count !== undefined &&
+    !(Number.isInteger(count) && (count as number) >= 1 && (count as number) <= 100)
+  ) {
+    problems.push(
+      `Value '${String(count)}' at 'processingResources.clusterConfig.instanceCount' failed to satisfy constraint: Member must have value between 1 and 100`,
+    );
   }
   const name = request.ProcessingJobName;
   if (typeof name === "string" && !PROCESSING_JOB_NAME_PATTERN.test(name)) {

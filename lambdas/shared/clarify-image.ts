@@ -35,6 +35,10 @@ export const CLARIFY_IMAGE_ACCOUNTS: Readonly<Record<string, string>> = {
   "us-west-2": "306415355426",
 };
 
+/** A Clarify image URI: account, region, `sagemaker-clarify-processing`, a tag or digest. */
+export const CLARIFY_IMAGE_PATTERN =
+  /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/sagemaker-clarify-processing(?::[\w.-]{1,128}|@sha256:[a-f0-9]{64})$/;
+
 /** Default image tag. */
 export const CLARIFY_IMAGE_TAG = "1.0";
 

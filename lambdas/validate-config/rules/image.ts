@@ -1,9 +1,6 @@
-import { CLARIFY_IMAGE_ACCOUNTS } from "../../shared/clarify-image.ts";
+import { CLARIFY_IMAGE_ACCOUNTS, CLARIFY_IMAGE_PATTERN } from "../../shared/clarify-image.ts";
 import { checkString, childPath, isRecord, show } from "../problems.ts";
 import type { Rule } from "./context.ts";
-
-const CLARIFY_IMAGE =
-  /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/sagemaker-clarify-processing(?::[\w.-]{1,128}|@sha256:[a-f0-9]{64})$/;
 
 /**
  * The image must be the prebuilt Clarify container of the job's region (the hosting
@@ -31,7 +28,7 @@ export const checkImageUri: Rule = (draft, context, problems) => {
     );
     return;
   }
-  const match = CLARIFY_IMAGE.exec(field.value);
+  const match = CLARIFY_IMAGE_PATTERN.exec(field.value);
   if (!match) {
     problems.add(
       field.path,
