@@ -288,13 +288,13 @@ describe("a processing job of several instances", () => {
   });
 
   it("stops every host at MaxRuntimeInSeconds and says why", async () => {
-    // Prepare: 1 ms per emulated second, so 400 s of runtime is 0.4 s.
+    // Prepare: 1 ms per emulated second, so 4,000 s of runtime is 4 s: time for three Node processes to start.
     const { sm, lines } = emulator();
     const job = request({
       instances: 3,
       distribution: "ShardedByS3Key",
       environment: { FAKE_HANG: "all" },
-      maxRuntimeSeconds: 400,
+      maxRuntimeSeconds: 4000,
     });
 
     // Act
@@ -303,7 +303,7 @@ describe("a processing job of several instances", () => {
     // Assess
     const cause = JSON.parse(error.message) as Record<string, string>;
     expect(cause.ProcessingJobStatus).toBe("Stopped");
-    expect(cause.FailureReason).toMatch(/maximum runtime of 400 seconds/);
+    expect(cause.FailureReason).toMatch(/maximum runtime of 4000 seconds/);
     const started = pids(lines);
     expect(started).toHaveLength(3);
     expect(started.filter(isRunning)).toEqual([]);
