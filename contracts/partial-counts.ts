@@ -39,6 +39,8 @@ export interface PartialDatasetShape {
   readonly labelIndex: number;
   readonly facetIndexes: readonly number[];
   readonly groupIndex?: number;
+  /** The predicted label's column, with post-training bias. */
+  readonly predictedIndex?: number;
 }
 
 /** One dataset file of a host's shard and the count tables of its rows. */
@@ -49,7 +51,10 @@ export interface PartialFile {
   readonly tables: CountTables;
 }
 
-/** `output/partial/<host>.json`. */
+/**
+ * `output/partial/<host>.json`. A column profile's `max` of infinity (a cell `1e999`) is
+ * written as the text `"Infinity"`, JSON having no infinity.
+ */
 export interface PartialCounts {
   readonly version: "1";
   readonly host: string;

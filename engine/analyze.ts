@@ -23,6 +23,7 @@ import {
 } from "./intervals/bootstrap-intervals.ts";
 import { datasetFilesOf } from "./io/table-format.ts";
 import type { AnalysisJson } from "./output/analysis-json.ts";
+import { jsonFileText } from "./output/json-file-text.ts";
 import type { ThreadOptions } from "./parallel/parallel-counts.ts";
 import { type ReportOptions, renderReport } from "./report/render-report.ts";
 import { reportTitle } from "./report/report-title.ts";
@@ -100,15 +101,15 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalyzeResult> {
   const analysisPath = join(options.outDir, "analysis.json");
   const contextPath = join(options.outDir, ANALYSIS_CONTEXT_FILE);
   const reportPath = join(options.outDir, "report.html");
-  await writeFile(analysisPath, `${JSON.stringify(analysis, null, 2)}\n`);
-  await writeFile(contextPath, `${JSON.stringify(context, null, 2)}\n`);
+  await writeFile(analysisPath, jsonFileText(analysis));
+  await writeFile(contextPath, jsonFileText(context));
   let intervalsPath: string | undefined;
   let intervals: IntervalsJson | undefined;
   // Intervals are of bias metrics: an analysis of explanations alone has none to bound.
   if (options.intervals !== false && tables !== undefined) {
     intervalsPath = join(options.outDir, INTERVALS_FILE);
     intervals = bootstrapIntervals(analysis, tables, intervalSettings(options.intervals ?? {}));
-    await writeFile(intervalsPath, `${JSON.stringify(intervals, null, 2)}\n`);
+    await writeFile(intervalsPath, jsonFileText(intervals));
   }
   await writeFile(
     reportPath,

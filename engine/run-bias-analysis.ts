@@ -1,7 +1,6 @@
 import { statSync } from "node:fs";
 import { type CountPlan, collectCounts } from "./aggregate/collect-counts.ts";
 import { ValueMatcher } from "./aggregate/value-matcher.ts";
-import type { AnalysisConfig } from "./config/analysis-config.ts";
 import {
   type BiasAnalysisResult,
   type BiasDatasetShape,
@@ -9,6 +8,7 @@ import {
   biasResult,
   singleNumber,
 } from "./bias-result.ts";
+import type { AnalysisConfig } from "./config/analysis-config.ts";
 import { EngineInputError } from "./errors.ts";
 import { type TableFormat, TableReader } from "./io/open-table.ts";
 import { resolveColumn } from "./io/resolve-column.ts";

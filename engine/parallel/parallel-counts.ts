@@ -151,13 +151,13 @@ function threadCount(dataset: BiasDataset, options: ThreadOptions): number {
   return Math.max(1, Math.min(threads, bySize, byFiles));
 }
 
-interface CountWorker {
+export interface CountWorker {
   count(job: CountJob): Promise<CountReply>;
   stop(): void;
 }
 
-/** A worker thread that waits for one count job and replies with its tables. */
-function startWorker(): CountWorker {
+/** A worker thread that waits for one count job and replies with its tables (parallel/count-files.ts starts them too). */
+export function startWorker(): CountWorker {
   const worker = new Worker(new URL(import.meta.url), {
     workerData: { kind: WORKER_MARK },
     // The count loop allocates little: a small young generation keeps each worker's heap (and

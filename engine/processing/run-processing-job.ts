@@ -4,17 +4,20 @@
  * S3 URIs the config names), analyse, write `output/`. `clarify-pipeline process` runs it inside
  * the image; the local processing-job emulator runs that same command as a child process.
  *
- * Multi-instance jobs will slot a per-host step between locating and analysing (reading
- * /opt/ml/config/resourceconfig.json); today every host analyses the whole dataset.
+ * A job of several instances (`/opt/ml/config/resourceconfig.json` lists several hosts) takes
+ * another path after reading the config: each host counts its shard of the dataset input and
+ * writes `output/partial/<host>.json` (count-shard.ts); CollectResults merges them.
  */
 import { readdir, readFile, rm } from "node:fs/promises";
 import { join, relative } from "node:path";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { type AnalyzeResult, analyze } from "../analyze.ts";
 import { EngineInputError } from "../errors.ts";
+import { countShard, type ShardResult } from "./count-shard.ts";
 import { intervalsFromEnvironment } from "./interval-environment.ts";
 import { type PredictorModelOptions, withPredictorModel } from "./predictor-model.ts";
 import { CLARIFY_PATHS, processingPaths } from "./processing-layout.ts";
+import { readResourceConfig } from "./resource-config.ts";
 import { threadsFromEnvironment } from "./thread-environment.ts";
 
 /** The job's report cannot show the verdict: the run folder's report.html, written after the job, does. */
@@ -53,6 +56,46 @@ export interface ProcessingInputs {
 /** Downloads of `*_uri` datasets go here, on the job's volume, and are removed at the end. */
 const DOWNLOADS = ".downloads";
 
+/** What `process` did on this host. */
+export type ProcessingOutcome =
+  | { readonly kind: "analysis"; readonly result: AnalyzeResult }
+  | { readonly kind: "partial"; readonly result: ShardResult };
+
+/**
+ * `process` on this host: the whole analysis when the job has one host (or no resource config
+ * says otherwise), else this host's partial counts.
+ */
+export async function runProcessingOnHost(
+  options: ProcessingJobOptions & {
+    /** SageMaker's resource config (RESOURCE_CONFIG_PATH in a job); no file: one host. */
+    readonly resourceConfigPath: string;
+  },
+): Promise<ProcessingOutcome> {
+  const host = await readResourceConfig(options.resourceConfigPath);
+  if (host === undefined || host.hosts.length <= 1) {
+    return { kind: "analysis", result: await runProcessingJob(options) };
+  }
+  const environment = options.environment ?? process.env;
+  const intervals = intervalsFromEnvironment(environment);
+  const threads = {
+    ...threadsFromEnvironment(environment),
+    ...(options.threads !== undefined && { threads: options.threads }),
+  };
+  const config = await readAnalysisConfig(processingPaths(options.processingDir).config);
+  options.log(`analysis config: ${CLARIFY_PATHS.config}`);
+  options.log(`host ${host.current_host} of ${host.hosts.length} (${host.hosts.join(", ")})`);
+  const result = await countShard({
+    host,
+    processingDir: options.processingDir,
+    config,
+    intervals,
+    threads,
+    log: options.log,
+  });
+  return { kind: "partial", result };
+}
+
+/** The whole analysis on the job's one host. */
 export async function runProcessingJob(options: ProcessingJobOptions): Promise<AnalyzeResult> {
   const paths = processingPaths(options.processingDir);
   const downloads = join(options.processingDir, DOWNLOADS);

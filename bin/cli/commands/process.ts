@@ -1,8 +1,9 @@
 import type { Command } from "commander";
+import { RESOURCE_CONFIG_PATH } from "../../../contracts/partial-counts.ts";
 import { EngineInputError, UnsupportedAnalysisError } from "../../../engine/errors.ts";
 import { formatFailureMessage, writeFailureMessage } from "../../../engine/processing/failure-message.ts";
 import { MESSAGE_FILE, PROCESSING_ROOT } from "../../../engine/processing/processing-layout.ts";
-import { runProcessingJob } from "../../../engine/processing/run-processing-job.ts";
+import { runProcessingOnHost } from "../../../engine/processing/run-processing-job.ts";
 import { CliError } from "../cli-error.ts";
 import type { CliContext } from "../context.ts";
 import { threadsFlag } from "../threads-flag.ts";
@@ -10,6 +11,7 @@ import { threadsFlag } from "../threads-flag.ts";
 interface ProcessFlags {
   readonly processingDir: string;
   readonly messageFile: string;
+  readonly resourceConfig: string;
   readonly threads?: string;
 }
 
@@ -26,12 +28,18 @@ export function registerProcessCommand(program: Command, context: CliContext): v
     )
     .option("--processing-dir <dir>", "the processing root", PROCESSING_ROOT)
     .option("--message-file <path>", "where a failure's one-line reason is written", MESSAGE_FILE)
+    .option(
+      "--resource-config <path>",
+      "SageMaker's resource config: which host this is of the job's hosts (no file: one host)",
+      RESOURCE_CONFIG_PATH,
+    )
     .option("--threads <n>", "worker threads for the count pass (default: one per core)")
     .action(async (flags: ProcessFlags) => {
       const threads = flags.threads === undefined ? undefined : threadsFlag(flags.threads);
       try {
-        await runProcessingJob({
+        await runProcessingOnHost({
           processingDir: flags.processingDir,
+          resourceConfigPath: flags.resourceConfig,
           ...(threads !== undefined && { threads }),
           log: (line) => context.stdout(`${line}\n`),
         });

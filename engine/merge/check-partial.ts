@@ -1,0 +1,143 @@
+/**
+ * Reads one host's `output/partial/<host>.json` (contracts/partial-counts.ts) and checks its
+ * shape, so that a damaged or foreign file fails with one line naming the file, the host and
+ * the field, instead of merging into wrong numbers.
+ */
+import type { PartialCounts } from "../../contracts/partial-counts.ts";
+
+/** A partial counts file is missing, unreadable, or does not fit the other hosts' files. */
+export class PartialCountsError extends Error {
+  override readonly name = "PartialCountsError" as const;
+}
+
+type Json = Record<string, unknown>;
+
+const isRecord = (value: unknown): value is Json =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+const isCount = (value: unknown): value is number => Number.isInteger(value) && (value as number) >= 0;
+const isNumber = (value: unknown): value is number => typeof value === "number" && Number.isFinite(value);
+const show = (value: unknown): string => {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+};
+
+/** The partial file `source` (for messages, e.g. `partial/algo-2.json`) parsed as `document`, checked. */
+export function checkPartial(document: unknown, source: string): PartialCounts {
+  let where = source;
+  const fail: Fail = (field, rule, value) => {
+    throw new PartialCountsError(`${where}: ${field} ${rule}, got ${show(value)}`);
+  };
+  if (!isRecord(document)) fail("the file", "must hold a JSON object", document);
+  const { version, host, hosts, config, intervals, dataset, files } = document;
+  if (typeof host !== "string" || host === "") fail("host", "must be a host name", host);
+  where = `${source} (host ${host})`;
+  if (version !== "1") fail("version", 'must be "1"', version);
+  if (!Array.isArray(hosts) || !hosts.every((h) => typeof h === "string" && h !== "")) {
+    fail("hosts", "must list the job's host names", hosts);
+  }
+  if (!hosts.includes(host)) fail("hosts", `must include the host ${host}`, hosts);
+  if (!isRecord(config)) fail("config", "must be the analysis config object", config);
+  if (intervals !== false) {
+    if (!isRecord(intervals)) fail("intervals", "must be false or {confidence, resamples, seed}", intervals);
+    for (const key of ["confidence", "resamples", "seed"]) {
+      if (!isNumber(intervals[key])) fail(`intervals.${key}`, "must be a number", intervals[key]);
+    }
+  }
+  if (dataset !== undefined)
+    checkShape(dataset, (field, rule, value) => fail(`dataset.${field}`, rule, value));
+  if (!Array.isArray(files)) fail("files", "must be a list of {path, bytes, tables}", files);
+  for (const [f, file] of (files as unknown[]).entries()) {
+    const at = `files[${f}]`;
+    if (!isRecord(file)) return fail(at, "must be {path, bytes, tables}", file);
+    if (typeof file.path !== "string" || file.path === "" || file.path.startsWith("/")) {
+      fail(`${at}.path`, "must be the file's path below the dataset input", file.path);
+    }
+    if (!isCount(file.bytes)) fail(`${at}.bytes`, "must be a whole number of bytes", file.bytes);
+    checkTables(file.tables, (field, rule, value) => fail(`${at}.tables${field}`, rule, value));
+  }
+  if (dataset === undefined && files.some((file: Json) => (file.tables as Json).rowsRead !== 0)) {
+    fail("dataset", "must describe the dataset's columns when the host counted rows", dataset);
+  }
+  return document as unknown as PartialCounts;
+}
+
+type Fail = (field: string, rule: string, value: unknown) => never;
+
+function checkShape(shape: unknown, fail: Fail): void {
+  if (!isRecord(shape)) fail("", "must be an object", shape);
+  if (typeof shape.datasetType !== "string") fail("datasetType", "must be a dataset type", shape.datasetType);
+  if (!isCount(shape.fieldCount)) fail("fieldCount", "must be a whole number", shape.fieldCount);
+  if (
+    shape.names !== undefined &&
+    !(Array.isArray(shape.names) && shape.names.every((n) => typeof n === "string"))
+  ) {
+    fail("names", "must be a list of column names", shape.names);
+  }
+  if (!isCount(shape.labelIndex)) fail("labelIndex", "must be a column index", shape.labelIndex);
+  if (!Array.isArray(shape.facetIndexes) || !shape.facetIndexes.every(isCount)) {
+    fail("facetIndexes", "must be a list of column indexes", shape.facetIndexes);
+  }
+  for (const key of ["groupIndex", "predictedIndex"]) {
+    if (shape[key] !== undefined && !isCount(shape[key])) fail(key, "must be a column index", shape[key]);
+  }
+}
+
+/** Enough of CountTables (engine/aggregate/count-tables.ts) that a merge cannot misread it. */
+function checkTables(tables: unknown, fail: Fail): void {
+  if (!isRecord(tables)) fail("", "must be count tables", tables);
+  for (const key of ["rowsRead", "rowsDropped"]) {
+    if (!isCount(tables[key])) fail(`.${key}`, "must be a whole number", tables[key]);
+  }
+  const skipped = tables.skippedBy;
+  if (
+    !Array.isArray(skipped) ||
+    !skipped.every((s) => Array.isArray(s) && typeof s[0] === "string" && isCount(s[1]))
+  ) {
+    fail(".skippedBy", "must be a list of [reason, rows]", skipped);
+  }
+  checkProfile(tables.label, ".label", fail);
+  for (const key of ["predicted", "group"]) {
+    if (tables[key] !== undefined) checkProfile(tables[key], `.${key}`, fail);
+  }
+  if (!Array.isArray(tables.facets)) fail(".facets", "must be a list of facet tables", tables.facets);
+  for (const [f, facet] of (tables.facets as unknown[]).entries()) {
+    const at = `.facets[${f}]`;
+    if (!isRecord(facet)) fail(at, "must be a facet table", facet);
+    checkProfile(facet.profile, `${at}.profile`, fail);
+    const { slotKeys, slotGroups, cells } = facet;
+    if (!Array.isArray(slotKeys) || !slotKeys.every(isCount))
+      fail(`${at}.slotKeys`, "must be whole numbers", slotKeys);
+    if (!Array.isArray(slotGroups) || slotGroups.length !== slotKeys.length || !slotGroups.every(isCount)) {
+      fail(`${at}.slotGroups`, "must hold a whole number per slot", slotGroups);
+    }
+    if (!Array.isArray(cells) || cells.length !== slotKeys.length * 16 || !cells.every(isCount)) {
+      fail(`${at}.cells`, "must hold 16 counts per slot", cells);
+    }
+  }
+  if (tables.features !== undefined) {
+    fail(".features", "must be absent (FT is not computed on several instances)", "{...}");
+  }
+  if (tables.columnDtypes !== undefined && !Array.isArray(tables.columnDtypes)) {
+    fail(".columnDtypes", "must be a list of dtypes", tables.columnDtypes);
+  }
+}
+
+function checkProfile(profile: unknown, at: string, fail: Fail): void {
+  if (!isRecord(profile)) fail(at, "must be a column profile", profile);
+  if (!isCount(profile.capacity) || profile.capacity === 0)
+    fail(`${at}.capacity`, "must be a positive whole number", profile.capacity);
+  const { values, rowsOf } = profile;
+  if (!Array.isArray(values) || !values.every((v) => typeof v === "string"))
+    fail(`${at}.values`, "must be a list of texts", values);
+  if (!Array.isArray(rowsOf) || rowsOf.length !== values.length || !rowsOf.every(isCount)) {
+    fail(`${at}.rowsOf`, "must hold a row count per value", rowsOf);
+  }
+  for (const key of ["count", "missing"]) {
+    if (!isCount(profile[key])) fail(`${at}.${key}`, "must be a whole number", profile[key]);
+  }
+  for (const key of ["overflowed", "allNumeric", "allInteger"]) {
+    if (typeof profile[key] !== "boolean") fail(`${at}.${key}`, "must be true or false", profile[key]);
+  }
+  if (profile.max !== null && typeof profile.max !== "number")
+    fail(`${at}.max`, "must be a number or null", profile.max);
+}

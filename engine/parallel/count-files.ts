@@ -1,0 +1,70 @@
+/**
+ * The count tables of each file of a dataset on its own (a multi-instance job's host writes
+ * them per file, so that CollectResults can merge every host's files in the dataset's name
+ * order, whichever files each host was given). Several files are counted at once on worker
+ * threads when there are enough bytes to be worth a thread; the tables are the same either way.
+ */
+import { statSync } from "node:fs";
+import type { CountTables } from "../aggregate/count-tables.ts";
+import { EngineInputError } from "../errors.ts";
+import type { BiasDataset } from "../run-bias-analysis.ts";
+import { type CountJob, planSpec } from "./count-job.ts";
+import { answerCountJob, type CountReply } from "./count-worker.ts";
+import { defaultThreads, MIN_BYTES_PER_THREAD, startWorker, type ThreadOptions } from "./parallel-counts.ts";
+
+export interface CountedFiles {
+  /** Per file of the dataset, in its order: the count tables of its rows. */
+  readonly tables: readonly CountTables[];
+  /** The threads that counted (1: this one). */
+  readonly threads: number;
+}
+
+export async function countEachFile(
+  dataset: BiasDataset,
+  options: ThreadOptions = {},
+): Promise<CountedFiles> {
+  const jobs = dataset.files.map(
+    (path): CountJob => ({
+      kind: "clarify-count-job",
+      parts: [{ path, start: 0, end: statSync(path).size }],
+      format: dataset.format,
+      ...(dataset.reader.headers && { firstFileHeaders: dataset.reader.headers }),
+      fieldCount: dataset.fieldCount,
+      plan: planSpec(dataset.plan),
+    }),
+  );
+  const threads = threadCount(dataset, jobs.length, options);
+  if (threads <= 1) return { tables: jobs.map((job) => tablesOf(answerCountJob(job))), threads: 1 };
+  const replies: CountReply[] = new Array(jobs.length);
+  let next = 0;
+  // Each worker serves one job: a thread takes the next file as soon as its last one is counted.
+  const lane = async () => {
+    while (next < jobs.length) {
+      const at = next++;
+      const worker = startWorker();
+      try {
+        replies[at] = await worker.count(jobs[at] as CountJob);
+      } finally {
+        worker.stop();
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: threads }, lane));
+  return { tables: replies.map(tablesOf), threads };
+}
+
+/** A file's tables, or its error as this thread would raise it (bad data names the file and line). */
+function tablesOf(reply: CountReply): CountTables {
+  if (reply.ok) return reply.tables;
+  if (reply.name === "EngineInputError") throw new EngineInputError(reply.message);
+  throw new Error(`a count worker failed: ${reply.name}: ${reply.message}`);
+}
+
+/** Threads for `files` files: no more than the files, and each with enough bytes to repay its start-up. */
+function threadCount(dataset: BiasDataset, files: number, options: ThreadOptions): number {
+  const threads = options.threads ?? defaultThreads();
+  if (threads <= 1 || files <= 1) return 1;
+  const minBytes = options.minBytesPerThread ?? MIN_BYTES_PER_THREAD;
+  const bySize = minBytes <= 0 ? threads : Math.floor(dataset.bytes / minBytes);
+  return Math.max(1, Math.min(threads, files, bySize));
+}

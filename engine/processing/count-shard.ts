@@ -1,0 +1,238 @@
+/**
+ * One host's part of a job of several instances: SageMaker gave this host a shard of the
+ * dataset input's files (`ShardedByS3Key`); the host counts each of its files on its own and
+ * writes their count tables to `output/partial/<host>.json` (contracts/partial-counts.ts).
+ * CollectResults merges every host's partial file into the analysis.json one instance would
+ * have written. A host writes nothing else to output/: SageMaker uploads every host's output
+ * folder to the same S3 prefix.
+ */
+import { existsSync, statSync } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname, join, relative } from "node:path";
+import {
+  type PartialCounts,
+  type PartialDatasetShape,
+  type PartialFile,
+  partialFileOf,
+  type ResourceConfig,
+} from "../../contracts/partial-counts.ts";
+import { type CountPlan, collectCounts } from "../aggregate/collect-counts.ts";
+import { type CountTables, toCountTables } from "../aggregate/count-tables.ts";
+import { ValueMatcher } from "../aggregate/value-matcher.ts";
+import { intervalSettings } from "../analyze.ts";
+import { type BiasConfig, runsBias } from "../config/analysis-config.ts";
+import { multiInstanceLimits } from "../config/multi-instance-limits.ts";
+import { parseAnalysisConfig, unsupportedByEngine } from "../config/parse-analysis-config.ts";
+import { EngineInputError, UnsupportedAnalysisError } from "../errors.ts";
+import type { IntervalSettings } from "../intervals/bootstrap-intervals.ts";
+import { datasetFiles } from "../io/dataset-files.ts";
+import { TableReader } from "../io/open-table.ts";
+import { datasetFormat } from "../io/table-format.ts";
+import { countEachFile } from "../parallel/count-files.ts";
+import type { ThreadOptions } from "../parallel/parallel-counts.ts";
+import { openBiasDataset } from "../run-bias-analysis.ts";
+import { CLARIFY_PATHS, processingPaths } from "./processing-layout.ts";
+
+export interface ShardOptions {
+  readonly host: ResourceConfig;
+  /** The processing root (`/opt/ml/processing`). */
+  readonly processingDir: string;
+  /** The raw analysis_config.json the job was given. */
+  readonly config: Record<string, unknown>;
+  readonly intervals: Partial<IntervalSettings>;
+  readonly threads: ThreadOptions;
+  readonly log: (line: string) => void;
+}
+
+export interface ShardResult {
+  readonly partial: PartialCounts;
+  /** Where the partial file was written. */
+  readonly partialPath: string;
+  readonly rowsRead: number;
+  readonly rowsDropped: number;
+  readonly threads: number;
+}
+
+export async function countShard(options: ShardOptions): Promise<ShardResult> {
+  const { host, processingDir, log } = options;
+  const instances = host.hosts.length;
+  const config = shardConfig(options.config, instances);
+  const intervals = intervalSettings(options.intervals);
+  const files = shardFiles(config, options.config, processingDir, instances);
+  const dataFolder = processingPaths(processingDir).data;
+  const on = `host ${host.current_host} of ${instances}`;
+  log(`dataset: ${CLARIFY_PATHS.data} (${plural(files.length, "file")} of the job's dataset on this host)`);
+  const started = performance.now();
+  const counted =
+    files.length === 0 ? undefined : await countFiles(config, dataFolder, files, options.threads);
+  const partial: PartialCounts = {
+    version: "1",
+    host: host.current_host,
+    hosts: host.hosts,
+    config: options.config,
+    intervals,
+    ...(counted?.dataset && { dataset: counted.dataset }),
+    files: counted?.files ?? [],
+  };
+  const partialPath = join(processingPaths(processingDir).output, partialFileOf(host.current_host));
+  await mkdir(dirname(partialPath), { recursive: true });
+  // JSON has no infinity: a column's largest number can be one (`1e999`); written as text.
+  await writeFile(
+    partialPath,
+    JSON.stringify(partial, (key, value) =>
+      key === "max" && value === Number.POSITIVE_INFINITY ? "Infinity" : value,
+    ),
+  );
+  const rowsRead = partial.files.reduce((sum, file) => sum + file.tables.rowsRead, 0);
+  const rowsDropped = partial.files.reduce((sum, file) => sum + file.tables.rowsDropped, 0);
+  const seconds = ((performance.now() - started) / 1000).toFixed(2);
+  const dropped = rowsDropped > 0 ? ` (${rowsDropped} with missing values left out)` : "";
+  const threads = counted?.threads ?? 1;
+  const onThreads = threads > 1 ? ` on ${threads} threads` : "";
+  log(
+    `${on}: counted ${plural(files.length, "file")}, ${rowsRead} rows${dropped} in ${seconds} s${onThreads}`,
+  );
+  log(
+    `wrote ${CLARIFY_PATHS.output}/${partialFileOf(host.current_host)} (CollectResults merges every host's)`,
+  );
+  return { partial, partialPath, rowsRead, rowsDropped, threads };
+}
+
+/** The config a host counts for: valid, within what several instances compute, and with a bias method. */
+function shardConfig(raw: Record<string, unknown>, instances: number): BiasConfig {
+  const { config, problems } = parseAnalysisConfig(raw);
+  if (problems.length > 0) {
+    const lines = problems.map((p) => `${p.path}: ${p.message}`);
+    throw new EngineInputError(`the analysis config is not valid:\n  ${lines.join("\n  ")}`);
+  }
+  const limits = multiInstanceLimits(raw, instances);
+  if (limits.length > 0) {
+    const lines = limits.map((p) => `${p.path}: ${p.message}`);
+    throw new EngineInputError(
+      `the analysis config asks for what a job of ${instances} instances cannot compute: ${lines.join("; ")}`,
+    );
+  }
+  const unsupported = unsupportedByEngine(raw, "builtin-image")[0];
+  if (unsupported !== undefined) throw new UnsupportedAnalysisError(unsupported.message);
+  if (config === undefined || !runsBias(config)) {
+    throw new EngineInputError(
+      "the analysis config requests no bias method (methods.pre_training_bias / methods.post_training_bias): there is nothing to count",
+    );
+  }
+  return config;
+}
+
+/**
+ * This host's files of the job's dataset input. SageMaker creates the input's folder on every
+ * host, also on one whose shard holds no file. A dataset named by `dataset_uri` alone would be
+ * read whole by every host, and a separate predicted label dataset cannot be kept row by row
+ * beside a sharded dataset: both are refused.
+ */
+function shardFiles(
+  config: BiasConfig,
+  raw: Record<string, unknown>,
+  processingDir: string,
+  instances: number,
+): string[] {
+  const paths = processingPaths(processingDir);
+  const onOne = "or run it on one instance (job.instanceCount 1)";
+  if (
+    existsSync(paths.predictedLabels) &&
+    datasetFiles(paths.predictedLabels, "", { allowEmpty: true }).length > 0
+  ) {
+    throw new EngineInputError(
+      `a predicted label dataset (${CLARIFY_PATHS.predictedLabels}) with ${instances} instances: its rows must be read beside the dataset's rows, which a sharded dataset does not keep together; put the predicted labels in a dataset column, ${onOne}`,
+    );
+  }
+  if (!existsSync(paths.data)) {
+    if (raw.dataset_uri !== undefined) {
+      throw new EngineInputError(
+        `dataset_uri with ${instances} instances: every host would read all of ${JSON.stringify(raw.dataset_uri)}; give the dataset as the job's dataset input, which SageMaker shards across the hosts (ShardedByS3Key), ${onOne}`,
+      );
+    }
+    return [];
+  }
+  return datasetFiles(paths.data, "dataset", {
+    skipMarkers: config.datasetType === "application/x-parquet",
+    allowEmpty: true,
+  });
+}
+
+interface CountedShard {
+  /** Absent when no file of the shard holds a row. */
+  readonly dataset?: PartialDatasetShape;
+  readonly files: readonly PartialFile[];
+  readonly threads: number;
+}
+
+async function countFiles(
+  config: BiasConfig,
+  dataFolder: string,
+  files: readonly string[],
+  threads: ThreadOptions,
+): Promise<CountedShard> {
+  const entry = (file: string, tables: CountTables): PartialFile => ({
+    path: relative(dataFolder, file),
+    bytes: statSync(file).size,
+    tables,
+  });
+  if (!holdsARow(config, files)) {
+    const empty = noRowTables(config);
+    return { files: files.map((file) => entry(file, empty)), threads: 1 };
+  }
+  const dataset = openBiasDataset(config, dataFolder);
+  try {
+    const counted = await countEachFile(dataset, threads);
+    const shape: PartialDatasetShape = {
+      datasetType: config.datasetType,
+      fieldCount: dataset.fieldCount,
+      ...(dataset.names && { names: dataset.names }),
+      labelIndex: dataset.labelIndex,
+      ...(dataset.plan.predicted && { predictedIndex: dataset.plan.predicted.index }),
+      facetIndexes: dataset.facetIndexes,
+      ...(dataset.groupIndex !== undefined && { groupIndex: dataset.groupIndex }),
+    };
+    return {
+      dataset: shape,
+      files: dataset.files.map((file, f) => entry(file, counted.tables[f] as CountTables)),
+      threads: counted.threads,
+    };
+  } finally {
+    dataset.close();
+  }
+}
+
+/** Whether some file of the shard holds a data row (a Spark part file of an empty partition holds none). */
+function holdsARow(config: BiasConfig, files: readonly string[]): boolean {
+  const reader = new TableReader(files, datasetFormat(config, []));
+  try {
+    return reader.prime();
+  } finally {
+    reader.close();
+  }
+}
+
+/**
+ * The count tables of no row, shaped as the config's count pass shapes them (a label, a
+ * predicted label with post-training bias, each facet, the group variable): for the files of a
+ * shard that holds no row, where no column can be located. Merged with other tables, they
+ * change nothing.
+ */
+function noRowTables(config: BiasConfig): CountTables {
+  const matcher = new ValueMatcher(config.labelValuesOrThreshold);
+  const plan: CountPlan = {
+    label: { index: 0, matcher },
+    ...(config.postTraining !== undefined &&
+      config.predictedLabel !== undefined && {
+        predicted: { index: 0, matcher },
+      }),
+    facets: config.facets.map(() => ({ index: 0 })),
+    ...(config.groupVariable !== undefined && { groupIndex: 0 }),
+  };
+  const reader = new TableReader([], { kind: "csv" });
+  return toCountTables(collectCounts(reader, plan, 0));
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
+}

@@ -1,0 +1,400 @@
+/**
+ * A job of several instances gives the analysis of one: each host counts its shard of the
+ * dataset's files (`process` with a resource config of several hosts writes only
+ * output/partial/<host>.json), and mergePartials turns the partial files into analysis.json,
+ * analysis_context.json and intervals.json byte for byte as one instance writes them, whatever
+ * files each host was given.
+ */
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { PartialCounts } from "../../../../contracts/partial-counts.ts";
+import { checkPartial, mergePartials } from "../../../../engine/merge/merge-partials.ts";
+import { jsonFileText } from "../../../../engine/output/json-file-text.ts";
+import { runProcessingJob, runProcessingOnHost } from "../../../../engine/processing/run-processing-job.ts";
+import { censusCsv } from "../../../../examples/census/generate-dataset.ts";
+import {
+  creditConfig,
+  csvParts,
+  type JobTrees,
+  jobTrees,
+  json,
+  type PartFiles,
+  root,
+} from "../../../support/multi-host-trees.ts";
+import { csvColumns, parquetBytes } from "../../../support/parquet-writer.ts";
+
+const CREDIT_CSV = readFileSync(join(root, "examples/credit/credit.csv"), "utf8");
+const quiet = () => {};
+
+/** What one instance writes for the whole dataset. */
+async function oneInstance(trees: JobTrees): Promise<Record<string, string>> {
+  await runProcessingJob({ processingDir: trees.whole, log: quiet, threads: 1, environment: {} });
+  const out = join(trees.whole, "output");
+  const read = (file: string) => readFileSync(join(out, file), "utf8");
+  return {
+    analysis: read("analysis.json"),
+    context: read("analysis_context.json"),
+    intervals: read("intervals.json"),
+  };
+}
+
+/** Every host's `process`, then the merge of their partial files. */
+async function severalInstances(trees: JobTrees, threads = 1, log: (line: string) => void = quiet) {
+  const partials: PartialCounts[] = [];
+  for (const host of trees.hosts) {
+    const outcome = await runProcessingOnHost({
+      processingDir: host.tree,
+      resourceConfigPath: host.resourceConfig,
+      log,
+      threads,
+      environment: threads > 1 ? { CLARIFY_PIPELINE_MIN_BYTES_PER_THREAD: "0" } : {},
+    });
+    expect(outcome.kind).toBe("partial");
+    // A host writes its partial file and nothing else.
+    expect(readdirSync(join(host.tree, "output"), { recursive: true }).sort()).toEqual([
+      "partial",
+      `partial/${host.name}.json`,
+    ]);
+    const text = readFileSync(join(host.tree, "output/partial", `${host.name}.json`), "utf8");
+    partials.push(checkPartial(JSON.parse(text), `partial/${host.name}.json`));
+  }
+  const merged = mergePartials(partials);
+  return {
+    analysis: jsonFileText(merged.analysis),
+    context: jsonFileText(merged.context),
+    intervals: jsonFileText(merged.intervals),
+  };
+}
+
+const LOANS_CONFIG = {
+  version: "1.0",
+  dataset_type: "text/csv",
+  label: "approved",
+  label_values_or_threshold: [1],
+  facet: [
+    { name_or_index: "sex", value_or_threshold: ["F"] },
+    { name_or_index: "age", value_or_threshold: [40] },
+  ],
+  group_variable: "region",
+  predicted_label: "predicted",
+  methods: {
+    pre_training_bias: { methods: "all" },
+    post_training_bias: { methods: ["DPPL", "DI", "CDDPL", "AD"] },
+  },
+};
+
+/** 400 loan decisions with blanks in both facets: rows are left out, the integer column reads as floats. */
+function loansCsv(): string {
+  const lines = ["sex,age,income,region,approved,predicted"];
+  for (let i = 0; i < 400; i++) {
+    const sex = i % 37 === 0 ? "" : i % 3 === 0 ? "F" : "M";
+    const age = i % 41 === 0 ? "" : String(20 + ((i * 7) % 45));
+    const income = i % 29 === 0 ? "" : `${1000 + ((i * 13) % 500)}.25`;
+    const region = ["north", "south", "east", "west"][i % 4];
+    lines.push([sex, age, income, region, (i * 5) % 7 < 3 ? 1 : 0, (i * 3) % 5 < 2 ? 1 : 0].join(","));
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/** The credit example as Parquet part files; the last declares the facet age as floats (pd.concat: float64). */
+function creditParquet(): PartFiles {
+  const columns = csvColumns(CREDIT_CSV);
+  const rows = columns[0]?.data.length ?? 0;
+  const bounds = [0, 150, 400, 420, 700, rows];
+  const files: Record<string, Uint8Array> = {};
+  for (let part = 0; part + 1 < bounds.length; part++) {
+    const slice = columns.map((c) => ({
+      ...c,
+      ...(part === 4 && c.name === "age" && { type: "DOUBLE" as const }),
+      data: c.data.slice(bounds[part], bounds[part + 1]),
+    }));
+    files[`part-${String(part).padStart(5, "0")}.parquet`] = parquetBytes(slice);
+  }
+  return { ...files, _SUCCESS: "" };
+}
+
+/** The credit example as JSON Lines part files: features array, label and prediction by key. */
+function creditJsonLines(): { files: PartFiles; config: Record<string, unknown> } {
+  const columns = csvColumns(CREDIT_CSV);
+  const config = creditConfig();
+  const label = String(config.label);
+  const predicted = String(config.predicted_label);
+  const features = columns.filter((c) => c.name !== label && c.name !== predicted);
+  const at = (name: string) => columns.find((c) => c.name === name)?.data ?? [];
+  const lines = (columns[0]?.data ?? []).map((_, row) =>
+    JSON.stringify({
+      features: features.map((c) => c.data[row]),
+      [label]: at(label)[row],
+      [predicted]: at(predicted)[row],
+    }),
+  );
+  const files: Record<string, string> = {};
+  const size = Math.ceil(lines.length / 3);
+  for (let p = 0; p < 3; p++)
+    files[`records/part-${p}.jsonl`] = `${lines.slice(p * size, (p + 1) * size).join("\n")}\n`;
+  return {
+    files,
+    config: {
+      ...config,
+      dataset_type: "application/jsonlines",
+      headers: [...features.map((c) => c.name), label],
+      features: "features",
+    },
+  };
+}
+
+const FIVE = ["part-00000.csv", "part-00001.csv", "part-00002.csv", "part-00003.csv", "part-00004.csv"];
+
+const CASES: {
+  name: string;
+  config: () => Record<string, unknown>;
+  files: () => PartFiles;
+  hosts: number[][];
+}[] = [
+  {
+    name: "examples/credit in 5 files, 3 hosts interleaved (label, facet value, age threshold, group_variable/CDDL)",
+    config: () => creditConfig(),
+    files: () => csvParts(CREDIT_CSV, FIVE),
+    hosts: [[4, 0], [3, 1], [2]],
+  },
+  {
+    name: "examples/credit in 5 uneven files, 4 hosts of which one got no file",
+    config: () => creditConfig(),
+    files: () => csvParts(CREDIT_CSV, FIVE, [17, 500, 3, 200, 280]),
+    hosts: [[], [1, 2, 3], [4], [0]],
+  },
+  {
+    name: "examples/census in folders of part files, 2 hosts, the second holding the first files",
+    config: () => json("examples/census/analysis_config.json"),
+    files: () =>
+      csvParts(censusCsv(3000), [
+        "year=2024/part-1.csv",
+        "year=2023/part-0.csv",
+        "year=2023/part-1.csv",
+        "year=2024/part-0.csv",
+      ]),
+    hosts: [
+      [0, 3],
+      [1, 2],
+    ],
+  },
+  {
+    name: "a Parquet folder whose part files declare different dtypes, 3 hosts, _SUCCESS beside the parts",
+    config: () => creditConfig({ dataset_type: "application/x-parquet" }),
+    files: creditParquet,
+    hosts: [
+      [4, 1],
+      [0, 5],
+      [3, 2],
+    ],
+  },
+  {
+    name: "a JSON Lines folder, 2 hosts",
+    config: () => creditJsonLines().config,
+    files: () => creditJsonLines().files,
+    hosts: [[2, 0], [1]],
+  },
+  {
+    name: "missing values and an integer facet read as floats, a host with a header-only file",
+    config: () => LOANS_CONFIG,
+    files: () => csvParts(loansCsv(), ["a.csv", "b.csv", "c.csv", "d.csv"], [0, 150, 100, 150]),
+    hosts: [[0], [3, 1], [2]],
+  },
+];
+
+describe("several instances give the analysis of one", () => {
+  for (const { name, config, files, hosts } of CASES) {
+    it(`writes byte-identical analysis.json, analysis_context.json and intervals.json: ${name}`, async () => {
+      // Prepare
+      const trees = jobTrees(config(), files(), hosts);
+
+      // Act
+      const one = await oneInstance(trees);
+      const several = await severalInstances(trees);
+
+      // Assess
+      expect(JSON.parse(one.analysis as string).pre_training_bias_metrics).toBeDefined();
+      expect(several).toEqual(one);
+    }, 60_000);
+  }
+
+  it("gives the same partial counts when a host counts its files on worker threads", async () => {
+    // Prepare
+    const trees = jobTrees(creditConfig(), csvParts(CREDIT_CSV, FIVE), [
+      [0, 2, 4],
+      [1, 3],
+    ]);
+
+    // Act
+    const one = await oneInstance(trees);
+    const lines: string[] = [];
+    const onThreads = await severalInstances(trees, 2, (line) => lines.push(line));
+
+    // Assess
+    expect(onThreads).toEqual(one);
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^host algo-1 of 2: counted 3 files, \d+ rows in [\d.]+ s on 2 threads$/),
+    );
+    expect(lines).toContain("wrote output/partial/algo-2.json (CollectResults merges every host's)");
+  }, 60_000);
+});
+
+/** Partial files of a 3-host credit job, for the merge's checks. */
+async function creditPartials(): Promise<PartialCounts[]> {
+  const trees = jobTrees(creditConfig(), csvParts(CREDIT_CSV, FIVE), [[0, 3], [1, 4], [2]]);
+  const partials: PartialCounts[] = [];
+  for (const host of trees.hosts) {
+    await runProcessingOnHost({
+      processingDir: host.tree,
+      resourceConfigPath: host.resourceConfig,
+      log: quiet,
+      threads: 1,
+      environment: {},
+    });
+    const path = join(host.tree, "output/partial", `${host.name}.json`);
+    expect(existsSync(path)).toBe(true);
+    partials.push(JSON.parse(readFileSync(path, "utf8")) as PartialCounts);
+  }
+  return partials;
+}
+
+describe("mergePartials refuses partial files that are not one job's, naming the host and the field", () => {
+  let partials: PartialCounts[];
+  const fresh = () =>
+    structuredClone(partials) as PartialCounts[] as Array<PartialCounts & Record<string, unknown>>;
+  const merge = (list: readonly PartialCounts[]) => () =>
+    mergePartials(list.map((p, i) => checkPartial(p, `partial/${i}.json`)));
+
+  it("prepares the partials of a 3-host job", async () => {
+    partials = await creditPartials();
+    expect(partials.map((p) => p.host)).toEqual(["algo-1", "algo-2", "algo-3"]);
+  }, 60_000);
+
+  it.each([
+    ["no partial at all", () => [], /^no partial counts file: no host wrote one$/],
+    [
+      "a host missing",
+      (p: PartialCounts[]) => p.slice(0, 2),
+      /^host algo-3: no partial counts file \(partial\/algo-3\.json\)/,
+    ],
+    [
+      "a host twice",
+      (p: PartialCounts[]) => [...p, p[1]],
+      /^host algo-2: two partial counts files name this host$/,
+    ],
+    [
+      "another hosts list",
+      (p: PartialCounts[]) => [p[0], { ...p[1], hosts: ["algo-1", "algo-2"] }, p[2]],
+      /^host algo-2: hosts differs from host algo-1's \(\["algo-1","algo-2"\] against \["algo-1","algo-2","algo-3"\]\)/,
+    ],
+    [
+      "another config",
+      (p: PartialCounts[]) => [p[0], p[1], { ...p[2], config: { ...p[2]?.config, label: "sex" } }],
+      /^host algo-3: config differs from host algo-1's/,
+    ],
+    [
+      "other interval settings",
+      (p: PartialCounts[]) => [p[0], { ...p[1], intervals: false }, p[2]],
+      /^host algo-2: intervals differs from host algo-1's/,
+    ],
+    [
+      "another dataset shape",
+      (p: PartialCounts[]) => [p[0], { ...p[1], dataset: { ...p[1]?.dataset, labelIndex: 3 } }, p[2]],
+      /^host algo-2: dataset\.labelIndex 3 differs from host algo-1's 12: every part of the dataset must have the same columns$/,
+    ],
+    [
+      "a file counted twice",
+      (p: PartialCounts[]) => [p[0], { ...p[1], files: [...(p[1]?.files ?? []), p[0]?.files[0]] }, p[2]],
+      /^host algo-2: files\[2\]\.path "part-00000\.csv" was counted by host algo-1 too/,
+    ],
+    [
+      "no file on any host",
+      (p: PartialCounts[]) => p.map(({ dataset: _, ...rest }) => ({ ...rest, files: [] })),
+      /^no dataset file on any of the 3 hosts: the job's dataset input held none$/,
+    ],
+  ] as [string, (p: PartialCounts[]) => unknown[], RegExp][])("%s", (_, change, message) => {
+    // Prepare
+    const list = change(fresh()) as PartialCounts[];
+    // Act / Assess
+    expect(merge(list)).toThrow(
+      expect.objectContaining({ name: "PartialCountsError", message: expect.stringMatching(message) }),
+    );
+  });
+
+  it.each([
+    ["not an object", () => [], /^partial\/x\.json: the file must hold a JSON object, got \[\]$/],
+    [
+      "no host",
+      (p: Record<string, unknown>) => ({ ...p, host: 3 }),
+      /^partial\/x\.json: host must be a host name, got 3$/,
+    ],
+    [
+      "another version",
+      (p: Record<string, unknown>) => ({ ...p, version: "2" }),
+      /^partial\/x\.json \(host algo-1\): version must be "1", got "2"$/,
+    ],
+    [
+      "a host not in hosts",
+      (p: Record<string, unknown>) => ({ ...p, hosts: ["algo-2"] }),
+      /\(host algo-1\): hosts must include the host algo-1/,
+    ],
+    [
+      "no config",
+      (p: Record<string, unknown>) => ({ ...p, config: "x" }),
+      /\(host algo-1\): config must be the analysis config object, got "x"$/,
+    ],
+    [
+      "bad intervals",
+      (p: Record<string, unknown>) => ({ ...p, intervals: { confidence: 0.9, seed: 1 } }),
+      /\(host algo-1\): intervals\.resamples must be a number, got undefined$/,
+    ],
+    [
+      "a bad dataset shape",
+      (p: Record<string, unknown>) => ({ ...p, dataset: { ...(p.dataset as object), facetIndexes: ["x"] } }),
+      /\(host algo-1\): dataset\.facetIndexes must be a list of column indexes/,
+    ],
+    [
+      "an absolute file path",
+      (p: PartialCounts) => ({ ...p, files: [{ ...p.files[0], path: "/etc/x.csv" }] }),
+      /\(host algo-1\): files\[0\]\.path must be the file's path below the dataset input, got "\/etc\/x\.csv"$/,
+    ],
+    [
+      "damaged cells",
+      (p: PartialCounts) => ({
+        ...p,
+        files: [
+          {
+            ...p.files[0],
+            tables: { ...p.files[0]?.tables, facets: [{ ...p.files[0]?.tables.facets[0], cells: [1, 2] }] },
+          },
+        ],
+      }),
+      /\(host algo-1\): files\[0\]\.tables\.facets\[0\]\.cells must hold 16 counts per slot, got \[1,2\]$/,
+    ],
+    [
+      "rows but no dataset shape",
+      ({ dataset: _, ...rest }: PartialCounts) => rest,
+      /\(host algo-1\): dataset must describe the dataset's columns when the host counted rows, got undefined$/,
+    ],
+  ] as [string, (p: never) => unknown, RegExp][])("checkPartial: %s", (_, change, message) => {
+    // Prepare
+    const document = change(fresh()[0] as never);
+    // Act / Assess
+    expect(() => checkPartial(document, "partial/x.json")).toThrow(
+      expect.objectContaining({ name: "PartialCountsError", message: expect.stringMatching(message) }),
+    );
+  });
+
+  it("merges the untouched partials in any order of the hosts", () => {
+    // Prepare
+    const list = fresh();
+    // Act
+    const forward = mergePartials(list.map((p) => checkPartial(p, "p")));
+    const backward = mergePartials([...list].reverse().map((p) => checkPartial(p, "p")));
+    // Assess
+    expect(jsonFileText(backward.analysis)).toBe(jsonFileText(forward.analysis));
+    expect(forward.context.dataset.files).toEqual(FIVE.map((f) => `input/data/${f}`));
+    expect([forward.hosts, forward.files, forward.rowsRead]).toEqual([3, 5, 1000]);
+  });
+});
