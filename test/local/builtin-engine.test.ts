@@ -1,7 +1,7 @@
 /**
  * A local run as a deployment of the builtin engine would run it (`run --local --engine builtin`):
- * its image as the job's image, its validation rules (what the engine cannot compute, one
- * instance), and every job through the engine's container process.
+ * its image as the job's image, its validation rules (what the engine cannot compute, on one
+ * instance or several), and every job through the engine's container process.
  */
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -59,23 +59,33 @@ describe("a local run of the builtin engine", () => {
     expect(JSON.stringify(onBuiltin.summary)).toMatch(/methods\.shap needs a model to explain: .*localModel/);
   });
 
-  it("rejects the Clarify image and more than one instance", async () => {
+  it("rejects the Clarify image, and on several instances what they cannot compute", async () => {
+    // Prepare
+    const config = JSON.parse(await readFile(join(FIXTURE, "analysis_config.json"), "utf8"));
+    const analysisConfig = {
+      ...config,
+      predicted_label: "Income",
+      methods: { post_training_bias: { methods: ["DPPL", "FT"] } },
+    };
+
     // Act
     const report = await workspace.run(
-      { job: { imageUri: clarifyImageUri("us-east-1"), instanceCount: 2 } },
+      {
+        analysisConfigUri: undefined,
+        analysisConfig,
+        job: { imageUri: clarifyImageUri("us-east-1"), instanceCount: 2 },
+      },
       builtin,
     );
 
     // Assess
     const problems = (report.summary as { problems: string[] }).problems;
-    expect(problems).toEqual(
-      expect.arrayContaining([
-        `$.job.imageUri: "${clarifyImageUri("us-east-1")}" is not the image of this deployment's builtin engine; leave the image out or name ${LOCAL_BUILTIN_IMAGE_URI}`,
-        expect.stringMatching(
-          /^\$\.job\.instanceCount: 2 instances: the builtin engine runs on one instance/,
-        ),
-      ]),
-    );
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^\$\.analysisConfig\.methods\.post_training_bias\.methods: FT with 2 instances: the Flip Test compares/,
+      ),
+      `$.job.imageUri: "${clarifyImageUri("us-east-1")}" is not the image of this deployment's builtin engine; leave the image out or name ${LOCAL_BUILTIN_IMAGE_URI}`,
+    ]);
     expect(report.sageMakerCalls.createProcessingJob).toBe(0);
   });
 

@@ -26,8 +26,8 @@ placeholder deployment:
   region           --region (default us-east-1); the job image must be that region's
                    Clarify image (or be left out)
   engine           --engine clarify (default): the Clarify image's rules; --engine builtin:
-                   the builtin engine's (what it cannot compute, one instance, no job image
-                   but the deployment's, which is only known deployed: leave it out)
+                   the builtin engine's (what it cannot compute, on several instances too;
+                   no job image but the deployment's, which is only known deployed: leave it out)
   allowed buckets  not checked, unless --allowed-buckets a,b is given
   role, output     placeholders; they are only defaults and are not reported
 Local paths in analysisConfigUri, dataset.uri and baseline.analysisUri are read relative
