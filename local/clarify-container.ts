@@ -7,9 +7,9 @@
  * group so a terminal's Ctrl-C reaches the runner, which stops the job as SageMaker does:
  * SIGTERM, then SIGKILL after the grace period.
  *
- * A job of several instances runs one child per host. With the builtin engine's image each is
- * told its host (`--resource-config`): it counts its shard and writes its partial counts, which
- * CollectResults merges. The Clarify image spreads one analysis over a Spark cluster instead; its
+ * A job of several instances runs one child per host. With the builtin engine's image each reads
+ * its host's resourceconfig.json (`--resource-config`): on several hosts it counts its shard and
+ * writes its partial counts, which CollectResults merges. The Clarify image spreads one analysis over a Spark cluster instead; its
  * stand-in runs that analysis on the first host, over the whole (replicated) dataset, and the
  * other hosts, Spark workers whose share the first host computes here, end at once.
  */
@@ -46,7 +46,8 @@ export const clarifyEngineContainer: ProcessingContainer = (run) => {
       run.processingDir,
       "--message-file",
       run.messagePath,
-      ...(several && !isClarifyImage(run) ? ["--resource-config", run.resourceConfigPath] : []),
+      // SageMaker writes resourceconfig.json on every job; the builtin image reads it.
+      ...(isClarifyImage(run) ? [] : ["--resource-config", run.resourceConfigPath]),
     ],
     run,
   );
