@@ -47,19 +47,25 @@ export async function loadOnnxModel(path: string, options: OnnxModelOptions): Pr
   const outputName = session.outputNames[0] as string;
   const F = options.featureCount;
   let floats = new Float32Array(0);
+  let running = 0;
   return {
     description,
     async predict(rows: Float64Array, count: number): Promise<ModelScores> {
-      if (floats.length < count * F) floats = new Float32Array(count * F);
-      const batch = floats.subarray(0, count * F);
+      // The input buffer is reused, but not while another call runs: onnxruntime reads it while
+      // the session runs, and a caller such as a model server may score requests concurrently.
+      if (running === 0 && floats.length < count * F) floats = new Float32Array(count * F);
+      const batch = running === 0 ? floats.subarray(0, count * F) : new Float32Array(count * F);
       batch.set(rows.subarray(0, count * F));
       let result: Awaited<ReturnType<typeof session.run>>;
+      running++;
       try {
         result = await session.run({ [inputName]: new ort.Tensor("float32", batch, [count, F]) }, [
           outputName,
         ]);
       } catch (error) {
         throw new ModelError(`${description} failed on a batch of ${count} rows: ${firstLine(error)}`);
+      } finally {
+        running--;
       }
       const output = result[outputName] as InstanceType<Ort["Tensor"]>;
       const dims = output.dims;

@@ -138,6 +138,19 @@ describe("ONNX models (onnxruntime-node, in-process)", () => {
     expect(picked).toEqual({ values: Float64Array.of(full.values[1] as number), outputs: 1 });
   });
 
+  it("scores calls that overlap (a model server's concurrent requests) each on its own rows", async () => {
+    // Prepare
+    const model = await open(LR, 4);
+    const batch = (seed: number) =>
+      Float64Array.from({ length: 4 * 5000 }, (_, i) => ((i * seed) % 17) / 4 - 2);
+    const [a, b] = [batch(3), batch(5)];
+    const alone = [await model.predict(a, 5000), await model.predict(b, 5000)];
+    // Act
+    const together = await Promise.all([model.predict(a, 5000), model.predict(b, 5000)]);
+    // Assess
+    expect(together).toEqual(alone);
+  });
+
   it.each([
     [
       () => loadOnnxModel(LR, { featureCount: 3 }),
