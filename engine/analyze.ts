@@ -15,6 +15,7 @@ import { EngineInputError, UnsupportedAnalysisError } from "./errors.ts";
 import type { ModelSource } from "./explain/model/open-model.ts";
 import type { ScoringModel } from "./explain/model/scoring-model.ts";
 import { predictWithModel } from "./explain/model-predictions.ts";
+import type { ExplainThreadOptions } from "./explain/parallel-explanations.ts";
 import { type ExplanationsResult, runExplanations } from "./explain/run-explanations.ts";
 import {
   bootstrapIntervals,
@@ -54,9 +55,16 @@ export interface AnalyzeOptions {
   readonly describeFile?: (path: string) => string;
   /**
    * Worker threads for the count pass (default: one per core, for CSV datasets of at least
-   * 16 MB per thread; see parallel/parallel-counts.ts). The numbers do not depend on it.
+   * 16 MB per thread; see parallel/parallel-counts.ts) and for the explanations (at most
+   * `threads.threads` as well, for at least 2 M model evaluations per thread; see
+   * explain/parallel-explanations.ts). The numbers do not depend on it.
    */
   readonly threads?: ThreadOptions;
+  /**
+   * How explanations are cut into blocks and threads: model evaluations per thread at least
+   * (default 2^21) and per model call (default 2^18); tests lower them.
+   */
+  readonly explainBlocks?: Pick<ExplainThreadOptions, "minEvaluationsPerThread" | "evaluationsPerCall">;
   /** Said in the report when there are no gates (e.g. the processing job does not know the run's). */
   readonly noGatesNote?: string;
 }
@@ -74,7 +82,14 @@ export interface AnalyzeResult {
   /** Rows left out because a value the analysis uses was missing. */
   readonly rowsDropped: number;
   /** What explaining the model took, when methods.shap / methods.pdp ran. */
-  readonly explained?: { readonly rows: number; readonly modelEvaluations: number };
+  readonly explained?: {
+    readonly rows: number;
+    readonly modelEvaluations: number;
+    /** The threads that called the model. */
+    readonly threads: number;
+    /** Each explaining worker thread's CPU seconds, when worker threads explained (the benchmarks read it). */
+    readonly workerCpuSeconds?: readonly number[];
+  };
   /** The threads that counted the rows. */
   readonly threads: number;
   /** Each count worker thread's CPU seconds, when worker threads counted (the benchmarks read it). */
@@ -128,7 +143,12 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalyzeResult> {
     rowsRead: computed.rowsRead,
     rowsDropped: computed.rowsDropped,
     ...(explained && {
-      explained: { rows: explained.rowsExplained, modelEvaluations: explained.modelEvaluations },
+      explained: {
+        rows: explained.rowsExplained,
+        modelEvaluations: explained.modelEvaluations,
+        threads: explained.threads,
+        ...(explained.workerCpuSeconds && { workerCpuSeconds: explained.workerCpuSeconds }),
+      },
     }),
     threads: computed.threads ?? 1,
     ...(computed.workerCpuSeconds && { workerCpuSeconds: computed.workerCpuSeconds }),
@@ -160,7 +180,13 @@ async function biasAndExplanations(config: BiasConfig, options: AnalyzeOptions):
     : bias.context;
   const explained =
     options.model && (config.shap || config.pdp)
-      ? await runExplanations(config, options.datasetPath, options.model, options.outDir)
+      ? await runExplanations(
+          config,
+          options.datasetPath,
+          options.model,
+          options.outDir,
+          explainThreads(options),
+        )
       : undefined;
   return {
     analysis: explained ? { ...bias.analysis, explanations: explained.explanations } : bias.analysis,
@@ -181,7 +207,13 @@ async function biasAndExplanations(config: BiasConfig, options: AnalyzeOptions):
 async function explanationsAlone(config: AnalysisConfig, options: AnalyzeOptions): Promise<Computed> {
   // assertRunsLocally has refused explanations without a model.
   const model = options.model as ModelSource | ScoringModel;
-  const explained = await runExplanations(config, options.datasetPath, model, options.outDir);
+  const explained = await runExplanations(
+    config,
+    options.datasetPath,
+    model,
+    options.outDir,
+    explainThreads(options),
+  );
   const describe = options.describeFile ?? ((path: string) => path);
   const rowsRead = explained.rowsExplained + explained.rowsDropped;
   const context: AnalysisContext = {
@@ -203,6 +235,12 @@ async function explanationsAlone(config: AnalysisConfig, options: AnalyzeOptions
     rowsRead,
     rowsDropped: explained.rowsDropped,
   };
+}
+
+/** The explanations' threads: as many as the count pass may use, each with enough model evaluations. */
+function explainThreads(options: AnalyzeOptions): ExplainThreadOptions {
+  const threads = options.threads?.threads;
+  return { ...options.explainBlocks, ...(threads !== undefined && { threads }) };
 }
 
 /**

@@ -6,11 +6,20 @@ import { EngineInputError } from "../errors.ts";
 import type { ExplanationsJson, KernelShapLabel, PdpEntry } from "../output/explanations-json.ts";
 import { readBaselineFile } from "./baseline/baseline-file.ts";
 import { clusterBaseline } from "./baseline/cluster-baseline.ts";
+import { type BlockResult, type BlockRun, blockCount, type ExplainJob, onThisThread } from "./explain-job.ts";
 import { type FeatureTable, readFeatureTable } from "./feature-table.ts";
-import { kernelShap } from "./kernel-shap/kernel-shap.ts";
+import { coalitionCount, defaultSampleCount } from "./kernel-shap/coalition-plan.ts";
+import { collectShap, mostEvaluationsPerRow, shapSettings } from "./kernel-shap/kernel-shap.ts";
 import { isModelSource, type ModelSource, openModel } from "./model/open-model.ts";
 import type { ScoringModel } from "./model/scoring-model.ts";
-import { partialDependence } from "./pdp/partial-dependence.ts";
+import {
+  type ExplainThreadOptions,
+  type ExplainThreads,
+  explainThreadCount,
+  startExplainThreads,
+  workerModelSource,
+} from "./parallel-explanations.ts";
+import { collectPdp, type PdpSettings, pdpCurveSettings, pdpGrid } from "./pdp/partial-dependence.ts";
 
 export interface ExplanationsResult {
   readonly explanations: ExplanationsJson;
@@ -19,30 +28,56 @@ export interface ExplanationsResult {
   readonly rowsExplained: number;
   readonly rowsDropped: number;
   readonly modelEvaluations: number;
+  /** The threads that called the model (1: this one). */
+  readonly threads: number;
+  /** Each worker thread's CPU seconds, when worker threads explained (the benchmarks read it). */
+  readonly workerCpuSeconds?: readonly number[];
 }
 
 /**
  * `methods.shap` and `methods.pdp` of an analysis config against a model: reads the features,
  * settles the baseline (given, or clustered from the data and written to explanations_shap/),
- * runs Kernel SHAP over every row and the partial dependence of the chosen features.
+ * runs Kernel SHAP over every row and the partial dependence of the chosen features. A model
+ * given by where it is (an ONNX file, an endpoint) is also opened by worker threads when the
+ * work is large enough (parallel-explanations.ts); the results do not depend on it.
  */
 export async function runExplanations(
   config: AnalysisConfig,
   datasetPath: string,
   modelOrSource: ScoringModel | ModelSource,
   outDir: string,
+  threads: ExplainThreadOptions = {},
 ): Promise<ExplanationsResult> {
   const table = readFeatureTable(config, datasetPath);
-  if (!isModelSource(modelOrSource)) return explainWith(config, table, modelOrSource, outDir);
-  const model = await openModel(modelOrSource, {
-    codec: table,
-    ...(config.predictor && { predictor: config.predictor }),
-  });
+  if (!isModelSource(modelOrSource)) {
+    const here = { threads: 1, run: onThisThread(modelOrSource, table.values) };
+    return explainWith(config, table, modelOrSource, outDir, () => here, threads.evaluationsPerCall);
+  }
+  const context = { codec: table, ...(config.predictor && { predictor: config.predictor }) };
+  const model = await openModel(modelOrSource, context);
+  const forWorkers = workerModelSource(modelOrSource);
+  let started: ExplainThreads | undefined;
+  const executor = (evaluations: number): Executor => {
+    const count = forWorkers ? explainThreadCount(evaluations, threads) : 1;
+    if (count <= 1 || !forWorkers) return { threads: 1, run: onThisThread(model, table.values) };
+    started = startExplainThreads(count, forWorkers, context, table.values, model);
+    return started;
+  };
+  let result: ExplanationsResult;
+  let workerCpuSeconds: number[] | undefined;
   try {
-    return await explainWith(config, table, model, outDir);
+    result = await explainWith(config, table, model, outDir, executor, threads.evaluationsPerCall);
   } finally {
+    workerCpuSeconds = await started?.close();
     await model.close();
   }
+  return workerCpuSeconds ? { ...result, workerCpuSeconds } : result;
+}
+
+/** Who runs the blocks of the explanation jobs, and on how many threads. */
+interface Executor {
+  readonly threads: number;
+  readonly run: BlockRun;
 }
 
 async function explainWith(
@@ -50,27 +85,42 @@ async function explainWith(
   table: FeatureTable,
   model: ScoringModel,
   outDir: string,
+  executorFor: (evaluations: number) => Executor,
+  perCall: number | undefined,
 ): Promise<ExplanationsResult> {
   const files: string[] = [];
   const shapDir = join(outDir, "explanations_shap");
+  const N = table.rows;
   let evaluations = 0;
   let kernel: Record<string, KernelShapLabel> | undefined;
   let ranking: number[] | undefined;
 
-  if (config.shap) {
+  const baseline = config.shap ? settleBaseline(config.shap, table) : undefined;
+  const explained = config.shap?.featuresToExplain?.map((ref, i) =>
+    featureIndex(ref, table, `$.methods.shap.features_to_explain[${i}]`),
+  );
+  const named = explained ?? Array.from({ length: table.featureCount }, (_, f) => f);
+  const players = explained ? playersFor(explained, table.featureCount) : undefined;
+  // The threads are chosen once, from the work both methods will ask of the model.
+  const executor = executorFor(
+    plannedEvaluations(
+      config,
+      N,
+      players?.length ?? table.featureCount,
+      baseline?.weights.length ?? 0,
+      named.length,
+    ),
+  );
+
+  if (config.shap && baseline) {
     const shap = config.shap;
-    const baseline = settleBaseline(shap, table);
     if (baseline.computed) {
       await mkdir(shapDir, { recursive: true });
       const path = join(shapDir, "baseline.csv");
       await writeFile(path, csvRows(table, baseline.rows));
       files.push(path);
     }
-    const explained = shap.featuresToExplain?.map((ref, i) =>
-      featureIndex(ref, table, `$.methods.shap.features_to_explain[${i}]`),
-    );
-    const players = explained ? playersFor(explained, table.featureCount) : undefined;
-    const result = await kernelShap(table.values, {
+    const settled = await shapSettings({
       model,
       featureCount: table.featureCount,
       baseline: baseline.rows,
@@ -79,10 +129,14 @@ async function explainWith(
       ...(shap.seed !== undefined && { seed: shap.seed }),
       useLogit: shap.useLogit,
       ...(players && { players }),
+      ...(perCall !== undefined && { evaluationsPerCall: perCall }),
     });
+    const job: ExplainJob = { kind: "shap", settings: settled.settings };
+    const result = await collectShap(settled.settings, N, settled.evaluations, (take) =>
+      executor.run(job, blockCount(job, N), take as (block: number, result: BlockResult) => void),
+    );
     evaluations += result.modelEvaluations;
     const labels = labelNames(config, result.outputs);
-    const named = explained ?? Array.from({ length: table.featureCount }, (_, f) => f);
     kernel = {};
     labels.forEach((label, o) => {
       const global: Record<string, number> = {};
@@ -123,36 +177,81 @@ async function explainWith(
     const features =
       config.pdp.features?.map((ref, i) => featureIndex(ref, table, `$.methods.pdp.features[${i}]`)) ??
       (ranking ?? []).slice(0, config.pdp.topKFeatures);
-    pdp = [];
-    for (const feature of features) {
-      const categories = table.categories[feature];
-      const curve = await partialDependence(
-        model,
+    const grids = features.map((feature) =>
+      pdpGrid(
         table.values,
         table.featureCount,
         feature,
-        categories,
-        config.pdp.gridResolution,
-      );
-      evaluations += table.rows * curve.grid.length;
-      pdp.push({
+        table.categories[feature],
+        config.pdp?.gridResolution ?? 0,
+      ),
+    );
+    const settings: PdpSettings = {
+      featureCount: table.featureCount,
+      curves: features.map((feature, i) =>
+        pdpCurveSettings(feature, (grids[i] as (typeof grids)[0]).grid, table.featureCount, perCall),
+      ),
+    };
+    const job: ExplainJob = { kind: "pdp", settings };
+    const curves = await collectPdp(settings, N, (take) =>
+      executor.run(job, blockCount(job, N), take as (block: number, result: BlockResult) => void),
+    );
+    pdp = features.map((feature, i) => {
+      const categories = table.categories[feature];
+      const { grid, dataType, distribution } = grids[i] as (typeof grids)[0];
+      const predictions = curves[i] as Float64Array[];
+      evaluations += N * grid.length;
+      return {
         feature_name: table.names[feature] as string,
-        data_type: curve.dataType,
-        feature_values: Array.from(curve.grid, (v) => (categories ? (categories[v] as string) : v)),
-        data_distribution: Array.from(curve.distribution),
-        model_predictions: curve.predictions.map((p) => Array.from(p)),
-        label_headers: labelNames(config, curve.predictions.length),
-      });
-    }
+        data_type: dataType,
+        feature_values: Array.from(grid, (v) => (categories ? (categories[v] as string) : v)),
+        data_distribution: Array.from(distribution),
+        model_predictions: predictions.map((p) => Array.from(p)),
+        label_headers: labelNames(config, predictions.length),
+      };
+    });
   }
   return {
     explanations: { ...(kernel && { kernel_shap: kernel }), ...(pdp && { pdp }) },
     files,
-    rowsExplained: table.rows,
+    rowsExplained: N,
     rowsDropped: table.rowsDropped,
     modelEvaluations: evaluations,
+    threads: executor.threads,
   };
 }
+
+/**
+ * About the model evaluations SHAP and PDP take, the measure of work that sets the threads:
+ * SHAP's as if every player of every row varied, PDP's as if every feature had
+ * `grid_resolution` grid values. A sampled coalition's draw and its share of the row's least
+ * squares count as {@link SAMPLED_COALITION_WORK} evaluations more (bench:explain: 1,000 rows
+ * × 20 features sampled take ~1.0 s for 2.1 M evaluations, exact × 10 features ~0.1 s for 1.0 M).
+ */
+function plannedEvaluations(
+  config: AnalysisConfig,
+  N: number,
+  players: number,
+  baselineRows: number,
+  explained: number,
+): number {
+  let work = 0;
+  if (config.shap) {
+    const samples = config.shap.numSamples ?? defaultSampleCount(players);
+    const sampled = players >= 2 && (samples < coalitionCount(players) || players > 30);
+    work += N * mostEvaluationsPerRow(players, baselineRows, config.shap.numSamples);
+    if (sampled) work += N * Math.min(samples, coalitionCount(players)) * SAMPLED_COALITION_WORK;
+  }
+  if (config.pdp) {
+    const curves =
+      config.pdp.features?.length ?? (config.shap ? Math.min(config.pdp.topKFeatures, explained) : 0);
+    work += N * curves * config.pdp.gridResolution;
+  }
+  return work;
+}
+
+/** What drawing a sampled coalition and solving for it cost, in model evaluations of an in-process ONNX model. */
+const SAMPLED_COALITION_WORK = 4;
 
 function settleBaseline(shap: ShapConfig, table: FeatureTable) {
   const F = table.featureCount;

@@ -1,6 +1,6 @@
-import { seededRandom } from "../../seeded-random.ts";
-import type { ScoringModel } from "../model/scoring-model.ts";
-import { type CoalitionPlan, coalitionPlan, defaultSampleCount } from "./coalition-plan.ts";
+import { derivedSeed, seededRandom } from "../../seeded-random.ts";
+import { ModelError, type ScoringModel } from "../model/scoring-model.ts";
+import { type CoalitionPlan, coalitionCount, coalitionPlan, defaultSampleCount } from "./coalition-plan.ts";
 import { ShapleySolver } from "./shapley-solver.ts";
 
 export interface KernelShapOptions {
@@ -41,27 +41,64 @@ const DEFAULT_EVALUATIONS_PER_CALL = 1 << 18;
 const MAX_BUFFER_VALUES = 1 << 22;
 
 /**
+ * What explaining a block of rows needs besides the rows and the model: plain data, so that a
+ * worker thread gets it as it is (parallel-explanations.ts).
+ */
+export interface ShapSettings {
+  readonly featureCount: number;
+  /** Baseline rows (B × F) and their weights. */
+  readonly baseline: Float64Array;
+  readonly baselineWeights: Float64Array;
+  readonly numSamples?: number;
+  readonly seed: number;
+  readonly useLogit: boolean;
+  readonly players: readonly (readonly number[])[];
+  /** Scores per row, as the model answered for the baseline. */
+  readonly outputs: number;
+  /** link(E_b f(b)) per output. */
+  readonly expectedValues: Float64Array;
+  /**
+   * Consecutive rows explained in one model call. Fixed before any row is explained (from the
+   * most evaluations a row can take), so every thread count makes the very same model calls.
+   */
+  readonly rowsPerBlock: number;
+}
+
+/** One block's rows explained: `values[(i * outputs + o) * players + p]` for its i-th row. */
+export interface ShapBlock {
+  readonly values: Float64Array;
+  readonly predictions: Float64Array;
+  readonly evaluations: number;
+}
+
+/**
  * Kernel SHAP over every row of `rows` (N × F), as the `shap` KernelExplainer computes it:
  * players equal to every baseline row take no part (their value is 0), the coalitions of the
  * others follow {@link coalitionPlan}, each coalition's value is the (weighted) mean model
  * output over the baseline rows with the absent players taken from the baseline, and the
  * values come from the constrained weighted least squares of {@link ShapleySolver}.
- * Synthetic rows of many dataset rows are scored in one model call; buffers are reused.
+ * The rows go to the model in blocks of consecutive rows, one model call per block, buffers
+ * reused; this runs every block on this thread (parallel-explanations.ts spreads them).
  */
 export async function kernelShap(rows: Float64Array, options: KernelShapOptions): Promise<KernelShapResult> {
+  const { settings, evaluations } = await shapSettings(options);
+  const explain = shapBlockExplainer(options.model, rows, settings);
+  const N = rows.length / settings.featureCount;
+  return collectShap(settings, N, evaluations, async (take) => {
+    for (let block = 0; block < shapBlockCount(N, settings); block++) take(block, await explain(block));
+  });
+}
+
+/** The settings of a run, after the model has scored the baseline (its B evaluations). */
+export async function shapSettings(
+  options: KernelShapOptions,
+): Promise<{ readonly settings: ShapSettings; readonly evaluations: number }> {
   const F = options.featureCount;
-  const N = rows.length / F;
   const B = options.baselineWeights.length;
   const players = options.players ?? Array.from({ length: F }, (_, f) => [f]);
-  const P = players.length;
   const link = options.useLogit ? logit : identity;
-  const random = seededRandom(options.seed ?? 0);
-  const perCall =
-    options.evaluationsPerCall ??
-    Math.min(DEFAULT_EVALUATIONS_PER_CALL, Math.max(1, Math.floor(MAX_BUFFER_VALUES / F)));
   let weightSum = 0;
   for (const w of options.baselineWeights) weightSum += w;
-
   const background = await options.model.predict(options.baseline, B);
   const O = background.outputs;
   const fnull = new Float64Array(O);
@@ -71,48 +108,107 @@ export async function kernelShap(rows: Float64Array, options: KernelShapOptions)
         ((options.baselineWeights[b] as number) * (background.values[b * O + o] as number)) / weightSum;
     }
   }
-  const expectedValues = fnull.map(link);
-  const values = new Float64Array(N * O * P);
-  const predictions = new Float64Array(N * O);
-  let evaluations = B;
+  const perCall =
+    options.evaluationsPerCall ??
+    Math.min(DEFAULT_EVALUATIONS_PER_CALL, Math.max(1, Math.floor(MAX_BUFFER_VALUES / F)));
+  return {
+    settings: {
+      featureCount: F,
+      baseline: options.baseline,
+      baselineWeights: options.baselineWeights,
+      ...(options.numSamples !== undefined && { numSamples: options.numSamples }),
+      seed: options.seed ?? 0,
+      useLogit: options.useLogit,
+      players,
+      outputs: O,
+      expectedValues: fnull.map(link),
+      rowsPerBlock: Math.max(
+        1,
+        Math.floor(perCall / mostEvaluationsPerRow(players.length, B, options.numSamples)),
+      ),
+    },
+    evaluations: B,
+  };
+}
 
-  const plans = new Map<string, { plan: CoalitionPlan; solver: ShapleySolver }>();
-  const planFor = (varying: readonly number[]) => {
-    const M = varying.length;
-    const samples = options.numSamples ?? defaultSampleCount(M);
-    const key = String(M);
-    const cached = plans.get(key);
+/** A row's evaluations when all its P players vary: the row itself, then each coalition × baseline row. */
+export function mostEvaluationsPerRow(P: number, B: number, numSamples: number | undefined): number {
+  if (P < 2) return 1;
+  return 1 + Math.min(numSamples ?? defaultSampleCount(P), coalitionCount(P)) * B;
+}
+
+export function shapBlockCount(N: number, settings: ShapSettings): number {
+  return Math.ceil(N / settings.rowsPerBlock);
+}
+
+/**
+ * Explains block `block` of `rows` (its rows: block × rowsPerBlock onwards) in one model call.
+ * A sampled row draws its coalitions from its own stream, seeded by the run's seed and the
+ * row's position alone, so its values do not depend on which thread explains it or which rows
+ * came before. An enumerated plan is the same for every row with as many players: it is kept.
+ */
+export function shapBlockExplainer(
+  model: ScoringModel,
+  rows: Float64Array,
+  settings: ShapSettings,
+): (block: number) => Promise<ShapBlock> {
+  const F = settings.featureCount;
+  const N = rows.length / F;
+  const { baseline, baselineWeights, players, outputs: O, expectedValues } = settings;
+  const B = baselineWeights.length;
+  const P = players.length;
+  const link = settings.useLogit ? logit : identity;
+  let weightSum = 0;
+  for (const w of baselineWeights) weightSum += w;
+  const exactPlans = new Map<number, { plan: CoalitionPlan; solver: ShapleySolver }>();
+  const planFor = (M: number, row: number) => {
+    const cached = exactPlans.get(M);
     if (cached) return cached;
-    const plan = coalitionPlan(M, samples, random);
+    const samples = settings.numSamples ?? defaultSampleCount(M);
+    const plan = coalitionPlan(
+      M,
+      samples,
+      seededRandom(derivedSeed(settings.seed, `kernel shap row ${row}`)),
+    );
     const entry = { plan, solver: new ShapleySolver(plan) };
-    // An enumeration is the same for every row with M players; a sampled plan is drawn per row.
-    if (plan.exact) plans.set(key, entry);
+    if (plan.exact) exactPlans.set(M, entry);
     return entry;
   };
-
   let buffer = new Float64Array(0);
-  const pending: PendingRow[] = [];
-  let pendingEvaluations = 0;
-  const flush = async () => {
-    if (pending.length === 0) return;
-    if (buffer.length < pendingEvaluations * F) buffer = new Float64Array(pendingEvaluations * F);
+
+  return async (block) => {
+    const first = block * settings.rowsPerBlock;
+    const end = Math.min(N, first + settings.rowsPerBlock);
+    const pending: PendingRow[] = [];
+    let evaluations = 0;
+    for (let r = first; r < end; r++) {
+      const varying = varyingPlayers(rows, r, baseline, B, F, players);
+      const entry = varying.length >= 2 ? planFor(varying.length, r) : undefined;
+      pending.push({ index: r, varying, ...(entry && { plan: entry.plan, solver: entry.solver }) });
+      evaluations += 1 + (entry ? entry.plan.count * B : 0);
+    }
+    if (buffer.length < evaluations * F) buffer = new Float64Array(evaluations * F);
     let at = 0;
-    for (const row of pending) at = fillSynthetic(buffer, at, rows, row, options.baseline, B, F, players);
-    const scores = await options.model.predict(
-      buffer.subarray(0, pendingEvaluations * F),
-      pendingEvaluations,
-    );
-    if (scores.outputs !== O) throw new Error(`the model answered ${scores.outputs} outputs, then ${O}`);
-    evaluations += pendingEvaluations;
+    for (const row of pending) at = fillSynthetic(buffer, at, rows, row, baseline, B, F, players);
+    const scores = await model.predict(buffer.subarray(0, evaluations * F), evaluations);
+    if (scores.outputs !== O) {
+      throw new ModelError(
+        `${model.description} answered ${O} scores per row for the baseline, then ${scores.outputs}`,
+      );
+    }
+    const count = end - first;
+    const values = new Float64Array(count * O * P);
+    const predictions = new Float64Array(count * O);
     let offset = 0;
     for (const row of pending) {
       offset = solveRow(
         row,
+        first,
         scores.values,
         offset,
         O,
         B,
-        options.baselineWeights,
+        baselineWeights,
         weightSum,
         link,
         expectedValues,
@@ -121,25 +217,37 @@ export async function kernelShap(rows: Float64Array, options: KernelShapOptions)
         P,
       );
     }
-    pending.length = 0;
-    pendingEvaluations = 0;
+    return { values, predictions, evaluations };
   };
+}
 
-  for (let r = 0; r < N; r++) {
-    const varying = varyingPlayers(rows, r, options.baseline, B, F, players);
-    const entry = varying.length >= 2 ? planFor(varying) : undefined;
-    const rowEvaluations = 1 + (entry ? entry.plan.count * B : 0);
-    if (pendingEvaluations > 0 && pendingEvaluations + rowEvaluations > perCall) await flush();
-    pending.push({ index: r, varying, ...(entry && { plan: entry.plan, solver: entry.solver }) });
-    pendingEvaluations += rowEvaluations;
-  }
-  await flush();
+/**
+ * The result of a run from its blocks: `run` hands each block's result to `take` (in any
+ * order; each lands at its rows' place), and the model evaluations are added up.
+ */
+export async function collectShap(
+  settings: ShapSettings,
+  N: number,
+  settingsEvaluations: number,
+  run: (take: (block: number, result: ShapBlock) => void) => Promise<void>,
+): Promise<KernelShapResult> {
+  const O = settings.outputs;
+  const P = settings.players.length;
+  const values = new Float64Array(N * O * P);
+  const predictions = new Float64Array(N * O);
+  let evaluations = settingsEvaluations;
+  await run((block, result) => {
+    const first = block * settings.rowsPerBlock;
+    values.set(result.values, first * O * P);
+    predictions.set(result.predictions, first * O);
+    evaluations += result.evaluations;
+  });
   return {
     values,
     rows: N,
     outputs: O,
     players: P,
-    expectedValues,
+    expectedValues: settings.expectedValues,
     predictions,
     modelEvaluations: evaluations,
   };
@@ -214,6 +322,7 @@ function fillSynthetic(
 
 function solveRow(
   row: PendingRow,
+  first: number,
   scores: Float64Array,
   offset: number,
   O: number,
@@ -226,7 +335,8 @@ function solveRow(
   predictions: Float64Array,
   P: number,
 ): number {
-  const r = row.index;
+  // Outputs are the block's: its first row is `first`.
+  const r = row.index - first;
   for (let o = 0; o < O; o++) predictions[r * O + o] = link(scores[offset * O + o] as number);
   offset++;
   const plan = row.plan;
