@@ -5,11 +5,14 @@
  *   plus the row itself): about a million model evaluations.
  * - sampled: 1,000 rows × 20 features, KernelExplainer's default budget (2·20 + 2,048).
  * - the exact case end to end through `analyze` (CSV read, model load, SHAP, analysis.json).
+ * - threads: both cases through `analyze` (SHAP alone) on 1 thread and on every core
+ *   (`os.availableParallelism()`), as the engine chooses (small jobs stay on one thread) and with
+ *   the small-job threshold off, and the ratio of the medians.
  *
  * Prints the median of 5 runs, rows/s and model evaluations/s.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { analyze } from "../engine/analyze.ts";
@@ -68,8 +71,7 @@ async function timeShap(features: number, numSamples: number | undefined) {
   return { seconds: median(times), cpuSeconds: median(cpu), evaluations };
 }
 
-async function timeAnalyze() {
-  const features = 10;
+function csvFile(features: number): string {
   const rows = table(features, 42);
   const header = [...Array.from({ length: features }, (_, f) => `x${f}`), "y"].join(",");
   const lines = [header];
@@ -81,8 +83,14 @@ async function timeAnalyze() {
         .join(","),
     );
   }
-  const data = join(dir, "data.csv");
+  const data = join(dir, `data-${features}.csv`);
   writeFileSync(data, `${lines.join("\n")}\n`);
+  return data;
+}
+
+async function timeAnalyze() {
+  const features = 10;
+  const data = csvFile(features);
   const config = {
     dataset_type: "text/csv",
     label: "y",
@@ -106,6 +114,67 @@ async function timeAnalyze() {
   return { seconds: median(times), cpuSeconds: median(cpu) };
 }
 
+/** SHAP alone through `analyze` on `threads` threads: median wall and CPU seconds, and the threads used. */
+async function timeThreads(
+  features: number,
+  numSamples: number | undefined,
+  threads: number,
+  threshold: boolean,
+) {
+  const data = csvFile(features);
+  const config = {
+    dataset_type: "text/csv",
+    label: "y",
+    methods: {
+      shap: {
+        baseline: [new Array(features).fill(0)],
+        seed: 1,
+        save_local_shap_values: true,
+        ...(numSamples !== undefined && { num_samples: numSamples }),
+      },
+    },
+  };
+  const model = { onnx: modelFile(features) };
+  const times: number[] = [];
+  const cpu: number[] = [];
+  const busiest: number[] = [];
+  let used = 0;
+  for (let run = 0; run < RUNS; run++) {
+    const start = performance.now();
+    const startCpu = process.cpuUsage();
+    const startThread = process.threadCpuUsage();
+    const result = await analyze({
+      datasetPath: data,
+      config,
+      outDir: join(dir, `threads-${features}-${threads}-${run}`),
+      model,
+      intervals: false,
+      threads: { threads },
+      ...(!threshold && { explainBlocks: { minEvaluationsPerThread: 0 } }),
+    });
+    times.push((performance.now() - start) / 1000);
+    cpu.push(cpuSeconds(startCpu));
+    const here = process.threadCpuUsage(startThread);
+    busiest.push(Math.max((here.user + here.system) / 1e6, ...(result.explained?.workerCpuSeconds ?? [])));
+    used = result.explained?.threads ?? 0;
+  }
+  return { seconds: median(times), cpuSeconds: median(cpu), busiest: median(busiest), threads: used };
+}
+
+async function compareThreads(name: string, features: number, numSamples: number | undefined) {
+  const cores = availableParallelism();
+  const one = await timeThreads(features, numSamples, 1, true);
+  const chosen = await timeThreads(features, numSamples, cores, true);
+  const forced = await timeThreads(features, numSamples, cores, false);
+  // On a shared machine the wall time holds waits for a core; the busiest thread's CPU time is what
+  // the run takes on cores of its own (bench:scale reads the count pass the same way).
+  const line = (label: string, t: Awaited<ReturnType<typeof timeThreads>>) =>
+    `  ${label.padEnd(38)} on ${t.threads} thread${t.threads === 1 ? " " : "s"}  wall ${t.seconds.toFixed(3)} s (${(one.seconds / t.seconds).toFixed(2)}x)  CPU ${t.cpuSeconds.toFixed(3)} s  on idle cores (busiest thread's CPU) ${t.busiest.toFixed(3)} s (${(one.busiest / t.busiest).toFixed(2)}x)\n`;
+  process.stdout.write(
+    `${name}, through analyze, ${cores} cores:\n${line("1 thread", one)}${line("all threads, as the engine chooses", chosen)}${line("all threads, small-job threshold off", forced)}`,
+  );
+}
+
 /** CPU seconds (user + system, every thread: onnxruntime's included) since `start`. */
 function cpuSeconds(start: NodeJS.CpuUsage): number {
   const used = process.cpuUsage(start);
@@ -127,6 +196,8 @@ try {
   report("sampled, 1,000 rows × 20 features (2,088)", sampled, sampled.evaluations);
   const endToEnd = await timeAnalyze();
   report("exact, end to end through analyze (CSV)", endToEnd, exact.evaluations);
+  await compareThreads("sampled, 1,000 rows × 20 features (2,088)", 20, undefined);
+  await compareThreads("exact, 1,000 rows × 10 features, 1 baseline", 10, 1022);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
