@@ -19,6 +19,7 @@ import { driftMetricValues } from "./drift-metrics.ts";
 import { breachForReading, evaluateGates } from "./gates.ts";
 import { INTERVALS_FILE, intervalLookup } from "./intervals-result.ts";
 import { parseJsonDocument, parseJsonOrUndefined } from "./json-document.ts";
+import { type MergedPartials, mergePartialResults } from "./partial-results.ts";
 import { earlierRuns, gatedTrends } from "./recent-runs.ts";
 import { writeRunReport } from "./run-report.ts";
 
@@ -28,6 +29,8 @@ export interface CollectResultsDeps {
   readonly publishRunEvent?: PublishRunEvent;
   /** Receives the bias metric values as EMF documents; absent, none are emitted. */
   readonly emitBiasMetrics?: (emission: BiasMetricEmission) => void;
+  /** Told when the job's hosts' partial counts were merged into the output files (for the log). */
+  readonly onPartialsMerged?: (merged: MergedPartials) => void;
   /** The metrics' timestamp, ms since the epoch. @default Date.now */
   readonly now?: () => number;
 }
@@ -41,10 +44,16 @@ export async function collectResults(event: CollectResultsEvent, deps: CollectRe
   const jobReportUri = joinS3Uri(run.runUri, "output", "report.html");
   const summaryUri = joinS3Uri(run.runUri, "summary.json");
 
-  const analysisDocument = await readOutput(deps.s3, analysisUri);
+  let analysisDocument = await readOutput(deps.s3, analysisUri);
+  // A job of several instances wrote partial counts instead: merged here into analysis.json & co.
+  const merged = analysisDocument === undefined ? await mergePartialResults(deps.s3, run.runUri) : undefined;
+  if (merged) {
+    deps.onPartialsMerged?.(merged);
+    analysisDocument = await readOutput(deps.s3, analysisUri);
+  }
   if (analysisDocument === undefined) {
     throw new AnalysisResultError(
-      `analysis.json not found at ${analysisUri}: the job wrote no analysis result`,
+      `analysis.json not found at ${analysisUri}: the job wrote no analysis result (and no partial counts in output/partial/)`,
     );
   }
   const analysis = biasAnalysisOf(analysisDocument, analysisUri);

@@ -66,7 +66,12 @@ export async function handler(
       `unknown mode ${JSON.stringify((event as { mode?: unknown }).mode)}: expected "collect", "recordFailure" or "recordAbort"`,
     );
   }
-  const verdict = await collectResults(event, { s3, publishRunEvent, emitBiasMetrics });
+  const verdict = await collectResults(event, {
+    s3,
+    publishRunEvent,
+    emitBiasMetrics,
+    onPartialsMerged: (merged) => logger.info("partial counts merged", { ...merged }),
+  });
   logger.info("gates evaluated", { passed: verdict.passed, breaches: verdict.breaches.length });
   return verdict;
 }

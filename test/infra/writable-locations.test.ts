@@ -6,6 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { failureRunUri } from "../../lambdas/collect-results/failure-location.ts";
+import { mergedOutputUris } from "../../lambdas/collect-results/partial-results.ts";
 import type { ExecutionInfo } from "../../lambdas/shared/contracts.ts";
 import { joinS3Uri } from "../../lambdas/shared/s3-uri.ts";
 import {
@@ -185,6 +186,8 @@ describe("where a run makes the pipeline write", () => {
         ),
         jobOutput: joinS3Uri(output?.S3Output.S3Uri ?? "", "analysis.json"),
         summary: joinS3Uri(run.runUri, "summary.json"),
+        // A job of several instances: collect-results writes the merged analysis into output/.
+        merged: Object.values(mergedOutputUris(run.runUri)),
       };
     });
 
@@ -201,6 +204,9 @@ describe("where a run makes the pipeline write", () => {
       expect(canWrite(collectWrites, outcome.summary), `collect-results writes ${outcome.summary}`).toBe(
         true,
       );
+      for (const uri of outcome.merged) {
+        expect(canWrite(collectWrites, uri), `collect-results writes ${uri}`).toBe(true);
+      }
     }
   });
 

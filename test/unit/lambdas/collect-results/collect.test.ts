@@ -237,7 +237,7 @@ describe("collectResults", () => {
     // Assess
     await expect(act).rejects.toThrow(
       new AnalysisResultError(
-        `analysis.json not found at ${event.run.runUri}output/analysis.json: the job wrote no analysis result`,
+        `analysis.json not found at ${event.run.runUri}output/analysis.json: the job wrote no analysis result (and no partial counts in output/partial/)`,
       ),
     );
     await expect(

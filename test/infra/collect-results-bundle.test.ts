@@ -1,0 +1,48 @@
+/**
+ * CollectResults merges a multi-instance job's partial counts with the engine's pure modules
+ * only: its bundle (built as the construct bundles it: esbuild, node, ESM, minified) holds the
+ * merge but no file reading, worker threads, dataset readers or model runtime.
+ */
+import { join } from "node:path";
+import { build } from "esbuild";
+import { describe, expect, it } from "vitest";
+
+const REPO = join(import.meta.dirname, "..", "..");
+
+async function bundle() {
+  const result = await build({
+    entryPoints: [join(REPO, "lambdas", "collect-results", "index.ts")],
+    bundle: true,
+    minify: true,
+    platform: "node",
+    format: "esm",
+    target: "node22",
+    external: ["@aws-sdk/*"],
+    write: false,
+    metafile: true,
+    logLevel: "silent",
+  });
+  const output = Object.values(result.metafile.outputs)[0];
+  return {
+    inputs: Object.keys(output?.inputs ?? {}),
+    imports: (output?.imports ?? []).map((entry) => entry.path),
+  };
+}
+
+describe("the collect-results bundle", () => {
+  it("holds the partial counts merge and none of the engine's readers, threads or models", async () => {
+    // Prepare / Act
+    const { inputs, imports } = await bundle();
+
+    // Assess
+    expect(inputs).toContain("engine/merge/merge-partials.ts");
+    expect(imports.filter((path) => /^node:(fs|worker_threads|child_process)/.test(path))).toEqual([]);
+    expect(inputs.filter((path) => /onnxruntime|hyparquet/.test(path))).toEqual([]);
+    expect(inputs.filter((path) => /^engine\/(explain|parallel)\//.test(path))).toEqual([]);
+    expect(inputs.filter((path) => path.startsWith("engine/io/")).sort()).toEqual([
+      "engine/io/name-order.ts",
+      "engine/io/parquet/parquet-columns.ts",
+      "engine/io/parse-number.ts",
+    ]);
+  }, 60_000);
+});

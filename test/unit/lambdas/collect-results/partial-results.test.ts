@@ -1,0 +1,175 @@
+/**
+ * CollectResults on the run folder of a job of several instances: no analysis.json, one partial
+ * counts file per host in output/partial/ (written here by the engine's real `process` path on
+ * each host's tree), read from a real S3 protocol server. It merges them into the analysis.json,
+ * analysis_context.json and intervals.json one instance writes, byte for byte, then evaluates the
+ * gates and writes the summary; a missing or damaged partial file fails as a result error.
+ */
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runProcessingJob, runProcessingOnHost } from "../../../../engine/processing/run-processing-job.ts";
+import { collectResults } from "../../../../lambdas/collect-results/collect.ts";
+import type { MergedPartials } from "../../../../lambdas/collect-results/partial-results.ts";
+import type { CollectResultsEvent } from "../../../../lambdas/shared/contracts.ts";
+import { AnalysisResultError } from "../../../../lambdas/shared/errors.ts";
+import { type EmbeddedS3, startEmbeddedS3 } from "../../../../local/embedded-s3.ts";
+import { creditConfig, csvParts, type JobTrees, jobTrees, root } from "../../../support/multi-host-trees.ts";
+import { execution, makeRun, RUNS_BUCKET } from "../stage-inputs/fixtures.ts";
+
+let server: EmbeddedS3;
+let s3: S3Client;
+let directory: string;
+let trees: JobTrees;
+/** Each host's partial file, as its `process` wrote it. */
+const partialFiles = new Map<string, string>();
+let runCounter = 0;
+const quiet = () => {};
+
+beforeAll(async () => {
+  directory = await mkdtemp(join(tmpdir(), "partial-results-"));
+  server = await startEmbeddedS3({ directory: join(directory, "s3"), buckets: [RUNS_BUCKET] });
+  s3 = server.createClient();
+  const csv = await readFile(join(root, "examples/credit/credit.csv"), "utf8");
+  const files = ["part-0.csv", "part-1.csv", "part-2.csv", "part-3.csv", "part-4.csv"];
+  trees = jobTrees(creditConfig(), csvParts(csv, files), [[4, 1], [], [0, 2, 3]]);
+  await runProcessingJob({ processingDir: trees.whole, log: quiet, threads: 1, environment: {} });
+  for (const host of trees.hosts) {
+    await runProcessingOnHost({
+      processingDir: host.tree,
+      resourceConfigPath: host.resourceConfig,
+      log: quiet,
+      threads: 1,
+      environment: {},
+    });
+    partialFiles.set(
+      host.name,
+      await readFile(join(host.tree, "output/partial", `${host.name}.json`), "utf8"),
+    );
+  }
+}, 60_000);
+
+afterAll(async () => {
+  await server.close();
+  await rm(directory, { recursive: true, force: true });
+});
+
+/** A fresh run folder whose output/ holds the given files (paths below output/). */
+async function runWith(files: Record<string, string>): Promise<CollectResultsEvent> {
+  runCounter++;
+  const runId = `multi-${runCounter}`;
+  for (const [name, body] of Object.entries(files)) {
+    await s3.send(
+      new PutObjectCommand({ Bucket: RUNS_BUCKET, Key: `runs/${runId}/output/${name}`, Body: body }),
+    );
+  }
+  return {
+    mode: "collect",
+    run: makeRun({ runId, runUri: `s3://${RUNS_BUCKET}/runs/${runId}/`, gates: { CI: { absMax: 0.9 } } }),
+    job: { ProcessingJobName: `clarify-${runId}-0123456789`, ProcessingJobStatus: "Completed" },
+    execution,
+  };
+}
+
+async function readText(uri: string): Promise<string> {
+  const key = uri.replace(`s3://${RUNS_BUCKET}/`, "");
+  const object = await s3.send(new GetObjectCommand({ Bucket: RUNS_BUCKET, Key: key }));
+  return (await object.Body?.transformToString()) ?? "";
+}
+
+async function exists(uri: string): Promise<boolean> {
+  const key = uri.replace(`s3://${RUNS_BUCKET}/`, "");
+  return s3.send(new HeadObjectCommand({ Bucket: RUNS_BUCKET, Key: key })).then(
+    () => true,
+    () => false,
+  );
+}
+
+const partials = (change: (files: Record<string, string>) => void = () => {}) => {
+  const files: Record<string, string> = {};
+  for (const [host, text] of partialFiles) files[`partial/${host}.json`] = text;
+  change(files);
+  return files;
+};
+
+describe("collectResults on the partial counts of several instances", () => {
+  it("merges them into the one-instance analysis.json, context and intervals, then writes the verdict", async () => {
+    // Prepare
+    const event = await runWith(partials());
+    const merges: MergedPartials[] = [];
+
+    // Act
+    const verdict = await collectResults(event, { s3, onPartialsMerged: (merged) => merges.push(merged) });
+
+    // Assess
+    const runUri = event.run.runUri;
+    const one = (file: string) => readFile(join(trees.whole, "output", file), "utf8");
+    expect(await readText(`${runUri}output/analysis.json`)).toBe(await one("analysis.json"));
+    expect(await readText(`${runUri}output/analysis_context.json`)).toBe(await one("analysis_context.json"));
+    expect(await readText(`${runUri}output/intervals.json`)).toBe(await one("intervals.json"));
+    expect(merges).toEqual([
+      {
+        hosts: 3,
+        files: 5,
+        rowsRead: 1000,
+        written: [
+          `${runUri}output/analysis.json`,
+          `${runUri}output/analysis_context.json`,
+          `${runUri}output/intervals.json`,
+        ],
+      },
+    ]);
+    expect(verdict).toMatchObject({ passed: true, summaryUri: `${runUri}summary.json` });
+    const summary = JSON.parse(await readText(`${runUri}summary.json`));
+    expect(summary).toMatchObject({
+      status: "Succeeded",
+      analysisUri: `${runUri}output/analysis.json`,
+      contextUri: `${runUri}output/analysis_context.json`,
+      intervalsUri: `${runUri}output/intervals.json`,
+      reportUri: `${runUri}report.html`,
+    });
+    expect(summary.gates.length).toBeGreaterThan(0);
+    expect(summary.jobReportUri).toBeUndefined();
+  }, 30_000);
+
+  it.each([
+    [
+      "a host's file missing",
+      (files: Record<string, string>) => delete files["partial/algo-2.json"],
+      /^the partial counts in s3:\/\/[^ ]+\/output\/partial\/ cannot be merged: host algo-2: no partial counts file \(partial\/algo-2\.json\)/,
+    ],
+    [
+      "a file that is not JSON",
+      (files: Record<string, string>) => {
+        files["partial/algo-3.json"] = "{ cut off";
+      },
+      /^s3:\/\/[^ ]+\/output\/partial\/algo-3\.json is not valid JSON: /,
+    ],
+    [
+      "a damaged field",
+      (files: Record<string, string>) => {
+        const partial = JSON.parse(files["partial/algo-1.json"] as string);
+        partial.files[0].tables.rowsRead = -1;
+        files["partial/algo-1.json"] = JSON.stringify(partial);
+      },
+      /^a host's partial counts are not readable: output\/partial\/algo-1\.json \(host algo-1\): files\[0\]\.tables\.rowsRead must be a whole number, got -1$/,
+    ],
+  ])(
+    "fails with AnalysisResultError on %s, writing no analysis.json and no summary",
+    async (_, change, message) => {
+      // Prepare
+      const event = await runWith(partials(change));
+
+      // Act
+      const act = collectResults(event, { s3 });
+
+      // Assess
+      await expect(act).rejects.toThrow(AnalysisResultError);
+      await expect(collectResults(event, { s3 })).rejects.toThrow(message);
+      expect(await exists(`${event.run.runUri}output/analysis.json`)).toBe(false);
+      expect(await exists(`${event.run.runUri}summary.json`)).toBe(false);
+    },
+  );
+});
