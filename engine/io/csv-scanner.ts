@@ -34,6 +34,12 @@ export class CsvScanner implements RowReader {
   private nextLine = 1;
   private recordLine = 0;
   fieldCount = 0;
+  /**
+   * The quote bytes in the records read so far. A record parses only when each of its quote
+   * bytes opens, closes or is doubled inside a quoted field, so after a clean read this is the
+   * count of quote bytes in the bytes read (parallel/ checks its cuts with it).
+   */
+  quotes = 0;
   viewBuf: Uint8Array;
   viewStart = 0;
   viewEnd = 0;
@@ -182,6 +188,7 @@ export class CsvScanner implements RowReader {
     let p = this.pos;
     let count = 0;
     let lines = 0;
+    let quotes = 0;
     for (;;) {
       if (count === this.starts.length) this.growFields();
       let start = p;
@@ -197,6 +204,7 @@ export class CsvScanner implements RowReader {
             if (p + 1 >= len && !this.eof) return -1;
             if (buf[p + 1] === QUOTE) {
               escaped = 1;
+              quotes += 2;
               p += 2;
               continue;
             }
@@ -207,6 +215,7 @@ export class CsvScanner implements RowReader {
         }
         end = p;
         p++;
+        quotes += 2;
         const after = p < len ? buf[p] : LF;
         if (after !== COMMA && after !== LF && after !== CR) {
           this.recordLine = this.nextLine;
@@ -233,6 +242,7 @@ export class CsvScanner implements RowReader {
         if (end > start && buf[end - 1] === CR && escaped === 0) end--;
         this.pushField(count++, start, end, escaped);
         this.finishRecord(count, lines);
+        this.quotes += quotes;
         return len;
       }
       const c = buf[p];
@@ -245,6 +255,7 @@ export class CsvScanner implements RowReader {
         if (c === LF && end > start && buf[end - 1] === CR) end--;
         this.pushField(count++, start, end, escaped);
         this.finishRecord(count, lines + 1);
+        this.quotes += quotes;
         return p >= len ? len : p + 1;
       }
       this.pushField(count++, start, end, escaped);

@@ -42,6 +42,8 @@ export class TableReader implements RowReader {
   headers: readonly string[] | undefined;
   /** Parquet only: pandas' dtype per column over the files read so far (see `columnDtypes`). */
   private dtypes: (string | undefined)[] | undefined;
+  /** CSV only: per file (or part) read so far, its quote bytes (see CsvScanner.quotes). */
+  private readonly quotes: number[] = [];
   fieldCount = 0;
   viewBuf: Uint8Array = new Uint8Array(0);
   viewStart = 0;
@@ -109,8 +111,15 @@ export class TableReader implements RowReader {
     this.closeCurrent();
   }
 
+  /** CSV: per file or part, in order, the quote bytes of its records; complete once every row is read. */
+  quoteCounts(): readonly number[] {
+    if (this.current instanceof CsvScanner) this.quotes[this.fileIndex] = this.current.quotes;
+    return this.quotes;
+  }
+
   private closeCurrent(): void {
     if (this.current instanceof ParquetReader) this.noteDtypes(this.current);
+    if (this.current instanceof CsvScanner) this.quotes[this.fileIndex] = this.current.quotes;
     this.current?.close();
     this.current = undefined;
   }

@@ -3,14 +3,18 @@ import { collectCounts } from "../aggregate/collect-counts.ts";
 import { type CountTables, toCountTables } from "../aggregate/count-tables.ts";
 import { TableReader } from "../io/open-table.ts";
 import { type CountJob, planOf } from "./count-job.ts";
-import { quoteBytes } from "./split-csv.ts";
 
 /** The count tables of one job's rows (what a worker thread computes; callable on any thread). */
 export function countJob(job: CountJob): CountTables {
+  return countJobWithQuotes(job).tables;
+}
+
+/** The job's tables, and per part the quote bytes of its records (CSV). */
+function countJobWithQuotes(job: CountJob): { tables: CountTables; partQuotes: readonly number[] } {
   const reader = new TableReader(job.parts, job.format, job.firstFileHeaders);
   try {
     const counts = collectCounts(reader, planOf(job.plan), job.fieldCount);
-    return toCountTables(counts, reader.columnDtypes());
+    return { tables: toCountTables(counts, reader.columnDtypes()), partQuotes: reader.quoteCounts() };
   } finally {
     reader.close();
   }
@@ -30,8 +34,9 @@ export type CountReply =
 /** A job's reply: its tables (and its parts' quote bytes when asked), or its error's name and message. */
 export function answerCountJob(job: CountJob): CountReply {
   try {
-    const tables = countJob(job);
-    const partQuotes = job.countQuotes ? job.parts.map(quoteBytes) : undefined;
+    // The scanner counts the quote bytes as it parses: the parts need no second read.
+    const { tables, partQuotes: quotes } = countJobWithQuotes(job);
+    const partQuotes = job.countQuotes ? job.parts.map((_, k) => quotes[k] ?? 0) : undefined;
     const cpu = process.threadCpuUsage();
     return { ok: true, tables, cpuSeconds: (cpu.user + cpu.system) / 1e6, ...(partQuotes && { partQuotes }) };
   } catch (error) {

@@ -58,7 +58,7 @@ export function splitCsvFiles(files: readonly string[], count: number, quoteSafe
 /**
  * For each wanted offset (ascending), the offset just after the first line feed at or after it,
  * quotes unchecked: reads a few KB per cut instead of the file. The caller keeps such cuts only
- * when the parts' quote bytes (`quoteBytes`) prove each one outside quotes.
+ * when the parts' quote bytes (counted by the scanner as it parses them) prove each one outside quotes.
  */
 export function quickCuts(path: string, wanted: readonly number[], size: number): number[] {
   const cuts: number[] = [];
@@ -81,25 +81,6 @@ export function quickCuts(path: string, wanted: readonly number[], size: number)
     closeSync(fd);
   }
   return cuts;
-}
-
-/** The quote bytes in a part of a file. */
-export function quoteBytes(part: FilePart): number {
-  const fd = openSync(part.path, "r");
-  try {
-    // 1 MB at a time, like the scanner: this runs on every thread while its tables are held.
-    const buf = Buffer.allocUnsafe(1 << 20);
-    let quotes = 0;
-    for (let base = part.start; base < part.end; ) {
-      const length = readSync(fd, buf, 0, Math.min(buf.length, part.end - base), base);
-      if (length === 0) break;
-      quotes += countQuotes(buf, 0, length);
-      base += length;
-    }
-    return quotes;
-  } finally {
-    closeSync(fd);
-  }
 }
 
 /** For each wanted offset (ascending), the offset just after the first unquoted line feed at or after it. */

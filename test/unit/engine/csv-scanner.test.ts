@@ -110,4 +110,17 @@ describe("CsvScanner", () => {
     // Assess
     expect(act).toThrow(/data\.csv line 4: a quote inside unquoted field 2/);
   });
+
+  it("counts the quote bytes of the records it reads, as many as the file holds", () => {
+    // Prepare
+    const text = 'a,"b"\n1,"say ""hi"""\r\n2,plain\n"x\ny",3';
+    const path = csvFile(text);
+    const scanner = new CsvScanner(path, 8);
+
+    // Act
+    allRows(scanner);
+
+    // Assess
+    expect(scanner.quotes).toBe([...text].filter((c) => c === '"').length);
+  });
 });
