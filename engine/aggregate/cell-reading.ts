@@ -39,16 +39,15 @@ export class CellReading {
       const reading = this.known[id] as number;
       if (reading !== -1) return reading;
     }
-    const value = profile.lastNumber;
     const bytes = id >= 0 ? profile.values.bytes(id) : undefined;
     const matched = (
       bytes
-        ? this.matcher?.matches(bytes, 0, bytes.length, value)
-        : this.matcher?.matches(buf, start, end, value)
+        ? this.matcher?.matchesParsed(bytes, 0, bytes.length, profile)
+        : this.matcher?.matchesParsed(buf, start, end, profile)
     )
       ? MATCHED
       : 0;
-    const above = this.threshold !== undefined && value > this.threshold ? ABOVE : 0;
+    const above = this.threshold !== undefined && profile.lastNumber > this.threshold ? ABOVE : 0;
     const reading = matched | above;
     if (id >= 0) {
       if (id >= this.known.length) this.grow(id);

@@ -1,4 +1,4 @@
-import { numberParse, parseNumber } from "../io/parse-number.ts";
+import { numberParse, parseNumber, parseNumberInto } from "../io/parse-number.ts";
 import { type ColumnEvidence, type ColumnTyping, clarifyDataType, type DataType } from "./column-typing.ts";
 import { ValueDictionary } from "./value-dictionary.ts";
 
@@ -47,8 +47,11 @@ export class ColumnProfile {
       return id;
     }
     this.count++;
-    if (this.allNumeric) this.noteNumber(parseNumber(buf, start, end), numberParse.lastWasInteger);
-    else this.lastNumber = Number.NaN;
+    if (this.allNumeric) {
+      parseNumberInto(buf, start, end);
+      this.lastNumber = numberParse.value;
+      this.noteLastNumber(numberParse.lastWasInteger);
+    } else this.lastNumber = Number.NaN;
     return id;
   }
 
@@ -59,13 +62,19 @@ export class ColumnProfile {
     // A value's number is parsed once, when the value is first seen: the count loop meets the
     // same few values again and again.
     if (id >= this.parsed) this.parseUpTo(id);
-    if (this.allNumeric) this.noteNumber(this.numberOf[id] as number, this.integerOf[id] === 1);
-    else this.lastNumber = Number.NaN;
+    if (this.allNumeric) {
+      this.lastNumber = this.numberOf[id] as number;
+      this.noteLastNumber(this.integerOf[id] === 1);
+    } else this.lastNumber = Number.NaN;
   }
 
-  /** A cell's number (NaN for text) while the column holds numbers only. */
-  private noteNumber(value: number, integer: boolean): void {
-    this.lastNumber = value;
+  /**
+   * Notes `lastNumber` (NaN for text) while the column holds numbers only. It reads the number
+   * from the field rather than taking it as an argument: a fractional number passed to a call
+   * that is not inlined is boxed on the heap, which the count loop would do once per cell.
+   */
+  private noteLastNumber(integer: boolean): void {
+    const value = this.lastNumber;
     if (Number.isNaN(value)) this.allNumeric = false;
     else {
       if (!integer) this.allInteger = false;

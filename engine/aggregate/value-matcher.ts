@@ -20,6 +20,31 @@ export class ValueMatcher {
   }
 
   matches(buf: Uint8Array, start: number, end: number, parsed?: number): boolean {
+    if (this.matchesText(buf, start, end)) return true;
+    if (this.numbers.length === 0) return false;
+    const value = parsed ?? parseNumber(buf, start, end);
+    return !Number.isNaN(value) && this.numbers.includes(value);
+  }
+
+  /**
+   * As `matches`, with the cell's number read from `parsed.lastNumber` (a ColumnProfile's): the
+   * count loop passes no number to this call, which would box it on the heap once per cell.
+   */
+  matchesParsed(
+    buf: Uint8Array,
+    start: number,
+    end: number,
+    parsed: { readonly lastNumber: number },
+  ): boolean {
+    if (this.matchesText(buf, start, end)) return true;
+    if (this.numbers.length === 0) return false;
+    const value = parsed.lastNumber;
+    // A loop rather than `includes`, whose call would box the number (NaN never equals a value).
+    for (let i = 0; i < this.numbers.length; i++) if (this.numbers[i] === value) return true;
+    return false;
+  }
+
+  private matchesText(buf: Uint8Array, start: number, end: number): boolean {
     const length = end - start;
     for (const text of this.texts) {
       if (text.length !== length) continue;
@@ -32,8 +57,6 @@ export class ValueMatcher {
       }
       if (same) return true;
     }
-    if (this.numbers.length === 0) return false;
-    const value = parsed ?? parseNumber(buf, start, end);
-    return !Number.isNaN(value) && this.numbers.includes(value);
+    return false;
   }
 }

@@ -1,11 +1,22 @@
 /**
  * Parses a CSV cell as a number without creating a string for the common cases
  * (`-12`, `3.25`). Returns NaN for text. `lastWasInteger` tells whether the cell was written
- * as an integer, which decides (as in pandas) whether a column is integer or float.
+ * as an integer, which decides (as in pandas) whether a column is integer or float; `value` is
+ * the number parsed last (see parseNumberInto).
  */
-export const numberParse = { lastWasInteger: false };
+export const numberParse = { lastWasInteger: false, value: 0 };
 
 export function parseNumber(buf: Uint8Array, start: number, end: number): number {
+  parseNumberInto(buf, start, end);
+  return numberParse.value;
+}
+
+/**
+ * Parses a cell into `numberParse.value` (NaN for text). The count loop calls this rather than
+ * `parseNumber`: a fractional number returned by a call that is not inlined is boxed on the
+ * heap, once per cell; one stored in a field is not.
+ */
+export function parseNumberInto(buf: Uint8Array, start: number, end: number): void {
   let p = start;
   let negative = false;
   if (p < end && (buf[p] === 0x2d || buf[p] === 0x2b)) {
@@ -22,7 +33,8 @@ export function parseNumber(buf: Uint8Array, start: number, end: number): number
   }
   if (p === end && p > digitsStart && p - digitsStart < 16) {
     numberParse.lastWasInteger = true;
-    return negative ? -value : value;
+    numberParse.value = negative ? -value : value;
+    return;
   }
   if (p < end && buf[p] === 0x2e) {
     p++;
@@ -40,20 +52,19 @@ export function parseNumber(buf: Uint8Array, start: number, end: number): number
       numberParse.lastWasInteger = false;
       // One division of two exact integers is correctly rounded, exactly like Number("1.15").
       const result = (value * scale + fraction) / scale;
-      return negative ? -result : result;
+      numberParse.value = negative ? -result : result;
+      return;
     }
   }
-  return parseSlow(buf, start, end);
+  parseSlow(buf, start, end);
 }
 
 /** Exponents, long numbers, `inf`: let the JS number grammar decide (but never accept blanks). */
-function parseSlow(buf: Uint8Array, start: number, end: number): number {
+function parseSlow(buf: Uint8Array, start: number, end: number): void {
   const text = Buffer.from(buf.buffer, buf.byteOffset + start, end - start)
     .toString("latin1")
     .trim();
-  if (text === "") return Number.NaN;
-  const value = Number(text);
-  if (Number.isNaN(value)) return Number.NaN;
-  numberParse.lastWasInteger = /^[+-]?\d+$/.test(text);
-  return value;
+  const value = text === "" ? Number.NaN : Number(text);
+  numberParse.value = value;
+  if (!Number.isNaN(value)) numberParse.lastWasInteger = /^[+-]?\d+$/.test(text);
 }
