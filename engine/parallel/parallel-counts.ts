@@ -5,7 +5,7 @@ import { type CountTables, fromCountTables, mergeCounts } from "../aggregate/cou
 import { EngineInputError } from "../errors.ts";
 import type { BiasDataset } from "../run-bias-analysis.ts";
 import { type CountJob, planSpec } from "./count-job.ts";
-import { answerCountJob, type CountReply, serveCountJob } from "./count-worker.ts";
+import { answerCountJob, type CountReply, otherFormatReaders, serveCountJob } from "./count-worker.ts";
 import { splitByFiles, splitCsvFiles } from "./split-csv.ts";
 
 /**
@@ -87,7 +87,8 @@ async function countRuns(
       countQuotes: cutting === "quick",
     }));
     const pending = jobs.slice(1).map((job, i) => (workers[i] as CountWorker).count(job));
-    const here = answerCountJob(jobs[0] as CountJob);
+    const first = jobs[0] as CountJob;
+    const here = answerCountJob(first, await otherFormatReaders(first));
     const replies = [here, ...(await Promise.all(pending))];
     const failed = replies.find((reply) => !reply.ok);
     if (failed && !failed.ok) {
@@ -193,5 +194,5 @@ const WORKER_MARK = "clarify-count-worker";
 // This module is also the workers' script (so that a bundle of the engine holds it too): a thread
 // started with the mark counts the one job it is sent and replies.
 if (!isMainThread && (workerData as { kind?: string } | undefined)?.kind === WORKER_MARK) {
-  parentPort?.once("message", (job: CountJob) => serveCountJob(job));
+  parentPort?.once("message", (job: CountJob) => void serveCountJob(job));
 }

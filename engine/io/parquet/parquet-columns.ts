@@ -8,6 +8,8 @@
 import type { FileMetaData, SchemaElement, SchemaTree } from "hyparquet";
 import { parquetSchema } from "hyparquet/src/metadata.js";
 
+export { mergeDtypes } from "./merge-dtypes.ts";
+
 /** How a column's values are written as cell text (see parquet-cells.ts). */
 export type CellKind = "integer" | "float32" | "float64" | "boolean" | "text";
 
@@ -81,20 +83,6 @@ export function describeColumns(metadata: FileMetaData): ParquetColumn[] {
       chunk: first,
     };
   });
-}
-
-/**
- * One dtype for a column read from several part files, as `pd.concat` gives: equal dtypes stay,
- * integers of different widths become int64, other mixed numbers float64, anything else object.
- */
-export function mergeDtypes(a: string | undefined, b: string | undefined): string | undefined {
-  if (a === undefined || b === undefined) return a ?? b;
-  if (a === b) return a;
-  const integer = /^u?int\d+$/;
-  const numeric = /^u?int\d+$|^float\d+$/;
-  if (integer.test(a) && integer.test(b)) return "int64";
-  if (numeric.test(a) && numeric.test(b)) return "float64";
-  return "object";
 }
 
 interface Mapped {
