@@ -29,6 +29,8 @@ export interface CollectResultsDeps {
   readonly publishRunEvent?: PublishRunEvent;
   /** Receives the bias metric values as EMF documents; absent, none are emitted. */
   readonly emitBiasMetrics?: (emission: BiasMetricEmission) => void;
+  /** The most bytes of partial counts this function merges (see partial-results.ts). @default no limit */
+  readonly maxPartialBytes?: number;
   /** Told when the job's hosts' partial counts were merged into the output files (for the log). */
   readonly onPartialsMerged?: (merged: MergedPartials) => void;
   /** The metrics' timestamp, ms since the epoch. @default Date.now */
@@ -46,7 +48,12 @@ export async function collectResults(event: CollectResultsEvent, deps: CollectRe
 
   let analysisDocument = await readOutput(deps.s3, analysisUri);
   // A job of several instances wrote partial counts instead: merged here into analysis.json & co.
-  const merged = analysisDocument === undefined ? await mergePartialResults(deps.s3, run.runUri) : undefined;
+  const merged =
+    analysisDocument === undefined
+      ? await mergePartialResults(deps.s3, run.runUri, {
+          ...(deps.maxPartialBytes !== undefined && { maxBytes: deps.maxPartialBytes }),
+        })
+      : undefined;
   if (merged) {
     deps.onPartialsMerged?.(merged);
     analysisDocument = await readOutput(deps.s3, analysisUri);

@@ -20,6 +20,23 @@ import { parseJsonDocument } from "./json-document.ts";
 /** Partial files read at once. */
 const READ_CONCURRENCY = 8;
 
+export interface MergeOptions {
+  /**
+   * The partial files' total size this function merges at most; beyond it the run fails with
+   * a clear message rather than running out of memory. Parsed and merged, the files take about
+   * six times their size on the heap (`npm run bench:merge`). @default no limit
+   */
+  readonly maxBytes?: number;
+}
+
+/**
+ * The partial files' total a function of `memoryMB` merges: an eighth of its memory (about six
+ * times that is the merge's heap, the rest the runtime's and the report's).
+ */
+export function partialBytesLimit(memoryMB: number): number {
+  return Math.floor((memoryMB * 2 ** 20) / 8);
+}
+
 /** What the merge wrote. */
 export interface MergedPartials {
   readonly hosts: number;
@@ -48,10 +65,21 @@ export function mergedOutputUris(runUri: string): {
  *
  * @throws AnalysisResultError a partial file is unreadable, malformed, or not of the same job as the others
  */
-export async function mergePartialResults(s3: S3Client, runUri: string): Promise<MergedPartials | undefined> {
+export async function mergePartialResults(
+  s3: S3Client,
+  runUri: string,
+  options: MergeOptions = {},
+): Promise<MergedPartials | undefined> {
   const folderUri = joinS3Uri(runUri, "output", `${PARTIAL_FOLDER}/`);
-  const uris = await listPartialFiles(s3, folderUri);
-  if (uris.length === 0) return undefined;
+  const listed = await listPartialFiles(s3, folderUri);
+  if (listed.length === 0) return undefined;
+  const bytes = listed.reduce((sum, file) => sum + file.bytes, 0);
+  if (options.maxBytes !== undefined && bytes > options.maxBytes) {
+    throw new AnalysisResultError(
+      `the partial counts in ${folderUri} hold ${megabytes(bytes)}, more than this function can merge in its memory (${megabytes(options.maxBytes)}): they grow with the dataset's files and the distinct values of its analysed columns, not its rows; give the dataset as fewer, larger files, or give CollectResults more memory`,
+    );
+  }
+  const uris = listed.map((file) => file.uri);
   const partials: PartialCounts[] = [];
   for (let at = 0; at < uris.length; at += READ_CONCURRENCY) {
     const batch = uris.slice(at, at + READ_CONCURRENCY);
@@ -76,11 +104,14 @@ export async function mergePartialResults(s3: S3Client, runUri: string): Promise
   return { hosts: merged.hosts, files: merged.files, rowsRead: merged.rowsRead, written };
 }
 
-/** The `.json` objects directly in the partial folder, in key order. */
-async function listPartialFiles(s3: S3Client, folderUri: string): Promise<string[]> {
+/** The `.json` objects directly in the partial folder and their sizes, in key order. */
+async function listPartialFiles(
+  s3: S3Client,
+  folderUri: string,
+): Promise<{ readonly uri: string; readonly bytes: number }[]> {
   const location = parseS3Uri(folderUri);
   if (!location) throw new AnalysisResultError(`"${folderUri}" is not a valid S3 URI`);
-  const uris: string[] = [];
+  const files: { uri: string; bytes: number }[] = [];
   let token: string | undefined;
   try {
     do {
@@ -93,14 +124,20 @@ async function listPartialFiles(s3: S3Client, folderUri: string): Promise<string
         }),
       );
       for (const object of page.Contents ?? []) {
-        if (object.Key?.endsWith(".json")) uris.push(`s3://${location.bucket}/${object.Key}`);
+        if (object.Key?.endsWith(".json")) {
+          files.push({ uri: `s3://${location.bucket}/${object.Key}`, bytes: object.Size ?? 0 });
+        }
       }
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
   } catch (error) {
     throw new AnalysisResultError(`cannot list ${folderUri}: ${(error as Error).message}`, { cause: error });
   }
-  return uris.sort();
+  return files.sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0));
+}
+
+function megabytes(bytes: number): string {
+  return `${(bytes / 2 ** 20).toFixed(1)} MB`;
 }
 
 async function readPartial(s3: S3Client, uri: string, runUri: string): Promise<PartialCounts> {

@@ -12,7 +12,10 @@ import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runProcessingJob, runProcessingOnHost } from "../../../../engine/processing/run-processing-job.ts";
 import { collectResults } from "../../../../lambdas/collect-results/collect.ts";
-import type { MergedPartials } from "../../../../lambdas/collect-results/partial-results.ts";
+import {
+  type MergedPartials,
+  partialBytesLimit,
+} from "../../../../lambdas/collect-results/partial-results.ts";
 import type { CollectResultsEvent } from "../../../../lambdas/shared/contracts.ts";
 import { AnalysisResultError } from "../../../../lambdas/shared/errors.ts";
 import { type EmbeddedS3, startEmbeddedS3 } from "../../../../local/embedded-s3.ts";
@@ -172,4 +175,19 @@ describe("collectResults on the partial counts of several instances", () => {
       expect(await exists(`${event.run.runUri}summary.json`)).toBe(false);
     },
   );
+
+  it("refuses partial counts larger than its memory can merge, before reading them", async () => {
+    // Prepare: a function of 512 MB merges 64 MB; this one is given a limit below the files' size.
+    const event = await runWith(partials());
+
+    // Act
+    const act = collectResults(event, { s3, maxPartialBytes: 1000 });
+
+    // Assess
+    expect(partialBytesLimit(512)).toBe(64 * 2 ** 20);
+    await expect(act).rejects.toThrow(
+      /^the partial counts in s3:\/\/[^ ]+\/output\/partial\/ hold [\d.]+ MB, more than this function can merge in its memory \(0\.0 MB\): they grow with the dataset's files and the distinct values of its analysed columns, not its rows; give the dataset as fewer, larger files, or give CollectResults more memory$/,
+    );
+    expect(await exists(`${event.run.runUri}output/analysis.json`)).toBe(false);
+  });
 });
