@@ -201,6 +201,16 @@ const CASES: {
     files: () => csvParts(loansCsv(), ["a.csv", "b.csv", "c.csv", "d.csv"], [0, 150, 100, 150]),
     hosts: [[0], [3, 1], [2]],
   },
+  {
+    name: "a facet whose largest number is infinity (written as text in the partial file)",
+    config: () => LOANS_CONFIG,
+    files: () => {
+      const csv = loansCsv();
+      if (!csv.includes("\nF,41,")) throw new Error("the fixture has no row F,41");
+      return csvParts(csv.replace("\nF,41,", "\nF,1e999,"), ["a.csv", "b.csv"]);
+    },
+    hosts: [[1], [0]],
+  },
 ];
 
 describe("several instances give the analysis of one", () => {
