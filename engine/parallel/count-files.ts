@@ -9,7 +9,7 @@ import type { CountTables } from "../aggregate/count-tables.ts";
 import { EngineInputError } from "../errors.ts";
 import type { BiasDataset } from "../run-bias-analysis.ts";
 import { type CountJob, planSpec } from "./count-job.ts";
-import { answerCountJob, type CountReply } from "./count-worker.ts";
+import { answerCountJob, type CountReply, otherFormatReaders } from "./count-worker.ts";
 import { defaultThreads, MIN_BYTES_PER_THREAD, startWorker, type ThreadOptions } from "./parallel-counts.ts";
 
 export interface CountedFiles {
@@ -34,7 +34,10 @@ export async function countEachFile(
     }),
   );
   const threads = threadCount(dataset, jobs.length, options);
-  if (threads <= 1) return { tables: jobs.map((job) => tablesOf(answerCountJob(job))), threads: 1 };
+  if (threads <= 1) {
+    const others = jobs[0] && (await otherFormatReaders(jobs[0]));
+    return { tables: jobs.map((job) => tablesOf(answerCountJob(job, others))), threads: 1 };
+  }
   const replies: CountReply[] = new Array(jobs.length);
   let next = 0;
   // Each worker serves one job: a thread takes the next file as soon as its last one is counted.

@@ -41,7 +41,7 @@ describe("the collect-results bundle", () => {
     expect(inputs.filter((path) => /^engine\/(explain|parallel)\//.test(path))).toEqual([]);
     expect(inputs.filter((path) => path.startsWith("engine/io/")).sort()).toEqual([
       "engine/io/name-order.ts",
-      "engine/io/parquet/parquet-columns.ts",
+      "engine/io/parquet/merge-dtypes.ts",
       "engine/io/parse-number.ts",
     ]);
   }, 60_000);
