@@ -39,10 +39,11 @@ export class CellReading {
       const reading = this.known[id] as number;
       if (reading !== -1) return reading;
     }
-    const bytes = id >= 0 ? profile.values.bytes(id) : undefined;
+    // A listed value's bytes are in the dictionary (the reader's view may be another column's by now).
+    const values = profile.values;
     const matched = (
-      bytes
-        ? this.matcher?.matchesParsed(bytes, 0, bytes.length, profile)
+      id >= 0
+        ? this.matcher?.matchesParsed(values.pool, values.start(id), values.end(id), profile)
         : this.matcher?.matchesParsed(buf, start, end, profile)
     )
       ? MATCHED

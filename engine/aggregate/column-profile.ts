@@ -1,4 +1,4 @@
-import { numberParse, parseNumber, parseNumberInto } from "../io/parse-number.ts";
+import { numberParse, parseNumberInto } from "../io/parse-number.ts";
 import { type ColumnEvidence, type ColumnTyping, clarifyDataType, type DataType } from "./column-typing.ts";
 import { ValueDictionary } from "./value-dictionary.ts";
 
@@ -93,8 +93,9 @@ export class ColumnProfile {
       this.integerOf = integers;
     }
     for (; this.parsed <= id; this.parsed++) {
-      const bytes = this.values.bytes(this.parsed);
-      const value = parseNumber(bytes, 0, bytes.length);
+      const values = this.values;
+      parseNumberInto(values.pool, values.start(this.parsed), values.end(this.parsed));
+      const value = numberParse.value;
       this.numberOf[this.parsed] = value;
       this.integerOf[this.parsed] = !Number.isNaN(value) && numberParse.lastWasInteger ? 1 : 0;
     }

@@ -4,7 +4,7 @@
  * `capacity` (then `idOf` answers -1), so memory stays bounded on high-cardinality columns.
  */
 export class ValueDictionary {
-  private pool = new Uint8Array(1024);
+  private bytePool = new Uint8Array(1024);
   private poolLength = 0;
   private offsets = new Int32Array(65);
   private hashes = new Int32Array(64);
@@ -51,37 +51,50 @@ export class ValueDictionary {
     return -1;
   }
 
+  /** The bytes of all values: id's are `pool[start(id), end(id))` (valid until the next new value). */
+  get pool(): Uint8Array {
+    return this.bytePool;
+  }
+
+  start(id: number): number {
+    return this.offsets[id] as number;
+  }
+
+  end(id: number): number {
+    return this.offsets[id + 1] as number;
+  }
+
   /** The bytes of an id's value (a view into the pool: copy it to keep it). */
   bytes(id: number): Buffer {
     const start = this.offsets[id] as number;
     const end = this.offsets[id + 1] as number;
-    return Buffer.from(this.pool.buffer, this.pool.byteOffset + start, end - start);
+    return Buffer.from(this.bytePool.buffer, this.bytePool.byteOffset + start, end - start);
   }
 
   /** The value of an id, decoded as UTF-8. */
   text(id: number): string {
     const start = this.offsets[id] as number;
     const end = this.offsets[id + 1] as number;
-    return Buffer.from(this.pool.buffer, this.pool.byteOffset + start, end - start).toString("utf8");
+    return Buffer.from(this.bytePool.buffer, this.bytePool.byteOffset + start, end - start).toString("utf8");
   }
 
   private equals(id: number, buf: Uint8Array, start: number, end: number): boolean {
     const s = this.offsets[id] as number;
     const e = this.offsets[id + 1] as number;
     if (e - s !== end - start) return false;
-    for (let i = 0; i < e - s; i++) if (this.pool[s + i] !== buf[start + i]) return false;
+    for (let i = 0; i < e - s; i++) if (this.bytePool[s + i] !== buf[start + i]) return false;
     return true;
   }
 
   private insert(slot: number, hash: number, buf: Uint8Array, start: number, end: number): number {
     const id = this.size++;
     const length = end - start;
-    if (this.poolLength + length > this.pool.length) {
-      const bigger = new Uint8Array(Math.max(this.pool.length * 2, this.poolLength + length));
-      bigger.set(this.pool);
-      this.pool = bigger;
+    if (this.poolLength + length > this.bytePool.length) {
+      const bigger = new Uint8Array(Math.max(this.bytePool.length * 2, this.poolLength + length));
+      bigger.set(this.bytePool);
+      this.bytePool = bigger;
     }
-    this.pool.set(buf.subarray(start, end), this.poolLength);
+    this.bytePool.set(buf.subarray(start, end), this.poolLength);
     this.poolLength += length;
     if (id + 1 >= this.hashes.length) {
       const hashes = new Int32Array(this.hashes.length * 2);

@@ -14,6 +14,13 @@ import { splitByFiles, splitCsvFiles } from "./split-csv.ts";
  */
 export const MIN_BYTES_PER_THREAD = 16 << 20;
 
+/**
+ * About the bytes of CSV this thread counts while a worker thread starts (loads its modules and
+ * receives its job, some 30 ms of CPU; bench:scale). This thread's run (the first) is that much
+ * longer than each worker's, so that the threads finish together.
+ */
+export const WORKER_START_BYTES = 6 << 20;
+
 export interface ThreadOptions {
   /** Worker threads at most (default: `os.availableParallelism()`); 1 counts on this thread. */
   readonly threads?: number;
@@ -75,7 +82,7 @@ async function countRuns(
     const runs =
       cutting === "files"
         ? splitByFiles(dataset.files, count)
-        : splitCsvFiles(dataset.files, count, cutting === "quote-safe");
+        : splitCsvFiles(dataset.files, count, cutting === "quote-safe", WORKER_START_BYTES);
     if (runs.length <= 1) return "bad data";
     const jobs: CountJob[] = runs.map((parts) => ({
       kind: "clarify-count-job",
