@@ -46,7 +46,10 @@ export function registerAnalyzeCommand(program: Command, context: CliContext): v
       "--model-endpoint <url>",
       "HTTP server speaking SageMaker's inference protocol (POST /invocations) to explain instead",
     )
-    .option("--threads <n>", "worker threads for the count pass (default: one per core; 1 for one thread)")
+    .option(
+      "--threads <n>",
+      "worker threads for the count pass and the explanations (default: one per core; 1 for one thread)",
+    )
     .action(async (flags: AnalyzeFlags) => {
       const threads = flags.threads === undefined ? undefined : threadsFlag(flags.threads);
       if (flags.model !== undefined && flags.modelEndpoint !== undefined) {
@@ -79,9 +82,10 @@ export function registerAnalyzeCommand(program: Command, context: CliContext): v
         const onThreads = result.threads > 1 ? ` on ${result.threads} threads` : "";
         context.stderr(`analysed ${result.rowsRead} rows${dropped}${onThreads}\n`);
         if (result.explained) {
-          const { rows, modelEvaluations } = result.explained;
+          const { rows, modelEvaluations, threads: explainedOn } = result.explained;
+          const onThreads = explainedOn > 1 ? ` on ${explainedOn} threads` : "";
           context.stderr(
-            `explained ${rows} rows (${modelEvaluations.toLocaleString("en-US")} model evaluations)\n`,
+            `explained ${rows} rows (${modelEvaluations.toLocaleString("en-US")} model evaluations)${onThreads}\n`,
           );
         }
         for (const warning of result.context.warnings) {

@@ -33,7 +33,7 @@ export function registerProcessCommand(program: Command, context: CliContext): v
       "SageMaker's resource config: which host this is of the job's hosts (no file: one host)",
       RESOURCE_CONFIG_PATH,
     )
-    .option("--threads <n>", "worker threads for the count pass (default: one per core)")
+    .option("--threads <n>", "worker threads for the count pass and the explanations (default: one per core)")
     .action(async (flags: ProcessFlags) => {
       const threads = flags.threads === undefined ? undefined : threadsFlag(flags.threads);
       try {
