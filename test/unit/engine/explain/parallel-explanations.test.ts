@@ -5,9 +5,11 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AnalyzeOptions, analyze } from "../../../../engine/analyze.ts";
 import { ModelError } from "../../../../engine/errors.ts";
+import { loadOnnxModel } from "../../../../engine/explain/model/onnx-model.ts";
 import {
   explainThreadCount,
   MIN_EVALUATIONS_PER_THREAD,
+  startExplainThreads,
   workerModelSource,
 } from "../../../../engine/explain/parallel-explanations.ts";
 import { seededRandom } from "../../../../engine/seeded-random.ts";
@@ -279,6 +281,35 @@ describe("a model that fails on a worker thread", () => {
     for (const other of [two, three]) {
       expect(other).toBeInstanceOf(ModelError);
       expect((other as Error).message).toBe((one as Error).message);
+    }
+  });
+
+  it("fails with the worker's one-line error when a worker cannot open the model", async () => {
+    // Prepare: this thread's model opens; the workers are sent a file that is not there
+    const model = await loadOnnxModel(LR, { featureCount: F });
+    const rows = new Float64Array(40 * F);
+    const threads = startExplainThreads(
+      2,
+      { onnx: join(dir, "gone.onnx") },
+      { codec: { names: NAMES, categories: new Array(F).fill(undefined) } },
+      rows,
+      model,
+    );
+    const job = {
+      kind: "pdp" as const,
+      settings: { featureCount: F, curves: [{ feature: 0, grid: Float64Array.of(0, 1), rowsPerBlock: 4 }] },
+    };
+    try {
+      // Act
+      const run = threads.run(job, 10, () => {});
+      // Assess
+      await expect(run).rejects.toThrow(ModelError);
+      await expect(run).rejects.toThrow(
+        `--model ${join(dir, "gone.onnx")} cannot be loaded as an ONNX model`,
+      );
+    } finally {
+      await threads.close();
+      await model.close();
     }
   });
 });
