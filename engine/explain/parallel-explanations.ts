@@ -371,25 +371,28 @@ function serveExplanations(start: WorkerStart): void {
       port.postMessage({ type: "closed", cpuSeconds: (cpu.user + cpu.system) / 1e6 } satisfies FromWorker);
       return;
     }
+    // A worker whose model did not open has said so; the main thread sends it no block.
     if (!model) return;
     if (message.type === "job") {
-      job = { id: message.id, run: blockRunner(message.job, model, rows) };
+      const opened = model;
+      let runner: ((block: number) => Promise<BlockResult>) | undefined;
+      try {
+        runner = blockRunner(message.job, opened, rows);
+      } catch (error) {
+        // Every block of a job that cannot be set up fails with its error.
+        runner = () => Promise.reject(error);
+      }
+      job = { id: message.id, run: runner };
       return;
     }
-    if (job?.id !== message.id) return;
+    const { id, block } = message;
     try {
-      const result = owned(await job.run(message.block));
-      port.postMessage(
-        { type: "done", id: message.id, block: message.block, result } satisfies FromWorker,
-        transferList(result),
-      );
+      if (job?.id !== id) throw new Error(`block ${block} of job ${id} came before its job`);
+      const result = owned(await job.run(block));
+      port.postMessage({ type: "done", id, block, result } satisfies FromWorker, transferList(result));
     } catch (error) {
-      port.postMessage({
-        type: "failed",
-        id: message.id,
-        block: message.block,
-        ...errorText(error),
-      } satisfies FromWorker);
+      // Every block is answered, or the main thread would wait for it forever.
+      port.postMessage({ type: "failed", id, block, ...errorText(error) } satisfies FromWorker);
     }
   };
   let queue: Promise<void> = openModel(start.source, start.context).then(
