@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { censusCsv } from "../../examples/census/generate-dataset.ts";
 import { localEngineSettings } from "../../local/local-settings.ts";
+import { csvColumns, writeParquet } from "../support/parquet-writer.ts";
 import { FIXTURE, type ScenarioWorkspace, scenarioWorkspace } from "./support/scenario.ts";
 
 const ROOT = join(import.meta.dirname, "../..");
@@ -41,6 +42,23 @@ async function csvParts(folder: string, csv: string, parts: number): Promise<str
       join(dir, `part-${String(part).padStart(5, "0")}.csv`),
       `${header}\n${slice.join("\n")}\n`,
     );
+  }
+  return `${folder}/`;
+}
+
+/** The credit example as `parts` Parquet files. */
+async function parquetParts(folder: string, parts: number): Promise<string> {
+  const columns = csvColumns(await readFile(join(ROOT, "examples/credit/credit.csv"), "utf8"));
+  const dir = join(workspace.root, folder);
+  await mkdir(dir, { recursive: true });
+  const rows = columns[0]?.data.length ?? 0;
+  const size = Math.ceil(rows / parts);
+  for (let part = 0; part < parts; part++) {
+    const slice = columns.map((column) => ({
+      ...column,
+      data: column.data.slice(part * size, (part + 1) * size),
+    }));
+    writeParquet(join(dir, `part-${String(part).padStart(5, "0")}.parquet`), slice);
   }
   return `${folder}/`;
 }
@@ -91,6 +109,12 @@ const CASES: readonly Case[] = [
         1,
       ),
     gates: { CI: { absMax: 0.9 } },
+  },
+  {
+    name: "examples/credit as 4 Parquet part files",
+    config: async () => ({ ...(await creditConfig()), dataset_type: "application/x-parquet" }),
+    dataset: () => parquetParts("credit-parquet", 4),
+    gates: { DPPL: { absMax: 0.3 } },
   },
 ];
 
