@@ -51,8 +51,8 @@ export function explainThreadCount(evaluations: number, options: ExplainThreadOp
  *   CPU work in this process, so this is where threads pay most.
  * - An HTTP endpoint: each worker sends its own requests. Building the synthetic rows, encoding
  *   them, reading the answers and (sampled SHAP) drawing coalitions and solving take CPU here
- *   too, and a server speaking SageMaker's protocol serves concurrent requests (the server then
- *   sees up to threads × 2 at a time, two per thread as on one thread).
+ *   too, and a server speaking SageMaker's protocol serves concurrent requests: two per thread,
+ *   as on one thread, on at most {@link ENDPOINT_THREADS} threads (see there).
  * - A SageMaker endpoint: the same, each worker with its own SageMaker Runtime client made from
  *   the job's environment (region, credentials). Clarify's Spark workers call the endpoint
  *   concurrently too; throttling is retried with backoff on every thread. A client object the
@@ -65,6 +65,19 @@ export function workerModelSource(model: ModelSource | ScoringModel): ModelSourc
     return model.runtime === undefined ? { sagemakerEndpoint: model.sagemakerEndpoint } : undefined;
   }
   return model;
+}
+
+/**
+ * Threads at most for a model behind an endpoint: 8 requests of up to 10,000 rows in flight. The
+ * endpoint, not this machine, is then the limit, and the job does not size it: a 96-core
+ * processing instance must not send 192 requests at a time to a one-instance endpoint, where
+ * they would queue into InvokeEndpoint's 60 s limit and be split and sent again.
+ */
+export const ENDPOINT_THREADS = 4;
+
+/** The threads a model may use at most: an in-process ONNX model, every one; an endpoint, {@link ENDPOINT_THREADS}. */
+export function threadLimit(source: ModelSource): number {
+  return "onnx" in source ? Number.POSITIVE_INFINITY : ENDPOINT_THREADS;
 }
 
 /** This thread and worker threads, each with its own model, running the blocks of explanation jobs. */

@@ -17,6 +17,7 @@ import {
   type ExplainThreads,
   explainThreadCount,
   startExplainThreads,
+  threadLimit,
   workerModelSource,
 } from "./parallel-explanations.ts";
 import { collectPdp, type PdpSettings, pdpCurveSettings, pdpGrid } from "./pdp/partial-dependence.ts";
@@ -58,7 +59,9 @@ export async function runExplanations(
   const forWorkers = workerModelSource(modelOrSource);
   let started: ExplainThreads | undefined;
   const executor = (evaluations: number): Executor => {
-    const count = forWorkers ? explainThreadCount(evaluations, threads) : 1;
+    const count = forWorkers
+      ? Math.min(explainThreadCount(evaluations, threads), threadLimit(forWorkers))
+      : 1;
     if (count <= 1 || !forWorkers) return { threads: 1, run: onThisThread(model, table.values) };
     started = startExplainThreads(count, forWorkers, context, table.values, model);
     return started;

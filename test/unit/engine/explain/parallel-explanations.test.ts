@@ -10,6 +10,7 @@ import {
   explainThreadCount,
   MIN_EVALUATIONS_PER_THREAD,
   startExplainThreads,
+  threadLimit,
   workerModelSource,
 } from "../../../../engine/explain/parallel-explanations.ts";
 import { seededRandom } from "../../../../engine/seeded-random.ts";
@@ -228,6 +229,24 @@ describe("how many threads explain", () => {
     expect(workerModelSource({ sagemakerEndpoint: "e", runtime: {} as never })).toBeUndefined();
     expect(workerModelSource({ sagemakerEndpoint: "e" })).toEqual({ sagemakerEndpoint: "e" });
     expect(workerModelSource({ onnx: LR })).toEqual({ onnx: LR });
+  });
+
+  it("sends an endpoint the requests of 4 threads at most, and lets an ONNX model use every thread", async () => {
+    // Act
+    const result = await analyze({
+      datasetPath: dataset("limit.csv", 200),
+      config: EXACT,
+      outDir: join(dir, "limit"),
+      model: { endpoint: server.url },
+      intervals: false,
+      threads: { threads: 6 },
+      explainBlocks: { minEvaluationsPerThread: 0, evaluationsPerCall: 10_200 },
+    });
+    // Assess
+    expect(result.explained?.threads).toBe(4);
+    expect(threadLimit({ endpoint: server.url })).toBe(4);
+    expect(threadLimit({ sagemakerEndpoint: "e" })).toBe(4);
+    expect(threadLimit({ onnx: LR })).toBe(Number.POSITIVE_INFINITY);
   });
 });
 
