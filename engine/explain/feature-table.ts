@@ -14,6 +14,7 @@ import type { FeatureCodec } from "./model/scoring-model.ts";
  * column is held as category codes (first appearance order) and named in `codec`.
  */
 export interface FeatureTable extends FeatureCodec {
+  /** In a SharedArrayBuffer of its own, which worker threads read without a copy. */
   readonly values: Float64Array;
   readonly rows: number;
   readonly featureCount: number;
@@ -101,8 +102,11 @@ export function readFeatureTable(config: AnalysisConfig, datasetPath: string): F
     }
     if (rows === 0) throw new EngineInputError("no row is left to explain: every row misses a feature value");
     const categories = textCells.map((cells, f) => (cells ? encode(cells, values, F, f) : undefined));
+    // Kept in shared memory: worker threads that explain the rows read this one copy.
+    const held = new Float64Array(new SharedArrayBuffer(rows * F * Float64Array.BYTES_PER_ELEMENT));
+    held.set(values.subarray(0, rows * F));
     return {
-      values: values.slice(0, rows * F),
+      values: held,
       rows,
       featureCount: F,
       columns,

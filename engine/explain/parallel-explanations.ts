@@ -115,9 +115,15 @@ export function startExplainThreads(
   rows: Float64Array,
   model: ScoringModel,
 ): ExplainThreads {
-  // The feature rows are shared with the workers, not copied into each.
-  const shared = new SharedArrayBuffer(rows.byteLength);
-  new Float64Array(shared).set(rows);
+  // The feature rows are shared with the workers, not copied into each (nor at all when they
+  // are already in shared memory of their own, as a feature table's are).
+  const shared =
+    rows.buffer instanceof SharedArrayBuffer &&
+    rows.byteOffset === 0 &&
+    rows.byteLength === rows.buffer.byteLength
+      ? rows.buffer
+      : new SharedArrayBuffer(rows.byteLength);
+  if (shared !== rows.buffer) new Float64Array(shared).set(rows);
   const workers = Array.from({ length: threads - 1 }, () =>
     startWorker({ kind: WORKER_MARK, source, context: plainContext(context), rows: shared }),
   );
