@@ -153,6 +153,28 @@ const CASES: {
   hosts: number[][];
 }[] = [
   {
+    name: "test/fixtures credit (4 rows) in 2 files, 3 hosts, one empty",
+    config: () => json("test/fixtures/valid/config/credit.analysis_config.json"),
+    files: () =>
+      csvParts(
+        readFileSync(join(root, "test/fixtures/valid/data/credit.csv"), "utf8"),
+        ["x.csv", "a.csv"],
+        [3, 1],
+      ),
+    hosts: [[], [1], [0]],
+  },
+  {
+    name: "test/local credit-mini (headers in the config, a header row in each file) in 3 files, 3 hosts",
+    config: () => json("test/local/fixtures/credit-mini/analysis_config.json"),
+    files: () =>
+      csvParts(readFileSync(join(root, "test/local/fixtures/credit-mini/train.csv"), "utf8"), [
+        "p0.csv",
+        "p1.csv",
+        "p2.csv",
+      ]),
+    hosts: [[2], [0], [1]],
+  },
+  {
     name: "examples/credit in 5 files, 3 hosts interleaved (label, facet value, age threshold, group_variable/CDDL)",
     config: () => creditConfig(),
     files: () => csvParts(CREDIT_CSV, FIVE),
