@@ -37,7 +37,7 @@ describe("CollectResults", () => {
       failedStep: "CollectResults",
       error: "AnalysisResultError",
       cause: expect.stringMatching(
-        /^analysis\.json not found at s3:\/\/local-artifacts\/clarify-runs\/credit-mini-local-[^/]+\/output\/analysis\.json: the job wrote no analysis result$/,
+        /^analysis\.json not found at s3:\/\/local-artifacts\/clarify-runs\/credit-mini-local-[^/]+\/output\/analysis\.json: the job wrote no analysis result \(and no partial counts in output\/partial\/\)$/,
       ),
       job: { status: "Completed" },
     });
