@@ -114,6 +114,8 @@ export function startExplainThreads(
   context: ModelContext,
   rows: Float64Array,
   model: ScoringModel,
+  /** The workers' script: this module, or a bundle of the engine, which holds it. */
+  script: URL = new URL(import.meta.url),
 ): ExplainThreads {
   // The feature rows are shared with the workers, not copied into each (nor at all when they
   // are already in shared memory of their own, as a feature table's are).
@@ -125,7 +127,7 @@ export function startExplainThreads(
       : new SharedArrayBuffer(rows.byteLength);
   if (shared !== rows.buffer) new Float64Array(shared).set(rows);
   const workers = Array.from({ length: threads - 1 }, () =>
-    startWorker({ kind: WORKER_MARK, source, context: plainContext(context), rows: shared }),
+    startWorker(script, { kind: WORKER_MARK, source, context: plainContext(context), rows: shared }),
   );
   let jobs = 0;
 
@@ -261,8 +263,8 @@ interface ExplainWorker {
   stop(): Promise<number | undefined>;
 }
 
-function startWorker(start: WorkerStart): ExplainWorker {
-  const worker = new Worker(new URL(import.meta.url), { workerData: start });
+function startWorker(script: URL, start: WorkerStart): ExplainWorker {
+  const worker = new Worker(script, { workerData: start });
   let ready = false;
   let broken: Error | undefined;
   let stopping = false;
