@@ -11,6 +11,8 @@ import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../bin/cli/main.ts";
 import { BUNDLE_FILE, buildContainerContext, type ContainerContext } from "../../container/build-bundle.ts";
+import { checkPartial, mergePartials } from "../../engine/merge/merge-partials.ts";
+import { jsonFileText } from "../../engine/output/json-file-text.ts";
 import { EMBEDDED_S3_CREDENTIALS, type EmbeddedS3, startEmbeddedS3 } from "../../local/embedded-s3.ts";
 
 const EXAMPLE = new URL("../../examples/credit/", import.meta.url).pathname;
@@ -57,11 +59,23 @@ async function processingTree(changes: Record<string, unknown> = {}, withData = 
 }
 
 /** `node clarify-pipeline.mjs process ...` with only the job's environment, as the image's entrypoint runs. */
-function runBundle(tree: { processing: string; message: string }, env: Record<string, string> = {}) {
+function runBundle(
+  tree: { processing: string; message: string },
+  env: Record<string, string> = {},
+  args: readonly string[] = [],
+) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      [context.bundlePath, "process", "--processing-dir", tree.processing, "--message-file", tree.message],
+      [
+        context.bundlePath,
+        "process",
+        "--processing-dir",
+        tree.processing,
+        "--message-file",
+        tree.message,
+        ...args,
+      ],
       { cwd: context.directory, env: { PATH: process.env.PATH ?? "", ...env } },
     );
     let stdout = "";
@@ -130,6 +144,60 @@ describe("the engine's container image", () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/analysed \d+ rows.* on 3 threads/);
     expect(await readFile(join(tree.processing, "output/analysis.json"), "utf8")).toBe(expected);
+  });
+
+  it("counts a host's files of a multi-instance job on worker threads started from the bundle", async () => {
+    // Prepare: host algo-1 of 2 holds the example as 3 part files; algo-2 holds none.
+    const methods = {
+      pre_training_bias: { methods: "all" },
+      post_training_bias: { methods: ["DPPL", "DI", "CDDPL"] },
+    };
+    const tree = await processingTree({ methods }, false);
+    const [header, ...rows] = (await readFile(join(EXAMPLE, "credit.csv"), "utf8")).trimEnd().split("\n");
+    await mkdir(join(tree.processing, "input/data"), { recursive: true });
+    for (let part = 0; part < 3; part++) {
+      const slice = rows.slice(part * 400, (part + 1) * 400);
+      await writeFile(
+        join(tree.processing, `input/data/part-${part}.csv`),
+        `${header}\n${slice.join("\n")}\n`,
+      );
+    }
+    const hosts = { hosts: ["algo-1", "algo-2"] };
+    const resourceConfig = join(tree.processing, "..", "resourceconfig.json");
+    await writeFile(resourceConfig, JSON.stringify({ current_host: "algo-1", ...hosts }));
+    const other = await processingTree({ methods }, false);
+    const otherConfig = join(other.processing, "..", "resourceconfig.json");
+    await writeFile(otherConfig, JSON.stringify({ current_host: "algo-2", ...hosts }));
+    const config = join(root, `config-${counter}.json`);
+    const exampleConfig = JSON.parse(await readFile(join(EXAMPLE, "analysis_config.json"), "utf8"));
+    await writeFile(config, JSON.stringify({ ...exampleConfig, methods }));
+    const analyzed = join(root, `analyze-${counter}`);
+    const io = { stdout: () => {}, stderr: () => {} };
+    expect(
+      await main(
+        ["analyze", "--dataset", join(EXAMPLE, "credit.csv"), "--config", config, "--out", analyzed],
+        io,
+      ),
+    ).toBe(0);
+
+    // Act
+    const result = await runBundle(
+      tree,
+      { CLARIFY_PIPELINE_THREADS: "2", CLARIFY_PIPELINE_MIN_BYTES_PER_THREAD: "0" },
+      ["--resource-config", resourceConfig],
+    );
+    const second = await runBundle(other, {}, ["--resource-config", otherConfig]);
+
+    // Assess
+    expect([result.code, second.code]).toEqual([0, 0]);
+    expect(result.stdout).toMatch(/^host algo-1 of 2: counted 3 files, 1000 rows in [\d.]+ s on 2 threads$/m);
+    const partial = async (t: { processing: string }, host: string) =>
+      checkPartial(
+        JSON.parse(await readFile(join(t.processing, "output/partial", `${host}.json`), "utf8")),
+        host,
+      );
+    const merged = mergePartials([await partial(tree, "algo-1"), await partial(other, "algo-2")]);
+    expect(jsonFileText(merged.analysis)).toBe(await readFile(join(analyzed, "analysis.json"), "utf8"));
   });
 
   it("reads dataset_uri from S3 with the job's credentials (the bundled SDK)", async () => {
