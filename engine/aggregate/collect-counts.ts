@@ -145,8 +145,9 @@ export function collectCounts(reader: RowReader, plan: CountPlan, fieldCount: nu
       check.profile.observeId(id);
       return id;
     }
+    // The cell's lookup missed, and nothing was learnt in its dictionary since.
     reader.view(check.index);
-    return check.profile.observe(reader.viewBuf, reader.viewStart, reader.viewEnd);
+    return check.profile.observeMissed(reader.viewBuf, reader.viewStart, reader.viewEnd);
   };
   /** The reading of the cell just observed with `id` (its bytes are the reader's view when it has no id). */
   const read = (reading: CellReading, profile: ColumnProfile, id: number): number =>

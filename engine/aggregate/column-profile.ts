@@ -41,7 +41,19 @@ export class ColumnProfile {
 
   /** Records one cell; returns its value id (-1 once the dictionary is full). */
   observe(buf: Uint8Array, start: number, end: number): number {
-    const id = this.values.idOf(buf, start, end);
+    return this.observeLearnt(this.values.idOf(buf, start, end), buf, start, end);
+  }
+
+  /**
+   * Records the cell the last `values.find` missed (see ValueDictionary.learnMissed): as
+   * `observe`, without hashing it again; a full dictionary (a column of many values) then costs
+   * one lookup per cell.
+   */
+  observeMissed(buf: Uint8Array, start: number, end: number): number {
+    return this.observeLearnt(this.values.learnMissed(buf, start, end), buf, start, end);
+  }
+
+  private observeLearnt(id: number, buf: Uint8Array, start: number, end: number): number {
     if (id >= 0) {
       this.observeId(id);
       return id;

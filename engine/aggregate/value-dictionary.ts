@@ -1,13 +1,21 @@
 /**
  * Gives each distinct byte string of a column a small integer id, without creating strings:
- * an open-addressing hash table (FNV-1a) over a byte pool. It stops learning new values at
- * `capacity` (then `idOf` answers -1), so memory stays bounded on high-cardinality columns.
+ * an open-addressing hash table over a byte pool. It stops learning new values at `capacity`
+ * (then `idOf` answers -1), so memory stays bounded on high-cardinality columns.
+ *
+ * The count loop looks up every analysed cell, and most cells are short (`1`, `female`,
+ * `north`): a value's first 8 bytes are packed into two 32-bit words (`heads`, `tails`), which
+ * give its hash and compare it in a few integer operations; only longer values hash and compare
+ * their further bytes one by one.
  */
 export class ValueDictionary {
   private bytePool = new Uint8Array(1024);
   private poolLength = 0;
   private offsets = new Int32Array(65);
   private hashes = new Int32Array(64);
+  /** Per id: its bytes 0-3 and 4-7, packed little-endian (0 beyond the value's end). */
+  private heads = new Int32Array(64);
+  private tails = new Int32Array(64);
   private table = new Int32Array(128).fill(-1);
   private mask = 127;
   size = 0;
@@ -26,7 +34,14 @@ export class ValueDictionary {
   /** The id of the value, learning it when new (-1: new, and the dictionary is full). */
   idOf(buf: Uint8Array, start: number, end: number): number {
     const id = this.find(buf, start, end);
-    if (id !== -1) return id;
+    return id === -1 ? this.learnMissed(buf, start, end) : id;
+  }
+
+  /**
+   * Learns the value the last `find` on this dictionary missed (the same bytes, nothing learnt
+   * since): its id, or -1 when the dictionary is full. Saves hashing the value again.
+   */
+  learnMissed(buf: Uint8Array, start: number, end: number): number {
     if (this.size >= this.capacity) {
       this.overflowed = true;
       return -1;
@@ -36,16 +51,32 @@ export class ValueDictionary {
 
   /** The id of the value, or -1 when it is not in the dictionary (nothing is learnt). */
   find(buf: Uint8Array, start: number, end: number): number {
-    let hash = 0x811c9dc5;
-    for (let i = start; i < end; i++) hash = Math.imul(hash ^ (buf[i] as number), 0x01000193);
+    const length = end - start;
+    let head = 0;
+    let tail = 0;
+    const headEnd = length < 4 ? end : start + 4;
+    for (let i = start; i < headEnd; i++) head |= (buf[i] as number) << ((i - start) << 3);
+    const tailEnd = length < 8 ? end : start + 8;
+    for (let i = start + 4; i < tailEnd; i++) tail |= (buf[i] as number) << ((i - start - 4) << 3);
+    let hash = Math.imul(head ^ Math.imul(tail ^ length, 0x9e3779b1), 0x85ebca6b);
+    for (let i = start + 8; i < end; i++) hash = Math.imul(hash ^ (buf[i] as number), 0x01000193);
+    hash ^= hash >>> 15;
     let slot = hash & this.mask;
     for (;;) {
       const id = this.table[slot] as number;
       if (id === -1) break;
-      if (this.hashes[id] === hash && this.equals(id, buf, start, end)) return id;
+      if (
+        this.hashes[id] === hash &&
+        this.heads[id] === head &&
+        this.tails[id] === tail &&
+        (this.offsets[id + 1] as number) - (this.offsets[id] as number) === length &&
+        (length <= 8 || this.equalsAfter8(id, buf, start, end))
+      ) {
+        return id;
+      }
       slot = (slot + 1) & this.mask;
     }
-    // Where the value would go: idOf inserts it there without hashing it again.
+    // Where the value would go: learnMissed inserts it there without hashing it again.
     this.missHash = hash;
     this.missSlot = slot;
     return -1;
@@ -78,11 +109,10 @@ export class ValueDictionary {
     return Buffer.from(this.bytePool.buffer, this.bytePool.byteOffset + start, end - start).toString("utf8");
   }
 
-  private equals(id: number, buf: Uint8Array, start: number, end: number): boolean {
-    const s = this.offsets[id] as number;
-    const e = this.offsets[id + 1] as number;
-    if (e - s !== end - start) return false;
-    for (let i = 0; i < e - s; i++) if (this.bytePool[s + i] !== buf[start + i]) return false;
+  /** Whether bytes 8 on of a value of the same length and first 8 bytes equal id's. */
+  private equalsAfter8(id: number, buf: Uint8Array, start: number, end: number): boolean {
+    const s = (this.offsets[id] as number) + 8;
+    for (let i = start + 8; i < end; i++) if (this.bytePool[s + i - start - 8] !== buf[i]) return false;
     return true;
   }
 
@@ -100,11 +130,23 @@ export class ValueDictionary {
       const hashes = new Int32Array(this.hashes.length * 2);
       hashes.set(this.hashes);
       this.hashes = hashes;
+      const heads = new Int32Array(this.hashes.length);
+      heads.set(this.heads);
+      this.heads = heads;
+      const tails = new Int32Array(this.hashes.length);
+      tails.set(this.tails);
+      this.tails = tails;
       const offsets = new Int32Array(this.hashes.length + 1);
       offsets.set(this.offsets);
       this.offsets = offsets;
     }
     this.hashes[id] = hash;
+    let head = 0;
+    let tail = 0;
+    for (let i = 0; i < length && i < 4; i++) head |= (buf[start + i] as number) << (i << 3);
+    for (let i = 4; i < length && i < 8; i++) tail |= (buf[start + i] as number) << ((i - 4) << 3);
+    this.heads[id] = head;
+    this.tails[id] = tail;
     this.offsets[id + 1] = this.poolLength;
     this.table[slot] = id;
     if (this.size * 2 > this.table.length) this.rehash();

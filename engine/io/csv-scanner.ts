@@ -25,6 +25,8 @@ export class CsvScanner implements RowReader {
   private ends = new Int32Array(64);
   /** 1 when the field was quoted and holds doubled quotes, which `view` must unescape. */
   private escaped = new Uint8Array(64);
+  /** The current record was scanned by the quote-free loop: no field is escaped (`escaped` is stale). */
+  private plain = false;
   private scratch = Buffer.alloc(256);
   /**
    * The offset in `buf` of the next quote byte at or after `pos` (`len` when there is none):
@@ -96,7 +98,7 @@ export class CsvScanner implements RowReader {
   view(field: number): void {
     const start = this.starts[field] ?? 0;
     const end = this.ends[field] ?? 0;
-    if (this.escaped[field] === 0) {
+    if (this.plain || this.escaped[field] === 0) {
       this.viewBuf = this.buf;
       this.viewStart = start;
       this.viewEnd = end;
@@ -163,14 +165,17 @@ export class CsvScanner implements RowReader {
       }
       if (c === COMMA) {
         if (count === this.starts.length) this.growFields();
-        this.pushField(count++, start, p, 0);
+        this.starts[count] = start;
+        this.ends[count++] = p;
         start = ++p;
         continue;
       }
       if (c === LF) {
         if (count === this.starts.length) this.growFields();
-        this.pushField(count++, start, p > start && buf[p - 1] === CR ? p - 1 : p, 0);
+        this.starts[count] = start;
+        this.ends[count++] = p > start && buf[p - 1] === CR ? p - 1 : p;
         this.finishRecord(count, 1);
+        this.plain = true;
         return p + 1;
       }
       p++;
@@ -242,6 +247,7 @@ export class CsvScanner implements RowReader {
         if (end > start && buf[end - 1] === CR && escaped === 0) end--;
         this.pushField(count++, start, end, escaped);
         this.finishRecord(count, lines);
+        this.plain = false;
         this.quotes += quotes;
         return len;
       }
@@ -255,6 +261,7 @@ export class CsvScanner implements RowReader {
         if (c === LF && end > start && buf[end - 1] === CR) end--;
         this.pushField(count++, start, end, escaped);
         this.finishRecord(count, lines + 1);
+        this.plain = false;
         this.quotes += quotes;
         return p >= len ? len : p + 1;
       }

@@ -3,6 +3,7 @@ import { ABOVE, CellReading, MATCHED } from "../../../../engine/aggregate/cell-r
 import { ColumnProfile } from "../../../../engine/aggregate/column-profile.ts";
 import { isMissing } from "../../../../engine/aggregate/missing-value.ts";
 import { SlotIndex } from "../../../../engine/aggregate/slot-index.ts";
+import { ValueDictionary } from "../../../../engine/aggregate/value-dictionary.ts";
 import { ValueMatcher } from "../../../../engine/aggregate/value-matcher.ts";
 
 const bytes = (text: string) => Buffer.from(text, "latin1");
@@ -112,5 +113,58 @@ describe("CellReading", () => {
       [-1, 0],
       [-1, MATCHED],
     ]);
+  });
+});
+
+describe("ValueDictionary", () => {
+  it("tells apart values of every length, values sharing their first 8 bytes and long values sharing a prefix", () => {
+    // Prepare: short values, values equal but for one byte after the 8th, 2,000 ids with a long common prefix
+    const values = [
+      "",
+      "a",
+      "ab",
+      "abc",
+      "abcd",
+      "abcde",
+      "abcdefgh",
+      "abcdefghi",
+      "abcdefghj",
+      "abcdefgh\u00ff",
+    ];
+    values.push("\u0000", "\u0000\u0000", "1", "1.0", "female", "customer_", "customer_0");
+    for (let i = 0; i < 2000; i++) values.push(`customer_${String(i).padStart(8, "0")}`);
+    const dictionary = new ValueDictionary(10_000);
+    const cell = (text: string) => {
+      const row = Buffer.from(`x,${text},y`, "latin1");
+      return [row, 2, 2 + Buffer.byteLength(text, "latin1")] as const;
+    };
+
+    // Act
+    const ids = values.map((value) => dictionary.idOf(...cell(value)));
+    const again = values.map((value) => dictionary.find(...cell(value)));
+
+    // Assess
+    expect(ids).toEqual(values.map((_, i) => i));
+    expect(again).toEqual(ids);
+    expect(values.map((_, id) => dictionary.bytes(id).toString("latin1"))).toEqual(values);
+    expect(dictionary.find(...cell("abcdefghk"))).toBe(-1);
+  });
+
+  it("learns the value its last lookup missed, until it is full", () => {
+    // Prepare
+    const dictionary = new ValueDictionary(2);
+    const learn = (text: string) => {
+      const bytes = Buffer.from(text, "latin1");
+      const found = dictionary.find(bytes, 0, bytes.length);
+      return found === -1 ? dictionary.learnMissed(bytes, 0, bytes.length) : found;
+    };
+
+    // Act
+    const ids = ["x", "y", "x", "z", "y"].map(learn);
+
+    // Assess
+    expect(ids).toEqual([0, 1, 0, -1, 1]);
+    expect(dictionary.overflowed).toBe(true);
+    expect(dictionary.size).toBe(2);
   });
 });
