@@ -230,11 +230,10 @@ export function collectCounts(reader: RowReader, plan: CountPlan, fieldCount: nu
       const reading = read(facetReadings[f] as CellReading, counts.profile, id);
       const key = (id + 1) * 4 + (reading & MATCHED) * 2 + (reading & ABOVE) / 2;
       facetKeys[f] = key;
-      const slotKey = key * GROUP_VALUE_CAPACITY + groupId;
       const slotIndex = slotIndexes[f] as SlotIndex;
-      let slot = slotIndex.get(slotKey);
+      let slot = slotIndex.get(key, groupId, GROUP_VALUE_CAPACITY);
       if (slot === -1) {
-        slot = slotIndex.add(slotKey);
+        slot = slotIndex.add(key, groupId, GROUP_VALUE_CAPACITY);
         counts.slotKeys.push(key);
         counts.slotGroups.push(groupId);
         if ((slot + 1) * 16 > counts.cells.length) {

@@ -1,16 +1,25 @@
 /**
- * The slot of each (facet key × group) pair of a facet column, looked up once per row and facet:
- * an open-addressing hash table of non-negative int32 keys in typed arrays (a `Map` of numbers
- * costs several times more per lookup in the count loop).
+ * The slot of each (facet key × group) pair of a facet column, looked up once per row and facet.
+ * The pairs of small keys and groups (a facet of a few values, a group variable of a few values,
+ * the keys of cells past a full dictionary) are found in a direct table; the others in an
+ * open-addressing hash table of int32 keys in typed arrays. (A `Map` of numbers costs several
+ * times more per lookup in the count loop.)
  */
 export class SlotIndex {
+  /** Slot + 1 of the pair `key * DIRECT_GROUPS + group` for small pairs (0: none yet). */
+  private readonly direct = new Int32Array(DIRECT_KEYS * DIRECT_GROUPS);
   private keys = new Int32Array(256).fill(-1);
   private slots = new Int32Array(256);
   private mask = 255;
+  private hashed = 0;
   size = 0;
 
-  /** The slot of `key` (0 ≤ key < 2^31), or -1 when it has none yet. */
-  get(key: number): number {
+  /** The slot of the pair (0 ≤ facetKey, 0 ≤ group < groups), or -1 when it has none yet. */
+  get(facetKey: number, group: number, groups: number): number {
+    if (facetKey < DIRECT_KEYS && group < DIRECT_GROUPS) {
+      return (this.direct[facetKey * DIRECT_GROUPS + group] as number) - 1;
+    }
+    const key = facetKey * groups + group;
     let at = hash(key);
     for (;;) {
       at &= this.mask;
@@ -21,11 +30,16 @@ export class SlotIndex {
     }
   }
 
-  /** Gives `key` (not yet present) the next slot and returns it. */
-  add(key: number): number {
+  /** Gives the pair (not yet present) the next slot and returns it. */
+  add(facetKey: number, group: number, groups: number): number {
     const slot = this.size++;
-    this.place(key, slot);
-    if (this.size * 2 > this.keys.length) this.grow();
+    if (facetKey < DIRECT_KEYS && group < DIRECT_GROUPS) {
+      this.direct[facetKey * DIRECT_GROUPS + group] = slot + 1;
+      return slot;
+    }
+    this.place(facetKey * groups + group, slot);
+    this.hashed++;
+    if (this.hashed * 2 > this.keys.length) this.grow();
     return slot;
   }
 
@@ -51,6 +65,10 @@ export class SlotIndex {
     }
   }
 }
+
+/** Facet keys below this (value ids below 63) and groups below DIRECT_GROUPS go to the direct table. */
+const DIRECT_KEYS = 256;
+const DIRECT_GROUPS = 64;
 
 /** Spreads the key's bits over the low bits the table uses (keys are `facetKey * groups + group`). */
 function hash(key: number): number {

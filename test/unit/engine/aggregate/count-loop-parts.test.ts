@@ -56,20 +56,24 @@ describe("isMissing", () => {
 });
 
 describe("SlotIndex", () => {
-  it("gives each new key the next slot and finds it again after the table grows", () => {
-    // Prepare: keys shaped like facet keys × group ids, many more than the first table holds
+  it("gives each new pair the next slot and finds it again, small pairs and large ones, after the table grows", () => {
+    // Prepare: pairs of small facet keys and groups (direct table) mixed with large ones (hash table)
     const index = new SlotIndex();
-    const keys = Array.from({ length: 5000 }, (_, i) => ((i % 97) + 1) * 4 * 10_000 + (i % 37) + i * 3);
+    const pairs = Array.from({ length: 6000 }, (_, i) =>
+      i % 3 === 0 ? [i % 256, (i >> 8) % 64] : [4 * (i + 300), i % 5000],
+    ) as [number, number][];
+    const unique = [...new Map(pairs.map((pair) => [pair.join(), pair])).values()];
 
     // Act
-    const added = keys.map((key) => index.add(key));
-    const found = keys.map((key) => index.get(key));
+    const added = unique.map(([key, group]) => index.add(key, group, 10_000));
+    const found = unique.map(([key, group]) => index.get(key, group, 10_000));
 
     // Assess
-    expect(added).toEqual(keys.map((_, i) => i));
+    expect(added).toEqual(unique.map((_, i) => i));
     expect(found).toEqual(added);
-    expect(index.get(7)).toBe(-1);
-    expect(index.size).toBe(5000);
+    expect(index.get(7, 63, 10_000)).toBe(-1);
+    expect(index.get(40_000, 9_999, 10_000)).toBe(-1);
+    expect(index.size).toBe(unique.length);
   });
 });
 
