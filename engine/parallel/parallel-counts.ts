@@ -15,9 +15,10 @@ import { splitByFiles, splitCsvFiles } from "./split-csv.ts";
 export const MIN_BYTES_PER_THREAD = 16 << 20;
 
 /**
- * About the bytes of CSV this thread counts while a worker thread starts (loads its modules and
- * receives its job, some 30 ms of CPU; bench:scale). This thread's run (the first) is that much
- * longer than each worker's, so that the threads finish together.
+ * How much longer this thread's run (the first) is than each worker's: about the CSV this thread
+ * counts while a worker thread starts (loads its modules and receives its job, some 50 ms of
+ * CPU), less what this thread does besides counting (the cuts, the merge), so that the threads
+ * finish together (measured with bench:scale).
  */
 export const WORKER_START_BYTES = 6 << 20;
 
