@@ -185,7 +185,8 @@ export function startExplainThreads(
           },
           broken: (blocks, error) => {
             underWay -= blocks.length;
-            fail(Math.min(-1, ...blocks), error);
+            // Its blocks will not be answered: its own error comes before any block's (−1).
+            fail(-1, error);
             settle();
           },
         });
