@@ -137,6 +137,8 @@ export function collectCounts(reader: RowReader, plan: CountPlan, fieldCount: nu
   const facetCheck = 1;
   const predictedCheck = predictedReader ? -1 : checks.findIndex((check) => check.role === "predicted_label");
   const groupCheck = checks.findIndex((check) => check.role === "group_variable");
+  /** The reader holding the current row: its fields are viewed directly (see RowReader.rowHolder). */
+  let row: RowReader = reader;
   /** Observes the cell of check `c` in its column's profile; returns its value id. */
   const observe = (c: number): number => {
     const check = checks[c] as MissingCheck;
@@ -146,12 +148,12 @@ export function collectCounts(reader: RowReader, plan: CountPlan, fieldCount: nu
       return id;
     }
     // The cell's lookup missed, and nothing was learnt in its dictionary since.
-    reader.view(check.index);
-    return check.profile.observeMissed(reader.viewBuf, reader.viewStart, reader.viewEnd);
+    row.view(check.index);
+    return check.profile.observeMissed(row.viewBuf, row.viewStart, row.viewEnd);
   };
-  /** The reading of the cell just observed with `id` (its bytes are the reader's view when it has no id). */
+  /** The reading of the cell just observed with `id` (its bytes are the row's view when it has no id). */
   const read = (reading: CellReading, profile: ColumnProfile, id: number): number =>
-    reading.read(profile, id, reader.viewBuf, reader.viewStart, reader.viewEnd);
+    reading.read(profile, id, row.viewBuf, row.viewStart, row.viewEnd);
 
   let rowsRead = 0;
   let rowsDropped = 0;
@@ -167,14 +169,15 @@ export function collectCounts(reader: RowReader, plan: CountPlan, fieldCount: nu
         `the predicted label dataset has fewer rows than the dataset (it ends before ${reader.location()})`,
       );
     }
+    row = reader.rowHolder?.() ?? reader;
     let missingRole: SkipRole | undefined;
     for (let c = 0; c < checks.length; c++) {
       const check = checks[c] as MissingCheck;
-      reader.view(check.index);
+      row.view(check.index);
       // A known value is never missing: a row with a missing cell is dropped before its values are learnt.
-      const id = check.profile.values.find(reader.viewBuf, reader.viewStart, reader.viewEnd);
+      const id = check.profile.values.find(row.viewBuf, row.viewStart, row.viewEnd);
       found[c] = id;
-      if (id === -1 && isMissing(reader.viewBuf, reader.viewStart, reader.viewEnd)) {
+      if (id === -1 && isMissing(row.viewBuf, row.viewStart, row.viewEnd)) {
         check.profile.missing++;
         missingRole ??= check.role;
       }
@@ -246,7 +249,7 @@ export function collectCounts(reader: RowReader, plan: CountPlan, fieldCount: nu
       counts.cells[at] = (counts.cells[at] as number) + 1;
     }
 
-    if (features) collectFeatures(reader, features, facetKeys, predictedCode);
+    if (features) collectFeatures(row, features, facetKeys, predictedCode);
   }
   if (predictedReader?.next()) {
     throw new EngineInputError("the predicted label dataset has more rows than the dataset");

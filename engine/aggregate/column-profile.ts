@@ -71,13 +71,11 @@ export class ColumnProfile {
   observeId(id: number): void {
     this.count++;
     this.rowsOf[id] = (this.rowsOf[id] ?? 0) + 1;
-    // A value's number is parsed once, when the value is first seen: the count loop meets the
-    // same few values again and again.
+    // A value's number is parsed and noted (maximum, integers, all numbers) once, when the value
+    // is first seen: the count loop meets the same few values again and again, and noting one
+    // again would change nothing.
     if (id >= this.parsed) this.parseUpTo(id);
-    if (this.allNumeric) {
-      this.lastNumber = this.numberOf[id] as number;
-      this.noteLastNumber(this.integerOf[id] === 1);
-    } else this.lastNumber = Number.NaN;
+    this.lastNumber = this.allNumeric ? (this.numberOf[id] as number) : Number.NaN;
   }
 
   /**
@@ -110,6 +108,10 @@ export class ColumnProfile {
       const value = numberParse.value;
       this.numberOf[this.parsed] = value;
       this.integerOf[this.parsed] = !Number.isNaN(value) && numberParse.lastWasInteger ? 1 : 0;
+      if (this.allNumeric) {
+        this.lastNumber = value;
+        this.noteLastNumber(this.integerOf[this.parsed] === 1);
+      }
     }
   }
 

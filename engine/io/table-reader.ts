@@ -106,6 +106,10 @@ export class CoreTableReader implements RowReader {
     }
   }
 
+  rowHolder(): RowReader {
+    return this.current ?? this;
+  }
+
   view(field: number): void {
     const current = this.current as RowReader;
     current.view(field);
