@@ -13,12 +13,13 @@ import { join, relative } from "node:path";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { type AnalyzeResult, analyze } from "../analyze.ts";
 import { EngineInputError } from "../errors.ts";
+import type { ThreadOptions } from "../parallel/parallel-counts.ts";
 import { countShard, type ShardResult } from "./count-shard.ts";
 import { intervalsFromEnvironment } from "./interval-environment.ts";
 import { type PredictorModelOptions, withPredictorModel } from "./predictor-model.ts";
 import { CLARIFY_PATHS, processingPaths } from "./processing-layout.ts";
 import { readResourceConfig } from "./resource-config.ts";
-import { threadsFromEnvironment } from "./thread-environment.ts";
+import { explainBlocksFromEnvironment, threadsFromEnvironment } from "./thread-environment.ts";
 
 /** The job's report cannot show the verdict: the run folder's report.html, written after the job, does. */
 export const JOB_REPORT_NOTE =
@@ -32,7 +33,7 @@ export interface ProcessingJobOptions {
   readonly log: (line: string) => void;
   /** The client `dataset_uri` and `predicted_label_dataset_uri` are read with. @default the job's credentials and region */
   readonly s3?: () => S3Client;
-  /** Worker threads for the count pass (over CLARIFY_PIPELINE_THREADS). @default one per core */
+  /** Worker threads for the count pass and the explanations (over CLARIFY_PIPELINE_THREADS). @default one per core */
   readonly threads?: number;
   /** The container's environment variables (the job's Environment). @default process.env */
   readonly environment?: Readonly<Record<string, string | undefined>>;
@@ -75,12 +76,8 @@ export async function runProcessingOnHost(
   if (host === undefined || host.hosts.length <= 1) {
     return { kind: "analysis", result: await runProcessingJob(options) };
   }
-  const environment = options.environment ?? process.env;
-  const intervals = intervalsFromEnvironment(environment);
-  const threads = {
-    ...threadsFromEnvironment(environment),
-    ...(options.threads !== undefined && { threads: options.threads }),
-  };
+  const intervals = intervalsFromEnvironment(options.environment ?? process.env);
+  const threads = jobThreads(options);
   const config = await readAnalysisConfig(processingPaths(options.processingDir).config);
   options.log(`analysis config: ${CLARIFY_PATHS.config}`);
   options.log(`host ${host.current_host} of ${host.hosts.length} (${host.hosts.join(", ")})`);
@@ -95,16 +92,21 @@ export async function runProcessingOnHost(
   return { kind: "partial", result };
 }
 
+/** The job's worker threads: the environment's, the caller's count over it. */
+function jobThreads(options: ProcessingJobOptions): ThreadOptions {
+  return {
+    ...threadsFromEnvironment(options.environment ?? process.env),
+    ...(options.threads !== undefined && { threads: options.threads }),
+  };
+}
+
 /** The whole analysis on the job's one host. */
 export async function runProcessingJob(options: ProcessingJobOptions): Promise<AnalyzeResult> {
   const paths = processingPaths(options.processingDir);
   const downloads = join(options.processingDir, DOWNLOADS);
   try {
     const intervals = intervalsFromEnvironment(options.environment ?? process.env);
-    const threads = {
-      ...threadsFromEnvironment(options.environment ?? process.env),
-      ...(options.threads !== undefined && { threads: options.threads }),
-    };
+    const threads = jobThreads(options);
     const config = await readAnalysisConfig(paths.config);
     options.log(`analysis config: ${CLARIFY_PATHS.config}`);
     const inputs = await locateInputs(config, options, downloads);
@@ -127,6 +129,7 @@ export async function runProcessingJob(options: ProcessingJobOptions): Promise<A
           ...(inputs.predictedLabels && { predictedLabelDatasetPath: inputs.predictedLabels.path }),
           ...(model && { model }),
           threads,
+          explainBlocks: explainBlocksFromEnvironment(environment),
         }),
     );
     const seconds = ((performance.now() - started) / 1000).toFixed(2);
@@ -135,7 +138,7 @@ export async function runProcessingJob(options: ProcessingJobOptions): Promise<A
     options.log(`analysed ${result.rowsRead} rows${dropped} in ${seconds} s${onThreads}`);
     if (result.explained) {
       options.log(
-        `explained ${result.explained.rows} rows (${result.explained.modelEvaluations} model evaluations)`,
+        `explained ${result.explained.rows} rows (${result.explained.modelEvaluations} model evaluations)${result.explained.threads > 1 ? ` on ${result.explained.threads} threads` : ""}`,
       );
     }
     for (const warning of result.context.warnings) {

@@ -1,16 +1,27 @@
 /**
- * The job's environment variables that set the count pass's worker threads (a run sets them with
- * `job.environment`): `CLARIFY_PIPELINE_THREADS` (default: one per core) and
- * `CLARIFY_PIPELINE_MIN_BYTES_PER_THREAD` (default 16 MiB: a smaller dataset is counted on fewer
- * threads, down to one).
+ * The job's environment variables that set the worker threads of the count pass and the
+ * explanations (a run sets them with `job.environment`): `CLARIFY_PIPELINE_THREADS` (default: one
+ * per core), `CLARIFY_PIPELINE_MIN_BYTES_PER_THREAD` (default 16 MiB: a smaller dataset is counted
+ * on fewer threads, down to one) and `CLARIFY_PIPELINE_MIN_EVALUATIONS_PER_THREAD` (default 2^21:
+ * fewer model evaluations are explained on fewer threads, down to one).
  */
 import { EngineInputError } from "../errors.ts";
+import type { ExplainThreadOptions } from "../explain/parallel-explanations.ts";
 import type { ThreadOptions } from "../parallel/parallel-counts.ts";
 
 export const THREAD_ENVIRONMENT = {
   threads: "CLARIFY_PIPELINE_THREADS",
   minBytesPerThread: "CLARIFY_PIPELINE_MIN_BYTES_PER_THREAD",
+  minEvaluationsPerThread: "CLARIFY_PIPELINE_MIN_EVALUATIONS_PER_THREAD",
 } as const;
+
+/** The explanations' least work per thread, when the environment sets it. */
+export function explainBlocksFromEnvironment(
+  environment: Readonly<Record<string, string | undefined>>,
+): Pick<ExplainThreadOptions, "minEvaluationsPerThread"> {
+  const least = wholeNumber(environment, THREAD_ENVIRONMENT.minEvaluationsPerThread, 0);
+  return least === undefined ? {} : { minEvaluationsPerThread: least };
+}
 
 export function threadsFromEnvironment(
   environment: Readonly<Record<string, string | undefined>>,

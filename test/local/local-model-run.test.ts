@@ -51,6 +51,35 @@ describe("run --local with localModel", () => {
     ).toContain("age_label0,sex_label0,income_label0");
   });
 
+  it("explains on the threads the job's environment asks for, with the values of one thread", async () => {
+    // Prepare: the first case's run, its job told to explain on 2 threads however small the work
+    const input = JSON.parse(await readFile(join(root, "run-explain.json"), "utf8"));
+    const environment = {
+      CLARIFY_PIPELINE_THREADS: "2",
+      CLARIFY_PIPELINE_MIN_EVALUATIONS_PER_THREAD: "0",
+    };
+    await writeFile(
+      join(root, "run-explain-threads.json"),
+      JSON.stringify({ ...input, job: { ...input.job, environment } }),
+    );
+    const out = join(root, "out-threads");
+    // Act
+    const result = await cli([
+      "run",
+      "--local",
+      "--input",
+      join(root, "run-explain-threads.json"),
+      "--out",
+      out,
+    ]);
+    // Assess
+    expect(result.code, result.stderr).not.toBe(1);
+    expect(result.stderr).toMatch(/job: explained 1000 rows \(\d+ model evaluations\) on 2 threads/);
+    const explanations = async (folder: string) =>
+      JSON.parse(await readFile(join(folder, "output", "analysis.json"), "utf8")).explanations;
+    expect(await explanations(out)).toEqual(await explanations(join(root, "out")));
+  });
+
   it("refuses a localModel that names no file, before anything runs", async () => {
     // Prepare
     const input = JSON.parse(await readFile(join(root, "run-explain.json"), "utf8"));

@@ -6,7 +6,10 @@ import { CliError } from "../../../../bin/cli/cli-error.ts";
 import { threadsFlag } from "../../../../bin/cli/threads-flag.ts";
 import { analyze } from "../../../../engine/analyze.ts";
 import { EngineInputError } from "../../../../engine/errors.ts";
-import { threadsFromEnvironment } from "../../../../engine/processing/thread-environment.ts";
+import {
+  explainBlocksFromEnvironment,
+  threadsFromEnvironment,
+} from "../../../../engine/processing/thread-environment.ts";
 
 const root = join(import.meta.dirname, "../../../..");
 
@@ -39,6 +42,18 @@ describe("how many threads count", () => {
     // Assess
     expect(options).toEqual({ threads: 4, minBytesPerThread: 0 });
     expect(threadsFromEnvironment({})).toEqual({});
+  });
+
+  it("reads CLARIFY_PIPELINE_MIN_EVALUATIONS_PER_THREAD for the explanations", () => {
+    // Act
+    const options = explainBlocksFromEnvironment({ CLARIFY_PIPELINE_MIN_EVALUATIONS_PER_THREAD: "1000" });
+
+    // Assess
+    expect(options).toEqual({ minEvaluationsPerThread: 1000 });
+    expect(explainBlocksFromEnvironment({})).toEqual({});
+    expect(() => explainBlocksFromEnvironment({ CLARIFY_PIPELINE_MIN_EVALUATIONS_PER_THREAD: "-5" })).toThrow(
+      'environment CLARIFY_PIPELINE_MIN_EVALUATIONS_PER_THREAD: "-5" must be a whole number of at least 0',
+    );
   });
 
   it.each([
