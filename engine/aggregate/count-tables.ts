@@ -263,7 +263,7 @@ function mergeFeatures(a: FeatureTable, b: FeatureTable, facetIds: readonly Merg
  * goes through the iterator, which for a facet of many values (hundreds of thousands of cells)
  * costs time and tens of MB of garbage.
  */
-function plainNumbers(typed: Float64Array, length: number): number[] {
+export function plainNumbers(typed: Float64Array, length: number): number[] {
   const numbers = new Array<number>(length);
   for (let i = 0; i < length; i++) numbers[i] = typed[i] as number;
   return numbers;

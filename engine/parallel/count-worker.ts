@@ -1,6 +1,6 @@
 import { parentPort } from "node:worker_threads";
-import { collectCounts } from "../aggregate/collect-counts.ts";
-import { type CountTables, toCountTables } from "../aggregate/count-tables.ts";
+import { type CollectedCounts, collectCounts } from "../aggregate/collect-counts.ts";
+import { type CountTables, plainNumbers, toCountTables } from "../aggregate/count-tables.ts";
 import { CoreTableReader, type OtherFormatReaders } from "../io/table-reader.ts";
 import { type CountJob, planOf } from "./count-job.ts";
 
@@ -17,10 +17,23 @@ function countJobWithQuotes(
   job: CountJob,
   others: OtherFormatReaders | undefined,
 ): { tables: CountTables; partQuotes: readonly number[] } {
+  const { counts, dtypes, partQuotes } = countJobCounts(job, others);
+  return { tables: toCountTables(counts, dtypes), partQuotes };
+}
+
+/** The job's counts as the pass leaves them, the Parquet dtypes, and per part its quote bytes. */
+function countJobCounts(
+  job: CountJob,
+  others: OtherFormatReaders | undefined,
+): {
+  counts: CollectedCounts;
+  dtypes: readonly (string | undefined)[] | undefined;
+  partQuotes: readonly number[];
+} {
   const reader = new CoreTableReader(job.parts, job.format, job.firstFileHeaders, others);
   try {
     const counts = collectCounts(reader, planOf(job.plan), job.fieldCount);
-    return { tables: toCountTables(counts, reader.columnDtypes()), partQuotes: reader.quoteCounts() };
+    return { counts, dtypes: reader.columnDtypes(), partQuotes: reader.quoteCounts() };
   } finally {
     reader.close();
   }
@@ -39,9 +52,18 @@ export type CountReply =
 
 /** A job's reply: its tables (and its parts' quote bytes when asked), or its error's name and message. */
 export function answerCountJob(job: CountJob, others?: OtherFormatReaders): CountReply {
+  return answer(job, others, (counts, dtypes) => toCountTables(counts, dtypes));
+}
+
+function answer(
+  job: CountJob,
+  others: OtherFormatReaders | undefined,
+  tablesOf: (counts: CollectedCounts, dtypes: readonly (string | undefined)[] | undefined) => CountTables,
+): CountReply {
   try {
     // The scanner counts the quote bytes as it parses: the parts need no second read.
-    const { tables, partQuotes: quotes } = countJobWithQuotes(job, others);
+    const { counts, dtypes, partQuotes: quotes } = countJobCounts(job, others);
+    const tables = tablesOf(counts, dtypes);
     const partQuotes = job.countQuotes ? job.parts.map((_, k) => quotes[k] ?? 0) : undefined;
     const cpu = process.threadCpuUsage();
     return { ok: true, tables, cpuSeconds: (cpu.user + cpu.system) / 1e6, ...(partQuotes && { partQuotes }) };
@@ -52,12 +74,49 @@ export function answerCountJob(job: CountJob, others?: OtherFormatReaders): Coun
 }
 
 /**
+ * A reply as a worker thread posts it: each facet's cells travel as a transferred typed array
+ * (`cells`, in facet order; the tables' `cells` are empty) rather than as an array of numbers
+ * cloned into the message. A facet of many values has hundreds of thousands of cells: the
+ * worker's array copy and the message's would both count in the process's peak memory.
+ */
+export interface PostedCountReply {
+  readonly reply: CountReply;
+  readonly cells?: readonly Float64Array[];
+}
+
+/** The reply of a posted one, with its facets' cells back in the tables. */
+export function receivedCountReply(posted: PostedCountReply): CountReply {
+  const { reply, cells } = posted;
+  if (!reply.ok || cells === undefined) return reply;
+  const facets = reply.tables.facets.map((facet, f) => ({
+    ...facet,
+    cells: plainNumbers(cells[f] as Float64Array, facet.slotKeys.length * 16),
+  }));
+  return { ...reply, tables: { ...reply.tables, facets } };
+}
+
+/**
  * Runs in a worker thread: counts the job it was sent and posts the reply. The JSON Lines and
  * Parquet readers (and hyparquet) are loaded only for a job in those formats: a thread counting
  * CSV loads the count path alone, which makes it start sooner and hold less memory.
  */
 export async function serveCountJob(job: CountJob): Promise<void> {
-  parentPort?.postMessage(answerCountJob(job, await otherFormatReaders(job)));
+  let cells: Float64Array[] | undefined;
+  const reply = answer(job, await otherFormatReaders(job), (counts, dtypes) => {
+    cells = counts.facets.map((facet) => facet.cells);
+    // The tables without the cells (the slots are put back: only the cells travel apart).
+    const tables = toCountTables(
+      { ...counts, facets: counts.facets.map((facet) => ({ ...facet, slotKeys: [], slotGroups: [] })) },
+      dtypes,
+    );
+    const facets = tables.facets.map((table, f) => {
+      const facet = counts.facets[f];
+      return { ...table, slotKeys: [...(facet?.slotKeys ?? [])], slotGroups: [...(facet?.slotGroups ?? [])] };
+    });
+    return { ...tables, facets };
+  });
+  const posted: PostedCountReply = { reply, ...(reply.ok && cells && { cells }) };
+  parentPort?.postMessage(posted, reply.ok && cells ? cells.map((typed) => typed.buffer as ArrayBuffer) : []);
 }
 
 /** The readers of JSON Lines and Parquet when the job reads one of them. */

@@ -5,7 +5,14 @@ import { type CountTables, fromCountTables, mergeCounts } from "../aggregate/cou
 import { EngineInputError } from "../errors.ts";
 import type { BiasDataset } from "../run-bias-analysis.ts";
 import { type CountJob, planSpec } from "./count-job.ts";
-import { answerCountJob, type CountReply, otherFormatReaders, serveCountJob } from "./count-worker.ts";
+import {
+  answerCountJob,
+  type CountReply,
+  otherFormatReaders,
+  type PostedCountReply,
+  receivedCountReply,
+  serveCountJob,
+} from "./count-worker.ts";
 import { splitByFiles, splitCsvFiles } from "./split-csv.ts";
 
 /**
@@ -175,9 +182,9 @@ export function startWorker(): CountWorker {
   });
   let replied = false;
   const reply = new Promise<CountReply>((resolve, reject) => {
-    worker.once("message", (message: CountReply) => {
+    worker.once("message", (message: PostedCountReply) => {
       replied = true;
-      resolve(message);
+      resolve(receivedCountReply(message));
     });
     worker.once("error", reject);
     worker.once("exit", (code) => {
