@@ -1,11 +1,20 @@
 /**
  * A multi-instance job of the builtin engine: SageMaker shards the dataset input across the
- * job's hosts (`ShardedByS3Key`), each host counts its files and writes
- * `output/partial/<host>.json`, and CollectResults merges the partial files into the
- * analysis.json, analysis_context.json and intervals.json one instance would have written.
+ * job's hosts (`ShardedByS3Key`), each host counts each of its files on its own and writes
+ *
+ * - one tables object per dataset file, `output/partial/<host>/<index>.json` (PartialTables:
+ *   the file's path and its count tables; index: the file's place in the host's list), and
+ * - one small host file, `output/partial/<host>.json` (PartialCounts: the job's hosts, config,
+ *   interval settings, the dataset's shape and the host's files, each naming its tables object),
+ *
+ * and CollectResults merges them into the analysis.json, analysis_context.json and
+ * intervals.json one instance would have written. The host files are read first (small: a few
+ * hundred bytes per dataset file); the tables objects are then read a few at a time in the
+ * dataset's file-name order and folded into one running merge, so the merge's memory does not
+ * grow with the number of files.
  *
  * This file is the interface between the engine's `process` command (producer) and
- * CollectResults (consumer).
+ * CollectResults (consumer). Version "2"; version "1" held every file's tables in the host file.
  */
 import type { CountTables } from "../engine/aggregate/count-tables.ts";
 import type { IntervalSettings } from "../engine/intervals/bootstrap-intervals.ts";
@@ -21,12 +30,24 @@ export interface ResourceConfig {
   readonly hosts: readonly string[];
 }
 
-/** Folder under the job's `analysis_result` output holding one partial file per host. */
+/** The version of the partial counts objects this engine writes and reads. */
+export const PARTIAL_VERSION = "2";
+
+/** Folder under the job's `analysis_result` output holding every host's partial counts. */
 export const PARTIAL_FOLDER = "partial";
 
-/** The partial file of a host, relative to the job's output folder. */
+/** The host file of a host, relative to the job's output folder. */
 export function partialFileOf(host: string): string {
   return `${PARTIAL_FOLDER}/${host}.json`;
+}
+
+/**
+ * The tables object of a host's `index`-th file, relative to the job's output folder. Named by
+ * index, not by the dataset file's path, so that the key is short, safe and unique whatever the
+ * dataset's keys hold; the path is inside the object.
+ */
+export function tablesObjectOf(host: string, index: number): string {
+  return `${PARTIAL_FOLDER}/${host}/${index}.json`;
 }
 
 /** How a host's dataset files were read: every host that read a file must agree. */
@@ -43,28 +64,40 @@ export interface PartialDatasetShape {
   readonly predictedIndex?: number;
 }
 
-/** One dataset file of a host's shard and the count tables of its rows. */
+/** One dataset file of a host's shard, as the host file lists it. */
 export interface PartialFile {
   /** The file's path below the dataset input's folder (its S3 key below the input's prefix). */
   readonly path: string;
   readonly bytes: number;
-  readonly tables: CountTables;
+  /** Its tables object, relative to the job's output folder: `tablesObjectOf(host, index)`. */
+  readonly tables: string;
 }
 
 /**
- * `output/partial/<host>.json`. A column profile's `max` of infinity (a cell `1e999`) is
- * written as the text `"Infinity"`, JSON having no infinity.
+ * `output/partial/<host>.json`, the host file.
  */
 export interface PartialCounts {
-  readonly version: "1";
+  readonly version: typeof PARTIAL_VERSION;
   readonly host: string;
   readonly hosts: readonly string[];
   /** The analysis config the host read (the job's analysis_config input; the same on every host). */
   readonly config: Readonly<Record<string, unknown>>;
   /** The bootstrap settings the job's environment gave; false: no intervals.json. */
   readonly intervals: IntervalSettings | false;
-  /** Absent when the host's shard held no dataset file. */
+  /** Absent when the host's shard held no row. */
   readonly dataset?: PartialDatasetShape;
   /** The host's files in name order; merged with every other host's in name order. */
   readonly files: readonly PartialFile[];
+}
+
+/**
+ * `output/partial/<host>/<index>.json`, a tables object: the count tables of one dataset file's
+ * rows. A column profile's `max` of infinity (a cell `1e999`) is written as the text
+ * `"Infinity"`, JSON having no infinity.
+ */
+export interface PartialTables {
+  readonly version: typeof PARTIAL_VERSION;
+  /** The dataset file's path, as the host file lists it. */
+  readonly path: string;
+  readonly tables: CountTables;
 }

@@ -1,9 +1,18 @@
 /**
- * Reads one host's `output/partial/<host>.json` (contracts/partial-counts.ts) and checks its
- * shape, so that a damaged or foreign file fails with one line naming the file, the host and
- * the field, instead of merging into wrong numbers.
+ * Checks the shape of one host's host file `output/partial/<host>.json` and of each of its
+ * tables objects `output/partial/<host>/<index>.json` (contracts/partial-counts.ts), so that a
+ * damaged or foreign object fails with one line naming the object, the host and the field,
+ * instead of merging into wrong numbers.
  */
-import type { PartialCounts } from "../../contracts/partial-counts.ts";
+
+import {
+  PARTIAL_VERSION,
+  type PartialCounts,
+  type PartialFile,
+  type PartialTables,
+  tablesObjectOf,
+} from "../../contracts/partial-counts.ts";
+import type { CountTables } from "../aggregate/count-tables.ts";
 
 /** A partial counts file is missing, unreadable, or does not fit the other hosts' files. */
 export class PartialCountsError extends Error {
@@ -21,7 +30,7 @@ const show = (value: unknown): string => {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 };
 
-/** The partial file `source` (for messages, e.g. `partial/algo-2.json`) parsed as `document`, checked. */
+/** The host file `source` (for messages, e.g. `partial/algo-2.json`) parsed as `document`, checked. */
 export function checkPartial(document: unknown, source: string): PartialCounts {
   let where = source;
   const fail: Fail = (field, rule, value) => {
@@ -31,7 +40,7 @@ export function checkPartial(document: unknown, source: string): PartialCounts {
   const { version, host, hosts, config, intervals, dataset, files } = document;
   if (typeof host !== "string" || host === "") fail("host", "must be a host name", host);
   where = `${source} (host ${host})`;
-  if (version !== "1") fail("version", 'must be "1"', version);
+  if (version !== PARTIAL_VERSION) fail("version", `must be "${PARTIAL_VERSION}"`, version);
   if (!Array.isArray(hosts) || !hosts.every((h) => typeof h === "string" && h !== "")) {
     fail("hosts", "must list the job's host names", hosts);
   }
@@ -53,12 +62,47 @@ export function checkPartial(document: unknown, source: string): PartialCounts {
       fail(`${at}.path`, "must be the file's path below the dataset input", file.path);
     }
     if (!isCount(file.bytes)) fail(`${at}.bytes`, "must be a whole number of bytes", file.bytes);
-    checkTables(file.tables, (field, rule, value) => fail(`${at}.tables${field}`, rule, value));
-  }
-  if (dataset === undefined && files.some((file: Json) => (file.tables as Json).rowsRead !== 0)) {
-    fail("dataset", "must describe the dataset's columns when the host counted rows", dataset);
+    // Only the object the host wrote for this file: no other key of the run folder is read.
+    const object = tablesObjectOf(host, f);
+    if (file.tables !== object) fail(`${at}.tables`, `must name its tables object ${object}`, file.tables);
   }
   return document as unknown as PartialCounts;
+}
+
+/** Where a tables object belongs: its host file, the host, and its entry there. */
+export interface TablesOrigin {
+  /** The host file, for messages (e.g. `partial/algo-2.json`). */
+  readonly source: string;
+  readonly partial: PartialCounts;
+  /** The file's index in the host file's `files`. */
+  readonly index: number;
+}
+
+/**
+ * The tables object of `origin`'s file (`source`, for messages: e.g. `partial/algo-2/0.json`)
+ * parsed as `document`, checked; its count tables.
+ */
+export function checkTablesObject(document: unknown, source: string, origin: TablesOrigin): CountTables {
+  const { partial, index } = origin;
+  const file = partial.files[index] as PartialFile;
+  const where = `${source} (host ${partial.host}, files[${index}] ${JSON.stringify(file.path)})`;
+  const fail: Fail = (field, rule, value) => {
+    throw new PartialCountsError(`${where}: ${field} ${rule}, got ${show(value)}`);
+  };
+  if (!isRecord(document)) fail("the object", "must hold a JSON object", document);
+  const { version, path, tables } = document as Partial<PartialTables> & Json;
+  if (version !== PARTIAL_VERSION) fail("version", `must be "${PARTIAL_VERSION}"`, version);
+  if (path !== file.path)
+    fail("path", `must be the path the host file lists, ${JSON.stringify(file.path)}`, path);
+  checkTables(tables, (field, rule, value) => fail(`tables${field}`, rule, value));
+  const counted = tables as CountTables;
+  if (partial.dataset === undefined && counted.rowsRead !== 0) {
+    // Reported on the host file, which lacks the shape.
+    throw new PartialCountsError(
+      `${origin.source} (host ${partial.host}): dataset must describe the dataset's columns when the host counted rows, got undefined`,
+    );
+  }
+  return counted;
 }
 
 type Fail = (field: string, rule: string, value: unknown) => never;

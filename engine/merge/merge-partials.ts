@@ -1,10 +1,13 @@
 /**
  * The analysis of a job of several instances, from its hosts' partial counts
- * (contracts/partial-counts.ts): every host's files are ordered by name, as one instance reads
- * a dataset folder, their count tables merged in that order (exact: engine/aggregate/
- * count-tables.ts), and analysis.json, analysis_context.json and intervals.json computed by
- * the same code as a one-instance run's. Pure: CollectResults runs it in its Lambda, which
- * reads and writes the files.
+ * (contracts/partial-counts.ts): the host files are checked to be of one job, every host's files
+ * are ordered by name, as one instance reads a dataset folder, their tables objects are loaded a
+ * few at a time in that order and folded into one running merge (exact: engine/aggregate/
+ * count-tables.ts), and analysis.json, analysis_context.json and intervals.json computed by the
+ * same code as a one-instance run's. The memory it takes grows with the size of one tables
+ * object (the distinct values of the analysed columns), not with the number of files.
+ * Pure: the caller loads the objects (CollectResults from S3, the tests from disk) and writes
+ * the files.
  */
 import type { AnalysisContext } from "../../contracts/analysis-context.ts";
 import type { IntervalsJson } from "../../contracts/intervals.ts";
@@ -22,9 +25,24 @@ import { bootstrapIntervals } from "../intervals/bootstrap-intervals.ts";
 import { byName } from "../io/name-order.ts";
 import type { AnalysisJson } from "../output/analysis-json.ts";
 import { CLARIFY_PATHS } from "../processing/processing-layout.ts";
-import { PartialCountsError } from "./check-partial.ts";
+import { checkTablesObject, PartialCountsError } from "./check-partial.ts";
+import { loadInOrder } from "./load-in-order.ts";
 
 export { checkPartial, PartialCountsError } from "./check-partial.ts";
+
+/**
+ * Reads a tables object, named relative to the job's output folder (`partial/algo-2/0.json`),
+ * and parses it; the merge checks what it holds.
+ */
+export type TablesLoader = (object: string) => Promise<unknown>;
+
+/** Tables objects loaded or loading ahead of the one being merged. */
+export const TABLES_LOOK_AHEAD = 8;
+
+export interface MergeOptions {
+  /** @default TABLES_LOOK_AHEAD */
+  readonly lookAhead?: number;
+}
 
 export interface MergedAnalysis {
   readonly analysis: AnalysisJson;
@@ -36,8 +54,15 @@ export interface MergedAnalysis {
   readonly rowsRead: number;
 }
 
-/** One analysis from every host's partial counts (each already read with `checkPartial`). */
-export function mergePartials(partials: readonly PartialCounts[]): MergedAnalysis {
+/**
+ * One analysis from every host's partial counts: the host files (each already read with
+ * `checkPartial`) and their tables objects, which `loadTables` reads when the merge reaches them.
+ */
+export async function mergePartials(
+  partials: readonly PartialCounts[],
+  loadTables: TablesLoader,
+  options: MergeOptions = {},
+): Promise<MergedAnalysis> {
   const first = partials[0];
   if (first === undefined) throw new PartialCountsError("no partial counts file: no host wrote one");
   checkHosts(partials, first);
@@ -55,30 +80,51 @@ export function mergePartials(partials: readonly PartialCounts[]): MergedAnalysi
       `host ${first.host}: config is not an analysis config the hosts could count: ${why}`,
     );
   }
-  const counted = tableShape((files[0] as PartialFile).tables);
   const configured = `${config.facets.length} facets`;
-  if (!counted.startsWith(`${configured}`)) {
-    throw new PartialCountsError(
-      `host ${first.host}: the files' tables count ${counted} but config names ${configured}`,
-    );
+  const loaded = loadInOrder(
+    files,
+    async (file) =>
+      checkTablesObject(await loadTables(file.entry.tables), file.entry.tables, {
+        source: partialFileOf(file.partial.host),
+        partial: file.partial,
+        index: file.index,
+      }),
+    options.lookAhead ?? TABLES_LOOK_AHEAD,
+  );
+  let tables: CountTables | undefined;
+  let tablesShape = "";
+  let at = 0;
+  for await (const next of loaded) {
+    const { partial, index } = files[at++] as OrderedFile;
+    const counted = tableShape(next);
+    if (tables === undefined) {
+      if (!counted.startsWith(configured)) {
+        throw new PartialCountsError(
+          `host ${partial.host}: the files' tables count ${counted} but config names ${configured}`,
+        );
+      }
+      tablesShape = counted;
+      tables = next;
+      continue;
+    }
+    if (counted !== tablesShape) {
+      throw new PartialCountsError(
+        `host ${partial.host}: files[${index}].tables count ${counted}, other files ${tablesShape}: the partial files are not of one analysis`,
+      );
+    }
+    tables = mergeCounts(tables, next);
   }
-  const tables = files
-    .slice(1)
-    .reduce<CountTables>(
-      (merged, file) => mergeCounts(merged, file.tables),
-      (files[0] as PartialFile).tables,
-    );
   const result = biasResult(
     config,
     {
-      files: files.map((file) => `${CLARIFY_PATHS.data}/${file.path}`),
+      files: files.map((file) => `${CLARIFY_PATHS.data}/${file.entry.path}`),
       names: shape.names,
       labelIndex: shape.labelIndex,
       ...(shape.predictedIndex !== undefined && { predictedIndex: shape.predictedIndex }),
       facetIndexes: shape.facetIndexes,
       groupIndex: shape.groupIndex,
     },
-    fromCountTables(tables),
+    fromCountTables(tables as CountTables),
   );
   return {
     analysis: result.analysis,
@@ -146,28 +192,27 @@ function commonShape(
   return shape;
 }
 
+/** A dataset file of some host, with where its host file lists it. */
+interface OrderedFile {
+  readonly partial: PartialCounts;
+  readonly index: number;
+  readonly entry: PartialFile;
+}
+
 /** Every host's files in the order one instance reads the dataset folder; each file once. */
-function orderedFiles(partials: readonly PartialCounts[]): PartialFile[] {
+function orderedFiles(partials: readonly PartialCounts[]): OrderedFile[] {
   const owner = new Map<string, string>();
-  const files: PartialFile[] = [];
-  let tablesShape: string | undefined;
+  const files: OrderedFile[] = [];
   for (const partial of partials) {
-    partial.files.forEach((file, f) => {
-      const other = owner.get(file.path);
+    partial.files.forEach((entry, index) => {
+      const other = owner.get(entry.path);
       if (other !== undefined) {
         throw new PartialCountsError(
-          `host ${partial.host}: files[${f}].path ${JSON.stringify(file.path)} was counted by host ${other} too: each file must be counted once (ShardedByS3Key)`,
+          `host ${partial.host}: files[${index}].path ${JSON.stringify(entry.path)} was counted by host ${other} too: each file must be counted once (ShardedByS3Key)`,
         );
       }
-      owner.set(file.path, partial.host);
-      const shape = tableShape(file.tables);
-      tablesShape ??= shape;
-      if (shape !== tablesShape) {
-        throw new PartialCountsError(
-          `host ${partial.host}: files[${f}].tables count ${shape}, other files ${tablesShape}: the partial files are not of one analysis`,
-        );
-      }
-      files.push(file);
+      owner.set(entry.path, partial.host);
+      files.push({ partial, index, entry });
     });
   }
   if (files.length === 0) {
@@ -175,7 +220,7 @@ function orderedFiles(partials: readonly PartialCounts[]): PartialFile[] {
       `no dataset file on any of the ${partials.length} hosts: the job's dataset input held none`,
     );
   }
-  return files.sort((x, y) => byName(x.path, y.path));
+  return files.sort((x, y) => byName(x.entry.path, y.entry.path));
 }
 
 /** What columns a file's tables count: tables of one analysis count the same ones. */

@@ -1,20 +1,23 @@
 /**
  * One host's part of a job of several instances: SageMaker gave this host a shard of the
  * dataset input's files (`ShardedByS3Key`); the host counts each of its files on its own and
- * writes their count tables to `output/partial/<host>.json` (contracts/partial-counts.ts).
- * CollectResults merges every host's partial file into the analysis.json one instance would
- * have written. A host writes nothing else to output/: SageMaker uploads every host's output
- * folder to the same S3 prefix.
+ * writes each file's count tables to `output/partial/<host>/<index>.json` and the list of its
+ * files to `output/partial/<host>.json` (contracts/partial-counts.ts). CollectResults merges
+ * every host's files into the analysis.json one instance would have written. A host writes
+ * nothing else to output/: SageMaker uploads every host's output folder to the same S3 prefix.
  */
 import { existsSync, statSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
 import {
+  PARTIAL_FOLDER,
+  PARTIAL_VERSION,
   type PartialCounts,
   type PartialDatasetShape,
-  type PartialFile,
+  type PartialTables,
   partialFileOf,
   type ResourceConfig,
+  tablesObjectOf,
 } from "../../contracts/partial-counts.ts";
 import { type CountPlan, collectCounts } from "../aggregate/collect-counts.ts";
 import { type CountTables, toCountTables } from "../aggregate/count-tables.ts";
@@ -46,7 +49,7 @@ export interface ShardOptions {
 
 export interface ShardResult {
   readonly partial: PartialCounts;
-  /** Where the partial file was written. */
+  /** Where the host file was written (its tables objects beside it, in the folder named after the host). */
   readonly partialPath: string;
   readonly rowsRead: number;
   readonly rowsDropped: number;
@@ -65,26 +68,32 @@ export async function countShard(options: ShardOptions): Promise<ShardResult> {
   const started = performance.now();
   const counted =
     files.length === 0 ? undefined : await countFiles(config, dataFolder, files, options.threads);
+  const counts = counted?.files ?? [];
   const partial: PartialCounts = {
-    version: "1",
+    version: PARTIAL_VERSION,
     host: host.current_host,
     hosts: host.hosts,
     config: options.config,
     intervals,
     ...(counted?.dataset && { dataset: counted.dataset }),
-    files: counted?.files ?? [],
+    files: counts.map((file, index) => ({
+      path: file.path,
+      bytes: file.bytes,
+      tables: tablesObjectOf(host.current_host, index),
+    })),
   };
-  const partialPath = join(processingPaths(processingDir).output, partialFileOf(host.current_host));
-  await mkdir(dirname(partialPath), { recursive: true });
-  // JSON has no infinity: a column's largest number can be one (`1e999`); written as text.
-  await writeFile(
-    partialPath,
-    JSON.stringify(partial, (key, value) =>
-      key === "max" && value === Number.POSITIVE_INFINITY ? "Infinity" : value,
-    ),
-  );
-  const rowsRead = partial.files.reduce((sum, file) => sum + file.tables.rowsRead, 0);
-  const rowsDropped = partial.files.reduce((sum, file) => sum + file.tables.rowsDropped, 0);
+  const outputDir = processingPaths(processingDir).output;
+  const tablesFolder = dirname(tablesObjectOf(host.current_host, 0));
+  await mkdir(join(outputDir, counts.length > 0 ? tablesFolder : PARTIAL_FOLDER), { recursive: true });
+  // The tables objects first: a host file names only objects already written.
+  for (const [index, file] of counts.entries()) {
+    const object: PartialTables = { version: PARTIAL_VERSION, path: file.path, tables: file.tables };
+    await writeFile(join(outputDir, tablesObjectOf(host.current_host, index)), partialJson(object));
+  }
+  const partialPath = join(outputDir, partialFileOf(host.current_host));
+  await writeFile(partialPath, partialJson(partial));
+  const rowsRead = counts.reduce((sum, file) => sum + file.tables.rowsRead, 0);
+  const rowsDropped = counts.reduce((sum, file) => sum + file.tables.rowsDropped, 0);
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
   const dropped = rowsDropped > 0 ? ` (${rowsDropped} with missing values left out)` : "";
   const threads = counted?.threads ?? 1;
@@ -93,9 +102,16 @@ export async function countShard(options: ShardOptions): Promise<ShardResult> {
     `${on}: counted ${plural(files.length, "file")}, ${rowsRead} rows${dropped} in ${seconds} s${onThreads}`,
   );
   log(
-    `wrote ${CLARIFY_PATHS.output}/${partialFileOf(host.current_host)} (CollectResults merges every host's)`,
+    `wrote ${CLARIFY_PATHS.output}/${partialFileOf(host.current_host)} and ${plural(counts.length, "tables object")} in ${CLARIFY_PATHS.output}/${tablesFolder}/ (CollectResults merges every host's)`,
   );
   return { partial, partialPath, rowsRead, rowsDropped, threads };
+}
+
+/** JSON has no infinity: a column's largest number can be one (`1e999`); written as text. */
+function partialJson(value: unknown): string {
+  return JSON.stringify(value, (key, item) =>
+    key === "max" && item === Number.POSITIVE_INFINITY ? "Infinity" : item,
+  );
 }
 
 /** The config a host counts for: valid, within what several instances compute, and with a bias method. */
@@ -158,10 +174,17 @@ function shardFiles(
   });
 }
 
+/** A file of the shard and its count tables. */
+interface CountedFile {
+  readonly path: string;
+  readonly bytes: number;
+  readonly tables: CountTables;
+}
+
 interface CountedShard {
   /** Absent when no file of the shard holds a row. */
   readonly dataset?: PartialDatasetShape;
-  readonly files: readonly PartialFile[];
+  readonly files: readonly CountedFile[];
   readonly threads: number;
 }
 
@@ -171,7 +194,7 @@ async function countFiles(
   files: readonly string[],
   threads: ThreadOptions,
 ): Promise<CountedShard> {
-  const entry = (file: string, tables: CountTables): PartialFile => ({
+  const entry = (file: string, tables: CountTables): CountedFile => ({
     path: relative(dataFolder, file),
     bytes: statSync(file).size,
     tables,

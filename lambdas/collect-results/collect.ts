@@ -29,8 +29,8 @@ export interface CollectResultsDeps {
   readonly publishRunEvent?: PublishRunEvent;
   /** Receives the bias metric values as EMF documents; absent, none are emitted. */
   readonly emitBiasMetrics?: (emission: BiasMetricEmission) => void;
-  /** The most bytes of partial counts this function merges (see partial-results.ts). @default no limit */
-  readonly maxPartialBytes?: number;
+  /** The largest tables object of partial counts this function merges (see partial-results.ts). @default no limit */
+  readonly maxTablesBytes?: number;
   /** Told when the job's hosts' partial counts were merged into the output files (for the log). */
   readonly onPartialsMerged?: (merged: MergedPartials) => void;
   /** The metrics' timestamp, ms since the epoch. @default Date.now */
@@ -51,7 +51,7 @@ export async function collectResults(event: CollectResultsEvent, deps: CollectRe
   const merged =
     analysisDocument === undefined
       ? await mergePartialResults(deps.s3, run.runUri, {
-          ...(deps.maxPartialBytes !== undefined && { maxBytes: deps.maxPartialBytes }),
+          ...(deps.maxTablesBytes !== undefined && { maxTablesBytes: deps.maxTablesBytes }),
         })
       : undefined;
   if (merged) {

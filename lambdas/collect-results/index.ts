@@ -21,7 +21,7 @@ import { DEFAULT_EVENT_BUS, EVENT_BUS_ENV } from "../shared/run-events.ts";
 import { settingsFromEnvironment } from "../shared/settings.ts";
 import { collectResults } from "./collect.ts";
 import { eventBridgePublisher } from "./event-publisher.ts";
-import { partialBytesLimit } from "./partial-results.ts";
+import { tablesBytesLimit } from "./partial-results.ts";
 import { type RecordAbortEvent, type RecordAbortResult, recordAbort } from "./record-abort.ts";
 import { recordFailure } from "./record-failure.ts";
 
@@ -29,7 +29,7 @@ const logger = createLogger("CollectResults");
 // Created once per container so connections are reused across invocations.
 const s3 = new S3Client({});
 const sageMaker = new SageMakerClient({});
-/** The function's memory, which bounds the partial counts of a multi-instance job it can merge. */
+/** The function's memory, which bounds the tables objects of a multi-instance job it can merge. */
 const memoryMB = Number(process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE ?? 0) || 0;
 const publishRunEvent = eventBridgePublisher(
   new EventBridgeClient({}),
@@ -73,7 +73,7 @@ export async function handler(
     s3,
     publishRunEvent,
     emitBiasMetrics,
-    ...(memoryMB > 0 && { maxPartialBytes: partialBytesLimit(memoryMB) }),
+    ...(memoryMB > 0 && { maxTablesBytes: tablesBytesLimit(memoryMB) }),
     onPartialsMerged: (merged) => logger.info("partial counts merged", { ...merged }),
   });
   logger.info("gates evaluated", { passed: verdict.passed, breaches: verdict.breaches.length });

@@ -1,40 +1,60 @@
 /**
  * A job of several instances of the builtin engine writes no analysis.json: each host writes
- * its partial counts to `output/partial/<host>.json` (contracts/partial-counts.ts). This reads
- * them all, merges them (engine/merge/merge-partials.ts, pure: no file reading, Parquet or model
- * code reaches this Lambda) and writes output/analysis.json, analysis_context.json and
+ * its partial counts, a host file `output/partial/<host>.json` and a tables object per dataset
+ * file `output/partial/<host>/<index>.json` (contracts/partial-counts.ts). This reads the host
+ * files, then has the merge (engine/merge/merge-partials.ts, pure: no file reading, Parquet or
+ * model code reaches this Lambda) fold the tables objects it reads from S3 a few at a time in
+ * the dataset's file order, and writes output/analysis.json, analysis_context.json and
  * intervals.json as one instance would have, so the rest of CollectResults reads a run folder
- * like any other.
+ * like any other. Its memory grows with the size of one tables object, not with the files.
  */
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import {
+  GetObjectCommand,
+  type GetObjectCommandOutput,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  type S3Client,
+} from "@aws-sdk/client-s3";
 import { ANALYSIS_CONTEXT_FILE } from "../../contracts/analysis-context.ts";
 import { INTERVALS_FILE } from "../../contracts/intervals.ts";
 import { PARTIAL_FOLDER, type PartialCounts } from "../../contracts/partial-counts.ts";
 import { EngineInputError } from "../../engine/errors.ts";
-import { checkPartial, mergePartials, PartialCountsError } from "../../engine/merge/merge-partials.ts";
+import {
+  checkPartial,
+  mergePartials,
+  PartialCountsError,
+  TABLES_LOOK_AHEAD,
+} from "../../engine/merge/merge-partials.ts";
 import { jsonFileText } from "../../engine/output/json-file-text.ts";
 import { AnalysisResultError } from "../shared/errors.ts";
 import { joinS3Uri, parseS3Uri } from "../shared/s3-uri.ts";
 import { parseJsonDocument } from "./json-document.ts";
 
-/** Partial files read at once. */
+/** Host files read at once. */
 const READ_CONCURRENCY = 8;
+
+/**
+ * The heap a parsed tables object takes, and the running merge of objects of its size, per byte
+ * of its JSON (`npm run bench:merge`).
+ */
+const TABLES_HEAP_FACTOR = 6;
 
 export interface MergeOptions {
   /**
-   * The partial files' total size this function merges at most; beyond it the run fails with
-   * a clear message rather than running out of memory. Parsed and merged, the files take about
-   * six times their size on the heap (`npm run bench:merge`). @default no limit
+   * The size of one tables object this function merges at most; beyond it the run fails with a
+   * clear message rather than running out of memory. @default no limit
    */
-  readonly maxBytes?: number;
+  readonly maxTablesBytes?: number;
 }
 
 /**
- * The partial files' total a function of `memoryMB` merges: an eighth of its memory (about six
- * times that is the merge's heap, the rest the runtime's and the report's).
+ * The tables object a function of `memoryMB` merges: the merge holds the objects loading ahead
+ * (TABLES_LOOK_AHEAD), the one it folds and the running merge, each about TABLES_HEAP_FACTOR
+ * times an object's size on the heap, in half the function's memory (the rest is the runtime's
+ * and the report's).
  */
-export function partialBytesLimit(memoryMB: number): number {
-  return Math.floor((memoryMB * 2 ** 20) / 8);
+export function tablesBytesLimit(memoryMB: number): number {
+  return Math.floor((memoryMB * 2 ** 20) / 2 / (TABLES_HEAP_FACTOR * (TABLES_LOOK_AHEAD + 2)));
 }
 
 /** What the merge wrote. */
@@ -71,23 +91,18 @@ export async function mergePartialResults(
   options: MergeOptions = {},
 ): Promise<MergedPartials | undefined> {
   const folderUri = joinS3Uri(runUri, "output", `${PARTIAL_FOLDER}/`);
-  const listed = await listPartialFiles(s3, folderUri);
-  if (listed.length === 0) return undefined;
-  const bytes = listed.reduce((sum, file) => sum + file.bytes, 0);
-  if (options.maxBytes !== undefined && bytes > options.maxBytes) {
-    throw new AnalysisResultError(
-      `the partial counts in ${folderUri} hold ${megabytes(bytes)}, more than this function can merge in its memory (${megabytes(options.maxBytes)}): they grow with the dataset's files and the distinct values of its analysed columns, not its rows; give the dataset as fewer, larger files, or give CollectResults more memory`,
-    );
-  }
-  const uris = listed.map((file) => file.uri);
+  const uris = await listHostFiles(s3, folderUri);
+  if (uris.length === 0) return undefined;
   const partials: PartialCounts[] = [];
   for (let at = 0; at < uris.length; at += READ_CONCURRENCY) {
     const batch = uris.slice(at, at + READ_CONCURRENCY);
-    partials.push(...(await Promise.all(batch.map((uri) => readPartial(s3, uri, runUri)))));
+    partials.push(...(await Promise.all(batch.map((uri) => readHostFile(s3, uri, runUri)))));
   }
-  let merged: ReturnType<typeof mergePartials>;
+  const loadTables = (object: string) =>
+    readTablesObject(s3, joinS3Uri(runUri, "output", object), options.maxTablesBytes);
+  let merged: Awaited<ReturnType<typeof mergePartials>>;
   try {
-    merged = mergePartials(partials);
+    merged = await mergePartials(partials, loadTables);
   } catch (error) {
     if (error instanceof PartialCountsError || error instanceof EngineInputError) {
       throw new AnalysisResultError(`the partial counts in ${folderUri} cannot be merged: ${error.message}`, {
@@ -104,14 +119,11 @@ export async function mergePartialResults(
   return { hosts: merged.hosts, files: merged.files, rowsRead: merged.rowsRead, written };
 }
 
-/** The `.json` objects directly in the partial folder and their sizes, in key order. */
-async function listPartialFiles(
-  s3: S3Client,
-  folderUri: string,
-): Promise<{ readonly uri: string; readonly bytes: number }[]> {
+/** The host files: the `.json` objects directly in the partial folder (not the hosts' folders of tables objects), in key order. */
+async function listHostFiles(s3: S3Client, folderUri: string): Promise<string[]> {
   const location = parseS3Uri(folderUri);
   if (!location) throw new AnalysisResultError(`"${folderUri}" is not a valid S3 URI`);
-  const files: { uri: string; bytes: number }[] = [];
+  const uris: string[] = [];
   let token: string | undefined;
   try {
     do {
@@ -124,31 +136,22 @@ async function listPartialFiles(
         }),
       );
       for (const object of page.Contents ?? []) {
-        if (object.Key?.endsWith(".json")) {
-          files.push({ uri: `s3://${location.bucket}/${object.Key}`, bytes: object.Size ?? 0 });
-        }
+        if (object.Key?.endsWith(".json")) uris.push(`s3://${location.bucket}/${object.Key}`);
       }
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
   } catch (error) {
     throw new AnalysisResultError(`cannot list ${folderUri}: ${(error as Error).message}`, { cause: error });
   }
-  return files.sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0));
+  return uris.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-function megabytes(bytes: number): string {
-  return `${(bytes / 2 ** 20).toFixed(1)} MB`;
+function size(bytes: number): string {
+  return bytes < 2 ** 20 ? `${Math.ceil(bytes / 2 ** 10)} KB` : `${(bytes / 2 ** 20).toFixed(1)} MB`;
 }
 
-async function readPartial(s3: S3Client, uri: string, runUri: string): Promise<PartialCounts> {
-  const location = parseS3Uri(uri);
-  let text: string;
-  try {
-    const object = await s3.send(new GetObjectCommand({ Bucket: location?.bucket, Key: location?.key }));
-    text = (await object.Body?.transformToString("utf-8")) ?? "";
-  } catch (error) {
-    throw new AnalysisResultError(`cannot read ${uri}: ${(error as Error).message}`, { cause: error });
-  }
+async function readHostFile(s3: S3Client, uri: string, runUri: string): Promise<PartialCounts> {
+  const text = await readObjectText(s3, uri);
   // Messages name the file as the run folder holds it: output/partial/algo-2.json.
   const name = uri.startsWith(runUri) ? uri.slice(runUri.length) : uri;
   try {
@@ -160,6 +163,45 @@ async function readPartial(s3: S3Client, uri: string, runUri: string): Promise<P
       });
     }
     throw error;
+  }
+}
+
+/** A tables object, parsed; refused unread when it is larger than `maxBytes`. */
+async function readTablesObject(s3: S3Client, uri: string, maxBytes: number | undefined): Promise<unknown> {
+  const text = await readObjectText(s3, uri, (bytes) => {
+    if (maxBytes !== undefined && bytes > maxBytes) {
+      throw new AnalysisResultError(
+        `${uri} holds ${size(bytes)} of count tables, more than this function merges at once (${size(maxBytes)}): a tables object grows with the distinct values of the analysed columns (up to 10,000 each) and their length, not with the rows or the number of files; give CollectResults more memory`,
+      );
+    }
+  });
+  return parseJsonDocument(text, uri);
+}
+
+/** An object's text; `checkSize` sees its size before its body is read. */
+async function readObjectText(
+  s3: S3Client,
+  uri: string,
+  checkSize: (bytes: number) => void = () => {},
+): Promise<string> {
+  const location = parseS3Uri(uri);
+  let object: GetObjectCommandOutput;
+  try {
+    object = await s3.send(new GetObjectCommand({ Bucket: location?.bucket, Key: location?.key }));
+  } catch (error) {
+    throw new AnalysisResultError(`cannot read ${uri}: ${(error as Error).message}`, { cause: error });
+  }
+  try {
+    checkSize(object.ContentLength ?? 0);
+  } catch (error) {
+    // The body is not read: release its connection.
+    (object.Body as { destroy?: () => void } | undefined)?.destroy?.();
+    throw error;
+  }
+  try {
+    return (await object.Body?.transformToString("utf-8")) ?? "";
+  } catch (error) {
+    throw new AnalysisResultError(`cannot read ${uri}: ${(error as Error).message}`, { cause: error });
   }
 }
 

@@ -4,14 +4,14 @@
  * folder with no node_modules), and the Dockerfile's references to that bundle and its user.
  */
 import { spawn } from "node:child_process";
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../bin/cli/main.ts";
 import { BUNDLE_FILE, buildContainerContext, type ContainerContext } from "../../container/build-bundle.ts";
-import { checkPartial, mergePartials } from "../../engine/merge/merge-partials.ts";
+import { mergeOutputFolder } from "../../engine/merge/merge-output-folder.ts";
 import { jsonFileText } from "../../engine/output/json-file-text.ts";
 import { EMBEDDED_S3_CREDENTIALS, type EmbeddedS3, startEmbeddedS3 } from "../../local/embedded-s3.ts";
 
@@ -191,12 +191,10 @@ describe("the engine's container image", () => {
     // Assess
     expect([result.code, second.code]).toEqual([0, 0]);
     expect(result.stdout).toMatch(/^host algo-1 of 2: counted 3 files, 1000 rows in [\d.]+ s on 2 threads$/m);
-    const partial = async (t: { processing: string }, host: string) =>
-      checkPartial(
-        JSON.parse(await readFile(join(t.processing, "output/partial", `${host}.json`), "utf8")),
-        host,
-      );
-    const merged = mergePartials([await partial(tree, "algo-1"), await partial(other, "algo-2")]);
+    // SageMaker uploads both hosts' output folders to one prefix.
+    const output = join(root, `job-output-${counter}`);
+    for (const t of [tree, other]) await cp(join(t.processing, "output"), output, { recursive: true });
+    const merged = await mergeOutputFolder(output);
     expect(jsonFileText(merged.analysis)).toBe(await readFile(join(analyzed, "analysis.json"), "utf8"));
   });
 

@@ -1,18 +1,26 @@
 /**
  * `process` as the container runs it (container/entrypoint.ts as a child process) on the trees
  * of a job of several hosts, each with SageMaker's resourceconfig.json: every host writes only
- * its partial counts file, whose merge is the one-host analysis.json byte for byte; what several
- * instances cannot compute is refused through the message file.
+ * its partial counts (a host file and a tables object per dataset file), whose merge is the
+ * one-host analysis.json byte for byte; what several instances cannot compute is refused
+ * through the message file.
  */
 import { execFile } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { checkPartial, mergePartials } from "../../engine/merge/merge-partials.ts";
+import { mergeOutputFolder } from "../../engine/merge/merge-output-folder.ts";
 import { jsonFileText } from "../../engine/output/json-file-text.ts";
 import { CONTAINER_ENTRYPOINT } from "../../local/clarify-container.ts";
-import { creditConfig, csvParts, jobTrees, root } from "../support/multi-host-trees.ts";
+import {
+  creditConfig,
+  csvParts,
+  hostOutputListing,
+  jobOutput,
+  jobTrees,
+  root,
+} from "../support/multi-host-trees.ts";
 
 const run = promisify(execFile);
 const CREDIT_CSV = readFileSync(join(root, "examples/credit/credit.csv"), "utf8");
@@ -32,7 +40,7 @@ async function processOn(tree: string, resourceConfig: string) {
 }
 
 describe("process on the hosts of a multi-instance job", () => {
-  it("writes one partial file per host whose merge is the one-host analysis.json", async () => {
+  it("writes partial counts on each host whose merge is the one-host analysis.json", async () => {
     // Prepare: 2 hosts, files interleaved; the one-host job is told it is the only host.
     const trees = jobTrees(creditConfig(), csvParts(CREDIT_CSV, FOUR), [
       [3, 0],
@@ -50,15 +58,12 @@ describe("process on the hosts of a multi-instance job", () => {
     expect(hosts.map((h) => h.code)).toEqual([0, 0]);
     expect(hosts[0]?.stdout).toMatch(/^host algo-1 of 2 \(algo-1, algo-2\)$/m);
     expect(hosts[1]?.stdout).toMatch(/^host algo-2 of 2: counted 2 files, 500 rows in [\d.]+ s$/m);
-    const partials = trees.hosts.map((host) => {
-      expect(readdirSync(join(host.tree, "output"), { recursive: true }).sort()).toEqual([
-        "partial",
-        `partial/${host.name}.json`,
-      ]);
-      const text = readFileSync(join(host.tree, "output/partial", `${host.name}.json`), "utf8");
-      return checkPartial(JSON.parse(text), `partial/${host.name}.json`);
-    });
-    const merged = mergePartials(partials);
+    for (const host of trees.hosts) {
+      expect(readdirSync(join(host.tree, "output"), { recursive: true }).sort()).toEqual(
+        hostOutputListing(host.name, 2),
+      );
+    }
+    const merged = await mergeOutputFolder(jobOutput(trees));
     const out = (file: string) => readFileSync(join(trees.whole, "output", file), "utf8");
     expect(jsonFileText(merged.analysis)).toBe(out("analysis.json"));
     expect(jsonFileText(merged.context)).toBe(out("analysis_context.json"));

@@ -3,7 +3,7 @@
  * SageMaker's ShardedByS3Key deals objects (any assignment), each host's processing tree with its
  * resourceconfig.json, and the one-instance tree of the whole dataset to compare with.
  */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 
@@ -92,4 +92,22 @@ export function jobTrees(
     return { name, tree: dir, resourceConfig };
   });
   return { whole, hosts };
+}
+
+/**
+ * The job's output prefix as SageMaker leaves it: every host's output folder uploaded to one
+ * place (here copied into one folder beside the trees); returns that folder.
+ */
+export function jobOutput(trees: JobTrees): string {
+  const folder = join(trees.whole, "..", "..", "job-output");
+  rmSync(folder, { recursive: true, force: true });
+  mkdirSync(folder, { recursive: true });
+  for (const host of trees.hosts) cpSync(join(host.tree, "output"), folder, { recursive: true });
+  return folder;
+}
+
+/** What a host of a multi-instance job writes in its output folder, given its number of dataset files. */
+export function hostOutputListing(host: string, files: number): string[] {
+  const tables = Array.from({ length: files }, (_, index) => `partial/${host}/${index}.json`);
+  return ["partial", ...(files > 0 ? [`partial/${host}`] : []), `partial/${host}.json`, ...tables].sort();
 }

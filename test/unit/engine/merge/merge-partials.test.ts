@@ -1,14 +1,15 @@
 /**
  * A job of several instances gives the analysis of one: each host counts its shard of the
  * dataset's files (`process` with a resource config of several hosts writes only
- * output/partial/<host>.json), and mergePartials turns the partial files into analysis.json,
- * analysis_context.json and intervals.json byte for byte as one instance writes them, whatever
- * files each host was given.
+ * output/partial/<host>.json and a tables object per file in output/partial/<host>/), and
+ * mergePartials turns them into analysis.json, analysis_context.json and intervals.json byte for
+ * byte as one instance writes them, whatever files each host was given.
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { PartialCounts } from "../../../../contracts/partial-counts.ts";
+import type { PartialCounts, PartialTables } from "../../../../contracts/partial-counts.ts";
+import { mergeOutputFolder } from "../../../../engine/merge/merge-output-folder.ts";
 import { checkPartial, mergePartials } from "../../../../engine/merge/merge-partials.ts";
 import { jsonFileText } from "../../../../engine/output/json-file-text.ts";
 import { runProcessingJob, runProcessingOnHost } from "../../../../engine/processing/run-processing-job.ts";
@@ -16,7 +17,9 @@ import { censusCsv } from "../../../../examples/census/generate-dataset.ts";
 import {
   creditConfig,
   csvParts,
+  hostOutputListing,
   type JobTrees,
+  jobOutput,
   jobTrees,
   json,
   type PartFiles,
@@ -39,9 +42,8 @@ async function oneInstance(trees: JobTrees): Promise<Record<string, string>> {
   };
 }
 
-/** Every host's `process`, then the merge of their partial files. */
+/** Every host's `process`, then the merge of their partial counts. */
 async function severalInstances(trees: JobTrees, threads = 1, log: (line: string) => void = quiet) {
-  const partials: PartialCounts[] = [];
   for (const host of trees.hosts) {
     const outcome = await runProcessingOnHost({
       processingDir: host.tree,
@@ -51,15 +53,13 @@ async function severalInstances(trees: JobTrees, threads = 1, log: (line: string
       environment: threads > 1 ? { CLARIFY_PIPELINE_MIN_BYTES_PER_THREAD: "0" } : {},
     });
     expect(outcome.kind).toBe("partial");
-    // A host writes its partial file and nothing else.
-    expect(readdirSync(join(host.tree, "output"), { recursive: true }).sort()).toEqual([
-      "partial",
-      `partial/${host.name}.json`,
-    ]);
-    const text = readFileSync(join(host.tree, "output/partial", `${host.name}.json`), "utf8");
-    partials.push(checkPartial(JSON.parse(text), `partial/${host.name}.json`));
+    // A host writes its partial counts and nothing else.
+    const files = readdirSync(join(host.tree, "input/data"), { recursive: true, withFileTypes: true });
+    expect(readdirSync(join(host.tree, "output"), { recursive: true }).sort()).toEqual(
+      hostOutputListing(host.name, files.filter((f) => f.isFile() && f.name !== "_SUCCESS").length),
+    );
   }
-  const merged = mergePartials(partials);
+  const merged = await mergeOutputFolder(jobOutput(trees));
   return {
     analysis: jsonFileText(merged.analysis),
     context: jsonFileText(merged.context),
@@ -268,12 +268,14 @@ describe("several instances give the analysis of one", () => {
     expect(lines).toContainEqual(
       expect.stringMatching(/^host algo-1 of 2: counted 3 files, \d+ rows in [\d.]+ s on 2 threads$/),
     );
-    expect(lines).toContain("wrote output/partial/algo-2.json (CollectResults merges every host's)");
+    expect(lines).toContain(
+      "wrote output/partial/algo-2.json and 2 tables objects in output/partial/algo-2/ (CollectResults merges every host's)",
+    );
   }, 60_000);
 });
 
-/** Partial files of a 3-host credit job, for the merge's checks. */
-async function creditPartials(): Promise<PartialCounts[]> {
+/** The partial counts of a 3-host credit job, for the merge's checks: host files and tables objects by name. */
+async function creditPartials(): Promise<{ partials: PartialCounts[]; tables: Map<string, PartialTables> }> {
   const trees = jobTrees(creditConfig(), csvParts(CREDIT_CSV, FIVE), [[0, 3], [1, 4], [2]]);
   const partials: PartialCounts[] = [];
   for (const host of trees.hosts) {
@@ -288,19 +290,43 @@ async function creditPartials(): Promise<PartialCounts[]> {
     expect(existsSync(path)).toBe(true);
     partials.push(JSON.parse(readFileSync(path, "utf8")) as PartialCounts);
   }
-  return partials;
+  const output = jobOutput(trees);
+  const tables = new Map<string, PartialTables>();
+  for (const file of partials.flatMap((p) => p.files)) {
+    tables.set(file.tables, JSON.parse(readFileSync(join(output, file.tables), "utf8")) as PartialTables);
+  }
+  return { partials, tables };
 }
 
 describe("mergePartials refuses partial files that are not one job's, naming the host and the field", () => {
   let partials: PartialCounts[];
+  let tables: Map<string, PartialTables>;
   const fresh = () =>
     structuredClone(partials) as PartialCounts[] as Array<PartialCounts & Record<string, unknown>>;
+  /** Reads the tables objects as written, each through `change`. */
+  const loader =
+    (change: (object: string, document: Record<string, unknown>) => unknown = (_, d) => d) =>
+    async (object: string) => {
+      const document = tables.get(object);
+      if (document === undefined) throw new Error(`no tables object ${object}`);
+      return change(object, structuredClone(document) as unknown as Record<string, unknown>);
+    };
   const merge = (list: readonly PartialCounts[]) => () =>
-    mergePartials(list.map((p, i) => checkPartial(p, `partial/${i}.json`)));
+    mergePartials(
+      list.map((p, i) => checkPartial(p, `partial/${i}.json`)),
+      loader(),
+    );
 
   it("prepares the partials of a 3-host job", async () => {
-    partials = await creditPartials();
+    ({ partials, tables } = await creditPartials());
     expect(partials.map((p) => p.host)).toEqual(["algo-1", "algo-2", "algo-3"]);
+    expect([...tables.keys()].sort()).toEqual([
+      "partial/algo-1/0.json",
+      "partial/algo-1/1.json",
+      "partial/algo-2/0.json",
+      "partial/algo-2/1.json",
+      "partial/algo-3/0.json",
+    ]);
   }, 60_000);
 
   it.each([
@@ -337,7 +363,11 @@ describe("mergePartials refuses partial files that are not one job's, naming the
     ],
     [
       "a file counted twice",
-      (p: PartialCounts[]) => [p[0], { ...p[1], files: [...(p[1]?.files ?? []), p[0]?.files[0]] }, p[2]],
+      (p: PartialCounts[]) => [
+        p[0],
+        { ...p[1], files: [...(p[1]?.files ?? []), { ...p[0]?.files[0], tables: "partial/algo-2/2.json" }] },
+        p[2],
+      ],
       /^host algo-2: files\[2\]\.path "part-00000\.csv" was counted by host algo-1 too/,
     ],
     [
@@ -345,11 +375,11 @@ describe("mergePartials refuses partial files that are not one job's, naming the
       (p: PartialCounts[]) => p.map(({ dataset: _, ...rest }) => ({ ...rest, files: [] })),
       /^no dataset file on any of the 3 hosts: the job's dataset input held none$/,
     ],
-  ] as [string, (p: PartialCounts[]) => unknown[], RegExp][])("%s", (_, change, message) => {
+  ] as [string, (p: PartialCounts[]) => unknown[], RegExp][])("%s", async (_, change, message) => {
     // Prepare
     const list = change(fresh()) as PartialCounts[];
     // Act / Assess
-    expect(merge(list)).toThrow(
+    await expect(merge(list)()).rejects.toThrow(
       expect.objectContaining({ name: "PartialCountsError", message: expect.stringMatching(message) }),
     );
   });
@@ -362,9 +392,9 @@ describe("mergePartials refuses partial files that are not one job's, naming the
       /^partial\/x\.json: host must be a host name, got 3$/,
     ],
     [
-      "another version",
-      (p: Record<string, unknown>) => ({ ...p, version: "2" }),
-      /^partial\/x\.json \(host algo-1\): version must be "1", got "2"$/,
+      "another version (the host file of version 1, which held every file's tables)",
+      (p: Record<string, unknown>) => ({ ...p, version: "1" }),
+      /^partial\/x\.json \(host algo-1\): version must be "2", got "1"$/,
     ],
     [
       "a host not in hosts",
@@ -392,22 +422,9 @@ describe("mergePartials refuses partial files that are not one job's, naming the
       /\(host algo-1\): files\[0\]\.path must be the file's path below the dataset input, got "\/etc\/x\.csv"$/,
     ],
     [
-      "damaged cells",
-      (p: PartialCounts) => ({
-        ...p,
-        files: [
-          {
-            ...p.files[0],
-            tables: { ...p.files[0]?.tables, facets: [{ ...p.files[0]?.tables.facets[0], cells: [1, 2] }] },
-          },
-        ],
-      }),
-      /\(host algo-1\): files\[0\]\.tables\.facets\[0\]\.cells must hold 16 counts per slot, got \[1,2\]$/,
-    ],
-    [
-      "rows but no dataset shape",
-      ({ dataset: _, ...rest }: PartialCounts) => rest,
-      /\(host algo-1\): dataset must describe the dataset's columns when the host counted rows, got undefined$/,
+      "a file naming another object as its tables",
+      (p: PartialCounts) => ({ ...p, files: [{ ...p.files[0], tables: "../analysis.json" }] }),
+      /\(host algo-1\): files\[0\]\.tables must name its tables object partial\/algo-1\/0\.json, got "\.\.\/analysis\.json"$/,
     ],
   ] as [string, (p: never) => unknown, RegExp][])("checkPartial: %s", (_, change, message) => {
     // Prepare
@@ -418,12 +435,88 @@ describe("mergePartials refuses partial files that are not one job's, naming the
     );
   });
 
-  it("merges the untouched partials in any order of the hosts", () => {
+  it.each([
+    [
+      "damaged cells",
+      (object: string, d: Record<string, unknown>) => {
+        const counted = d.tables as { facets: Record<string, unknown>[] };
+        if (object === "partial/algo-1/0.json") (counted.facets[0] as Record<string, unknown>).cells = [1, 2];
+        return d;
+      },
+      /^partial\/algo-1\/0\.json \(host algo-1, files\[0\] "part-00000\.csv"\): tables\.facets\[0\]\.cells must hold 16 counts per slot, got \[1,2\]$/,
+    ],
+    [
+      "the tables of another file",
+      (object: string, d: Record<string, unknown>) =>
+        object === "partial/algo-2/1.json" ? { ...d, path: "part-00001.csv" } : d,
+      /^partial\/algo-2\/1\.json \(host algo-2, files\[1\] "part-00004\.csv"\): path must be the path the host file lists, "part-00004\.csv", got "part-00001\.csv"$/,
+    ],
+    [
+      "another version",
+      (object: string, d: Record<string, unknown>) =>
+        object === "partial/algo-3/0.json" ? { ...d, version: "1" } : d,
+      /^partial\/algo-3\/0\.json \(host algo-3, files\[0\] "part-00002\.csv"\): version must be "2", got "1"$/,
+    ],
+    [
+      "not an object",
+      () => [],
+      /^partial\/algo-1\/0\.json \(host algo-1, files\[0\] "part-00000\.csv"\): the object must hold a JSON object, got \[\]$/,
+    ],
+  ] as [string, (object: string, d: Record<string, unknown>) => unknown, RegExp][])(
+    "a tables object: %s",
+    async (_, change, message) => {
+      // Prepare
+      const list = fresh().map((p, i) => checkPartial(p, `partial/${i}.json`));
+      // Act / Assess
+      await expect(mergePartials(list, loader(change))).rejects.toThrow(
+        expect.objectContaining({ name: "PartialCountsError", message: expect.stringMatching(message) }),
+      );
+    },
+  );
+
+  it("refuses rows counted by a host that describes no dataset shape", async () => {
+    // Prepare
+    const list = fresh().map(({ dataset, ...rest }, i) => (i === 1 ? rest : { ...rest, dataset }));
+    // Act / Assess
+    await expect(
+      mergePartials(
+        list.map((p, i) => checkPartial(p, `partial/${i}.json`)),
+        loader(),
+      ),
+    ).rejects.toThrow(
+      /^partial\/algo-2\.json \(host algo-2\): dataset must describe the dataset's columns when the host counted rows, got undefined$/,
+    );
+  });
+
+  it("passes on the failure of a load, and reads at most the look-ahead window beyond the object it merges", async () => {
+    // Prepare
+    const list = fresh().map((p) => checkPartial(p, "p"));
+    const asked: string[] = [];
+    const failing = async (object: string) => {
+      asked.push(object);
+      if (object === "partial/algo-2/0.json") throw new Error("cannot read partial/algo-2/0.json");
+      return loader()(object);
+    };
+    // Act / Assess: name order part-00000 (algo-1/0), part-00001 (algo-2/0), …; a window of 2.
+    await expect(mergePartials(list, failing, { lookAhead: 2 })).rejects.toThrow(
+      "cannot read partial/algo-2/0.json",
+    );
+    expect(asked).toEqual(["partial/algo-1/0.json", "partial/algo-2/0.json", "partial/algo-3/0.json"]);
+  });
+
+  it("merges the untouched partials in any order of the hosts and any look-ahead", async () => {
     // Prepare
     const list = fresh();
     // Act
-    const forward = mergePartials(list.map((p) => checkPartial(p, "p")));
-    const backward = mergePartials([...list].reverse().map((p) => checkPartial(p, "p")));
+    const forward = await mergePartials(
+      list.map((p) => checkPartial(p, "p")),
+      loader(),
+    );
+    const backward = await mergePartials(
+      [...list].reverse().map((p) => checkPartial(p, "p")),
+      loader(),
+      { lookAhead: 1 },
+    );
     // Assess
     expect(jsonFileText(backward.analysis)).toBe(jsonFileText(forward.analysis));
     expect(forward.context.dataset.files).toEqual(FIVE.map((f) => `input/data/${f}`));

@@ -1,11 +1,12 @@
 /**
- * CollectResults on the run folder of a job of several instances: no analysis.json, one partial
- * counts file per host in output/partial/ (written here by the engine's real `process` path on
- * each host's tree), read from a real S3 protocol server. It merges them into the analysis.json,
- * analysis_context.json and intervals.json one instance writes, byte for byte, then evaluates the
- * gates and writes the summary; a missing or damaged partial file fails as a result error.
+ * CollectResults on the run folder of a job of several instances: no analysis.json, a host file
+ * per host in output/partial/ and a tables object per dataset file in output/partial/<host>/
+ * (written here by the engine's real `process` path on each host's tree), read from a real S3
+ * protocol server. It merges them into the analysis.json, analysis_context.json and
+ * intervals.json one instance writes, byte for byte, then evaluates the gates and writes the
+ * summary; a missing or damaged partial object fails as a result error.
  */
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
@@ -14,7 +15,7 @@ import { runProcessingJob, runProcessingOnHost } from "../../../../engine/proces
 import { collectResults } from "../../../../lambdas/collect-results/collect.ts";
 import {
   type MergedPartials,
-  partialBytesLimit,
+  tablesBytesLimit,
 } from "../../../../lambdas/collect-results/partial-results.ts";
 import type { CollectResultsEvent } from "../../../../lambdas/shared/contracts.ts";
 import { AnalysisResultError } from "../../../../lambdas/shared/errors.ts";
@@ -26,7 +27,7 @@ let server: EmbeddedS3;
 let s3: S3Client;
 let directory: string;
 let trees: JobTrees;
-/** Each host's partial file, as its `process` wrote it. */
+/** Each host's partial objects, as its `process` wrote them: path below output/ → text. */
 const partialFiles = new Map<string, string>();
 let runCounter = 0;
 const quiet = () => {};
@@ -47,10 +48,12 @@ beforeAll(async () => {
       threads: 1,
       environment: {},
     });
-    partialFiles.set(
-      host.name,
-      await readFile(join(host.tree, "output/partial", `${host.name}.json`), "utf8"),
-    );
+    const output = join(host.tree, "output");
+    for (const entry of await readdir(join(output, "partial"), { recursive: true, withFileTypes: true })) {
+      if (!entry.isFile()) continue;
+      const path = join(entry.parentPath, entry.name);
+      partialFiles.set(path.slice(output.length + 1), await readFile(path, "utf8"));
+    }
   }
 }, 60_000);
 
@@ -92,7 +95,7 @@ async function exists(uri: string): Promise<boolean> {
 
 const partials = (change: (files: Record<string, string>) => void = () => {}) => {
   const files: Record<string, string> = {};
-  for (const [host, text] of partialFiles) files[`partial/${host}.json`] = text;
+  for (const [path, text] of partialFiles) files[path] = text;
   change(files);
   return files;
 };
@@ -151,13 +154,34 @@ describe("collectResults on the partial counts of several instances", () => {
       /^s3:\/\/[^ ]+\/output\/partial\/algo-3\.json is not valid JSON: /,
     ],
     [
-      "a damaged field",
+      "a damaged field of a host file",
       (files: Record<string, string>) => {
         const partial = JSON.parse(files["partial/algo-1.json"] as string);
-        partial.files[0].tables.rowsRead = -1;
+        partial.files[0].bytes = -1;
         files["partial/algo-1.json"] = JSON.stringify(partial);
       },
-      /^a host's partial counts are not readable: output\/partial\/algo-1\.json \(host algo-1\): files\[0\]\.tables\.rowsRead must be a whole number, got -1$/,
+      /^a host's partial counts are not readable: output\/partial\/algo-1\.json \(host algo-1\): files\[0\]\.bytes must be a whole number of bytes, got -1$/,
+    ],
+    [
+      "a damaged field of a tables object",
+      (files: Record<string, string>) => {
+        const object = JSON.parse(files["partial/algo-1/0.json"] as string);
+        object.tables.rowsRead = -1;
+        files["partial/algo-1/0.json"] = JSON.stringify(object);
+      },
+      /^the partial counts in s3:\/\/[^ ]+\/output\/partial\/ cannot be merged: partial\/algo-1\/0\.json \(host algo-1, files\[0\] "part-1\.csv"\): tables\.rowsRead must be a whole number, got -1$/,
+    ],
+    [
+      "a tables object missing",
+      (files: Record<string, string>) => delete files["partial/algo-3/2.json"],
+      /^cannot read s3:\/\/[^ ]+\/output\/partial\/algo-3\/2\.json: /,
+    ],
+    [
+      "a tables object that is not JSON",
+      (files: Record<string, string>) => {
+        files["partial/algo-3/0.json"] = "{ cut off";
+      },
+      /^s3:\/\/[^ ]+\/output\/partial\/algo-3\/0\.json is not valid JSON: /,
     ],
   ])(
     "fails with AnalysisResultError on %s, writing no analysis.json and no summary",
@@ -176,17 +200,17 @@ describe("collectResults on the partial counts of several instances", () => {
     },
   );
 
-  it("refuses partial counts larger than its memory can merge, before reading them", async () => {
-    // Prepare: a function of 512 MB merges 64 MB; this one is given a limit below the files' size.
+  it("refuses a tables object larger than its memory can merge, before reading it", async () => {
+    // Prepare: a function of 512 MB merges tables objects up to 4.3 MB; this one is given a limit below one object's size.
     const event = await runWith(partials());
 
     // Act
-    const act = collectResults(event, { s3, maxPartialBytes: 1000 });
+    const act = collectResults(event, { s3, maxTablesBytes: 1000 });
 
     // Assess
-    expect(partialBytesLimit(512)).toBe(64 * 2 ** 20);
+    expect(tablesBytesLimit(512)).toBe(Math.floor((256 * 2 ** 20) / 60));
     await expect(act).rejects.toThrow(
-      /^the partial counts in s3:\/\/[^ ]+\/output\/partial\/ hold [\d.]+ MB, more than this function can merge in its memory \(0\.0 MB\): they grow with the dataset's files and the distinct values of its analysed columns, not its rows; give the dataset as fewer, larger files, or give CollectResults more memory$/,
+      /^s3:\/\/[^ ]+\/output\/partial\/algo-3\/0\.json holds \d+ KB of count tables, more than this function merges at once \(1 KB\): a tables object grows with the distinct values of the analysed columns \(up to 10,000 each\) and their length, not with the rows or the number of files; give CollectResults more memory$/,
     );
     expect(await exists(`${event.run.runUri}output/analysis.json`)).toBe(false);
   });

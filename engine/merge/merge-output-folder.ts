@@ -1,0 +1,41 @@
+/**
+ * The merge of a job's partial counts from a folder on disk that holds every host's output as
+ * SageMaker uploads them to the job's output prefix (`partial/<host>.json` and
+ * `partial/<host>/<index>.json` of every host): what CollectResults does from S3, for the
+ * tests and the benchmark of several hosts on one machine.
+ */
+import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { PARTIAL_FOLDER, type PartialCounts } from "../../contracts/partial-counts.ts";
+import { checkPartial, type MergedAnalysis, type MergeOptions, mergePartials } from "./merge-partials.ts";
+
+/** Merges the partial counts in `outputDir/partial/`. */
+export async function mergeOutputFolder(
+  outputDir: string,
+  options: MergeOptions = {},
+): Promise<MergedAnalysis> {
+  return mergePartials(
+    await readHostFiles(outputDir),
+    (object) => readJson(join(outputDir, object)),
+    options,
+  );
+}
+
+/** The host files directly in `outputDir/partial/`, in name order, checked. */
+export async function readHostFiles(outputDir: string): Promise<PartialCounts[]> {
+  const folder = join(outputDir, PARTIAL_FOLDER);
+  const entries = await readdir(folder, { withFileTypes: true });
+  const names = entries
+    .filter((entry) => entry.isFile() && entry.name.endsWith(".json"))
+    .map((entry) => entry.name)
+    .sort();
+  const partials: PartialCounts[] = [];
+  for (const name of names) {
+    partials.push(checkPartial(await readJson(join(folder, name)), `${PARTIAL_FOLDER}/${name}`));
+  }
+  return partials;
+}
+
+async function readJson(path: string): Promise<unknown> {
+  return JSON.parse(await readFile(path, "utf8")) as unknown;
+}
