@@ -301,3 +301,212 @@ function columnProfile(table: ProfileTable): ColumnProfile {
   profile.max = table.max ?? Number.NEGATIVE_INFINITY;
   return profile;
 }
+
+/**
+ * `mergeCounts` folded over many tables in order, in place: `new CountsFold(t0).add(t1).add(t2)
+ * .tables()` equals `mergeCounts(mergeCounts(t0, t1), t2)`, but each `add` costs what b holds,
+ * not what the fold holds so far (mergeCounts copies a's dictionaries and slots every time),
+ * which is what folding hundreds of files' tables of full dictionaries needs.
+ */
+export class CountsFold {
+  #rowsRead: number;
+  #rowsDropped: number;
+  readonly #skipped: Map<SkipRole, number>;
+  readonly #label: ProfileFold;
+  #predicted: ProfileFold | undefined;
+  #group: ProfileFold | undefined;
+  readonly #facets: FacetFold[];
+  #features: FeatureTable | undefined;
+  #dtypes: readonly (string | null)[] | undefined;
+
+  constructor(first: CountTables) {
+    this.#rowsRead = first.rowsRead;
+    this.#rowsDropped = first.rowsDropped;
+    this.#skipped = new Map(first.skippedBy);
+    this.#label = new ProfileFold(first.label);
+    this.#predicted = first.predicted && new ProfileFold(first.predicted);
+    this.#group = first.group && new ProfileFold(first.group);
+    this.#facets = first.facets.map((facet) => new FacetFold(facet));
+    this.#features = first.features;
+    this.#dtypes = first.columnDtypes;
+  }
+
+  /** Folds in the tables of the rows that follow. */
+  add(b: CountTables): this {
+    this.#label.add(b.label);
+    this.#predicted = b.predicted ? this.#predicted?.addOwn(b.predicted) : undefined;
+    const groupIds = b.group ? this.#group?.add(b.group) : undefined;
+    if (!b.group) this.#group = undefined;
+    if (this.#group?.overflowed) {
+      throw new EngineInputError(
+        `group_variable has more than ${GROUP_VALUE_CAPACITY} distinct values; it must be categorical`,
+      );
+    }
+    const facetIds = this.#facets.map((facet, f) => {
+      const bFacet = b.facets[f] as FacetTable;
+      return { ids: facet.add(bFacet, groupIds) } as MergedProfile;
+    });
+    for (const [role, n] of b.skippedBy) this.#skipped.set(role, (this.#skipped.get(role) ?? 0) + n);
+    this.#features = this.#features && b.features && mergeFeatures(this.#features, b.features, facetIds);
+    const a = this.#dtypes;
+    this.#dtypes =
+      a && b.columnDtypes
+        ? a.map((dtype, i) => mergeDtypes(dtype ?? undefined, b.columnDtypes?.[i] ?? undefined) ?? null)
+        : (a ?? b.columnDtypes);
+    this.#rowsRead += b.rowsRead;
+    this.#rowsDropped += b.rowsDropped;
+    return this;
+  }
+
+  /** The tables of every row folded in so far. */
+  tables(): CountTables {
+    return {
+      ...(this.#dtypes && { columnDtypes: this.#dtypes }),
+      rowsRead: this.#rowsRead,
+      rowsDropped: this.#rowsDropped,
+      skippedBy: [...this.#skipped],
+      label: this.#label.table(),
+      ...(this.#predicted && { predicted: this.#predicted.table() }),
+      ...(this.#group && { group: this.#group.table() }),
+      facets: this.#facets.map((facet) => facet.table()),
+      ...(this.#features && { features: this.#features }),
+    };
+  }
+}
+
+/** mergeProfiles in place. */
+class ProfileFold {
+  readonly #capacity: number;
+  readonly #values: string[];
+  readonly #rowsOf: number[];
+  readonly #index: Map<string, number>;
+  overflowed: boolean;
+  #count: number;
+  #missing: number;
+  #allNumeric: boolean;
+  #allInteger: boolean;
+  #max: number | null;
+
+  constructor(a: ProfileTable) {
+    this.#capacity = a.capacity;
+    this.#values = [...a.values];
+    this.#rowsOf = [...a.rowsOf];
+    this.#index = new Map(this.#values.map((value, id) => [value, id]));
+    this.overflowed = a.overflowed;
+    this.#count = a.count;
+    this.#missing = a.missing;
+    this.#allNumeric = a.allNumeric;
+    this.#allInteger = a.allInteger;
+    this.#max = a.max;
+  }
+
+  /** Folds in b; b's value id → the fold's (-1: beyond the capacity). */
+  add(b: ProfileTable): Int32Array {
+    const values = this.#values;
+    const rowsOf = this.#rowsOf;
+    if (b.overflowed) this.overflowed = true;
+    const ids = new Int32Array(b.values.length);
+    for (let bId = 0; bId < b.values.length; bId++) {
+      const value = b.values[bId] as string;
+      let id = this.#index.get(value);
+      if (id === undefined && values.length < this.#capacity) {
+        id = values.length;
+        values.push(value);
+        rowsOf.push(0);
+        this.#index.set(value, id);
+      }
+      if (id === undefined) {
+        this.overflowed = true;
+        ids[bId] = -1;
+        continue;
+      }
+      ids[bId] = id;
+      rowsOf[id] = (rowsOf[id] ?? 0) + (b.rowsOf[bId] ?? 0);
+    }
+    // One pass stops parsing numbers at the column's first text cell: b's facts count only when the fold has none.
+    if (this.#allNumeric) {
+      this.#allInteger = this.#allInteger && b.allInteger;
+      this.#max = this.#max === null ? b.max : b.max === null ? this.#max : Math.max(this.#max, b.max);
+    }
+    this.#allNumeric = this.#allNumeric && b.allNumeric;
+    this.#count += b.count;
+    this.#missing += b.missing;
+    return ids;
+  }
+
+  /** `add`, for a fold kept only while every table has this column. */
+  addOwn(b: ProfileTable): this {
+    this.add(b);
+    return this;
+  }
+
+  table(): ProfileTable {
+    return {
+      capacity: this.#capacity,
+      values: [...this.#values],
+      rowsOf: [...this.#rowsOf],
+      overflowed: this.overflowed,
+      count: this.#count,
+      missing: this.#missing,
+      allNumeric: this.#allNumeric,
+      allInteger: this.#allInteger,
+      max: this.#max,
+    };
+  }
+}
+
+/** mergeFacet in place, with its facet column's profile. */
+class FacetFold {
+  readonly #profile: ProfileFold;
+  readonly #slotKeys: number[];
+  readonly #slotGroups: number[];
+  readonly #cells: number[];
+  readonly #slots: Map<number, number>;
+
+  constructor(a: FacetTable) {
+    this.#profile = new ProfileFold(a.profile);
+    this.#slotKeys = [...a.slotKeys];
+    this.#slotGroups = [...a.slotGroups];
+    this.#cells = [...a.cells];
+    this.#slots = new Map(
+      this.#slotKeys.map((key, slot) => [
+        key * GROUP_VALUE_CAPACITY + (this.#slotGroups[slot] as number),
+        slot,
+      ]),
+    );
+  }
+
+  /** Folds in b (whose group ids `groupIds` renumbers); b's facet value id → the fold's. */
+  add(b: FacetTable, groupIds: Int32Array | undefined): Int32Array {
+    const ids = this.#profile.add(b.profile);
+    const cells = this.#cells;
+    for (let bSlot = 0; bSlot < b.slotKeys.length; bSlot++) {
+      const key = remapKey(b.slotKeys[bSlot] as number, ids);
+      const bGroup = b.slotGroups[bSlot] as number;
+      const groupId = groupIds ? (groupIds[bGroup] as number) : bGroup;
+      const slotKey = key * GROUP_VALUE_CAPACITY + groupId;
+      let slot = this.#slots.get(slotKey);
+      if (slot === undefined) {
+        slot = this.#slotKeys.length;
+        this.#slots.set(slotKey, slot);
+        this.#slotKeys.push(key);
+        this.#slotGroups.push(groupId);
+        for (let cell = 0; cell < 16; cell++) cells.push(0);
+      }
+      for (let cell = 0; cell < 16; cell++) {
+        cells[slot * 16 + cell] =
+          (cells[slot * 16 + cell] as number) + (b.cells[bSlot * 16 + cell] as number);
+      }
+    }
+    return ids;
+  }
+
+  table(): FacetTable {
+    return {
+      profile: this.#profile.table(),
+      slotKeys: [...this.#slotKeys],
+      slotGroups: [...this.#slotGroups],
+      cells: [...this.#cells],
+    };
+  }
+}

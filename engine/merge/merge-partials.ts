@@ -2,8 +2,8 @@
  * The analysis of a job of several instances, from its hosts' partial counts
  * (contracts/partial-counts.ts): the host files are checked to be of one job, every host's files
  * are ordered by name, as one instance reads a dataset folder, their tables objects are loaded a
- * few at a time in that order and folded into one running merge (exact: engine/aggregate/
- * count-tables.ts), and analysis.json, analysis_context.json and intervals.json computed by the
+ * few at a time in that order and folded into one running merge (`CountsFold`, exact as
+ * mergeCounts: engine/aggregate/count-tables.ts), and analysis.json, analysis_context.json and intervals.json computed by the
  * same code as a one-instance run's. The memory it takes grows with the size of one tables
  * object (the distinct values of the analysed columns), not with the number of files.
  * Pure: the caller loads the objects (CollectResults from S3, the tests from disk) and writes
@@ -17,7 +17,7 @@ import {
   type PartialFile,
   partialFileOf,
 } from "../../contracts/partial-counts.ts";
-import { type CountTables, fromCountTables, mergeCounts } from "../aggregate/count-tables.ts";
+import { CountsFold, type CountTables, fromCountTables } from "../aggregate/count-tables.ts";
 import { biasResult } from "../bias-result.ts";
 import { runsBias } from "../config/analysis-config.ts";
 import { parseAnalysisConfig } from "../config/parse-analysis-config.ts";
@@ -91,20 +91,20 @@ export async function mergePartials(
       }),
     options.lookAhead ?? TABLES_LOOK_AHEAD,
   );
-  let tables: CountTables | undefined;
+  let fold: CountsFold | undefined;
   let tablesShape = "";
   let at = 0;
   for await (const next of loaded) {
     const { partial, index } = files[at++] as OrderedFile;
     const counted = tableShape(next);
-    if (tables === undefined) {
+    if (fold === undefined) {
       if (!counted.startsWith(configured)) {
         throw new PartialCountsError(
           `host ${partial.host}: the files' tables count ${counted} but config names ${configured}`,
         );
       }
       tablesShape = counted;
-      tables = next;
+      fold = new CountsFold(next);
       continue;
     }
     if (counted !== tablesShape) {
@@ -112,7 +112,7 @@ export async function mergePartials(
         `host ${partial.host}: files[${index}].tables count ${counted}, other files ${tablesShape}: the partial files are not of one analysis`,
       );
     }
-    tables = mergeCounts(tables, next);
+    fold.add(next);
   }
   const result = biasResult(
     config,
@@ -124,7 +124,7 @@ export async function mergePartials(
       facetIndexes: shape.facetIndexes,
       groupIndex: shape.groupIndex,
     },
-    fromCountTables(tables as CountTables),
+    fromCountTables((fold as CountsFold).tables()),
   );
   return {
     analysis: result.analysis,

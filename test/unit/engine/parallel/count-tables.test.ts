@@ -4,7 +4,13 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { collectCounts } from "../../../../engine/aggregate/collect-counts.ts";
-import { type CountTables, fromCountTables, mergeCounts } from "../../../../engine/aggregate/count-tables.ts";
+import {
+  CountsFold,
+  type CountTables,
+  fromCountTables,
+  mergeCounts,
+  type ProfileTable,
+} from "../../../../engine/aggregate/count-tables.ts";
 import { parseAnalysisConfig } from "../../../../engine/config/parse-analysis-config.ts";
 import { planSpec } from "../../../../engine/parallel/count-job.ts";
 import { countJob } from "../../../../engine/parallel/count-worker.ts";
@@ -103,12 +109,17 @@ describe("mergeCounts", () => {
             const fromRight = parts
               .slice(0, -1)
               .reduceRight((b, a) => mergeCounts(a, b), parts.at(-1) as CountTables);
+            const folded = parts
+              .slice(1)
+              .reduce((fold, part) => fold.add(part), new CountsFold(parts[0] as CountTables))
+              .tables();
             const onePass = outcome(dataset, () =>
               collectCounts(dataset.reader, dataset.plan, dataset.fieldCount),
             );
 
             // Assess
             expect(JSON.parse(JSON.stringify(fromLeft))).toEqual(JSON.parse(JSON.stringify(fromRight)));
+            expect(folded).toEqual(fromLeft);
             expect(outcome(dataset, () => fromCountTables(fromLeft))).toBe(onePass);
           } finally {
             dataset.close();
@@ -117,5 +128,67 @@ describe("mergeCounts", () => {
       ),
       { numRuns: 150, seed: 20261201 },
     );
+  });
+});
+
+/** Tables of a facet whose dictionary holds 3 values at most, with `values` seen in that order. */
+function smallTables(values: string[], numeric: boolean, group: string[]): CountTables {
+  const profile = (list: string[], capacity: number): ProfileTable => {
+    const distinct = [...new Set(list)];
+    const kept = distinct.slice(0, capacity);
+    return {
+      capacity,
+      values: kept,
+      rowsOf: kept.map((v) => list.filter((x) => x === v).length),
+      overflowed: distinct.length > capacity,
+      count: list.length,
+      missing: 0,
+      allNumeric: numeric,
+      allInteger: numeric,
+      max: numeric ? Math.max(...list.map(Number)) : null,
+    };
+  };
+  const facet = profile(values, 3);
+  const groups = profile(group, 100);
+  const slots = values.map((v, row) => {
+    const id = facet.values.indexOf(v);
+    return [(id + 1) * 4 + (row % 4), groups.values.indexOf(group[row] as string)] as const;
+  });
+  const unique = [...new Map(slots.map(([k, g]) => [`${k}/${g}`, [k, g] as const])).values()];
+  return {
+    rowsRead: values.length,
+    rowsDropped: 1,
+    skippedBy: [["label", 1]],
+    label: profile(group, 10),
+    group: groups,
+    facets: [
+      {
+        profile: facet,
+        slotKeys: unique.map(([k]) => k),
+        slotGroups: unique.map(([, g]) => g),
+        cells: unique.flatMap(([k, g], slot) => Array.from({ length: 16 }, (_, c) => k + g + slot + c)),
+      },
+    ],
+  };
+}
+
+describe("CountsFold", () => {
+  it("folds tables in order as mergeCounts does, past a full dictionary and a column turning to text", () => {
+    // Prepare
+    const parts = [
+      smallTables(["1", "2", "1"], true, ["a", "b", "a"]),
+      smallTables(["3", "9", "2"], true, ["b", "c", "c"]),
+      smallTables(["x", "4", "1"], false, ["d", "a", "b"]),
+      smallTables(["7", "5", "5"], true, ["a", "e", "e"]),
+    ];
+
+    // Act
+    const fold = new CountsFold(parts[0] as CountTables);
+    for (const part of parts.slice(1)) fold.add(part);
+
+    // Assess
+    const reduced = parts.slice(1).reduce(mergeCounts, parts[0] as CountTables);
+    expect(reduced.facets[0]?.profile.overflowed).toBe(true);
+    expect(fold.tables()).toEqual(reduced);
   });
 });
