@@ -26,6 +26,25 @@ export async function countEachFile(
   dataset: BiasDataset,
   options: ThreadOptions = {},
 ): Promise<CountedFiles> {
+  const tables: CountTables[] = new Array(dataset.files.length);
+  const { threads } = await countFileByFile(dataset, options, async (index, counted) => {
+    tables[index] = counted;
+  });
+  return { tables, threads };
+}
+
+/**
+ * Counts each file of the dataset on its own and hands each file's tables to `each` as soon as
+ * they are counted (in any order on several threads), keeping none: a host of many files holds
+ * one file's tables at a time per thread, not all of them. A file whose data is bad fails the
+ * count as countEachFile does: the first such file in the dataset's order, once every file is
+ * counted.
+ */
+export async function countFileByFile(
+  dataset: BiasDataset,
+  options: ThreadOptions,
+  each: (index: number, tables: CountTables) => Promise<void>,
+): Promise<{ readonly threads: number }> {
   const jobs = dataset.files.map(
     (path): CountJob => ({
       kind: "clarify-count-job",
@@ -39,9 +58,10 @@ export async function countEachFile(
   const threads = threadCount(dataset, jobs.length, options);
   if (threads <= 1) {
     const others = jobs[0] && (await otherFormatReaders(jobs[0]));
-    return { tables: jobs.map((job) => tablesOf(answerCountJob(job, others))), threads: 1 };
+    for (const [index, job] of jobs.entries()) await each(index, tablesOf(answerCountJob(job, others)));
+    return { threads: 1 };
   }
-  const replies: CountReply[] = new Array(jobs.length);
+  const failures = new Map<number, CountReply>();
   let next = 0;
   // Each worker takes the next file as soon as it has counted its last one.
   const lane = async () => {
@@ -49,21 +69,29 @@ export async function countEachFile(
     try {
       while (next < jobs.length) {
         const at = next++;
-        replies[at] = await worker.count(jobs[at] as CountJob);
+        const reply = await worker.count(jobs[at] as CountJob);
+        if (reply.ok) await each(at, reply.tables);
+        else failures.set(at, reply);
       }
     } finally {
       await worker.stop();
     }
   };
   await Promise.all(Array.from({ length: threads }, lane));
-  return { tables: replies.map(tablesOf), threads };
+  const first = failures.get(Math.min(...failures.keys()));
+  if (first !== undefined && !first.ok) throw failureOf(first);
+  return { threads };
 }
 
 /** A file's tables, or its error as this thread would raise it (bad data names the file and line). */
 function tablesOf(reply: CountReply): CountTables {
   if (reply.ok) return reply.tables;
-  if (reply.name === "EngineInputError") throw new EngineInputError(reply.message);
-  throw new Error(`a count worker failed: ${reply.name}: ${reply.message}`);
+  throw failureOf(reply);
+}
+
+function failureOf(reply: Extract<CountReply, { ok: false }>): Error {
+  if (reply.name === "EngineInputError") return new EngineInputError(reply.message);
+  return new Error(`a count worker failed: ${reply.name}: ${reply.message}`);
 }
 
 /** Threads for `files` files: no more than the files, and each with enough bytes to repay its start-up. */

@@ -31,7 +31,7 @@ import type { IntervalSettings } from "../intervals/bootstrap-intervals.ts";
 import { datasetFiles } from "../io/dataset-files.ts";
 import { TableReader } from "../io/open-table.ts";
 import { datasetFormat } from "../io/table-format.ts";
-import { countEachFile } from "../parallel/count-files.ts";
+import { countFileByFile } from "../parallel/count-files.ts";
 import type { ThreadOptions } from "../parallel/parallel-counts.ts";
 import { openBiasDataset } from "../run-bias-analysis.ts";
 import { CLARIFY_PATHS, processingPaths } from "./processing-layout.ts";
@@ -66,8 +66,18 @@ export async function countShard(options: ShardOptions): Promise<ShardResult> {
   const on = `host ${host.current_host} of ${instances}`;
   log(`dataset: ${CLARIFY_PATHS.data} (${plural(files.length, "file")} of the job's dataset on this host)`);
   const started = performance.now();
+  const outputDir = processingPaths(processingDir).output;
+  const tablesFolder = dirname(tablesObjectOf(host.current_host, 0));
+  await mkdir(join(outputDir, files.length > 0 ? tablesFolder : PARTIAL_FOLDER), { recursive: true });
+  // Each file's tables object as soon as it is counted; the host file last, naming only objects written.
+  const writeTables = async (index: number, file: CountedFile) => {
+    const object: PartialTables = { version: PARTIAL_VERSION, path: file.path, tables: file.tables };
+    await writeFile(join(outputDir, tablesObjectOf(host.current_host, index)), partialJson(object));
+  };
   const counted =
-    files.length === 0 ? undefined : await countFiles(config, dataFolder, files, options.threads);
+    files.length === 0
+      ? undefined
+      : await countFiles(config, dataFolder, files, options.threads, writeTables);
   const counts = counted?.files ?? [];
   const partial: PartialCounts = {
     version: PARTIAL_VERSION,
@@ -82,18 +92,10 @@ export async function countShard(options: ShardOptions): Promise<ShardResult> {
       tables: tablesObjectOf(host.current_host, index),
     })),
   };
-  const outputDir = processingPaths(processingDir).output;
-  const tablesFolder = dirname(tablesObjectOf(host.current_host, 0));
-  await mkdir(join(outputDir, counts.length > 0 ? tablesFolder : PARTIAL_FOLDER), { recursive: true });
-  // The tables objects first: a host file names only objects already written.
-  for (const [index, file] of counts.entries()) {
-    const object: PartialTables = { version: PARTIAL_VERSION, path: file.path, tables: file.tables };
-    await writeFile(join(outputDir, tablesObjectOf(host.current_host, index)), partialJson(object));
-  }
   const partialPath = join(outputDir, partialFileOf(host.current_host));
   await writeFile(partialPath, partialJson(partial));
-  const rowsRead = counts.reduce((sum, file) => sum + file.tables.rowsRead, 0);
-  const rowsDropped = counts.reduce((sum, file) => sum + file.tables.rowsDropped, 0);
+  const rowsRead = counts.reduce((sum, file) => sum + file.rowsRead, 0);
+  const rowsDropped = counts.reduce((sum, file) => sum + file.rowsDropped, 0);
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
   const dropped = rowsDropped > 0 ? ` (${rowsDropped} with missing values left out)` : "";
   const threads = counted?.threads ?? 1;
@@ -181,31 +183,47 @@ interface CountedFile {
   readonly tables: CountTables;
 }
 
+/** A file of the shard once its tables are written: what the host file and the log need of it. */
+interface WrittenFile {
+  readonly path: string;
+  readonly bytes: number;
+  readonly rowsRead: number;
+  readonly rowsDropped: number;
+}
+
 interface CountedShard {
   /** Absent when no file of the shard holds a row. */
   readonly dataset?: PartialDatasetShape;
-  readonly files: readonly CountedFile[];
+  /** In the order of the dataset's files, whose index `write` was given. */
+  readonly files: readonly WrittenFile[];
   readonly threads: number;
 }
 
+/** Counts each file and hands its tables to `write` (index: the file's in the dataset's order), keeping none. */
 async function countFiles(
   config: BiasConfig,
   dataFolder: string,
   files: readonly string[],
   threads: ThreadOptions,
+  write: (index: number, file: CountedFile) => Promise<void>,
 ): Promise<CountedShard> {
-  const entry = (file: string, tables: CountTables): CountedFile => ({
-    path: relative(dataFolder, file),
-    bytes: statSync(file).size,
-    tables,
-  });
+  const written: WrittenFile[] = [];
+  const hand = async (index: number, file: string, tables: CountTables) => {
+    const path = relative(dataFolder, file);
+    const bytes = statSync(file).size;
+    await write(index, { path, bytes, tables });
+    written[index] = { path, bytes, rowsRead: tables.rowsRead, rowsDropped: tables.rowsDropped };
+  };
   if (!holdsARow(config, files)) {
     const empty = noRowTables(config);
-    return { files: files.map((file) => entry(file, empty)), threads: 1 };
+    for (const [index, file] of files.entries()) await hand(index, file, empty);
+    return { files: written, threads: 1 };
   }
   const dataset = openBiasDataset(config, dataFolder);
   try {
-    const counted = await countEachFile(dataset, threads);
+    const counted = await countFileByFile(dataset, threads, (index, tables) =>
+      hand(index, dataset.files[index] as string, tables),
+    );
     const shape: PartialDatasetShape = {
       datasetType: config.datasetType,
       fieldCount: dataset.fieldCount,
@@ -215,11 +233,7 @@ async function countFiles(
       facetIndexes: dataset.facetIndexes,
       ...(dataset.groupIndex !== undefined && { groupIndex: dataset.groupIndex }),
     };
-    return {
-      dataset: shape,
-      files: dataset.files.map((file, f) => entry(file, counted.tables[f] as CountTables)),
-      threads: counted.threads,
-    };
+    return { dataset: shape, files: written, threads: counted.threads };
   } finally {
     dataset.close();
   }

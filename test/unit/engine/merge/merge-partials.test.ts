@@ -523,3 +523,34 @@ describe("mergePartials refuses partial files that are not one job's, naming the
     expect([forward.hosts, forward.files, forward.rowsRead]).toEqual([3, 5, 1000]);
   });
 });
+
+describe("a host whose files hold bad data", () => {
+  it("fails on the first bad file in name order, on one thread and on several, naming it", async () => {
+    // Prepare: files 1 and 3 of four each hold a row of too many fields.
+    const parts = csvParts(CREDIT_CSV, ["p0.csv", "p1.csv", "p2.csv", "p3.csv"]) as Record<string, string>;
+    for (const name of ["p1.csv", "p3.csv"])
+      parts[name] = `${parts[name]}1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17\n`;
+    const trees = jobTrees(creditConfig(), parts, [[0, 1, 2, 3], []]);
+    const host = trees.hosts[0] as JobTrees["hosts"][0];
+    const on = (threads: number) =>
+      runProcessingOnHost({
+        processingDir: host.tree,
+        resourceConfigPath: host.resourceConfig,
+        log: quiet,
+        threads,
+        environment: threads > 1 ? { CLARIFY_PIPELINE_MIN_BYTES_PER_THREAD: "0" } : {},
+      }).then(
+        () => "counted",
+        (error: Error) => `${error.name}: ${error.message}`,
+      );
+
+    // Act
+    const oneThread = await on(1);
+    const twoThreads = await on(2);
+
+    // Assess
+    expect(oneThread).toMatch(/^EngineInputError: .*p1\.csv/);
+    expect(twoThreads).toBe(oneThread);
+    expect(existsSync(join(host.tree, "output/partial/algo-1.json"))).toBe(false);
+  }, 60_000);
+});
