@@ -170,7 +170,7 @@ async function bench(): Promise<void> {
       `tables objects: ${tables.length}, total ${mb(sum(tables))}, median ${mb(median(tables))}, largest ${mb(Math.max(...tables))}`,
     );
     console.log(
-      `merge (read + JSON.parse + checks + mergeCounts, ${TABLES_LOOK_AHEAD} objects ahead, + metrics + intervals), each in a fresh process: median ${median(runs.map((r) => r.seconds)).toFixed(3)} s of ${RUNS}, peak heap growth ${median(runs.map((r) => r.heapMB)).toFixed(0)} MB, peak resident growth ${median(runs.map((r) => r.rssMB)).toFixed(0)} MB (medians)`,
+      `merge (read + JSON.parse + checks + fold, ${TABLES_LOOK_AHEAD} objects ahead, + metrics + intervals), each in a fresh process: median ${median(runs.map((r) => r.seconds)).toFixed(3)} s of ${RUNS}, peak heap growth ${median(runs.map((r) => r.heapMB)).toFixed(0)} MB, peak resident growth ${median(runs.map((r) => r.rssMB)).toFixed(0)} MB (medians)`,
     );
     if (ONE) {
       console.log(
