@@ -125,7 +125,8 @@ export function stageInputsStatements(s3: S3Scope): iam.PolicyStatement[] {
  *  - reads the run folder: the job's analysis.json, analysis_context.json and intervals.json,
  *    or, after a job of several instances, lists and reads its hosts' `output/partial/*.json`,
  *    reads their tables objects `output/partial/<host>/*.json`, and writes the merged
- *    analysis.json, analysis_context.json and intervals.json into the run's `output/` (the listing and writes below are already scoped to the output prefix);
+ *    analysis.json, analysis_context.json and intervals.json into the run's `output/` (the
+ *    listing and writes below are already scoped to the output prefix);
  *    whether the job wrote its own report.html (HEAD, granted by s3:GetObject), and the
  *    analysis config the run names (for the report's title: below the output prefix or in an
  *    allowed input bucket);
