@@ -3,30 +3,12 @@
  * only: its bundle (built as the construct bundles it: esbuild, node, ESM, minified) holds the
  * merge but no file reading, worker threads, dataset readers or model runtime.
  */
-import { join } from "node:path";
-import { build } from "esbuild";
 import { describe, expect, it } from "vitest";
-
-const REPO = join(import.meta.dirname, "..", "..");
+import { lambdaBundle } from "../support/lambda-bundle.ts";
 
 async function bundle() {
-  const result = await build({
-    entryPoints: [join(REPO, "lambdas", "collect-results", "index.ts")],
-    bundle: true,
-    minify: true,
-    platform: "node",
-    format: "esm",
-    target: "node22",
-    external: ["@aws-sdk/*"],
-    write: false,
-    metafile: true,
-    logLevel: "silent",
-  });
-  const output = Object.values(result.metafile.outputs)[0];
-  return {
-    inputs: Object.keys(output?.inputs ?? {}),
-    imports: (output?.imports ?? []).map((entry) => entry.path),
-  };
+  const output = await lambdaBundle("collect-results");
+  return { inputs: Object.keys(output.inputs), imports: output.imports.map((entry) => entry.path) };
 }
 
 describe("the collect-results bundle", () => {

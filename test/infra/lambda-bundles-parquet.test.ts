@@ -3,29 +3,13 @@
  * parser only (its pre-flight reads column names from the footer), the other steps none of it.
  * Bundled as the construct bundles them (esbuild, node, ESM, minified).
  */
-import { join } from "node:path";
-import { build } from "esbuild";
 import { describe, expect, it } from "vitest";
-
-const REPO = join(import.meta.dirname, "..", "..");
+import { lambdaBundle } from "../support/lambda-bundle.ts";
 
 /** The hyparquet modules a Lambda's bundle holds, with their bytes in the output. */
 async function parquetModules(lambda: string): Promise<Record<string, number>> {
-  const result = await build({
-    entryPoints: [join(REPO, "lambdas", lambda, "index.ts")],
-    bundle: true,
-    minify: true,
-    platform: "node",
-    format: "esm",
-    target: "node22",
-    external: ["@aws-sdk/*"],
-    write: false,
-    metafile: true,
-    logLevel: "silent",
-  });
-  const output = Object.values(result.metafile.outputs)[0];
   const modules: Record<string, number> = {};
-  for (const [path, input] of Object.entries(output?.inputs ?? {})) {
+  for (const [path, input] of Object.entries((await lambdaBundle(lambda)).inputs)) {
     const match = /node_modules\/(hyparquet[^/]*\/.*)$/.exec(path);
     if (match?.[1]) modules[match[1]] = input.bytesInOutput;
   }
