@@ -152,6 +152,16 @@ export interface ClarifyPipelineProps {
   readonly jobNamePrefix?: string;
 
   /**
+   * Memory of the CollectResults function, in MiB (Lambda gives CPU in proportion). It merges a
+   * job of several builtin-engine instances one tables object (a dataset file's counts) at a
+   * time: each object may take up to 1/120 of it (about 8.5 MB at the default), and the merge's
+   * time, about 10 ms per object on a core, shrinks with more memory. From 512 to 10240.
+   *
+   * @default 1024
+   */
+  readonly collectResultsMemorySize?: number;
+
+  /**
    * Retention of the state machine's and the functions' log groups.
    *
    * @default logs.RetentionDays.ONE_MONTH
@@ -181,6 +191,9 @@ export interface ClarifyPipelineProps {
    */
   readonly eventBus?: events.IEventBus;
 }
+
+/** Twice the other steps': the merge of several instances' counts is CPU-bound JSON parsing. */
+const DEFAULT_COLLECT_RESULTS_MEMORY_MIB = 1024;
 
 /** One Lambda step of the workflow. */
 interface StepFunctionSpec {
@@ -232,6 +245,7 @@ export class ClarifyPipeline extends Construct {
     const defaultMaxRuntime =
       props.defaultMaxRuntime ?? Duration.seconds(SETTINGS_DEFAULTS.defaultMaxRuntimeInSeconds);
     const timeoutMargin = props.timeoutMargin ?? Duration.seconds(SETTINGS_DEFAULTS.timeoutMarginSeconds);
+    const collectResultsMemorySize = props.collectResultsMemorySize ?? DEFAULT_COLLECT_RESULTS_MEMORY_MIB;
     const inputBuckets = (props.allowedInputBuckets ?? []).map((bucket, index) =>
       typeof bucket === "string"
         ? s3.Bucket.fromBucketName(this, `AllowedInputBucket${index}`, bucket)
@@ -250,6 +264,7 @@ export class ClarifyPipeline extends Construct {
       defaultMaxRuntime,
       timeoutMargin,
       jobNamePrefix,
+      collectResultsMemorySize,
     });
     if (props.engine && props.clarifyImageUri) {
       problems.push(
@@ -336,7 +351,7 @@ export class ClarifyPipeline extends Construct {
       description: "Evaluates a Clarify run's bias gates, or records its failure, in summary.json",
       // RecordFailure allows 120 s; stay under it.
       timeout: Duration.seconds(100),
-      memorySize: 512,
+      memorySize: collectResultsMemorySize,
       statements: [
         ...collectResultsStatements(this, s3Scope, jobNamePrefix),
         ...runEventStatements(this.eventBus.eventBusArn),

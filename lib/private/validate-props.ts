@@ -30,6 +30,7 @@ export interface ValidatedSettings {
   readonly defaultMaxRuntime: Duration;
   readonly timeoutMargin: Duration;
   readonly jobNamePrefix: string;
+  readonly collectResultsMemorySize: number;
 }
 
 /**
@@ -87,6 +88,13 @@ export function settingsProblems(settings: ValidatedSettings): string[] {
         `defaultMaxRuntime must be from 1 to ${MAX_RUNTIME_SECONDS} seconds (7 days, the SageMaker processing job limit), got ${seconds} seconds`,
       );
     }
+  }
+
+  const memory = settings.collectResultsMemorySize;
+  if (known(memory) && !(Number.isInteger(memory) && memory >= 512 && memory <= 10_240)) {
+    problems.push(
+      `collectResultsMemorySize must be a whole number of MiB from 512 to 10240 (Lambda's largest), got ${memory}`,
+    );
   }
 
   if (!settings.timeoutMargin.isUnresolved()) {

@@ -249,6 +249,17 @@ describe("step functions (Lambda)", () => {
     expect(timeouts).toEqual([100, 900, 100]);
   });
 
+  it("get 512, 1024 and 1024 MiB: CollectResults twice the validation's, for the merge of several instances' counts", () => {
+    // Prepare
+    const functions = synth.template.findResources("AWS::Lambda::Function");
+
+    // Act
+    const memory = steps().map(({ id }) => functions[id]?.Properties.MemorySize);
+
+    // Assess
+    expect(memory).toEqual([512, 1024, 1024]);
+  });
+
   it("get every deployment setting but the reserved AWS_REGION", () => {
     // Prepare
     const functions = synth.template.findResources("AWS::Lambda::Function");

@@ -26,6 +26,7 @@ describe("ClarifyPipeline with an existing bucket, job role and image", () => {
         defaultInstanceType: "ml.m5.2xlarge",
         defaultMaxRuntime: Duration.seconds(604_800),
         timeoutMargin: Duration.minutes(30),
+        collectResultsMemorySize: 3008,
         logRetention: logs.RetentionDays.ONE_WEEK,
         removalPolicy: RemovalPolicy.DESTROY,
       },
@@ -72,6 +73,17 @@ describe("ClarifyPipeline with an existing bucket, job role and image", () => {
       // The given role is the deployer's: what it may do is theirs to decide.
       expect(vars).not.toHaveProperty("CLARIFY_DEFAULT_ROLE_IS_BASIC");
     }
+  });
+
+  it("gives CollectResults the memory asked for", () => {
+    // Prepare
+    const id = logicalIdOf(synth.stack.pipeline.collectResultsFunction);
+
+    // Act
+    const fn = synth.template.findResources("AWS::Lambda::Function")[id];
+
+    // Assess
+    expect(fn?.Properties.MemorySize).toBe(3008);
   });
 
   it("scopes SageMaker to the custom job-name prefix and passes only the given role", () => {

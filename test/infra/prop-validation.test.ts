@@ -99,6 +99,14 @@ describe("ClarifyPipeline prop validation", () => {
     [{ defaultInstanceCount: 0 }, "defaultInstanceCount must be a whole number of at least 1, got 0"],
     [{ defaultInstanceCount: 1.5 }, "defaultInstanceCount must be a whole number of at least 1, got 1.5"],
     [
+      { collectResultsMemorySize: 256 },
+      "collectResultsMemorySize must be a whole number of MiB from 512 to 10240 (Lambda's largest), got 256",
+    ],
+    [
+      { collectResultsMemorySize: 20_000 },
+      "collectResultsMemorySize must be a whole number of MiB from 512 to 10240 (Lambda's largest), got 20000",
+    ],
+    [
       { defaultVolumeSizeInGB: 16_385 },
       "defaultVolumeSizeInGB must be a whole number from 1 to 16384, got 16385",
     ],
