@@ -70,6 +70,11 @@ export interface BiasAnalysisResult {
   readonly threads?: number;
   /** Each count worker's CPU seconds, when workers counted. */
   readonly workerCpuSeconds?: readonly number[];
+  /**
+   * Passes over the rows: 1, or 2 when a matched column held text and numbers and was counted
+   * again with text matching (aggregate/mixed-columns.ts). Absent when the counts came from elsewhere.
+   */
+  readonly countPasses?: number;
 }
 
 /** analysis.json, the analysis context and the count tables, from the counts of the whole dataset. */

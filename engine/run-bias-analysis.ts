@@ -1,5 +1,6 @@
 import { statSync } from "node:fs";
 import { type CountPlan, collectCounts } from "./aggregate/collect-counts.ts";
+import { matchersOf, mixedColumns, textPlan } from "./aggregate/mixed-columns.ts";
 import { ValueMatcher } from "./aggregate/value-matcher.ts";
 import {
   type BiasAnalysisResult,
@@ -26,8 +27,17 @@ export function runBiasAnalysis(
 ): BiasAnalysisResult {
   const dataset = openBiasDataset(config, datasetPath, predictedLabelDatasetPath);
   try {
-    const counts = collectCounts(dataset.reader, dataset.plan, dataset.fieldCount);
-    return biasResult(config, biasShapeOf(dataset), counts);
+    const first = collectCounts(dataset.reader, dataset.plan, dataset.fieldCount);
+    const shape = biasShapeOf(dataset);
+    const mixed = mixedColumns(matchersOf(dataset.plan), first);
+    if (mixed.length === 0) return { ...biasResult(config, shape, first), countPasses: 1 };
+    const again = openBiasDataset(config, datasetPath, predictedLabelDatasetPath);
+    try {
+      const counts = collectCounts(again.reader, textPlan(again.plan, mixed), again.fieldCount);
+      return { ...biasResult(config, shape, counts), countPasses: 2 };
+    } finally {
+      again.close();
+    }
   } finally {
     dataset.close();
   }
@@ -45,11 +55,23 @@ export async function runBiasAnalysisOnThreads(
 ): Promise<BiasAnalysisResult> {
   const dataset = openBiasDataset(config, datasetPath, predictedLabelDatasetPath);
   try {
-    const counted = await countDataset(dataset, threads);
+    const first = await countDataset(dataset, threads);
+    const shape = biasShapeOf(dataset);
+    const mixed = mixedColumns(matchersOf(dataset.plan), first.counts);
+    let counted = first;
+    if (mixed.length > 0) {
+      const again = openBiasDataset(config, datasetPath, predictedLabelDatasetPath);
+      try {
+        counted = await countDataset({ ...again, plan: textPlan(again.plan, mixed) }, threads);
+      } finally {
+        again.close();
+      }
+    }
     return {
-      ...biasResult(config, biasShapeOf(dataset), counted.counts),
+      ...biasResult(config, shape, counted.counts),
       threads: counted.threads,
       ...(counted.workerCpuSeconds && { workerCpuSeconds: counted.workerCpuSeconds }),
+      countPasses: mixed.length > 0 ? 2 : 1,
     };
   } finally {
     dataset.close();

@@ -1,22 +1,39 @@
 import { parseNumber } from "../io/parse-number.ts";
 
 /**
+ * How a matcher compares: "text-or-number" (equal text, or equal numbers) for a column of
+ * numbers; "text" (equal text only) for a column holding any text, whose cells pandas reads as
+ * strings (see mixed-columns.ts).
+ */
+export type Matching = "text-or-number" | "text";
+
+/**
  * Tests cells against configured values (positive labels, sensitive facet values): equal
  * text, or equal numbers (config `1` matches a cell `1.0`), as Clarify's fallback conversion
- * of the configured values to the column's type does.
+ * of the configured values to the column's type does; in "text" matching, equal text only.
  */
 export class ValueMatcher {
   private readonly texts: Uint8Array[];
   private readonly numbers: number[];
   /** The configured values (a count job sends them to its worker threads). */
   readonly values: readonly (string | number)[];
+  readonly matching: Matching;
 
-  constructor(values: readonly (string | number)[]) {
+  constructor(values: readonly (string | number)[], matching: Matching = "text-or-number") {
     this.values = values;
+    this.matching = matching;
     this.texts = values.map((value) => Buffer.from(String(value), "utf8"));
-    this.numbers = values
-      .map((value) => (typeof value === "number" ? value : Number(value)))
-      .filter((value, i) => !Number.isNaN(value) && String(values[i]).trim() !== "");
+    this.numbers =
+      matching === "text"
+        ? []
+        : values
+            .map((value) => (typeof value === "number" ? value : Number(value)))
+            .filter((value, i) => !Number.isNaN(value) && String(values[i]).trim() !== "");
+  }
+
+  /** Whether some configured value is a number this matcher compares as one. */
+  get comparesNumbers(): boolean {
+    return this.numbers.length > 0;
   }
 
   matches(buf: Uint8Array, start: number, end: number, parsed?: number): boolean {
@@ -44,7 +61,7 @@ export class ValueMatcher {
     return false;
   }
 
-  private matchesText(buf: Uint8Array, start: number, end: number): boolean {
+  matchesText(buf: Uint8Array, start: number, end: number): boolean {
     const length = end - start;
     for (const text of this.texts) {
       if (text.length !== length) continue;

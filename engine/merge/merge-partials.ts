@@ -17,9 +17,12 @@ import {
   type PartialFile,
   partialFileOf,
 } from "../../contracts/partial-counts.ts";
+import type { CollectedCounts } from "../aggregate/collect-counts.ts";
 import { CountsFold, type CountTables, fromCountTables } from "../aggregate/count-tables.ts";
-import { biasResult } from "../bias-result.ts";
-import { runsBias } from "../config/analysis-config.ts";
+import { type MatchedRole, mixedColumns } from "../aggregate/mixed-columns.ts";
+import { ValueMatcher } from "../aggregate/value-matcher.ts";
+import { biasConfig, biasResult } from "../bias-result.ts";
+import { type AnalysisConfig, runsBias } from "../config/analysis-config.ts";
 import { parseAnalysisConfig } from "../config/parse-analysis-config.ts";
 import { bootstrapIntervals } from "../intervals/bootstrap-intervals.ts";
 import { byName } from "../io/name-order.ts";
@@ -114,6 +117,8 @@ export async function mergePartials(
     }
     fold.add(next);
   }
+  const counts = fromCountTables((fold as CountsFold).tables());
+  refuseMixedColumns(config, counts);
   const result = biasResult(
     config,
     {
@@ -124,7 +129,7 @@ export async function mergePartials(
       facetIndexes: shape.facetIndexes,
       groupIndex: shape.groupIndex,
     },
-    fromCountTables((fold as CountsFold).tables()),
+    counts,
   );
   return {
     analysis: result.analysis,
@@ -135,6 +140,52 @@ export async function mergePartials(
     hosts: partials.length,
     files: files.length,
     rowsRead: result.rowsRead,
+  };
+}
+
+/**
+ * A matched column holding text and numbers whose counts are not what the whole column means
+ * (aggregate/mixed-columns.ts): one instance counts such a column again with text matching,
+ * but the hosts' tables cannot be counted again, and which of their rows held a cell like
+ * `1.0` is not in them.
+ */
+function refuseMixedColumns(given: AnalysisConfig, counts: CollectedCounts): void {
+  const config = biasConfig(given);
+  const labelMatcher = new ValueMatcher(config.labelValuesOrThreshold);
+  const mixed = mixedColumns(
+    {
+      label: labelMatcher,
+      ...(counts.predicted && { predicted: labelMatcher }),
+      facets: config.facets.map(
+        (facet) => facet.valueOrThreshold && new ValueMatcher(facet.valueOrThreshold),
+      ),
+    },
+    counts,
+  )[0];
+  if (mixed === undefined) return;
+  const { column, field } = columnName(config, mixed.role);
+  const cell = mixed.example
+    ? `its cell ${JSON.stringify(mixed.example.cell)} (${field} ${JSON.stringify(mixed.example.configured)})`
+    : `which of its cells (more distinct values than the counts keep) equal a number in ${field}`;
+  throw new PartialCountsError(
+    `${column} holds text and numbers, so Clarify compares its cells with ${field} as text; the hosts' counts cannot tell which rows hold ${cell}: run the job on one instance, or write the column's cells as ${field} spells them`,
+  );
+}
+
+/** The column of a role, and the config field holding its values. */
+function columnName(
+  config: ReturnType<typeof biasConfig>,
+  role: MatchedRole,
+): { column: string; field: string } {
+  const field = "label_values_or_threshold";
+  if (role === "label") return { column: `the label column ${JSON.stringify(config.label)}`, field };
+  if (role === "predicted_label") {
+    return { column: `the predicted label column ${JSON.stringify(config.predictedLabel)}`, field };
+  }
+  const index = Number(role.slice("facet:".length));
+  return {
+    column: `the facet column ${JSON.stringify(config.facets[index]?.nameOrIndex)}`,
+    field: `facet[${index}].value_or_threshold`,
   };
 }
 

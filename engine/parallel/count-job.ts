@@ -1,18 +1,23 @@
 import type { CountPlan, FacetRule, OutcomeRule } from "../aggregate/collect-counts.ts";
-import { ValueMatcher } from "../aggregate/value-matcher.ts";
+import { type Matching, ValueMatcher } from "../aggregate/value-matcher.ts";
 import type { FilePart, TableFormat } from "../io/open-table.ts";
 
 interface OutcomeSpec {
   readonly index: number;
   readonly values: readonly (string | number)[];
+  /** Absent: "text-or-number". */
+  readonly matching?: Matching;
   readonly threshold?: number;
 }
 
 interface FacetSpec {
   readonly index: number;
   readonly values?: readonly (string | number)[];
+  readonly matching?: Matching;
   readonly threshold?: number;
 }
+
+const matchingOf = (matcher: ValueMatcher) => matcher.matching === "text" && { matching: matcher.matching };
 
 /** A CountPlan as plain data, for a worker thread (matchers are rebuilt from their values). */
 export interface CountPlanSpec {
@@ -39,12 +44,13 @@ export interface CountJob {
 const outcomeSpec = (rule: OutcomeRule): OutcomeSpec => ({
   index: rule.index,
   values: rule.matcher.values,
+  ...matchingOf(rule.matcher),
   ...(rule.threshold !== undefined && { threshold: rule.threshold }),
 });
 
 const facetSpec = (rule: FacetRule): FacetSpec => ({
   index: rule.index,
-  ...(rule.matcher && { values: rule.matcher.values }),
+  ...(rule.matcher && { values: rule.matcher.values, ...matchingOf(rule.matcher) }),
   ...(rule.threshold !== undefined && { threshold: rule.threshold }),
 });
 
@@ -61,7 +67,7 @@ export function planSpec(plan: CountPlan): CountPlanSpec {
 
 const outcomeRule = (spec: OutcomeSpec): OutcomeRule => ({
   index: spec.index,
-  matcher: new ValueMatcher(spec.values),
+  matcher: new ValueMatcher(spec.values, spec.matching),
   ...(spec.threshold !== undefined && { threshold: spec.threshold }),
 });
 
@@ -71,7 +77,7 @@ export function planOf(spec: CountPlanSpec): CountPlan {
     ...(spec.predicted && { predicted: outcomeRule(spec.predicted) }),
     facets: spec.facets.map((facet) => ({
       index: facet.index,
-      ...(facet.values && { matcher: new ValueMatcher(facet.values) }),
+      ...(facet.values && { matcher: new ValueMatcher(facet.values, facet.matching) }),
       ...(facet.threshold !== undefined && { threshold: facet.threshold }),
     })),
     ...(spec.groupIndex !== undefined && { groupIndex: spec.groupIndex }),

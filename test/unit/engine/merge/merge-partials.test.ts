@@ -554,3 +554,55 @@ describe("a host whose files hold bad data", () => {
     expect(existsSync(join(host.tree, "output/partial/algo-1.json"))).toBe(false);
   }, 60_000);
 });
+
+describe("a matched column of text and numbers on several instances", () => {
+  /** A label column whose first cell is text, then numbers written `1.0`, `1` and `0`. */
+  function mixedLabelCsv(one = "1.0"): string {
+    const lines = ["sex,approved", "F,yes"];
+    for (let i = 1; i < 200; i++) lines.push(`${i % 3 === 0 ? "F" : "M"},${[one, "0", "1"][i % 3]}`);
+    return `${lines.join("\n")}\n`;
+  }
+  const config = {
+    dataset_type: "text/csv",
+    label: "approved",
+    label_values_or_threshold: [1],
+    facet: [{ name_or_index: "sex", value_or_threshold: ["F"] }],
+    methods: { pre_training_bias: { methods: ["CI", "DPL"] } },
+  };
+
+  it("refuses the merge, naming the column, a cell, the configured value and what to do", async () => {
+    // Prepare
+    const trees = jobTrees(config, csvParts(mixedLabelCsv(), ["a.csv", "b.csv"]), [[0], [1]]);
+    for (const host of trees.hosts) {
+      await runProcessingOnHost({
+        processingDir: host.tree,
+        resourceConfigPath: host.resourceConfig,
+        log: quiet,
+        threads: 1,
+        environment: {},
+      });
+    }
+
+    // Act
+    const merged = mergeOutputFolder(jobOutput(trees));
+
+    // Assess
+    await expect(merged).rejects.toThrow(
+      'the label column "approved" holds text and numbers, so Clarify compares its cells with label_values_or_threshold as text; the hosts\' counts cannot tell which rows hold its cell "1.0" (label_values_or_threshold 1): run the job on one instance, or write the column\'s cells as label_values_or_threshold spells them',
+    );
+    await expect(merged).rejects.toMatchObject({ name: "PartialCountsError" });
+  }, 60_000);
+
+  it("merges when the column's cells spell the configured value (1, not 1.0)", async () => {
+    // Prepare
+    const trees = jobTrees(config, csvParts(mixedLabelCsv("1"), ["a.csv", "b.csv"]), [[0], [1]]);
+
+    // Act
+    const one = await oneInstance(trees);
+    const several = await severalInstances(trees);
+
+    // Assess
+    expect(JSON.parse(one.analysis as string).pre_training_bias_metrics).toBeDefined();
+    expect(several).toEqual(one);
+  }, 60_000);
+});

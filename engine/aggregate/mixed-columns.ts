@@ -1,0 +1,100 @@
+/**
+ * Columns holding both text and numbers, matched against configured values. pandas reads such a
+ * column as `object` (every cell a string), and smclarify's `_categorical_data_idx` compares
+ * its cells with the configured values as they are, and only when no cell equals one, with the
+ * values converted to the column's element type (`str`): a cell `1` then equals configured `1`,
+ * a cell `1.0` never does. The count pass compares numbers only while the column has held
+ * numbers only (a reading per value id, cell-reading.ts), so a cell `1.0` before the column's
+ * first text cell counts as a match and after it does not, and runs counted apart (threads,
+ * instances) each start fresh. Which columns are mixed is known only once every row is
+ * counted: such a column is counted again with text matching (`textPlan`).
+ */
+import type { CollectedCounts, CountPlan } from "./collect-counts.ts";
+import type { ColumnProfile } from "./column-profile.ts";
+import { ValueMatcher } from "./value-matcher.ts";
+
+export type MatchedRole = "label" | "predicted_label" | `facet:${number}`;
+
+/** The matchers of the columns the count pass matched against configured values. */
+export interface ColumnMatchers {
+  readonly label: ValueMatcher;
+  readonly predicted?: ValueMatcher;
+  readonly facets: readonly (ValueMatcher | undefined)[];
+}
+
+export interface MixedColumn {
+  readonly role: MatchedRole;
+  /** The values a text reading compares: smclarify's two steps, decided over the whole column. */
+  readonly textValues: readonly (string | number)[];
+  /** A distinct cell the count pass may have read otherwise, and the configured value it equals as a number; absent when the column had too many values to tell. */
+  readonly example?: { readonly cell: string; readonly configured: string | number };
+}
+
+export function matchersOf(plan: CountPlan): ColumnMatchers {
+  return {
+    label: plan.label.matcher,
+    ...(plan.predicted && { predicted: plan.predicted.matcher }),
+    facets: plan.facets.map((facet) => facet.matcher),
+  };
+}
+
+/** The matched columns whose counts are not what the whole column means; none for a usual dataset. */
+export function mixedColumns(matchers: ColumnMatchers, counts: CollectedCounts): MixedColumn[] {
+  const columns: (MixedColumn | undefined)[] = [
+    mixedColumn("label", matchers.label, counts.label),
+    ...(matchers.predicted && counts.predicted
+      ? [mixedColumn("predicted_label", matchers.predicted, counts.predicted)]
+      : []),
+    ...matchers.facets.map((matcher, i) => {
+      const facet = counts.facets[i];
+      return matcher && facet ? mixedColumn(`facet:${i}`, matcher, facet.profile) : undefined;
+    }),
+  ];
+  return columns.filter((column): column is MixedColumn => column !== undefined);
+}
+
+function mixedColumn(
+  role: MatchedRole,
+  matcher: ValueMatcher,
+  profile: ColumnProfile,
+): MixedColumn | undefined {
+  if (matcher.matching === "text" || profile.allNumeric || profile.count === 0) return undefined;
+  const values = profile.values;
+  const ids = Array.from({ length: values.size }, (_, id) => id);
+  const matchesId = (m: ValueMatcher, id: number) => m.matches(values.pool, values.start(id), values.end(id));
+  // Step one compares the configured values as they are: only the text ones can equal a string.
+  const texts = matcher.values.filter((value) => typeof value === "string");
+  const textsMatch = texts.length > 0 && ids.some((id) => matchesId(new ValueMatcher(texts, "text"), id));
+  const textValues = textsMatch ? texts : matcher.values;
+  const reading = new ValueMatcher(textValues, "text");
+  for (const id of ids) {
+    if (matchesId(matcher, id) === matchesId(reading, id)) continue;
+    const cell = values.text(id);
+    const configured =
+      matcher.values.find((value) =>
+        new ValueMatcher([value]).matches(values.pool, values.start(id), values.end(id)),
+      ) ?? (matcher.values[0] as string | number);
+    return { role, textValues, example: { cell, configured } };
+  }
+  // Values beyond the dictionary's capacity are unknown: any of them may equal a value as a number.
+  if (values.overflowed && matcher.comparesNumbers) return { role, textValues };
+  return undefined;
+}
+
+/** The plan with the mixed columns matched as text (their counts then depend on no row order). */
+export function textPlan(plan: CountPlan, mixed: readonly MixedColumn[]): CountPlan {
+  const textOf = (role: MatchedRole, matcher: ValueMatcher): ValueMatcher => {
+    const column = mixed.find((m) => m.role === role);
+    return column ? new ValueMatcher(column.textValues, "text") : matcher;
+  };
+  return {
+    ...plan,
+    label: { ...plan.label, matcher: textOf("label", plan.label.matcher) },
+    ...(plan.predicted && {
+      predicted: { ...plan.predicted, matcher: textOf("predicted_label", plan.predicted.matcher) },
+    }),
+    facets: plan.facets.map((facet, i) =>
+      facet.matcher ? { ...facet, matcher: textOf(`facet:${i}`, facet.matcher) } : facet,
+    ),
+  };
+}
