@@ -12,21 +12,21 @@ import {
   GetObjectCommand,
   type GetObjectCommandOutput,
   ListObjectsV2Command,
-  PutObjectCommand,
   type S3Client,
 } from "@aws-sdk/client-s3";
 import { ANALYSIS_CONTEXT_FILE } from "../../contracts/analysis-context.ts";
 import { INTERVALS_FILE } from "../../contracts/intervals.ts";
 import { PARTIAL_FOLDER, type PartialCounts } from "../../contracts/partial-counts.ts";
 import { EngineInputError } from "../../engine/errors.ts";
+import { byName } from "../../engine/io/name-order.ts";
 import {
   checkPartial,
   mergePartials,
   PartialCountsError,
   TABLES_LOOK_AHEAD,
 } from "../../engine/merge/merge-partials.ts";
-import { jsonFileText } from "../../engine/output/json-file-text.ts";
 import { AnalysisResultError } from "../shared/errors.ts";
+import { putJson } from "../shared/s3-objects.ts";
 import { joinS3Uri, parseS3Uri } from "../shared/s3-uri.ts";
 import { parseJsonDocument } from "./json-document.ts";
 
@@ -113,9 +113,11 @@ export async function mergePartialResults(
   }
   const target = mergedOutputUris(runUri);
   const written = [target.analysis, target.context, ...(merged.intervals ? [target.intervals] : [])];
-  await putJsonFile(s3, target.analysis, merged.analysis);
-  await putJsonFile(s3, target.context, merged.context);
-  if (merged.intervals) await putJsonFile(s3, target.intervals, merged.intervals);
+  // analysis.json last: its presence is what tells a retried CollectResults the merge is done,
+  // so it must not exist without the context (whose warnings fail gates) and the intervals.
+  await putJson(s3, target.context, merged.context);
+  if (merged.intervals) await putJson(s3, target.intervals, merged.intervals);
+  await putJson(s3, target.analysis, merged.analysis);
   return { hosts: merged.hosts, files: merged.files, rowsRead: merged.rowsRead, written };
 }
 
@@ -143,7 +145,7 @@ async function listHostFiles(s3: S3Client, folderUri: string): Promise<string[]>
   } catch (error) {
     throw new AnalysisResultError(`cannot list ${folderUri}: ${(error as Error).message}`, { cause: error });
   }
-  return uris.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return uris.sort(byName);
 }
 
 function size(bytes: number): string {
@@ -203,16 +205,4 @@ async function readObjectText(
   } catch (error) {
     throw new AnalysisResultError(`cannot read ${uri}: ${(error as Error).message}`, { cause: error });
   }
-}
-
-async function putJsonFile(s3: S3Client, uri: string, value: unknown): Promise<void> {
-  const location = parseS3Uri(uri);
-  await s3.send(
-    new PutObjectCommand({
-      Bucket: location?.bucket,
-      Key: location?.key,
-      Body: jsonFileText(value),
-      ContentType: "application/json",
-    }),
-  );
 }

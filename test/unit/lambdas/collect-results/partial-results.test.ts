@@ -200,6 +200,46 @@ describe("collectResults on the partial counts of several instances", () => {
     },
   );
 
+  it("writes analysis.json last, so a retry after a failed write merges again and writes all three", async () => {
+    // Prepare: an S3 client whose first write of the context fails, as a throttled PUT would.
+    const event = await runWith(partials());
+    let failed = false;
+    const failingOnce = new Proxy(s3, {
+      get(target, property, receiver) {
+        if (property !== "send") return Reflect.get(target, property, receiver);
+        return (command: { input?: { Key?: string } }) => {
+          if (
+            !failed &&
+            command instanceof PutObjectCommand &&
+            command.input.Key?.endsWith("/analysis_context.json")
+          ) {
+            failed = true;
+            return Promise.reject(
+              Object.assign(new Error("Please reduce your request rate."), { name: "SlowDown" }),
+            );
+          }
+          return target.send(command as PutObjectCommand);
+        };
+      },
+    });
+
+    // Act
+    const first = collectResults(event, { s3: failingOnce });
+    await expect(first).rejects.toThrow("Please reduce your request rate.");
+    const afterFailure = await exists(`${event.run.runUri}output/analysis.json`);
+    const merges: MergedPartials[] = [];
+    await collectResults(event, { s3: failingOnce, onPartialsMerged: (merged) => merges.push(merged) });
+
+    // Assess
+    expect(afterFailure).toBe(false);
+    expect(merges).toHaveLength(1);
+    const one = (file: string) => readFile(join(trees.whole, "output", file), "utf8");
+    const runUri = event.run.runUri;
+    expect(await readText(`${runUri}output/analysis.json`)).toBe(await one("analysis.json"));
+    expect(await readText(`${runUri}output/analysis_context.json`)).toBe(await one("analysis_context.json"));
+    expect(await readText(`${runUri}output/intervals.json`)).toBe(await one("intervals.json"));
+  }, 30_000);
+
   it("refuses a tables object larger than its memory can merge, before reading it", async () => {
     // Prepare: a function of 512 MB merges tables objects up to 4.3 MB; this one is given a limit below one object's size.
     const event = await runWith(partials());
