@@ -10,7 +10,12 @@ import * as s3 from "aws-cdk-lib/aws-s3";
 import * as sfn from "aws-cdk-lib/aws-stepfunctions";
 import { Construct } from "constructs";
 import { DEFAULT_EVENT_BUS, EVENT_BUS_ENV } from "../lambdas/shared/run-events.ts";
-import { type EngineKind, SETTINGS_DEFAULTS, SETTINGS_ENV } from "../lambdas/shared/settings.ts";
+import {
+  DEFAULT_COLLECT_RESULTS_MEMORY_MIB,
+  type EngineKind,
+  SETTINGS_DEFAULTS,
+  SETTINGS_ENV,
+} from "../lambdas/shared/settings.ts";
 import { ClarifyEngine } from "./clarify-engine.ts";
 
 export { type BoundClarifyEngine, ClarifyEngine } from "./clarify-engine.ts";
@@ -191,9 +196,6 @@ export interface ClarifyPipelineProps {
    */
   readonly eventBus?: events.IEventBus;
 }
-
-/** Twice the other steps': the merge of several instances' counts is CPU-bound JSON parsing. */
-const DEFAULT_COLLECT_RESULTS_MEMORY_MIB = 1024;
 
 /** One Lambda step of the workflow. */
 interface StepFunctionSpec {

@@ -3,7 +3,9 @@
  * S3 through the embedded server and SageMaker through the processing emulator.
  */
 import { collectResults } from "../lambdas/collect-results/collect.ts";
+import { tablesBytesLimit } from "../lambdas/collect-results/partial-results.ts";
 import { recordFailure } from "../lambdas/collect-results/record-failure.ts";
+import { DEFAULT_COLLECT_RESULTS_MEMORY_MIB } from "../lambdas/shared/settings.ts";
 import { stageInputs } from "../lambdas/stage-inputs/stage-inputs.ts";
 import { validateConfig } from "../lambdas/validate-config/validate-config.ts";
 import type { LocalStepDeps } from "./local-run.ts";
@@ -13,7 +15,9 @@ export function coreSteps({ s3, settings, emulator }: LocalStepDeps): LocalSteps
   return {
     validateConfig: (event) => validateConfig(event, { s3, settings }),
     stageInputs: (event) => stageInputs(event, { s3, settings }),
-    collectResults: (event) => collectResults(event, { s3 }),
+    // The deployed function's default memory bounds the merge of several instances' counts here too.
+    collectResults: (event) =>
+      collectResults(event, { s3, maxTablesBytes: tablesBytesLimit(DEFAULT_COLLECT_RESULTS_MEMORY_MIB) }),
     recordFailure: (event) =>
       recordFailure(event, {
         s3,

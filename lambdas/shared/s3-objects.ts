@@ -1,5 +1,6 @@
 /** Small S3 reads and writes shared by the Lambda steps (JSON records, existence checks). */
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { jsonFileText } from "../../engine/output/json-file-text.ts";
 import { parseS3Uri } from "../shared/s3-uri.ts";
 
 /** Reads an object as text; undefined when it does not exist. Other failures propagate. */
@@ -33,7 +34,7 @@ export async function putJson(s3: S3Client, uri: string, value: unknown): Promis
     new PutObjectCommand({
       Bucket: bucket,
       Key: key,
-      Body: `${JSON.stringify(value, null, 2)}\n`,
+      Body: jsonFileText(value),
       ContentType: "application/json",
     }),
   );

@@ -58,6 +58,13 @@ export const SETTINGS_ENV = {
   engine: "CLARIFY_ENGINE",
 } as const satisfies Record<keyof DeploymentSettings, string>;
 
+/**
+ * The CollectResults function's memory when the deployment does not set it (ClarifyPipeline's
+ * `collectResultsMemorySize`): twice the other steps', for the merge of several instances' counts.
+ * `run --local` merges within the limit a function of this size has.
+ */
+export const DEFAULT_COLLECT_RESULTS_MEMORY_MIB = 1024;
+
 /** Defaults for the optional settings. */
 export const SETTINGS_DEFAULTS = {
   defaultInstanceType: "ml.c5.xlarge",
