@@ -411,7 +411,7 @@ function assertSomePositive(
 }
 
 /** Hands the dtypes a Parquet file declares to the profiles of the analysed columns (CSV and JSON Lines declare none). */
-function declareDtypes(counts: CollectedCounts, dataset: BiasDatasetShape): void {
+export function declareDtypes(counts: CollectedCounts, dataset: BiasDatasetShape): void {
   const dtypes = counts.columnDtypes ?? dataset.columnDtypes;
   counts.label.declaredDtype = dtypes?.[dataset.labelIndex];
   if (counts.predicted && dataset.predictedIndex !== undefined) {

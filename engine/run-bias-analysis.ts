@@ -7,6 +7,7 @@ import {
   type BiasDatasetShape,
   biasConfig,
   biasResult,
+  declareDtypes,
   singleNumber,
 } from "./bias-result.ts";
 import type { AnalysisConfig } from "./config/analysis-config.ts";
@@ -29,6 +30,7 @@ export function runBiasAnalysis(
   try {
     const first = collectCounts(dataset.reader, dataset.plan, dataset.fieldCount);
     const shape = biasShapeOf(dataset);
+    declareDtypes(first, shape);
     const mixed = mixedColumns(matchersOf(dataset.plan), first);
     if (mixed.length === 0) return { ...biasResult(config, shape, first), countPasses: 1 };
     const again = openBiasDataset(config, datasetPath, predictedLabelDatasetPath);
@@ -57,6 +59,7 @@ export async function runBiasAnalysisOnThreads(
   try {
     const first = await countDataset(dataset, threads);
     const shape = biasShapeOf(dataset);
+    declareDtypes(first.counts, shape);
     const mixed = mixedColumns(matchersOf(dataset.plan), first.counts);
     let counted = first;
     if (mixed.length > 0) {

@@ -11,7 +11,9 @@ export const ABOVE = 2;
  * value, bit 1 it is a number above the threshold. A reading depends only on the cell's bytes
  * and on whether the column was all numbers so far (after its first text cell, a pass compares
  * no numbers: `ColumnProfile.lastNumber` is NaN), so it is kept per value id and worked out
- * once per distinct value instead of once per row.
+ * once per distinct value instead of once per row. That a number matches only before the
+ * column's first text cell depends on the row order; mixed-columns.ts finds the columns where
+ * it mattered once every row is counted, and they are counted again with text matching.
  */
 export class CellReading {
   private readonly matcher: ValueMatcher | undefined;

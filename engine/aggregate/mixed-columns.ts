@@ -7,7 +7,8 @@
  * numbers only (a reading per value id, cell-reading.ts), so a cell `1.0` before the column's
  * first text cell counts as a match and after it does not, and runs counted apart (threads,
  * instances) each start fresh. Which columns are mixed is known only once every row is
- * counted: such a column is counted again with text matching (`textPlan`).
+ * counted: such a column is counted again with text matching (`textPlan`). A Parquet string
+ * column of numbers is read as strings by pandas too: its cells compare as text alike.
  */
 import type { CollectedCounts, CountPlan } from "./collect-counts.ts";
 import type { ColumnProfile } from "./column-profile.ts";
@@ -58,7 +59,7 @@ function mixedColumn(
   matcher: ValueMatcher,
   profile: ColumnProfile,
 ): MixedColumn | undefined {
-  if (matcher.matching === "text" || profile.allNumeric || profile.count === 0) return undefined;
+  if (matcher.matching === "text" || !holdsStrings(profile, matcher) || profile.count === 0) return undefined;
   const values = profile.values;
   const ids = Array.from({ length: values.size }, (_, id) => id);
   const matchesId = (m: ValueMatcher, id: number) => m.matches(values.pool, values.start(id), values.end(id));
@@ -79,6 +80,17 @@ function mixedColumn(
   // Values beyond the dictionary's capacity are unknown: any of them may equal a value as a number.
   if (values.overflowed && matcher.comparesNumbers) return { role, textValues };
   return undefined;
+}
+
+/**
+ * Whether pandas holds the column's cells as strings: it has text (CSV, JSON Lines), or a
+ * Parquet file declares it a string column (`object`) although its cells are numbers; and the
+ * configured values are matched (categorical), not a threshold. Call after the declared dtypes
+ * are set on the profiles (bias-result.ts `declareDtypes`).
+ */
+function holdsStrings(profile: ColumnProfile, matcher: ValueMatcher): boolean {
+  if (!profile.allNumeric) return true;
+  return profile.declaredDtype === "object" && profile.dataType(matcher.values) === "categorical";
 }
 
 /** The plan with the mixed columns matched as text (their counts then depend on no row order). */

@@ -21,7 +21,7 @@ import type { CollectedCounts } from "../aggregate/collect-counts.ts";
 import { CountsFold, type CountTables, fromCountTables } from "../aggregate/count-tables.ts";
 import { type MatchedRole, mixedColumns } from "../aggregate/mixed-columns.ts";
 import { ValueMatcher } from "../aggregate/value-matcher.ts";
-import { biasConfig, biasResult } from "../bias-result.ts";
+import { type BiasDatasetShape, biasConfig, biasResult, declareDtypes } from "../bias-result.ts";
 import { type AnalysisConfig, runsBias } from "../config/analysis-config.ts";
 import { parseAnalysisConfig } from "../config/parse-analysis-config.ts";
 import { bootstrapIntervals } from "../intervals/bootstrap-intervals.ts";
@@ -117,20 +117,18 @@ export async function mergePartials(
     }
     fold.add(next);
   }
+  const datasetShape: BiasDatasetShape = {
+    files: files.map((file) => `${CLARIFY_PATHS.data}/${file.entry.path}`),
+    names: shape.names,
+    labelIndex: shape.labelIndex,
+    ...(shape.predictedIndex !== undefined && { predictedIndex: shape.predictedIndex }),
+    facetIndexes: shape.facetIndexes,
+    groupIndex: shape.groupIndex,
+  };
   const counts = fromCountTables((fold as CountsFold).tables());
+  declareDtypes(counts, datasetShape);
   refuseMixedColumns(config, counts);
-  const result = biasResult(
-    config,
-    {
-      files: files.map((file) => `${CLARIFY_PATHS.data}/${file.entry.path}`),
-      names: shape.names,
-      labelIndex: shape.labelIndex,
-      ...(shape.predictedIndex !== undefined && { predictedIndex: shape.predictedIndex }),
-      facetIndexes: shape.facetIndexes,
-      groupIndex: shape.groupIndex,
-    },
-    counts,
-  );
+  const result = biasResult(config, datasetShape, counts);
   return {
     analysis: result.analysis,
     context: result.context,

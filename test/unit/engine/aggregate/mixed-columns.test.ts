@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { analyze } from "../../../../engine/analyze.ts";
 import { runBiasAnalysisOnThreads } from "../../../../engine/run-bias-analysis.ts";
+import { writeParquet } from "../../../support/parquet-writer.ts";
 
 const LABELS = ["1.0", "0", "1", "0", "1.0", "1"];
 const AGES = ["30", "30.0", "40", "30", "41", "30.0", "52"];
@@ -172,6 +173,40 @@ describe("a matched column of text and numbers", () => {
         (label) => label === "1",
       ),
       12,
+    );
+  }, 60_000);
+
+  it("reads a Parquet string column of numbers as text, as pandas holds it", async () => {
+    // Prepare: the label is a string column (pandas: object) whose cells are all numbers.
+    const rows = mixedRows().slice(1);
+    const dir = mkdtempSync(join(tmpdir(), "mixed-parquet-"));
+    const path = join(dir, "mixed.parquet");
+    writeParquet(path, [
+      { name: "sex", type: "STRING", data: rows.map((row) => row.sex) },
+      { name: "label", type: "STRING", data: rows.map((row) => row.label) },
+    ]);
+    const raw = {
+      ...config({ name_or_index: "sex", value_or_threshold: ["F"] }),
+      dataset_type: "application/x-parquet",
+    };
+    const expected = dpl(
+      rows,
+      (i) => rows[i]?.sex === "F",
+      (label) => label === "1",
+    );
+
+    // Act
+    const one = await analysisOn(raw, path, 1);
+
+    // Assess
+    expect(metric(one.analysis, "DPL")).toBeCloseTo(expected, 12);
+    expect(expected).not.toBeCloseTo(
+      dpl(
+        rows,
+        (i) => rows[i]?.sex === "F",
+        (label) => label === "1" || label === "1.0",
+      ),
+      3,
     );
   }, 60_000);
 });
