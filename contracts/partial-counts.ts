@@ -93,11 +93,54 @@ export interface PartialCounts {
 /**
  * `output/partial/<host>/<index>.json`, a tables object: the count tables of one dataset file's
  * rows. A column profile's `max` of infinity (a cell `1e999`) is written as the text
- * `"Infinity"`, JSON having no infinity.
+ * `"Infinity"`, JSON having no infinity: `partialJson` writes it, `decodeTablesObject` reads it.
  */
 export interface PartialTables {
   readonly version: typeof PARTIAL_VERSION;
   /** The dataset file's path, as the host file lists it. */
   readonly path: string;
   readonly tables: CountTables;
+}
+
+/** The text `"Infinity"` stands for a column maximum of infinity (JSON has none). */
+const INFINITE_MAX = "Infinity";
+
+/** A host file or tables object as the host writes it: a `max` of infinity as the text `"Infinity"`. */
+export function partialJson(value: PartialCounts | PartialTables): string {
+  return JSON.stringify(value, (key, item) =>
+    key === "max" && item === Number.POSITIVE_INFINITY ? INFINITE_MAX : item,
+  );
+}
+
+type Json = Record<string, unknown>;
+const isRecord = (value: unknown): value is Json =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+/** A profile with its `max` of `"Infinity"` read back as infinity (a copy; anything else as it is). */
+function decodedProfile(profile: unknown): unknown {
+  return isRecord(profile) && profile.max === INFINITE_MAX
+    ? { ...profile, max: Number.POSITIVE_INFINITY }
+    : profile;
+}
+
+/**
+ * A tables object as parsed from JSON, its profiles' `max` of `"Infinity"` read back as
+ * infinity: what `partialJson` wrote. The document is not checked yet, so whatever does not
+ * have the expected shape is passed on as it is (for the check to name it); the document itself
+ * is not modified. Not a `JSON.parse` reviver: one is called for every cell of every facet,
+ * which makes reading a large tables object several times slower.
+ */
+export function decodeTablesObject(document: unknown): unknown {
+  if (!isRecord(document) || !isRecord(document.tables)) return document;
+  const tables = document.tables;
+  const decoded: Json = { ...tables, label: decodedProfile(tables.label) };
+  for (const key of ["predicted", "group"]) {
+    if (tables[key] !== undefined) decoded[key] = decodedProfile(tables[key]);
+  }
+  if (Array.isArray(tables.facets)) {
+    decoded.facets = tables.facets.map((facet: unknown) =>
+      isRecord(facet) ? { ...facet, profile: decodedProfile(facet.profile) } : facet,
+    );
+  }
+  return { ...document, tables: decoded };
 }

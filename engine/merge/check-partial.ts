@@ -182,8 +182,7 @@ function checkProfile(profile: unknown, at: string, fail: Fail): void {
   for (const key of ["overflowed", "allNumeric", "allInteger"]) {
     if (typeof profile[key] !== "boolean") fail(`${at}.${key}`, "must be true or false", profile[key]);
   }
-  // JSON has no infinity: a column whose largest number is one (`1e999`) has it written as text.
-  if (profile.max === "Infinity") profile.max = Number.POSITIVE_INFINITY;
+  // A max of infinity arrives decoded (decodeTablesObject, contracts/partial-counts.ts).
   if (profile.max !== null && typeof profile.max !== "number")
     fail(`${at}.max`, "must be a number or null", profile.max);
 }

@@ -12,6 +12,7 @@
 import type { AnalysisContext } from "../../contracts/analysis-context.ts";
 import type { IntervalsJson } from "../../contracts/intervals.ts";
 import {
+  decodeTablesObject,
   type PartialCounts,
   type PartialDatasetShape,
   type PartialFile,
@@ -35,7 +36,7 @@ export { checkPartial, PartialCountsError } from "./check-partial.ts";
 
 /**
  * Reads a tables object, named relative to the job's output folder (`partial/algo-2/0.json`),
- * and parses it; the merge checks what it holds.
+ * and parses it as plain JSON; the merge decodes (`decodeTablesObject`) and checks what it holds.
  */
 export type TablesLoader = (object: string) => Promise<unknown>;
 
@@ -87,7 +88,7 @@ export async function mergePartials(
   const loaded = loadInOrder(
     files,
     async (file) =>
-      checkTablesObject(await loadTables(file.entry.tables), file.entry.tables, {
+      checkTablesObject(decodeTablesObject(await loadTables(file.entry.tables)), file.entry.tables, {
         source: partialFileOf(file.partial.host),
         partial: file.partial,
         index: file.index,

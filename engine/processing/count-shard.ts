@@ -16,6 +16,7 @@ import {
   type PartialDatasetShape,
   type PartialTables,
   partialFileOf,
+  partialJson,
   type ResourceConfig,
   tablesObjectOf,
 } from "../../contracts/partial-counts.ts";
@@ -107,13 +108,6 @@ export async function countShard(options: ShardOptions): Promise<ShardResult> {
     `wrote ${CLARIFY_PATHS.output}/${partialFileOf(host.current_host)} and ${plural(counts.length, "tables object")} in ${CLARIFY_PATHS.output}/${tablesFolder}/ (CollectResults merges every host's)`,
   );
   return { partial, partialPath, rowsRead, rowsDropped, threads };
-}
-
-/** JSON has no infinity: a column's largest number can be one (`1e999`); written as text. */
-function partialJson(value: unknown): string {
-  return JSON.stringify(value, (key, item) =>
-    key === "max" && item === Number.POSITIVE_INFINITY ? "Infinity" : item,
-  );
 }
 
 /** The config a host counts for: valid, within what several instances compute, and with a bias method. */
