@@ -5,13 +5,10 @@
  * refused before any instance starts (validate-config) and again by the engine on a host,
  * rather than computed approximately under the same name.
  */
+import { isRecord } from "../../lambdas/shared/is-record.ts";
 import type { ConfigProblem } from "./analysis-config.ts";
 
 const ONE_INSTANCE = "run it on one instance (job.instanceCount 1)";
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 /** Whether `methods.post_training_bias` asks for FT (`"all"` includes it). */
 function asksForFlipTest(methods: Record<string, unknown>): boolean {

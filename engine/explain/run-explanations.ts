@@ -8,7 +8,11 @@ import { readBaselineFile } from "./baseline/baseline-file.ts";
 import { clusterBaseline } from "./baseline/cluster-baseline.ts";
 import { type BlockResult, type BlockRun, blockCount, type ExplainJob, onThisThread } from "./explain-job.ts";
 import { type FeatureTable, readFeatureTable } from "./feature-table.ts";
-import { coalitionCount, defaultSampleCount } from "./kernel-shap/coalition-plan.ts";
+import {
+  coalitionCount,
+  defaultSampleCount,
+  enumeratesEveryCoalition,
+} from "./kernel-shap/coalition-plan.ts";
 import { collectShap, mostEvaluationsPerRow, shapSettings } from "./kernel-shap/kernel-shap.ts";
 import { isModelSource, type ModelSource, openModel } from "./model/open-model.ts";
 import type { ScoringModel } from "./model/scoring-model.ts";
@@ -241,7 +245,7 @@ function plannedEvaluations(
   let work = 0;
   if (config.shap) {
     const samples = config.shap.numSamples ?? defaultSampleCount(players);
-    const sampled = players >= 2 && (samples < coalitionCount(players) || players > 30);
+    const sampled = players >= 2 && !enumeratesEveryCoalition(players, samples);
     work += N * mostEvaluationsPerRow(players, baselineRows, config.shap.numSamples);
     if (sampled) work += N * Math.min(samples, coalitionCount(players)) * SAMPLED_COALITION_WORK;
   }

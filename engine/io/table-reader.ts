@@ -15,14 +15,6 @@ export type TableFormat =
     }
   | { readonly kind: "parquet"; readonly headers?: readonly string[] };
 
-/**
- * Opens the files of one dataset as a single stream of rows, and tells its column names.
- *
- * CSV header rows follow Clarify's `headers`: without `headers`, the first row of each file
- * names the columns; with `headers`, a first row equal to them is a header row and skipped,
- * any other first row is data. JSON Lines has no header rows; `headers` names the columns.
- * Parquet files name their columns; `headers`, when given, must list the same names.
- */
 /** Part of a CSV file: the bytes `[start, end)`, cut at record boundaries (parallel/split-csv.ts). */
 export interface FilePart {
   readonly path: string;
@@ -46,6 +38,14 @@ export interface OtherFormatReaders {
   jsonLines(path: string, features: string | undefined, extraPaths: readonly string[]): RowReader;
 }
 
+/**
+ * Opens the files of one dataset as a single stream of rows, and tells its column names.
+ *
+ * CSV header rows follow Clarify's `headers`: without `headers`, the first row of each file
+ * names the columns; with `headers`, a first row equal to them is a header row and skipped,
+ * any other first row is data. JSON Lines has no header rows; `headers` names the columns.
+ * Parquet files name their columns; `headers`, when given, must list the same names.
+ */
 export class CoreTableReader implements RowReader {
   private readonly files: readonly (string | FilePart)[];
   private readonly format: TableFormat;

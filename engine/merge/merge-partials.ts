@@ -18,6 +18,7 @@ import {
   type PartialFile,
   partialFileOf,
 } from "../../contracts/partial-counts.ts";
+import { show } from "../../lambdas/shared/show-value.ts";
 import type { CollectedCounts } from "../aggregate/collect-counts.ts";
 import { CountsFold, type CountTables, fromCountTables } from "../aggregate/count-tables.ts";
 import { type MatchedRole, mixedColumns } from "../aggregate/mixed-columns.ts";
@@ -199,7 +200,7 @@ function checkHosts(partials: readonly PartialCounts[], first: PartialCounts): v
     const differs = (field: string, mine: unknown, theirs: unknown) => {
       if (JSON.stringify(mine) !== JSON.stringify(theirs)) {
         throw new PartialCountsError(
-          `${host}: ${field} differs from host ${first.host}'s (${short(mine)} against ${short(theirs)}): the partial files are not of one job`,
+          `${host}: ${field} differs from host ${first.host}'s (${show(mine)} against ${show(theirs)}): the partial files are not of one job`,
         );
       }
     };
@@ -234,7 +235,7 @@ function commonShape(
       const theirs = shape[field];
       if (JSON.stringify(mine) !== JSON.stringify(theirs)) {
         throw new PartialCountsError(
-          `host ${partial.host}: dataset.${field} ${short(mine)} differs from host ${from}'s ${short(theirs)}: every part of the dataset must have the same columns`,
+          `host ${partial.host}: dataset.${field} ${show(mine)} differs from host ${from}'s ${show(theirs)}: every part of the dataset must have the same columns`,
         );
       }
     }
@@ -281,9 +282,4 @@ function tableShape(tables: CountTables): string {
     ...(tables.group ? ["a group variable"] : []),
   ];
   return columns.join(", ");
-}
-
-function short(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }

@@ -29,6 +29,11 @@ export function coalitionCount(players: number): number {
   return players > 30 ? 2 ** 30 : 2 ** players - 2;
 }
 
+/** Whether `numSamples` coalitions enumerate every one of `players` (the values are then exact, not sampled). */
+export function enumeratesEveryCoalition(players: number, numSamples: number): boolean {
+  return numSamples >= coalitionCount(players) && players <= 30;
+}
+
 export function coalitionPlan(players: number, numSamples: number, random: () => number): CoalitionPlan {
   const M = players;
   const maxSamples = coalitionCount(M);
@@ -127,7 +132,7 @@ export function coalitionPlan(players: number, numSamples: number, random: () =>
     count: added,
     masks: added === budget ? masks : masks.slice(0, added * M),
     weights: added === budget ? weights : weights.slice(0, added),
-    exact: numSamples >= maxSamples && M <= 30,
+    exact: enumeratesEveryCoalition(M, numSamples),
   };
 }
 

@@ -9,7 +9,6 @@
 import type { ConfigProblem } from "../../../engine/config/analysis-config.ts";
 import { multiInstanceLimits } from "../../../engine/config/multi-instance-limits.ts";
 import type { DeploymentSettings } from "../../shared/settings.ts";
-import { isRecord } from "../problems.ts";
 import type { RunDraft } from "../run-input.ts";
 
 /** The job's instance count: the input's (when it is a valid count), else the deployment's default. */
@@ -37,7 +36,7 @@ export function multiInstanceProblems(
   const instances = instanceCountOf(draft, settings);
   if (instances <= 1) return [];
   const problems = multiInstanceLimits(config, instances);
-  if (!draft.datasetUri && isRecord(config) && Object.hasOwn(config, "dataset_uri")) {
+  if (!draft.datasetUri && Object.hasOwn(config, "dataset_uri")) {
     const input = draft.form === "run" ? "run.json's dataset.uri" : 'an input named "dataset"';
     problems.push({
       path: "$.dataset_uri",
