@@ -10,7 +10,8 @@ import {
   type IntervalsJson,
 } from "../contracts/intervals.ts";
 import { type AnalysisConfig, type BiasConfig, runsBias } from "./config/analysis-config.ts";
-import { parseAnalysisConfig, unsupportedByEngine } from "./config/parse-analysis-config.ts";
+import { unsupportedByEngine } from "./config/parse-analysis-config.ts";
+import { validAnalysisConfig } from "./config/valid-analysis-config.ts";
 import { EngineInputError, UnsupportedAnalysisError } from "./errors.ts";
 import type { ModelSource } from "./explain/model/open-model.ts";
 import type { ScoringModel } from "./explain/model/scoring-model.ts";
@@ -301,11 +302,7 @@ function reportOptions(options: AnalyzeOptions, context: AnalysisContext): Repor
 }
 
 function checkedConfig(raw: Record<string, unknown>, withModel: boolean): AnalysisConfig {
-  const { config, problems } = parseAnalysisConfig(raw);
-  if (problems.length > 0) {
-    const lines = problems.map((p) => `${p.path}: ${p.message}`);
-    throw new EngineInputError(`the analysis config is not valid:\n  ${lines.join("\n  ")}`);
-  }
+  const config = validAnalysisConfig(raw);
   // What the engine cannot compute is refused before the config is looked at any further.
   // With a model at hand, post-training bias takes its predictions from it, as Clarify does from a predictor.
   const unsupported = unsupportedByEngine(raw, "builtin").filter(

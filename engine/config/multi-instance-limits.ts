@@ -8,7 +8,11 @@
 import { isRecord } from "../../lambdas/shared/is-record.ts";
 import type { ConfigProblem } from "./analysis-config.ts";
 
-const ONE_INSTANCE = "run it on one instance (job.instanceCount 1)";
+/** How every refusal of several instances ends: what the user can do instead. */
+export const ONE_INSTANCE = "run it on one instance (job.instanceCount 1)";
+
+/** Why a separate predicted label dataset cannot be read with several instances, and what to do. */
+export const PREDICTED_LABELS_APART = `its rows must be read beside the dataset's rows, which a sharded dataset does not keep together; put the predicted labels in a dataset column, or ${ONE_INSTANCE}`;
 
 /** Whether `methods.post_training_bias` asks for FT (`"all"` includes it). */
 function asksForFlipTest(methods: Record<string, unknown>): boolean {
@@ -45,7 +49,7 @@ export function multiInstanceLimits(config: unknown, instances: number): ConfigP
   if (Object.hasOwn(config, "predicted_label_dataset_uri")) {
     problems.push({
       path: "$.predicted_label_dataset_uri",
-      message: `predicted_label_dataset_uri ${on}: its rows must be read beside the dataset's rows, which a sharded dataset does not keep together; put the predicted labels in a dataset column, or ${ONE_INSTANCE}`,
+      message: `predicted_label_dataset_uri ${on}: ${PREDICTED_LABELS_APART}`,
     });
   }
   return problems;

@@ -33,9 +33,18 @@ export function predictedLabelFormat(config: AnalysisConfig): TableFormat {
 /**
  * The files of a dataset of this config's type. For Parquet, the markers Spark and Hive leave
  * beside the part files (`_SUCCESS`, `_metadata`, a `_temporary/` folder) are not data.
+ * `allowEmpty`: a folder without files gives none rather than failing (a host's shard).
  */
-export function datasetFilesOf(config: AnalysisConfig, path: string, what?: string): string[] {
-  return datasetFiles(path, what, { skipMarkers: config.datasetType === "application/x-parquet" });
+export function datasetFilesOf(
+  config: AnalysisConfig,
+  path: string,
+  what?: string,
+  options: { readonly allowEmpty?: boolean } = {},
+): string[] {
+  return datasetFiles(path, what, {
+    skipMarkers: config.datasetType === "application/x-parquet",
+    ...(options.allowEmpty && { allowEmpty: true }),
+  });
 }
 
 function tableKind(config: AnalysisConfig): "csv" | "parquet" {

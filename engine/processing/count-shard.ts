@@ -25,16 +25,22 @@ import { type CountTables, toCountTables } from "../aggregate/count-tables.ts";
 import { ValueMatcher } from "../aggregate/value-matcher.ts";
 import { intervalSettings } from "../analyze.ts";
 import { type BiasConfig, runsBias } from "../config/analysis-config.ts";
-import { multiInstanceLimits } from "../config/multi-instance-limits.ts";
-import { parseAnalysisConfig, unsupportedByEngine } from "../config/parse-analysis-config.ts";
+import {
+  multiInstanceLimits,
+  ONE_INSTANCE,
+  PREDICTED_LABELS_APART,
+} from "../config/multi-instance-limits.ts";
+import { unsupportedByEngine } from "../config/parse-analysis-config.ts";
+import { validAnalysisConfig } from "../config/valid-analysis-config.ts";
 import { EngineInputError, UnsupportedAnalysisError } from "../errors.ts";
 import type { IntervalSettings } from "../intervals/bootstrap-intervals.ts";
 import { datasetFiles } from "../io/dataset-files.ts";
 import { TableReader } from "../io/open-table.ts";
-import { datasetFormat } from "../io/table-format.ts";
+import { datasetFilesOf, datasetFormat } from "../io/table-format.ts";
 import { countFileByFile } from "../parallel/count-files.ts";
 import type { ThreadOptions } from "../parallel/parallel-counts.ts";
 import { openBiasDataset } from "../run-bias-analysis.ts";
+import { plural } from "./plural.ts";
 import { CLARIFY_PATHS, processingPaths } from "./processing-layout.ts";
 
 export interface ShardOptions {
@@ -112,11 +118,7 @@ export async function countShard(options: ShardOptions): Promise<ShardResult> {
 
 /** The config a host counts for: valid, within what several instances compute, and with a bias method. */
 function shardConfig(raw: Record<string, unknown>, instances: number): BiasConfig {
-  const { config, problems } = parseAnalysisConfig(raw);
-  if (problems.length > 0) {
-    const lines = problems.map((p) => `${p.path}: ${p.message}`);
-    throw new EngineInputError(`the analysis config is not valid:\n  ${lines.join("\n  ")}`);
-  }
+  const config = validAnalysisConfig(raw);
   const limits = multiInstanceLimits(raw, instances);
   if (limits.length > 0) {
     const lines = limits.map((p) => `${p.path}: ${p.message}`);
@@ -147,27 +149,23 @@ function shardFiles(
   instances: number,
 ): string[] {
   const paths = processingPaths(processingDir);
-  const onOne = "or run it on one instance (job.instanceCount 1)";
   if (
     existsSync(paths.predictedLabels) &&
     datasetFiles(paths.predictedLabels, "", { allowEmpty: true }).length > 0
   ) {
     throw new EngineInputError(
-      `a predicted label dataset (${CLARIFY_PATHS.predictedLabels}) with ${instances} instances: its rows must be read beside the dataset's rows, which a sharded dataset does not keep together; put the predicted labels in a dataset column, ${onOne}`,
+      `a predicted label dataset (${CLARIFY_PATHS.predictedLabels}) with ${instances} instances: ${PREDICTED_LABELS_APART}`,
     );
   }
   if (!existsSync(paths.data)) {
     if (raw.dataset_uri !== undefined) {
       throw new EngineInputError(
-        `dataset_uri with ${instances} instances: every host would read all of ${JSON.stringify(raw.dataset_uri)}; give the dataset as the job's dataset input, which SageMaker shards across the hosts (ShardedByS3Key), ${onOne}`,
+        `dataset_uri with ${instances} instances: every host would read all of ${JSON.stringify(raw.dataset_uri)}; give the dataset as the job's dataset input, which SageMaker shards across the hosts (ShardedByS3Key), or ${ONE_INSTANCE}`,
       );
     }
     return [];
   }
-  return datasetFiles(paths.data, "dataset", {
-    skipMarkers: config.datasetType === "application/x-parquet",
-    allowEmpty: true,
-  });
+  return datasetFilesOf(config, paths.data, "dataset", { allowEmpty: true });
 }
 
 /** A file of the shard and its count tables. */
@@ -262,8 +260,4 @@ function noRowTables(config: BiasConfig): CountTables {
   };
   const reader = new TableReader([], { kind: "csv" });
   return toCountTables(collectCounts(reader, plan, 0));
-}
-
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? "" : "s"}`;
 }

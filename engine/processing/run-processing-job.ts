@@ -16,6 +16,7 @@ import { EngineInputError } from "../errors.ts";
 import type { ThreadOptions } from "../parallel/parallel-counts.ts";
 import { countShard, type ShardResult } from "./count-shard.ts";
 import { intervalsFromEnvironment } from "./interval-environment.ts";
+import { plural } from "./plural.ts";
 import { type PredictorModelOptions, withPredictorModel } from "./predictor-model.ts";
 import { CLARIFY_PATHS, processingPaths } from "./processing-layout.ts";
 import { readResourceConfig } from "./resource-config.ts";
@@ -231,8 +232,4 @@ async function uriInput(
     const { name, message } = error as Error;
     throw new EngineInputError(`${field} ${uri} cannot be read: ${name}: ${message}`);
   }
-}
-
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? "" : "s"}`;
 }

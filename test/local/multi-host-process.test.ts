@@ -6,7 +6,7 @@
  * through the message file.
  */
 import { execFile } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
@@ -118,6 +118,27 @@ describe("process on the hosts of a multi-instance job", () => {
     expect(result.message).toBe(
       'ClientError: dataset_uri with 2 instances: every host would read all of "s3://bucket/credit/"; give the dataset as the job\'s dataset input, which SageMaker shards across the hosts (ShardedByS3Key), or run it on one instance (job.instanceCount 1)',
     );
+  }, 30_000);
+
+  it("refuses a predicted label dataset input: its rows cannot be kept beside a sharded dataset's", async () => {
+    // Prepare
+    const trees = jobTrees(creditConfig(), csvParts(CREDIT_CSV, FOUR), [
+      [0, 1],
+      [2, 3],
+    ]);
+    const host = trees.hosts[0] as (typeof trees.hosts)[0];
+    mkdirSync(join(host.tree, "input/predicted_label_data"), { recursive: true });
+    writeFileSync(join(host.tree, "input/predicted_label_data/part-0.csv"), "1\n0\n");
+
+    // Act
+    const result = await processOn(host.tree, host.resourceConfig);
+
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.message).toBe(
+      "ClientError: a predicted label dataset (input/predicted_label_data) with 2 instances: its rows must be read beside the dataset's rows, which a sharded dataset does not keep together; put the predicted labels in a dataset column, or run it on one instance (job.instanceCount 1)",
+    );
+    expect(existsSync(join(host.tree, "output/partial"))).toBe(false);
   }, 30_000);
 
   it("fails with one line on a malformed resource config", async () => {
