@@ -209,4 +209,44 @@ describe("a matched column of text and numbers", () => {
       3,
     );
   }, 60_000);
+
+  it("reads a predicted label column of text and numbers as text, the same on 1 and 3 threads", async () => {
+    // Prepare: the label is integers alone; the predicted label has a text cell first, then 1.0 / 1 / 0.
+    const rows = mixedRows().map((row, i) => ({ ...row, label: i % 4 === 0 ? "1" : "0" }));
+    const predicted = rows.map((row, i) =>
+      i === 0 ? "unknown" : (LABELS[(row.age.length + i) % LABELS.length] as string),
+    );
+    const dir = mkdtempSync(join(tmpdir(), "mixed-predicted-"));
+    const path = join(dir, "predicted.csv");
+    writeFileSync(
+      path,
+      `sex,label,predicted\n${rows.map((row, i) => `${row.sex},${row.label},${predicted[i]}`).join("\n")}\n`,
+    );
+    const raw = {
+      ...config({ name_or_index: "sex", value_or_threshold: ["F"] }),
+      predicted_label: "predicted",
+      methods: { post_training_bias: { methods: ["DPPL"] } },
+    };
+    // DPPL: the share of positive predictions outside the facet less inside it; "1" only, as text.
+    const share = (facet: boolean) => {
+      const group = predicted.filter((_, i) => (rows[i]?.sex === "F") === facet);
+      return group.filter((cell) => cell === "1").length / group.length;
+    };
+
+    // Act
+    const one = await analysisOn(raw, path, 1);
+    const three = await analysisOn(raw, path, 3);
+
+    // Assess
+    expect(three.threads).toBe(3);
+    expect(three.analysis).toBe(one.analysis);
+    const dppl = (
+      JSON.parse(one.analysis) as {
+        post_training_bias_metrics: {
+          facets: Record<string, { metrics: { name: string; value: number }[] }[]>;
+        };
+      }
+    ).post_training_bias_metrics.facets.sex?.[0]?.metrics.find((m) => m.name === "DPPL")?.value;
+    expect(dppl).toBeCloseTo(share(false) - share(true), 12);
+  }, 60_000);
 });
