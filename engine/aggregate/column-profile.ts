@@ -30,9 +30,8 @@ export class ColumnProfile {
    * inferring one from the text: undefined for CSV and JSON Lines.
    */
   declaredDtype: string | undefined;
-  /** Per value id: its number (NaN for text) and 1 when written as an integer; `parsed` ids so far. */
+  /** Per value id: its number (NaN for text); `parsed` ids so far. */
   private numberOf = new Float64Array(16);
-  private integerOf = new Uint8Array(16);
   private parsed = 0;
 
   constructor(capacity: number) {
@@ -98,19 +97,15 @@ export class ColumnProfile {
       const numbers = new Float64Array(2 * id + 2);
       numbers.set(this.numberOf);
       this.numberOf = numbers;
-      const integers = new Uint8Array(2 * id + 2);
-      integers.set(this.integerOf);
-      this.integerOf = integers;
     }
     for (; this.parsed <= id; this.parsed++) {
       const values = this.values;
       parseNumberInto(values.pool, values.start(this.parsed), values.end(this.parsed));
       const value = numberParse.value;
       this.numberOf[this.parsed] = value;
-      this.integerOf[this.parsed] = !Number.isNaN(value) && numberParse.lastWasInteger ? 1 : 0;
       if (this.allNumeric) {
         this.lastNumber = value;
-        this.noteLastNumber(this.integerOf[this.parsed] === 1);
+        this.noteLastNumber(!Number.isNaN(value) && numberParse.lastWasInteger);
       }
     }
   }
