@@ -7,12 +7,12 @@
  * a host given many small files starts no more workers than threads.
  */
 import { statSync } from "node:fs";
-import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import type { CountTables } from "../aggregate/count-tables.ts";
 import { EngineInputError } from "../errors.ts";
 import type { BiasDataset } from "../run-bias-analysis.ts";
 import { type CountJob, planSpec } from "./count-job.ts";
 import { answerCountJob, type CountReply, otherFormatReaders } from "./count-worker.ts";
+import { startCountWorker } from "./count-worker-thread.ts";
 import { defaultThreads, MIN_BYTES_PER_THREAD, type ThreadOptions } from "./parallel-counts.ts";
 
 export interface CountedFiles {
@@ -65,7 +65,7 @@ export async function countFileByFile(
   let next = 0;
   // Each worker takes the next file as soon as it has counted its last one.
   const lane = async () => {
-    const worker = startFilesWorker();
+    const worker = startCountWorker();
     try {
       while (next < jobs.length) {
         const at = next++;
@@ -101,54 +101,4 @@ function threadCount(dataset: BiasDataset, files: number, options: ThreadOptions
   const minBytes = options.minBytesPerThread ?? MIN_BYTES_PER_THREAD;
   const bySize = minBytes <= 0 ? threads : Math.floor(dataset.bytes / minBytes);
   return Math.max(1, Math.min(threads, files, bySize));
-}
-
-interface FilesWorker {
-  count(job: CountJob): Promise<CountReply>;
-  stop(): Promise<void>;
-}
-
-const FILES_WORKER_MARK = "clarify-count-files-worker";
-
-/** A worker thread that counts one job per message until it is stopped. */
-function startFilesWorker(): FilesWorker {
-  const worker = new Worker(new URL(import.meta.url), {
-    workerData: { kind: FILES_WORKER_MARK },
-    // As parallel-counts.ts' workers: the count loop allocates little.
-    resourceLimits: { maxYoungGenerationSizeMb: 8 },
-  });
-  let pending: { resolve: (reply: CountReply) => void; reject: (error: Error) => void } | undefined;
-  let failure: Error | undefined;
-  worker.on("message", (reply: CountReply) => {
-    const waiting = pending;
-    pending = undefined;
-    waiting?.resolve(reply);
-  });
-  const fail = (error: Error) => {
-    failure ??= error;
-    const waiting = pending;
-    pending = undefined;
-    waiting?.reject(error);
-  };
-  worker.on("error", fail);
-  worker.on("exit", (code) => fail(new Error(`a count worker exited with code ${code} before replying`)));
-  return {
-    count: (job) =>
-      new Promise<CountReply>((resolve, reject) => {
-        if (failure) return reject(failure);
-        pending = { resolve, reject };
-        worker.postMessage(job);
-      }),
-    stop: async () => {
-      await worker.terminate();
-    },
-  };
-}
-
-// This module is also its workers' script (so that a bundle of the engine holds it too): a thread
-// started with the mark counts each job it is sent and replies.
-if (!isMainThread && (workerData as { kind?: string } | undefined)?.kind === FILES_WORKER_MARK) {
-  parentPort?.on("message", async (job: CountJob) => {
-    parentPort?.postMessage(answerCountJob(job, await otherFormatReaders(job)));
-  });
 }

@@ -1,18 +1,11 @@
 import { availableParallelism } from "node:os";
-import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import { type CollectedCounts, collectCounts } from "../aggregate/collect-counts.ts";
 import { type CountTables, fromCountTables, mergeCounts } from "../aggregate/count-tables.ts";
 import { EngineInputError } from "../errors.ts";
 import type { BiasDataset } from "../run-bias-analysis.ts";
 import { type CountJob, planSpec } from "./count-job.ts";
-import {
-  answerCountJob,
-  type CountReply,
-  otherFormatReaders,
-  type PostedCountReply,
-  receivedCountReply,
-  serveCountJob,
-} from "./count-worker.ts";
+import { answerCountJob, type CountReply, otherFormatReaders } from "./count-worker.ts";
+import { type CountWorker, startCountWorker } from "./count-worker-thread.ts";
 import { splitByFiles, splitCsvFiles } from "./split-csv.ts";
 
 /**
@@ -85,7 +78,7 @@ async function countRuns(
   count: number,
   cutting: Cutting,
 ): Promise<CountedDataset | "bad data" | "cut inside quotes"> {
-  const workers = Array.from({ length: count - 1 }, startWorker);
+  const workers = Array.from({ length: count - 1 }, startCountWorker);
   try {
     const runs =
       cutting === "files"
@@ -129,7 +122,8 @@ async function countRuns(
       workerCpuSeconds: done.slice(1).map((reply) => reply.cpuSeconds),
     };
   } finally {
-    for (const worker of workers) worker.stop();
+    // Each worker counted one run, or none when there were fewer runs than threads.
+    for (const worker of workers) void worker.stop();
   }
 }
 
@@ -165,49 +159,4 @@ function threadCount(dataset: BiasDataset, options: ThreadOptions): number {
   // Only CSV files are cut inside; Parquet and JSON Lines go to threads file by file.
   const byFiles = dataset.format.kind === "csv" ? threads : dataset.files.length;
   return Math.max(1, Math.min(threads, bySize, byFiles));
-}
-
-export interface CountWorker {
-  count(job: CountJob): Promise<CountReply>;
-  stop(): void;
-}
-
-/** A worker thread that waits for one count job and replies with its tables (parallel/count-files.ts starts them too). */
-export function startWorker(): CountWorker {
-  const worker = new Worker(new URL(import.meta.url), {
-    workerData: { kind: WORKER_MARK },
-    // The count loop allocates little: a small young generation keeps each worker's heap (and
-    // the process's peak memory, bench:scale) small; the default one costs ~20 MB more at 5 M rows.
-    resourceLimits: { maxYoungGenerationSizeMb: 8 },
-  });
-  let replied = false;
-  const reply = new Promise<CountReply>((resolve, reject) => {
-    worker.once("message", (message: PostedCountReply) => {
-      replied = true;
-      resolve(receivedCountReply(message));
-    });
-    worker.once("error", reject);
-    worker.once("exit", (code) => {
-      if (!replied) reject(new Error(`a count worker exited with code ${code} before replying`));
-    });
-  });
-  // A worker left without a job (fewer runs than threads) is stopped: its exit is no failure.
-  reply.catch(() => {});
-  return {
-    count: (job) => {
-      worker.postMessage(job);
-      return reply;
-    },
-    stop: () => {
-      if (!replied) void worker.terminate();
-    },
-  };
-}
-
-const WORKER_MARK = "clarify-count-worker";
-
-// This module is also the workers' script (so that a bundle of the engine holds it too): a thread
-// started with the mark counts the one job it is sent and replies.
-if (!isMainThread && (workerData as { kind?: string } | undefined)?.kind === WORKER_MARK) {
-  parentPort?.once("message", (job: CountJob) => void serveCountJob(job));
 }
