@@ -6,6 +6,7 @@
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { runProcessingOnHost } from "../../engine/processing/run-processing-job.ts";
 
 /** A dataset's part files: path below the dataset input → content. */
 export type PartFiles = Readonly<Record<string, string | Uint8Array>>;
@@ -110,4 +111,17 @@ export function jobOutput(trees: JobTrees): string {
 export function hostOutputListing(host: string, files: number): string[] {
   const tables = Array.from({ length: files }, (_, index) => `partial/${host}/${index}.json`);
   return ["partial", ...(files > 0 ? [`partial/${host}`] : []), `partial/${host}.json`, ...tables].sort();
+}
+
+/** Runs every host's `process` of the job, one after another, each on one thread, quietly. */
+export async function runHosts(trees: JobTrees): Promise<void> {
+  for (const host of trees.hosts) {
+    await runProcessingOnHost({
+      processingDir: host.tree,
+      resourceConfigPath: host.resourceConfig,
+      log: () => {},
+      threads: 1,
+      environment: {},
+    });
+  }
 }

@@ -24,6 +24,7 @@ import {
   json,
   type PartFiles,
   root,
+  runHosts,
 } from "../../../support/multi-host-trees.ts";
 import { csvColumns, parquetBytes } from "../../../support/parquet-writer.ts";
 
@@ -277,15 +278,9 @@ describe("several instances give the analysis of one", () => {
 /** The partial counts of a 3-host credit job, for the merge's checks: host files and tables objects by name. */
 async function creditPartials(): Promise<{ partials: PartialCounts[]; tables: Map<string, PartialTables> }> {
   const trees = jobTrees(creditConfig(), csvParts(CREDIT_CSV, FIVE), [[0, 3], [1, 4], [2]]);
+  await runHosts(trees);
   const partials: PartialCounts[] = [];
   for (const host of trees.hosts) {
-    await runProcessingOnHost({
-      processingDir: host.tree,
-      resourceConfigPath: host.resourceConfig,
-      log: quiet,
-      threads: 1,
-      environment: {},
-    });
     const path = join(host.tree, "output/partial", `${host.name}.json`);
     expect(existsSync(path)).toBe(true);
     partials.push(JSON.parse(readFileSync(path, "utf8")) as PartialCounts);
@@ -573,15 +568,7 @@ describe("a matched column of text and numbers on several instances", () => {
   it("refuses the merge, naming the column, a cell, the configured value and what to do", async () => {
     // Prepare
     const trees = jobTrees(config, csvParts(mixedLabelCsv(), ["a.csv", "b.csv"]), [[0], [1]]);
-    for (const host of trees.hosts) {
-      await runProcessingOnHost({
-        processingDir: host.tree,
-        resourceConfigPath: host.resourceConfig,
-        log: quiet,
-        threads: 1,
-        environment: {},
-      });
-    }
+    await runHosts(trees);
 
     // Act
     const merged = mergeOutputFolder(jobOutput(trees));

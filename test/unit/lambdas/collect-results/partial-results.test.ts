@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runProcessingJob, runProcessingOnHost } from "../../../../engine/processing/run-processing-job.ts";
+import { runProcessingJob } from "../../../../engine/processing/run-processing-job.ts";
 import { collectResults } from "../../../../lambdas/collect-results/collect.ts";
 import {
   type MergedPartials,
@@ -20,7 +20,14 @@ import {
 import type { CollectResultsEvent } from "../../../../lambdas/shared/contracts.ts";
 import { AnalysisResultError } from "../../../../lambdas/shared/errors.ts";
 import { type EmbeddedS3, startEmbeddedS3 } from "../../../../local/embedded-s3.ts";
-import { creditConfig, csvParts, type JobTrees, jobTrees, root } from "../../../support/multi-host-trees.ts";
+import {
+  creditConfig,
+  csvParts,
+  type JobTrees,
+  jobTrees,
+  root,
+  runHosts,
+} from "../../../support/multi-host-trees.ts";
 import { execution, makeRun, RUNS_BUCKET } from "../stage-inputs/fixtures.ts";
 
 let server: EmbeddedS3;
@@ -40,14 +47,8 @@ beforeAll(async () => {
   const files = ["part-0.csv", "part-1.csv", "part-2.csv", "part-3.csv", "part-4.csv"];
   trees = jobTrees(creditConfig(), csvParts(csv, files), [[4, 1], [], [0, 2, 3]]);
   await runProcessingJob({ processingDir: trees.whole, log: quiet, threads: 1, environment: {} });
+  await runHosts(trees);
   for (const host of trees.hosts) {
-    await runProcessingOnHost({
-      processingDir: host.tree,
-      resourceConfigPath: host.resourceConfig,
-      log: quiet,
-      threads: 1,
-      environment: {},
-    });
     const output = join(host.tree, "output");
     for (const entry of await readdir(join(output, "partial"), { recursive: true, withFileTypes: true })) {
       if (!entry.isFile()) continue;
