@@ -117,145 +117,10 @@ export function fromCountTables(tables: CountTables): CollectedCounts {
  * first appearance (b's new values after a's), counts add, and the facts a pass stops
  * updating at the first text cell (maximum, integers) come from a when a holds text. b's value
  * ids are renumbered into the merged dictionary, in its slots, its group ids and its FT rows.
+ * A fold of two (`CountsFold`), so both merges are one implementation.
  */
 export function mergeCounts(a: CountTables, b: CountTables): CountTables {
-  const label = mergeProfiles(a.label, b.label);
-  const predicted = a.predicted && b.predicted && mergeProfiles(a.predicted, b.predicted);
-  const group = a.group && b.group && mergeProfiles(a.group, b.group);
-  if (group?.profile.overflowed) {
-    throw new EngineInputError(
-      `group_variable has more than ${GROUP_VALUE_CAPACITY} distinct values; it must be categorical`,
-    );
-  }
-  const facetIds = b.facets.map((facet, f) =>
-    mergeProfiles(a.facets[f]?.profile ?? facet.profile, facet.profile),
-  );
-  const facets = a.facets.map((facet, f) => {
-    const bFacet = b.facets[f] as FacetTable;
-    const merged = facetIds[f] as MergedProfile;
-    return mergeFacet(facet, bFacet, merged, group?.ids);
-  });
-  const skipped = new Map(a.skippedBy);
-  for (const [role, n] of b.skippedBy) skipped.set(role, (skipped.get(role) ?? 0) + n);
-  const features = a.features && b.features && mergeFeatures(a.features, b.features, facetIds);
-  // pd.concat's dtype over the files, as the one-pass reader merges them (parquet-columns.ts).
-  const dtypes =
-    a.columnDtypes && b.columnDtypes
-      ? a.columnDtypes.map(
-          (dtype, i) => mergeDtypes(dtype ?? undefined, b.columnDtypes?.[i] ?? undefined) ?? null,
-        )
-      : (a.columnDtypes ?? b.columnDtypes);
-  return {
-    ...(dtypes && { columnDtypes: dtypes }),
-    rowsRead: a.rowsRead + b.rowsRead,
-    rowsDropped: a.rowsDropped + b.rowsDropped,
-    skippedBy: [...skipped],
-    label: label.profile,
-    ...(predicted && { predicted: predicted.profile }),
-    ...(group && { group: group.profile }),
-    facets,
-    ...(features && { features }),
-  };
-}
-
-interface MergedProfile {
-  readonly profile: ProfileTable;
-  /** b's value id → the merged id (-1: beyond the capacity). */
-  readonly ids: Int32Array;
-}
-
-function mergeProfiles(a: ProfileTable, b: ProfileTable): MergedProfile {
-  const values = [...a.values];
-  const rowsOf = [...a.rowsOf];
-  const index = new Map(values.map((value, id) => [value, id]));
-  let overflowed = a.overflowed || b.overflowed;
-  const ids = new Int32Array(b.values.length);
-  b.values.forEach((value, bId) => {
-    let id = index.get(value);
-    if (id === undefined && values.length < a.capacity) {
-      id = values.length;
-      values.push(value);
-      rowsOf.push(0);
-      index.set(value, id);
-    }
-    if (id === undefined) {
-      overflowed = true;
-      ids[bId] = -1;
-      return;
-    }
-    ids[bId] = id;
-    rowsOf[id] = (rowsOf[id] ?? 0) + (b.rowsOf[bId] ?? 0);
-  });
-  // One pass stops parsing numbers at the column's first text cell: b's facts count only when a has none.
-  const maxOf = (x: number | null, y: number | null) => (x === null ? y : y === null ? x : Math.max(x, y));
-  return {
-    profile: {
-      capacity: a.capacity,
-      values,
-      rowsOf,
-      overflowed,
-      count: a.count + b.count,
-      missing: a.missing + b.missing,
-      allNumeric: a.allNumeric && b.allNumeric,
-      allInteger: a.allNumeric ? a.allInteger && b.allInteger : a.allInteger,
-      max: a.allNumeric ? maxOf(a.max, b.max) : a.max,
-    },
-    ids,
-  };
-}
-
-/** A facet key is `(valueId + 1) * 4 + bits` (see FacetCounts): renumber its value id. */
-function remapKey(key: number, ids: Int32Array): number {
-  const id = (key >> 2) - 1;
-  const merged = id === -1 ? -1 : (ids[id] as number);
-  return (merged + 1) * 4 + (key & 3);
-}
-
-function mergeFacet(
-  a: FacetTable,
-  b: FacetTable,
-  merged: MergedProfile,
-  groupIds: Int32Array | undefined,
-): FacetTable {
-  const slotKeys = [...a.slotKeys];
-  const slotGroups = [...a.slotGroups];
-  const cells = [...a.cells];
-  const slots = new Map(
-    slotKeys.map((key, slot) => [key * GROUP_VALUE_CAPACITY + (slotGroups[slot] as number), slot]),
-  );
-  for (let bSlot = 0; bSlot < b.slotKeys.length; bSlot++) {
-    const key = remapKey(b.slotKeys[bSlot] as number, merged.ids);
-    const bGroup = b.slotGroups[bSlot] as number;
-    const groupId = groupIds ? (groupIds[bGroup] as number) : bGroup;
-    const slotKey = key * GROUP_VALUE_CAPACITY + groupId;
-    let slot = slots.get(slotKey);
-    if (slot === undefined) {
-      slot = slotKeys.length;
-      slots.set(slotKey, slot);
-      slotKeys.push(key);
-      slotGroups.push(groupId);
-      for (let cell = 0; cell < 16; cell++) cells.push(0);
-    }
-    for (let cell = 0; cell < 16; cell++) {
-      cells[slot * 16 + cell] = (cells[slot * 16 + cell] as number) + (b.cells[bSlot * 16 + cell] as number);
-    }
-  }
-  return { profile: merged.profile, slotKeys, slotGroups, cells };
-}
-
-function mergeFeatures(a: FeatureTable, b: FeatureTable, facetIds: readonly MergedProfile[]): FeatureTable {
-  return {
-    indexes: a.indexes,
-    columns: a.columns.map((column, i) => {
-      const other = b.columns[i];
-      return column === null || other === null || other === undefined ? null : [...column, ...other];
-    }),
-    facetKeys: a.facetKeys.map((keys, f) => {
-      const ids = (facetIds[f] as MergedProfile).ids;
-      return [...keys, ...(b.facetKeys[f] ?? []).map((key) => remapKey(key, ids))];
-    }),
-    predictedCodes: [...a.predictedCodes, ...b.predictedCodes],
-  };
+  return handOver(new CountsFold(a).add(b));
 }
 
 /**
@@ -303,10 +168,16 @@ function columnProfile(table: ProfileTable): ColumnProfile {
 }
 
 /**
- * `mergeCounts` folded over many tables in order, in place: `new CountsFold(t0).add(t1).add(t2)
- * .tables()` equals `mergeCounts(mergeCounts(t0, t1), t2)`, but each `add` costs what b holds,
- * not what the fold holds so far (mergeCounts copies a's dictionaries and slots every time),
- * which is what folding hundreds of files' tables of full dictionaries needs.
+ * A fold's tables holding its own arrays, not copies: for a fold that is dropped right after
+ * (mergeCounts), which saves copying every dictionary and slot a second time.
+ */
+let handOver: (fold: CountsFold) => CountTables;
+
+/**
+ * The merge of many tables in order, in place: `new CountsFold(t0).add(t1).add(t2).tables()`
+ * equals `mergeCounts(mergeCounts(t0, t1), t2)`, but each `add` costs what b holds, not what the
+ * fold holds so far (each mergeCounts copies a's dictionaries and slots into a new fold), which
+ * is what folding hundreds of files' tables of full dictionaries needs.
  */
 export class CountsFold {
   #rowsRead: number;
@@ -334,18 +205,18 @@ export class CountsFold {
   /** Folds in the tables of the rows that follow. */
   add(b: CountTables): this {
     this.#label.add(b.label);
-    this.#predicted = b.predicted ? this.#predicted?.addOwn(b.predicted) : undefined;
-    const groupIds = b.group ? this.#group?.add(b.group) : undefined;
-    if (!b.group) this.#group = undefined;
+    // The predicted label and the group variable are kept only while every table has them.
+    if (b.predicted) this.#predicted?.add(b.predicted);
+    else this.#predicted = undefined;
+    let groupIds: Int32Array | undefined;
+    if (b.group) groupIds = this.#group?.add(b.group);
+    else this.#group = undefined;
     if (this.#group?.overflowed) {
       throw new EngineInputError(
         `group_variable has more than ${GROUP_VALUE_CAPACITY} distinct values; it must be categorical`,
       );
     }
-    const facetIds = this.#facets.map((facet, f) => {
-      const bFacet = b.facets[f] as FacetTable;
-      return { ids: facet.add(bFacet, groupIds) } as MergedProfile;
-    });
+    const facetIds = this.#facets.map((facet, f) => facet.add(b.facets[f] as FacetTable, groupIds));
     for (const [role, n] of b.skippedBy) this.#skipped.set(role, (this.#skipped.get(role) ?? 0) + n);
     this.#features = this.#features && b.features && mergeFeatures(this.#features, b.features, facetIds);
     const a = this.#dtypes;
@@ -358,23 +229,35 @@ export class CountsFold {
     return this;
   }
 
+  static {
+    handOver = (fold) => fold.#tables(false);
+  }
+
   /** The tables of every row folded in so far. */
   tables(): CountTables {
+    return this.#tables(true);
+  }
+
+  /** `copy`: whether the tables get copies of the fold's arrays (which later `add`s change) or the arrays. */
+  #tables(copy: boolean): CountTables {
     return {
       ...(this.#dtypes && { columnDtypes: this.#dtypes }),
       rowsRead: this.#rowsRead,
       rowsDropped: this.#rowsDropped,
       skippedBy: [...this.#skipped],
-      label: this.#label.table(),
-      ...(this.#predicted && { predicted: this.#predicted.table() }),
-      ...(this.#group && { group: this.#group.table() }),
-      facets: this.#facets.map((facet) => facet.table()),
+      label: this.#label.table(copy),
+      ...(this.#predicted && { predicted: this.#predicted.table(copy) }),
+      ...(this.#group && { group: this.#group.table(copy) }),
+      facets: this.#facets.map((facet) => facet.table(copy)),
       ...(this.#features && { features: this.#features }),
     };
   }
 }
 
-/** mergeProfiles in place. */
+/**
+ * One analysed column's profile, folded in place: b's values not yet seen are appended in their
+ * order while the dictionary has room, their row counts add.
+ */
 class ProfileFold {
   readonly #capacity: number;
   readonly #values: string[];
@@ -434,17 +317,11 @@ class ProfileFold {
     return ids;
   }
 
-  /** `add`, for a fold kept only while every table has this column. */
-  addOwn(b: ProfileTable): this {
-    this.add(b);
-    return this;
-  }
-
-  table(): ProfileTable {
+  table(copy: boolean): ProfileTable {
     return {
       capacity: this.#capacity,
-      values: [...this.#values],
-      rowsOf: [...this.#rowsOf],
+      values: copied(this.#values, copy),
+      rowsOf: copied(this.#rowsOf, copy),
       overflowed: this.overflowed,
       count: this.#count,
       missing: this.#missing,
@@ -455,7 +332,10 @@ class ProfileFold {
   }
 }
 
-/** mergeFacet in place, with its facet column's profile. */
+/**
+ * One facet column's profile and slots, folded in place: b's slots are renumbered into the fold's
+ * facet value and group ids, and their cells add.
+ */
 class FacetFold {
   readonly #profile: ProfileFold;
   readonly #slotKeys: number[];
@@ -501,12 +381,39 @@ class FacetFold {
     return ids;
   }
 
-  table(): FacetTable {
+  table(copy: boolean): FacetTable {
     return {
-      profile: this.#profile.table(),
-      slotKeys: [...this.#slotKeys],
-      slotGroups: [...this.#slotGroups],
-      cells: [...this.#cells],
+      profile: this.#profile.table(copy),
+      slotKeys: copied(this.#slotKeys, copy),
+      slotGroups: copied(this.#slotGroups, copy),
+      cells: copied(this.#cells, copy),
     };
   }
+}
+
+function copied<T>(list: T[], copy: boolean): T[] {
+  return copy ? [...list] : list;
+}
+
+/** A facet key is `(valueId + 1) * 4 + bits` (see FacetCounts): renumber its value id. */
+function remapKey(key: number, ids: Int32Array): number {
+  const id = (key >> 2) - 1;
+  const merged = id === -1 ? -1 : (ids[id] as number);
+  return (merged + 1) * 4 + (key & 3);
+}
+
+/** a's FT rows followed by b's, b's facet keys renumbered by `facetIds` (per facet, b's value id → the fold's). */
+function mergeFeatures(a: FeatureTable, b: FeatureTable, facetIds: readonly Int32Array[]): FeatureTable {
+  return {
+    indexes: a.indexes,
+    columns: a.columns.map((column, i) => {
+      const other = b.columns[i];
+      return column === null || other === null || other === undefined ? null : [...column, ...other];
+    }),
+    facetKeys: a.facetKeys.map((keys, f) => {
+      const ids = facetIds[f] as Int32Array;
+      return [...keys, ...(b.facetKeys[f] ?? []).map((key) => remapKey(key, ids))];
+    }),
+    predictedCodes: [...a.predictedCodes, ...b.predictedCodes],
+  };
 }

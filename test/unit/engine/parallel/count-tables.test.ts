@@ -173,7 +173,7 @@ function smallTables(values: string[], numeric: boolean, group: string[]): Count
 }
 
 describe("CountsFold", () => {
-  it("folds tables in order as mergeCounts does, past a full dictionary and a column turning to text", () => {
+  it("folds tables in order as chained mergeCounts do, past a full dictionary and a column turning to text", () => {
     // Prepare
     const parts = [
       smallTables(["1", "2", "1"], true, ["a", "b", "a"]),
@@ -188,7 +188,55 @@ describe("CountsFold", () => {
 
     // Assess
     const reduced = parts.slice(1).reduce(mergeCounts, parts[0] as CountTables);
-    expect(reduced.facets[0]?.profile.overflowed).toBe(true);
-    expect(fold.tables()).toEqual(reduced);
+    const tables = fold.tables();
+    expect(tables).toEqual(reduced);
+    expect(tables.facets[0]?.profile).toEqual({
+      capacity: 3,
+      values: ["1", "2", "3"],
+      rowsOf: [3, 2, 1],
+      overflowed: true,
+      count: 12,
+      missing: 0,
+      allNumeric: false,
+      allInteger: false,
+      max: 9,
+    });
+    expect(tables.group?.values).toEqual(["a", "b", "c", "d", "e"]);
+    expect(tables.group?.rowsOf).toEqual([4, 3, 2, 1, 2]);
+    expect([tables.rowsRead, tables.rowsDropped, tables.skippedBy]).toEqual([12, 4, [["label", 4]]]);
+    const cellSum = (cells: readonly number[]) => cells.reduce((sum, cell) => sum + cell, 0);
+    expect(cellSum(tables.facets[0]?.cells ?? [])).toBe(
+      parts.reduce((sum, part) => sum + cellSum(part.facets[0]?.cells ?? []), 0),
+    );
+  });
+});
+
+describe("mergeCounts of group variables", () => {
+  it("refuses a group variable whose merged values overflow its dictionary, naming the field", () => {
+    // Prepare
+    const withGroupCapacity = (tables: CountTables, capacity: number): CountTables => ({
+      ...tables,
+      group: { ...(tables.group as ProfileTable), capacity },
+    });
+    const a = withGroupCapacity(smallTables(["1", "2"], true, ["a", "b"]), 2);
+    const b = withGroupCapacity(smallTables(["1", "2"], true, ["b", "c"]), 2);
+
+    // Act
+    const merge = () => mergeCounts(a, b);
+    const fold = () => new CountsFold(a).add(b);
+
+    // Assess
+    for (const act of [merge, fold]) {
+      expect(act).toThrow(
+        expect.objectContaining({
+          name: "EngineInputError",
+          message: "group_variable has more than 10000 distinct values; it must be categorical",
+        }),
+      );
+    }
+    expect(mergeCounts(a, withGroupCapacity(smallTables(["1"], true, ["b"]), 2)).group?.values).toEqual([
+      "a",
+      "b",
+    ]);
   });
 });
