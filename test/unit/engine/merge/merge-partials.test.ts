@@ -580,6 +580,31 @@ describe("a matched column of text and numbers on several instances", () => {
     await expect(merged).rejects.toMatchObject({ name: "PartialCountsError" });
   }, 60_000);
 
+  it("refuses a facet column of text and numbers, naming the facet's value_or_threshold", async () => {
+    // Prepare
+    const lines = ["age,approved", "unknown,1"];
+    for (let i = 1; i < 120; i++) lines.push(`${["30.0", "41", "30"][i % 3]},${i % 2}`);
+    const facetConfig = { ...config, facet: [{ name_or_index: "age", value_or_threshold: [30] }] };
+    const trees = jobTrees(facetConfig, csvParts(`${lines.join("\n")}\n`, ["a.csv", "b.csv"]), [[0], [1]]);
+    for (const host of trees.hosts) {
+      await runProcessingOnHost({
+        processingDir: host.tree,
+        resourceConfigPath: host.resourceConfig,
+        log: quiet,
+        threads: 1,
+        environment: {},
+      });
+    }
+
+    // Act
+    const merged = mergeOutputFolder(jobOutput(trees));
+
+    // Assess
+    await expect(merged).rejects.toThrow(
+      'the facet column "age" holds text and numbers, so Clarify compares its cells with facet[0].value_or_threshold as text; the hosts\' counts cannot tell which rows hold its cell "30.0" (facet[0].value_or_threshold 30)',
+    );
+  }, 60_000);
+
   it("merges when the column's cells spell the configured value (1, not 1.0)", async () => {
     // Prepare
     const trees = jobTrees(config, csvParts(mixedLabelCsv("1"), ["a.csv", "b.csv"]), [[0], [1]]);
