@@ -1,6 +1,6 @@
 import { availableParallelism } from "node:os";
 import { type CollectedCounts, collectCounts } from "../aggregate/collect-counts.ts";
-import { type CountTables, fromCountTables, mergeCounts } from "../aggregate/count-tables.ts";
+import { CountsFold, type CountTables, fromCountTables } from "../aggregate/count-tables.ts";
 import { EngineInputError } from "../errors.ts";
 import type { BiasDataset } from "../run-bias-analysis.ts";
 import { type CountJob, planSpec } from "./count-job.ts";
@@ -109,9 +109,10 @@ async function countRuns(
     if (cutting === "quick" && !cutsOutsideQuotes(jobs, done)) return "cut inside quotes";
     let merged: CountTables;
     try {
-      merged = done
-        .slice(1)
-        .reduce((a, reply) => mergeCounts(a, reply.tables), (done[0] as (typeof done)[0]).tables);
+      // One fold for every run: a chain of mergeCounts would copy the running merge at each step.
+      const fold = new CountsFold((done[0] as (typeof done)[0]).tables);
+      for (const reply of done.slice(1)) fold.add(reply.tables);
+      merged = fold.tables();
     } catch (error) {
       if (error instanceof EngineInputError) return "bad data";
       throw error;
