@@ -31,6 +31,8 @@ export interface CollectResultsDeps {
   readonly emitBiasMetrics?: (emission: BiasMetricEmission) => void;
   /** The largest tables object of partial counts this function merges (see partial-results.ts). @default no limit */
   readonly maxTablesBytes?: number;
+  /** The function's time left in ms, which bounds the merge of partial counts (see partial-results.ts). @default no limit */
+  readonly remainingMs?: () => number;
   /** Told when the job's hosts' partial counts were merged into the output files (for the log). */
   readonly onPartialsMerged?: (merged: MergedPartials) => void;
   /** The metrics' timestamp, ms since the epoch. @default Date.now */
@@ -52,6 +54,7 @@ export async function collectResults(event: CollectResultsEvent, deps: CollectRe
     analysisDocument === undefined
       ? await mergePartialResults(deps.s3, run.runUri, {
           ...(deps.maxTablesBytes !== undefined && { maxTablesBytes: deps.maxTablesBytes }),
+          ...(deps.remainingMs && { remainingMs: deps.remainingMs }),
         })
       : undefined;
   if (merged) {

@@ -36,11 +36,23 @@ const publishRunEvent = eventBridgePublisher(
   process.env[EVENT_BUS_ENV] || DEFAULT_EVENT_BUS,
 );
 
-export async function handler(event: CollectResultsEvent): Promise<Verdict>;
-export async function handler(event: RecordFailureEvent): Promise<FailureRecordResult>;
-export async function handler(event: RecordAbortEvent): Promise<RecordAbortResult>;
+/** What this handler reads of Lambda's invocation context. */
+interface InvocationContext {
+  getRemainingTimeInMillis(): number;
+}
+
+export async function handler(event: CollectResultsEvent, context?: InvocationContext): Promise<Verdict>;
+export async function handler(
+  event: RecordFailureEvent,
+  context?: InvocationContext,
+): Promise<FailureRecordResult>;
+export async function handler(
+  event: RecordAbortEvent,
+  context?: InvocationContext,
+): Promise<RecordAbortResult>;
 export async function handler(
   event: CollectResultsEvent | RecordFailureEvent | RecordAbortEvent,
+  context?: InvocationContext,
 ): Promise<Verdict | FailureRecordResult | RecordAbortResult> {
   if (event.mode === "recordAbort") {
     logger.appendKeys({ execution: event.detail?.name, mode: event.mode });
@@ -74,6 +86,7 @@ export async function handler(
     publishRunEvent,
     emitBiasMetrics,
     ...(memoryMB > 0 && { maxTablesBytes: tablesBytesLimit(memoryMB) }),
+    ...(context && { remainingMs: () => context.getRemainingTimeInMillis() }),
     onPartialsMerged: (merged) => logger.info("partial counts merged", { ...merged }),
   });
   logger.info("gates evaluated", { passed: verdict.passed, breaches: verdict.breaches.length });

@@ -45,7 +45,16 @@ export interface MergeOptions {
    * clear message rather than running out of memory. @default no limit
    */
   readonly maxTablesBytes?: number;
+  /**
+   * The function's time left, in ms (Lambda's `getRemainingTimeInMillis`): the merge stops with a
+   * clear message while MERGE_TIME_RESERVE_MS are left for the report and summary, rather than
+   * the function timing out mid-merge. @default no limit
+   */
+  readonly remainingMs?: () => number;
 }
+
+/** Time kept for what follows the merge (writing the outputs, gates, report, summary). */
+export const MERGE_TIME_RESERVE_MS = 15_000;
 
 /**
  * The tables object a function of `memoryMB` merges: the merge holds the objects loading ahead
@@ -98,8 +107,18 @@ export async function mergePartialResults(
     const batch = uris.slice(at, at + READ_CONCURRENCY);
     partials.push(...(await Promise.all(batch.map((uri) => readHostFile(s3, uri, runUri)))));
   }
-  const loadTables = (object: string) =>
-    readTablesObject(s3, joinS3Uri(runUri, "output", object), options.maxTablesBytes);
+  const total = partials.reduce((sum, partial) => sum + partial.files.length, 0);
+  let requested = 0;
+  const loadTables = (object: string) => {
+    requested++;
+    const left = options.remainingMs?.();
+    if (left !== undefined && left < MERGE_TIME_RESERVE_MS) {
+      throw new AnalysisResultError(
+        `the merge of the partial counts in ${folderUri} stopped at tables object ${requested} of ${total}: the function has ${Math.round(left / 1000)} s left; the merge's time grows with the dataset's files: give the dataset as fewer, larger files, or give CollectResults more memory (more CPU)`,
+      );
+    }
+    return readTablesObject(s3, joinS3Uri(runUri, "output", object), options.maxTablesBytes);
+  };
   let merged: Awaited<ReturnType<typeof mergePartials>>;
   try {
     merged = await mergePartials(partials, loadTables);

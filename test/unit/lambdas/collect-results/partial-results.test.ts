@@ -241,6 +241,22 @@ describe("collectResults on the partial counts of several instances", () => {
     expect(await readText(`${runUri}output/intervals.json`)).toBe(await one("intervals.json"));
   }, 30_000);
 
+  it("stops the merge with a clear message when the function's time runs short, writing no analysis.json", async () => {
+    // Prepare: 18 s left when the merge starts, 1 s less at each tables object it reads
+    const event = await runWith(partials());
+    let left = 18_000;
+
+    // Act
+    const act = collectResults(event, { s3, remainingMs: () => (left -= 1_000) });
+
+    // Assess
+    await expect(act).rejects.toThrow(AnalysisResultError);
+    await expect(act).rejects.toThrow(
+      /^the merge of the partial counts in s3:\/\/[^ ]+\/output\/partial\/ stopped at tables object \d of 5: the function has 14 s left; the merge's time grows with the dataset's files: give the dataset as fewer, larger files, or give CollectResults more memory \(more CPU\)$/,
+    );
+    expect(await exists(`${event.run.runUri}output/analysis.json`)).toBe(false);
+  });
+
   it("refuses a tables object larger than its memory can merge, before reading it", async () => {
     // Prepare: a function of 512 MB merges tables objects up to 4.3 MB; this one is given a limit below one object's size.
     const event = await runWith(partials());
