@@ -4,24 +4,10 @@
  * and analysis.json read, with the CLI's own S3 client.
  */
 import { describe, expect, it } from "vitest";
-import { main } from "../../bin/cli/main.ts";
+import { runCli } from "../support/run-cli.ts";
 import { ARTIFACTS_BUCKET, motoSkipReason, putText, useMoto } from "./moto-lambda-environment.ts";
 
 const PREFIX = `s3://${ARTIFACTS_BUCKET}/history-runs/`;
-
-async function cli(args: readonly string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(args, {
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-  });
-  return { code, stdout, stderr };
-}
 
 describe.skipIf(motoSkipReason !== undefined)("clarify-pipeline history on moto S3", () => {
   const moto = useMoto();
@@ -55,8 +41,8 @@ describe.skipIf(motoSkipReason !== undefined)("clarify-pipeline history on moto 
     await run("churn-4", "churn", "Succeeded", 4, 0);
 
     // Act
-    const all = await cli(["history", "--output-uri", PREFIX, "--metric", "DPL"]);
-    const credit = await cli(["history", "--output-uri", PREFIX, "--run-name", "credit", "--json"]);
+    const all = await runCli(["history", "--output-uri", PREFIX, "--metric", "DPL"]);
+    const credit = await runCli(["history", "--output-uri", PREFIX, "--run-name", "credit", "--json"]);
 
     // Assess
     expect(all.stderr).toBe("");
@@ -78,7 +64,7 @@ describe.skipIf(motoSkipReason !== undefined)("clarify-pipeline history on moto 
 
   it("says in one line when the bucket does not exist", async () => {
     // Act
-    const result = await cli(["history", "--output-uri", "s3://no-such-bucket-here/runs/"]);
+    const result = await runCli(["history", "--output-uri", "s3://no-such-bucket-here/runs/"]);
     // Assess
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(

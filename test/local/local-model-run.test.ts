@@ -2,9 +2,9 @@ import { copyFile, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main } from "../../bin/cli/main.ts";
 import { validateRunInputOffline } from "../../lambdas/validate-config/offline.ts";
 import { localDeploymentSettings } from "../../local/local-settings.ts";
+import { runCli } from "../support/run-cli.ts";
 
 const EXAMPLE = new URL("../../examples/credit/", import.meta.url).pathname;
 let root: string;
@@ -27,18 +27,12 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-async function cli(args: readonly string[]) {
-  let stderr = "";
-  const code = await main(args, { stdout: () => undefined, stderr: (text) => (stderr += text) });
-  return { code, stderr };
-}
-
 describe("run --local with localModel", () => {
   it("explains the ONNX model of run.json in the same job as the bias metrics", async () => {
     // Prepare
     const out = join(root, "out");
     // Act
-    const result = await cli(["run", "--local", "--input", join(root, "run-explain.json"), "--out", out]);
+    const result = await runCli(["run", "--local", "--input", join(root, "run-explain.json"), "--out", out]);
     // Assess
     expect(result.code, result.stderr).not.toBe(1);
     expect(result.stderr).toContain("job: explained 1000 rows");
@@ -64,7 +58,7 @@ describe("run --local with localModel", () => {
     );
     const out = join(root, "out-threads");
     // Act
-    const result = await cli([
+    const result = await runCli([
       "run",
       "--local",
       "--input",
@@ -85,7 +79,7 @@ describe("run --local with localModel", () => {
     const input = JSON.parse(await readFile(join(root, "run-explain.json"), "utf8"));
     await writeFile(join(root, "missing.json"), JSON.stringify({ ...input, localModel: "nothing.onnx" }));
     // Act
-    const result = await cli([
+    const result = await runCli([
       "run",
       "--local",
       "--input",
@@ -142,7 +136,7 @@ describe("run --local with localModel", () => {
     );
     const out = join(root, "features-out");
     // Act
-    const result = await cli(["run", "--local", "--input", join(root, "features-run.json"), "--out", out]);
+    const result = await runCli(["run", "--local", "--input", join(root, "features-run.json"), "--out", out]);
     // Assess
     expect(result.code, result.stderr).toBe(0);
     const analysis = JSON.parse(await readFile(join(out, "output", "analysis.json"), "utf8"));
@@ -165,7 +159,7 @@ describe("run --local with localModel", () => {
       JSON.stringify({ ...input, gates: { DI: { min: 0.8 } } }),
     );
     // Act
-    const result = await cli([
+    const result = await runCli([
       "run",
       "--local",
       "--input",

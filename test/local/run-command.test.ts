@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../bin/cli/main.ts";
+import { runCli } from "../support/run-cli.ts";
 
 const FIXTURE = new URL("./fixtures/credit-mini/", import.meta.url).pathname;
 let root: string;
@@ -16,13 +17,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
-
-async function cli(args: readonly string[]): Promise<{ code: number; stderr: string; stdout: string }> {
-  let stderr = "";
-  let stdout = "";
-  const code = await main(args, { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) });
-  return { code, stderr, stdout };
-}
 
 async function runJson(name: string, overrides: Record<string, unknown>): Promise<string> {
   const base = JSON.parse(await readFile(join(FIXTURE, "run.json"), "utf8")) as Record<string, unknown>;
@@ -43,7 +37,7 @@ describe("clarify-pipeline run --local", () => {
     const out = join(root, "ok");
 
     // Act
-    const result = await cli(["run", "--local", "--input", join(FIXTURE, "run.json"), "--out", out]);
+    const result = await runCli(["run", "--local", "--input", join(FIXTURE, "run.json"), "--out", out]);
 
     // Assess
     expect(result.code).toBe(0);
@@ -65,7 +59,7 @@ describe("clarify-pipeline run --local", () => {
     const input = await runJson("gate.json", { gates: { DPL: { absMax: 0.000001 } } });
 
     // Act
-    const result = await cli(["run", "--local", "--input", input, "--out", join(root, "gate")]);
+    const result = await runCli(["run", "--local", "--input", input, "--out", join(root, "gate")]);
 
     // Assess
     expect(result.code).toBe(2);
@@ -84,7 +78,7 @@ describe("clarify-pipeline run --local", () => {
     const input = await runJson("invalid.json", { job: { instanceCount: 0 } });
 
     // Act
-    const result = await cli(["run", "--local", "--input", input, "--out", join(root, "invalid")]);
+    const result = await runCli(["run", "--local", "--input", input, "--out", join(root, "invalid")]);
 
     // Assess
     expect(result.code).toBe(1);
@@ -102,7 +96,7 @@ describe("clarify-pipeline run --local", () => {
     const missing = join(root, "missing.json");
 
     // Act
-    const result = await cli(["run", "--local", "--input", missing]);
+    const result = await runCli(["run", "--local", "--input", missing]);
 
     // Assess
     expect(result.code).toBe(1);
@@ -114,7 +108,7 @@ describe("clarify-pipeline run --local", () => {
     const input = await runJson("nodata.json", { dataset: { uri: "no-such.csv", s3DataType: "S3Prefix" } });
 
     // Act
-    const result = await cli(["run", "--local", "--input", input]);
+    const result = await runCli(["run", "--local", "--input", input]);
 
     // Assess
     expect(result.code).toBe(1);
@@ -157,7 +151,7 @@ describe("clarify-pipeline run --local", () => {
     const args = ["run", "--input", join(FIXTURE, "run.json")];
 
     // Act
-    const result = await cli(args);
+    const result = await runCli(args);
 
     // Assess
     expect(result.code).toBe(1);

@@ -8,7 +8,7 @@ import { copyFile, mkdir, mkdtemp, readdir, rm, symlink, writeFile } from "node:
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { main } from "../../bin/cli/main.ts";
+import { runCli } from "../support/run-cli.ts";
 
 const FIXTURE = new URL("./fixtures/credit-mini/", import.meta.url).pathname;
 let workspace: string;
@@ -19,12 +19,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await rm(workspace, { recursive: true, force: true });
 });
-
-async function cli(args: readonly string[]): Promise<{ code: number; stderr: string }> {
-  let stderr = "";
-  const code = await main(args, { stdout: () => undefined, stderr: (text) => (stderr += text) });
-  return { code, stderr };
-}
 
 /** Every file under `folder`, relative to it. */
 async function filesUnder(folder: string): Promise<string[]> {
@@ -60,7 +54,7 @@ describe("run --local keeps every file inside the run's folders", () => {
     const out = join(workspace, "out");
 
     // Act
-    const result = await cli(["run", "--local", "--input", inputPath, "--out", out]);
+    const result = await runCli(["run", "--local", "--input", inputPath, "--out", out]);
 
     // Assess
     expect(result.code).toBe(1);
@@ -93,7 +87,7 @@ describe("run --local keeps every file inside the run's folders", () => {
     });
 
     // Act
-    const result = await cli(["run", "--local", "--input", inputPath, "--out", join(workspace, "out")]);
+    const result = await runCli(["run", "--local", "--input", inputPath, "--out", join(workspace, "out")]);
 
     // Assess
     expect(result.code).toBe(1);
@@ -110,7 +104,7 @@ describe("run --local reads no S3 key outside the prefix a manifest names", () =
     await writeFile(join(workspace, "input", "data.manifest"), JSON.stringify([{ prefix }, "train.csv"]));
 
     // Act
-    const result = await cli(["run", "--local", "--input", inputPath, "--out", join(workspace, "out")]);
+    const result = await runCli(["run", "--local", "--input", inputPath, "--out", join(workspace, "out")]);
 
     // Assess
     expect(result.code).toBe(1);
@@ -129,7 +123,7 @@ describe("run --local reads only files inside run.json's folder, unless allowed"
     await symlink(join(workspace, "elsewhere", "train.csv"), join(workspace, "input", "linked.csv"));
 
     // Act
-    const result = await cli(["run", "--local", "--input", inputPath, "--out", join(workspace, "out")]);
+    const result = await runCli(["run", "--local", "--input", inputPath, "--out", join(workspace, "out")]);
 
     // Assess
     expect(result.code).toBe(1);
@@ -148,8 +142,8 @@ describe("run --local reads only files inside run.json's folder, unless allowed"
     const out = join(workspace, "out");
 
     // Act
-    const refused = await cli(["run", "--local", "--input", inputPath, "--out", out]);
-    const allowed = await cli([
+    const refused = await runCli(["run", "--local", "--input", inputPath, "--out", out]);
+    const allowed = await runCli([
       "run",
       "--local",
       "--allow-paths-outside-input",

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { main } from "../../../bin/cli/main.ts";
+import { runCli } from "../../support/run-cli.ts";
 
 const sfn = mockClient(SFNClient);
 const STATE_MACHINE_ARN = "arn:aws:states:us-east-1:123456789012:stateMachine:clarify-pipeline";
@@ -48,28 +48,14 @@ async function runJson(name: string, analysisConfig: unknown, job: Record<string
   return path;
 }
 
-async function cli(args: readonly string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(args, {
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-  });
-  return { code, stdout, stderr };
-}
-
 describe("validate --engine", () => {
   it("accepts text SHAP for the Clarify image and refuses it, naming the option, for the builtin engine", async () => {
     // Prepare
     const input = await runJson("shap.json", TEXT_SHAP);
 
     // Act
-    const clarify = await cli(["validate", "--input", input]);
-    const builtin = await cli(["validate", "--input", input, "--engine", "builtin"]);
+    const clarify = await runCli(["validate", "--input", input]);
+    const builtin = await runCli(["validate", "--input", input, "--engine", "builtin"]);
 
     // Assess
     expect(clarify.code).toBe(0);
@@ -86,8 +72,8 @@ describe("validate --engine", () => {
     });
 
     // Act
-    const builtin = await cli(["validate", "--input", input, "--engine", "builtin"]);
-    const unknown = await cli(["validate", "--input", input, "--engine", "spark"]);
+    const builtin = await runCli(["validate", "--input", input, "--engine", "builtin"]);
+    const unknown = await runCli(["validate", "--input", input, "--engine", "spark"]);
 
     // Assess
     expect(builtin.stderr).toContain("$.job.imageUri: ");
@@ -110,9 +96,9 @@ describe("validate --engine", () => {
     );
 
     // Act
-    const valid = await cli(["validate", "--input", counts, "--engine", "builtin"]);
-    const refused = await cli(["validate", "--input", ft, "--engine", "builtin"]);
-    const onClarify = await cli(["validate", "--input", ft]);
+    const valid = await runCli(["validate", "--input", counts, "--engine", "builtin"]);
+    const refused = await runCli(["validate", "--input", ft, "--engine", "builtin"]);
+    const onClarify = await runCli(["validate", "--input", ft]);
 
     // Assess
     expect(valid).toMatchObject({ code: 0, stderr: "" });
@@ -130,7 +116,7 @@ describe("start --engine builtin", () => {
     const input = await runJson("start-shap.json", TEXT_SHAP);
 
     // Act
-    const result = await cli([
+    const result = await runCli([
       "start",
       "--state-machine",
       STATE_MACHINE_ARN,

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main } from "../../../bin/cli/main.ts";
+import { runCli } from "../../support/run-cli.ts";
 
 let root: string;
 
@@ -32,20 +32,6 @@ async function runFolder(
       }),
     );
   }
-}
-
-async function cli(args: readonly string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(args, {
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-  });
-  return { code, stdout, stderr };
 }
 
 beforeAll(async () => {
@@ -97,7 +83,7 @@ afterAll(async () => {
 describe("clarify-pipeline history on a local runs folder", () => {
   it("lists one line per run, newest first: when, name, verdict", async () => {
     // Act
-    const result = await cli(["history", "--runs", join(root, "runs")]);
+    const result = await runCli(["history", "--runs", join(root, "runs")]);
     // Assess
     expect(result.code).toBe(0);
     expect(result.stdout).toBe(
@@ -113,7 +99,7 @@ describe("clarify-pipeline history on a local runs folder", () => {
 
   it("shows the chosen metric for every facet value, only for one run name", async () => {
     // Act
-    const result = await cli([
+    const result = await runCli([
       "history",
       "--runs",
       join(root, "runs"),
@@ -133,7 +119,7 @@ describe("clarify-pipeline history on a local runs folder", () => {
 
   it("shows only the newest runs with --limit", async () => {
     // Act
-    const result = await cli([
+    const result = await runCli([
       "history",
       "--runs",
       join(root, "runs"),
@@ -153,7 +139,7 @@ describe("clarify-pipeline history on a local runs folder", () => {
 
   it("prints JSON for machines", async () => {
     // Act
-    const result = await cli(["history", "--runs", join(root, "runs"), "--metric", "DI", "--json"]);
+    const result = await runCli(["history", "--runs", join(root, "runs"), "--metric", "DI", "--json"]);
     // Assess
     const rows = JSON.parse(result.stdout);
     expect(rows.map((r: { runId: string }) => r.runId)).toEqual([
@@ -185,7 +171,7 @@ describe("clarify-pipeline history on a local runs folder", () => {
     ],
   ])("refuses %j in one line", async (args, message) => {
     // Act
-    const result = await cli(["history", ...args]);
+    const result = await runCli(["history", ...args]);
     // Assess
     expect(result.code).toBe(1);
     expect(result.stderr.startsWith(message)).toBe(true);

@@ -6,7 +6,7 @@ import { copyFile, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main } from "../../../bin/cli/main.ts";
+import { runCli } from "../../support/run-cli.ts";
 
 const FIXTURE = new URL("../../local/fixtures/credit-mini/", import.meta.url).pathname;
 const NOT_A_RUN_INPUT =
@@ -23,20 +23,13 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function cli(args: readonly string[]): Promise<{ code: number; stderr: string; stdout: string }> {
-  let stderr = "";
-  let stdout = "";
-  const code = await main(args, { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) });
-  return { code, stderr, stdout };
-}
-
 describe("an analysis config where run.json is expected", () => {
   it("run --local says so in one line, before anything runs", async () => {
     // Prepare
     const config = join(dir, "analysis_config.json");
     const out = join(dir, "run-out");
     // Act
-    const result = await cli(["run", "--local", "--input", config, "--out", out]);
+    const result = await runCli(["run", "--local", "--input", config, "--out", out]);
     // Assess
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(`error: --input ${config}: ${NOT_A_RUN_INPUT}\n`);
@@ -47,7 +40,7 @@ describe("an analysis config where run.json is expected", () => {
     // Prepare
     const config = join(dir, "analysis_config.json");
     // Act
-    const result = await cli(["validate", "--input", config]);
+    const result = await runCli(["validate", "--input", config]);
     // Assess
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(`$: ${NOT_A_RUN_INPUT}\n`);
@@ -59,7 +52,7 @@ describe("a run.json where an analysis config is expected", () => {
     // Prepare
     const runJson = join(dir, "run.json");
     // Act
-    const result = await cli([
+    const result = await runCli([
       "analyze",
       "--dataset",
       join(dir, "train.csv"),
@@ -81,7 +74,7 @@ describe("--out naming an existing file", () => {
     // Prepare
     const out = join(dir, "notes.txt");
     // Act
-    const result = await cli(["run", "--local", "--input", join(dir, "run.json"), "--out", out]);
+    const result = await runCli(["run", "--local", "--input", join(dir, "run.json"), "--out", out]);
     // Assess
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(
@@ -93,7 +86,7 @@ describe("--out naming an existing file", () => {
     // Prepare
     const out = join(dir, "notes.txt");
     // Act
-    const result = await cli([
+    const result = await runCli([
       "analyze",
       "--dataset",
       join(dir, "train.csv"),

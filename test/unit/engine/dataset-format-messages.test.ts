@@ -8,8 +8,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main } from "../../../bin/cli/main.ts";
 import { CLARIFY_READABLE } from "../../../lambdas/shared/dataset-format.ts";
+import { runCli } from "../../support/run-cli.ts";
 
 const CSV = "Target,Sex,Income\n1,0,20000\n0,1,30000\n1,1,25000\n0,0,21000\n";
 const CONFIG = {
@@ -65,12 +65,6 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function cli(args: readonly string[]): Promise<{ code: number; stderr: string }> {
-  let stderr = "";
-  const code = await main(args, { stdout: () => undefined, stderr: (text) => (stderr += text) });
-  return { code, stderr };
-}
-
 describe("a dataset file Clarify cannot read as CSV", () => {
   it.each(CASES)("analyze says a %s file is one", async (_case, file, _content, problem) => {
     // Prepare
@@ -78,7 +72,7 @@ describe("a dataset file Clarify cannot read as CSV", () => {
     // Act
     for (const config of ["config.json", "config-headers.json"]) {
       results.push(
-        await cli([
+        await runCli([
           "analyze",
           "--dataset",
           join(dir, file),
@@ -106,7 +100,7 @@ describe("a dataset file Clarify cannot read as CSV", () => {
         JSON.stringify({ analysisConfigUri: "config.json", dataset: { uri: file, s3DataType: "S3Prefix" } }),
       );
       // Act
-      const result = await cli(["validate", "--input", runJson]);
+      const result = await runCli(["validate", "--input", runJson]);
       // Assess
       expect(result.code).toBe(1);
       expect(result.stderr).toBe(`$.dataset.uri: ${join(dir, file)} ${problem}\n`);
