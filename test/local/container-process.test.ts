@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { clarifyEngineContainer, processContainer } from "../../local/clarify-container.ts";
 import { type EmbeddedS3, startEmbeddedS3 } from "../../local/embedded-s3.ts";
 import { ProcessingEmulator, type ProcessingEmulatorOptions } from "../../local/processing-emulator.ts";
+import { processingJobRequest } from "./support/processing-job-request.ts";
 import { FIXTURE } from "./support/scenario.ts";
 
 let root: string;
@@ -39,35 +40,14 @@ afterAll(async () => {
 
 function request(configPrefix: string): Record<string, unknown> {
   jobCounter++;
-  const input = (InputName: string, S3Uri: string, LocalPath: string) => ({
-    InputName,
-    S3Input: { S3Uri, LocalPath, S3DataType: "S3Prefix", S3InputMode: "File" },
+  return processingJobRequest({
+    name: `clarify-child-${jobCounter}`,
+    imageUri: "000000000000.dkr.ecr.us-east-1.amazonaws.com/engine:1",
+    configUri: `s3://inputs/${configPrefix}/`,
+    datasetUri: "s3://inputs/data/",
+    outputUri: `s3://outputs/job-${jobCounter}/`,
+    maxRuntimeSeconds: 86_400,
   });
-  return {
-    ProcessingJobName: `clarify-child-${jobCounter}`,
-    RoleArn: "arn:aws:iam::000000000000:role/clarify-local",
-    AppSpecification: { ImageUri: "000000000000.dkr.ecr.us-east-1.amazonaws.com/engine:1" },
-    ProcessingResources: {
-      ClusterConfig: { InstanceCount: 1, InstanceType: "ml.c5.xlarge", VolumeSizeInGB: 20 },
-    },
-    StoppingCondition: { MaxRuntimeInSeconds: 86_400 },
-    ProcessingInputs: [
-      input("analysis_config", `s3://inputs/${configPrefix}/`, "/opt/ml/processing/input/config"),
-      input("dataset", "s3://inputs/data/", "/opt/ml/processing/input/data"),
-    ],
-    ProcessingOutputConfig: {
-      Outputs: [
-        {
-          OutputName: "analysis_result",
-          S3Output: {
-            S3Uri: `s3://outputs/job-${jobCounter}/`,
-            LocalPath: "/opt/ml/processing/output",
-            S3UploadMode: "EndOfJob",
-          },
-        },
-      ],
-    },
-  };
 }
 
 function emulator(options: Partial<ProcessingEmulatorOptions> = {}) {

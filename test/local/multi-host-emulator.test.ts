@@ -13,6 +13,7 @@ import { clarifyEngineContainer, processContainer } from "../../local/clarify-co
 import { type EmbeddedS3, startEmbeddedS3 } from "../../local/embedded-s3.ts";
 import { assignObjects } from "../../local/job-hosts.ts";
 import { ProcessingEmulator, type ProcessingEmulatorOptions } from "../../local/processing-emulator.ts";
+import { processingJobRequest } from "./support/processing-job-request.ts";
 import { FIXTURE } from "./support/scenario.ts";
 
 const FAKE = fileURLToPath(new URL("./support/fake-host-container.ts", import.meta.url));
@@ -52,47 +53,18 @@ interface JobOptions {
 
 function request(options: JobOptions): Record<string, unknown> {
   jobCounter++;
-  const input = (InputName: string, S3Uri: string, LocalPath: string, distribution?: string) => ({
-    InputName,
-    S3Input: {
-      S3Uri,
-      LocalPath,
-      S3DataType: "S3Prefix",
-      S3InputMode: "File",
-      ...(distribution ? { S3DataDistributionType: distribution } : {}),
-    },
+  return processingJobRequest({
+    name: `clarify-hosts-${jobCounter}`,
+    imageUri: options.image ?? BUILTIN_IMAGE,
+    instanceCount: options.instances,
+    configUri: "s3://inputs/cfg/",
+    configDistribution: "FullyReplicated",
+    datasetUri: `s3://inputs/${options.dataPrefix ?? "parts"}/`,
+    ...(options.distribution && { datasetDistribution: options.distribution }),
+    outputUri: `s3://outputs/job-${jobCounter}/`,
+    maxRuntimeSeconds: options.maxRuntimeSeconds ?? 86_400,
+    environment: options.environment ?? {},
   });
-  return {
-    ProcessingJobName: `clarify-hosts-${jobCounter}`,
-    RoleArn: "arn:aws:iam::000000000000:role/clarify-local",
-    AppSpecification: { ImageUri: options.image ?? BUILTIN_IMAGE },
-    ProcessingResources: {
-      ClusterConfig: { InstanceCount: options.instances, InstanceType: "ml.c5.xlarge", VolumeSizeInGB: 20 },
-    },
-    StoppingCondition: { MaxRuntimeInSeconds: options.maxRuntimeSeconds ?? 86_400 },
-    ProcessingInputs: [
-      input("analysis_config", "s3://inputs/cfg/", "/opt/ml/processing/input/config", "FullyReplicated"),
-      input(
-        "dataset",
-        `s3://inputs/${options.dataPrefix ?? "parts"}/`,
-        "/opt/ml/processing/input/data",
-        options.distribution,
-      ),
-    ],
-    ProcessingOutputConfig: {
-      Outputs: [
-        {
-          OutputName: "analysis_result",
-          S3Output: {
-            S3Uri: `s3://outputs/job-${jobCounter}/`,
-            LocalPath: "/opt/ml/processing/output",
-            S3UploadMode: "EndOfJob",
-          },
-        },
-      ],
-    },
-    Environment: options.environment ?? {},
-  };
 }
 
 const fakeContainer = processContainer((run) => [

@@ -10,6 +10,7 @@ import {
   type ProcessingEmulatorOptions,
 } from "../../local/processing-emulator.ts";
 import { THROTTLED } from "./support/fault-scenarios.ts";
+import { processingJobRequest } from "./support/processing-job-request.ts";
 
 let root: string;
 let s3Server: EmbeddedS3;
@@ -34,47 +35,14 @@ let jobCounter = 0;
 function request(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   jobCounter++;
   return {
-    ProcessingJobName: `clarify-test-${jobCounter}`,
-    RoleArn: "arn:aws:iam::000000000000:role/clarify-local",
-    AppSpecification: {
-      ImageUri: "205585389593.dkr.ecr.us-east-1.amazonaws.com/sagemaker-clarify-processing:1.0",
-    },
-    ProcessingResources: {
-      ClusterConfig: { InstanceCount: 1, InstanceType: "ml.c5.xlarge", VolumeSizeInGB: 20 },
-    },
-    StoppingCondition: { MaxRuntimeInSeconds: 3600 },
-    ProcessingInputs: [
-      {
-        InputName: "analysis_config",
-        S3Input: {
-          S3Uri: "s3://inputs/cfg/analysis_config.json",
-          LocalPath: "/opt/ml/processing/input/config",
-          S3DataType: "S3Prefix",
-          S3InputMode: "File",
-        },
-      },
-      {
-        InputName: "dataset",
-        S3Input: {
-          S3Uri: "s3://inputs/data/",
-          LocalPath: "/opt/ml/processing/input/data",
-          S3DataType: "S3Prefix",
-          S3InputMode: "File",
-        },
-      },
-    ],
-    ProcessingOutputConfig: {
-      Outputs: [
-        {
-          OutputName: "analysis_result",
-          S3Output: {
-            S3Uri: `s3://outputs/run-${jobCounter}/output`,
-            LocalPath: "/opt/ml/processing/output",
-            S3UploadMode: "EndOfJob",
-          },
-        },
-      ],
-    },
+    ...processingJobRequest({
+      name: `clarify-test-${jobCounter}`,
+      imageUri: "205585389593.dkr.ecr.us-east-1.amazonaws.com/sagemaker-clarify-processing:1.0",
+      configUri: "s3://inputs/cfg/analysis_config.json",
+      datasetUri: "s3://inputs/data/",
+      outputUri: `s3://outputs/run-${jobCounter}/output`,
+      maxRuntimeSeconds: 3600,
+    }),
     ...overrides,
   };
 }
