@@ -11,10 +11,10 @@ import { spawnSync } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { build } from "esbuild";
 import { clarifyEngineContainer } from "../local/clarify-container.ts";
 import { coreSteps } from "../local/core-steps.ts";
 import { runLocal } from "../local/local-run.ts";
+import { lambdaBundle } from "../test/support/lambda-bundle.ts";
 import { median } from "./median.ts";
 
 const REPO = new URL("..", import.meta.url).pathname;
@@ -49,18 +49,7 @@ function npmStartMs(): number {
 }
 
 async function bundleBytes(name: string): Promise<number> {
-  const result = await build({
-    entryPoints: [join(REPO, "lambdas", name, "index.ts")],
-    bundle: true,
-    minify: true,
-    platform: "node",
-    format: "esm",
-    target: "node22",
-    external: ["@aws-sdk/*"],
-    write: false,
-    logLevel: "silent",
-  });
-  return result.outputFiles.reduce((total, file) => total + file.contents.byteLength, 0);
+  return (await lambdaBundle(name)).bytes;
 }
 
 const rows: [string, string][] = [];
