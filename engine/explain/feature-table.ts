@@ -1,3 +1,4 @@
+import { basename, relative } from "node:path";
 import { isMissing } from "../aggregate/missing-value.ts";
 import type { AnalysisConfig } from "../config/analysis-config.ts";
 import { EngineInputError } from "../errors.ts";
@@ -24,13 +25,23 @@ export interface FeatureTable extends FeatureCodec {
   readonly rowsDropped: number;
   /** Their positions among the dataset's data rows (zero-based, ascending). */
   readonly droppedRows: readonly number[];
+  /** The dataset's files in read order, each with its rows kept (explained), which follow one another in `values`. */
+  readonly files: readonly FeatureFile[];
+}
+
+/** A dataset file and how many of its rows the table holds. */
+export interface FeatureFile {
+  /** Its path below the dataset folder (a dataset given as one file: the file's name). */
+  readonly path: string;
+  readonly rows: number;
 }
 
 export function readFeatureTable(config: AnalysisConfig, datasetPath: string): FeatureTable {
   const jsonLines = config.datasetType === "application/jsonlines";
   // A dataset of features alone has no label (explanations without a bias method).
   const extraPaths = jsonLines && config.label !== undefined ? [String(config.label)] : [];
-  const reader = new TableReader(datasetFilesOf(config, datasetPath), datasetFormat(config, extraPaths));
+  const paths = datasetFilesOf(config, datasetPath);
+  const reader = new TableReader(paths, datasetFormat(config, extraPaths));
   try {
     if (!reader.prime()) throw new EngineInputError(`the dataset ${datasetPath} has no rows`);
     const fieldCount = reader.fieldCount;
@@ -56,6 +67,7 @@ export function readFeatureTable(config: AnalysisConfig, datasetPath: string): F
     const droppedRows: number[] = [];
     const row = new Float64Array(F);
     const texts: string[] = new Array(F).fill("");
+    const fileRows = new Array<number>(paths.length).fill(0);
     while (reader.next()) {
       if (reader.fieldCount !== fieldCount) {
         throw new EngineInputError(
@@ -99,6 +111,7 @@ export function readFeatureTable(config: AnalysisConfig, datasetPath: string): F
         else values[rows * F + f] = number;
       }
       rows++;
+      (fileRows[reader.fileNumber] as number)++;
     }
     if (rows === 0) throw new EngineInputError("no row is left to explain: every row misses a feature value");
     const categories = textCells.map((cells, f) => (cells ? encode(cells, values, F, f) : undefined));
@@ -114,6 +127,10 @@ export function readFeatureTable(config: AnalysisConfig, datasetPath: string): F
       categories,
       rowsDropped: dropped,
       droppedRows,
+      files: paths.map((path, i) => ({
+        path: path === datasetPath ? basename(path) : relative(datasetPath, path),
+        rows: fileRows[i] as number,
+      })),
     };
   } finally {
     reader.close();

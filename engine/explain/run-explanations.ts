@@ -137,6 +137,9 @@ async function explainWith(
       useLogit: shap.useLogit,
       ...(players && { players }),
       ...(perCall !== undefined && { evaluationsPerCall: perCall }),
+      // A dataset of several files keys each row's draws by its file (one instance and each host
+      // of several then draw alike); one file keeps the key by the row's place.
+      ...(table.files.length > 1 && { files: table.files }),
     });
     const job: ExplainJob = { kind: "shap", settings: settled.settings };
     const result = await collectShap(settled.settings, N, settled.evaluations, (take) =>

@@ -110,6 +110,11 @@ export class CoreTableReader implements RowReader {
     return this.current ?? this;
   }
 
+  /** The index in `files` of the file (or part) the current row comes from; −1 before the first. */
+  get fileNumber(): number {
+    return this.fileIndex;
+  }
+
   view(field: number): void {
     const current = this.current as RowReader;
     current.view(field);

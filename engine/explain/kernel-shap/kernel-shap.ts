@@ -21,6 +21,14 @@ export interface KernelShapOptions {
   readonly players?: readonly (readonly number[])[];
   /** Model evaluations per model call (rows are grouped to stay under it). */
   readonly evaluationsPerCall?: number;
+  /** The rows' files, when each row's stream is keyed by its file (see {@link ShapSettings.files}). */
+  readonly files?: readonly RowFile[];
+}
+
+/** A file of the rows explained: its path below the dataset folder and its rows, which follow the previous file's. */
+export interface RowFile {
+  readonly path: string;
+  readonly rows: number;
 }
 
 export interface KernelShapResult {
@@ -62,6 +70,14 @@ export interface ShapSettings {
    * most evaluations a row can take), so every thread count makes the very same model calls.
    */
   readonly rowsPerBlock: number;
+  /**
+   * The rows' files, in order, when the rows are keyed by file: a sampled row's stream is then
+   * seeded by its file's path and its place among the file's rows, and no block spans two files.
+   * A file's rows then draw and are scored alike whichever rows are explained with them: one
+   * instance explaining the whole dataset, or a host of a multi-instance job explaining its
+   * shard. Absent: a row's stream is keyed by its place among all the rows (a one-file dataset).
+   */
+  readonly files?: readonly RowFile[];
 }
 
 /** One block's rows explained: `values[(i * outputs + o) * players + p]` for its i-th row. */
@@ -126,6 +142,7 @@ export async function shapSettings(
         1,
         Math.floor(perCall / mostEvaluationsPerRow(players.length, B, options.numSamples)),
       ),
+      ...(options.files && { files: options.files }),
     },
     evaluations: B,
   };
@@ -138,14 +155,44 @@ export function mostEvaluationsPerRow(P: number, B: number, numSamples: number |
 }
 
 export function shapBlockCount(N: number, settings: ShapSettings): number {
-  return Math.ceil(N / settings.rowsPerBlock);
+  return shapBlockStarts(N, settings).length - 1;
 }
 
 /**
- * Explains block `block` of `rows` (its rows: block × rowsPerBlock onwards) in one model call.
+ * Where each block's rows start, and N last: consecutive runs of `rowsPerBlock` rows, each
+ * file's rows cut on their own when the rows are keyed by file.
+ */
+export function shapBlockStarts(N: number, settings: ShapSettings): number[] {
+  const starts: number[] = [];
+  const files = settings.files ?? [{ path: "", rows: N }];
+  let first = 0;
+  for (const file of files) {
+    for (let at = 0; at < file.rows; at += settings.rowsPerBlock) starts.push(first + at);
+    first += file.rows;
+  }
+  if (first !== N) {
+    throw new RangeError(`the rows' files hold ${first} rows, but ${N} rows are explained`);
+  }
+  starts.push(N);
+  return starts;
+}
+
+/** The key of the stream a sampled row draws its coalitions from (`row`: its place among all the rows). */
+export function rowStreamKey(settings: ShapSettings, row: number): string {
+  if (settings.files === undefined) return `kernel shap row ${row}`;
+  let first = 0;
+  for (const file of settings.files) {
+    if (row < first + file.rows) return `kernel shap ${file.path} row ${row - first}`;
+    first += file.rows;
+  }
+  throw new RangeError(`row ${row} is beyond the rows' files (${first} rows)`);
+}
+
+/**
+ * Explains block `block` of `rows` (its rows: {@link shapBlockStarts}) in one model call.
  * A sampled row draws its coalitions from its own stream, seeded by the run's seed and the
- * row's position alone, so its values do not depend on which thread explains it or which rows
- * came before. An enumerated plan is the same for every row with as many players: it is kept.
+ * row's position alone ({@link rowStreamKey}), so its values do not depend on which thread
+ * explains it or which rows came before. An enumerated plan is the same for every row with as many players: it is kept.
  */
 export function shapBlockExplainer(
   model: ScoringModel,
@@ -168,17 +215,18 @@ export function shapBlockExplainer(
     const plan = coalitionPlan(
       M,
       samples,
-      seededRandom(derivedSeed(settings.seed, `kernel shap row ${row}`)),
+      seededRandom(derivedSeed(settings.seed, rowStreamKey(settings, row))),
     );
     const entry = { plan, solver: new ShapleySolver(plan) };
     if (plan.exact) exactPlans.set(M, entry);
     return entry;
   };
   let buffer = new Float64Array(0);
+  const starts = shapBlockStarts(N, settings);
 
   return async (block) => {
-    const first = block * settings.rowsPerBlock;
-    const end = Math.min(N, first + settings.rowsPerBlock);
+    const first = starts[block] as number;
+    const end = starts[block + 1] as number;
     const pending: PendingRow[] = [];
     let evaluations = 0;
     for (let r = first; r < end; r++) {
@@ -236,8 +284,9 @@ export async function collectShap(
   const values = new Float64Array(N * O * P);
   const predictions = new Float64Array(N * O);
   let evaluations = settingsEvaluations;
+  const starts = shapBlockStarts(N, settings);
   await run((block, result) => {
-    const first = block * settings.rowsPerBlock;
+    const first = starts[block] as number;
     values.set(result.values, first * O * P);
     predictions.set(result.predictions, first * O);
     evaluations += result.evaluations;
