@@ -7,9 +7,9 @@ import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
+import type { NormalizedRun } from "../contracts/pipeline-state.ts";
 import { MODEL_ENVIRONMENT } from "../engine/processing/model-environment.ts";
 import { type AbortedRun, abortSummary } from "../lambdas/collect-results/record-abort.ts";
-import type { NormalizedRun } from "../lambdas/shared/contracts.ts";
 import { isRecord } from "../lambdas/shared/is-record.ts";
 import { putJson } from "../lambdas/shared/s3-objects.ts";
 import { joinS3Uri, parseS3Uri } from "../lambdas/shared/s3-uri.ts";

@@ -12,7 +12,7 @@ import type {
   StageInputsEvent,
   ValidateConfigEvent,
   Verdict,
-} from "../lambdas/shared/contracts.ts";
+} from "../contracts/pipeline-state.ts";
 
 export interface LocalSteps {
   /** The validate-config Lambda. */

@@ -18,7 +18,7 @@ import type {
   RecordFailureEvent,
   StageInputsEvent,
   ValidateConfigEvent,
-} from "../lambdas/shared/contracts.ts";
+} from "../contracts/pipeline-state.ts";
 import { LOCAL_SUBSTITUTIONS, withoutLocalTimeout } from "./definition-adapter.ts";
 import type { FaultSpec, ProcessingEmulator } from "./processing-emulator.ts";
 import type { LocalSteps } from "./steps.ts";

@@ -1,5 +1,5 @@
+import { POST_TRAINING_METRICS, PRE_TRAINING_METRICS } from "../../contracts/metric-codes.ts";
 import { isRecord } from "../../lambdas/shared/is-record.ts";
-import { POST_TRAINING_METRICS, PRE_TRAINING_METRICS } from "../../lambdas/shared/metric-codes.ts";
 import { show } from "../../lambdas/shared/show-value.ts";
 import type {
   AnalysisConfig,

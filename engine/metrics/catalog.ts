@@ -1,10 +1,10 @@
 /**
  * The bias metrics Clarify reports, under the codes and descriptions analysis.json uses.
  * Clarify lists the metrics of a stage sorted by code, so the arrays below are sorted too.
- * The codes are the project's one list (lambdas/shared/metric-codes.ts): a code missing here,
+ * The codes are the project's one list (contracts/metric-codes.ts): a code missing here,
  * or one the list does not know, fails the type check.
  */
-import type { POST_TRAINING_METRICS, PRE_TRAINING_METRICS } from "../../lambdas/shared/metric-codes.ts";
+import type { POST_TRAINING_METRICS, PRE_TRAINING_METRICS } from "../../contracts/metric-codes.ts";
 
 export type PreTrainingCode = (typeof PRE_TRAINING_METRICS)[number];
 export type PostTrainingCode = (typeof POST_TRAINING_METRICS)[number];

@@ -3,8 +3,8 @@
  * malformed file fails with the JSON path of the first bad field rather than a broken page.
  */
 
+import { parseMetricValue } from "../../contracts/metric-value.ts";
 import { AnalysisResultError } from "../../lambdas/shared/errors.ts";
-import { parseMetricValue } from "../../lambdas/shared/metric-value.ts";
 
 export interface ReportMetric {
   /** Clarify's metric code (`CI`, `DPPL`, ...). */

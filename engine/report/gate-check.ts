@@ -3,8 +3,9 @@
  * collect-results' evaluations, passed in as they are: gates are evaluated in one place only
  * (lambdas/collect-results/gates.ts), with the analysis context's warnings, intervals and drift.
  */
+
+import type { Gate } from "../../contracts/pipeline-state.ts";
 import type { GateEvaluation } from "../../lambdas/collect-results/gates.ts";
-import type { Gate } from "../../lambdas/shared/contracts.ts";
 
 /** One gated metric value and whether it held, as collect-results evaluated it. */
 export type GateResult = GateEvaluation;

@@ -2,9 +2,10 @@
  * Reads the bias part of Clarify's `analysis.json`, checking its shape so that a
  * malformed result fails loudly instead of passing every gate by omission.
  */
+
+import { parseMetricValue } from "../../contracts/metric-value.ts";
 import { AnalysisResultError } from "../shared/errors.ts";
 import { isRecord } from "../shared/is-record.ts";
-import { parseMetricValue } from "../shared/metric-value.ts";
 import { parseJsonDocument } from "./json-document.ts";
 
 /** The two bias stages of analysis.json, by their key there. */

@@ -4,7 +4,7 @@
  * folders under the output prefix and reading their summary.json).
  */
 import type { S3Client } from "@aws-sdk/client-s3";
-import type { BaselineSpec, NormalizedRun } from "../shared/contracts.ts";
+import type { BaselineSpec, NormalizedRun } from "../../contracts/pipeline-state.ts";
 import { outputPrefixOf, type RunRecord, readRecentRunRecords } from "../shared/run-folders.ts";
 import { runFolderPrefix } from "../shared/run-id.ts";
 import { readTextIfExists } from "../shared/s3-objects.ts";

@@ -6,8 +6,13 @@
  */
 import type { S3Client } from "@aws-sdk/client-s3";
 import { ANALYSIS_CONTEXT_FILE, type AnalysisWarning } from "../../contracts/analysis-context.ts";
+import type {
+  BaselineSpec,
+  CollectResultsEvent,
+  GateBreach,
+  Verdict,
+} from "../../contracts/pipeline-state.ts";
 import { type BiasMetricEmission, biasMetricDocuments } from "../shared/bias-metrics-emf.ts";
-import type { BaselineSpec, CollectResultsEvent, GateBreach, Verdict } from "../shared/contracts.ts";
 import { AnalysisResultError } from "../shared/errors.ts";
 import { gateVerdictEvent, type PublishRunEvent } from "../shared/run-events.ts";
 import { objectExists, putJson, readTextIfExists } from "../shared/s3-objects.ts";

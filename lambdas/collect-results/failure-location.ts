@@ -4,7 +4,7 @@
  * best it can be. Either way it must lie below the deployment's output prefix, the only place
  * the function may write: otherwise the record goes to the deployment's own prefix.
  */
-import type { ExecutionInfo } from "../shared/contracts.ts";
+import type { ExecutionInfo } from "../../contracts/pipeline-state.ts";
 import { isRecord } from "../shared/is-record.ts";
 import { isWithinOutputPrefix } from "../shared/output-prefix.ts";
 import { runIdFor } from "../shared/run-id.ts";

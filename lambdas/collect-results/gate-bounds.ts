@@ -3,8 +3,9 @@
  * (absMax, min, max), optionally judged on the value's bootstrap interval (`confidence`), and
  * the drift bound against a baseline (`maxDrift`). Says which bounds breached and why.
  */
+
+import type { Gate } from "../../contracts/pipeline-state.ts";
 import { metricInfo } from "../../engine/report/metric-catalog.ts";
-import type { Gate } from "../shared/contracts.ts";
 import type { BiasAnalysis, BiasStage } from "./analysis-result.ts";
 import type { ResolvedBaseline } from "./baseline.ts";
 import { drift, driftInterval } from "./drift.ts";

@@ -6,8 +6,8 @@
  * The bounds themselves (with intervals and a baseline) are checked in gate-bounds.ts.
  */
 import type { AnalysisWarning } from "../../contracts/analysis-context.ts";
-import type { Gate, GateBreach, Gates } from "../shared/contracts.ts";
-import { POST_TRAINING_METRICS } from "../shared/metric-codes.ts";
+import { POST_TRAINING_METRICS } from "../../contracts/metric-codes.ts";
+import type { Gate, GateBreach, Gates } from "../../contracts/pipeline-state.ts";
 import type { BiasAnalysis, BiasStage } from "./analysis-result.ts";
 import { checkGateValue, type GateContext, type GateDetails } from "./gate-bounds.ts";
 

@@ -8,14 +8,14 @@
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { S3Client } from "@aws-sdk/client-s3";
 import { DescribeProcessingJobCommand, SageMakerClient } from "@aws-sdk/client-sagemaker";
-import type { BiasMetricEmission } from "../shared/bias-metrics-emf.ts";
 import type {
   CollectResultsEvent,
   FailureRecordResult,
   JobOutcome,
   RecordFailureEvent,
   Verdict,
-} from "../shared/contracts.ts";
+} from "../../contracts/pipeline-state.ts";
+import type { BiasMetricEmission } from "../shared/bias-metrics-emf.ts";
 import { createLogger } from "../shared/logger.ts";
 import { DEFAULT_EVENT_BUS, EVENT_BUS_ENV } from "../shared/run-events.ts";
 import { settingsFromEnvironment } from "../shared/settings.ts";

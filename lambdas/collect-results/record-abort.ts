@@ -6,7 +6,7 @@
  * abort writes, in the run folder the execution's input names, and sends `Clarify Run Failed`.
  */
 import type { S3Client } from "@aws-sdk/client-s3";
-import type { ExecutionInfo, JobOutcome } from "../shared/contracts.ts";
+import type { ExecutionInfo, JobOutcome } from "../../contracts/pipeline-state.ts";
 import { isRecord } from "../shared/is-record.ts";
 import { isWithinOutputPrefix } from "../shared/output-prefix.ts";
 import { type PublishRunEvent, runFailedEvent } from "../shared/run-events.ts";

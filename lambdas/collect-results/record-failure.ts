@@ -9,7 +9,7 @@
  * naming the original error, after the event went out.
  */
 import type { S3Client } from "@aws-sdk/client-s3";
-import type { FailureRecordResult, JobOutcome, RecordFailureEvent } from "../shared/contracts.ts";
+import type { FailureRecordResult, JobOutcome, RecordFailureEvent } from "../../contracts/pipeline-state.ts";
 import { FailureNotRecordedError } from "../shared/errors.ts";
 import { isRecord } from "../shared/is-record.ts";
 import { MAX_RUNTIME_SECONDS } from "../shared/processing-job-api.ts";

@@ -5,11 +5,11 @@
  * report that cannot be written is recorded in summary.json rather than failing the run.
  */
 import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import type { NormalizedRun } from "../../contracts/pipeline-state.ts";
 import { baselineColumn, trendColumn } from "../../engine/report/history-columns.ts";
 import type { MetricColumn, MetricLocation } from "../../engine/report/metric-row.ts";
 import { renderReport } from "../../engine/report/render-report.ts";
 import { reportTitle } from "../../engine/report/report-title.ts";
-import type { NormalizedRun } from "../shared/contracts.ts";
 import { readTextIfExists } from "../shared/s3-objects.ts";
 import { joinS3Uri, parseS3Uri } from "../shared/s3-uri.ts";
 import type { ResolvedBaseline } from "./baseline.ts";

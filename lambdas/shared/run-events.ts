@@ -3,7 +3,7 @@
  * (promote a model, open a ticket). Shared with the CDK monitoring construct, whose rule
  * and IAM conditions must name the same source and detail types.
  */
-import type { ExecutionInfo, GateBreach } from "./contracts.ts";
+import type { ExecutionInfo, GateBreach } from "../../contracts/pipeline-state.ts";
 import { RunEventError } from "./errors.ts";
 
 /** `source` of every run event. */

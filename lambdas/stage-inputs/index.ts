@@ -1,6 +1,6 @@
 /** Lambda handler of the stage-inputs step: a thin adapter over stageInputs. */
 import { S3Client } from "@aws-sdk/client-s3";
-import type { StagedRun, StageInputsEvent } from "../shared/contracts.ts";
+import type { StagedRun, StageInputsEvent } from "../../contracts/pipeline-state.ts";
 import { createLogger } from "../shared/logger.ts";
 import { settingsFromEnvironment } from "../shared/settings.ts";
 import { stageInputs } from "./stage-inputs.ts";

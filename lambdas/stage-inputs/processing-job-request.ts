@@ -6,7 +6,11 @@
  * RunClarifyJob reads every top-level field from this request, so each one is always
  * present, even when empty.
  */
-import type { CreateProcessingJobRequest, DatasetLocation, NormalizedRun } from "../shared/contracts.ts";
+import type {
+  CreateProcessingJobRequest,
+  DatasetLocation,
+  NormalizedRun,
+} from "../../contracts/pipeline-state.ts";
 import { CLARIFY_CONTAINER_PATHS } from "../shared/processing-job-api.ts";
 import { joinS3Uri } from "../shared/s3-uri.ts";
 import type { EngineKind } from "../shared/settings.ts";

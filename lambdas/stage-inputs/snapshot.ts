@@ -9,7 +9,7 @@ import {
   PutObjectCommand,
   type S3Client,
 } from "@aws-sdk/client-s3";
-import type { DatasetLocation, NormalizedRun } from "../shared/contracts.ts";
+import type { DatasetLocation, NormalizedRun } from "../../contracts/pipeline-state.ts";
 import { StagingError } from "../shared/errors.ts";
 import { putJson } from "../shared/s3-objects.ts";
 import { formatS3Uri, joinS3Uri, parseS3Uri, type S3Location, unsafeKeySegment } from "../shared/s3-uri.ts";

@@ -6,7 +6,7 @@
  * is a pure function of the event.
  */
 import type { S3Client } from "@aws-sdk/client-s3";
-import type { NormalizedRun, StagedRun, StageInputsEvent } from "../shared/contracts.ts";
+import type { NormalizedRun, StagedRun, StageInputsEvent } from "../../contracts/pipeline-state.ts";
 import { StagingError } from "../shared/errors.ts";
 import { putJson } from "../shared/s3-objects.ts";
 import { joinS3Uri, parseS3Uri } from "../shared/s3-uri.ts";

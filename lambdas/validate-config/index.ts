@@ -1,6 +1,6 @@
 /** Lambda handler of the validate-config step: a thin adapter over validateConfig. */
 import { S3Client } from "@aws-sdk/client-s3";
-import type { NormalizedRun, ValidateConfigEvent } from "../shared/contracts.ts";
+import type { NormalizedRun, ValidateConfigEvent } from "../../contracts/pipeline-state.ts";
 import { ConfigValidationError } from "../shared/errors.ts";
 import { createLogger } from "../shared/logger.ts";
 import { type DeploymentSettings, settingsFromEnvironment } from "../shared/settings.ts";

@@ -1,4 +1,4 @@
-import type { BaselineSpec, DatasetLocation, NormalizedRun } from "../shared/contracts.ts";
+import type { BaselineSpec, DatasetLocation, NormalizedRun } from "../../contracts/pipeline-state.ts";
 import { runIdFor } from "../shared/run-id.ts";
 import { asPrefixUri } from "../shared/s3-uri.ts";
 import type { DeploymentSettings } from "../shared/settings.ts";

@@ -8,12 +8,12 @@ import * as kms from "aws-cdk-lib/aws-kms";
 import * as sns from "aws-cdk-lib/aws-sns";
 import * as subscriptions from "aws-cdk-lib/aws-sns-subscriptions";
 import { Construct } from "constructs";
+import { ALL_METRICS } from "../../contracts/metric-codes.ts";
 import {
   BIAS_METRIC_DIMENSIONS,
   BIAS_METRICS_NAMESPACE,
   DRIFT_METRIC_SUFFIX,
 } from "../../lambdas/shared/bias-metrics-emf.ts";
-import { ALL_METRICS } from "../../lambdas/shared/metric-codes.ts";
 import { RUN_EVENT_DETAIL_TYPES, RUN_EVENT_SOURCE } from "../../lambdas/shared/run-events.ts";
 import type { ClarifyPipeline } from "../clarify-pipeline.ts";
 

@@ -5,9 +5,9 @@
  * write targets come from the real validate-config, stage-inputs and record-failure code.
  */
 import { beforeAll, describe, expect, it } from "vitest";
+import type { ExecutionInfo } from "../../contracts/pipeline-state.ts";
 import { failureRunUri } from "../../lambdas/collect-results/failure-location.ts";
 import { mergedOutputUris } from "../../lambdas/collect-results/partial-results.ts";
-import type { ExecutionInfo } from "../../lambdas/shared/contracts.ts";
 import { joinS3Uri } from "../../lambdas/shared/s3-uri.ts";
 import {
   type DeploymentSettings,

@@ -16,7 +16,7 @@ import type {
   StagedRun,
   StageInputsEvent,
   Verdict,
-} from "../../lambdas/shared/contracts.ts";
+} from "../../contracts/pipeline-state.ts";
 import {
   ARTIFACTS_BUCKET,
   CLARIFY_IMAGE_URI,

@@ -7,7 +7,7 @@
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { afterAll, beforeAll, vi } from "vitest";
-import type { ExecutionInfo } from "../../lambdas/shared/contracts.ts";
+import type { ExecutionInfo } from "../../contracts/pipeline-state.ts";
 import { SETTINGS_ENV } from "../../lambdas/shared/settings.ts";
 import { type MotoServer, motoSkipReason, startMotoServer } from "../support/moto-server.ts";
 

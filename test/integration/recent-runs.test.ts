@@ -4,8 +4,8 @@
  */
 import { S3Client } from "@aws-sdk/client-s3";
 import { describe, expect, it } from "vitest";
+import type { NormalizedRun } from "../../contracts/pipeline-state.ts";
 import { earlierRuns, TREND_RUNS } from "../../lambdas/collect-results/recent-runs.ts";
-import type { NormalizedRun } from "../../lambdas/shared/contracts.ts";
 import { ARTIFACTS_BUCKET, motoSkipReason, putText, useMoto } from "./moto-lambda-environment.ts";
 
 const OUTPUT = `s3://${ARTIFACTS_BUCKET}/recent-runs/`;

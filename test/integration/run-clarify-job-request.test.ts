@@ -21,7 +21,7 @@ import type {
   NormalizedRun,
   StagedRun,
   StageInputsEvent,
-} from "../../lambdas/shared/contracts.ts";
+} from "../../contracts/pipeline-state.ts";
 import { renderProcessingJobRequest } from "../../lambdas/stage-inputs/processing-job-request.ts";
 import {
   ARTIFACTS_BUCKET,

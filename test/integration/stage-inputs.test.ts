@@ -12,7 +12,7 @@ import {
   S3Client as S3ClientClass,
 } from "@aws-sdk/client-s3";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import type { NormalizedRun, StagedRun, StageInputsEvent } from "../../lambdas/shared/contracts.ts";
+import type { NormalizedRun, StagedRun, StageInputsEvent } from "../../contracts/pipeline-state.ts";
 import { SOURCE_ETAG_METADATA } from "../../lambdas/stage-inputs/s3-copy.ts";
 import {
   ARTIFACTS_BUCKET,

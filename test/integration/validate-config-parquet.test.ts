@@ -10,7 +10,7 @@ import {
   S3Client,
 } from "@aws-sdk/client-s3";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import type { NormalizedRun, ValidateConfigEvent } from "../../lambdas/shared/contracts.ts";
+import type { NormalizedRun, ValidateConfigEvent } from "../../contracts/pipeline-state.ts";
 import { ConfigValidationError } from "../../lambdas/shared/errors.ts";
 import { parquetBytes } from "../support/parquet-writer.ts";
 import {

@@ -8,8 +8,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { NormalizedRun } from "../../contracts/pipeline-state.ts";
 import { earlierRuns, TREND_RUNS } from "../../lambdas/collect-results/recent-runs.ts";
-import type { NormalizedRun } from "../../lambdas/shared/contracts.ts";
 import { type EmbeddedS3, startEmbeddedS3 } from "../../local/embedded-s3.ts";
 import { seedRunHistory } from "../../local/run-history.ts";
 

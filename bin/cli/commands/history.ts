@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { ALL_METRICS } from "../../../lambdas/shared/metric-codes.ts";
+import { ALL_METRICS } from "../../../contracts/metric-codes.ts";
 import { parseS3Uri } from "../../../lambdas/shared/s3-uri.ts";
 import { CliError } from "../cli-error.ts";
 import type { CliContext } from "../context.ts";

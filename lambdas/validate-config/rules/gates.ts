@@ -1,5 +1,5 @@
 import { INTERVAL_LEVELS } from "../../../contracts/intervals.ts";
-import { ALL_METRICS } from "../../shared/metric-codes.ts";
+import { ALL_METRICS } from "../../../contracts/metric-codes.ts";
 import { childPath, isRecord, type Problems, show } from "../problems.ts";
 import type { RunDraft } from "../run-input.ts";
 import type { Rule } from "./context.ts";

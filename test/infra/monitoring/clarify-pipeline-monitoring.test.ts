@@ -2,7 +2,7 @@ import { App, Duration, Stack } from "aws-cdk-lib";
 import { Template } from "aws-cdk-lib/assertions";
 import * as events from "aws-cdk-lib/aws-events";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ALL_METRICS } from "../../../lambdas/shared/metric-codes.ts";
+import { ALL_METRICS } from "../../../contracts/metric-codes.ts";
 import { ClarifyPipeline } from "../../../lib/clarify-pipeline.ts";
 import { ClarifyPipelineMonitoring } from "../../../lib/monitoring/clarify-pipeline-monitoring.ts";
 import { AwsSolutionsChecks } from "../../../lib/private/cdk-nag.ts";

@@ -6,11 +6,11 @@ import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge
 import { GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { CollectResultsEvent, Gates } from "../../../../contracts/pipeline-state.ts";
 import { collectResults } from "../../../../lambdas/collect-results/collect.ts";
 import { eventBridgePublisher } from "../../../../lambdas/collect-results/event-publisher.ts";
 import { recordFailure } from "../../../../lambdas/collect-results/record-failure.ts";
 import type { BiasMetricEmission } from "../../../../lambdas/shared/bias-metrics-emf.ts";
-import type { CollectResultsEvent, Gates } from "../../../../lambdas/shared/contracts.ts";
 import { type EmbeddedS3, startEmbeddedS3 } from "../../../../local/embedded-s3.ts";
 import { execution, makeRun, RUNS_BUCKET, settings } from "../stage-inputs/fixtures.ts";
 

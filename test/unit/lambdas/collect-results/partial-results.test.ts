@@ -11,13 +11,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { CollectResultsEvent } from "../../../../contracts/pipeline-state.ts";
 import { runProcessingJob } from "../../../../engine/processing/run-processing-job.ts";
 import { collectResults } from "../../../../lambdas/collect-results/collect.ts";
 import {
   type MergedPartials,
   tablesBytesLimit,
 } from "../../../../lambdas/collect-results/partial-results.ts";
-import type { CollectResultsEvent } from "../../../../lambdas/shared/contracts.ts";
 import { AnalysisResultError } from "../../../../lambdas/shared/errors.ts";
 import { type EmbeddedS3, startEmbeddedS3 } from "../../../../local/embedded-s3.ts";
 import {

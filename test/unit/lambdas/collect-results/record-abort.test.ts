@@ -6,9 +6,9 @@ import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge
 import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import type { JobOutcome } from "../../../../contracts/pipeline-state.ts";
 import { eventBridgePublisher } from "../../../../lambdas/collect-results/event-publisher.ts";
 import { recordAbort } from "../../../../lambdas/collect-results/record-abort.ts";
-import type { JobOutcome } from "../../../../lambdas/shared/contracts.ts";
 import { processingJobName } from "../../../../lambdas/stage-inputs/job-name.ts";
 import { type EmbeddedS3, startEmbeddedS3 } from "../../../../local/embedded-s3.ts";
 import { executionStatusChange } from "../../../fixtures/events/execution-status-change.ts";

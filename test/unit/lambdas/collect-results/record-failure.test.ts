@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import type { JobOutcome } from "../../../../contracts/pipeline-state.ts";
 import { recordFailure } from "../../../../lambdas/collect-results/record-failure.ts";
-import type { JobOutcome } from "../../../../lambdas/shared/contracts.ts";
 import { type EmbeddedS3, startEmbeddedS3 } from "../../../../local/embedded-s3.ts";
 import { execution, makeRun, RUNS_BUCKET, SOURCE_BUCKET, settings } from "../stage-inputs/fixtures.ts";
 

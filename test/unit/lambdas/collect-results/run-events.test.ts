@@ -1,8 +1,8 @@
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
+import type { GateBreach } from "../../../../contracts/pipeline-state.ts";
 import { eventBridgePublisher } from "../../../../lambdas/collect-results/event-publisher.ts";
-import type { GateBreach } from "../../../../lambdas/shared/contracts.ts";
 import { RunEventError } from "../../../../lambdas/shared/errors.ts";
 import {
   type GateVerdictDetail,

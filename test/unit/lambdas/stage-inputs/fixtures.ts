@@ -1,5 +1,5 @@
 /** Shared fixtures of the stage-inputs tests: a run, its execution, the settings. */
-import type { ExecutionInfo, NormalizedRun } from "../../../../lambdas/shared/contracts.ts";
+import type { ExecutionInfo, NormalizedRun } from "../../../../contracts/pipeline-state.ts";
 import type { DeploymentSettings } from "../../../../lambdas/shared/settings.ts";
 
 export const SOURCE_BUCKET = "source-data";

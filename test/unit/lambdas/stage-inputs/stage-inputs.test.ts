@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { NormalizedRun } from "../../../../lambdas/shared/contracts.ts";
+import type { NormalizedRun } from "../../../../contracts/pipeline-state.ts";
 import { StagingError } from "../../../../lambdas/shared/errors.ts";
 import type { SnapshotStats } from "../../../../lambdas/stage-inputs/snapshot.ts";
 import { type StageInputsDeps, stageInputs } from "../../../../lambdas/stage-inputs/stage-inputs.ts";

@@ -8,9 +8,9 @@
 import { S3Client } from "@aws-sdk/client-s3";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { PRE_TRAINING_METRICS } from "../../../../contracts/metric-codes.ts";
 import type { ConfigProblem } from "../../../../lambdas/shared/errors.ts";
 import { ConfigValidationError } from "../../../../lambdas/shared/errors.ts";
-import { PRE_TRAINING_METRICS } from "../../../../lambdas/shared/metric-codes.ts";
 import { validateRunInputOffline } from "../../../../lambdas/validate-config/offline.ts";
 import { childPath } from "../../../../lambdas/validate-config/problems.ts";
 import { RUN_KEYS } from "../../../../lambdas/validate-config/run-input.ts";

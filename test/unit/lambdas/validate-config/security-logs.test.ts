@@ -17,7 +17,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import type { NormalizedRun, ValidateConfigEvent } from "../../../../lambdas/shared/contracts.ts";
+import type { NormalizedRun, ValidateConfigEvent } from "../../../../contracts/pipeline-state.ts";
 import { SETTINGS_ENV } from "../../../../lambdas/shared/settings.ts";
 import { type EmbeddedS3, startEmbeddedS3 } from "../../../../local/embedded-s3.ts";
 import { analysisConfig, SETTINGS } from "./fixtures.ts";
