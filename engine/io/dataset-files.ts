@@ -24,16 +24,22 @@ export function datasetFiles(
   }
   if (stats.isFile()) return [path];
   const files = (readdirSync(path, { recursive: true, withFileTypes: false }) as string[])
-    .filter(
-      (relative) =>
-        !relative
-          .split(/[\\/]/)
-          .some((part) => part.startsWith(".") || (options.skipMarkers === true && part.startsWith("_"))),
-    )
+    .filter((relative) => isDataPath(relative, options))
     .sort(byName)
     .map((relative) => join(path, relative))
     .filter((file) => statSync(file).isFile());
   if (files.length === 0 && options.allowEmpty !== true)
     throw new EngineInputError(`${what} folder ${path} holds no files`);
   return files;
+}
+
+/**
+ * Whether a path below a dataset folder (or an S3 key below its prefix) names data: no part of
+ * it is hidden (`.`), and with `skipMarkers` none is a Spark or Hive marker (`_`). The engine,
+ * validate-config's Parquet pre-flight and the offline validation all skip by this one rule.
+ */
+export function isDataPath(relativePath: string, options: { readonly skipMarkers?: boolean } = {}): boolean {
+  return !relativePath
+    .split(/[\\/]/)
+    .some((part) => part.startsWith(".") || (options.skipMarkers === true && part.startsWith("_")));
 }

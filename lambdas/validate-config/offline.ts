@@ -5,10 +5,11 @@
  */
 import { open, readdir, readFile, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
+import { isDataPath } from "../../engine/io/dataset-files.ts";
 import type { ConfigProblem } from "../shared/errors.ts";
 import { ParquetFormatError } from "../shared/parquet-footer.ts";
 import type { DeploymentSettings } from "../shared/settings.ts";
-import { isDataPartName, parquetFooterColumns } from "./parquet-sample.ts";
+import { parquetFooterColumns } from "./parquet-sample.ts";
 import {
   type DatasetSample,
   runPreflight,
@@ -107,7 +108,7 @@ export function localSourceReader(baseDir: string): SourceReader {
 /** A folder stands for an S3 prefix: its first file in name order is the sample (for Parquet, its first part file). */
 async function firstFile(folder: string, format: SampleFormat): Promise<string> {
   const entries = (await readdir(folder, { withFileTypes: true })).filter(
-    (e) => e.isFile() && !e.name.startsWith(".") && (format !== "parquet" || isDataPartName(e.name)),
+    (e) => e.isFile() && isDataPath(e.name, { skipMarkers: format === "parquet" }),
   );
   const first = entries.map((e) => e.name).sort()[0];
   if (!first) throw new Error("the folder holds no data file");

@@ -3,6 +3,7 @@
  * length and the magic `PAR1`), then exactly the footer. The data is never read, whatever the
  * file's size. Used on S3 (ranged GetObject) and on local files alike.
  */
+import { isDataPath } from "../../engine/io/dataset-files.ts";
 import {
   footerLength,
   PARQUET_TAIL_BYTES,
@@ -41,6 +42,5 @@ export function isDataPartName(key: string, prefix = ""): boolean {
   const below = key.startsWith(prefix) ? key.slice(prefix.length) : key;
   // The URI named this very object (not a folder marker).
   if (below === "") return key !== "" && !key.endsWith("/");
-  const parts = below.split("/");
-  return parts.at(-1) !== "" && !parts.some((part) => part.startsWith("_") || part.startsWith("."));
+  return !below.endsWith("/") && isDataPath(below, { skipMarkers: true });
 }
