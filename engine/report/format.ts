@@ -7,9 +7,16 @@ export function formatValue(value: number): string {
   return String(Number(value.toPrecision(4))).replace("-", "−");
 }
 
-/** A row count: `48,842`. */
+/**
+ * A row count: `48,842`. Written by hand for safe integers, as `toLocaleString("en-US")` writes
+ * them: its first call loads the locale data, some 15 ms of an analysis of a million rows.
+ */
 export function formatCount(rows: number): string {
-  return rows.toLocaleString("en-US");
+  if (!Number.isSafeInteger(rows) || Object.is(rows, -0)) return rows.toLocaleString("en-US");
+  const digits = String(Math.abs(rows));
+  let grouped = digits.slice(0, ((digits.length - 1) % 3) + 1);
+  for (let i = grouped.length; i < digits.length; i += 3) grouped += `,${digits.slice(i, i + 3)}`;
+  return rows < 0 ? `-${grouped}` : grouped;
 }
 
 /** `part / whole` as a percentage with one decimal, or `—` when the whole is 0. */
