@@ -1,18 +1,24 @@
 import { closeSync, openSync, readSync } from "node:fs";
 import { basename } from "node:path";
 import { EngineInputError } from "../errors.ts";
+import { type PlainRecordScan, plainRecordScan, SCAN_OVERREAD } from "./plain-record-wasm.ts";
 import type { RowReader } from "./row-reader.ts";
 
 const COMMA = 0x2c;
 const QUOTE = 0x22;
 const LF = 0x0a;
 const CR = 0x0d;
+const PAGE = 1 << 16;
 
 /**
  * A byte-level streaming CSV scanner over one file (RFC 4180: quoted fields may hold commas,
  * line breaks and doubled quotes). It reads fixed-size chunks with synchronous fd reads and
  * only records where each field starts and ends; memory stays at one chunk (plus the longest
  * row) whatever the file size.
+ *
+ * The chunk and the field offsets live in a WebAssembly memory, laid out as
+ * `[chunk][overread room][field count][starts][ends]`, so that records without quotes are scanned
+ * by a SIMD function (plain-record-wasm.ts) that writes the offsets where `view` reads them.
  */
 export class CsvScanner implements RowReader {
   private buf: Buffer;
@@ -21,8 +27,15 @@ export class CsvScanner implements RowReader {
   private eof = false;
   private fd: number | undefined;
   private readonly path: string;
-  private starts = new Int32Array(64);
-  private ends = new Int32Array(64);
+  private readonly memory: WebAssembly.Memory;
+  private readonly scanPlain: PlainRecordScan;
+  /** Where the field count, `starts` and `ends` are in the memory (after the chunk). */
+  private countAt = 0;
+  private startsAt = 0;
+  private endsAt = 0;
+  private counts: Int32Array;
+  private starts: Int32Array;
+  private ends: Int32Array;
   /** 1 when the field was quoted and holds doubled quotes, which `view` must unescape. */
   private escaped = new Uint8Array(64);
   /** The current record was scanned by the quote-free loop: no field is escaped (`escaped` is stale). */
@@ -56,7 +69,9 @@ export class CsvScanner implements RowReader {
    */
   constructor(path: string, chunkSize = 1 << 20, range?: { readonly start: number; readonly end: number }) {
     this.path = path;
-    this.buf = Buffer.allocUnsafe(chunkSize);
+    this.memory = new WebAssembly.Memory({ initial: 1 });
+    this.scanPlain = plainRecordScan(this.memory);
+    [this.buf, this.counts, this.starts, this.ends] = this.layOut(chunkSize, 64);
     this.viewBuf = this.buf;
     this.fd = openSync(path, "r");
     this.filePos = range?.start ?? 0;
@@ -146,41 +161,24 @@ export class CsvScanner implements RowReader {
 
   /**
    * Scans one record from `pos` when it ends before the next quote byte: its fields are unquoted,
-   * so only commas and line feeds matter, and most bytes (digits, letters, `.`, `-`, above the
-   * comma in ASCII) are passed over with one comparison. Returns the offset after its line
-   * break, or -1 when the record reaches a quote or the end of the buffer (then `scanRecord`,
-   * which knows quotes, chunk ends and the end of the file, scans it).
+   * so only commas and line feeds matter (the SIMD scan). Returns the offset after its line
+   * break, or -1 when the record reaches a quote or the end of the buffer, or has more fields
+   * than `starts` holds (then `scanRecord`, which knows quotes, chunk ends and the end of the
+   * file, and grows the fields, scans it).
    */
   private scanPlainRecord(): number {
-    const buf = this.buf;
-    const limit = this.quoteAt;
-    let p = this.pos;
-    let start = p;
-    let count = 0;
-    while (p < limit) {
-      const c = buf[p] as number;
-      if (c > COMMA) {
-        p++;
-        continue;
-      }
-      if (c === COMMA) {
-        if (count === this.starts.length) this.growFields();
-        this.starts[count] = start;
-        this.ends[count++] = p;
-        start = ++p;
-        continue;
-      }
-      if (c === LF) {
-        if (count === this.starts.length) this.growFields();
-        this.starts[count] = start;
-        this.ends[count++] = p > start && buf[p - 1] === CR ? p - 1 : p;
-        this.finishRecord(count, 1);
-        this.plain = true;
-        return p + 1;
-      }
-      p++;
-    }
-    return -1;
+    const end = this.scanPlain(
+      this.pos,
+      this.quoteAt,
+      this.startsAt,
+      this.endsAt,
+      this.starts.length,
+      this.countAt,
+    );
+    if (end < 0) return -1;
+    this.finishRecord(this.counts[0] as number, 1);
+    this.plain = true;
+    return end;
   }
 
   /**
@@ -199,7 +197,9 @@ export class CsvScanner implements RowReader {
       let start = p;
       let end: number;
       let escaped = 0;
-      if (p < len && buf[p] === QUOTE) {
+      // A CR that ends an unquoted field is the line break's; one inside quotes is the value's.
+      const quoted = p < len && buf[p] === QUOTE;
+      if (quoted) {
         start = p + 1;
         p = start;
         for (;;) {
@@ -244,7 +244,7 @@ export class CsvScanner implements RowReader {
       }
       if (p >= len) {
         if (!this.eof) return -1;
-        if (end > start && buf[end - 1] === CR && escaped === 0) end--;
+        if (!quoted && end > start && buf[end - 1] === CR) end--;
         this.pushField(count++, start, end, escaped);
         this.finishRecord(count, lines);
         this.plain = false;
@@ -258,7 +258,7 @@ export class CsvScanner implements RowReader {
         if (p >= len && !this.eof) return -1;
       }
       if (c === LF || buf[p] === LF || p >= len) {
-        if (c === LF && end > start && buf[end - 1] === CR) end--;
+        if (c === LF && !quoted && end > start && buf[end - 1] === CR) end--;
         this.pushField(count++, start, end, escaped);
         this.finishRecord(count, lines + 1);
         this.plain = false;
@@ -283,26 +283,44 @@ export class CsvScanner implements RowReader {
   }
 
   private growFields(): void {
-    const grow = <T extends Int32Array | Uint8Array>(a: T, make: (n: number) => T): T => {
-      const b = make(a.length * 2);
-      b.set(a);
-      return b;
-    };
-    this.starts = grow(this.starts, (n) => new Int32Array(n));
-    this.ends = grow(this.ends, (n) => new Int32Array(n));
-    this.escaped = grow(this.escaped, (n) => new Uint8Array(n));
+    const starts = this.starts.slice();
+    const ends = this.ends.slice();
+    [this.buf, this.counts, this.starts, this.ends] = this.layOut(this.buf.length, starts.length * 2);
+    this.starts.set(starts);
+    this.ends.set(ends);
+    const escaped = new Uint8Array(this.escaped.length * 2);
+    escaped.set(this.escaped);
+    this.escaped = escaped;
+  }
+
+  /**
+   * Views of the memory laid out for a chunk of `chunkSize` bytes and `fields` fields, growing it
+   * as needed. The chunk keeps its bytes (it starts at offset 0); the field offsets do not.
+   */
+  private layOut(chunkSize: number, fields: number): [Buffer, Int32Array, Int32Array, Int32Array] {
+    this.countAt = Math.ceil((chunkSize + SCAN_OVERREAD) / 16) * 16;
+    this.startsAt = this.countAt + 16;
+    this.endsAt = this.startsAt + 4 * fields;
+    const bytes = this.endsAt + 4 * fields;
+    const pages = Math.ceil(bytes / PAGE) - this.memory.buffer.byteLength / PAGE;
+    if (pages > 0) this.memory.grow(pages);
+    const memory = this.memory.buffer;
+    return [
+      Buffer.from(memory, 0, chunkSize),
+      new Int32Array(memory, this.countAt, 1),
+      new Int32Array(memory, this.startsAt, fields),
+      new Int32Array(memory, this.endsAt, fields),
+    ];
   }
 
   /** Moves the unfinished record to the front of the buffer (growing it if needed) and reads on. */
   private compactAndFill(): void {
     const rest = this.len - this.pos;
     if (rest >= this.buf.length / 2) {
-      const bigger = Buffer.allocUnsafe(this.buf.length * 2);
-      this.buf.copy(bigger, 0, this.pos, this.len);
-      this.buf = bigger;
-    } else {
-      this.buf.copy(this.buf, 0, this.pos, this.len);
+      // A record longer than half the chunk: the chunk doubles (its bytes stay where they are).
+      [this.buf, this.counts, this.starts, this.ends] = this.layOut(this.buf.length * 2, this.starts.length);
     }
+    this.buf.copy(this.buf, 0, this.pos, this.len);
     this.len = rest;
     this.pos = 0;
     this.quoteAt = -1;

@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { EngineInputError } from "../../../engine/errors.ts";
 import { CsvScanner } from "../../../engine/io/csv-scanner.ts";
@@ -122,5 +123,39 @@ describe("CsvScanner", () => {
 
     // Assess
     expect(scanner.quotes).toBe([...text].filter((c) => c === '"').length);
+  });
+
+  it("reads records of many fields, and records longer than the chunk, without quotes", () => {
+    // Prepare: 300 fields (past the room the scanner starts with) and a 100-byte field in 16-byte chunks
+    const wide = Array.from({ length: 300 }, (_, i) => `v${i}`);
+    const long = "x".repeat(100);
+    const path = csvFile(`${wide.join(",")}\r\n${long},b\n1,2\n`);
+
+    // Act
+    const bySize = [16, 1 << 20].map((size) => allRows(new CsvScanner(path, size)));
+
+    // Assess
+    for (const rows of bySize) expect(rows).toEqual([wide, [long, "b"], ["1", "2"]]);
+  });
+
+  it("reads any RFC 4180 file as it was written, at every chunk size", () => {
+    // Prepare: fields of commas, quotes, CR and LF (quoted when they hold one), CRLF or LF endings
+    const field = fc.oneof(
+      fc.stringMatching(/^[a-z0-9.\- ]{0,20}$/),
+      fc.array(fc.constantFrom("a", ",", '"', "\n", "\r", "1"), { maxLength: 8 }).map((c) => c.join("")),
+    );
+    const row = fc.array(field, { minLength: 2, maxLength: 40 });
+    const table = fc.record({ rows: fc.array(row, { minLength: 1, maxLength: 30 }), crlf: fc.boolean() });
+    const quoted = (value: string) => (/[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
+
+    // Act / Assess
+    fc.assert(
+      fc.property(table, ({ rows, crlf }) => {
+        const text = rows.map((cells) => cells.map(quoted).join(",")).join(crlf ? "\r\n" : "\n");
+        const path = csvFile(`${text}\n`);
+        for (const size of [8, 33, 1 << 16]) expect(allRows(new CsvScanner(path, size))).toEqual(rows);
+      }),
+      { numRuns: 60 },
+    );
   });
 });
