@@ -4,38 +4,43 @@
  * busy machine). Run by engine.bench.ts and intervals.bench.ts, so each
  * run's peak RSS is its own. A third argument `no-intervals` turns the bootstrap off;
  * `--threads=N` sets the count pass's worker threads (default: one per core).
+ * bench:scale also runs it bundled as the engine's image is (container/build-bundle.ts): the
+ * bundle is then the count workers' script too, so the run is on the main thread only.
  */
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { isMainThread } from "node:worker_threads";
 import { analyze } from "../engine/analyze.ts";
 
-const threadsFlag = process.argv.find((arg) => arg.startsWith("--threads="));
-const [dataset, configPath, mode] = process.argv.slice(2).filter((arg) => !arg.startsWith("--"));
-if (!dataset || !configPath) throw new Error("usage: engine-run.ts <dataset.csv> <analysis_config.json>");
-const config = JSON.parse(readFileSync(configPath, "utf8")) as Record<string, unknown>;
-const started = performance.now();
-const cpuStarted = process.cpuUsage();
-const mainCpuStarted = process.threadCpuUsage();
-const result = await analyze({
-  datasetPath: dataset,
-  config,
-  outDir: mkdtempSync(join(tmpdir(), "bench-")),
-  ...(mode === "no-intervals" && { intervals: false as const }),
-  ...(threadsFlag && { threads: { threads: Number(threadsFlag.slice("--threads=".length)) } }),
-});
-const seconds = (performance.now() - started) / 1000;
-const cpu = process.cpuUsage(cpuStarted);
-const mainCpu = process.threadCpuUsage(mainCpuStarted);
-process.stdout.write(
-  JSON.stringify({
-    seconds,
-    cpuSeconds: (cpu.user + cpu.system) / 1e6,
-    maxRssMB: process.resourceUsage().maxRSS / 1024,
-    rows: result.rowsRead,
-    // This thread's CPU and each count worker's: on a busy machine, this thread's CPU plus the
-    // slowest worker's is the time the run would take on idle cores.
-    mainCpuSeconds: (mainCpu.user + mainCpu.system) / 1e6,
-    workerCpuSeconds: result.workerCpuSeconds ?? [],
-  }),
-);
+if (isMainThread) {
+  const threadsFlag = process.argv.find((arg) => arg.startsWith("--threads="));
+  const [dataset, configPath, mode] = process.argv.slice(2).filter((arg) => !arg.startsWith("--"));
+  if (!dataset || !configPath) throw new Error("usage: engine-run.ts <dataset.csv> <analysis_config.json>");
+  const config = JSON.parse(readFileSync(configPath, "utf8")) as Record<string, unknown>;
+  const started = performance.now();
+  const cpuStarted = process.cpuUsage();
+  const mainCpuStarted = process.threadCpuUsage();
+  const result = await analyze({
+    datasetPath: dataset,
+    config,
+    outDir: mkdtempSync(join(tmpdir(), "bench-")),
+    ...(mode === "no-intervals" && { intervals: false as const }),
+    ...(threadsFlag && { threads: { threads: Number(threadsFlag.slice("--threads=".length)) } }),
+  });
+  const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuStarted);
+  const mainCpu = process.threadCpuUsage(mainCpuStarted);
+  process.stdout.write(
+    JSON.stringify({
+      seconds,
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      maxRssMB: process.resourceUsage().maxRSS / 1024,
+      rows: result.rowsRead,
+      // This thread's CPU and each count worker's: on a busy machine, this thread's CPU plus the
+      // slowest worker's is the time the run would take on idle cores.
+      mainCpuSeconds: (mainCpu.user + mainCpu.system) / 1e6,
+      workerCpuSeconds: result.workerCpuSeconds ?? [],
+    }),
+  );
+}

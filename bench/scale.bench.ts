@@ -1,25 +1,37 @@
 /**
- * `npm run bench:scale`: the engine's count pass on one thread and on every core.
+ * `npm run bench:scale`: the engine's count pass on one thread and on every core, against the
+ * targets of the count pass on threads:
  * - 1,000,000 generated rows (bench-config.json: 3 facets, a group variable, every metric but
- *   FT; no intervals, so the figures are the pass itself): wall seconds, rows/s and MB/s on
- *   1 thread and on `os.availableParallelism()` threads, medians of RUNS fresh processes each
- *   (the runs alternate, so a burst of load on a shared machine hits both), and their ratio.
- * - 5,000,000 rows on 1 thread and on every core (RUNS_5M runs each, alternating): the same
- *   figures and the peak RSS, its median and its largest run (target: under 200 MB in every run).
- * The machine's load average is printed with the figures. Wall time on a busy shared host holds
- * the waits for a core; the busiest thread's CPU seconds (see busiestThread) do not, so both are
- * shown, with both ratios.
+ *   FT; no intervals, so the figures are the pass itself) on 1 thread and on
+ *   `os.availableParallelism()` threads, run both from the type-stripped sources and from a
+ *   bundle built as the engine's image is (container/build-bundle.ts; what the image runs, its
+ *   workers loading the bundle), and on 1 thread by the engine as it was before the count pass
+ *   went onto threads (REFERENCE_COMMIT, extracted with `git archive`). Target: all threads
+ *   >= 1.8x one thread; one thread >= 2x the reference.
+ * - 5,000,000 rows on 1 thread and on every core: the same figures and the peak RSS, its median
+ *   and its largest run (target: under 200 MB in every run).
+ * Each figure is the median of RUNS fresh processes (BENCH_RUNS, BENCH_RUNS_5M); the variants
+ * alternate within each run, so a burst of load on the shared machine hits them all. Wall time on
+ * a busy host holds the waits for a core; the busiest thread's CPU seconds (see busiestThread) do
+ * not, so both are shown, with both ratios, and the load average at the start and the end.
  * Not a timed test.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, statSync } from "node:fs";
-import { availableParallelism, loadavg } from "node:os";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync } from "node:fs";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
+import { bundleScriptSync } from "../container/build-bundle.ts";
 import { generateBenchData } from "./generate-bench-data.ts";
 import { median } from "./median.ts";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const RUNS_5M = Number(process.env.BENCH_RUNS_5M ?? 5);
+/**
+ * The engine before the count pass went onto threads (the parent of 7ef064a, which began it):
+ * the single-thread target is measured against it.
+ */
+const REFERENCE_COMMIT = "5ff1990";
+const REPO = join(import.meta.dirname, "..");
 const dataDir = join(import.meta.dirname, "data");
 const config = join(import.meta.dirname, "bench-config.json");
 const cores = availableParallelism();
@@ -31,6 +43,12 @@ interface Measurement {
   rows: number;
   mainCpuSeconds: number;
   workerCpuSeconds: number[];
+}
+
+/** How a run is started: engine-run.ts from the sources, bundled, or the reference's sources. */
+interface Runner {
+  readonly name: string;
+  readonly script: string;
 }
 
 /**
@@ -50,75 +68,144 @@ async function dataset(rows: number): Promise<string> {
   return file;
 }
 
-function measure(file: string, threads: number): Measurement {
+function measure(runner: Runner, file: string, threads: number): Measurement {
   const output = execFileSync(
     process.execPath,
-    [join(import.meta.dirname, "engine-run.ts"), file, config, "no-intervals", `--threads=${threads}`],
+    [runner.script, file, config, "no-intervals", `--threads=${threads}`],
     { encoding: "utf8" },
   );
   return JSON.parse(output) as Measurement;
 }
 
-const million = await dataset(1_000_000);
-const mb = statSync(million).size / 1e6;
-const byThreads = new Map<number, Measurement[]>([
-  [1, []],
-  [cores, []],
-]);
-for (let run = 0; run < RUNS; run++) {
-  for (const threads of byThreads.keys()) {
-    const m = measure(million, threads);
-    process.stderr.write(`1,000,000 rows, ${threads} thread(s), run ${run + 1}: ${m.seconds.toFixed(3)} s\n`);
-    byThreads.get(threads)?.push(m);
-  }
+/** engine-run.ts bundled as the image's bundle is. */
+function bundledRunner(work: string): Runner {
+  const script = join(work, "engine-run.mjs");
+  bundleScriptSync(join(import.meta.dirname, "engine-run.ts"), script);
+  return { name: "bundle", script };
 }
-const lines = [
-  `${cores} cores; load average at the start ${loadAtStart.map((l) => l.toFixed(2)).join(" ")}`,
-  "",
-  "| rows | file MB | threads | runs | wall s (median) | rows/s | MB/s | busiest thread CPU s (median) | rows/s on idle cores | MB/s on idle cores | peak RSS MB (median / max) |",
-  "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+
+/**
+ * The reference commit's sources with today's engine-run.ts (whose options it ignores but the
+ * bootstrap's), or undefined outside a git checkout that has the commit.
+ */
+function referenceRunner(work: string): Runner | undefined {
+  const tree = join(work, "reference");
+  mkdirSync(tree);
+  try {
+    const archive = execFileSync("git", ["-C", REPO, "archive", REFERENCE_COMMIT], {
+      maxBuffer: 1 << 28,
+      stdio: ["ignore", "pipe", "ignore"],
+    });
+    execFileSync("tar", ["-x", "-C", tree], { input: archive });
+  } catch {
+    process.stderr.write(
+      `no reference: git archive ${REFERENCE_COMMIT} failed (not a git checkout with it)\n`,
+    );
+    return undefined;
+  }
+  symlinkSync(join(REPO, "node_modules"), join(tree, "node_modules"));
+  const script = join(tree, "bench", "engine-run-today.ts");
+  execFileSync("cp", [join(import.meta.dirname, "engine-run.ts"), script]);
+  return { name: `reference ${REFERENCE_COMMIT}`, script };
+}
+
+interface Figures {
+  readonly wall: number;
+  readonly cpu: number;
+  /** The largest run's peak RSS, MB. */
+  readonly rss: number;
+}
+
+const lines: string[] = [];
+const tableHead = [
+  "| engine | rows | file MB | threads | runs | wall s (median) | rows/s | MB/s | busiest thread CPU s (median) | rows/s on idle cores | MB/s on idle cores | peak RSS MB (median / max) |",
+  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
 ];
-const row = (rows: number, fileMb: number, threads: number, runs: Measurement[]) => {
+
+function row(name: string, rows: number, fileMb: number, threads: number, runs: Measurement[]): Figures {
   const wall = median(runs.map((r) => r.seconds));
   const cpu = median(runs.map(busiestThread));
   const rss = runs.map((r) => r.maxRssMB);
   const perSecond = (s: number) => Math.round(rows / s).toLocaleString("en");
   lines.push(
-    `| ${rows.toLocaleString("en")} | ${fileMb.toFixed(0)} | ${threads} | ${runs.length} | ${wall.toFixed(3)} | ${perSecond(wall)} | ${(fileMb / wall).toFixed(0)} | ${cpu.toFixed(3)} | ${perSecond(cpu)} | ${(fileMb / cpu).toFixed(0)} | ${median(rss).toFixed(0)} / ${Math.max(...rss).toFixed(0)} |`,
+    `| ${name} | ${rows.toLocaleString("en")} | ${fileMb.toFixed(0)} | ${threads} | ${runs.length} | ${wall.toFixed(3)} | ${perSecond(wall)} | ${(fileMb / wall).toFixed(0)} | ${cpu.toFixed(3)} | ${perSecond(cpu)} | ${(fileMb / cpu).toFixed(0)} | ${median(rss).toFixed(0)} / ${Math.max(...rss).toFixed(0)} |`,
   );
-  return { wall, cpu };
+  return { wall, cpu, rss: Math.max(...rss) };
+}
+
+const ratio = (before: Figures, after: Figures, target: number) => {
+  const cpu = before.cpu / after.cpu;
+  const verdict = cpu >= target ? "met" : "not met";
+  return `${cpu.toFixed(2)}x on idle cores (busiest thread; target ${target}x: ${verdict}), ${(before.wall / after.wall).toFixed(2)}x wall`;
 };
-const figures = new Map<number, { wall: number; cpu: number }>();
-for (const [threads, runs] of byThreads) figures.set(threads, row(1_000_000, mb, threads, runs));
-const five = await dataset(5_000_000);
-const fiveMb = statSync(five).size / 1e6;
-const fiveRuns = new Map<number, Measurement[]>([
-  [1, []],
-  [cores, []],
-]);
-for (let run = 0; run < RUNS_5M; run++) {
-  for (const [threads, runs] of fiveRuns) {
-    const m = measure(five, threads);
-    process.stderr.write(
-      `5,000,000 rows, ${threads} thread(s), run ${run + 1}: ${m.seconds.toFixed(3)} s, ${m.maxRssMB.toFixed(0)} MB\n`,
-    );
-    runs.push(m);
+
+/** Measures each (runner, threads) RUNS times, alternating, and adds their rows to the table. */
+function measureAll(
+  file: string,
+  rows: number,
+  runs: number,
+  cases: readonly { runner: Runner; threads: number }[],
+): Figures[] {
+  const mb = statSync(file).size / 1e6;
+  const results = cases.map(() => [] as Measurement[]);
+  for (let run = 0; run < runs; run++) {
+    cases.forEach(({ runner, threads }, c) => {
+      const m = measure(runner, file, threads);
+      process.stderr.write(
+        `${rows.toLocaleString("en")} rows, ${runner.name}, ${threads} thread(s), run ${run + 1}: ${m.seconds.toFixed(3)} s wall, ${busiestThread(m).toFixed(3)} s busiest thread, ${m.maxRssMB.toFixed(0)} MB\n`,
+      );
+      results[c]?.push(m);
+    });
   }
+  return cases.map(({ runner, threads }, c) => row(runner.name, rows, mb, threads, results[c] ?? []));
 }
-const fiveOne = row(5_000_000, fiveMb, 1, fiveRuns.get(1) ?? []);
-const fiveAll = row(5_000_000, fiveMb, cores, fiveRuns.get(cores) ?? []);
-const one = figures.get(1);
-const all = figures.get(cores);
-if (one && all) {
-  lines.push(
-    "",
-    `speed-up on ${cores} threads, 1,000,000 rows: ${(one.wall / all.wall).toFixed(2)}x wall, ${(one.cpu / all.cpu).toFixed(2)}x on idle cores (busiest thread)`,
-    `speed-up on ${cores} threads, 5,000,000 rows: ${(fiveOne.wall / fiveAll.wall).toFixed(2)}x wall, ${(fiveOne.cpu / fiveAll.cpu).toFixed(2)}x on idle cores (busiest thread)`,
+
+const work = mkdtempSync(join(tmpdir(), "bench-scale-"));
+try {
+  const sources: Runner = { name: "sources", script: join(import.meta.dirname, "engine-run.ts") };
+  const bundle = bundledRunner(work);
+  const reference = referenceRunner(work);
+  const million = await dataset(1_000_000);
+  const five = await dataset(5_000_000);
+
+  const [one, all, bundleOne, bundleAll, before] = measureAll(million, 1_000_000, RUNS, [
+    { runner: sources, threads: 1 },
+    { runner: sources, threads: cores },
+    { runner: bundle, threads: 1 },
+    { runner: bundle, threads: cores },
+    ...(reference ? [{ runner: reference, threads: 1 }] : []),
+  ]) as [Figures, Figures, Figures, Figures, Figures | undefined];
+  const [fiveOne, fiveAll] = measureAll(five, 5_000_000, RUNS_5M, [
+    { runner: sources, threads: 1 },
+    { runner: sources, threads: cores },
+  ]) as [Figures, Figures];
+
+  const ratios = [
+    `${cores} threads vs 1, 1,000,000 rows, sources: ${ratio(one, all, 1.8)}`,
+    `${cores} threads vs 1, 1,000,000 rows, bundle: ${ratio(bundleOne, bundleAll, 1.8)}`,
+    `${cores} threads vs 1, 5,000,000 rows, sources: ${ratio(fiveOne, fiveAll, 1.8)}`,
+    `peak RSS at 5,000,000 rows, largest run: ${fiveOne.rss.toFixed(0)} MB on 1 thread, ${fiveAll.rss.toFixed(0)} MB on ${cores} (target under 200 MB: ${Math.max(fiveOne.rss, fiveAll.rss) < 200 ? "met" : "not met"})`,
+    ...(before
+      ? [
+          `1 thread vs ${REFERENCE_COMMIT}, 1,000,000 rows, sources: ${ratio(before, one, 2)}`,
+          `1 thread vs ${REFERENCE_COMMIT}, 1,000,000 rows, bundle: ${ratio(before, bundleOne, 2)}`,
+        ]
+      : []),
+  ];
+  process.stdout.write(
+    [
+      `${cores} cores; load average at the start ${loadAtStart.map((l) => l.toFixed(2)).join(" ")}`,
+      "",
+      ...tableHead,
+      ...lines,
+      "",
+      ...ratios,
+      `load average at the end ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(" ")}`,
+      "",
+    ].join("\n"),
   );
+} finally {
+  rmSync(work, { recursive: true, force: true });
 }
-lines.push(
-  `load average at the end ${loadavg()
-    .map((l) => l.toFixed(2))
-    .join(" ")}`,
-);
-process.stdout.write(`${lines.join("\n")}\n`);

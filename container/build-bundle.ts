@@ -30,7 +30,7 @@ export function buildContainerContextSync(outDir: string): ContainerContext {
   const directory = resolve(outDir);
   mkdirSync(directory, { recursive: true });
   const bundlePath = join(directory, BUNDLE_FILE);
-  esbuild().buildSync(bundleOptions(bundlePath));
+  esbuild().buildSync(bundleOptions(join(CONTAINER_DIR, "entrypoint.ts"), bundlePath));
   const dockerfilePath = join(directory, "Dockerfile");
   copyFileSync(join(CONTAINER_DIR, "Dockerfile"), dockerfilePath);
   return { directory, bundlePath, dockerfilePath, bundleBytes: statSync(bundlePath).size };
@@ -41,9 +41,18 @@ export async function buildContainerContext(outDir: string): Promise<ContainerCo
   return buildContainerContextSync(outDir);
 }
 
-function bundleOptions(bundlePath: string): BuildOptions {
+/**
+ * Bundles another entry point as the image's bundle is built (bench:scale measures the engine as
+ * the image runs it). Like entrypoint.ts, the entry must run its command only on the main thread:
+ * the bundle is also the script of the count worker threads.
+ */
+export function bundleScriptSync(entryPoint: string, outfile: string): void {
+  esbuild().buildSync(bundleOptions(entryPoint, outfile));
+}
+
+function bundleOptions(entryPoint: string, bundlePath: string): BuildOptions {
   return {
-    entryPoints: [join(CONTAINER_DIR, "entrypoint.ts")],
+    entryPoints: [entryPoint],
     outfile: bundlePath,
     bundle: true,
     platform: "node",
