@@ -7,13 +7,15 @@ import type { ExplanationsJson, KernelShapLabel, PdpEntry } from "../output/expl
 import { readBaselineFile } from "./baseline/baseline-file.ts";
 import { clusterBaseline } from "./baseline/cluster-baseline.ts";
 import { type BlockResult, type BlockRun, blockCount, type ExplainJob, onThisThread } from "./explain-job.ts";
-import { type FeatureTable, readFeatureTable } from "./feature-table.ts";
+import { type FeatureFile, type FeatureTable, readFeatureTable } from "./feature-table.ts";
+import { GlobalShap } from "./global-shap.ts";
 import {
   coalitionCount,
   defaultSampleCount,
   enumeratesEveryCoalition,
 } from "./kernel-shap/coalition-plan.ts";
 import { collectShap, mostEvaluationsPerRow, shapSettings } from "./kernel-shap/kernel-shap.ts";
+import { addRows, csvCell, kernelShapJson, localValueLines, localValuesHeader } from "./local-shap-values.ts";
 import { isModelSource, type ModelSource, openModel } from "./model/open-model.ts";
 import type { ScoringModel } from "./model/scoring-model.ts";
 import {
@@ -54,9 +56,83 @@ export async function runExplanations(
   threads: ExplainThreadOptions = {},
 ): Promise<ExplanationsResult> {
   const table = readFeatureTable(config, datasetPath);
+  return withExecutor(config, table, modelOrSource, threads, (model, executor) =>
+    explainWith(config, table, model, outDir, executor, threads.evaluationsPerCall),
+  );
+}
+
+/** What a host of a multi-instance job hands on of its shard's explanations, besides each file's local values. */
+export interface ShardExplanations extends ExplanationsResult {
+  readonly labels: readonly string[];
+  /** The explained features, in out.csv's column order. */
+  readonly features: readonly string[];
+  /** link(E_b f(b)) per label. */
+  readonly expectedValues: readonly number[];
+  /** The shard's files in name order, with their rows explained. */
+  readonly rowFiles: readonly FeatureFile[];
+  /** Per feature, whether it holds text (categories) in this shard. */
+  readonly categorical: readonly boolean[];
+  /**
+   * The baseline's category cells that occur nowhere in the shard, as one instance would refuse
+   * each (in the baseline's order): refused only when no host's shard holds it.
+   */
+  readonly unseenBaseline: readonly string[];
+}
+
+/**
+ * `methods.shap` over a host's shard of a multi-instance job (`datasetPath`: the shard's
+ * folder). As one instance explains them, except: each row's draws are keyed by its file
+ * whatever the files, so that they are those of one instance over the whole dataset; the
+ * baseline must be given (clustering needs the whole dataset); a baseline category the shard
+ * lacks is added to the feature's categories rather than refused, and reported; and no global
+ * value is computed: `write` gets each file's rows' local values (local-shap-values.ts), which
+ * CollectResults aggregates in the dataset's file order.
+ */
+export async function explainShard(
+  config: AnalysisConfig,
+  datasetPath: string,
+  modelOrSource: ScoringModel | ModelSource,
+  threads: ExplainThreadOptions,
+  write: (file: number, lines: string) => Promise<void>,
+): Promise<ShardExplanations> {
+  const shap = config.shap;
+  if (shap === undefined || config.pdp !== undefined || shap.baseline === undefined) {
+    throw new EngineInputError(
+      "a host of several instances explains methods.shap alone, against a given baseline",
+    );
+  }
+  const read = readFeatureTable(config, datasetPath);
+  const { table, unseen } = withBaselineCategories(shap, read);
+  let described: Omit<ShardExplanations, keyof ExplanationsResult> | undefined;
+  const result = await withExecutor(config, table, modelOrSource, threads, (model, executor) =>
+    explainWith(config, table, model, "", executor, threads.evaluationsPerCall, {
+      write,
+      describe: (labels, features, expectedValues) => {
+        described = {
+          labels,
+          features,
+          expectedValues,
+          rowFiles: table.files,
+          categorical: table.categories.map((c) => c !== undefined),
+          unseenBaseline: unseen,
+        };
+      },
+    }),
+  );
+  return { ...result, ...(described as Omit<ShardExplanations, keyof ExplanationsResult>) };
+}
+
+/** Opens the model (and, when the work is large enough, worker threads) for `use`, and closes them. */
+async function withExecutor<T extends ExplanationsResult>(
+  config: AnalysisConfig,
+  table: FeatureTable,
+  modelOrSource: ScoringModel | ModelSource,
+  threads: ExplainThreadOptions,
+  use: (model: ScoringModel, executorFor: (evaluations: number) => Executor) => Promise<T>,
+): Promise<T> {
   if (!isModelSource(modelOrSource)) {
     const here = { threads: 1, run: onThisThread(modelOrSource, table.values) };
-    return explainWith(config, table, modelOrSource, outDir, () => here, threads.evaluationsPerCall);
+    return use(modelOrSource, () => here);
   }
   const context = { codec: table, ...(config.predictor && { predictor: config.predictor }) };
   const model = await openModel(modelOrSource, context);
@@ -70,15 +146,21 @@ export async function runExplanations(
     started = startExplainThreads(count, forWorkers, context, table.values, model);
     return started;
   };
-  let result: ExplanationsResult;
+  let result: T;
   let workerCpuSeconds: number[] | undefined;
   try {
-    result = await explainWith(config, table, model, outDir, executor, threads.evaluationsPerCall);
+    result = await use(model, executor);
   } finally {
     workerCpuSeconds = await started?.close();
     await model.close();
   }
   return workerCpuSeconds ? { ...result, workerCpuSeconds } : result;
+}
+
+/** A host's share of explaining: where its files' local values go, and what it tells of them. */
+interface ShardOutput {
+  write(file: number, lines: string): Promise<void>;
+  describe(labels: string[], features: string[], expectedValues: number[]): void;
 }
 
 /** Who runs the blocks of the explanation jobs, and on how many threads. */
@@ -94,6 +176,7 @@ async function explainWith(
   outDir: string,
   executorFor: (evaluations: number) => Executor,
   perCall: number | undefined,
+  shard?: ShardOutput,
 ): Promise<ExplanationsResult> {
   const files: string[] = [];
   const shapDir = join(outDir, "explanations_shap");
@@ -139,7 +222,7 @@ async function explainWith(
       ...(perCall !== undefined && { evaluationsPerCall: perCall }),
       // A dataset of several files keys each row's draws by its file (one instance and each host
       // of several then draw alike); one file keeps the key by the row's place.
-      ...(table.files.length > 1 && { files: table.files }),
+      ...((table.files.length > 1 || shard) && { files: table.files }),
     });
     const job: ExplainJob = { kind: "shap", settings: settled.settings };
     const result = await collectShap(settled.settings, N, settled.evaluations, (take) =>
@@ -147,36 +230,35 @@ async function explainWith(
     );
     evaluations += result.modelEvaluations;
     const labels = labelNames(config, result.outputs);
-    kernel = {};
-    labels.forEach((label, o) => {
-      const global: Record<string, number> = {};
-      named.forEach((feature, p) => {
-        global[table.names[feature] as string] = aggregate(
-          result.values,
-          result.rows,
-          result.outputs,
-          result.players,
-          o,
-          p,
-          shap.aggMethod,
+    const features = named.map((feature) => table.names[feature] as string);
+    if (shard) {
+      let first = 0;
+      for (const [index, file] of table.files.entries()) {
+        const end = first + file.rows;
+        await shard.write(
+          index,
+          localValueLines(result.values, first, end, result.outputs, result.players, named.length),
         );
-      });
-      (kernel as Record<string, KernelShapLabel>)[label] = {
-        global_shap_values: global,
-        expected_value: result.expectedValues[o] as number,
-      };
-    });
-    const first = kernel[labels[0] as string]?.global_shap_values ?? {};
+        first = end;
+      }
+      shard.describe(labels, features, Array.from(result.expectedValues));
+    } else {
+      const global = new GlobalShap(result.outputs * named.length, shap.aggMethod);
+      addRows(global, result.values, result.rows, result.outputs, result.players, named.length);
+      kernel = kernelShapJson(labels, features, global, result.expectedValues);
+    }
+    const first = kernel?.[labels[0] as string]?.global_shap_values ?? {};
     ranking = named
       .map((feature) => ({ feature, importance: Math.abs(first[table.names[feature] as string] ?? 0) }))
       .sort((a, b) => b.importance - a.importance)
       .map((entry) => entry.feature);
-    if (shap.saveLocalShapValues) {
+    if (shap.saveLocalShapValues && !shard) {
       await mkdir(shapDir, { recursive: true });
       const path = join(shapDir, "out.csv");
       await writeFile(
         path,
-        localValuesCsv(result.values, result.rows, result.outputs, result.players, named, table, labels),
+        localValuesHeader(features, labels) +
+          localValueLines(result.values, 0, N, result.outputs, result.players, named.length),
       );
       files.push(path);
     }
@@ -264,19 +346,11 @@ function plannedEvaluations(
 const SAMPLED_COALITION_WORK = 4;
 
 function settleBaseline(shap: ShapConfig, table: FeatureTable) {
-  const F = table.featureCount;
-  if (shap.baseline && "rows" in shap.baseline) {
+  const given = givenBaseline(shap, table);
+  if (given) {
     return {
-      rows: encodeRows(shap.baseline.rows, table, "$.methods.shap.baseline"),
-      weights: new Float64Array(shap.baseline.rows.length).fill(1),
-      computed: false,
-    };
-  }
-  if (shap.baseline && "uri" in shap.baseline) {
-    const rows = readBaselineFile(shap.baseline.uri, table);
-    return {
-      rows: encodeRows(rows, table, `baseline ${shap.baseline.uri}`),
-      weights: new Float64Array(rows.length).fill(1),
+      rows: encodeRows(given.rows, table, given.path),
+      weights: new Float64Array(given.rows.length).fill(1),
       computed: false,
     };
   }
@@ -284,12 +358,60 @@ function settleBaseline(shap: ShapConfig, table: FeatureTable) {
   const clustered = clusterBaseline(
     table.values,
     table.rows,
-    F,
+    table.featureCount,
     categorical,
     shap.numClusters,
     shap.seed ?? 0,
   );
   return { rows: clustered.rows, weights: clustered.weights, computed: true };
+}
+
+/** The baseline rows the config gives (inline, or a file), and how messages name them; undefined: none given. */
+function givenBaseline(
+  shap: ShapConfig,
+  table: FeatureTable,
+): { readonly rows: readonly (readonly (string | number)[])[]; readonly path: string } | undefined {
+  if (shap.baseline && "rows" in shap.baseline) {
+    return { rows: shap.baseline.rows, path: "$.methods.shap.baseline" };
+  }
+  if (shap.baseline && "uri" in shap.baseline) {
+    return { rows: readBaselineFile(shap.baseline.uri, table), path: `baseline ${shap.baseline.uri}` };
+  }
+  return undefined;
+}
+
+/**
+ * A shard's table with the given baseline's categories that the shard lacks added to their
+ * features' categories (after the shard's own, so no row's code changes), and the message one
+ * instance would refuse each such cell with, should no shard hold it.
+ */
+function withBaselineCategories(
+  shap: ShapConfig,
+  table: FeatureTable,
+): { readonly table: FeatureTable; readonly unseen: string[] } {
+  const given = givenBaseline(shap, table);
+  const unseen: string[] = [];
+  if (given === undefined) return { table, unseen };
+  const categories = table.categories.map((c) => (c ? [...c] : undefined));
+  given.rows.forEach((row, r) => {
+    row.forEach((cell, f) => {
+      const known = categories[f];
+      if (known === undefined || known.includes(String(cell))) return;
+      unseen.push(notACategory(given.path, r, f, cell, table));
+      known.push(String(cell));
+    });
+  });
+  return { table: { ...table, categories }, unseen };
+}
+
+function notACategory(
+  path: string,
+  r: number,
+  f: number,
+  cell: string | number,
+  table: FeatureTable,
+): string {
+  return `${path}[${r}][${f}]: ${JSON.stringify(cell)} is not a category of feature "${table.names[f]}" in the dataset`;
 }
 
 /** Baseline rows in the dataset's values (numbers, category text) as feature codes. */
@@ -310,11 +432,7 @@ function encodeRows(
       const categories = table.categories[f];
       if (categories) {
         const code = categories.indexOf(String(cell));
-        if (code < 0) {
-          throw new EngineInputError(
-            `${path}[${r}][${f}]: ${JSON.stringify(cell)} is not a category of feature "${table.names[f]}" in the dataset`,
-          );
-        }
+        if (code < 0) throw new EngineInputError(notACategory(path, r, f, cell, table));
         out[r * F + f] = code;
       } else {
         const value = typeof cell === "number" ? cell : Number(cell);
@@ -365,28 +483,6 @@ function labelNames(config: AnalysisConfig, outputs: number): string[] {
   return [...headers];
 }
 
-/** Clarify's agg_method over the rows: mean of |φ|, median of φ, mean of φ². */
-function aggregate(
-  values: Float64Array,
-  N: number,
-  O: number,
-  P: number,
-  o: number,
-  p: number,
-  method: AggMethod,
-): number {
-  const column = new Float64Array(N);
-  for (let r = 0; r < N; r++) column[r] = values[(r * O + o) * P + p] as number;
-  if (method === "median") {
-    column.sort();
-    const mid = N >> 1;
-    return N % 2 ? (column[mid] as number) : ((column[mid - 1] as number) + (column[mid] as number)) / 2;
-  }
-  let sum = 0;
-  for (const v of column) sum += method === "mean_sq" ? v * v : Math.abs(v);
-  return sum / N;
-}
-
 function csvRows(table: FeatureTable, rows: Float64Array): string {
   const F = table.featureCount;
   const lines = [table.names.map(csvCell).join(",")];
@@ -398,29 +494,4 @@ function csvRows(table: FeatureTable, rows: Float64Array): string {
     );
   }
   return `${lines.join("\n")}\n`;
-}
-
-/** One row per dataset row; per label, one column per explained feature, named `<feature>_<label>` as Clarify names them (`age_label0`). */
-function localValuesCsv(
-  values: Float64Array,
-  N: number,
-  O: number,
-  P: number,
-  named: readonly number[],
-  table: FeatureTable,
-  labels: readonly string[],
-): string {
-  const header = labels.flatMap((label) => named.map((f) => csvCell(`${table.names[f]}_${label}`)));
-  const lines = [header.join(",")];
-  for (let r = 0; r < N; r++) {
-    const cells: string[] = [];
-    for (let o = 0; o < O; o++)
-      for (let p = 0; p < named.length; p++) cells.push(String(values[(r * O + o) * P + p]));
-    lines.push(cells.join(","));
-  }
-  return `${lines.join("\n")}\n`;
-}
-
-function csvCell(text: string): string {
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
