@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { AnalysisConfig, ColumnRef } from "../config/analysis-config.ts";
-import type { AggMethod, ShapConfig } from "../config/explain-config.ts";
+import type { ShapConfig } from "../config/explain-config.ts";
 import { EngineInputError } from "../errors.ts";
 import type { ExplanationsJson, KernelShapLabel, PdpEntry } from "../output/explanations-json.ts";
 import { readBaselineFile } from "./baseline/baseline-file.ts";
