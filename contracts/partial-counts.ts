@@ -13,8 +13,20 @@
  * dataset's file-name order and folded into one running merge, so the merge's memory does not
  * grow with the number of files.
  *
+ * With `methods.shap`, each host also explains its shard's rows and writes
+ *
+ * - one local values object per dataset file, `output/partial/<host>/<index>.shap.csv`: the
+ *   file's rows' local SHAP values as the data lines of `explanations_shap/out.csv`, each value
+ *   the shortest text that reads back as the same double, and
+ * - what every file's values share in the host file (`explanations`: labels, features,
+ *   expected values, rows explained),
+ *
+ * from which CollectResults computes the global values by the engine's own aggregation
+ * (engine/explain/global-shap.ts) in the dataset's file order, and writes out.csv when asked.
+ *
  * This file is the interface between the engine's `process` command (producer) and
- * CollectResults (consumer). Version "2"; version "1" held every file's tables in the host file.
+ * CollectResults (consumer). Version "3"; version "2" had no explanations, version "1" held
+ * every file's tables in the host file.
  */
 import type { CountTables } from "../engine/aggregate/count-tables.ts";
 import type { IntervalSettings } from "../engine/intervals/bootstrap-intervals.ts";
@@ -31,7 +43,7 @@ export interface ResourceConfig {
 }
 
 /** The version of the partial counts objects this engine writes and reads. */
-export const PARTIAL_VERSION = "2";
+export const PARTIAL_VERSION = "3";
 
 /** Folder under the job's `analysis_result` output holding every host's partial counts. */
 export const PARTIAL_FOLDER = "partial";
@@ -48,6 +60,11 @@ export function partialFileOf(host: string): string {
  */
 export function tablesObjectOf(host: string, index: number): string {
   return `${PARTIAL_FOLDER}/${host}/${index}.json`;
+}
+
+/** The local values object of a host's `index`-th file, relative to the job's output folder. */
+export function shapObjectOf(host: string, index: number): string {
+  return `${PARTIAL_FOLDER}/${host}/${index}.shap.csv`;
 }
 
 /** How a host's dataset files were read: every host that read a file must agree. */
@@ -69,8 +86,33 @@ export interface PartialFile {
   /** The file's path below the dataset input's folder (its S3 key below the input's prefix). */
   readonly path: string;
   readonly bytes: number;
-  /** Its tables object, relative to the job's output folder: `tablesObjectOf(host, index)`. */
-  readonly tables: string;
+  /** Its tables object, relative to the job's output folder: `tablesObjectOf(host, index)`; absent without a bias method. */
+  readonly tables?: string;
+  /** Its local values object, `shapObjectOf(host, index)`, with `methods.shap`. */
+  readonly shap?: string;
+  /** The file's rows explained (its local values object's lines), with `methods.shap`. */
+  readonly shapRows?: number;
+}
+
+/** What a host's explanations of its shard share, in the host file. */
+export interface PartialExplanations {
+  /** `label_headers`, or `label0` …: the labels of kernel_shap, in the model's output order. */
+  readonly labels: readonly string[];
+  /** The explained features, in the local values' column order (per label). */
+  readonly features: readonly string[];
+  /** link(E_b f(b)) per label: the baseline and the model are every host's, so is it. */
+  readonly expectedValues: readonly number[];
+  readonly rowsExplained: number;
+  /** Rows left out for a missing feature value. */
+  readonly rowsDropped: number;
+  readonly modelEvaluations: number;
+  /** The model's features that held text in this host's shard: every host must name the same. */
+  readonly textFeatures: readonly string[];
+  /**
+   * The given baseline's category cells that occur nowhere in this shard, as the message one
+   * instance refuses such a cell with: refused only when it occurs in no host's shard.
+   */
+  readonly unseenBaseline: readonly string[];
 }
 
 /**
@@ -88,6 +130,8 @@ export interface PartialCounts {
   readonly dataset?: PartialDatasetShape;
   /** The host's files in name order; merged with every other host's in name order. */
   readonly files: readonly PartialFile[];
+  /** With `methods.shap`, when the host's shard held a row (a shard of no row explains nothing). */
+  readonly explanations?: PartialExplanations;
 }
 
 /**

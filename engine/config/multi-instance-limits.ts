@@ -1,9 +1,11 @@
 /**
  * What a job of several instances cannot compute. Each host of such a job counts only its shard
  * of the dataset and CollectResults merges the count tables (contracts/partial-counts.ts), which
- * is exact for every metric that is a function of the counts. These analyses are not: they are
- * refused before any instance starts (validate-config) and again by the engine on a host,
- * rather than computed approximately under the same name.
+ * is exact for every metric that is a function of the counts; with SHAP, each host explains its
+ * shard's rows against the given baseline and CollectResults aggregates their local values. These
+ * analyses are not exact from the parts: they are refused before any instance starts
+ * (validate-config) and again by the engine on a host, rather than computed approximately under
+ * the same name.
  */
 import { isRecord } from "../../lambdas/shared/is-record.ts";
 import type { ConfigProblem } from "./analysis-config.ts";
@@ -34,10 +36,17 @@ export function multiInstanceLimits(config: unknown, instances: number): ConfigP
       message: `FT ${on}: the Flip Test compares every facet row with its nearest neighbours among all the other rows, which no single host holds; list the post-training metrics without FT, or ${ONE_INSTANCE}`,
     });
   }
-  for (const method of ["shap", "pdp"].filter((m) => Object.hasOwn(methods, m))) {
+  const shap = methods.shap;
+  if (isRecord(shap) && shap.baseline === undefined) {
     problems.push({
-      path: `$.methods.${method}`,
-      message: `methods.${method} ${on}: explanations are computed on one instance only; ${ONE_INSTANCE}`,
+      path: "$.methods.shap.baseline",
+      message: `methods.shap without a baseline ${on}: the baseline is clustered from the whole dataset, which no single host holds; give the baseline as rows or a file (a one-instance run writes the one it clusters to explanations_shap/baseline.csv, which can be given here), or ${ONE_INSTANCE}`,
+    });
+  }
+  if (Object.hasOwn(methods, "pdp")) {
+    problems.push({
+      path: "$.methods.pdp",
+      message: `methods.pdp ${on}: its grid comes from the whole dataset's values of each feature (their range, their categories), which no single host holds; ${ONE_INSTANCE}`,
     });
   }
   if (Object.hasOwn(methods, "post_training_bias") && !Object.hasOwn(config, "predicted_label")) {

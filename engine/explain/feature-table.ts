@@ -36,7 +36,12 @@ export interface FeatureFile {
   readonly rows: number;
 }
 
-export function readFeatureTable(config: AnalysisConfig, datasetPath: string): FeatureTable {
+export function readFeatureTable(
+  config: AnalysisConfig,
+  datasetPath: string,
+  /** A host's shard may lose every row to a missing value: the whole dataset need not. */
+  options: { readonly allowNoRowLeft?: boolean } = {},
+): FeatureTable {
   const jsonLines = config.datasetType === "application/jsonlines";
   // A dataset of features alone has no label (explanations without a bias method).
   const extraPaths = jsonLines && config.label !== undefined ? [String(config.label)] : [];
@@ -113,7 +118,8 @@ export function readFeatureTable(config: AnalysisConfig, datasetPath: string): F
       rows++;
       (fileRows[reader.fileNumber] as number)++;
     }
-    if (rows === 0) throw new EngineInputError("no row is left to explain: every row misses a feature value");
+    if (rows === 0 && !options.allowNoRowLeft)
+      throw new EngineInputError("no row is left to explain: every row misses a feature value");
     const categories = textCells.map((cells, f) => (cells ? encode(cells, values, F, f) : undefined));
     // Kept in shared memory: worker threads that explain the rows read this one copy.
     const held = new Float64Array(new SharedArrayBuffer(rows * F * Float64Array.BYTES_PER_ELEMENT));

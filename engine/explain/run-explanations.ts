@@ -70,8 +70,8 @@ export interface ShardExplanations extends ExplanationsResult {
   readonly expectedValues: readonly number[];
   /** The shard's files in name order, with their rows explained. */
   readonly rowFiles: readonly FeatureFile[];
-  /** Per feature, whether it holds text (categories) in this shard. */
-  readonly categorical: readonly boolean[];
+  /** The features that hold text (categories) in this shard. */
+  readonly textFeatures: readonly string[];
   /**
    * The baseline's category cells that occur nowhere in the shard, as one instance would refuse
    * each (in the baseline's order): refused only when no host's shard holds it.
@@ -101,7 +101,7 @@ export async function explainShard(
       "a host of several instances explains methods.shap alone, against a given baseline",
     );
   }
-  const read = readFeatureTable(config, datasetPath);
+  const read = readFeatureTable(config, datasetPath, { allowNoRowLeft: true });
   const { table, unseen } = withBaselineCategories(shap, read);
   let described: Omit<ShardExplanations, keyof ExplanationsResult> | undefined;
   const result = await withExecutor(config, table, modelOrSource, threads, (model, executor) =>
@@ -113,7 +113,7 @@ export async function explainShard(
           features,
           expectedValues,
           rowFiles: table.files,
-          categorical: table.categories.map((c) => c !== undefined),
+          textFeatures: table.names.filter((_, f) => table.categories[f] !== undefined),
           unseenBaseline: unseen,
         };
       },

@@ -10,6 +10,7 @@ import {
   type PartialCounts,
   type PartialFile,
   type PartialTables,
+  shapObjectOf,
   tablesObjectOf,
 } from "../../contracts/partial-counts.ts";
 import type { CountTables } from "../aggregate/count-tables.ts";
@@ -37,7 +38,7 @@ export function checkPartial(document: unknown, source: string): PartialCounts {
     throw new PartialCountsError(`${where}: ${field} ${rule}, got ${show(value)}`);
   };
   if (!isRecord(document)) fail("the file", "must hold a JSON object", document);
-  const { version, host, hosts, config, intervals, dataset, files } = document;
+  const { version, host, hosts, config, intervals, dataset, files, explanations } = document;
   if (typeof host !== "string" || host === "") fail("host", "must be a host name", host);
   where = `${source} (host ${host})`;
   if (version !== PARTIAL_VERSION) fail("version", `must be "${PARTIAL_VERSION}"`, version);
@@ -62,9 +63,19 @@ export function checkPartial(document: unknown, source: string): PartialCounts {
       fail(`${at}.path`, "must be the file's path below the dataset input", file.path);
     }
     if (!isCount(file.bytes)) fail(`${at}.bytes`, "must be a whole number of bytes", file.bytes);
-    // Only the object the host wrote for this file: no other key of the run folder is read.
+    // Only the objects the host wrote for this file: no other key of the run folder is read.
     const object = tablesObjectOf(host, f);
-    if (file.tables !== object) fail(`${at}.tables`, `must name its tables object ${object}`, file.tables);
+    if (file.tables !== undefined && file.tables !== object) {
+      fail(`${at}.tables`, `must name its tables object ${object}`, file.tables);
+    }
+    const shap = shapObjectOf(host, f);
+    if (file.shap !== undefined) {
+      if (file.shap !== shap) fail(`${at}.shap`, `must name its local values object ${shap}`, file.shap);
+      if (!isCount(file.shapRows)) fail(`${at}.shapRows`, "must be a whole number of rows", file.shapRows);
+    }
+  }
+  if (explanations !== undefined) {
+    checkExplanations(explanations, (field, rule, value) => fail(`explanations.${field}`, rule, value));
   }
   return document as unknown as PartialCounts;
 }
@@ -106,6 +117,29 @@ export function checkTablesObject(document: unknown, source: string, origin: Tab
 }
 
 type Fail = (field: string, rule: string, value: unknown) => never;
+
+const isTexts = (value: unknown): value is string[] =>
+  Array.isArray(value) && value.every((v) => typeof v === "string");
+
+/** A host's explanations of its shard (contracts/partial-counts.ts, PartialExplanations). */
+function checkExplanations(explanations: unknown, fail: Fail): void {
+  if (!isRecord(explanations)) fail("", "must be an object", explanations);
+  for (const key of ["labels", "features", "textFeatures", "unseenBaseline"]) {
+    if (!isTexts(explanations[key])) fail(key, "must be a list of texts", explanations[key]);
+  }
+  const { expectedValues } = explanations;
+  // A logit of a score of 0 or 1 is infinite, which JSON writes as null.
+  if (
+    !Array.isArray(expectedValues) ||
+    expectedValues.length !== (explanations.labels as string[]).length ||
+    !expectedValues.every((v) => v === null || typeof v === "number")
+  ) {
+    fail("expectedValues", "must hold a number per label", expectedValues);
+  }
+  for (const key of ["rowsExplained", "rowsDropped", "modelEvaluations"]) {
+    if (!isCount(explanations[key])) fail(key, "must be a whole number", explanations[key]);
+  }
+}
 
 function checkShape(shape: unknown, fail: Fail): void {
   if (!isRecord(shape)) fail("", "must be an object", shape);

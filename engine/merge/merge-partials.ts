@@ -32,6 +32,7 @@ import type { AnalysisJson } from "../output/analysis-json.ts";
 import { CLARIFY_PATHS } from "../processing/processing-layout.ts";
 import { checkTablesObject, PartialCountsError } from "./check-partial.ts";
 import { loadInOrder } from "./load-in-order.ts";
+import { type MergedShap, mergeShap, type ShapLoader } from "./merge-shap.ts";
 
 export { checkPartial, PartialCountsError } from "./check-partial.ts";
 
@@ -47,6 +48,12 @@ export const TABLES_LOOK_AHEAD = 8;
 export interface MergeOptions {
   /** @default TABLES_LOOK_AHEAD */
   readonly lookAhead?: number;
+  /** Reads a local SHAP values object, with `methods.shap`. */
+  readonly loadShap?: ShapLoader;
+  /** Gets explanations_shap/out.csv piece by piece, in order, when the config saves the local SHAP values. */
+  readonly writeLocalValues?: (piece: string) => Promise<void>;
+  /** The memory the local values agg_method "median" holds may take at most. @default no limit */
+  readonly maxShapBytes?: number;
 }
 
 export interface MergedAnalysis {
@@ -57,11 +64,14 @@ export interface MergedAnalysis {
   readonly hosts: number;
   readonly files: number;
   readonly rowsRead: number;
+  /** With `methods.shap`: the rows the hosts explained, and whether out.csv was written. */
+  readonly explained?: Omit<MergedShap, "kernelShap">;
 }
 
 /**
  * One analysis from every host's partial counts: the host files (each already read with
- * `checkPartial`) and their tables objects, which `loadTables` reads when the merge reaches them.
+ * `checkPartial`) and their tables objects, which `loadTables` reads when the merge reaches them,
+ * and with `methods.shap` their local values objects, which `options.loadShap` reads.
  */
 export async function mergePartials(
   partials: readonly PartialCounts[],
@@ -71,30 +81,108 @@ export async function mergePartials(
   const first = partials[0];
   if (first === undefined) throw new PartialCountsError("no partial counts file: no host wrote one");
   checkHosts(partials, first);
-  const shape = commonShape(partials, first);
   const files = orderedFiles(partials);
+  const { config, problems } = parseAnalysisConfig(first.config);
+  if (config === undefined || problems.length > 0 || (!runsBias(config) && config.shap === undefined)) {
+    const why =
+      problems.map((p) => `${p.path}: ${p.message}`).join("; ") || "it requests no bias method and no SHAP";
+    throw new PartialCountsError(
+      `host ${first.host}: config is not an analysis config the hosts could count: ${why}`,
+    );
+  }
+  const lookAhead = options.lookAhead ?? TABLES_LOOK_AHEAD;
+  const bias = runsBias(config)
+    ? await mergeCounts(config, partials, first, files, loadTables, lookAhead)
+    : undefined;
+  let shap: MergedShap | undefined;
+  if (config.shap) {
+    const loadShap = options.loadShap;
+    if (loadShap === undefined)
+      throw new PartialCountsError("methods.shap: no reader of the hosts' local values");
+    shap = await mergeShap(config.shap, partials, files, loadShap, {
+      lookAhead,
+      ...(options.writeLocalValues && { writeLocalValues: options.writeLocalValues }),
+      ...(options.maxShapBytes !== undefined && { maxBytes: options.maxShapBytes }),
+    });
+  }
+  const explanations = shap && { kernel_shap: shap.kernelShap };
+  const rowsRead = bias?.rowsRead ?? (shap ? shap.rowsExplained + shap.rowsDropped : 0);
+  const explained = shap && {
+    rowsExplained: shap.rowsExplained,
+    rowsDropped: shap.rowsDropped,
+    modelEvaluations: shap.modelEvaluations,
+    localValues: shap.localValues,
+  };
+  if (bias === undefined) {
+    // As one instance writes an analysis of explanations alone (engine/analyze.ts).
+    const context: AnalysisContext = {
+      version: "1",
+      dataset: {
+        datasetType: config.datasetType,
+        files: files.map((file) => `${CLARIFY_PATHS.data}/${file.entry.path}`),
+        rowsRead,
+        rowsSkipped:
+          (shap?.rowsDropped ?? 0) > 0
+            ? [{ reason: "a feature value missing", rows: shap?.rowsDropped ?? 0 }]
+            : [],
+      },
+      facets: [],
+      warnings: [],
+    };
+    return {
+      analysis: { version: "1.0", ...(explanations && { explanations }) },
+      context,
+      hosts: partials.length,
+      files: files.length,
+      rowsRead,
+      ...(explained && { explained }),
+    };
+  }
+  return {
+    analysis: explanations ? { ...bias.analysis, explanations } : bias.analysis,
+    context: bias.context,
+    ...(first.intervals !== false && {
+      intervals: bootstrapIntervals(bias.analysis, bias.tables, first.intervals),
+    }),
+    hosts: partials.length,
+    files: files.length,
+    rowsRead,
+    ...(explained && { explained }),
+  };
+}
+
+/** The bias part: the tables objects folded in the dataset's order, and the metrics one instance computes of them. */
+async function mergeCounts(
+  config: AnalysisConfig,
+  partials: readonly PartialCounts[],
+  first: PartialCounts,
+  files: readonly OrderedFile[],
+  loadTables: TablesLoader,
+  lookAhead: number,
+) {
+  const shape = commonShape(partials, first);
   if (shape === undefined) {
     throw new PartialCountsError(
       `no row to analyse: the ${files.length} dataset files the hosts counted hold no row`,
     );
   }
-  const { config, problems } = parseAnalysisConfig(first.config);
-  if (config === undefined || problems.length > 0 || !runsBias(config)) {
-    const why = problems.map((p) => `${p.path}: ${p.message}`).join("; ") || "it requests no bias method";
-    throw new PartialCountsError(
-      `host ${first.host}: config is not an analysis config the hosts could count: ${why}`,
-    );
-  }
   const configured = `${config.facets.length} facets`;
   const loaded = loadInOrder(
     files,
-    async (file) =>
-      checkTablesObject(decodeTablesObject(await loadTables(file.entry.tables)), file.entry.tables, {
+    async (file) => {
+      const object = file.entry.tables;
+      if (object === undefined) {
+        throw new PartialCountsError(
+          `host ${file.partial.host}: files[${file.index}] ${JSON.stringify(file.entry.path)} has no tables object, but the config asks for bias metrics`,
+        );
+      }
+      return checkTablesObject(decodeTablesObject(await loadTables(object)), object, {
         source: partialFileOf(file.partial.host),
         partial: file.partial,
         index: file.index,
-      }),
-    options.lookAhead ?? TABLES_LOOK_AHEAD,
+      });
+    },
+    lookAhead,
   );
   let fold: CountsFold | undefined;
   let tablesShape = "";
@@ -130,17 +218,7 @@ export async function mergePartials(
   const counts = fromCountTables((fold as CountsFold).tables());
   declareDtypes(counts, datasetShape);
   refuseMixedColumns(config, counts);
-  const result = biasResult(config, datasetShape, counts);
-  return {
-    analysis: result.analysis,
-    context: result.context,
-    ...(first.intervals !== false && {
-      intervals: bootstrapIntervals(result.analysis, result.tables, first.intervals),
-    }),
-    hosts: partials.length,
-    files: files.length,
-    rowsRead: result.rowsRead,
-  };
+  return biasResult(config, datasetShape, counts);
 }
 
 /**

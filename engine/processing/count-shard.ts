@@ -18,13 +18,14 @@ import {
   partialFileOf,
   partialJson,
   type ResourceConfig,
+  shapObjectOf,
   tablesObjectOf,
 } from "../../contracts/partial-counts.ts";
 import { type CountPlan, collectCounts } from "../aggregate/collect-counts.ts";
 import { type CountTables, toCountTables } from "../aggregate/count-tables.ts";
 import { ValueMatcher } from "../aggregate/value-matcher.ts";
 import { intervalSettings } from "../analyze.ts";
-import { type BiasConfig, runsBias } from "../config/analysis-config.ts";
+import { type AnalysisConfig, type BiasConfig, runsBias } from "../config/analysis-config.ts";
 import {
   multiInstanceLimits,
   ONE_INSTANCE,
@@ -33,13 +34,17 @@ import {
 import { unsupportedByEngine } from "../config/parse-analysis-config.ts";
 import { validAnalysisConfig } from "../config/valid-analysis-config.ts";
 import { EngineInputError, UnsupportedAnalysisError } from "../errors.ts";
+import type { ModelSource } from "../explain/model/open-model.ts";
+import type { ScoringModel } from "../explain/model/scoring-model.ts";
+import type { ExplainThreadOptions } from "../explain/parallel-explanations.ts";
 import type { IntervalSettings } from "../intervals/bootstrap-intervals.ts";
 import { datasetFiles } from "../io/dataset-files.ts";
 import { TableReader } from "../io/open-table.ts";
-import { datasetFilesOf, datasetFormat } from "../io/table-format.ts";
+import { datasetFilesOf } from "../io/table-format.ts";
 import { countFileByFile } from "../parallel/count-files.ts";
 import type { ThreadOptions } from "../parallel/parallel-counts.ts";
 import { openBiasDataset } from "../run-bias-analysis.ts";
+import { explainShardFiles, holdsARow } from "./explain-shard.ts";
 import { plural } from "./plural.ts";
 import { CLARIFY_PATHS, processingPaths } from "./processing-layout.ts";
 
@@ -51,6 +56,10 @@ export interface ShardOptions {
   readonly config: Record<string, unknown>;
   readonly intervals: Partial<IntervalSettings>;
   readonly threads: ThreadOptions;
+  /** The model `methods.shap` explains (the job's localModel or predictor). */
+  readonly model?: ModelSource | ScoringModel;
+  /** How explanations are cut into blocks and threads (besides `threads`). */
+  readonly explainBlocks?: Pick<ExplainThreadOptions, "minEvaluationsPerThread" | "evaluationsPerCall">;
   readonly log: (line: string) => void;
 }
 
@@ -82,10 +91,25 @@ export async function countShard(options: ShardOptions): Promise<ShardResult> {
     await writeFile(join(outputDir, tablesObjectOf(host.current_host, index)), partialJson(object));
   };
   const counted =
-    files.length === 0
+    files.length === 0 || !runsBias(config)
       ? undefined
       : await countFiles(config, dataFolder, files, options.threads, writeTables);
   const counts = counted?.files ?? [];
+  const explained =
+    config.shap && files.length > 0
+      ? await explainShardFiles({
+          config,
+          host: host.current_host,
+          dataFolder,
+          files,
+          outputDir,
+          model: options.model,
+          threads: {
+            ...options.explainBlocks,
+            ...(options.threads.threads !== undefined && { threads: options.threads.threads }),
+          },
+        })
+      : undefined;
   const partial: PartialCounts = {
     version: PARTIAL_VERSION,
     host: host.current_host,
@@ -93,11 +117,16 @@ export async function countShard(options: ShardOptions): Promise<ShardResult> {
     config: options.config,
     intervals,
     ...(counted?.dataset && { dataset: counted.dataset }),
-    files: counts.map((file, index) => ({
-      path: file.path,
-      bytes: file.bytes,
-      tables: tablesObjectOf(host.current_host, index),
+    files: files.map((file, index) => ({
+      path: relative(dataFolder, file),
+      bytes: statSync(file).size,
+      ...(counted && { tables: tablesObjectOf(host.current_host, index) }),
+      ...(explained && {
+        shap: shapObjectOf(host.current_host, index),
+        shapRows: explained.fileRows[index] as number,
+      }),
     })),
+    ...(explained?.explanations && { explanations: explained.explanations }),
   };
   const partialPath = join(outputDir, partialFileOf(host.current_host));
   await writeFile(partialPath, partialJson(partial));
@@ -107,17 +136,32 @@ export async function countShard(options: ShardOptions): Promise<ShardResult> {
   const dropped = rowsDropped > 0 ? ` (${rowsDropped} with missing values left out)` : "";
   const threads = counted?.threads ?? 1;
   const onThreads = threads > 1 ? ` on ${threads} threads` : "";
+  if (counted) {
+    log(
+      `${on}: counted ${plural(files.length, "file")}, ${rowsRead} rows${dropped} in ${seconds} s${onThreads}`,
+    );
+  }
+  const shap = explained?.explanations;
+  if (explained) {
+    const left =
+      shap && shap.rowsDropped > 0 ? ` (${shap.rowsDropped} with a missing feature value left out)` : "";
+    const explainedOn = explained.threads > 1 ? ` on ${explained.threads} threads` : "";
+    log(
+      `${on}: explained ${shap?.rowsExplained ?? 0} rows${left} (${shap?.modelEvaluations ?? 0} model evaluations)${explainedOn}`,
+    );
+  }
+  const objects = [
+    ...(counted ? [plural(counts.length, "tables object")] : []),
+    ...(explained ? [plural(files.length, "local SHAP values object")] : []),
+  ];
   log(
-    `${on}: counted ${plural(files.length, "file")}, ${rowsRead} rows${dropped} in ${seconds} s${onThreads}`,
-  );
-  log(
-    `wrote ${CLARIFY_PATHS.output}/${partialFileOf(host.current_host)} and ${plural(counts.length, "tables object")} in ${CLARIFY_PATHS.output}/${tablesFolder}/ (CollectResults merges every host's)`,
+    `wrote ${CLARIFY_PATHS.output}/${partialFileOf(host.current_host)}${objects.length > 0 ? ` and ${objects.join(" and ")} in ${CLARIFY_PATHS.output}/${tablesFolder}/` : ""} (CollectResults merges every host's)`,
   );
   return { partial, partialPath, rowsRead, rowsDropped, threads };
 }
 
-/** The config a host counts for: valid, within what several instances compute, and with a bias method. */
-function shardConfig(raw: Record<string, unknown>, instances: number): BiasConfig {
+/** The config a host works for: valid, within what several instances compute, and with a bias method or SHAP. */
+export function shardConfig(raw: Record<string, unknown>, instances: number): AnalysisConfig {
   const config = validAnalysisConfig(raw);
   const limits = multiInstanceLimits(raw, instances);
   if (limits.length > 0) {
@@ -128,9 +172,9 @@ function shardConfig(raw: Record<string, unknown>, instances: number): BiasConfi
   }
   const unsupported = unsupportedByEngine(raw, "builtin-image")[0];
   if (unsupported !== undefined) throw new UnsupportedAnalysisError(unsupported.message);
-  if (config === undefined || !runsBias(config)) {
+  if (config === undefined || (!runsBias(config) && config.shap === undefined)) {
     throw new EngineInputError(
-      "the analysis config requests no bias method (methods.pre_training_bias / methods.post_training_bias): there is nothing to count",
+      "the analysis config requests no bias method (methods.pre_training_bias / methods.post_training_bias) and no methods.shap: there is nothing to compute",
     );
   }
   return config;
@@ -143,7 +187,7 @@ function shardConfig(raw: Record<string, unknown>, instances: number): BiasConfi
  * beside a sharded dataset: both are refused.
  */
 function shardFiles(
-  config: BiasConfig,
+  config: AnalysisConfig,
   raw: Record<string, unknown>,
   processingDir: string,
   instances: number,
@@ -228,16 +272,6 @@ async function countFiles(
     return { dataset: shape, files: written, threads: counted.threads };
   } finally {
     dataset.close();
-  }
-}
-
-/** Whether some file of the shard holds a data row (a Spark part file of an empty partition holds none). */
-function holdsARow(config: BiasConfig, files: readonly string[]): boolean {
-  const reader = new TableReader(files, datasetFormat(config, []));
-  try {
-    return reader.prime();
-  } finally {
-    reader.close();
   }
 }
 

@@ -14,7 +14,7 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import { type AnalyzeResult, analyze } from "../analyze.ts";
 import { EngineInputError } from "../errors.ts";
 import type { ThreadOptions } from "../parallel/parallel-counts.ts";
-import { countShard, type ShardResult } from "./count-shard.ts";
+import { countShard, type ShardResult, shardConfig } from "./count-shard.ts";
 import { intervalsFromEnvironment } from "./interval-environment.ts";
 import { plural } from "./plural.ts";
 import { type PredictorModelOptions, withPredictorModel } from "./predictor-model.ts";
@@ -82,14 +82,25 @@ export async function runProcessingOnHost(
   const config = await readAnalysisConfig(processingPaths(options.processingDir).config);
   options.log(`analysis config: ${CLARIFY_PATHS.config}`);
   options.log(`host ${host.current_host} of ${host.hosts.length} (${host.hosts.join(", ")})`);
-  const result = await countShard({
-    host,
-    processingDir: options.processingDir,
+  const environment = options.environment ?? process.env;
+  // Refused before any model is opened (a shadow endpoint made for nothing).
+  shardConfig(config, host.hosts.length);
+  // Each host explains its shard (methods.shap) with the job's model: a localModel, an endpoint.
+  const result = await withPredictorModel(
     config,
-    intervals,
-    threads,
-    log: options.log,
-  });
+    { ...options.predictor, environment, log: options.log },
+    (model) =>
+      countShard({
+        host,
+        processingDir: options.processingDir,
+        config,
+        intervals,
+        threads,
+        ...(model && { model }),
+        explainBlocks: explainBlocksFromEnvironment(environment),
+        log: options.log,
+      }),
+  );
   return { kind: "partial", result };
 }
 

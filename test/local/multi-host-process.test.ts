@@ -77,9 +77,14 @@ describe("process on the hosts of a multi-instance job", () => {
       /^ClientError: the analysis config asks for what a job of 2 instances cannot compute: \$\.methods\.post_training_bias\.methods: FT with 2 instances: the Flip Test compares/,
     ],
     [
-      "SHAP",
+      "SHAP without a baseline",
       creditConfig({ methods: { pre_training_bias: { methods: "all" }, shap: { num_samples: 5 } } }),
-      /^ClientError: the analysis config asks for what a job of 2 instances cannot compute: \$\.methods\.shap: methods\.shap with 2 instances: explanations are computed on one instance only; run it on one instance \(job\.instanceCount 1\)$/,
+      /^ClientError: the analysis config asks for what a job of 2 instances cannot compute: \$\.methods\.shap\.baseline: methods\.shap without a baseline with 2 instances: the baseline is clustered from the whole dataset, which no single host holds; give the baseline as rows or a file .*, or run it on one instance \(job\.instanceCount 1\)$/,
+    ],
+    [
+      "PDP",
+      creditConfig({ methods: { pre_training_bias: { methods: "all" }, pdp: { features: ["age"] } } }),
+      /^ClientError: the analysis config asks for what a job of 2 instances cannot compute: \$\.methods\.pdp: methods\.pdp with 2 instances: its grid comes from the whole dataset's values of each feature \(their range, their categories\), which no single host holds; run it on one instance \(job\.instanceCount 1\)$/,
     ],
   ])(
     "refuses %s with several hosts through the message file, writing no output",

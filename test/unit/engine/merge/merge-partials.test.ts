@@ -288,7 +288,8 @@ async function creditPartials(): Promise<{ partials: PartialCounts[]; tables: Ma
   const output = jobOutput(trees);
   const tables = new Map<string, PartialTables>();
   for (const file of partials.flatMap((p) => p.files)) {
-    tables.set(file.tables, JSON.parse(readFileSync(join(output, file.tables), "utf8")) as PartialTables);
+    const object = file.tables as string;
+    tables.set(object, JSON.parse(readFileSync(join(output, object), "utf8")) as PartialTables);
   }
   return { partials, tables };
 }
@@ -389,7 +390,7 @@ describe("mergePartials refuses partial files that are not one job's, naming the
     [
       "another version (the host file of version 1, which held every file's tables)",
       (p: Record<string, unknown>) => ({ ...p, version: "1" }),
-      /^partial\/x\.json \(host algo-1\): version must be "2", got "1"$/,
+      /^partial\/x\.json \(host algo-1\): version must be "3", got "1"$/,
     ],
     [
       "a host not in hosts",
@@ -450,7 +451,7 @@ describe("mergePartials refuses partial files that are not one job's, naming the
       "another version",
       (object: string, d: Record<string, unknown>) =>
         object === "partial/algo-3/0.json" ? { ...d, version: "1" } : d,
-      /^partial\/algo-3\/0\.json \(host algo-3, files\[0\] "part-00002\.csv"\): version must be "2", got "1"$/,
+      /^partial\/algo-3\/0\.json \(host algo-3, files\[0\] "part-00002\.csv"\): version must be "3", got "1"$/,
     ],
     [
       "not an object",

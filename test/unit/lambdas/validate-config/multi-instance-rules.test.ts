@@ -97,10 +97,33 @@ describe("a builtin-engine run of several instances", () => {
     // Assess
     expect(problems).toEqual([
       {
-        path: "$.analysisConfig.methods.shap",
-        message: expect.stringMatching(
-          /^methods\.shap with 3 instances: explanations are computed on one instance only/,
-        ),
+        path: "$.analysisConfig.methods.shap.baseline",
+        message:
+          "methods.shap without a baseline with 3 instances: the baseline is clustered from the whole dataset, which no single host holds; give the baseline as rows or a file (a one-instance run writes the one it clusters to explanations_shap/baseline.csv, which can be given here), or run it on one instance (job.instanceCount 1)",
+      },
+    ]);
+  });
+
+  it("takes SHAP against a given baseline on several instances, and refuses PDP, whose grid needs the whole dataset", () => {
+    // Prepare
+    const input = withInstances(2, (input) => {
+      input.analysisConfig.methods = {
+        ...input.analysisConfig.methods,
+        shap: { baseline: [[1, 2, 3]], num_samples: 10 },
+        pdp: { top_k_features: 2 },
+      };
+      input.analysisConfig.predictor = { endpoint_name: "credit" };
+    });
+
+    // Act
+    const problems = staticProblems(input, BUILTIN);
+
+    // Assess
+    expect(problems).toEqual([
+      {
+        path: "$.analysisConfig.methods.pdp",
+        message:
+          "methods.pdp with 2 instances: its grid comes from the whole dataset's values of each feature (their range, their categories), which no single host holds; run it on one instance (job.instanceCount 1)",
       },
     ]);
   });

@@ -1,0 +1,182 @@
+/**
+ * `kernel_shap` of a job of several instances, from its hosts' local SHAP values
+ * (contracts/partial-counts.ts): the hosts' descriptions are checked to agree (labels,
+ * features, expected values, which features hold text), a baseline category is refused as one
+ * instance refuses it only when no host's shard holds it, and every file's local values are
+ * read in the dataset's file order and fed, row by row, to the aggregation one instance uses
+ * (engine/explain/global-shap.ts): the global values are one instance's to the last bit, for
+ * `mean_abs`, `mean_sq` and `median` alike. The local values pass on, unchanged, to out.csv
+ * when `save_local_shap_values` asks for it. Pure: the caller loads the objects and writes.
+ */
+import type { PartialCounts, PartialExplanations, PartialFile } from "../../contracts/partial-counts.ts";
+import { show } from "../../lambdas/shared/show-value.ts";
+import type { ShapConfig } from "../config/explain-config.ts";
+import { EngineInputError } from "../errors.ts";
+import { GlobalShap } from "../explain/global-shap.ts";
+import { kernelShapJson, localValuesHeader } from "../explain/local-shap-values.ts";
+import type { KernelShapLabel } from "../output/explanations-json.ts";
+import { PartialCountsError } from "./check-partial.ts";
+import { loadInOrder } from "./load-in-order.ts";
+
+/** Reads a local values object, named relative to the job's output folder (`partial/algo-2/0.shap.csv`), as text. */
+export type ShapLoader = (object: string) => Promise<string>;
+
+/** A dataset file of some host, in the dataset's order. */
+export interface ShapFile {
+  readonly partial: PartialCounts;
+  readonly index: number;
+  readonly entry: PartialFile;
+}
+
+export interface ShapMergeOptions {
+  readonly lookAhead: number;
+  /** Gets out.csv piece by piece, in order, when the config saves the local values. */
+  readonly writeLocalValues?: (piece: string) => Promise<void>;
+  /** The memory the values `median` holds may take at most (every row's value per label and feature). */
+  readonly maxBytes?: number;
+}
+
+export interface MergedShap {
+  readonly kernelShap: Record<string, KernelShapLabel>;
+  readonly rowsExplained: number;
+  readonly rowsDropped: number;
+  readonly modelEvaluations: number;
+  /** Whether out.csv was handed to `writeLocalValues`. */
+  readonly localValues: boolean;
+}
+
+export async function mergeShap(
+  shap: ShapConfig,
+  partials: readonly PartialCounts[],
+  files: readonly ShapFile[],
+  load: ShapLoader,
+  options: ShapMergeOptions,
+): Promise<MergedShap> {
+  const described = partials.filter((partial) => partial.explanations !== undefined);
+  const rowsDropped = described.reduce(
+    (sum, p) => sum + (p.explanations as PartialExplanations).rowsDropped,
+    0,
+  );
+  const first = described[0];
+  if (first === undefined) {
+    throw new EngineInputError("no row to explain: the dataset's files, on every host, hold no row");
+  }
+  const common = first.explanations as PartialExplanations;
+  for (const partial of described.slice(1)) agrees(partial, first);
+  refuseUnseenBaseline(described);
+  const rowsExplained = described.reduce(
+    (sum, p) => sum + (p.explanations as PartialExplanations).rowsExplained,
+    0,
+  );
+  if (rowsExplained === 0) {
+    throw new EngineInputError("no row is left to explain: every row misses a feature value");
+  }
+  const cells = common.labels.length * common.features.length;
+  const bytes = GlobalShap.bytesFor(rowsExplained, cells, shap.aggMethod);
+  if (options.maxBytes !== undefined && bytes > options.maxBytes) {
+    throw new PartialCountsError(
+      `agg_method "median" needs every row's local value at once: ${rowsExplained} rows × ${common.labels.length} labels × ${common.features.length} features take ${megabytes(bytes)}, more than this function holds (${megabytes(options.maxBytes)}); use agg_method "mean_abs" or "mean_sq" (their sums take no memory per row), explain fewer features (features_to_explain), or give CollectResults more memory`,
+    );
+  }
+  const global = new GlobalShap(cells, shap.aggMethod);
+  const write = shap.saveLocalShapValues ? options.writeLocalValues : undefined;
+  await write?.(localValuesHeader(common.features, common.labels));
+  const loaded = loadInOrder(files, (file) => loadValues(file, load), options.lookAhead);
+  let at = 0;
+  for await (const text of loaded) {
+    const file = files[at++] as ShapFile;
+    addLines(global, text, cells, file);
+    await write?.(text);
+  }
+  if (global.rows !== rowsExplained) {
+    throw new PartialCountsError(
+      `the hosts' files hold local values of ${global.rows} rows, but the hosts explained ${rowsExplained}`,
+    );
+  }
+  return {
+    kernelShap: kernelShapJson(common.labels, common.features, global, common.expectedValues),
+    rowsExplained,
+    rowsDropped,
+    modelEvaluations: described.reduce(
+      (sum, p) => sum + (p.explanations as PartialExplanations).modelEvaluations,
+      0,
+    ),
+    localValues: write !== undefined,
+  };
+}
+
+function where(file: ShapFile): string {
+  return `${file.entry.shap} (host ${file.partial.host}, files[${file.index}] ${JSON.stringify(file.entry.path)})`;
+}
+
+async function loadValues(file: ShapFile, load: ShapLoader): Promise<string> {
+  if (file.entry.shap === undefined) {
+    throw new PartialCountsError(
+      `host ${file.partial.host}: files[${file.index}] ${JSON.stringify(file.entry.path)} has no local SHAP values, but the config asks for methods.shap`,
+    );
+  }
+  return load(file.entry.shap);
+}
+
+/** Feeds `global` a file's lines of local values, checking each. */
+function addLines(global: GlobalShap, text: string, cells: number, file: ShapFile): void {
+  const lines = text === "" ? [] : text.split("\n");
+  if (lines.length > 0 && lines.pop() !== "") {
+    throw new PartialCountsError(`${where(file)}: the last line must end with a line end`);
+  }
+  if (lines.length !== file.entry.shapRows) {
+    throw new PartialCountsError(
+      `${where(file)}: ${lines.length} lines of local values, but the host file says ${file.entry.shapRows} rows`,
+    );
+  }
+  const row = new Float64Array(cells);
+  for (const [l, line] of lines.entries()) {
+    const texts = line.split(",");
+    if (texts.length !== cells) {
+      throw new PartialCountsError(
+        `${where(file)}: line ${l + 1} holds ${texts.length} values, expected ${cells}`,
+      );
+    }
+    for (let c = 0; c < cells; c++) {
+      const value = Number(texts[c]);
+      if (Number.isNaN(value) && texts[c] !== "NaN") {
+        throw new PartialCountsError(`${where(file)}: line ${l + 1} holds ${show(texts[c])}, not a number`);
+      }
+      row[c] = value;
+    }
+    global.addRow((c) => row[c] as number);
+  }
+}
+
+/** Every host that explained rows explained them alike: the same labels, features, expected values and feature kinds. */
+function agrees(partial: PartialCounts, first: PartialCounts): void {
+  const mine = partial.explanations as PartialExplanations;
+  const theirs = first.explanations as PartialExplanations;
+  for (const field of ["labels", "features", "expectedValues"] as const) {
+    if (JSON.stringify(mine[field]) !== JSON.stringify(theirs[field])) {
+      throw new PartialCountsError(
+        `host ${partial.host}: explanations.${field} ${show(mine[field])} differs from host ${first.host}'s ${show(theirs[field])}: the hosts did not explain one model against one baseline`,
+      );
+    }
+  }
+  const onlyMine = mine.textFeatures.find((name) => !theirs.textFeatures.includes(name));
+  const onlyTheirs = theirs.textFeatures.find((name) => !mine.textFeatures.includes(name));
+  const feature = onlyMine ?? onlyTheirs;
+  if (feature !== undefined) {
+    const [withText, without] = onlyMine !== undefined ? [partial, first] : [first, partial];
+    throw new EngineInputError(
+      `feature ${JSON.stringify(feature)} holds text in host ${withText.host}'s files but only numbers in host ${without.host}'s: one instance sends the model such a column as text throughout, which a host cannot know; write the column's cells alike in every file, or run the job on one instance`,
+    );
+  }
+}
+
+/** One instance's refusal of the first baseline category that occurs in no host's shard. */
+function refuseUnseenBaseline(described: readonly PartialCounts[]): void {
+  const lists = described.map((p) => (p.explanations as PartialExplanations).unseenBaseline);
+  const nowhere = (lists[0] ?? []).find((message) => lists.every((list) => list.includes(message)));
+  if (nowhere !== undefined) throw new EngineInputError(nowhere);
+}
+
+function megabytes(bytes: number): string {
+  return `${(bytes / 2 ** 20).toFixed(1)} MB`;
+}

@@ -1,0 +1,84 @@
+/**
+ * `methods.shap` on one host of a job of several instances: the host explains the rows of its
+ * shard of the dataset (explain/run-explanations.ts, `explainShard`) and writes each file's
+ * rows' local values to `output/partial/<host>/<index>.shap.csv`, and what they share for the
+ * host file (contracts/partial-counts.ts). CollectResults computes the global values from every
+ * host's local values in the dataset's file order (engine/merge/merge-shap.ts).
+ */
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { type PartialExplanations, shapObjectOf } from "../../contracts/partial-counts.ts";
+import type { AnalysisConfig } from "../config/analysis-config.ts";
+import { EngineInputError } from "../errors.ts";
+import type { ModelSource } from "../explain/model/open-model.ts";
+import type { ScoringModel } from "../explain/model/scoring-model.ts";
+import type { ExplainThreadOptions } from "../explain/parallel-explanations.ts";
+import { explainShard } from "../explain/run-explanations.ts";
+import { TableReader } from "../io/open-table.ts";
+import { datasetFormat } from "../io/table-format.ts";
+
+export interface ExplainedShard {
+  /** Absent when no file of the shard holds a row: nothing was explained. */
+  readonly explanations?: PartialExplanations;
+  /** Per file of the shard, in its order: the rows whose local values its object holds. */
+  readonly fileRows: readonly number[];
+  readonly threads: number;
+}
+
+/**
+ * Explains the shard's `files` (in the dataset's order, below `dataFolder`) and writes each
+ * one's local values object (`outputDir`: the job's output folder), an empty one for a file of
+ * no row left to explain.
+ */
+export async function explainShardFiles(options: {
+  readonly config: AnalysisConfig;
+  readonly host: string;
+  readonly dataFolder: string;
+  readonly files: readonly string[];
+  readonly outputDir: string;
+  readonly model: ModelSource | ScoringModel | undefined;
+  readonly threads: ExplainThreadOptions;
+}): Promise<ExplainedShard> {
+  const { config, host, files, outputDir } = options;
+  const write = (index: number, lines: string) =>
+    writeFile(join(outputDir, shapObjectOf(host, index)), lines);
+  if (!holdsARow(config, files)) {
+    for (const index of files.keys()) await write(index, "");
+    return { fileRows: files.map(() => 0), threads: 1 };
+  }
+  if (options.model === undefined) {
+    throw new EngineInputError(
+      "methods.shap needs a model to explain: the job was given none (localModel, or the analysis config's predictor)",
+    );
+  }
+  const explained = await explainShard(config, options.dataFolder, options.model, options.threads, write);
+  if (explained.rowFiles.length !== files.length) {
+    throw new Error(
+      `the shard's ${files.length} files were read as ${explained.rowFiles.length} for its explanations`,
+    );
+  }
+  return {
+    explanations: {
+      labels: explained.labels,
+      features: explained.features,
+      expectedValues: explained.expectedValues,
+      rowsExplained: explained.rowsExplained,
+      rowsDropped: explained.rowsDropped,
+      modelEvaluations: explained.modelEvaluations,
+      textFeatures: explained.textFeatures,
+      unseenBaseline: explained.unseenBaseline,
+    },
+    fileRows: explained.rowFiles.map((file) => file.rows),
+    threads: explained.threads,
+  };
+}
+
+/** Whether some file of the shard holds a data row (a Spark part file of an empty partition holds none). */
+export function holdsARow(config: AnalysisConfig, files: readonly string[]): boolean {
+  const reader = new TableReader(files, datasetFormat(config, []));
+  try {
+    return reader.prime();
+  } finally {
+    reader.close();
+  }
+}
