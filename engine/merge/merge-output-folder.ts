@@ -4,21 +4,31 @@
  * `partial/<host>/<index>.json` of every host): what CollectResults does from S3, for the
  * tests and the benchmark of several hosts on one machine.
  */
-import { readdir, readFile } from "node:fs/promises";
-import { join } from "node:path";
+import { appendFile, mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import { PARTIAL_FOLDER, type PartialCounts } from "../../contracts/partial-counts.ts";
 import { checkPartial, type MergedAnalysis, type MergeOptions, mergePartials } from "./merge-partials.ts";
 
-/** Merges the partial counts in `outputDir/partial/`. */
+/**
+ * Merges the partial counts (and local SHAP values) in `outputDir/partial/`; out.csv, when the
+ * config saves the local SHAP values, goes to `localValuesPath` (default: none written).
+ */
 export async function mergeOutputFolder(
   outputDir: string,
-  options: MergeOptions = {},
+  options: MergeOptions & { readonly localValuesPath?: string } = {},
 ): Promise<MergedAnalysis> {
-  return mergePartials(
-    await readHostFiles(outputDir),
-    (object) => readJson(join(outputDir, object)),
-    options,
-  );
+  const { localValuesPath, ...merge } = options;
+  if (localValuesPath !== undefined) {
+    await mkdir(dirname(localValuesPath), { recursive: true });
+    await writeFile(localValuesPath, "");
+  }
+  return mergePartials(await readHostFiles(outputDir), (object) => readJson(join(outputDir, object)), {
+    loadShap: (object) => readFile(join(outputDir, object), "utf8"),
+    ...(localValuesPath !== undefined && {
+      writeLocalValues: (piece: string) => appendFile(localValuesPath, piece),
+    }),
+    ...merge,
+  });
 }
 
 /** The host files directly in `outputDir/partial/`, in name order, checked. */

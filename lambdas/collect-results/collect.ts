@@ -36,6 +36,8 @@ export interface CollectResultsDeps {
   readonly emitBiasMetrics?: (emission: BiasMetricEmission) => void;
   /** The largest tables object of partial counts this function merges (see partial-results.ts). @default no limit */
   readonly maxTablesBytes?: number;
+  /** The memory the hosts' local SHAP values may take for agg_method "median" (see partial-results.ts). @default no limit */
+  readonly maxShapBytes?: number;
   /** The function's time left in ms, which bounds the merge of partial counts (see partial-results.ts). @default no limit */
   readonly remainingMs?: () => number;
   /** Told when the job's hosts' partial counts were merged into the output files (for the log). */
@@ -59,6 +61,7 @@ export async function collectResults(event: CollectResultsEvent, deps: CollectRe
     analysisDocument === undefined
       ? await mergePartialResults(deps.s3, run.runUri, {
           ...(deps.maxTablesBytes !== undefined && { maxTablesBytes: deps.maxTablesBytes }),
+          ...(deps.maxShapBytes !== undefined && { maxShapBytes: deps.maxShapBytes }),
           ...(deps.remainingMs && { remainingMs: deps.remainingMs }),
         })
       : undefined;

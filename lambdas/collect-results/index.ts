@@ -21,7 +21,7 @@ import { DEFAULT_EVENT_BUS, EVENT_BUS_ENV } from "../shared/run-events.ts";
 import { settingsFromEnvironment } from "../shared/settings.ts";
 import { collectResults } from "./collect.ts";
 import { eventBridgePublisher } from "./event-publisher.ts";
-import { tablesBytesLimit } from "./partial-results.ts";
+import { shapBytesLimit, tablesBytesLimit } from "./partial-results.ts";
 import { type RecordAbortEvent, type RecordAbortResult, recordAbort } from "./record-abort.ts";
 import { recordFailure } from "./record-failure.ts";
 
@@ -85,7 +85,10 @@ export async function handler(
     s3,
     publishRunEvent,
     emitBiasMetrics,
-    ...(memoryMB > 0 && { maxTablesBytes: tablesBytesLimit(memoryMB) }),
+    ...(memoryMB > 0 && {
+      maxTablesBytes: tablesBytesLimit(memoryMB),
+      maxShapBytes: shapBytesLimit(memoryMB),
+    }),
     ...(context && { remainingMs: () => context.getRemainingTimeInMillis() }),
     onPartialsMerged: (merged) => logger.info("partial counts merged", { ...merged }),
   });

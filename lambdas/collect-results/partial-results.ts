@@ -27,6 +27,7 @@ import {
 } from "../../engine/merge/merge-partials.ts";
 import { AnalysisResultError } from "../shared/errors.ts";
 import { putJson } from "../shared/s3-objects.ts";
+import { textUpload } from "../shared/s3-text-upload.ts";
 import { joinS3Uri, parseS3Uri } from "../shared/s3-uri.ts";
 import { parseJsonDocument } from "./json-document.ts";
 
@@ -51,6 +52,11 @@ export interface MergeOptions {
    * the function timing out mid-merge. @default no limit
    */
   readonly remainingMs?: () => number;
+  /**
+   * The memory agg_method "median" may hold the hosts' local SHAP values in (every row's value
+   * per label and explained feature); beyond it the run fails with a clear message. @default no limit
+   */
+  readonly maxShapBytes?: number;
 }
 
 /** Time kept for what follows the merge (writing the outputs, gates, report, summary). */
@@ -64,6 +70,14 @@ export const MERGE_TIME_RESERVE_MS = 15_000;
  */
 export function tablesBytesLimit(memoryMB: number): number {
   return Math.floor((memoryMB * 2 ** 20) / 2 / (TABLES_HEAP_FACTOR * (TABLES_LOOK_AHEAD + 2)));
+}
+
+/**
+ * The local SHAP values a function of `memoryMB` holds for agg_method "median": a quarter of its
+ * memory, the values' columns growing by doubling (twice the values at a moment) in half of it.
+ */
+export function shapBytesLimit(memoryMB: number): number {
+  return Math.floor((memoryMB * 2 ** 20) / 4);
 }
 
 /** What the merge wrote. */
@@ -80,11 +94,13 @@ export function mergedOutputUris(runUri: string): {
   readonly analysis: string;
   readonly context: string;
   readonly intervals: string;
+  readonly localShapValues: string;
 } {
   return {
     analysis: joinS3Uri(runUri, "output", "analysis.json"),
     context: joinS3Uri(runUri, "output", ANALYSIS_CONTEXT_FILE),
     intervals: joinS3Uri(runUri, "output", INTERVALS_FILE),
+    localShapValues: joinS3Uri(runUri, "output", "explanations_shap/out.csv"),
   };
 }
 
@@ -107,22 +123,41 @@ export async function mergePartialResults(
     const batch = uris.slice(at, at + READ_CONCURRENCY);
     partials.push(...(await Promise.all(batch.map((uri) => readHostFile(s3, uri, runUri)))));
   }
-  const total = partials.reduce((sum, partial) => sum + partial.files.length, 0);
+  const total = partials.reduce(
+    (sum, partial) =>
+      sum + partial.files.reduce((n, file) => n + (file.tables ? 1 : 0) + (file.shap ? 1 : 0), 0),
+    0,
+  );
   let requested = 0;
-  const loadTables = (object: string) => {
+  const inTime = () => {
     requested++;
     const left = options.remainingMs?.();
     if (left !== undefined && left < MERGE_TIME_RESERVE_MS) {
       throw new AnalysisResultError(
-        `the merge of the partial counts in ${folderUri} stopped at tables object ${requested} of ${total}: the function has ${Math.round(left / 1000)} s left; the merge's time grows with the dataset's files: give the dataset as fewer, larger files, or give CollectResults more memory (more CPU)`,
+        `the merge of the partial counts in ${folderUri} stopped at object ${requested} of ${total}: the function has ${Math.round(left / 1000)} s left; the merge's time grows with the dataset's files: give the dataset as fewer, larger files, or give CollectResults more memory (more CPU)`,
       );
     }
+  };
+  const loadTables = (object: string) => {
+    inTime();
     return readTablesObject(s3, joinS3Uri(runUri, "output", object), options.maxTablesBytes);
   };
+  const loadShap = (object: string) => {
+    inTime();
+    return readObjectText(s3, joinS3Uri(runUri, "output", object));
+  };
+  const target = mergedOutputUris(runUri);
+  const localValues = textUpload(s3, target.localShapValues, "text/csv");
   let merged: Awaited<ReturnType<typeof mergePartials>>;
   try {
-    merged = await mergePartials(partials, loadTables);
+    merged = await mergePartials(partials, loadTables, {
+      loadShap,
+      writeLocalValues: (piece) => localValues.write(piece),
+      ...(options.maxShapBytes !== undefined && { maxShapBytes: options.maxShapBytes }),
+    });
+    if (merged.explained?.localValues) await localValues.close();
   } catch (error) {
+    await localValues.abort().catch(() => {});
     if (error instanceof PartialCountsError || error instanceof EngineInputError) {
       throw new AnalysisResultError(`the partial counts in ${folderUri} cannot be merged: ${error.message}`, {
         cause: error,
@@ -130,10 +165,14 @@ export async function mergePartialResults(
     }
     throw error;
   }
-  const target = mergedOutputUris(runUri);
-  const written = [target.analysis, target.context, ...(merged.intervals ? [target.intervals] : [])];
+  const written = [
+    ...(merged.explained?.localValues ? [target.localShapValues] : []),
+    target.analysis,
+    target.context,
+    ...(merged.intervals ? [target.intervals] : []),
+  ];
   // analysis.json last: its presence is what tells a retried CollectResults the merge is done,
-  // so it must not exist without the context (whose warnings fail gates) and the intervals.
+  // so it must not exist without the context (whose warnings fail gates), the intervals and out.csv.
   await putJson(s3, target.context, merged.context);
   if (merged.intervals) await putJson(s3, target.intervals, merged.intervals);
   await putJson(s3, target.analysis, merged.analysis);

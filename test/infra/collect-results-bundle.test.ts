@@ -20,7 +20,12 @@ describe("the collect-results bundle", () => {
     expect(inputs).toContain("engine/merge/merge-partials.ts");
     expect(imports.filter((path) => /^node:(fs|worker_threads|child_process)/.test(path))).toEqual([]);
     expect(inputs.filter((path) => /onnxruntime|hyparquet/.test(path))).toEqual([]);
-    expect(inputs.filter((path) => /^engine\/(explain|parallel)\//.test(path))).toEqual([]);
+    expect(inputs).toContain("engine/merge/merge-shap.ts");
+    // Of the explanations, only the global SHAP values' arithmetic and the local values' text.
+    expect(inputs.filter((path) => /^engine\/(explain|parallel)\//.test(path)).sort()).toEqual([
+      "engine/explain/global-shap.ts",
+      "engine/explain/local-shap-values.ts",
+    ]);
     expect(inputs.filter((path) => path.startsWith("engine/io/")).sort()).toEqual([
       "engine/io/name-order.ts",
       "engine/io/parquet/merge-dtypes.ts",

@@ -252,7 +252,7 @@ describe("collectResults on the partial counts of several instances", () => {
     // Assess
     await expect(act).rejects.toThrow(AnalysisResultError);
     await expect(act).rejects.toThrow(
-      /^the merge of the partial counts in s3:\/\/[^ ]+\/output\/partial\/ stopped at tables object \d of 5: the function has 14 s left; the merge's time grows with the dataset's files: give the dataset as fewer, larger files, or give CollectResults more memory \(more CPU\)$/,
+      /^the merge of the partial counts in s3:\/\/[^ ]+\/output\/partial\/ stopped at object \d of 5: the function has 14 s left; the merge's time grows with the dataset's files: give the dataset as fewer, larger files, or give CollectResults more memory \(more CPU\)$/,
     );
     expect(await exists(`${event.run.runUri}output/analysis.json`)).toBe(false);
   });
