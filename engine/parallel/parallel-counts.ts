@@ -14,14 +14,6 @@ import { splitByFiles, splitCsvFiles } from "./split-csv.ts";
  */
 export const MIN_BYTES_PER_THREAD = 16 << 20;
 
-/**
- * How much longer this thread's run (the first) is than each worker's: about the CSV this thread
- * counts while a worker thread starts (loads its modules and receives its job, some 50 ms of
- * CPU), less what this thread does besides counting (the cuts, the merge), so that the threads
- * finish together (measured with bench:scale).
- */
-export const WORKER_START_BYTES = 6 << 20;
-
 export interface ThreadOptions {
   /** Worker threads at most (default: `os.availableParallelism()`); 1 counts on this thread. */
   readonly threads?: number;
@@ -48,7 +40,10 @@ export function defaultThreads(): number {
  * dataset, on one thread). The rows are cut into consecutive runs (split-csv.ts), one per
  * thread: this thread counts the first run and a worker thread each of the others; the tables
  * are merged in row order, which gives exactly the tables of one pass (count-tables.ts). The
- * workers are started before the cuts are searched, so that their start-up overlaps it. When a
+ * workers are started before the cuts are searched, so that their start-up overlaps it. The runs
+ * are of equal bytes: what a worker spends starting (loading the count path, some 50 to 65 ms of
+ * CPU) is about what this thread spends besides counting (the cuts, its tables, the merge, the
+ * metrics and the report), so equal runs finish together (measured with bench:scale). When a
  * run meets bad data, the dataset is counted again on this thread alone, so the error names the
  * row as a one-thread run does.
  */
@@ -83,7 +78,7 @@ async function countRuns(
     const runs =
       cutting === "files"
         ? splitByFiles(dataset.files, count)
-        : splitCsvFiles(dataset.files, count, cutting === "quote-safe", WORKER_START_BYTES);
+        : splitCsvFiles(dataset.files, count, cutting === "quote-safe");
     if (runs.length <= 1) return "bad data";
     const jobs: CountJob[] = runs.map((parts) => ({
       kind: "clarify-count-job",

@@ -7,9 +7,7 @@ const BLOCK = 1 << 22;
 
 /**
  * Cuts the CSV files of a dataset (read in order, as one stream of rows) into `count` runs of
- * consecutive rows of about equal size in bytes, each as the file parts it spans; the first run
- * may be given `firstRunExtra` bytes more (the thread that counts it starts at once, while the
- * others first start their worker threads), when each run is at least four times that large.
+ * consecutive rows of about equal size in bytes, each as the file parts it spans.
  *
  * A cut is placed just after a line feed that is outside quotes: one where the number of quote
  * bytes since the start of its file is even. In RFC 4180 a quoted field opens and closes with a
@@ -20,22 +18,14 @@ const BLOCK = 1 << 22;
  * the part then fails to parse and the caller counts on one thread, which reports the error
  * with its line exactly as a one-thread run does.
  */
-export function splitCsvFiles(
-  files: readonly string[],
-  count: number,
-  quoteSafe = true,
-  firstRunExtra = 0,
-): FilePart[][] {
+export function splitCsvFiles(files: readonly string[], count: number, quoteSafe = true): FilePart[][] {
   const sizes = files.map((file) => statSync(file).size);
   const total = sizes.reduce((sum, size) => sum + size, 0);
-  // The first run gets `firstRunExtra` bytes more than each other run, when the runs are at least
-  // four times that large (small datasets keep even runs).
-  const extra = firstRunExtra > 0 && firstRunExtra * 4 * count <= total ? firstRunExtra : 0;
-  const share = (total - extra) / count;
+  const share = total / count;
   // Where runs should start, per file: 0 when a run starts with the file, else to be moved to a safe cut.
   const wanted: number[][] = files.map(() => []);
   for (let run = 1; run < count; run++) {
-    let at = Math.floor(extra + share * run);
+    let at = Math.floor(share * run);
     for (let f = 0; f < files.length; f++) {
       const size = sizes[f] as number;
       if (at < size) {

@@ -36,20 +36,17 @@ describe("splitCsvFiles", () => {
     expect(parts.at(-1)?.end).toBe(text.length);
   });
 
-  it("gives the first run the extra bytes asked for, and the other runs equal shares, when the runs are large enough", () => {
+  it("cuts runs of equal bytes, each at the line feed after its share", () => {
     // Prepare: 1,000 records of 100 bytes
     const records = Array.from({ length: 1000 }, (_, i) => `${String(i).padStart(4, "0")},${"x".repeat(94)}`);
     const path = file("even.csv", `${records.join("\n")}\n`);
     const bytes = (run: { start: number; end: number }[]) => run.reduce((sum, p) => sum + p.end - p.start, 0);
 
     // Act
-    const runs = splitCsvFiles([path], 3, true, 8_000);
-    const even = splitCsvFiles([path], 3, true, 9_000);
+    const runs = splitCsvFiles([path], 3);
 
-    // Assess: (100,000 - 8,000) / 3 each, the first 8,000 more (to the line feed after each cut);
-    // 9,000 more would leave runs less than four times as large: even runs
-    expect(runs.map(bytes)).toEqual([38_700, 30_700, 30_600]);
-    expect(even.map(bytes)).toEqual([33_400, 33_300, 33_300]);
+    // Assess: 100,000 / 3 each, to the line feed after each cut
+    expect(runs.map(bytes)).toEqual([33_400, 33_300, 33_300]);
   });
 
   it("spreads a folder's files over the runs in order, cutting inside a file when it is large", () => {
