@@ -81,27 +81,30 @@ function splitCounts(
   const d = [0, 0, 0, 0];
   const a = [0, 0, 0, 0];
   const groups: { d: number[]; a: number[] }[] = [];
+  // Per cell (labelCode * 4 + predictedCode), its index into [tp, fp, fn, tn]: worked out once,
+  // not per slot (a facet of many values has tens of thousands of slots, counted once per run).
+  const confusionAt = Array.from({ length: 16 }, (_, cell) => {
+    const labelPositive = ((cell >> 2) & labelBit) !== 0;
+    const predictedPositive = (cell & 3 & predictedBit) !== 0;
+    return labelPositive ? (predictedPositive ? 0 : 2) : predictedPositive ? 1 : 3;
+  });
+  const cells = counts.cells;
   for (let slot = 0; slot < counts.slotKeys.length; slot++) {
-    const side = isSensitive(counts.slotKeys[slot] as number) ? "d" : "a";
+    const sensitive = isSensitive(counts.slotKeys[slot] as number);
+    const target = sensitive ? d : a;
     const groupId = counts.slotGroups[slot] as number;
     let group = groups[groupId];
     if (hasGroups && group === undefined) {
       group = { d: [0, 0, 0, 0], a: [0, 0, 0, 0] };
       groups[groupId] = group;
     }
+    const groupTarget = group && (sensitive ? group.d : group.a);
     for (let cell = 0; cell < 16; cell++) {
-      const n = counts.cells[slot * 16 + cell] as number;
+      const n = cells[slot * 16 + cell] as number;
       if (n === 0) continue;
-      const labelPositive = ((cell >> 2) & labelBit) !== 0;
-      const predictedPositive = (cell & 3 & predictedBit) !== 0;
-      // Index into [tp, fp, fn, tn].
-      const at = labelPositive ? (predictedPositive ? 0 : 2) : predictedPositive ? 1 : 3;
-      const target = side === "d" ? d : a;
+      const at = confusionAt[cell] as number;
       target[at] = (target[at] as number) + n;
-      if (group) {
-        const groupTarget = side === "d" ? group.d : group.a;
-        groupTarget[at] = (groupTarget[at] as number) + n;
-      }
+      if (groupTarget) groupTarget[at] = (groupTarget[at] as number) + n;
     }
   }
   const confusion = (c: number[]): Confusion => ({
