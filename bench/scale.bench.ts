@@ -6,8 +6,9 @@
  *   `os.availableParallelism()` threads, run both from the type-stripped sources and from a
  *   bundle built as the engine's image is (container/build-bundle.ts; what the image runs, its
  *   workers loading the bundle), and on 1 thread by the engine as it was before the count pass
- *   went onto threads (REFERENCE_COMMIT, extracted with `git archive`). Target: all threads
- *   >= 1.8x one thread; one thread >= 2x the reference.
+ *   went onto threads (REFERENCE_COMMIT, extracted with `git archive`), from its sources and
+ *   bundled, each compared with today's engine run the same way. Target: all threads >= 1.8x one
+ *   thread; one thread >= 2x the reference.
  * - 5,000,000 rows on 1 thread and on every core, from the sources and bundled: the same figures
  *   and the peak RSS, its median and its largest run (target: under 200 MB in every run; each
  *   thread running the sources also holds Node's type stripper, some 35 to 40 MB).
@@ -25,7 +26,7 @@ import { bundleScriptSync } from "../container/build-bundle.ts";
 import { generateBenchData } from "./generate-bench-data.ts";
 import { median } from "./median.ts";
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const RUNS = Number(process.env.BENCH_RUNS ?? 9);
 const RUNS_5M = Number(process.env.BENCH_RUNS_5M ?? 5);
 /**
  * The engine before the count pass went onto threads (the parent of 7ef064a, which began it):
@@ -46,7 +47,7 @@ interface Measurement {
   workerCpuSeconds: number[];
 }
 
-/** How a run is started: engine-run.ts from the sources, bundled, or the reference's sources. */
+/** How a run is started: engine-run.ts from the sources or the reference's, or either bundled. */
 interface Runner {
   readonly name: string;
   readonly script: string;
@@ -78,11 +79,10 @@ function measure(runner: Runner, file: string, threads: number): Measurement {
   return JSON.parse(output) as Measurement;
 }
 
-/** engine-run.ts bundled as the image's bundle is. */
-function bundledRunner(work: string): Runner {
-  const script = join(work, "engine-run.mjs");
-  bundleScriptSync(join(import.meta.dirname, "engine-run.ts"), script);
-  return { name: "bundle", script };
+/** A runner's engine-run.ts bundled as the image's bundle is. */
+function bundled(runner: Runner, outfile: string): Runner {
+  bundleScriptSync(runner.script, outfile);
+  return { name: `${runner.name}, bundled`, script: outfile };
 }
 
 /**
@@ -107,7 +107,7 @@ function referenceRunner(work: string): Runner | undefined {
   symlinkSync(join(REPO, "node_modules"), join(tree, "node_modules"));
   const script = join(tree, "bench", "engine-run-today.ts");
   execFileSync("cp", [join(import.meta.dirname, "engine-run.ts"), script]);
-  return { name: `reference ${REFERENCE_COMMIT}`, script };
+  return { name: `${REFERENCE_COMMIT}`, script };
 }
 
 interface Figures {
@@ -164,18 +164,24 @@ function measureAll(
 const work = mkdtempSync(join(tmpdir(), "bench-scale-"));
 try {
   const sources: Runner = { name: "sources", script: join(import.meta.dirname, "engine-run.ts") };
-  const bundle = bundledRunner(work);
+  const bundle = bundled(sources, join(work, "engine-run.mjs"));
   const reference = referenceRunner(work);
+  const referenceBundle = reference && bundled(reference, join(work, "reference-engine-run.mjs"));
   const million = await dataset(1_000_000);
   const five = await dataset(5_000_000);
 
-  const [one, all, bundleOne, bundleAll, before] = measureAll(million, 1_000_000, RUNS, [
+  const [one, all, bundleOne, bundleAll, before, beforeBundled] = measureAll(million, 1_000_000, RUNS, [
     { runner: sources, threads: 1 },
     { runner: sources, threads: cores },
     { runner: bundle, threads: 1 },
     { runner: bundle, threads: cores },
-    ...(reference ? [{ runner: reference, threads: 1 }] : []),
-  ]) as [Figures, Figures, Figures, Figures, Figures | undefined];
+    ...(reference && referenceBundle
+      ? [
+          { runner: reference, threads: 1 },
+          { runner: referenceBundle, threads: 1 },
+        ]
+      : []),
+  ]) as [Figures, Figures, Figures, Figures, Figures | undefined, Figures | undefined];
   const [fiveOne, fiveAll, fiveBundleOne, fiveBundleAll] = measureAll(five, 5_000_000, RUNS_5M, [
     { runner: sources, threads: 1 },
     { runner: sources, threads: cores },
@@ -192,10 +198,10 @@ try {
     `${cores} threads vs 1, 5,000,000 rows, bundle: ${ratio(fiveBundleOne, fiveBundleAll, 1.8)}`,
     `peak RSS at 5,000,000 rows, largest run, sources: ${peak(fiveOne, fiveAll)}`,
     `peak RSS at 5,000,000 rows, largest run, bundle: ${peak(fiveBundleOne, fiveBundleAll)}`,
-    ...(before
+    ...(before && beforeBundled
       ? [
           `1 thread vs ${REFERENCE_COMMIT}, 1,000,000 rows, sources: ${ratio(before, one, 2)}`,
-          `1 thread vs ${REFERENCE_COMMIT}, 1,000,000 rows, bundle: ${ratio(before, bundleOne, 2)}`,
+          `1 thread vs ${REFERENCE_COMMIT}, 1,000,000 rows, both bundled: ${ratio(beforeBundled, bundleOne, 2)}`,
         ]
       : []),
   ];
