@@ -271,10 +271,12 @@ describe("the explanations' feature table on Parquet", () => {
     const fromParquet = readFeatureTable(config("application/x-parquet"), join(dir, "data.parquet"));
     // Assess
     expect(fromParquet.rows).toBeGreaterThan(300);
-    expect({ ...fromParquet, values: [...fromParquet.values] }).toEqual({
+    expect({ ...fromParquet, values: [...fromParquet.values], files: [] }).toEqual({
       ...fromCsv,
       values: [...fromCsv.values],
+      files: [],
     });
+    expect(fromParquet.files).toEqual([{ path: "data.parquet", rows: fromCsv.rows }]);
   });
 });
 

@@ -47,7 +47,7 @@ describe("multiInstanceLimits", () => {
     ]);
   });
 
-  it("refuses explanations, model predictions and a separate predicted-label dataset", () => {
+  it("refuses SHAP without a baseline, PDP, model predictions and a separate predicted-label dataset", () => {
     // Prepare
     const config = {
       ...biasConfig({ post_training_bias: { methods: ["DPPL"] }, shap: {}, pdp: {} }),
@@ -61,10 +61,24 @@ describe("multiInstanceLimits", () => {
 
     // Assess
     expect(paths).toEqual([
-      "$.methods.shap",
+      "$.methods.shap.baseline",
       "$.methods.pdp",
       "$.predicted_label",
       "$.predicted_label_dataset_uri",
     ]);
+  });
+
+  it.each([
+    ["rows", [[1, 2, 3]]],
+    ["a file", "baseline.csv"],
+  ])("takes SHAP against a baseline given as %s", (_, baseline) => {
+    // Prepare
+    const config = biasConfig({ pre_training_bias: { methods: ["CI"] }, shap: { baseline } });
+
+    // Act
+    const problems = multiInstanceLimits(config, 3);
+
+    // Assess
+    expect(problems).toEqual([]);
   });
 });
