@@ -61,13 +61,21 @@ export class CsvScanner implements RowReader {
 
   /** The file offset of the next read, and where this scanner's part of the file ends. */
   private filePos: number;
-  private readonly fileEnd: number;
+  private fileEnd: number;
+  private readonly rangeEnd: ((filePos: number) => number) | undefined;
 
   /**
    * Scans `path`, or only its bytes `[range.start, range.end)` — a range must start and end at
-   * a record boundary (see parallel/split-csv.ts), so it holds whole records.
+   * a record boundary (see parallel/split-csv.ts), so it holds whole records. `rangeEnd`, asked
+   * before each read from the file, may end the range earlier (at a record boundary not before
+   * the offset it is given: parallel/shared-cut.ts).
    */
-  constructor(path: string, chunkSize = 1 << 20, range?: { readonly start: number; readonly end: number }) {
+  constructor(
+    path: string,
+    chunkSize = 1 << 20,
+    range?: { readonly start: number; readonly end: number },
+    rangeEnd?: (filePos: number) => number,
+  ) {
     this.path = path;
     this.memory = new WebAssembly.Memory({ initial: 1 });
     this.scanPlain = plainRecordScan(this.memory);
@@ -76,6 +84,7 @@ export class CsvScanner implements RowReader {
     this.fd = openSync(path, "r");
     this.filePos = range?.start ?? 0;
     this.fileEnd = range?.end ?? Number.POSITIVE_INFINITY;
+    this.rangeEnd = rangeEnd;
     this.fill();
     // A UTF-8 byte order mark is not part of the first header.
     if (
@@ -329,6 +338,7 @@ export class CsvScanner implements RowReader {
 
   private fill(): void {
     while (this.len < this.buf.length && !this.eof && this.fd !== undefined) {
+      if (this.rangeEnd) this.fileEnd = this.rangeEnd(this.filePos);
       const want = Math.min(this.buf.length - this.len, this.fileEnd - this.filePos);
       const n = want <= 0 ? 0 : readSync(this.fd, this.buf, this.len, want, this.filePos);
       if (n === 0) this.eof = true;

@@ -22,6 +22,15 @@ export interface FilePart {
   readonly end: number;
 }
 
+/**
+ * The end of a run of CSV parts placed while it is read (parallel/shared-cut.ts): before each
+ * read of part `part` at `filePos`, where that part ends now; whether part `part` is read at all.
+ */
+export interface RunCut {
+  endOf(part: number, filePos: number): number;
+  reads(part: number): boolean;
+}
+
 /** A Parquet file's rows, its column names and the dtypes its schema declares (io/parquet/parquet-reader.ts). */
 export interface ParquetRows extends RowReader {
   readonly names: readonly string[];
@@ -56,6 +65,8 @@ export class CoreTableReader implements RowReader {
   private parquet: ParquetRows | undefined;
   /** The first row of a file was read to look for a header, and is data: serve it next. */
   private replay = false;
+  /** CSV parts whose end is placed while they are read (parallel/shared-cut.ts). */
+  private readonly cut: RunCut | undefined;
   headers: readonly string[] | undefined;
   /** Parquet only: pandas' dtype per column over the files read so far (see `columnDtypes`). */
   private dtypes: (string | undefined)[] | undefined;
@@ -77,10 +88,12 @@ export class CoreTableReader implements RowReader {
     format: TableFormat,
     firstFileHeaders?: readonly string[],
     others?: OtherFormatReaders,
+    cut?: RunCut,
   ) {
     this.files = files;
     this.format = format;
     this.others = others;
+    this.cut = cut;
     this.headers = format.headers ?? firstFileHeaders;
   }
 
@@ -164,6 +177,9 @@ export class CoreTableReader implements RowReader {
     this.fileIndex++;
     const entry = this.files[this.fileIndex];
     if (entry === undefined) return false;
+    const index = this.fileIndex;
+    const cut = this.cut;
+    if (cut && !cut.reads(index)) return false;
     const file = typeof entry === "string" ? entry : entry.path;
     if (this.format.kind === "parquet") return this.openParquet(file);
     assertReadableDatasetFile(file, this.format.kind === "jsonlines" ? "application/jsonlines" : "text/csv");
@@ -171,7 +187,10 @@ export class CoreTableReader implements RowReader {
       this.current = this.otherReaders().jsonLines(file, this.format.features, this.format.extraPaths);
       return true;
     }
-    const scanner = typeof entry === "string" ? new CsvScanner(file) : new CsvScanner(file, 1 << 20, entry);
+    const scanner =
+      typeof entry === "string"
+        ? new CsvScanner(file)
+        : new CsvScanner(file, 1 << 20, entry, cut && ((filePos) => cut.endOf(index, filePos)));
     this.current = scanner;
     if (typeof entry !== "string" && entry.start > 0) return true;
     if (!scanner.next()) return true;

@@ -39,6 +39,11 @@ export interface CountJob {
   readonly plan: CountPlanSpec;
   /** Count each part's quote bytes too (to check that quick CSV cuts are outside quotes). */
   readonly countQuotes?: boolean;
+  /**
+   * The parts are a run shared with the thread that sent the job: count them from the cut that
+   * thread places once this one has started (shared-cut.ts).
+   */
+  readonly sharedCut?: SharedArrayBuffer;
 }
 
 const outcomeSpec = (rule: OutcomeRule): OutcomeSpec => ({

@@ -1,36 +1,35 @@
 import { parentPort } from "node:worker_threads";
 import { type CollectedCounts, collectCounts } from "../aggregate/collect-counts.ts";
 import { type CountTables, plainNumbers, toCountTables } from "../aggregate/count-tables.ts";
+import type { FilePart } from "../io/table-reader.ts";
 import { CoreTableReader, type OtherFormatReaders } from "../io/table-reader.ts";
 import { type CountJob, planOf } from "./count-job.ts";
+import { SharedCut } from "./shared-cut.ts";
 
 /**
  * The count tables of one job's rows (what a worker thread computes; callable on any thread).
  * `others`: the JSON Lines and Parquet readers (open-table.ts), for a job in those formats.
  */
 export function countJob(job: CountJob, others?: OtherFormatReaders): CountTables {
-  return countJobWithQuotes(job, others).tables;
+  const { counts, dtypes } = countJobCounts(job, job.parts, others, undefined);
+  return toCountTables(counts, dtypes);
 }
 
-/** The job's tables, and per part the quote bytes of its records (CSV). */
-function countJobWithQuotes(
-  job: CountJob,
-  others: OtherFormatReaders | undefined,
-): { tables: CountTables; partQuotes: readonly number[] } {
-  const { counts, dtypes, partQuotes } = countJobCounts(job, others);
-  return { tables: toCountTables(counts, dtypes), partQuotes };
-}
-
-/** The job's counts as the pass leaves them, the Parquet dtypes, and per part its quote bytes. */
+/**
+ * The counts of `parts` (the job's, or those a shared cut leaves), the Parquet dtypes, and per
+ * part its quote bytes.
+ */
 function countJobCounts(
   job: CountJob,
+  parts: readonly FilePart[],
   others: OtherFormatReaders | undefined,
+  cut: SharedCut | undefined,
 ): {
   counts: CollectedCounts;
   dtypes: readonly (string | undefined)[] | undefined;
   partQuotes: readonly number[];
 } {
-  const reader = new CoreTableReader(job.parts, job.format, job.firstFileHeaders, others);
+  const reader = new CoreTableReader(parts, job.format, job.firstFileHeaders, others, cut);
   try {
     const counts = collectCounts(reader, planOf(job.plan), job.fieldCount);
     return { counts, dtypes: reader.columnDtypes(), partQuotes: reader.quoteCounts() };
@@ -47,27 +46,46 @@ export type CountReply =
       readonly cpuSeconds: number;
       /** Per part, its quote bytes (when the job asked). */
       readonly partQuotes?: readonly number[];
+      /** The parts counted, when a shared cut placed them (see CountJob.sharedCut). */
+      readonly parts?: readonly FilePart[];
     }
   | { readonly ok: false; readonly name: string; readonly message: string };
 
-/** A job's reply: its tables (and its parts' quote bytes when asked), or its error's name and message. */
-export function answerCountJob(job: CountJob, others?: OtherFormatReaders): CountReply {
-  return answer(job, others, (counts, dtypes) => toCountTables(counts, dtypes));
+/**
+ * A job's reply: its tables (and its parts' quote bytes when asked), or its error's name and
+ * message. With `cut`, the job's parts are a run this thread shares with a worker (shared-cut.ts):
+ * this thread counts them up to the cut, and the reply names the parts it counted.
+ */
+export function answerCountJob(job: CountJob, others?: OtherFormatReaders, cut?: SharedCut): CountReply {
+  return answer(job, others, cut, (counts, dtypes) => toCountTables(counts, dtypes));
 }
 
 function answer(
   job: CountJob,
   others: OtherFormatReaders | undefined,
+  cut: SharedCut | undefined,
   tablesOf: (counts: CollectedCounts, dtypes: readonly (string | undefined)[] | undefined) => CountTables,
 ): CountReply {
+  // A worker sharing a run waits for the cut (placed by the thread that sent the job) and counts from it.
+  const parts = job.sharedCut ? SharedCut.of(job.parts, job.sharedCut).waitForCut() : job.parts;
   try {
     // The scanner counts the quote bytes as it parses: the parts need no second read.
-    const { counts, dtypes, partQuotes: quotes } = countJobCounts(job, others);
-    const tables = tablesOf(counts, dtypes);
-    const partQuotes = job.countQuotes ? job.parts.map((_, k) => quotes[k] ?? 0) : undefined;
+    const counted = countJobCounts(job, parts, others, cut);
+    cut?.finish();
+    const tables = tablesOf(counted.counts, counted.dtypes);
+    const countedParts = cut ? cut.firstParts() : parts;
+    const partQuotes = job.countQuotes ? countedParts.map((_, k) => counted.partQuotes[k] ?? 0) : undefined;
     const cpu = process.threadCpuUsage();
-    return { ok: true, tables, cpuSeconds: (cpu.user + cpu.system) / 1e6, ...(partQuotes && { partQuotes }) };
+    return {
+      ok: true,
+      tables,
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      ...(partQuotes && { partQuotes }),
+      ...((cut || job.sharedCut) && { parts: countedParts }),
+    };
   } catch (error) {
+    // The worker sharing the run must not wait for a cut this thread will not place.
+    cut?.finish();
     const e = error instanceof Error ? error : new Error(String(error));
     return { ok: false, name: e.name, message: e.message };
   }
@@ -102,7 +120,7 @@ export function receivedCountReply(posted: PostedCountReply): CountReply {
  */
 export async function serveCountJob(job: CountJob): Promise<void> {
   let cells: Float64Array[] | undefined;
-  const reply = answer(job, await otherFormatReaders(job), (counts, dtypes) => {
+  const reply = answer(job, await otherFormatReaders(job), undefined, (counts, dtypes) => {
     cells = counts.facets.map((facet) => facet.cells);
     // The tables without the cells (the slots are put back: only the cells travel apart).
     const tables = toCountTables(

@@ -2,10 +2,12 @@ import { availableParallelism } from "node:os";
 import { type CollectedCounts, collectCounts } from "../aggregate/collect-counts.ts";
 import { CountsFold, type CountTables, fromCountTables } from "../aggregate/count-tables.ts";
 import { EngineInputError } from "../errors.ts";
+import type { FilePart } from "../io/table-reader.ts";
 import type { BiasDataset } from "../run-bias-analysis.ts";
 import { type CountJob, planSpec } from "./count-job.ts";
 import { answerCountJob, type CountReply, otherFormatReaders } from "./count-worker.ts";
 import { type CountWorker, startCountWorker } from "./count-worker-thread.ts";
+import { SharedCut } from "./shared-cut.ts";
 import { splitByFiles, splitCsvFiles } from "./split-csv.ts";
 
 /**
@@ -13,6 +15,15 @@ import { splitByFiles, splitCsvFiles } from "./split-csv.ts";
  * (loading the engine's modules) costs about as much as counting this much CSV.
  */
 export const MIN_BYTES_PER_THREAD = 16 << 20;
+
+/**
+ * What this thread does besides counting once the worker sharing its run has started (its
+ * tables, the merge, the metrics, the report), as the CSV it would count meanwhile: that worker
+ * gets this much more of what is left when it starts, so that both finish together (shared-cut.ts;
+ * with 8 MiB the two threads' CPU seconds were equal in the median of 8 runs of bench:scale's
+ * 1,000,000 rows, bundled).
+ */
+export const AFTER_COUNT_BYTES = 8 << 20;
 
 export interface ThreadOptions {
   /** Worker threads at most (default: `os.availableParallelism()`); 1 counts on this thread. */
@@ -40,12 +51,12 @@ export function defaultThreads(): number {
  * dataset, on one thread). The rows are cut into consecutive runs (split-csv.ts), one per
  * thread: this thread counts the first run and a worker thread each of the others; the tables
  * are merged in row order, which gives exactly the tables of one pass (count-tables.ts). The
- * workers are started before the cuts are searched, so that their start-up overlaps it. The runs
- * are of equal bytes: what a worker spends starting (loading the count path, some 50 to 65 ms of
- * CPU) is about what this thread spends besides counting (the cuts, its tables, the merge, the
- * metrics and the report), so equal runs finish together (measured with bench:scale). When a
- * run meets bad data, the dataset is counted again on this thread alone, so the error names the
- * row as a one-thread run does.
+ * workers are started before the cuts are searched, so that their start-up overlaps it. With
+ * the quick cuts of a CSV, this thread and the first worker share the first two runs: this thread
+ * counts from their start at once and places the cut between them when that worker has started
+ * (loading the count path takes some 30 to 65 ms of CPU, more on a busy machine), so a late
+ * worker counts less (shared-cut.ts). When a run meets bad data, the dataset is counted again on
+ * this thread alone, so the error names the row as a one-thread run does.
  */
 export async function countDataset(
   dataset: BiasDataset,
@@ -80,7 +91,7 @@ async function countRuns(
         ? splitByFiles(dataset.files, count)
         : splitCsvFiles(dataset.files, count, cutting === "quote-safe");
     if (runs.length <= 1) return "bad data";
-    const jobs: CountJob[] = runs.map((parts) => ({
+    const job = (parts: readonly FilePart[]): CountJob => ({
       kind: "clarify-count-job",
       parts,
       format: dataset.format,
@@ -88,10 +99,19 @@ async function countRuns(
       fieldCount: dataset.fieldCount,
       plan: planSpec(dataset.plan),
       countQuotes: cutting === "quick",
-    }));
+    });
+    // Quick CSV cuts: this thread and the first worker share the first two runs, cut once the
+    // worker has started (shared-cut.ts); the other workers count a run each.
+    const cut =
+      cutting === "quick"
+        ? SharedCut.over(joinedParts(runs.slice(0, 2).flat()), AFTER_COUNT_BYTES)
+        : undefined;
+    const jobs: CountJob[] = cut
+      ? [job(cut.parts), { ...job(cut.parts), sharedCut: cut.shared }, ...runs.slice(2).map(job)]
+      : runs.map(job);
     const pending = jobs.slice(1).map((job, i) => (workers[i] as CountWorker).count(job));
     const first = jobs[0] as CountJob;
-    const here = answerCountJob(first, await otherFormatReaders(first));
+    const here = answerCountJob(first, await otherFormatReaders(first), cut);
     const replies = [here, ...(await Promise.all(pending))];
     const failed = replies.find((reply) => !reply.ok);
     if (failed && !failed.ok) {
@@ -101,7 +121,9 @@ async function countRuns(
       return cutting === "quick" ? "cut inside quotes" : "bad data";
     }
     const done = replies as Extract<CountReply, { ok: true }>[];
-    if (cutting === "quick" && !cutsOutsideQuotes(jobs, done)) return "cut inside quotes";
+    // The parts each thread counted: a shared run's, as the cut left them.
+    const counted = jobs.map((job, j) => ({ ...job, parts: done[j]?.parts ?? job.parts }));
+    if (cutting === "quick" && !cutsOutsideQuotes(counted, done)) return "cut inside quotes";
     let merged: CountTables;
     try {
       // One fold for every run: a chain of mergeCounts would copy the running merge at each step.
@@ -144,6 +166,18 @@ function cutsOutsideQuotes(
     }
   }
   return true;
+}
+
+/** The parts with each file's consecutive parts joined (a shared run is cut once, where it is shared). */
+function joinedParts(parts: readonly FilePart[]): FilePart[] {
+  const joined: FilePart[] = [];
+  for (const part of parts) {
+    const last = joined.at(-1);
+    if (last && last.path === part.path && last.end === part.start)
+      joined[joined.length - 1] = { ...last, end: part.end };
+    else joined.push(part);
+  }
+  return joined;
 }
 
 /** How many threads count this dataset (1: this one alone). */
