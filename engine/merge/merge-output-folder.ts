@@ -4,6 +4,7 @@
  * `partial/<host>/<index>.json` of every host): what CollectResults does from S3, for the
  * tests and the benchmark of several hosts on one machine.
  */
+import { createReadStream } from "node:fs";
 import { appendFile, mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { PARTIAL_FOLDER, type PartialCounts } from "../../contracts/partial-counts.ts";
@@ -23,7 +24,8 @@ export async function mergeOutputFolder(
     await writeFile(localValuesPath, "");
   }
   return mergePartials(await readHostFiles(outputDir), (object) => readJson(join(outputDir, object)), {
-    loadShap: (object) => readFile(join(outputDir, object), "utf8"),
+    loadShap: async (object) =>
+      createReadStream(join(outputDir, object), { encoding: "utf8", highWaterMark: 1 << 20 }),
     ...(localValuesPath !== undefined && {
       writeLocalValues: (piece: string) => appendFile(localValuesPath, piece),
     }),

@@ -100,7 +100,6 @@ export async function mergePartials(
     if (loadShap === undefined)
       throw new PartialCountsError("methods.shap: no reader of the hosts' local values");
     shap = await mergeShap(config.shap, partials, files, loadShap, {
-      lookAhead,
       ...(options.writeLocalValues && { writeLocalValues: options.writeLocalValues }),
       ...(options.maxShapBytes !== undefined && { maxBytes: options.maxShapBytes }),
     });

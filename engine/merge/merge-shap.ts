@@ -16,10 +16,13 @@ import { GlobalShap } from "../explain/global-shap.ts";
 import { kernelShapJson, localValuesHeader } from "../explain/local-shap-values.ts";
 import type { KernelShapLabel } from "../output/explanations-json.ts";
 import { PartialCountsError } from "./check-partial.ts";
-import { loadInOrder } from "./load-in-order.ts";
 
-/** Reads a local values object, named relative to the job's output folder (`partial/algo-2/0.shap.csv`), as text. */
-export type ShapLoader = (object: string) => Promise<string>;
+/**
+ * Reads a local values object, named relative to the job's output folder
+ * (`partial/algo-2/0.shap.csv`), as a stream of text pieces: a file's object grows with its
+ * rows (about 20 bytes per value), so it is never held whole.
+ */
+export type ShapLoader = (object: string) => Promise<AsyncIterable<string>>;
 
 /** A dataset file of some host, in the dataset's order. */
 export interface ShapFile {
@@ -29,7 +32,6 @@ export interface ShapFile {
 }
 
 export interface ShapMergeOptions {
-  readonly lookAhead: number;
   /** Gets out.csv piece by piece, in order, when the config saves the local values. */
   readonly writeLocalValues?: (piece: string) => Promise<void>;
   /** The memory the values `median` holds may take at most (every row's value per label and feature). */
@@ -81,12 +83,14 @@ export async function mergeShap(
   const global = new GlobalShap(cells, shap.aggMethod);
   const write = shap.saveLocalShapValues ? options.writeLocalValues : undefined;
   await write?.(localValuesHeader(common.features, common.labels));
-  const loaded = loadInOrder(files, (file) => loadValues(file, load), options.lookAhead);
-  let at = 0;
-  for await (const text of loaded) {
-    const file = files[at++] as ShapFile;
-    addLines(global, text, cells, file);
-    await write?.(text);
+  // One object at a time, streamed: out.csv gets its pieces in the dataset's order.
+  for (const file of files) {
+    const reader = new LinesReader(global, cells, file);
+    for await (const piece of await loadValues(file, load)) {
+      reader.push(piece);
+      await write?.(piece);
+    }
+    reader.end();
   }
   if (global.rows !== rowsExplained) {
     throw new PartialCountsError(
@@ -109,7 +113,7 @@ function where(file: ShapFile): string {
   return `${file.entry.shap} (host ${file.partial.host}, files[${file.index}] ${JSON.stringify(file.entry.path)})`;
 }
 
-async function loadValues(file: ShapFile, load: ShapLoader): Promise<string> {
+async function loadValues(file: ShapFile, load: ShapLoader): Promise<AsyncIterable<string>> {
   if (file.entry.shap === undefined) {
     throw new PartialCountsError(
       `host ${file.partial.host}: files[${file.index}] ${JSON.stringify(file.entry.path)} has no local SHAP values, but the config asks for methods.shap`,
@@ -118,33 +122,57 @@ async function loadValues(file: ShapFile, load: ShapLoader): Promise<string> {
   return load(file.entry.shap);
 }
 
-/** Feeds `global` a file's lines of local values, checking each. */
-function addLines(global: GlobalShap, text: string, cells: number, file: ShapFile): void {
-  const lines = text === "" ? [] : text.split("\n");
-  if (lines.length > 0 && lines.pop() !== "") {
-    throw new PartialCountsError(`${where(file)}: the last line must end with a line end`);
+/** Feeds `global` a file's lines of local values as its pieces come, checking each line. */
+class LinesReader {
+  readonly #global: GlobalShap;
+  readonly #cells: number;
+  readonly #file: ShapFile;
+  readonly #row: Float64Array;
+  /** The text of a line not yet ended. */
+  #rest = "";
+  #lines = 0;
+
+  constructor(global: GlobalShap, cells: number, file: ShapFile) {
+    this.#global = global;
+    this.#cells = cells;
+    this.#file = file;
+    this.#row = new Float64Array(cells);
   }
-  if (lines.length !== file.entry.shapRows) {
-    throw new PartialCountsError(
-      `${where(file)}: ${lines.length} lines of local values, but the host file says ${file.entry.shapRows} rows`,
-    );
+
+  push(piece: string): void {
+    const lines = (this.#rest + piece).split("\n");
+    this.#rest = lines.pop() as string;
+    for (const line of lines) this.#line(line);
   }
-  const row = new Float64Array(cells);
-  for (const [l, line] of lines.entries()) {
-    const texts = line.split(",");
-    if (texts.length !== cells) {
+
+  end(): void {
+    if (this.#rest !== "") {
+      throw new PartialCountsError(`${where(this.#file)}: the last line must end with a line end`);
+    }
+    if (this.#lines !== this.#file.entry.shapRows) {
       throw new PartialCountsError(
-        `${where(file)}: line ${l + 1} holds ${texts.length} values, expected ${cells}`,
+        `${where(this.#file)}: ${this.#lines} lines of local values, but the host file says ${this.#file.entry.shapRows} rows`,
       );
     }
-    for (let c = 0; c < cells; c++) {
+  }
+
+  #line(line: string): void {
+    const l = ++this.#lines;
+    const texts = line.split(",");
+    if (texts.length !== this.#cells) {
+      throw new PartialCountsError(
+        `${where(this.#file)}: line ${l} holds ${texts.length} values, expected ${this.#cells}`,
+      );
+    }
+    const row = this.#row;
+    for (let c = 0; c < this.#cells; c++) {
       const value = Number(texts[c]);
       if (Number.isNaN(value) && texts[c] !== "NaN") {
-        throw new PartialCountsError(`${where(file)}: line ${l + 1} holds ${show(texts[c])}, not a number`);
+        throw new PartialCountsError(`${where(this.#file)}: line ${l} holds ${show(texts[c])}, not a number`);
       }
       row[c] = value;
     }
-    global.addRow((c) => row[c] as number);
+    this.#global.addRow((c) => row[c] as number);
   }
 }
 

@@ -144,7 +144,7 @@ export async function mergePartialResults(
   };
   const loadShap = (object: string) => {
     inTime();
-    return readObjectText(s3, joinS3Uri(runUri, "output", object));
+    return readObjectPieces(s3, joinS3Uri(runUri, "output", object));
   };
   const target = mergedOutputUris(runUri);
   const localValues = textUpload(s3, target.localShapValues, "text/csv");
@@ -236,6 +236,29 @@ async function readTablesObject(s3: S3Client, uri: string, maxBytes: number | un
     }
   });
   return parseJsonDocument(text, uri);
+}
+
+/** An object's text as it arrives, piece by piece (a local SHAP values object may be larger than this function's memory). */
+async function readObjectPieces(s3: S3Client, uri: string): Promise<AsyncIterable<string>> {
+  const location = parseS3Uri(uri);
+  let object: GetObjectCommandOutput;
+  try {
+    object = await s3.send(new GetObjectCommand({ Bucket: location?.bucket, Key: location?.key }));
+  } catch (error) {
+    throw new AnalysisResultError(`cannot read ${uri}: ${(error as Error).message}`, { cause: error });
+  }
+  const body = object.Body as AsyncIterable<Uint8Array> | undefined;
+  return (async function* () {
+    if (body === undefined) return;
+    const decoder = new TextDecoder("utf-8");
+    try {
+      for await (const chunk of body) yield decoder.decode(chunk, { stream: true });
+    } catch (error) {
+      throw new AnalysisResultError(`cannot read ${uri}: ${(error as Error).message}`, { cause: error });
+    }
+    const rest = decoder.decode();
+    if (rest !== "") yield rest;
+  })();
 }
 
 /** An object's text; `checkSize` sees its size before its body is read. */

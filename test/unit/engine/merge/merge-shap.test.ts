@@ -76,7 +76,13 @@ async function merge(partials: PartialCounts[], texts: Record<string, string>[],
       throw new Error("no tables object is read without bias methods");
     },
     {
-      loadShap: async (object) => objects.get(object) as string,
+      // Each object in pieces of 5 characters, cut anywhere (inside a number, at a line end).
+      loadShap: async (object) => {
+        const text = objects.get(object) as string;
+        return (async function* () {
+          for (let at = 0; at < text.length; at += 5) yield text.slice(at, at + 5);
+        })();
+      },
       writeLocalValues: async (piece) => {
         pieces.push(piece);
       },
@@ -188,10 +194,12 @@ describe("the merge of the hosts' local SHAP values", () => {
     const partials = [host("algo-1", A), host("algo-2", B)];
     const short = { "part-1.csv": "2\n" };
     const text = { "part-1.csv": "2,oops\n" };
+    const unended = { "part-1.csv": "2,0.75" };
 
     // Act
     const fewer = merge(partials, [A, short]);
     const notANumber = merge(partials, [A, text]);
+    const cut = merge(partials, [A, unended]);
 
     // Assess
     await expect(fewer).rejects.toThrow(
@@ -199,6 +207,9 @@ describe("the merge of the hosts' local SHAP values", () => {
     );
     await expect(notANumber).rejects.toThrow(
       'partial/algo-2/0.shap.csv (host algo-2, files[0] "part-1.csv"): line 1 holds "oops", not a number',
+    );
+    await expect(cut).rejects.toThrow(
+      'partial/algo-2/0.shap.csv (host algo-2, files[0] "part-1.csv"): the last line must end with a line end',
     );
   });
 
