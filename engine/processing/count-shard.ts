@@ -44,7 +44,7 @@ import { datasetFilesOf } from "../io/table-format.ts";
 import { countFileByFile } from "../parallel/count-files.ts";
 import type { ThreadOptions } from "../parallel/parallel-counts.ts";
 import { openBiasDataset } from "../run-bias-analysis.ts";
-import { explainShardFiles, holdsARow } from "./explain-shard.ts";
+import { type ExplainedShard, explainShardFiles, holdsARow } from "./explain-shard.ts";
 import { plural } from "./plural.ts";
 import { CLARIFY_PATHS, processingPaths } from "./processing-layout.ts";
 
@@ -110,46 +110,21 @@ export async function countShard(options: ShardOptions): Promise<ShardResult> {
           },
         })
       : undefined;
-  const partial: PartialCounts = {
-    version: PARTIAL_VERSION,
-    host: host.current_host,
-    hosts: host.hosts,
-    config: options.config,
-    intervals,
-    ...(counted?.dataset && { dataset: counted.dataset }),
-    files: files.map((file, index) => ({
-      path: relative(dataFolder, file),
-      bytes: statSync(file).size,
-      ...(counted && { tables: tablesObjectOf(host.current_host, index) }),
-      ...(explained && {
-        shap: shapObjectOf(host.current_host, index),
-        shapRows: explained.fileRows[index] as number,
-      }),
-    })),
-    ...(explained?.explanations && { explanations: explained.explanations }),
-  };
+  const partial = hostFile(options, intervals, dataFolder, files, counted, explained);
   const partialPath = join(outputDir, partialFileOf(host.current_host));
   await writeFile(partialPath, partialJson(partial));
   const rowsRead = counts.reduce((sum, file) => sum + file.rowsRead, 0);
   const rowsDropped = counts.reduce((sum, file) => sum + file.rowsDropped, 0);
-  const seconds = ((performance.now() - started) / 1000).toFixed(2);
-  const dropped = rowsDropped > 0 ? ` (${rowsDropped} with missing values left out)` : "";
   const threads = counted?.threads ?? 1;
-  const onThreads = threads > 1 ? ` on ${threads} threads` : "";
+  const seconds = ((performance.now() - started) / 1000).toFixed(2);
   if (counted) {
+    const dropped = rowsDropped > 0 ? ` (${rowsDropped} with missing values left out)` : "";
+    const onThreads = threads > 1 ? ` on ${threads} threads` : "";
     log(
       `${on}: counted ${plural(files.length, "file")}, ${rowsRead} rows${dropped} in ${seconds} s${onThreads}`,
     );
   }
-  const shap = explained?.explanations;
-  if (explained) {
-    const left =
-      shap && shap.rowsDropped > 0 ? ` (${shap.rowsDropped} with a missing feature value left out)` : "";
-    const explainedOn = explained.threads > 1 ? ` on ${explained.threads} threads` : "";
-    log(
-      `${on}: explained ${shap?.rowsExplained ?? 0} rows${left} (${shap?.modelEvaluations ?? 0} model evaluations)${explainedOn}`,
-    );
-  }
+  if (explained) log(`${on}: ${explainedLine(explained)}`);
   const objects = [
     ...(counted ? [plural(counts.length, "tables object")] : []),
     ...(explained ? [plural(files.length, "local SHAP values object")] : []),
@@ -158,6 +133,42 @@ export async function countShard(options: ShardOptions): Promise<ShardResult> {
     `wrote ${CLARIFY_PATHS.output}/${partialFileOf(host.current_host)}${objects.length > 0 ? ` and ${objects.join(" and ")} in ${CLARIFY_PATHS.output}/${tablesFolder}/` : ""} (CollectResults merges every host's)`,
   );
   return { partial, partialPath, rowsRead, rowsDropped, threads };
+}
+
+/** The host file: the job, and each of the host's files with the objects written for it. */
+function hostFile(
+  options: ShardOptions,
+  intervals: PartialCounts["intervals"],
+  dataFolder: string,
+  files: readonly string[],
+  counted: CountedShard | undefined,
+  explained: ExplainedShard | undefined,
+): PartialCounts {
+  const host = options.host.current_host;
+  return {
+    version: PARTIAL_VERSION,
+    host,
+    hosts: options.host.hosts,
+    config: options.config,
+    intervals,
+    ...(counted?.dataset && { dataset: counted.dataset }),
+    files: files.map((file, index) => ({
+      path: relative(dataFolder, file),
+      bytes: statSync(file).size,
+      ...(counted && { tables: tablesObjectOf(host, index) }),
+      ...(explained && { shap: shapObjectOf(host, index), shapRows: explained.fileRows[index] as number }),
+    })),
+    ...(explained?.explanations && { explanations: explained.explanations }),
+  };
+}
+
+/** `explained N rows (... left out) (M model evaluations) on T threads`. */
+function explainedLine(explained: ExplainedShard): string {
+  const shap = explained.explanations;
+  const left =
+    shap && shap.rowsDropped > 0 ? ` (${shap.rowsDropped} with a missing feature value left out)` : "";
+  const onThreads = explained.threads > 1 ? ` on ${explained.threads} threads` : "";
+  return `explained ${shap?.rowsExplained ?? 0} rows${left} (${shap?.modelEvaluations ?? 0} model evaluations)${onThreads}`;
 }
 
 /** The config a host works for: valid, within what several instances compute, and with a bias method or SHAP. */
