@@ -171,4 +171,38 @@ describe("run --local --engine builtin on several instances with methods.shap", 
       }
     });
   }
+
+  it("fails in ValidateConfig, with a summary.json, for SHAP without a baseline and for PDP on two instances", async () => {
+    // Prepare
+    const config = await creditConfig({
+      pre_training_bias: { methods: ["CI"] },
+      shap: { num_samples: 40, seed: 3 },
+      pdp: { features: ["age"], grid_resolution: 5 },
+    });
+    await writeFile(join(workspace.root, "shap-refused.json"), JSON.stringify(config));
+
+    // Act
+    const report = await workspace.run(
+      {
+        analysisConfigUri: "shap-refused.json",
+        dataset: { uri: "credit-parts/", s3DataType: "S3Prefix" },
+        job: { instanceCount: 2 },
+        localModel: "lr.onnx",
+      },
+      builtin,
+    );
+
+    // Assess
+    expect(report.execution.failedStep).toBe("ValidateConfig");
+    expect(report.sageMakerCalls.createProcessingJob).toBe(0);
+    const summary = JSON.parse(await readFile(join(report.resultsDirectory ?? "", "summary.json"), "utf8"));
+    expect(summary.problems).toEqual([
+      expect.stringMatching(
+        /shap-refused\.json \$\.methods\.shap\.baseline: methods\.shap without a baseline with 2 instances: the baseline is clustered from the whole dataset, which no single host holds; give the baseline as rows or a file \(a one-instance run writes the one it clusters to explanations_shap\/baseline\.csv, which can be given here\), or run it on one instance \(job\.instanceCount 1\)$/,
+      ),
+      expect.stringMatching(
+        /shap-refused\.json \$\.methods\.pdp: methods\.pdp with 2 instances: its grid comes from the whole dataset's values of each feature \(their range, their categories\), which no single host holds; run it on one instance \(job\.instanceCount 1\)$/,
+      ),
+    ]);
+  });
 });
