@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seededRandom } from "../../engine/seeded-random.ts";
 import { multilayerPerceptron } from "../../examples/models/onnx-writer.ts";
 import { localEngineSettings } from "../../local/local-settings.ts";
+import { csvColumns, writeParquet } from "../support/parquet-writer.ts";
 import { type ScenarioWorkspace, scenarioWorkspace } from "./support/scenario.ts";
 
 const ROOT = join(import.meta.dirname, "../..");
@@ -37,11 +38,14 @@ beforeAll(async () => {
   // 5 part files of unequal sizes: more files than hosts, no host holding consecutive ones.
   const cuts = [0, 130, 390, 520, 810, rows.length];
   await mkdir(join(workspace.root, "credit-parts"), { recursive: true });
+  await mkdir(join(workspace.root, "credit-parquet"), { recursive: true });
   for (let part = 0; part < cuts.length - 1; part++) {
     const slice = rows.slice(cuts[part], cuts[part + 1]);
-    await writeFile(
-      join(workspace.root, "credit-parts", `part-${String(part).padStart(5, "0")}.csv`),
-      `${header}\n${slice.join("\n")}\n`,
+    const name = `part-${String(part).padStart(5, "0")}`;
+    await writeFile(join(workspace.root, "credit-parts", `${name}.csv`), `${header}\n${slice.join("\n")}\n`);
+    writeParquet(
+      join(workspace.root, "credit-parquet", `${name}.parquet`),
+      csvColumns(`${header}\n${slice.join("\n")}\n`),
     );
   }
 });
@@ -64,6 +68,8 @@ interface Case {
   readonly config: () => Promise<Record<string, unknown>>;
   readonly model: string;
   readonly labels: readonly string[];
+  /** The dataset folder (default: the CSV parts). */
+  readonly dataset?: string;
 }
 
 const CASES: readonly Case[] = [
@@ -95,6 +101,20 @@ const CASES: readonly Case[] = [
       }),
   },
   {
+    name: "the same as 5 Parquet part files",
+    model: "lr.onnx",
+    labels: ["label0"],
+    dataset: "credit-parquet/",
+    config: () =>
+      creditConfig(
+        {
+          pre_training_bias: { methods: ["CI", "DPL"] },
+          shap: { baseline: BASELINE, num_samples: 40, seed: 3, save_local_shap_values: true },
+        },
+        { dataset_type: "application/x-parquet" },
+      ),
+  },
+  {
     name: "SHAP alone, no bias method, of a model of two labels, sampled, mean_sq",
     model: "mlp.onnx",
     labels: ["bad", "good"],
@@ -122,12 +142,12 @@ const CASES: readonly Case[] = [
   },
 ];
 
-async function runOn(instanceCount: number, config: string, model: string) {
+async function runOn(instanceCount: number, config: string, model: string, dataset = "credit-parts/") {
   const report = await workspace.run(
     {
       runName: `shap-instances-${instanceCount}`,
       analysisConfigUri: config,
-      dataset: { uri: "credit-parts/", s3DataType: "S3Prefix" },
+      dataset: { uri: dataset, s3DataType: "S3Prefix" },
       job: { instanceCount, maxRuntimeInSeconds: 86_400 },
       localModel: model,
       gates: {},
@@ -145,16 +165,16 @@ async function runOn(instanceCount: number, config: string, model: string) {
 }
 
 describe("run --local --engine builtin on several instances with methods.shap", () => {
-  for (const [index, { name, config, model, labels }] of CASES.entries()) {
+  for (const [index, { name, config, model, labels, dataset }] of CASES.entries()) {
     it(`writes the one-instance analysis.json and out.csv on 2 and 3 instances: ${name}`, async () => {
       // Prepare
       const configFile = `shap-config-${index}.json`;
       await writeFile(join(workspace.root, configFile), JSON.stringify(await config()));
 
       // Act
-      const one = await runOn(1, configFile, model);
-      const two = await runOn(2, configFile, model);
-      const three = await runOn(3, configFile, model);
+      const one = await runOn(1, configFile, model, dataset);
+      const two = await runOn(2, configFile, model, dataset);
+      const three = await runOn(3, configFile, model, dataset);
 
       // Assess
       expect(one.report.verdict, one.report.log.join("\n")).toBe("succeeded");
