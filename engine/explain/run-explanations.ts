@@ -81,8 +81,8 @@ export interface ShardExplanations extends ExplanationsResult {
 
 /**
  * `methods.shap` over a host's shard of a multi-instance job (`datasetPath`: the shard's
- * folder). As one instance explains them, except: each row's draws are keyed by its file
- * whatever the files, so that they are those of one instance over the whole dataset; the
+ * folder). As one instance explains them (each row's draws keyed by its file, so that they are
+ * those of one instance over the whole dataset), except: the
  * baseline must be given (clustering needs the whole dataset); a baseline category the shard
  * lacks is added to the feature's categories rather than refused, and reported; and no global
  * value is computed: `write` gets each file's rows' local values (local-shap-values.ts), which
@@ -220,9 +220,9 @@ async function explainWith(
       useLogit: shap.useLogit,
       ...(players && { players }),
       ...(perCall !== undefined && { evaluationsPerCall: perCall }),
-      // A dataset of several files keys each row's draws by its file (one instance and each host
-      // of several then draw alike); one file keeps the key by the row's place.
-      ...((table.files.length > 1 || shard) && { files: table.files }),
+      // Each row's draws are keyed by its file and its place in it, one file or many: a host of
+      // several instances cannot know whether other files exist, and must draw as one instance.
+      files: table.files,
     });
     const job: ExplainJob = { kind: "shap", settings: settled.settings };
     const result = await collectShap(settled.settings, N, settled.evaluations, (take) =>

@@ -75,7 +75,8 @@ export interface ShapSettings {
    * seeded by its file's path and its place among the file's rows, and no block spans two files.
    * A file's rows then draw and are scored alike whichever rows are explained with them: one
    * instance explaining the whole dataset, or a host of a multi-instance job explaining its
-   * shard. Absent: a row's stream is keyed by its place among all the rows (a one-file dataset).
+   * shard. The engine always gives them; absent (rows of no file, `kernelShap` called on its
+   * own): a row's stream is keyed by its place among all the rows.
    */
   readonly files?: readonly RowFile[];
 }

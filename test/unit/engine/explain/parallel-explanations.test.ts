@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -176,14 +176,17 @@ describe("explanations on several threads", () => {
     expect(three?.files["analysis.json"]).toBe(local.files["analysis.json"]);
   });
 
-  it("draws a sampled row's coalitions from the seed and its position alone, whatever the rows before it", async () => {
+  it("draws a sampled row's coalitions from the seed, its file and its position alone, whatever the rows before it", async () => {
     // Prepare: the same rows, but the first 100 equal to the baseline (no feature varies, nothing drawn)
     const config = {
       ...SAMPLED,
       methods: { ...SAMPLED.methods, shap: { num_samples: 40, seed: 3, baseline: [new Array(F).fill(0)] } },
     };
-    const drawn = dataset("drawn.csv", 400);
-    const still = dataset("still.csv", 400, (row, r) => {
+    // One file name in two folders: a row's stream is keyed by its file's name and its place
+    mkdirSync(join(dir, "drawn"));
+    mkdirSync(join(dir, "still"));
+    const drawn = dataset("drawn/rows.csv", 400);
+    const still = dataset("still/rows.csv", 400, (row, r) => {
       if (r < 100) row.fill(0);
     });
     // Act

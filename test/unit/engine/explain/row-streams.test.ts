@@ -3,11 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { analyze } from "../../../../engine/analyze.ts";
+import { parseAnalysisConfig } from "../../../../engine/config/parse-analysis-config.ts";
 import {
   rowStreamKey,
   type ShapSettings,
   shapBlockStarts,
 } from "../../../../engine/explain/kernel-shap/kernel-shap.ts";
+import { explainShard } from "../../../../engine/explain/run-explanations.ts";
 import { seededRandom } from "../../../../engine/seeded-random.ts";
 import { logisticRegression } from "../../../../examples/models/onnx-writer.ts";
 
@@ -71,7 +73,7 @@ async function localValues(datasetPath: string, threads: number): Promise<string
 }
 
 describe("the stream a sampled row draws from", () => {
-  it("keys a row of a dataset of one file by its place, as before", () => {
+  it("keys a row of rows given without files (kernelShap on its own) by its place", () => {
     // Prepare
     const settings = { rowsPerBlock: 4 } as ShapSettings;
     // Act
@@ -125,7 +127,7 @@ describe("the blocks of rows", () => {
   });
 });
 
-describe("sampled SHAP of a dataset of several files", () => {
+describe("sampled SHAP over a dataset's files", () => {
   it("gives a file's rows the same values whichever other files are explained with them", async () => {
     // Prepare
     const whole = folder("whole", ["part-0.csv", "part-1.csv", "part-2.csv"]);
@@ -149,17 +151,33 @@ describe("sampled SHAP of a dataset of several files", () => {
     expect(runs[2]).toEqual(runs[0]);
   });
 
-  it("keeps a dataset of one file keyed by the row's place: the file alone and a folder of it agree", async () => {
+  it("keys a dataset of one file by its path too: the file alone in a folder draws as among other files", async () => {
     // Prepare
+    const inFolder = folder("one", ["part-2.csv"]);
     const alone = join(dir, "alone.csv");
     writeFileSync(alone, PART["part-2.csv"]);
-    const inFolder = folder("one", ["part-2.csv"]);
     // Act
-    const fromFile = await localValues(alone, 1);
-    const fromFolder = await localValues(inFolder, 2);
+    const oneFile = await localValues(inFolder, 2);
     const inMany = await localValues(folder("many", ["part-1.csv", "part-2.csv"]), 1);
-    // Assess: keyed by place, part-2 draws other coalitions than keyed by its path
-    expect(fromFolder).toEqual(fromFile);
-    expect(inMany.slice(45)).not.toEqual(fromFile);
+    const renamed = await localValues(alone, 1);
+    // Assess: part-2's rows follow part-1's 45; a file of another name draws other coalitions
+    expect(oneFile).toHaveLength(90);
+    expect(inMany.slice(45)).toEqual(oneFile);
+    expect(renamed).not.toEqual(oneFile);
+  });
+
+  it("gives a host of several instances holding a one-file dataset one instance's values", async () => {
+    // Prepare
+    const dataset = folder("single", ["part-0.csv"]);
+    const config = parseAnalysisConfig(SAMPLED).config;
+    if (config === undefined) throw new Error("the test's config is not valid");
+    const written: string[] = [];
+    // Act
+    const one = await localValues(dataset, 1);
+    await explainShard(config, dataset, { onnx: LR }, { threads: 1 }, async (file, lines) => {
+      written[file] = lines;
+    });
+    // Assess
+    expect(written).toEqual([`${one.join("\n")}\n`]);
   });
 });
