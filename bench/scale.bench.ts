@@ -119,8 +119,8 @@ interface Figures {
 
 const lines: string[] = [];
 const tableHead = [
-  "| engine | rows | file MB | threads | runs | wall s (median) | rows/s | MB/s | busiest thread CPU s (median) | rows/s on idle cores | MB/s on idle cores | peak RSS MB (median / max) |",
-  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+  "| engine | rows | file MB | threads | runs | wall s (median) | rows/s | MB/s | busiest thread CPU s (median) | rows/s on idle cores | MB/s on idle cores | this thread / slowest worker CPU s (medians) | peak RSS MB (median / max) |",
+  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
 ];
 
 function row(name: string, rows: number, fileMb: number, threads: number, runs: Measurement[]): Figures {
@@ -128,8 +128,14 @@ function row(name: string, rows: number, fileMb: number, threads: number, runs: 
   const cpu = median(runs.map(busiestThread));
   const rss = runs.map((r) => r.maxRssMB);
   const perSecond = (s: number) => Math.round(rows / s).toLocaleString("en");
+  // How the threads shared the work (whether this thread and the workers finish together).
+  const here = median(runs.map((r) => r.mainCpuSeconds));
+  const workers = runs
+    .filter((r) => r.workerCpuSeconds.length > 0)
+    .map((r) => Math.max(...r.workerCpuSeconds));
+  const split = workers.length > 0 ? `${here.toFixed(3)} / ${median(workers).toFixed(3)}` : "—";
   lines.push(
-    `| ${name} | ${rows.toLocaleString("en")} | ${fileMb.toFixed(0)} | ${threads} | ${runs.length} | ${wall.toFixed(3)} | ${perSecond(wall)} | ${(fileMb / wall).toFixed(0)} | ${cpu.toFixed(3)} | ${perSecond(cpu)} | ${(fileMb / cpu).toFixed(0)} | ${median(rss).toFixed(0)} / ${Math.max(...rss).toFixed(0)} |`,
+    `| ${name} | ${rows.toLocaleString("en")} | ${fileMb.toFixed(0)} | ${threads} | ${runs.length} | ${wall.toFixed(3)} | ${perSecond(wall)} | ${(fileMb / wall).toFixed(0)} | ${cpu.toFixed(3)} | ${perSecond(cpu)} | ${(fileMb / cpu).toFixed(0)} | ${split} | ${median(rss).toFixed(0)} / ${Math.max(...rss).toFixed(0)} |`,
   );
   return { wall, cpu, rss: Math.max(...rss) };
 }
