@@ -106,13 +106,22 @@ export interface PartialExplanations {
   /** Rows left out for a missing feature value. */
   readonly rowsDropped: number;
   readonly modelEvaluations: number;
-  /** The model's features that held text in this host's shard: every host must name the same. */
+  /**
+   * The model's features that held text in this host's shard: every host that explained a row
+   * must name the same (a host of no row left names none, and is not compared).
+   */
   readonly textFeatures: readonly string[];
   /**
    * The given baseline's category cells that occur nowhere in this shard, as the message one
    * instance refuses such a cell with: refused only when it occurs in no host's shard.
    */
   readonly unseenBaseline: readonly string[];
+  /**
+   * Of `textFeatures`, those whose cells in this shard are all numbers, read as text because the
+   * given baseline has text there. Absent: none. A feature every host names here holds only
+   * numbers in the whole dataset: its baseline text is refused as one instance refuses it.
+   */
+  readonly numericOnlyFeatures?: readonly string[];
 }
 
 /**

@@ -39,8 +39,16 @@ export interface FeatureFile {
 export function readFeatureTable(
   config: AnalysisConfig,
   datasetPath: string,
-  /** A host's shard may lose every row to a missing value: the whole dataset need not. */
-  options: { readonly allowNoRowLeft?: boolean } = {},
+  options: {
+    /** A host's shard may lose every row to a missing value: the whole dataset need not. */
+    readonly allowNoRowLeft?: boolean;
+    /**
+     * Features (positions among the features) read as text even when every cell is a number: a
+     * host's shard whose column holds only numbers where other files hold text (the baseline
+     * gives text there), so that its cells reach the model as one instance sends them.
+     */
+    readonly textFeatures?: ReadonlySet<number>;
+  } = {},
 ): FeatureTable {
   const jsonLines = config.datasetType === "application/jsonlines";
   // A dataset of features alone has no label (explanations without a bias method).
@@ -65,7 +73,9 @@ export function readFeatureTable(
     const F = columns.length;
     // A column holding any text is categorical: its cells are kept as text, numbers read
     // before the first text cell included, and coded once the whole column is known.
-    const textCells: (string[] | undefined)[] = new Array(F).fill(undefined);
+    const textCells: (string[] | undefined)[] = Array.from({ length: F }, (_, f) =>
+      options.textFeatures?.has(f) ? [] : undefined,
+    );
     let values = new Float64Array(1024 * F);
     let rows = 0;
     let dropped = 0;

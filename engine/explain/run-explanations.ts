@@ -5,6 +5,7 @@ import type { ShapConfig } from "../config/explain-config.ts";
 import { EngineInputError } from "../errors.ts";
 import type { ExplanationsJson, KernelShapLabel, PdpEntry } from "../output/explanations-json.ts";
 import { readBaselineFile } from "./baseline/baseline-file.ts";
+import { notACategory as categoryMessage, isTextCell, notANumber } from "./baseline/baseline-messages.ts";
 import { clusterBaseline } from "./baseline/cluster-baseline.ts";
 import { type BlockResult, type BlockRun, blockCount, type ExplainJob, onThisThread } from "./explain-job.ts";
 import { type FeatureFile, type FeatureTable, readFeatureTable } from "./feature-table.ts";
@@ -77,6 +78,39 @@ export interface ShardExplanations extends ExplanationsResult {
    * each (in the baseline's order): refused only when no host's shard holds it.
    */
   readonly unseenBaseline: readonly string[];
+  /** Of `textFeatures`, those read as text only because the baseline gives text there. */
+  readonly numericOnlyFeatures: readonly string[];
+}
+
+/** A shard whose every row missed a value: it explains nothing and tells nothing of the features. */
+function nothingExplained(table: FeatureTable): ShardExplanations {
+  return {
+    explanations: {},
+    files: [],
+    rowsExplained: 0,
+    rowsDropped: table.rowsDropped,
+    modelEvaluations: 0,
+    threads: 1,
+    labels: [],
+    features: [],
+    expectedValues: [],
+    rowFiles: table.files,
+    textFeatures: [],
+    unseenBaseline: [],
+    numericOnlyFeatures: [],
+  };
+}
+
+/** The features whose column the shard holds as numbers but for which the given baseline has text. */
+function numericBaselineTextFeatures(shap: ShapConfig, table: FeatureTable): number[] {
+  const given = givenBaseline(shap, table);
+  const features = new Set<number>();
+  for (const row of given?.rows ?? []) {
+    row.forEach((cell, f) => {
+      if (f < table.featureCount && table.categories[f] === undefined && isTextCell(cell)) features.add(f);
+    });
+  }
+  return [...features].sort((a, b) => a - b);
 }
 
 /**
@@ -102,7 +136,19 @@ export async function explainShard(
     );
   }
   const read = readFeatureTable(config, datasetPath, { allowNoRowLeft: true });
-  const { table, unseen } = withBaselineCategories(shap, read);
+  // Every row missed a value: no baseline to code, no model to call, no feature kinds to tell.
+  if (read.rows === 0) {
+    for (const index of read.files.keys()) await write(index, "");
+    return nothingExplained(read);
+  }
+  // A column the baseline gives text for holds text in the whole dataset, even where this
+  // shard's cells are all numbers: read them as text, as one instance sends them.
+  const numericOnly = numericBaselineTextFeatures(shap, read);
+  const shardTable =
+    numericOnly.length === 0
+      ? read
+      : readFeatureTable(config, datasetPath, { allowNoRowLeft: true, textFeatures: new Set(numericOnly) });
+  const { table, unseen } = withBaselineCategories(shap, shardTable);
   let described: Omit<ShardExplanations, keyof ExplanationsResult> | undefined;
   const result = await withExecutor(config, table, modelOrSource, threads, (model, executor) =>
     explainWith(config, table, model, "", executor, threads.evaluationsPerCall, {
@@ -114,6 +160,7 @@ export async function explainShard(
           expectedValues,
           rowFiles: table.files,
           textFeatures: table.names.filter((_, f) => table.categories[f] !== undefined),
+          numericOnlyFeatures: numericOnly.map((f) => table.names[f] as string),
           unseenBaseline: unseen,
         };
       },
@@ -411,7 +458,7 @@ function notACategory(
   cell: string | number,
   table: FeatureTable,
 ): string {
-  return `${path}[${r}][${f}]: ${JSON.stringify(cell)} is not a category of feature "${table.names[f]}" in the dataset`;
+  return categoryMessage(`${path}[${r}][${f}]`, cell, table.names[f] as string);
 }
 
 /** Baseline rows in the dataset's values (numbers, category text) as feature codes. */
@@ -435,13 +482,10 @@ function encodeRows(
         if (code < 0) throw new EngineInputError(notACategory(path, r, f, cell, table));
         out[r * F + f] = code;
       } else {
-        const value = typeof cell === "number" ? cell : Number(cell);
-        if (typeof cell === "string" && (cell.trim() === "" || Number.isNaN(value))) {
-          throw new EngineInputError(
-            `${path}[${r}][${f}]: ${JSON.stringify(cell)} is not a number, and feature "${table.names[f]}" is numeric`,
-          );
+        if (isTextCell(cell)) {
+          throw new EngineInputError(notANumber(`${path}[${r}][${f}]`, cell, table.names[f] as string));
         }
-        out[r * F + f] = value;
+        out[r * F + f] = Number(cell);
       }
     });
   });

@@ -136,6 +136,9 @@ function checkExplanations(explanations: unknown, fail: Fail): void {
   ) {
     fail("expectedValues", "must hold a number per label", expectedValues);
   }
+  if (explanations.numericOnlyFeatures !== undefined && !isTexts(explanations.numericOnlyFeatures)) {
+    fail("numericOnlyFeatures", "must be a list of texts", explanations.numericOnlyFeatures);
+  }
   for (const key of ["rowsExplained", "rowsDropped", "modelEvaluations"]) {
     if (!isCount(explanations[key])) fail(key, "must be a whole number", explanations[key]);
   }

@@ -12,6 +12,7 @@ import type { PartialCounts, PartialExplanations, PartialFile } from "../../cont
 import { show } from "../../lambdas/shared/show-value.ts";
 import type { ShapConfig } from "../config/explain-config.ts";
 import { EngineInputError } from "../errors.ts";
+import { asNumericRefusal } from "../explain/baseline/baseline-messages.ts";
 import { GlobalShap } from "../explain/global-shap.ts";
 import { kernelShapJson, localValuesHeader } from "../explain/local-shap-values.ts";
 import type { KernelShapLabel } from "../output/explanations-json.ts";
@@ -59,20 +60,22 @@ export async function mergeShap(
     (sum, p) => sum + (p.explanations as PartialExplanations).rowsDropped,
     0,
   );
-  const first = described[0];
-  if (first === undefined) {
+  if (described.length === 0) {
     throw new EngineInputError("no row to explain: the dataset's files, on every host, hold no row");
   }
+  // A host whose every row missed a value coded no baseline and read no feature's kind.
+  const explaining = described.filter((p) => (p.explanations as PartialExplanations).rowsExplained > 0);
+  const first = explaining[0];
+  if (first === undefined) {
+    throw new EngineInputError("no row is left to explain: every row misses a feature value");
+  }
   const common = first.explanations as PartialExplanations;
-  for (const partial of described.slice(1)) agrees(partial, first);
-  refuseUnseenBaseline(described);
-  const rowsExplained = described.reduce(
+  for (const partial of explaining.slice(1)) agrees(partial, first);
+  refuseUnseenBaseline(explaining);
+  const rowsExplained = explaining.reduce(
     (sum, p) => sum + (p.explanations as PartialExplanations).rowsExplained,
     0,
   );
-  if (rowsExplained === 0) {
-    throw new EngineInputError("no row is left to explain: every row misses a feature value");
-  }
   const cells = common.labels.length * common.features.length;
   const bytes = GlobalShap.bytesFor(rowsExplained, cells, shap.aggMethod);
   if (options.maxBytes !== undefined && bytes > options.maxBytes) {
@@ -198,11 +201,25 @@ function agrees(partial: PartialCounts, first: PartialCounts): void {
   }
 }
 
-/** One instance's refusal of the first baseline category that occurs in no host's shard. */
-function refuseUnseenBaseline(described: readonly PartialCounts[]): void {
-  const lists = described.map((p) => (p.explanations as PartialExplanations).unseenBaseline);
-  const nowhere = (lists[0] ?? []).find((message) => lists.every((list) => list.includes(message)));
-  if (nowhere !== undefined) throw new EngineInputError(nowhere);
+/**
+ * One instance's refusal of the first baseline cell that fits no host's shard: a category that
+ * occurs in no host's files, or text for a feature whose column holds numbers in every host's
+ * files (each host read it as text only for the baseline's sake).
+ */
+function refuseUnseenBaseline(explaining: readonly PartialCounts[]): void {
+  const all = explaining.map((p) => p.explanations as PartialExplanations);
+  const numericEverywhere = (all[0]?.numericOnlyFeatures ?? []).filter((name) =>
+    all.every((e) => e.numericOnlyFeatures?.includes(name)),
+  );
+  for (const message of all[0]?.unseenBaseline ?? []) {
+    if (!all.every((e) => e.unseenBaseline.includes(message))) continue;
+    const numeric = numericEverywhere
+      .map((name) => asNumericRefusal(message, name))
+      .find((refusal) => refusal !== undefined);
+    // A number in a column of numbers: one instance takes it as it is.
+    if (numeric === null) continue;
+    throw new EngineInputError(numeric ?? message);
+  }
 }
 
 function megabytes(bytes: number): string {

@@ -67,6 +67,9 @@ export async function explainShardFiles(options: {
       modelEvaluations: explained.modelEvaluations,
       textFeatures: explained.textFeatures,
       unseenBaseline: explained.unseenBaseline,
+      ...(explained.numericOnlyFeatures.length > 0 && {
+        numericOnlyFeatures: explained.numericOnlyFeatures,
+      }),
     },
     fileRows: explained.rowFiles.map((file) => file.rows),
     threads: explained.threads,

@@ -157,6 +157,45 @@ describe("the merge of the hosts' local SHAP values", () => {
     await expect(refused).rejects.toThrow(red);
   });
 
+  it("leaves out of the comparisons a host whose every row missed a value, and counts its rows dropped", async () => {
+    // Prepare: its rows coded no baseline, and it read no feature as text
+    const none = { "part-1.csv": "" };
+    const partials = [
+      host("algo-1", A),
+      host("algo-2", none, {
+        labels: [],
+        features: [],
+        expectedValues: [],
+        textFeatures: [],
+        rowsDropped: 2,
+      }),
+    ];
+
+    // Act
+    const { merged } = await merge(partials, [A, none]);
+
+    // Assess
+    expect(merged.explained).toMatchObject({ rowsExplained: 3, rowsDropped: 2 });
+  });
+
+  it("refuses baseline text as one instance does: a category where a host holds text, a number where every host holds numbers", async () => {
+    // Prepare
+    const red = '$.methods.shap.baseline[0][1]: "red" is not a category of feature "color" in the dataset';
+    const numbers = { unseenBaseline: [red], numericOnlyFeatures: ["color"] };
+    const textOnOne = [host("algo-1", A, { unseenBaseline: [red] }), host("algo-2", B, numbers)];
+    const numbersOnAll = [host("algo-1", A, numbers), host("algo-2", B, numbers)];
+
+    // Act
+    const category = merge(textOnOne, [A, B]);
+    const numeric = merge(numbersOnAll, [A, B]);
+
+    // Assess
+    await expect(category).rejects.toThrow(red);
+    await expect(numeric).rejects.toThrow(
+      '$.methods.shap.baseline[0][1]: "red" is not a number, and feature "color" is numeric',
+    );
+  });
+
   it("refuses hosts that explained against different expected values, or read a feature as text and as numbers", async () => {
     // Prepare
     const expected = [host("algo-1", A), host("algo-2", B, { expectedValues: [0.5] })];

@@ -1,0 +1,100 @@
+/**
+ * SHAP on several instances, host by host (`process` on each host's tree, then the merge of
+ * their output), against one instance over the whole dataset: the same explanations, or the
+ * same refusal.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mergeOutputFolder } from "../../../../engine/merge/merge-output-folder.ts";
+import { runProcessingJob, runProcessingOnHost } from "../../../../engine/processing/run-processing-job.ts";
+import { jobOutput, jobTrees, type PartFiles } from "../../../support/multi-host-trees.ts";
+import { type ScoringServer, startScoringServer } from "../../../support/scoring-server.ts";
+
+/** p = sigmoid(Σ numbers / 10 + Σ lengths of the texts): a text cell's exact text matters. */
+let model: ScoringServer;
+beforeAll(async () => {
+  model = await startScoringServer((cells) => {
+    let sum = 0;
+    for (const cell of cells) sum += /^-?\d+$/.test(cell) ? Number(cell) / 10 : cell.length;
+    return 1 / (1 + Math.exp(-sum));
+  });
+});
+afterAll(() => model.close());
+
+const quiet = () => {};
+
+/** analysis.json's explanations of one instance and of the hosts `assignment` deals the files to, or each one's refusal. */
+async function oneAndSeveral(
+  config: Record<string, unknown>,
+  files: PartFiles,
+  assignment: number[][],
+): Promise<{ one: string; several: string }> {
+  const trees = jobTrees(config, files, assignment);
+  const environment = { CLARIFY_PIPELINE_MODEL_ENDPOINT: model.url };
+  const one = await runProcessingJob({ processingDir: trees.whole, log: quiet, threads: 1, environment })
+    .then(() => {
+      const analysis = JSON.parse(readFileSync(join(trees.whole, "output", "analysis.json"), "utf8"));
+      return JSON.stringify(analysis.explanations);
+    })
+    .catch((error: Error) => `refused: ${error.message}`);
+  let several: string;
+  try {
+    for (const host of trees.hosts) {
+      await runProcessingOnHost({
+        processingDir: host.tree,
+        resourceConfigPath: host.resourceConfig,
+        log: quiet,
+        threads: 1,
+        environment,
+      });
+    }
+    const merged = await mergeOutputFolder(jobOutput(trees));
+    several = JSON.stringify(merged.analysis.explanations);
+  } catch (error) {
+    several = `refused: ${(error as Error).message}`;
+  }
+  return { one, several };
+}
+
+/** SHAP of a number x and a text c against a baseline whose c is text. */
+const TEXT_BASELINE = {
+  dataset_type: "text/csv",
+  label: "y",
+  predictor: { endpoint_name: "model" },
+  methods: { shap: { baseline: [[0, "red"]] } },
+};
+
+describe("SHAP on several hosts against one instance", () => {
+  it("explains alike when one host's rows all miss the text feature", async () => {
+    // Prepare
+    const files = { "p0.csv": "x,c,y\n1,red,0\n2,blue,1\n", "p1.csv": "x,c,y\n3,,0\n" };
+    // Act
+    const { one, several } = await oneAndSeveral(TEXT_BASELINE, files, [[0], [1]]);
+    // Assess
+    expect(one).toContain('"kernel_shap"');
+    expect(several).toBe(one);
+  });
+
+  it("explains alike when one host's files hold only numbers in the text feature", async () => {
+    // Prepare
+    const files = { "p0.csv": "x,c,y\n1,red,0\n2,blue,1\n", "p1.csv": "x,c,y\n3,7,0\n4,12,1\n" };
+    // Act
+    const { one, several } = await oneAndSeveral(TEXT_BASELINE, files, [[0], [1]]);
+    // Assess
+    expect(one).toContain('"kernel_shap"');
+    expect(several).toBe(one);
+  });
+
+  it("refuses, as one instance does, baseline text for a feature of numbers in every file", async () => {
+    // Prepare
+    const files = { "p0.csv": "x,c,y\n1,5,0\n2,6,1\n", "p1.csv": "x,c,y\n3,7,0\n" };
+    // Act
+    const { one, several } = await oneAndSeveral(TEXT_BASELINE, files, [[0], [1]]);
+    // Assess
+    expect(one).toBe(
+      'refused: $.methods.shap.baseline[0][1]: "red" is not a number, and feature "c" is numeric',
+    );
+    expect(several).toBe(one);
+  });
+});
