@@ -109,7 +109,13 @@ async function countRuns(
     const jobs: CountJob[] = cut
       ? [job(cut.parts), { ...job(cut.parts), sharedCut: cut.shared }, ...runs.slice(2).map(job)]
       : runs.map(job);
-    const pending = jobs.slice(1).map((job, i) => (workers[i] as CountWorker).count(job));
+    // A worker is stopped as soon as it has replied: its heap is freed before the merge.
+    const pending = jobs.slice(1).map(async (job, i) => {
+      const worker = workers[i] as CountWorker;
+      const reply = await worker.count(job);
+      void worker.stop();
+      return reply;
+    });
     const first = jobs[0] as CountJob;
     const here = answerCountJob(first, await otherFormatReaders(first), cut);
     const replies = [here, ...(await Promise.all(pending))];
