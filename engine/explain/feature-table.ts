@@ -72,7 +72,11 @@ export function readFeatureTable(
     if (columns.length === 0) throw new EngineInputError("the dataset has no feature column to explain");
     const F = columns.length;
     // A column holding any text is categorical: its cells are kept as text, numbers read
-    // before the first text cell included, and coded once the whole column is known.
+    // before the first text cell included, and coded once the whole column is known. A number
+    // whose text is not the number's own ("1.0", "01", "+1") keeps its text aside, so that a
+    // category's text never depends on whether a text cell came before it.
+    const numberTexts: (Map<number, string> | undefined)[] = new Array(F).fill(undefined);
+    const ownText: boolean[] = new Array(F).fill(true);
     const textCells: (string[] | undefined)[] = Array.from({ length: F }, (_, f) =>
       options.textFeatures?.has(f) ? [] : undefined,
     );
@@ -99,7 +103,12 @@ export function readFeatureTable(
         }
         const number = parseNumber(viewBuf, viewStart, viewEnd);
         row[f] = number;
-        if (Number.isNaN(number) || textCells[f] !== undefined) {
+        const kept =
+          Number.isNaN(number) ||
+          textCells[f] !== undefined ||
+          !writtenAs(number, viewBuf, viewStart, viewEnd);
+        ownText[f] = !kept;
+        if (kept) {
           texts[f] = Buffer.from(viewBuf.buffer, viewBuf.byteOffset + viewStart, viewEnd - viewStart)
             .toString("utf8")
             .trim();
@@ -119,11 +128,20 @@ export function readFeatureTable(
         const number = row[f] as number;
         let cells = textCells[f];
         if (cells === undefined && Number.isNaN(number)) {
-          cells = Array.from({ length: rows }, (_, r) => String(values[r * F + f]));
+          const own = numberTexts[f];
+          cells = Array.from({ length: rows }, (_, r) => own?.get(r) ?? String(values[r * F + f]));
           textCells[f] = cells;
+          numberTexts[f] = undefined;
         }
         if (cells !== undefined) cells.push(texts[f] as string);
-        else values[rows * F + f] = number;
+        else {
+          values[rows * F + f] = number;
+          if (!ownText[f]) {
+            const own = numberTexts[f] ?? new Map<number, string>();
+            numberTexts[f] = own;
+            own.set(rows, texts[f] as string);
+          }
+        }
       }
       rows++;
       (fileRows[reader.fileNumber] as number)++;
@@ -151,6 +169,18 @@ export function readFeatureTable(
   } finally {
     reader.close();
   }
+}
+
+/** Whether a cell's text (spaces around it aside) is the number's own text, `String(number)`. */
+function writtenAs(number: number, buf: Uint8Array, start: number, end: number): boolean {
+  let from = start;
+  let to = end;
+  while (from < to && (buf[from] as number) <= 32) from++;
+  while (to > from && (buf[to - 1] as number) <= 32) to--;
+  const text = String(number);
+  if (text.length !== to - from) return false;
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) !== buf[from + i]) return false;
+  return true;
 }
 
 /** Writes each cell's category code (categories in order of first appearance); returns the categories. */

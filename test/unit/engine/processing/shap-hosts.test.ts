@@ -98,3 +98,19 @@ describe("SHAP on several hosts against one instance", () => {
     expect(several).toBe(one);
   });
 });
+
+describe("a text feature's numbers, host by host", () => {
+  it("reach the model with their own text ('1.0', not '1') whether or not a text cell came first", async () => {
+    // Prepare: on one instance p1's "1.0" follows p0's text; on its host it comes first
+    const config = {
+      ...TEXT_BASELINE,
+      methods: { shap: { baseline: [[0, "red"]], save_local_shap_values: true } },
+    };
+    const files = { "p0.csv": "x,c,y\n1,red,0\n2,blue,1\n", "p1.csv": "x,c,y\n3,1.0,0\n4,red,1\n" };
+    // Act
+    const { one, several } = await oneAndSeveral(config, files, [[0], [1]]);
+    // Assess
+    expect(one).toContain('"kernel_shap"');
+    expect(several).toBe(one);
+  });
+});
