@@ -122,6 +122,15 @@ export interface PartialExplanations {
    * numbers in the whole dataset: its baseline text is refused as one instance refuses it.
    */
   readonly numericOnlyFeatures?: readonly string[];
+  /**
+   * The dataset's columns as this host's files have them (with SHAP alone no `dataset` shape is
+   * written): every host's must be the same, as one instance refuses files whose columns differ.
+   */
+  readonly columns?: {
+    readonly fieldCount: number;
+    /** The header row's names (CSV), or `headers` (JSON Lines): absent when the dataset names none. */
+    readonly names?: readonly string[];
+  };
 }
 
 /**

@@ -27,6 +27,14 @@ export interface FeatureTable extends FeatureCodec {
   readonly droppedRows: readonly number[];
   /** The dataset's files in read order, each with its rows kept (explained), which follow one another in `values`. */
   readonly files: readonly FeatureFile[];
+  /** The dataset's columns, features or not: every file has them (hosts of several instances compare them). */
+  readonly datasetColumns: DatasetColumns;
+}
+
+/** How many fields a dataset row has, and their names when the dataset names them. */
+export interface DatasetColumns {
+  readonly fieldCount: number;
+  readonly names?: readonly string[];
 }
 
 /** A dataset file and how many of its rows the table holds. */
@@ -161,6 +169,7 @@ export function readFeatureTable(
       categories,
       rowsDropped: dropped,
       droppedRows,
+      datasetColumns: { fieldCount, ...(names && { names: [...names] }) },
       files: paths.map((path, i) => ({
         path: path === datasetPath ? basename(path) : relative(datasetPath, path),
         rows: fileRows[i] as number,

@@ -8,7 +8,12 @@ import { readBaselineFile } from "./baseline/baseline-file.ts";
 import { notACategory as categoryMessage, isTextCell, notANumber } from "./baseline/baseline-messages.ts";
 import { clusterBaseline } from "./baseline/cluster-baseline.ts";
 import { type BlockResult, type BlockRun, blockCount, type ExplainJob, onThisThread } from "./explain-job.ts";
-import { type FeatureFile, type FeatureTable, readFeatureTable } from "./feature-table.ts";
+import {
+  type DatasetColumns,
+  type FeatureFile,
+  type FeatureTable,
+  readFeatureTable,
+} from "./feature-table.ts";
 import { GlobalShap } from "./global-shap.ts";
 import {
   coalitionCount,
@@ -80,6 +85,8 @@ export interface ShardExplanations extends ExplanationsResult {
   readonly unseenBaseline: readonly string[];
   /** Of `textFeatures`, those read as text only because the baseline gives text there. */
   readonly numericOnlyFeatures: readonly string[];
+  /** The shard's dataset columns: every host's must be the same. */
+  readonly columns: DatasetColumns;
 }
 
 /** A shard whose every row missed a value: it explains nothing and tells nothing of the features. */
@@ -98,6 +105,7 @@ function nothingExplained(table: FeatureTable): ShardExplanations {
     textFeatures: [],
     unseenBaseline: [],
     numericOnlyFeatures: [],
+    columns: table.datasetColumns,
   };
 }
 
@@ -161,6 +169,7 @@ export async function explainShard(
           rowFiles: table.files,
           textFeatures: table.names.filter((_, f) => table.categories[f] !== undefined),
           numericOnlyFeatures: numericOnly.map((f) => table.names[f] as string),
+          columns: table.datasetColumns,
           unseenBaseline: unseen,
         };
       },

@@ -139,6 +139,15 @@ function checkExplanations(explanations: unknown, fail: Fail): void {
   if (explanations.numericOnlyFeatures !== undefined && !isTexts(explanations.numericOnlyFeatures)) {
     fail("numericOnlyFeatures", "must be a list of texts", explanations.numericOnlyFeatures);
   }
+  const { columns } = explanations;
+  if (columns !== undefined) {
+    if (!isRecord(columns) || !isCount(columns.fieldCount)) {
+      fail("columns", "must hold the dataset's fieldCount", columns);
+    }
+    if (columns.names !== undefined && !isTexts(columns.names)) {
+      fail("columns.names", "must be a list of column names", columns.names);
+    }
+  }
   for (const key of ["rowsExplained", "rowsDropped", "modelEvaluations"]) {
     if (!isCount(explanations[key])) fail(key, "must be a whole number", explanations[key]);
   }

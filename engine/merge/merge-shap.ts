@@ -63,6 +63,7 @@ export async function mergeShap(
   if (described.length === 0) {
     throw new EngineInputError("no row to explain: the dataset's files, on every host, hold no row");
   }
+  sameColumns(described);
   // A host whose every row missed a value coded no baseline and read no feature's kind.
   const explaining = described.filter((p) => (p.explanations as PartialExplanations).rowsExplained > 0);
   const first = explaining[0];
@@ -176,6 +177,22 @@ class LinesReader {
       row[c] = value;
     }
     this.#global.addRow((c) => row[c] as number);
+  }
+}
+
+/** Every host read files of the same columns, as one instance's files must have (merge-partials.ts compares the count pass's). */
+function sameColumns(described: readonly PartialCounts[]): void {
+  const first = described[0] as PartialCounts;
+  const theirs = (first.explanations as PartialExplanations).columns;
+  for (const partial of described.slice(1)) {
+    const mine = (partial.explanations as PartialExplanations).columns;
+    for (const field of ["fieldCount", "names"] as const) {
+      if (JSON.stringify(mine?.[field]) !== JSON.stringify(theirs?.[field])) {
+        throw new PartialCountsError(
+          `host ${partial.host}: explanations.columns.${field} ${show(mine?.[field])} differs from host ${first.host}'s ${show(theirs?.[field])}: every part of the dataset must have the same columns`,
+        );
+      }
+    }
   }
 }
 

@@ -67,6 +67,7 @@ export async function explainShardFiles(options: {
       modelEvaluations: explained.modelEvaluations,
       textFeatures: explained.textFeatures,
       unseenBaseline: explained.unseenBaseline,
+      columns: explained.columns,
       ...(explained.numericOnlyFeatures.length > 0 && {
         numericOnlyFeatures: explained.numericOnlyFeatures,
       }),

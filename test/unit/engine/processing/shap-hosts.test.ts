@@ -114,3 +114,23 @@ describe("a text feature's numbers, host by host", () => {
     expect(several).toBe(one);
   });
 });
+
+describe("the dataset's columns, host by host", () => {
+  it("are compared with SHAP alone as one instance compares its files' header rows", async () => {
+    // Prepare
+    const config = {
+      dataset_type: "text/csv",
+      label: "y",
+      predictor: { endpoint_name: "model" },
+      methods: { shap: { baseline: [[0, 0]], features_to_explain: ["a"] } },
+    };
+    const files = { "p0.csv": "a,b,y\n1,2,0\n3,4,1\n", "p1.csv": "a,zzz,y\n5,6,0\n7,8,1\n" };
+    // Act
+    const { one, several } = await oneAndSeveral(config, files, [[0], [1]]);
+    // Assess
+    expect(one).toMatch(/^refused: /);
+    expect(several).toBe(
+      'refused: host algo-2: explanations.columns.names ["a","zzz","y"] differs from host algo-1\'s ["a","b","y"]: every part of the dataset must have the same columns',
+    );
+  });
+});
