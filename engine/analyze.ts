@@ -10,6 +10,7 @@ import {
   type IntervalsJson,
 } from "../contracts/intervals.ts";
 import { type AnalysisConfig, type BiasConfig, runsBias } from "./config/analysis-config.ts";
+import { withBaselineCopy } from "./config/explain-config.ts";
 import { unsupportedByEngine } from "./config/parse-analysis-config.ts";
 import { validAnalysisConfig } from "./config/valid-analysis-config.ts";
 import { EngineInputError, UnsupportedAnalysisError } from "./errors.ts";
@@ -68,6 +69,8 @@ export interface AnalyzeOptions {
   readonly explainBlocks?: Pick<ExplainThreadOptions, "minEvaluationsPerThread" | "evaluationsPerCall">;
   /** Said in the report when there are no gates (e.g. the processing job does not know the run's). */
   readonly noGatesNote?: string;
+  /** The processing job's local copy of an `s3://` SHAP baseline file (processing/shap-baseline.ts). */
+  readonly shapBaselineCopy?: string;
 }
 
 export interface AnalyzeResult {
@@ -106,7 +109,10 @@ export interface AnalyzeResult {
  * @throws UnsupportedAnalysisError the config needs the AWS run (a live model, SHAP, PDP)
  */
 export async function analyze(options: AnalyzeOptions): Promise<AnalyzeResult> {
-  const config = checkedConfig(options.config, options.model !== undefined);
+  const config = withBaselineCopy(
+    checkedConfig(options.config, options.model !== undefined),
+    options.shapBaselineCopy,
+  );
   assertRunsLocally(config, options);
   const computed = runsBias(config)
     ? await biasAndExplanations(config, options)

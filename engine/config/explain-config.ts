@@ -11,8 +11,13 @@ export type AggMethod = "mean_abs" | "median" | "mean_sq";
 const AGG_METHODS: readonly string[] = ["mean_abs", "median", "mean_sq"];
 
 export interface ShapConfig {
-  /** Inline baseline rows, or the URI/path of a baseline file; absent: computed by clustering. */
-  readonly baseline?: { readonly rows: readonly (readonly (string | number)[])[] } | { readonly uri: string };
+  /**
+   * Inline baseline rows, or the URI/path of a baseline file (`readFrom`: the job's local copy
+   * of an `s3://` one, see {@link withBaselineCopy}); absent: computed by clustering.
+   */
+  readonly baseline?:
+    | { readonly rows: readonly (readonly (string | number)[])[] }
+    | { readonly uri: string; readonly readFrom?: string };
   readonly numClusters?: number;
   readonly numSamples?: number;
   readonly aggMethod: AggMethod;
@@ -305,4 +310,20 @@ export function checkExplainColumns(
   };
   named(explain.shap?.featuresToExplain, "$.methods.shap.features_to_explain");
   named(explain.pdp?.features, "$.methods.pdp.features");
+}
+
+/**
+ * The config with its SHAP baseline file read from `copy`, the processing job's local copy of
+ * an `s3://` baseline (downloaded with the job's credentials, as `dataset_uri` is); messages
+ * still name the baseline by its URI. Any other config (no copy, no baseline file) as it is.
+ */
+export function withBaselineCopy<T extends { readonly shap?: ShapConfig }>(
+  config: T,
+  copy: string | undefined,
+): T {
+  const baseline = config.shap?.baseline;
+  if (copy === undefined || config.shap === undefined || baseline === undefined || !("uri" in baseline)) {
+    return config;
+  }
+  return { ...config, shap: { ...config.shap, baseline: { uri: baseline.uri, readFrom: copy } } };
 }

@@ -431,7 +431,10 @@ function givenBaseline(
     return { rows: shap.baseline.rows, path: "$.methods.shap.baseline" };
   }
   if (shap.baseline && "uri" in shap.baseline) {
-    return { rows: readBaselineFile(shap.baseline.uri, table), path: `baseline ${shap.baseline.uri}` };
+    return {
+      rows: readBaselineFile(shap.baseline.uri, table, shap.baseline.readFrom),
+      path: `baseline ${shap.baseline.uri}`,
+    };
   }
   return undefined;
 }

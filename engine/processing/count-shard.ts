@@ -26,6 +26,7 @@ import { type CountTables, toCountTables } from "../aggregate/count-tables.ts";
 import { ValueMatcher } from "../aggregate/value-matcher.ts";
 import { intervalSettings } from "../analyze.ts";
 import { type AnalysisConfig, type BiasConfig, runsBias } from "../config/analysis-config.ts";
+import { withBaselineCopy } from "../config/explain-config.ts";
 import {
   multiInstanceLimits,
   ONE_INSTANCE,
@@ -58,6 +59,8 @@ export interface ShardOptions {
   readonly threads: ThreadOptions;
   /** The model `methods.shap` explains (the job's localModel or predictor). */
   readonly model?: ModelSource | ScoringModel;
+  /** The job's local copy of an `s3://` SHAP baseline file (shap-baseline.ts). */
+  readonly shapBaselineCopy?: string;
   /** How explanations are cut into blocks and threads (besides `threads`). */
   readonly explainBlocks?: Pick<ExplainThreadOptions, "minEvaluationsPerThread" | "evaluationsPerCall">;
   readonly log: (line: string) => void;
@@ -75,7 +78,7 @@ export interface ShardResult {
 export async function countShard(options: ShardOptions): Promise<ShardResult> {
   const { host, processingDir, log } = options;
   const instances = host.hosts.length;
-  const config = shardConfig(options.config, instances);
+  const config = withBaselineCopy(shardConfig(options.config, instances), options.shapBaselineCopy);
   const intervals = intervalSettings(options.intervals);
   const files = shardFiles(config, options.config, processingDir, instances);
   const dataFolder = processingPaths(processingDir).data;

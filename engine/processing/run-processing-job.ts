@@ -20,6 +20,7 @@ import { plural } from "./plural.ts";
 import { type PredictorModelOptions, withPredictorModel } from "./predictor-model.ts";
 import { CLARIFY_PATHS, processingPaths } from "./processing-layout.ts";
 import { readResourceConfig } from "./resource-config.ts";
+import { downloadShapBaseline } from "./shap-baseline.ts";
 import { explainBlocksFromEnvironment, threadsFromEnvironment } from "./thread-environment.ts";
 
 /** The job's report cannot show the verdict: the run folder's report.html, written after the job, does. */
@@ -85,23 +86,45 @@ export async function runProcessingOnHost(
   const environment = options.environment ?? process.env;
   // Refused before any model is opened (a shadow endpoint made for nothing).
   shardConfig(config, host.hosts.length);
-  // Each host explains its shard (methods.shap) with the job's model: a localModel, an endpoint.
-  const result = await withPredictorModel(
-    config,
-    { ...options.predictor, environment, log: options.log },
-    (model) =>
-      countShard({
-        host,
-        processingDir: options.processingDir,
-        config,
-        intervals,
-        threads,
-        ...(model && { model }),
-        explainBlocks: explainBlocksFromEnvironment(environment),
-        log: options.log,
-      }),
-  );
-  return { kind: "partial", result };
+  const downloads = join(options.processingDir, DOWNLOADS);
+  try {
+    // Every host explains against the whole baseline: each downloads its own copy.
+    const baselineCopy = await downloadShapBaseline(
+      config,
+      jobS3(options),
+      join(downloads, "baseline"),
+      options.log,
+    );
+    // Each host explains its shard (methods.shap) with the job's model: a localModel, an endpoint.
+    const result = await withPredictorModel(
+      config,
+      { ...options.predictor, environment, log: options.log },
+      (model) =>
+        countShard({
+          host,
+          processingDir: options.processingDir,
+          config,
+          intervals,
+          threads,
+          ...(model && { model }),
+          ...(baselineCopy && { shapBaselineCopy: baselineCopy }),
+          explainBlocks: explainBlocksFromEnvironment(environment),
+          log: options.log,
+        }),
+    );
+    return { kind: "partial", result };
+  } finally {
+    await rm(downloads, { recursive: true, force: true });
+  }
+}
+
+/** The client the job reads S3 with (the caller's, else the job's credentials and region), made when first needed. */
+function jobS3(options: ProcessingJobOptions): () => Promise<S3Client> {
+  let client: S3Client | undefined;
+  return async () => {
+    client ??= options.s3?.() ?? (await import("./s3-dataset.ts")).jobS3Client();
+    return client;
+  };
 }
 
 /** The job's worker threads: the environment's, the caller's count over it. */
@@ -123,6 +146,12 @@ export async function runProcessingJob(options: ProcessingJobOptions): Promise<A
     options.log(`analysis config: ${CLARIFY_PATHS.config}`);
     const inputs = await locateInputs(config, options, downloads);
     options.log(`dataset: ${inputs.dataset.description}`);
+    const baselineCopy = await downloadShapBaseline(
+      config,
+      jobS3(options),
+      join(downloads, "baseline"),
+      options.log,
+    );
     if (inputs.predictedLabels) options.log(`predicted labels: ${inputs.predictedLabels.description}`);
     options.log("computing the analysis");
     const started = performance.now();
@@ -142,6 +171,7 @@ export async function runProcessingJob(options: ProcessingJobOptions): Promise<A
           ...(model && { model }),
           threads,
           explainBlocks: explainBlocksFromEnvironment(environment),
+          ...(baselineCopy && { shapBaselineCopy: baselineCopy }),
         }),
     );
     const seconds = ((performance.now() - started) / 1000).toFixed(2);

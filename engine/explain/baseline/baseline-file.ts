@@ -4,15 +4,16 @@ import type { FeatureTable } from "../feature-table.ts";
 
 /**
  * A baseline given as a file: CSV rows of feature values in the dataset's feature order, with
- * or without a header row naming the features. S3 URIs are read only where the file was staged.
+ * or without a header row naming the features. An S3 URI is read from `readFrom`, the copy the
+ * processing job downloaded (engine/processing/shap-baseline.ts); `analyze` reads none.
  */
-export function readBaselineFile(uri: string, table: FeatureTable): (string | number)[][] {
-  if (/^s3:\/\//i.test(uri)) {
+export function readBaselineFile(uri: string, table: FeatureTable, readFrom?: string): (string | number)[][] {
+  if (readFrom === undefined && /^s3:\/\//i.test(uri)) {
     throw new EngineInputError(
       `$.methods.shap.baseline: ${uri} is on S3, which the local engine does not read: give a local file path or inline rows`,
     );
   }
-  const reader = new TableReader([uri], { kind: "csv", headers: table.names });
+  const reader = new TableReader([readFrom ?? uri], { kind: "csv", headers: table.names });
   const rows: (string | number)[][] = [];
   try {
     while (reader.next()) {
