@@ -35,8 +35,6 @@ import {
 import { unsupportedByEngine } from "../config/parse-analysis-config.ts";
 import { validAnalysisConfig } from "../config/valid-analysis-config.ts";
 import { EngineInputError, UnsupportedAnalysisError } from "../errors.ts";
-import type { ModelSource } from "../explain/model/open-model.ts";
-import type { ScoringModel } from "../explain/model/scoring-model.ts";
 import type { ExplainThreadOptions } from "../explain/parallel-explanations.ts";
 import type { IntervalSettings } from "../intervals/bootstrap-intervals.ts";
 import { datasetFiles } from "../io/dataset-files.ts";
@@ -45,7 +43,7 @@ import { datasetFilesOf } from "../io/table-format.ts";
 import { countFileByFile } from "../parallel/count-files.ts";
 import type { ThreadOptions } from "../parallel/parallel-counts.ts";
 import { openBiasDataset } from "../run-bias-analysis.ts";
-import { type ExplainedShard, explainShardFiles, holdsARow } from "./explain-shard.ts";
+import { type ExplainedShard, explainShardFiles, holdsARow, type WithModel } from "./explain-shard.ts";
 import { plural } from "./plural.ts";
 import { CLARIFY_PATHS, processingPaths } from "./processing-layout.ts";
 
@@ -57,8 +55,11 @@ export interface ShardOptions {
   readonly config: Record<string, unknown>;
   readonly intervals: Partial<IntervalSettings>;
   readonly threads: ThreadOptions;
-  /** The model `methods.shap` explains (the job's localModel or predictor). */
-  readonly model?: ModelSource | ScoringModel;
+  /**
+   * Opens the model `methods.shap` explains (the job's localModel or predictor), called only
+   * once this host's shard is known to hold a row: an idle host makes no shadow endpoint.
+   */
+  readonly withModel?: WithModel;
   /** The job's local copy of an `s3://` SHAP baseline file (shap-baseline.ts). */
   readonly shapBaselineCopy?: string;
   /** How explanations are cut into blocks and threads (besides `threads`). */
@@ -106,7 +107,7 @@ export async function countShard(options: ShardOptions): Promise<ShardResult> {
           dataFolder,
           files,
           outputDir,
-          model: options.model,
+          withModel: options.withModel ?? ((use) => use(undefined)),
           threads: {
             ...options.explainBlocks,
             ...(options.threads.threads !== undefined && { threads: options.threads.threads }),

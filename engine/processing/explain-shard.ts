@@ -17,6 +17,9 @@ import { explainShard } from "../explain/run-explanations.ts";
 import { TableReader } from "../io/open-table.ts";
 import { datasetFormat } from "../io/table-format.ts";
 
+/** Runs `use` with the job's model (undefined: the job has none), opened for it and closed after. */
+export type WithModel = <T>(use: (model: ModelSource | ScoringModel | undefined) => Promise<T>) => Promise<T>;
+
 export interface ExplainedShard {
   /** Absent when no file of the shard holds a row: nothing was explained. */
   readonly explanations?: PartialExplanations;
@@ -36,7 +39,8 @@ export async function explainShardFiles(options: {
   readonly dataFolder: string;
   readonly files: readonly string[];
   readonly outputDir: string;
-  readonly model: ModelSource | ScoringModel | undefined;
+  /** Opens the job's model for `use` (a shadow endpoint is made then): called only for a shard that holds a row. */
+  readonly withModel: WithModel;
   readonly threads: ExplainThreadOptions;
 }): Promise<ExplainedShard> {
   const { config, host, files, outputDir } = options;
@@ -46,12 +50,14 @@ export async function explainShardFiles(options: {
     for (const index of files.keys()) await write(index, "");
     return { fileRows: files.map(() => 0), threads: 1 };
   }
-  if (options.model === undefined) {
-    throw new EngineInputError(
-      "methods.shap needs a model to explain: the job was given none (localModel, or the analysis config's predictor)",
-    );
-  }
-  const explained = await explainShard(config, options.dataFolder, options.model, options.threads, write);
+  const explained = await options.withModel((model) => {
+    if (model === undefined) {
+      throw new EngineInputError(
+        "methods.shap needs a model to explain: the job was given none (localModel, or the analysis config's predictor)",
+      );
+    }
+    return explainShard(config, options.dataFolder, model, options.threads, write);
+  });
   if (explained.rowFiles.length !== files.length) {
     throw new Error(
       `the shard's ${files.length} files were read as ${explained.rowFiles.length} for its explanations`,

@@ -95,23 +95,20 @@ export async function runProcessingOnHost(
       join(downloads, "baseline"),
       options.log,
     );
-    // Each host explains its shard (methods.shap) with the job's model: a localModel, an endpoint.
-    const result = await withPredictorModel(
+    // Each host explains its shard (methods.shap) with the job's model: a localModel, an
+    // endpoint. It is opened only once the shard is known to hold a row.
+    const result = await countShard({
+      host,
+      processingDir: options.processingDir,
       config,
-      { ...options.predictor, environment, log: options.log },
-      (model) =>
-        countShard({
-          host,
-          processingDir: options.processingDir,
-          config,
-          intervals,
-          threads,
-          ...(model && { model }),
-          ...(baselineCopy && { shapBaselineCopy: baselineCopy }),
-          explainBlocks: explainBlocksFromEnvironment(environment),
-          log: options.log,
-        }),
-    );
+      intervals,
+      threads,
+      withModel: (use) =>
+        withPredictorModel(config, { ...options.predictor, environment, log: options.log }, use),
+      ...(baselineCopy && { shapBaselineCopy: baselineCopy }),
+      explainBlocks: explainBlocksFromEnvironment(environment),
+      log: options.log,
+    });
     return { kind: "partial", result };
   } finally {
     await rm(downloads, { recursive: true, force: true });

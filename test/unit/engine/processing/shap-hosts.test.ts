@@ -134,3 +134,28 @@ describe("the dataset's columns, host by host", () => {
     );
   });
 });
+
+describe("the model of a host with nothing to explain", () => {
+  it("is never opened: a host of no file, or of files of no row, calls no endpoint and makes none", async () => {
+    // Prepare: algo-2's file has a header row only, algo-3 gets no file
+    const files = { "p0.csv": "x,c,y\n1,red,0\n", "p1.csv": "x,c,y\n" };
+    const trees = jobTrees(TEXT_BASELINE, files, [[0], [1], []]);
+    const logs: string[] = [];
+
+    // Act: no model handed to the job, so the predictor's endpoint would be the model
+    for (const host of trees.hosts.slice(1)) {
+      await runProcessingOnHost({
+        processingDir: host.tree,
+        resourceConfigPath: host.resourceConfig,
+        log: (line) => logs.push(`${host.name}: ${line}`),
+        threads: 1,
+        environment: {},
+      });
+    }
+
+    // Assess
+    expect(logs.filter((line) => line.includes("model:"))).toEqual([]);
+    expect(logs).toContain("algo-2: host algo-2 of 3: explained 0 rows (0 model evaluations)");
+    expect(logs).toContain("algo-3: host algo-3 of 3 (algo-1, algo-2, algo-3)");
+  });
+});
