@@ -1,7 +1,13 @@
 import { closeSync, openSync, readSync } from "node:fs";
 import { basename } from "node:path";
 import { EngineInputError } from "../errors.ts";
-import { type PlainRecordScan, plainRecordScan, SCAN_OVERREAD } from "./plain-record-wasm.ts";
+import {
+  giveBackScanMemory,
+  type PlainRecordScan,
+  SCAN_OVERREAD,
+  type ScanMemory,
+  takeScanMemory,
+} from "./plain-record-wasm.ts";
 import type { RowReader } from "./row-reader.ts";
 
 const COMMA = 0x2c;
@@ -27,6 +33,7 @@ export class CsvScanner implements RowReader {
   private eof = false;
   private fd: number | undefined;
   private readonly path: string;
+  private readonly scanMemory: ScanMemory;
   private readonly memory: WebAssembly.Memory;
   private readonly scanPlain: PlainRecordScan;
   /** Where the field count, `starts` and `ends` are in the memory (after the chunk). */
@@ -77,8 +84,9 @@ export class CsvScanner implements RowReader {
     rangeEnd?: (filePos: number) => number,
   ) {
     this.path = path;
-    this.memory = new WebAssembly.Memory({ initial: 1 });
-    this.scanPlain = plainRecordScan(this.memory);
+    this.scanMemory = takeScanMemory();
+    this.memory = this.scanMemory.memory;
+    this.scanPlain = this.scanMemory.scan;
     [this.buf, this.counts, this.starts, this.ends] = this.layOut(chunkSize, 64);
     this.viewBuf = this.buf;
     this.fd = openSync(path, "r");
@@ -158,8 +166,13 @@ export class CsvScanner implements RowReader {
   }
 
   close(): void {
-    if (this.fd !== undefined) closeSync(this.fd);
+    if (this.fd === undefined) return;
+    closeSync(this.fd);
     this.fd = undefined;
+    // The memory goes to the next scanner: this one's views no longer show its rows.
+    giveBackScanMemory(this.scanMemory);
+    this.buf = Buffer.alloc(0);
+    this.viewBuf = this.buf;
   }
 
   /** Finds the next quote byte from `pos` with the native byte search (far faster than a JS loop). */

@@ -138,6 +138,33 @@ describe("CsvScanner", () => {
     for (const rows of bySize) expect(rows).toEqual([wide, [long, "b"], ["1", "2"]]);
   });
 
+  it("reads each file as its own when scanners are open together and when one takes a closed one's memory", () => {
+    // Prepare: a long first file (its chunk grows), then shorter ones
+    const first = csvFile(`x,y\n${"a".repeat(200)},1\n2,3\n`);
+    const second = csvFile("p,q\n4,5\n");
+    const third = csvFile("r\n6\n");
+
+    // Act: the first stays open while the second is read; the third is opened after both are closed
+    const open = new CsvScanner(first, 64);
+    open.next();
+    const header = open.fields();
+    const secondRows = allRows(new CsvScanner(second, 64));
+    const firstRows = [header, ...allRows(open)];
+    const thirdRows = allRows(new CsvScanner(third, 64));
+
+    // Assess
+    expect(firstRows).toEqual([
+      ["x", "y"],
+      ["a".repeat(200), "1"],
+      ["2", "3"],
+    ]);
+    expect(secondRows).toEqual([
+      ["p", "q"],
+      ["4", "5"],
+    ]);
+    expect(thirdRows).toEqual([["r"], ["6"]]);
+  });
+
   it("reads any RFC 4180 file as it was written, at every chunk size", () => {
     // Prepare: fields of commas, quotes, CR and LF (quoted when they hold one), CRLF or LF endings
     const field = fc.oneof(
