@@ -170,9 +170,13 @@ class LinesReader {
     }
     const row = this.#row;
     for (let c = 0; c < this.#cells; c++) {
-      const value = Number(texts[c]);
-      if (Number.isNaN(value) && texts[c] !== "NaN") {
-        throw new PartialCountsError(`${where(this.#file)}: line ${l} holds ${show(texts[c])}, not a number`);
+      const text = texts[c] as string;
+      const value = Number(text);
+      // A host writes String(value): any other text ("", " 1", "0x10", "1.0") is not its.
+      if (String(value) !== text) {
+        throw new PartialCountsError(
+          `${where(this.#file)}: line ${l} holds ${show(text)}, not a number as a host writes it (JavaScript's shortest text of a double)`,
+        );
       }
       row[c] = value;
     }

@@ -245,8 +245,13 @@ describe("the merge of the hosts' local SHAP values", () => {
       'partial/algo-2/0.shap.csv (host algo-2, files[0] "part-1.csv"): line 1 holds 1 values, expected 2',
     );
     await expect(notANumber).rejects.toThrow(
-      'partial/algo-2/0.shap.csv (host algo-2, files[0] "part-1.csv"): line 1 holds "oops", not a number',
+      'partial/algo-2/0.shap.csv (host algo-2, files[0] "part-1.csv"): line 1 holds "oops", not a number as a host writes it',
     );
+    for (const line of ["2,", ",0.75", " 2,0.75", "0x10,1", "2,0.750", "2,+1", "NaN,Infinity"]) {
+      const written = merge(partials, [A, { "part-1.csv": `${line}\n` }]);
+      if (line === "NaN,Infinity") await expect(written).resolves.toBeDefined();
+      else await expect(written, line).rejects.toThrow("not a number as a host writes it");
+    }
     await expect(cut).rejects.toThrow(
       'partial/algo-2/0.shap.csv (host algo-2, files[0] "part-1.csv"): the last line must end with a line end',
     );
