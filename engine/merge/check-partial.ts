@@ -76,6 +76,18 @@ export function checkPartial(document: unknown, source: string): PartialCounts {
   }
   if (explanations !== undefined) {
     checkExplanations(explanations, (field, rule, value) => fail(`explanations.${field}`, rule, value));
+    // Every file's rows explained are in its local values object, and they add up.
+    let rows = 0;
+    for (const [f, file] of (files as Json[]).entries()) {
+      if (file.shap === undefined) {
+        fail(`files[${f}].shap`, "must name its local values object when the host explained rows", file.shap);
+      }
+      rows += file.shapRows as number;
+    }
+    const explained = (explanations as Json).rowsExplained;
+    if (rows !== explained) {
+      fail("explanations.rowsExplained", `must be the files' shapRows added up, ${rows}`, explained);
+    }
   }
   return document as unknown as PartialCounts;
 }

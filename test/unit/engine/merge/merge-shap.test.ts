@@ -257,6 +257,31 @@ describe("the merge of the hosts' local SHAP values", () => {
     );
   });
 
+  it("refuses a host file whose rows explained are not its files' local values", () => {
+    // Prepare
+    const noObject = {
+      version: "3",
+      host: "algo-1",
+      hosts: HOSTS,
+      config: config(),
+      intervals: false,
+      files: [{ path: "part-0.csv", bytes: 10 }],
+      explanations: { ...DESCRIBED, rowsExplained: 0 },
+    };
+
+    // Act
+    const more = () => host("algo-1", A, { rowsExplained: 4 });
+    const missing = () => checkPartial(noObject, "partial/algo-1.json");
+
+    // Assess: A's files hold 3 rows
+    expect(more).toThrow(
+      "partial/algo-1.json (host algo-1): explanations.rowsExplained must be the files' shapRows added up, 3, got 4",
+    );
+    expect(missing).toThrow(
+      "partial/algo-1.json (host algo-1): files[0].shap must name its local values object when the host explained rows, got undefined",
+    );
+  });
+
   it("refuses a job whose hosts explained no row, as one instance refuses a dataset of no row left", async () => {
     // Prepare
     const none = { "part-0.csv": "" };
