@@ -140,7 +140,7 @@ export async function explainShard(
   const shap = config.shap;
   if (shap === undefined || config.pdp !== undefined || shap.baseline === undefined) {
     throw new EngineInputError(
-      "a host of several instances explains methods.shap alone, against a given baseline",
+      "a host of several instances explains with methods.shap against a given baseline, and without methods.pdp (multi-instance-limits.ts refuses the others before the job)",
     );
   }
   const read = readFeatureTable(config, datasetPath, { allowNoRowLeft: true });

@@ -16,6 +16,7 @@ import { asNumericRefusal } from "../explain/baseline/baseline-messages.ts";
 import { GlobalShap } from "../explain/global-shap.ts";
 import { kernelShapJson, localValuesHeader } from "../explain/local-shap-values.ts";
 import type { KernelShapLabel } from "../output/explanations-json.ts";
+import { CLARIFY_PATHS } from "../processing/processing-layout.ts";
 import { PartialCountsError } from "./check-partial.ts";
 
 /**
@@ -61,7 +62,8 @@ export async function mergeShap(
     0,
   );
   if (described.length === 0) {
-    throw new EngineInputError("no row to explain: the dataset's files, on every host, hold no row");
+    // As one instance refuses a dataset input of no row (its files hold header rows at most).
+    throw new EngineInputError(`the dataset /opt/ml/processing/${CLARIFY_PATHS.data} has no rows`);
   }
   sameColumns(described);
   // A host whose every row missed a value coded no baseline and read no feature's kind.

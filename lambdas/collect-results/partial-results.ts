@@ -158,7 +158,9 @@ export async function mergePartialResults(
     if (merged.explained?.localValues) await localValues.close();
   } catch (error) {
     await localValues.abort().catch(() => {});
-    if (error instanceof PartialCountsError || error instanceof EngineInputError) {
+    // The dataset or config refused as one instance refuses them: one instance's very words.
+    if (error instanceof EngineInputError) throw new AnalysisResultError(error.message, { cause: error });
+    if (error instanceof PartialCountsError) {
       throw new AnalysisResultError(`the partial counts in ${folderUri} cannot be merged: ${error.message}`, {
         cause: error,
       });

@@ -135,6 +135,17 @@ describe("the dataset's columns, host by host", () => {
   });
 });
 
+describe("a dataset of no row on several hosts", () => {
+  it("is refused with one instance's message", async () => {
+    // Prepare: header rows only
+    const files = { "p0.csv": "x,c,y\n", "p1.csv": "x,c,y\n" };
+    // Act
+    const { several } = await oneAndSeveral(TEXT_BASELINE, files, [[0], [1]]);
+    // Assess: one instance reads /opt/ml/processing/input/data in the job
+    expect(several).toBe("refused: the dataset /opt/ml/processing/input/data has no rows");
+  });
+});
+
 describe("the model of a host with nothing to explain", () => {
   it("is never opened: a host of no file, or of files of no row, calls no endpoint and makes none", async () => {
     // Prepare: algo-2's file has a header row only, algo-3 gets no file

@@ -201,6 +201,47 @@ describe("collectResults on the partial counts of several instances", () => {
     },
   );
 
+  it("fails with one instance's message, unwrapped, when the merge refuses the dataset or config", async () => {
+    // Prepare: SHAP alone on two hosts, neither of whose files holds the baseline's category
+    const red = '$.methods.shap.baseline[0][1]: "red" is not a category of feature "c" in the dataset';
+    const config = {
+      dataset_type: "text/csv",
+      label: "y",
+      methods: { shap: { baseline: [[0, "red"]] } },
+    };
+    const files: Record<string, string> = {};
+    for (const [h, host] of ["algo-1", "algo-2"].entries()) {
+      files[`partial/${host}.json`] = JSON.stringify({
+        version: "3",
+        host,
+        hosts: ["algo-1", "algo-2"],
+        config,
+        intervals: false,
+        files: [{ path: `part-${h}.csv`, bytes: 20, shap: `partial/${host}/0.shap.csv`, shapRows: 1 }],
+        explanations: {
+          labels: ["label0"],
+          features: ["x", "c"],
+          expectedValues: [0.5],
+          rowsExplained: 1,
+          rowsDropped: 0,
+          modelEvaluations: 3,
+          textFeatures: ["c"],
+          unseenBaseline: [red],
+          columns: { fieldCount: 3, names: ["x", "c", "y"] },
+        },
+      });
+      files[`partial/${host}/0.shap.csv`] = "0.25,-0.125\n";
+    }
+    const event = await runWith(files);
+
+    // Act
+    const act = collectResults(event, { s3 });
+
+    // Assess
+    await expect(act).rejects.toThrow(new AnalysisResultError(red));
+    expect(await exists(`${event.run.runUri}output/analysis.json`)).toBe(false);
+  });
+
   it("writes analysis.json last, so a retry after a failed write merges again and writes all three", async () => {
     // Prepare: an S3 client whose first write of the context fails, as a throttled PUT would.
     const event = await runWith(partials());
