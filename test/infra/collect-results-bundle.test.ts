@@ -21,8 +21,10 @@ describe("the collect-results bundle", () => {
     expect(imports.filter((path) => /^node:(fs|worker_threads|child_process)/.test(path))).toEqual([]);
     expect(inputs.filter((path) => /onnxruntime|hyparquet/.test(path))).toEqual([]);
     expect(inputs).toContain("engine/merge/merge-shap.ts");
-    // Of the explanations, only the global SHAP values' arithmetic and the local values' text.
+    // Of the explanations, only the global SHAP values' arithmetic, the local values' text and
+    // the baseline's refusal messages (the merge refuses with one instance's words).
     expect(inputs.filter((path) => /^engine\/(explain|parallel)\//.test(path)).sort()).toEqual([
+      "engine/explain/baseline/baseline-messages.ts",
       "engine/explain/global-shap.ts",
       "engine/explain/local-shap-values.ts",
     ]);
