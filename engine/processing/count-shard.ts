@@ -60,6 +60,8 @@ export interface ShardOptions {
    * once this host's shard is known to hold a row: an idle host makes no shadow endpoint.
    */
   readonly withModel?: WithModel;
+  /** Whether the job's environment hands it a model (localModel), which then needs no predictor. */
+  readonly modelGiven?: boolean;
   /** The job's local copy of an `s3://` SHAP baseline file (shap-baseline.ts). */
   readonly shapBaselineCopy?: string;
   /** How explanations are cut into blocks and threads (besides `threads`). */
@@ -79,7 +81,10 @@ export interface ShardResult {
 export async function countShard(options: ShardOptions): Promise<ShardResult> {
   const { host, processingDir, log } = options;
   const instances = host.hosts.length;
-  const config = withBaselineCopy(shardConfig(options.config, instances), options.shapBaselineCopy);
+  const config = withBaselineCopy(
+    shardConfig(options.config, instances, options.modelGiven),
+    options.shapBaselineCopy,
+  );
   const intervals = intervalSettings(options.intervals);
   const files = shardFiles(config, options.config, processingDir, instances);
   const dataFolder = processingPaths(processingDir).data;
@@ -176,7 +181,12 @@ function explainedLine(explained: ExplainedShard): string {
 }
 
 /** The config a host works for: valid, within what several instances compute, and with a bias method or SHAP. */
-export function shardConfig(raw: Record<string, unknown>, instances: number): AnalysisConfig {
+export function shardConfig(
+  raw: Record<string, unknown>,
+  instances: number,
+  /** The job's environment hands it a model (localModel): no predictor is needed, as on one instance. */
+  modelGiven = false,
+): AnalysisConfig {
   const config = validAnalysisConfig(raw);
   const limits = multiInstanceLimits(raw, instances);
   if (limits.length > 0) {
@@ -185,7 +195,9 @@ export function shardConfig(raw: Record<string, unknown>, instances: number): An
       `the analysis config asks for what a job of ${instances} instances cannot compute: ${lines.join("; ")}`,
     );
   }
-  const unsupported = unsupportedByEngine(raw, "builtin-image")[0];
+  const unsupported = unsupportedByEngine(raw, "builtin-image").filter(
+    (problem) => !(modelGiven && problem.path === "$.predictor"),
+  )[0];
   if (unsupported !== undefined) throw new UnsupportedAnalysisError(unsupported.message);
   if (config === undefined || (!runsBias(config) && config.shap === undefined)) {
     throw new EngineInputError(

@@ -16,6 +16,7 @@ import { EngineInputError } from "../errors.ts";
 import type { ThreadOptions } from "../parallel/parallel-counts.ts";
 import { countShard, type ShardResult, shardConfig } from "./count-shard.ts";
 import { intervalsFromEnvironment } from "./interval-environment.ts";
+import { modelFromEnvironment } from "./model-environment.ts";
 import { plural } from "./plural.ts";
 import { type PredictorModelOptions, withPredictorModel } from "./predictor-model.ts";
 import { CLARIFY_PATHS, processingPaths } from "./processing-layout.ts";
@@ -84,8 +85,10 @@ export async function runProcessingOnHost(
   options.log(`analysis config: ${CLARIFY_PATHS.config}`);
   options.log(`host ${host.current_host} of ${host.hosts.length} (${host.hosts.join(", ")})`);
   const environment = options.environment ?? process.env;
-  // Refused before any model is opened (a shadow endpoint made for nothing).
-  shardConfig(config, host.hosts.length);
+  // Refused before any model is opened (a shadow endpoint made for nothing). A model the
+  // environment hands the job needs no predictor, on one host as on several.
+  const modelGiven = modelFromEnvironment(environment) !== undefined;
+  shardConfig(config, host.hosts.length, modelGiven);
   const downloads = join(options.processingDir, DOWNLOADS);
   try {
     // Every host explains against the whole baseline: each downloads its own copy.
@@ -103,6 +106,7 @@ export async function runProcessingOnHost(
       config,
       intervals,
       threads,
+      modelGiven,
       withModel: (use) =>
         withPredictorModel(config, { ...options.predictor, environment, log: options.log }, use),
       ...(baselineCopy && { shapBaselineCopy: baselineCopy }),

@@ -115,6 +115,19 @@ describe("a text feature's numbers, host by host", () => {
   });
 });
 
+describe("a model the job's environment hands it", () => {
+  it("needs no predictor in the config, on several hosts as on one", async () => {
+    // Prepare
+    const { predictor: _, ...config } = TEXT_BASELINE;
+    const files = { "p0.csv": "x,c,y\n1,red,0\n2,blue,1\n", "p1.csv": "x,c,y\n3,red,0\n" };
+    // Act
+    const { one, several } = await oneAndSeveral(config, files, [[0], [1]]);
+    // Assess
+    expect(one).toContain('"kernel_shap"');
+    expect(several).toBe(one);
+  });
+});
+
 describe("the dataset's columns, host by host", () => {
   it("are compared with SHAP alone as one instance compares its files' header rows", async () => {
     // Prepare
