@@ -5,14 +5,15 @@
  * tests and the benchmark of several hosts on one machine.
  */
 import { createReadStream } from "node:fs";
-import { appendFile, mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { appendFile, mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { PARTIAL_FOLDER, type PartialCounts } from "../../contracts/partial-counts.ts";
 import { checkPartial, type MergedAnalysis, type MergeOptions, mergePartials } from "./merge-partials.ts";
 
 /**
  * Merges the partial counts (and local SHAP values) in `outputDir/partial/`; out.csv, when the
- * config saves the local SHAP values, goes to `localValuesPath` (default: none written).
+ * config saves the local SHAP values, goes to `localValuesPath` (default: none written), which
+ * a failed merge removes rather than leave half written.
  */
 export async function mergeOutputFolder(
   outputDir: string,
@@ -23,14 +24,23 @@ export async function mergeOutputFolder(
     await mkdir(dirname(localValuesPath), { recursive: true });
     await writeFile(localValuesPath, "");
   }
-  return mergePartials(await readHostFiles(outputDir), (object) => readJson(join(outputDir, object)), {
-    loadShap: async (object) =>
-      createReadStream(join(outputDir, object), { encoding: "utf8", highWaterMark: 1 << 20 }),
-    ...(localValuesPath !== undefined && {
-      writeLocalValues: (piece: string) => appendFile(localValuesPath, piece),
-    }),
-    ...merge,
-  });
+  try {
+    return await mergePartials(
+      await readHostFiles(outputDir),
+      (object) => readJson(join(outputDir, object)),
+      {
+        loadShap: async (object) =>
+          createReadStream(join(outputDir, object), { encoding: "utf8", highWaterMark: 1 << 20 }),
+        ...(localValuesPath !== undefined && {
+          writeLocalValues: (piece: string) => appendFile(localValuesPath, piece),
+        }),
+        ...merge,
+      },
+    );
+  } catch (error) {
+    if (localValuesPath !== undefined) await rm(localValuesPath, { force: true });
+    throw error;
+  }
 }
 
 /** The host files directly in `outputDir/partial/`, in name order, checked. */

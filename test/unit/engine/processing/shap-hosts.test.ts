@@ -3,7 +3,7 @@
  * their output), against one instance over the whole dataset: the same explanations, or the
  * same refusal.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mergeOutputFolder } from "../../../../engine/merge/merge-output-folder.ts";
@@ -181,5 +181,37 @@ describe("the model of a host with nothing to explain", () => {
     expect(logs.filter((line) => line.includes("model:"))).toEqual([]);
     expect(logs).toContain("algo-2: host algo-2 of 3: explained 0 rows (0 model evaluations)");
     expect(logs).toContain("algo-3: host algo-3 of 3 (algo-1, algo-2, algo-3)");
+  });
+});
+
+describe("out.csv of a merge from a folder", () => {
+  it("is removed when the merge fails after writing part of it", async () => {
+    // Prepare: algo-2's local values damaged after algo-1's went to out.csv
+    const config = {
+      ...TEXT_BASELINE,
+      methods: { shap: { baseline: [[0, "red"]], save_local_shap_values: true } },
+    };
+    const files = { "p0.csv": "x,c,y\n1,red,0\n2,blue,1\n", "p1.csv": "x,c,y\n3,red,0\n" };
+    const trees = jobTrees(config, files, [[0], [1]]);
+    const environment = { CLARIFY_PIPELINE_MODEL_ENDPOINT: model.url };
+    for (const host of trees.hosts) {
+      await runProcessingOnHost({
+        processingDir: host.tree,
+        resourceConfigPath: host.resourceConfig,
+        log: quiet,
+        threads: 1,
+        environment,
+      });
+    }
+    const output = jobOutput(trees);
+    writeFileSync(join(output, "partial/algo-2/0.shap.csv"), "oops\n");
+    const localValuesPath = join(output, "out.csv");
+
+    // Act
+    const merged = mergeOutputFolder(output, { localValuesPath });
+
+    // Assess
+    await expect(merged).rejects.toThrow("line 1 holds 1 values, expected 2");
+    expect(existsSync(localValuesPath)).toBe(false);
   });
 });
