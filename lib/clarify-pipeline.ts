@@ -453,6 +453,11 @@ export class ClarifyPipeline extends Construct {
       encryption: s3.BucketEncryption.S3_MANAGED,
       serverAccessLogsBucket: accessLogs,
       serverAccessLogsPrefix: "artifacts/",
+      // CollectResults writes a large out.csv as a multipart upload, which it aborts when it
+      // fails; a function that dies mid-upload cannot, and S3 would keep (and bill) its parts.
+      lifecycleRules: [
+        { id: "AbortIncompleteMultipartUploads", abortIncompleteMultipartUploadAfter: Duration.days(1) },
+      ],
     });
   }
 

@@ -1,7 +1,8 @@
 /**
  * A text object written to S3 piece by piece, holding at most one part in memory: one PutObject
- * when the whole text fits in a part, else a multipart upload of parts of {@link PART_BYTES}
- * (aborted when anything fails, so no orphaned parts are kept and billed).
+ * when the whole text fits in a part, else a multipart upload of parts of {@link PART_BYTES},
+ * aborted when the caller fails. A function that dies mid-upload cannot abort it: the artifacts
+ * bucket's lifecycle rule (lib/clarify-pipeline.ts) drops such parts after a day.
  */
 import {
   AbortMultipartUploadCommand,

@@ -533,7 +533,7 @@ describe("step function permissions", () => {
 });
 
 describe("artifacts bucket", () => {
-  it("is encrypted, versioned, private and logs access to the access-log bucket", () => {
+  it("is encrypted, versioned, private, logs access to the access-log bucket and drops a dead upload's parts", () => {
     // Prepare
     const resources = synth.template.toJSON().Resources;
 
@@ -545,6 +545,15 @@ describe("artifacts bucket", () => {
     expect(bucket.Properties).toEqual({
       BucketEncryption: {
         ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" } }],
+      },
+      LifecycleConfiguration: {
+        Rules: [
+          {
+            AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+            Id: "AbortIncompleteMultipartUploads",
+            Status: "Enabled",
+          },
+        ],
       },
       LoggingConfiguration: {
         DestinationBucketName: { Ref: ids.accessLogsBucket },
