@@ -17,12 +17,24 @@ export class GlobalShap {
   readonly #columns: Float64Array[];
   #rows = 0;
 
-  /** `cells`: labels × explained features, in the order rows give their values (label-major). */
-  constructor(cells: number, method: AggMethod) {
+  /**
+   * `cells`: labels × explained features, in the order rows give their values (label-major).
+   * `rows`: how many rows will come, when known: `median` then holds exactly their values
+   * (CollectResults' memory limit counts on it), else its columns grow by doubling.
+   */
+  constructor(cells: number, method: AggMethod, rows?: number) {
     this.#cells = cells;
     this.#method = method;
     this.#sums = new Float64Array(cells);
-    this.#columns = method === "median" ? Array.from({ length: cells }, () => new Float64Array(1024)) : [];
+    const length = Math.max(rows ?? 1024, 1);
+    this.#columns = method === "median" ? Array.from({ length: cells }, () => new Float64Array(length)) : [];
+  }
+
+  /** The bytes the values held take now (`median`: its columns; the means: their sums). */
+  get heldBytes(): number {
+    let bytes = this.#sums.byteLength;
+    for (const column of this.#columns) bytes += column.byteLength;
+    return bytes;
   }
 
   /** Bytes that `rows` rows take at most (median holds every value; the means, one sum per cell). */

@@ -299,7 +299,7 @@ async function explainWith(
       }
       shard.describe(labels, features, Array.from(result.expectedValues));
     } else {
-      const global = new GlobalShap(result.outputs * named.length, shap.aggMethod);
+      const global = new GlobalShap(result.outputs * named.length, shap.aggMethod, result.rows);
       addRows(global, result.values, result.rows, result.outputs, result.players, named.length);
       kernel = kernelShapJson(labels, features, global, result.expectedValues);
     }

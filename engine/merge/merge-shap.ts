@@ -86,7 +86,7 @@ export async function mergeShap(
       `agg_method "median" needs every row's local value at once: ${rowsExplained} rows × ${common.labels.length} labels × ${common.features.length} features take ${megabytes(bytes)}, more than this function holds (${megabytes(options.maxBytes)}); use agg_method "mean_abs" or "mean_sq" (their sums take no memory per row), explain fewer features (features_to_explain), or give CollectResults more memory`,
     );
   }
-  const global = new GlobalShap(cells, shap.aggMethod);
+  const global = new GlobalShap(cells, shap.aggMethod, rowsExplained);
   const write = shap.saveLocalShapValues ? options.writeLocalValues : undefined;
   await write?.(localValuesHeader(common.features, common.labels));
   // One object at a time, streamed: out.csv gets its pieces in the dataset's order.

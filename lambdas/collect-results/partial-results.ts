@@ -74,7 +74,7 @@ export function tablesBytesLimit(memoryMB: number): number {
 
 /**
  * The local SHAP values a function of `memoryMB` holds for agg_method "median": a quarter of its
- * memory, the values' columns growing by doubling (twice the values at a moment) in half of it.
+ * memory (the values' columns are allocated once, to the rows the hosts explained).
  */
 export function shapBytesLimit(memoryMB: number): number {
   return Math.floor((memoryMB * 2 ** 20) / 4);
