@@ -26,6 +26,7 @@ import {
   TABLES_LOOK_AHEAD,
 } from "../../engine/merge/merge-partials.ts";
 import { AnalysisResultError } from "../shared/errors.ts";
+import { isRecord } from "../shared/is-record.ts";
 import { putJson } from "../shared/s3-objects.ts";
 import { textUpload } from "../shared/s3-text-upload.ts";
 import { joinS3Uri, parseS3Uri } from "../shared/s3-uri.ts";
@@ -80,6 +81,26 @@ export function shapBytesLimit(memoryMB: number): number {
   return Math.floor((memoryMB * 2 ** 20) / 4);
 }
 
+/**
+ * The time agg_method "median" sorts its values in after the last object, per million values:
+ * bench:shap-merge's median takes about 125 ns more per value than mean_abs on one core of the
+ * development machine, doubled for the Lambda function's 0.6 of a core at 1024 MiB.
+ */
+export const MEDIAN_SORT_MS_PER_MILLION_VALUES = 250;
+
+/** The time to keep for median's sort of every host's local values (0 for the other methods). */
+export function medianSortMs(partials: readonly PartialCounts[]): number {
+  const methods = partials[0]?.config.methods;
+  const shap = isRecord(methods) && isRecord(methods.shap) ? methods.shap : undefined;
+  if (shap?.agg_method !== "median") return 0;
+  let values = 0;
+  for (const { explanations } of partials) {
+    if (explanations)
+      values += explanations.rowsExplained * explanations.labels.length * explanations.features.length;
+  }
+  return Math.ceil((values / 1e6) * MEDIAN_SORT_MS_PER_MILLION_VALUES);
+}
+
 /** What the merge wrote. */
 export interface MergedPartials {
   readonly hosts: number;
@@ -129,12 +150,27 @@ export async function mergePartialResults(
     0,
   );
   let requested = 0;
+  // What follows the last object: the outputs, gates, report and summary, and median's sort.
+  const reserve = MERGE_TIME_RESERVE_MS + medianSortMs(partials);
+  const timeLeft = () => {
+    const left = options.remainingMs?.();
+    return left !== undefined && left < reserve ? left : undefined;
+  };
   const inTime = () => {
     requested++;
-    const left = options.remainingMs?.();
-    if (left !== undefined && left < MERGE_TIME_RESERVE_MS) {
+    const left = timeLeft();
+    if (left !== undefined) {
       throw new AnalysisResultError(
         `the merge of the partial counts in ${folderUri} stopped at object ${requested} of ${total}: the function has ${Math.round(left / 1000)} s left; the merge's time grows with the dataset's files: give the dataset as fewer, larger files, or give CollectResults more memory (more CPU)`,
+      );
+    }
+  };
+  // A local values object grows with its file's rows: the time is watched as its pieces come.
+  const shapInTime = (object: string) => {
+    const left = timeLeft();
+    if (left !== undefined) {
+      throw new AnalysisResultError(
+        `the merge of the partial counts in ${folderUri} stopped in object ${requested} of ${total} (${object}): the function has ${Math.round(left / 1000)} s left; the merge of local SHAP values takes time with the rows explained × labels × explained features: explain fewer features (features_to_explain), or give CollectResults more memory (more CPU)`,
       );
     }
   };
@@ -142,9 +178,15 @@ export async function mergePartialResults(
     inTime();
     return readTablesObject(s3, joinS3Uri(runUri, "output", object), options.maxTablesBytes);
   };
-  const loadShap = (object: string) => {
+  const loadShap = async (object: string) => {
     inTime();
-    return readObjectPieces(s3, joinS3Uri(runUri, "output", object));
+    const pieces = await readObjectPieces(s3, joinS3Uri(runUri, "output", object));
+    return (async function* () {
+      for await (const piece of pieces) {
+        shapInTime(object);
+        yield piece;
+      }
+    })();
   };
   const target = mergedOutputUris(runUri);
   const localValues = textUpload(s3, target.localShapValues, "text/csv");

@@ -15,7 +15,9 @@ import type { CollectResultsEvent } from "../../../../contracts/pipeline-state.t
 import { runProcessingJob } from "../../../../engine/processing/run-processing-job.ts";
 import { collectResults } from "../../../../lambdas/collect-results/collect.ts";
 import {
+  MEDIAN_SORT_MS_PER_MILLION_VALUES,
   type MergedPartials,
+  medianSortMs,
   tablesBytesLimit,
 } from "../../../../lambdas/collect-results/partial-results.ts";
 import { AnalysisResultError } from "../../../../lambdas/shared/errors.ts";
@@ -100,6 +102,44 @@ const partials = (change: (files: Record<string, string>) => void = () => {}) =>
   change(files);
   return files;
 };
+
+const RED = '$.methods.shap.baseline[0][1]: "red" is not a category of feature "c" in the dataset';
+
+/** The output/partial/ objects of SHAP alone on two hosts, one file and one row each. */
+function shapPartials(
+  unseenBaseline: string[] = [],
+  shap: Record<string, unknown> = {},
+): Record<string, string> {
+  const config = {
+    dataset_type: "text/csv",
+    label: "y",
+    methods: { shap: { baseline: [[0, "red"]], ...shap } },
+  };
+  const files: Record<string, string> = {};
+  for (const [h, host] of ["algo-1", "algo-2"].entries()) {
+    files[`partial/${host}.json`] = JSON.stringify({
+      version: "3",
+      host,
+      hosts: ["algo-1", "algo-2"],
+      config,
+      intervals: false,
+      files: [{ path: `part-${h}.csv`, bytes: 20, shap: `partial/${host}/0.shap.csv`, shapRows: 1 }],
+      explanations: {
+        labels: ["label0"],
+        features: ["x", "c"],
+        expectedValues: [0.5],
+        rowsExplained: 1,
+        rowsDropped: 0,
+        modelEvaluations: 3,
+        textFeatures: ["c"],
+        unseenBaseline,
+        columns: { fieldCount: 3, names: ["x", "c", "y"] },
+      },
+    });
+    files[`partial/${host}/0.shap.csv`] = "0.25,-0.125\n";
+  }
+  return files;
+}
 
 describe("collectResults on the partial counts of several instances", () => {
   it("merges them into the one-instance analysis.json, context and intervals, then writes the verdict", async () => {
@@ -203,42 +243,14 @@ describe("collectResults on the partial counts of several instances", () => {
 
   it("fails with one instance's message, unwrapped, when the merge refuses the dataset or config", async () => {
     // Prepare: SHAP alone on two hosts, neither of whose files holds the baseline's category
-    const red = '$.methods.shap.baseline[0][1]: "red" is not a category of feature "c" in the dataset';
-    const config = {
-      dataset_type: "text/csv",
-      label: "y",
-      methods: { shap: { baseline: [[0, "red"]] } },
-    };
-    const files: Record<string, string> = {};
-    for (const [h, host] of ["algo-1", "algo-2"].entries()) {
-      files[`partial/${host}.json`] = JSON.stringify({
-        version: "3",
-        host,
-        hosts: ["algo-1", "algo-2"],
-        config,
-        intervals: false,
-        files: [{ path: `part-${h}.csv`, bytes: 20, shap: `partial/${host}/0.shap.csv`, shapRows: 1 }],
-        explanations: {
-          labels: ["label0"],
-          features: ["x", "c"],
-          expectedValues: [0.5],
-          rowsExplained: 1,
-          rowsDropped: 0,
-          modelEvaluations: 3,
-          textFeatures: ["c"],
-          unseenBaseline: [red],
-          columns: { fieldCount: 3, names: ["x", "c", "y"] },
-        },
-      });
-      files[`partial/${host}/0.shap.csv`] = "0.25,-0.125\n";
-    }
+    const files = shapPartials([RED]);
     const event = await runWith(files);
 
     // Act
     const act = collectResults(event, { s3 });
 
     // Assess
-    await expect(act).rejects.toThrow(new AnalysisResultError(red));
+    await expect(act).rejects.toThrow(new AnalysisResultError(RED));
     expect(await exists(`${event.run.runUri}output/analysis.json`)).toBe(false);
   });
 
@@ -296,6 +308,42 @@ describe("collectResults on the partial counts of several instances", () => {
       /^the merge of the partial counts in s3:\/\/[^ ]+\/output\/partial\/ stopped at object \d of 5: the function has 14 s left; the merge's time grows with the dataset's files: give the dataset as fewer, larger files, or give CollectResults more memory \(more CPU\)$/,
     );
     expect(await exists(`${event.run.runUri}output/analysis.json`)).toBe(false);
+  });
+
+  it("watches the time while a local SHAP values object streams, and says what makes that merge long", async () => {
+    // Prepare: 20 s left when the first object is asked for, 10 s once its first piece comes
+    const event = await runWith(shapPartials());
+    let calls = 0;
+
+    // Act
+    const act = collectResults(event, { s3, remainingMs: () => (++calls === 1 ? 20_000 : 10_000) });
+
+    // Assess
+    await expect(act).rejects.toThrow(
+      /^the merge of the partial counts in s3:\/\/[^ ]+\/output\/partial\/ stopped in object 1 of 2 \(partial\/algo-1\/0\.shap\.csv\): the function has 10 s left; the merge of local SHAP values takes time with the rows explained × labels × explained features: explain fewer features \(features_to_explain\), or give CollectResults more memory \(more CPU\)$/,
+    );
+    expect(await exists(`${event.run.runUri}output/analysis.json`)).toBe(false);
+  });
+
+  it("keeps time for median's sort of the hosts' local values, none for the other methods", () => {
+    // Prepare: 2 hosts × 1 row × 1 label × 2 features, scaled to a million rows each
+    const host = (text: string) => {
+      const partial = JSON.parse(text);
+      partial.explanations.rowsExplained = 1_000_000;
+      return partial;
+    };
+    const median = shapPartials([], { agg_method: "median" });
+    const meanAbs = shapPartials([], { agg_method: "mean_abs" });
+    const of = (files: Record<string, string>) =>
+      ["algo-1", "algo-2"].map((h) => host(files[`partial/${h}.json`] as string));
+
+    // Act
+    const sorted = medianSortMs(of(median));
+    const summed = medianSortMs(of(meanAbs));
+
+    // Assess: 4 M values
+    expect(sorted).toBe(4 * MEDIAN_SORT_MS_PER_MILLION_VALUES);
+    expect(summed).toBe(0);
   });
 
   it("refuses a tables object larger than its memory can merge, before reading it", async () => {
