@@ -173,18 +173,59 @@ class LinesReader {
     const row = this.#row;
     for (let c = 0; c < this.#cells; c++) {
       const text = texts[c] as string;
-      const value = Number(text);
       // A host writes String(value): any other text ("", " 1", "0x10", "1.0") is not its.
-      if (String(value) !== text) {
+      if (!isNumberText(text)) {
         throw new PartialCountsError(
           `${where(this.#file)}: line ${l} holds ${show(text)}, not a number as a host writes it (JavaScript's shortest text of a double)`,
         );
       }
-      row[c] = value;
+      row[c] = Number(text);
     }
     this.#global.addRow((c) => row[c] as number);
   }
 }
+
+/**
+ * Whether `text` is written as JavaScript writes a double (`String(value)`): `NaN`, `Infinity`,
+ * or `-`? then `0` or digits without a leading zero, `.` and digits not ending in `0`, and
+ * `e+` / `e-` and digits. Scanned character by character: `String(Number(text)) === text`
+ * says the same but made the merge 2.7 times as long (bench:shap-merge, 300,000 rows,
+ * mean_abs, at load 4: 1.85 s against 0.68 s with no check); this scan takes 1.15 s against
+ * 0.92 s (medians of 5, at load 3).
+ */
+export function isNumberText(text: string): boolean {
+  const n = text.length;
+  let i = 0;
+  let code = text.charCodeAt(0);
+  if (code === MINUS) code = text.charCodeAt(++i);
+  if (code === ZERO) code = text.charCodeAt(++i);
+  else if (code > ZERO && code <= NINE) {
+    do code = text.charCodeAt(++i);
+    while (code >= ZERO && code <= NINE);
+  } else return text === "NaN" || text === "Infinity" || text === "-Infinity";
+  if (code === DOT) {
+    const first = i + 1;
+    do code = text.charCodeAt(++i);
+    while (code >= ZERO && code <= NINE);
+    if (i === first || text.charCodeAt(i - 1) === ZERO) return false;
+  }
+  if (code === LOWER_E) {
+    code = text.charCodeAt(++i);
+    if (code !== PLUS && code !== MINUS) return false;
+    code = text.charCodeAt(++i);
+    if (!(code > ZERO && code <= NINE)) return false;
+    do code = text.charCodeAt(++i);
+    while (code >= ZERO && code <= NINE);
+  }
+  return i === n;
+}
+
+const MINUS = 45;
+const PLUS = 43;
+const DOT = 46;
+const ZERO = 48;
+const NINE = 57;
+const LOWER_E = 101;
 
 /** Every host read files of the same columns, as one instance's files must have (merge-partials.ts compares the count pass's). */
 function sameColumns(described: readonly PartialCounts[]): void {

@@ -6,6 +6,7 @@ import {
 } from "../../../../contracts/partial-counts.ts";
 import { GlobalShap } from "../../../../engine/explain/global-shap.ts";
 import { checkPartial, mergePartials } from "../../../../engine/merge/merge-partials.ts";
+import { isNumberText } from "../../../../engine/merge/merge-shap.ts";
 
 const HOSTS = ["algo-1", "algo-2"];
 
@@ -292,5 +293,62 @@ describe("the merge of the hosts' local SHAP values", () => {
 
     // Assess
     await expect(refused).rejects.toThrow("no row is left to explain: every row misses a feature value");
+  });
+});
+
+describe("a local value's text", () => {
+  it("is taken exactly when it is written as String(value) writes a double", () => {
+    // Prepare: doubles of every shape String writes, and texts it never writes
+    const doubles = [
+      0,
+      -0,
+      1,
+      -1,
+      0.5,
+      1e-7,
+      -2.5e-8,
+      1e21,
+      1.7976931348623157e308,
+      5e-324,
+      123456.789,
+      0.1 + 0.2,
+    ];
+    const others = [
+      "",
+      " 1",
+      "1 ",
+      "+1",
+      "01",
+      "-01",
+      "1.",
+      ".5",
+      "0.50",
+      "1.0",
+      "1e21",
+      "1E+21",
+      "1e+021",
+      "0x10",
+      "1e",
+      "1e+",
+      "--1",
+      "-",
+      "Inf",
+      "nan",
+      "1,5",
+    ];
+    const bits = new Uint32Array(20_000);
+    let state = 7;
+    for (let i = 0; i < bits.length; i++) {
+      state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+      bits[i] = state;
+    }
+    const random = Array.from(new Float64Array(bits.buffer)).filter((v) => Number.isFinite(v));
+    // Act
+    const written = [...doubles, ...random].map((v) => isNumberText(String(v)));
+    const refused = others.filter((t) => isNumberText(t));
+    // Assess
+    expect(written.every(Boolean)).toBe(true);
+    expect(refused).toEqual([]);
+    expect(["NaN", "Infinity", "-Infinity"].every(isNumberText)).toBe(true);
   });
 });
