@@ -116,7 +116,11 @@ export class CsvScanner implements RowReader {
       let end = this.scanPlainRecord();
       if (end === -1) end = this.scanRecord();
       if (end === -1) {
-        if (this.eof) throw new EngineInputError(`${this.location()}: a quoted field is never closed`);
+        if (this.eof) {
+          // The line the unclosed record starts on, not the last record read.
+          this.recordLine = this.nextLine;
+          throw new EngineInputError(`${this.location()}: a quoted field is never closed`);
+        }
         this.compactAndFill();
         continue;
       }
@@ -229,7 +233,8 @@ export class CsvScanner implements RowReader {
           const c = buf[p];
           if (c === QUOTE) {
             if (p + 1 >= len && !this.eof) return -1;
-            if (buf[p + 1] === QUOTE) {
+            // At the end of the file the byte after `len` is a previous chunk's (or file's), not a doubled quote.
+            if (p + 1 < len && buf[p + 1] === QUOTE) {
               escaped = 1;
               quotes += 2;
               p += 2;
@@ -275,9 +280,16 @@ export class CsvScanner implements RowReader {
       }
       const c = buf[p];
       if (c === CR) {
-        // CR LF line ending (or a stray CR before the comma, kept out of the value).
+        // CR LF line ending (or a stray CR before the comma, kept out of the value). A CR alone is
+        // no line break: the byte after it would otherwise be skipped as if it were a comma.
         p++;
         if (p >= len && !this.eof) return -1;
+        if (p < len && buf[p] !== LF && buf[p] !== COMMA) {
+          this.recordLine = this.nextLine;
+          throw new EngineInputError(
+            `${this.location()}: unexpected character after the closing quote of field ${count + 1}`,
+          );
+        }
       }
       if (c === LF || buf[p] === LF || p >= len) {
         if (c === LF && !quoted && end > start && buf[end - 1] === CR) end--;

@@ -185,4 +185,46 @@ describe("CsvScanner", () => {
       { numRuns: 60 },
     );
   });
+
+  it("reads a closing quote at the end of the file as closing, whatever byte a previous file left after it", () => {
+    // Prepare: the first file fills the memory with quotes; the second ends with a closing quote
+    const quotes = csvFile('""""""""""\n');
+    const last = csvFile('x,"a"');
+    allRows(new CsvScanner(quotes, 64));
+
+    // Act: the second scanner takes the first one's memory
+    const rows = allRows(new CsvScanner(last, 64));
+
+    // Assess
+    expect(rows).toEqual([["x", "a"]]);
+  });
+
+  it("refuses a lone CR after a closing quote instead of dropping the byte after it", () => {
+    // Prepare: a CR before a comma is kept out of the value; one before anything else is an error
+    const strayBeforeComma = csvFile('"a"\r,b\n');
+    const path = csvFile('h\n"a"\rb,c\n');
+    const scanner = new CsvScanner(path);
+    scanner.next();
+
+    // Act
+    const act = () => scanner.next();
+
+    // Assess
+    expect(allRows(new CsvScanner(strayBeforeComma))).toEqual([["a", "b"]]);
+    expect(act).toThrow(/data\.csv line 2: unexpected character after the closing quote of field 1/);
+  });
+
+  it("names the line where a never-closed quoted field's record starts", () => {
+    // Prepare
+    const path = csvFile('a,b\n1,2\n\n"3,4\n5,6\n');
+    const scanner = new CsvScanner(path);
+    scanner.next();
+    scanner.next();
+
+    // Act
+    const act = () => scanner.next();
+
+    // Assess
+    expect(act).toThrow(/data\.csv line 4: a quoted field is never closed/);
+  });
 });
