@@ -33,6 +33,9 @@ export interface ShapFile {
   readonly entry: PartialFile;
 }
 
+/** A host file that describes its explanations (its shard held a row). */
+type Described = PartialCounts & { readonly explanations: PartialExplanations };
+
 export interface ShapMergeOptions {
   /** Gets out.csv piece by piece, in order, when the config saves the local values. */
   readonly writeLocalValues?: (piece: string) => Promise<void>;
@@ -56,29 +59,23 @@ export async function mergeShap(
   load: ShapLoader,
   options: ShapMergeOptions,
 ): Promise<MergedShap> {
-  const described = partials.filter((partial) => partial.explanations !== undefined);
-  const rowsDropped = described.reduce(
-    (sum, p) => sum + (p.explanations as PartialExplanations).rowsDropped,
-    0,
-  );
+  const described = partials.filter((partial): partial is Described => partial.explanations !== undefined);
+  const rowsDropped = described.reduce((sum, p) => sum + p.explanations.rowsDropped, 0);
   if (described.length === 0) {
     // As one instance refuses a dataset input of no row (its files hold header rows at most).
     throw new EngineInputError(`the dataset /opt/ml/processing/${CLARIFY_PATHS.data} has no rows`);
   }
   sameColumns(described);
   // A host whose every row missed a value coded no baseline and read no feature's kind.
-  const explaining = described.filter((p) => (p.explanations as PartialExplanations).rowsExplained > 0);
+  const explaining = described.filter((p) => p.explanations.rowsExplained > 0);
   const first = explaining[0];
   if (first === undefined) {
     throw new EngineInputError("no row is left to explain: every row misses a feature value");
   }
-  const common = first.explanations as PartialExplanations;
+  const common = first.explanations;
   for (const partial of explaining.slice(1)) agrees(partial, first);
   refuseUnseenBaseline(explaining);
-  const rowsExplained = explaining.reduce(
-    (sum, p) => sum + (p.explanations as PartialExplanations).rowsExplained,
-    0,
-  );
+  const rowsExplained = explaining.reduce((sum, p) => sum + p.explanations.rowsExplained, 0);
   const cells = common.labels.length * common.features.length;
   const bytes = GlobalShap.bytesFor(rowsExplained, cells, shap.aggMethod);
   if (options.maxBytes !== undefined && bytes > options.maxBytes) {
@@ -107,10 +104,7 @@ export async function mergeShap(
     kernelShap: kernelShapJson(common.labels, common.features, global, common.expectedValues),
     rowsExplained,
     rowsDropped,
-    modelEvaluations: described.reduce(
-      (sum, p) => sum + (p.explanations as PartialExplanations).modelEvaluations,
-      0,
-    ),
+    modelEvaluations: described.reduce((sum, p) => sum + p.explanations.modelEvaluations, 0),
     localValues: write !== undefined,
   };
 }
@@ -228,11 +222,11 @@ const NINE = 57;
 const LOWER_E = 101;
 
 /** Every host read files of the same columns, as one instance's files must have (merge-partials.ts compares the count pass's). */
-function sameColumns(described: readonly PartialCounts[]): void {
-  const first = described[0] as PartialCounts;
-  const theirs = (first.explanations as PartialExplanations).columns;
+function sameColumns(described: readonly Described[]): void {
+  const first = described[0] as Described;
+  const theirs = first.explanations.columns;
   for (const partial of described.slice(1)) {
-    const mine = (partial.explanations as PartialExplanations).columns;
+    const mine = partial.explanations.columns;
     for (const field of ["fieldCount", "names"] as const) {
       if (JSON.stringify(mine?.[field]) !== JSON.stringify(theirs?.[field])) {
         throw new PartialCountsError(
@@ -244,9 +238,9 @@ function sameColumns(described: readonly PartialCounts[]): void {
 }
 
 /** Every host that explained rows explained them alike: the same labels, features, expected values and feature kinds. */
-function agrees(partial: PartialCounts, first: PartialCounts): void {
-  const mine = partial.explanations as PartialExplanations;
-  const theirs = first.explanations as PartialExplanations;
+function agrees(partial: Described, first: Described): void {
+  const mine = partial.explanations;
+  const theirs = first.explanations;
   for (const field of ["labels", "features", "expectedValues"] as const) {
     if (JSON.stringify(mine[field]) !== JSON.stringify(theirs[field])) {
       throw new PartialCountsError(
@@ -270,8 +264,8 @@ function agrees(partial: PartialCounts, first: PartialCounts): void {
  * occurs in no host's files, or text for a feature whose column holds numbers in every host's
  * files (each host read it as text only for the baseline's sake).
  */
-function refuseUnseenBaseline(explaining: readonly PartialCounts[]): void {
-  const all = explaining.map((p) => p.explanations as PartialExplanations);
+function refuseUnseenBaseline(explaining: readonly Described[]): void {
+  const all = explaining.map((p) => p.explanations);
   const numericEverywhere = (all[0]?.numericOnlyFeatures ?? []).filter((name) =>
     all.every((e) => e.numericOnlyFeatures?.includes(name)),
   );
