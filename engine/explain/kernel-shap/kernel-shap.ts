@@ -190,6 +190,30 @@ export function rowStreamKey(settings: ShapSettings, row: number): string {
 }
 
 /**
+ * The stream key of each row of each block, as {@link rowStreamKey} gives it, with each block's
+ * file found once (no block spans two files) rather than the file list scanned per row.
+ */
+export function blockStreamKeys(N: number, settings: ShapSettings): (block: number, row: number) => string {
+  if (settings.files === undefined) return (_block, row) => `kernel shap row ${row}`;
+  // Each block's file: its path, and the place of its first row among all the rows.
+  const blockFiles: { readonly path: string; readonly first: number }[] = [];
+  let first = 0;
+  for (const file of settings.files) {
+    for (let at = 0; at < file.rows; at += settings.rowsPerBlock) blockFiles.push({ path: file.path, first });
+    first += file.rows;
+  }
+  if (first !== N) {
+    throw new RangeError(`the rows' files hold ${first} rows, but ${N} rows are explained`);
+  }
+  return (block, row) => {
+    const file = blockFiles[block];
+    if (file === undefined)
+      throw new RangeError(`block ${block} is beyond the rows' ${blockFiles.length} blocks`);
+    return `kernel shap ${file.path} row ${row - file.first}`;
+  };
+}
+
+/**
  * Explains block `block` of `rows` (its rows: {@link shapBlockStarts}) in one model call.
  * A sampled row draws its coalitions from its own stream, seeded by the run's seed and the
  * row's position alone ({@link rowStreamKey}), so its values do not depend on which thread
@@ -209,15 +233,12 @@ export function shapBlockExplainer(
   let weightSum = 0;
   for (const w of baselineWeights) weightSum += w;
   const exactPlans = new Map<number, { plan: CoalitionPlan; solver: ShapleySolver }>();
-  const planFor = (M: number, row: number) => {
+  const streamKey = blockStreamKeys(N, settings);
+  const planFor = (M: number, block: number, row: number) => {
     const cached = exactPlans.get(M);
     if (cached) return cached;
     const samples = settings.numSamples ?? defaultSampleCount(M);
-    const plan = coalitionPlan(
-      M,
-      samples,
-      seededRandom(derivedSeed(settings.seed, rowStreamKey(settings, row))),
-    );
+    const plan = coalitionPlan(M, samples, seededRandom(derivedSeed(settings.seed, streamKey(block, row))));
     const entry = { plan, solver: new ShapleySolver(plan) };
     if (plan.exact) exactPlans.set(M, entry);
     return entry;
@@ -232,7 +253,7 @@ export function shapBlockExplainer(
     let evaluations = 0;
     for (let r = first; r < end; r++) {
       const varying = varyingPlayers(rows, r, baseline, B, F, players);
-      const entry = varying.length >= 2 ? planFor(varying.length, r) : undefined;
+      const entry = varying.length >= 2 ? planFor(varying.length, block, r) : undefined;
       pending.push({ index: r, varying, ...(entry && { plan: entry.plan, solver: entry.solver }) });
       evaluations += 1 + (entry ? entry.plan.count * B : 0);
     }

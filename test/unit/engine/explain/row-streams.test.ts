@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { analyze } from "../../../../engine/analyze.ts";
 import { parseAnalysisConfig } from "../../../../engine/config/parse-analysis-config.ts";
 import {
+  blockStreamKeys,
   rowStreamKey,
   type ShapSettings,
   shapBlockStarts,
@@ -100,6 +101,36 @@ describe("the stream a sampled row draws from", () => {
       "kernel shap part-2.csv row 4",
     ]);
     expect(() => rowStreamKey(settings, 8)).toThrow("row 8 is beyond the rows' files (8 rows)");
+  });
+
+  it("is the same key when a block's file is found once for all its rows", () => {
+    // Prepare: blocks of 4 rows over files of 6, 0, 9 and 1 rows
+    const files = [
+      { path: "a.csv", rows: 6 },
+      { path: "b.csv", rows: 0 },
+      { path: "c/d.csv", rows: 9 },
+      { path: "e.csv", rows: 1 },
+    ];
+    const byFile = { rowsPerBlock: 4, files } as unknown as ShapSettings;
+    const byPlace = { rowsPerBlock: 4 } as ShapSettings;
+    // Act
+    const keys = (settings: ShapSettings) => {
+      const starts = shapBlockStarts(16, settings);
+      const key = blockStreamKeys(16, settings);
+      const found: [string, string][] = [];
+      for (let block = 0; block < starts.length - 1; block++) {
+        for (let row = starts[block] as number; row < (starts[block + 1] as number); row++) {
+          found.push([key(block, row), rowStreamKey(settings, row)]);
+        }
+      }
+      return found;
+    };
+    // Assess
+    for (const settings of [byFile, byPlace]) {
+      const found = keys(settings);
+      expect(found).toHaveLength(16);
+      for (const [once, scanned] of found) expect(once).toBe(scanned);
+    }
   });
 });
 
