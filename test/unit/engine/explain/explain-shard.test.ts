@@ -1,38 +1,25 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { analyze } from "../../../../engine/analyze.ts";
 import { parseAnalysisConfig } from "../../../../engine/config/parse-analysis-config.ts";
 import { explainShard } from "../../../../engine/explain/run-explanations.ts";
+import { type ScoringServer, startScoringServer } from "../../../support/scoring-server.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "explain-shard-"));
 const COLOR: Record<string, number> = { red: 1, green: -2, blue: 3 };
 
 /** A model behind HTTP that reads its second feature as a color's name: p = sigmoid(x / 10 + color). */
-let server: Server;
+let model: ScoringServer;
 let url: string;
 beforeAll(async () => {
-  server = createServer((request, response) => {
-    let body = "";
-    request.on("data", (chunk: Buffer) => (body += chunk.toString("utf8")));
-    request.on("end", () => {
-      const scores = body
-        .trimEnd()
-        .split("\n")
-        .map((line) => {
-          const [x, color] = line.split(",");
-          return 1 / (1 + Math.exp(-(Number(x) / 10 + (COLOR[color as string] ?? Number.NaN))));
-        });
-      response.writeHead(200, { "content-type": "text/csv" }).end(scores.join("\n"));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  url = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
+  model = await startScoringServer(
+    ([x, color]) => 1 / (1 + Math.exp(-(Number(x) / 10 + (COLOR[color as string] ?? Number.NaN)))),
+  );
+  url = model.url;
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(() => model.close());
 
 /** A CSV part of `rows` rows of x, color and a label y. */
 function part(folder: string, name: string, rows: readonly [number, string][]): void {
