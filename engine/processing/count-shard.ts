@@ -99,10 +99,12 @@ export async function countShard(options: ShardOptions): Promise<ShardResult> {
     const object: PartialTables = { version: PARTIAL_VERSION, path: file.path, tables: file.tables };
     await writeFile(join(outputDir, tablesObjectOf(host.current_host, index)), partialJson(object));
   };
+  // Read once for both passes: a Spark part file of an empty partition holds no row.
+  const anyRow = files.length > 0 && holdsARow(config, files);
   const counted =
     files.length === 0 || !runsBias(config)
       ? undefined
-      : await countFiles(config, dataFolder, files, options.threads, writeTables);
+      : await countFiles(config, dataFolder, files, anyRow, options.threads, writeTables);
   const counts = counted?.files ?? [];
   const explained =
     config.shap && files.length > 0
@@ -111,6 +113,7 @@ export async function countShard(options: ShardOptions): Promise<ShardResult> {
           host: host.current_host,
           dataFolder,
           files,
+          holdsARow: anyRow,
           outputDir,
           withModel: options.withModel ?? ((use) => use(undefined)),
           threads: {
@@ -267,6 +270,8 @@ async function countFiles(
   config: BiasConfig,
   dataFolder: string,
   files: readonly string[],
+  /** Whether some file holds a data row (else each file gets the tables of no row). */
+  anyRow: boolean,
   threads: ThreadOptions,
   write: (index: number, file: CountedFile) => Promise<void>,
 ): Promise<CountedShard> {
@@ -277,7 +282,7 @@ async function countFiles(
     await write(index, { path, bytes, tables });
     written[index] = { path, bytes, rowsRead: tables.rowsRead, rowsDropped: tables.rowsDropped };
   };
-  if (!holdsARow(config, files)) {
+  if (!anyRow) {
     const empty = noRowTables(config);
     for (const [index, file] of files.entries()) await hand(index, file, empty);
     return { files: written, threads: 1 };

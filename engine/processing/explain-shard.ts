@@ -38,6 +38,8 @@ export async function explainShardFiles(options: {
   readonly host: string;
   readonly dataFolder: string;
   readonly files: readonly string[];
+  /** Whether some file of the shard holds a data row ({@link holdsARow}), as the caller found. */
+  readonly holdsARow: boolean;
   readonly outputDir: string;
   /** Opens the job's model for `use` (a shadow endpoint is made then): called only for a shard that holds a row. */
   readonly withModel: WithModel;
@@ -46,7 +48,7 @@ export async function explainShardFiles(options: {
   const { config, host, files, outputDir } = options;
   const write = (index: number, lines: string) =>
     writeFile(join(outputDir, shapObjectOf(host, index)), lines);
-  if (!holdsARow(config, files)) {
+  if (!options.holdsARow) {
     for (const index of files.keys()) await write(index, "");
     return { fileRows: files.map(() => 0), threads: 1 };
   }
