@@ -15,7 +15,6 @@ import {
   decodeTablesObject,
   type PartialCounts,
   type PartialDatasetShape,
-  type PartialFile,
   partialFileOf,
 } from "../../contracts/partial-counts.ts";
 import { show } from "../../lambdas/shared/show-value.ts";
@@ -33,6 +32,7 @@ import { CLARIFY_PATHS } from "../processing/processing-layout.ts";
 import { checkTablesObject, PartialCountsError } from "./check-partial.ts";
 import { loadInOrder } from "./load-in-order.ts";
 import { type MergedShap, mergeShap, type ShapLoader } from "./merge-shap.ts";
+import type { OrderedFile } from "./ordered-file.ts";
 
 export { checkPartial, PartialCountsError } from "./check-partial.ts";
 
@@ -318,13 +318,6 @@ function commonShape(
     }
   }
   return shape;
-}
-
-/** A dataset file of some host, with where its host file lists it. */
-interface OrderedFile {
-  readonly partial: PartialCounts;
-  readonly index: number;
-  readonly entry: PartialFile;
 }
 
 /** Every host's files in the order one instance reads the dataset folder; each file once. */

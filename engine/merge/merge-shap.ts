@@ -8,7 +8,7 @@
  * `mean_abs`, `mean_sq` and `median` alike. The local values pass on, unchanged, to out.csv
  * when `save_local_shap_values` asks for it. Pure: the caller loads the objects and writes.
  */
-import type { PartialCounts, PartialExplanations, PartialFile } from "../../contracts/partial-counts.ts";
+import type { PartialCounts, PartialExplanations } from "../../contracts/partial-counts.ts";
 import { show } from "../../lambdas/shared/show-value.ts";
 import type { ShapConfig } from "../config/explain-config.ts";
 import { EngineInputError } from "../errors.ts";
@@ -18,6 +18,7 @@ import { kernelShapJson, localValuesHeader } from "../explain/local-shap-values.
 import type { KernelShapLabel } from "../output/explanations-json.ts";
 import { CLARIFY_PATHS } from "../processing/processing-layout.ts";
 import { PartialCountsError } from "./check-partial.ts";
+import type { OrderedFile } from "./ordered-file.ts";
 
 /**
  * Reads a local values object, named relative to the job's output folder
@@ -25,13 +26,6 @@ import { PartialCountsError } from "./check-partial.ts";
  * rows (about 20 bytes per value), so it is never held whole.
  */
 export type ShapLoader = (object: string) => Promise<AsyncIterable<string>>;
-
-/** A dataset file of some host, in the dataset's order. */
-export interface ShapFile {
-  readonly partial: PartialCounts;
-  readonly index: number;
-  readonly entry: PartialFile;
-}
 
 /** A host file that describes its explanations (its shard held a row). */
 type Described = PartialCounts & { readonly explanations: PartialExplanations };
@@ -55,7 +49,7 @@ export interface MergedShap {
 export async function mergeShap(
   shap: ShapConfig,
   partials: readonly PartialCounts[],
-  files: readonly ShapFile[],
+  files: readonly OrderedFile[],
   load: ShapLoader,
   options: ShapMergeOptions,
 ): Promise<MergedShap> {
@@ -109,11 +103,11 @@ export async function mergeShap(
   };
 }
 
-function where(file: ShapFile): string {
+function where(file: OrderedFile): string {
   return `${file.entry.shap} (host ${file.partial.host}, files[${file.index}] ${JSON.stringify(file.entry.path)})`;
 }
 
-async function loadValues(file: ShapFile, load: ShapLoader): Promise<AsyncIterable<string>> {
+async function loadValues(file: OrderedFile, load: ShapLoader): Promise<AsyncIterable<string>> {
   if (file.entry.shap === undefined) {
     throw new PartialCountsError(
       `host ${file.partial.host}: files[${file.index}] ${JSON.stringify(file.entry.path)} has no local SHAP values, but the config asks for methods.shap`,
@@ -126,13 +120,13 @@ async function loadValues(file: ShapFile, load: ShapLoader): Promise<AsyncIterab
 class LinesReader {
   readonly #global: GlobalShap;
   readonly #cells: number;
-  readonly #file: ShapFile;
+  readonly #file: OrderedFile;
   readonly #row: Float64Array;
   /** The text of a line not yet ended. */
   #rest = "";
   #lines = 0;
 
-  constructor(global: GlobalShap, cells: number, file: ShapFile) {
+  constructor(global: GlobalShap, cells: number, file: OrderedFile) {
     this.#global = global;
     this.#cells = cells;
     this.#file = file;
