@@ -256,6 +256,10 @@ describe("the merge of the hosts' local SHAP values", () => {
     await expect(cut).rejects.toThrow(
       'partial/algo-2/0.shap.csv (host algo-2, files[0] "part-1.csv"): the last line must end with a line end',
     );
+    const extra = merge(partials, [A, { "part-1.csv": "2,0.75\n1,1\n" }]);
+    await expect(extra).rejects.toThrow(
+      'partial/algo-2/0.shap.csv (host algo-2, files[0] "part-1.csv"): 2 lines of local values, but the host file says 1 rows',
+    );
   });
 
   it("refuses a host file whose rows explained are not its files' local values", () => {
