@@ -264,6 +264,9 @@ interface ExplainWorker {
   stop(): Promise<number | undefined>;
 }
 
+/** How long stopping waits for a worker to close its model before the thread is terminated. */
+const CLOSE_WAIT_MS = 10_000;
+
 function startWorker(script: URL, start: WorkerStart): ExplainWorker {
   const worker = new Worker(script, { workerData: start });
   let ready = false;
@@ -325,16 +328,27 @@ function startWorker(script: URL, start: WorkerStart): ExplainWorker {
     stop: async () => {
       stopping = true;
       let cpuSeconds: number | undefined;
-      if (ready && !broken) {
-        // Its model is closed first (an ONNX session released, connections ended), then the thread stops.
+      if (!broken) {
+        // Its model is closed first (an ONNX session released, connections ended), then the thread
+        // stops. A worker still opening its model handles the close once it is open: terminating a
+        // thread inside onnxruntime-node's session creation aborts the whole process (a fatal
+        // N-API error, not an exception). A model that takes longer than CLOSE_WAIT_MS to open
+        // (an endpoint that keeps answering 503) is not waited for.
         const done = new Promise<number | undefined>((resolve) => {
           closed = resolve;
         });
         worker.postMessage({ type: "close" } satisfies ToWorker);
-        cpuSeconds = await done;
+        let timer: NodeJS.Timeout | undefined;
+        cpuSeconds = await Promise.race([
+          done,
+          new Promise<undefined>((resolve) => {
+            timer = setTimeout(() => resolve(undefined), CLOSE_WAIT_MS);
+          }),
+        ]);
+        clearTimeout(timer);
       }
       await worker.terminate();
-      return cpuSeconds;
+      return ready ? cpuSeconds : undefined;
     },
   };
 }

@@ -313,6 +313,28 @@ describe("a model that fails on a worker thread", () => {
     }
   });
 
+  it("lets a worker still opening its model open and close it before its thread stops", async () => {
+    // Prepare: stopped at once, the workers are still loading the ONNX session. Terminating a thread
+    // inside that load aborts the whole process, so stopping waits for each model to open and close.
+    const model = await loadOnnxModel(LR, { featureCount: F });
+    const threads = startExplainThreads(
+      3,
+      { onnx: LR },
+      { codec: { names: NAMES, categories: new Array(F).fill(undefined) } },
+      new Float64Array(40 * F),
+      model,
+    );
+    try {
+      // Act
+      const cpuSeconds = await threads.close();
+      // Assess: both workers opened their model (only a worker that did reports its CPU seconds).
+      expect(cpuSeconds).toHaveLength(2);
+      for (const seconds of cpuSeconds) expect(seconds).toBeGreaterThan(0);
+    } finally {
+      await model.close();
+    }
+  });
+
   it("fails with the worker's one-line error when a worker cannot open the model", async () => {
     // Prepare: this thread's model opens; the workers are sent a file that is not there
     const model = await loadOnnxModel(LR, { featureCount: F });
