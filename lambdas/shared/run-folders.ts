@@ -27,7 +27,7 @@ export interface RunRecord {
 }
 
 /** Summaries read at once. */
-const READ_CONCURRENCY = 8;
+export const READ_CONCURRENCY = 8;
 
 /** The folder names directly under `outputUri` that start with `namePrefix`, in key order. */
 export async function listRunFolders(s3: S3Client, outputUri: string, namePrefix = ""): Promise<string[]> {
