@@ -99,6 +99,30 @@ describe("SHAP on several hosts against one instance", () => {
   });
 });
 
+describe("JSON Lines on several hosts", () => {
+  it("explains alike, a host lacking the baseline's category included", async () => {
+    // Prepare: the features array holds a number and a text; only p0 holds "red"
+    const line = (x: number, c: string, y: number) => JSON.stringify({ features: [x, c], y });
+    const config = {
+      dataset_type: "application/jsonlines",
+      features: "features",
+      label: "y",
+      headers: ["x", "c", "y"],
+      predictor: { endpoint_name: "model" },
+      methods: { shap: { baseline: [[0, "red"]], agg_method: "median", save_local_shap_values: true } },
+    };
+    const files = {
+      "p0.jsonl": `${line(1, "red", 0)}\n${line(2, "blue", 1)}\n`,
+      "p1.jsonl": `${line(3, "green", 0)}\n${line(4, "blue", 1)}\n${line(5, "green", 0)}\n`,
+    };
+    // Act
+    const { one, several } = await oneAndSeveral(config, files, [[0], [1]]);
+    // Assess
+    expect(one).toContain('"kernel_shap"');
+    expect(several).toBe(one);
+  });
+});
+
 describe("a text feature's numbers, host by host", () => {
   it("reach the model with their own text ('1.0', not '1') whether or not a text cell came first", async () => {
     // Prepare: on one instance p1's "1.0" follows p0's text; on its host it comes first
