@@ -8,6 +8,7 @@
  * `mean_abs`, `mean_sq` and `median` alike. The local values pass on, unchanged, to out.csv
  * when `save_local_shap_values` asks for it. Pure: the caller loads the objects and writes.
  */
+
 import type { PartialCounts, PartialExplanations } from "../../contracts/partial-counts.ts";
 import { show } from "../../lambdas/shared/show-value.ts";
 import type { ShapConfig } from "../config/explain-config.ts";
@@ -16,7 +17,9 @@ import { asNumericRefusal } from "../explain/baseline/baseline-messages.ts";
 import { GlobalShap } from "../explain/global-shap.ts";
 import { kernelShapJson, localValuesHeader } from "../explain/local-shap-values.ts";
 import type { KernelShapLabel } from "../output/explanations-json.ts";
+import { plural } from "../processing/plural.ts";
 import { CLARIFY_PATHS } from "../processing/processing-layout.ts";
+import { byteSize } from "./byte-size.ts";
 import { PartialCountsError } from "./check-partial.ts";
 import type { OrderedFile } from "./ordered-file.ts";
 
@@ -74,7 +77,7 @@ export async function mergeShap(
   const bytes = GlobalShap.bytesFor(rowsExplained, cells, shap.aggMethod);
   if (options.maxBytes !== undefined && bytes > options.maxBytes) {
     throw new PartialCountsError(
-      `agg_method "median" needs every row's local value at once: ${rowsExplained} rows × ${common.labels.length} labels × ${common.features.length} features take ${megabytes(bytes)}, more than this function holds (${megabytes(options.maxBytes)}); use agg_method "mean_abs" or "mean_sq" (their sums take no memory per row), explain fewer features (features_to_explain), or give CollectResults more memory`,
+      `agg_method "median" needs every row's local value at once: ${plural(rowsExplained, "row")} × ${plural(common.labels.length, "label")} × ${plural(common.features.length, "feature")} take ${byteSize(bytes)}, more than this function holds (${byteSize(options.maxBytes)}); use agg_method "mean_abs" or "mean_sq" (their sums take no memory per row), explain fewer features (features_to_explain), or give CollectResults more memory`,
     );
   }
   const global = new GlobalShap(cells, shap.aggMethod, rowsExplained);
@@ -272,8 +275,4 @@ function refuseUnseenBaseline(explaining: readonly Described[]): void {
     if (numeric === null) continue;
     throw new EngineInputError(numeric ?? message);
   }
-}
-
-function megabytes(bytes: number): string {
-  return `${(bytes / 2 ** 20).toFixed(1)} MB`;
 }

@@ -19,6 +19,7 @@ import { INTERVALS_FILE } from "../../contracts/intervals.ts";
 import { PARTIAL_FOLDER, type PartialCounts } from "../../contracts/partial-counts.ts";
 import { EngineInputError } from "../../engine/errors.ts";
 import { byName } from "../../engine/io/name-order.ts";
+import { byteSize } from "../../engine/merge/byte-size.ts";
 import {
   checkPartial,
   mergePartials,
@@ -250,10 +251,6 @@ async function listHostFiles(s3: S3Client, folderUri: string): Promise<string[]>
   return uris.sort(byName);
 }
 
-function size(bytes: number): string {
-  return bytes < 2 ** 20 ? `${Math.ceil(bytes / 2 ** 10)} KB` : `${(bytes / 2 ** 20).toFixed(1)} MB`;
-}
-
 async function readHostFile(s3: S3Client, uri: string, runUri: string): Promise<PartialCounts> {
   const text = await readObjectText(s3, uri);
   // Messages name the file as the run folder holds it: output/partial/algo-2.json.
@@ -275,7 +272,7 @@ async function readTablesObject(s3: S3Client, uri: string, maxBytes: number | un
   const text = await readObjectText(s3, uri, (bytes) => {
     if (maxBytes !== undefined && bytes > maxBytes) {
       throw new AnalysisResultError(
-        `${uri} holds ${size(bytes)} of count tables, more than this function merges at once (${size(maxBytes)}): a tables object grows with the distinct values of the analysed columns (up to 10,000 each) and their length, not with the rows or the number of files; give CollectResults more memory`,
+        `${uri} holds ${byteSize(bytes)} of count tables, more than this function merges at once (${byteSize(maxBytes)}): a tables object grows with the distinct values of the analysed columns (up to 10,000 each) and their length, not with the rows or the number of files; give CollectResults more memory`,
       );
     }
   });

@@ -225,7 +225,7 @@ describe("the merge of the hosts' local SHAP values", () => {
 
     // Assess: 4 rows × 1 label × 2 features × 8 bytes = 64 bytes
     await expect(refused).rejects.toThrow(
-      /^agg_method "median" needs every row's local value at once: 4 rows × 1 labels × 2 features take 0\.0 MB, more than this function holds \(0\.0 MB\); use agg_method "mean_abs" or "mean_sq"/,
+      /^agg_method "median" needs every row's local value at once: 4 rows × 1 label × 2 features take 1 KB, more than this function holds \(1 KB\); use agg_method "mean_abs" or "mean_sq"/,
     );
   });
 
