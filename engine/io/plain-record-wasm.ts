@@ -305,6 +305,8 @@ let compiled: WebAssembly.Module | undefined;
  */
 const spare: ScanMemory[] = [];
 const SPARE_MEMORIES = 4;
+/** The largest memory kept for reuse (a scanner's usual chunk is 1 MiB). */
+const SPARE_MEMORY_BYTES = 8 * 2 ** 20;
 
 /** A memory and its scan function: a spare one, or a new one (the module is compiled once per thread). */
 export function takeScanMemory(): ScanMemory {
@@ -318,5 +320,9 @@ export function takeScanMemory(): ScanMemory {
 
 /** Gives a memory back once its scanner is closed (its bytes are then another scanner's). */
 export function giveBackScanMemory(memory: ScanMemory): void {
-  if (spare.length < SPARE_MEMORIES) spare.push(memory);
+  // A memory never shrinks: one grown for a very long record is let go rather than kept for the
+  // rest of the process.
+  if (spare.length < SPARE_MEMORIES && memory.memory.buffer.byteLength <= SPARE_MEMORY_BYTES) {
+    spare.push(memory);
+  }
 }

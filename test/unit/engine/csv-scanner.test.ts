@@ -5,6 +5,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { EngineInputError } from "../../../engine/errors.ts";
 import { CsvScanner } from "../../../engine/io/csv-scanner.ts";
+import { giveBackScanMemory, takeScanMemory } from "../../../engine/io/plain-record-wasm.ts";
 
 function csvFile(text: string): string {
   const path = join(mkdtempSync(join(tmpdir(), "csv-")), "data.csv");
@@ -226,5 +227,24 @@ describe("CsvScanner", () => {
 
     // Assess
     expect(act).toThrow(/data\.csv line 4: a quoted field is never closed/);
+  });
+});
+
+describe("the scanners' spare WebAssembly memories", () => {
+  it("takes back a memory of a usual size for the next scanner, and lets a grown one go", () => {
+    // Prepare: a memory grown as for a record of some 12 MiB (a memory never shrinks)
+    const grown = takeScanMemory();
+    grown.memory.grow(200);
+    const usual = takeScanMemory();
+
+    // Act
+    giveBackScanMemory(grown);
+    const afterGrown = takeScanMemory();
+    giveBackScanMemory(usual);
+    const afterUsual = takeScanMemory();
+
+    // Assess
+    expect(afterGrown).not.toBe(grown);
+    expect(afterUsual).toBe(usual);
   });
 });
