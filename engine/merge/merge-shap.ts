@@ -148,13 +148,20 @@ class LinesReader {
     }
     if (this.#lines !== this.#file.entry.shapRows) {
       throw new PartialCountsError(
-        `${where(this.#file)}: ${this.#lines} lines of local values, but the host file says ${this.#file.entry.shapRows} rows`,
+        `${where(this.#file)}: ${plural(this.#lines, "line")} of local values, but the host file says ${plural(this.#file.entry.shapRows ?? 0, "row")}`,
       );
     }
   }
 
   #line(line: string): void {
     const l = ++this.#lines;
+    // Refused at once: a line beyond the host file's rows would grow median's columns, sized to
+    // the rows explained, past the memory the merge checked it has.
+    if (l > (this.#file.entry.shapRows ?? 0)) {
+      throw new PartialCountsError(
+        `${where(this.#file)}: more lines of local values than the host file's ${plural(this.#file.entry.shapRows ?? 0, "row")}`,
+      );
+    }
     const texts = line.split(",");
     if (texts.length !== this.#cells) {
       throw new PartialCountsError(
@@ -177,20 +184,24 @@ class LinesReader {
 }
 
 /**
- * Whether `text` is written as JavaScript writes a double (`String(value)`): `NaN`, `Infinity`,
+ * Whether `text` has the syntax JavaScript gives a double (`String(value)`): `NaN`, `Infinity`,
  * or `-`? then `0` or digits without a leading zero, `.` and digits not ending in `0`, and
- * `e+` / `e-` and digits. Scanned character by character: `String(Number(text)) === text`
- * says the same but made the merge 2.7 times as long (bench:shap-merge, 300,000 rows,
- * mean_abs, at load 4: 1.85 s against 0.68 s with no check); this scan takes 1.15 s against
- * 0.92 s (medians of 5, at load 3).
+ * `e+` / `e-` and digits; `-0` is refused (String writes it `0`). This catches a corrupt or
+ * foreign object (an empty cell, spaces, `0x10`, `1.0`), not every text String would not write:
+ * `1e+2` or a mantissa of more than 17 digits pass. Scanned character by character:
+ * `String(Number(text)) === text` would be exact but made the merge 2.7 times as long
+ * (bench:shap-merge, 300,000 rows, mean_abs, at load 4: 1.85 s against 0.68 s with no check);
+ * this scan takes 1.15 s against 0.92 s (medians of 5, at load 3).
  */
 export function isNumberText(text: string): boolean {
   const n = text.length;
   let i = 0;
   let code = text.charCodeAt(0);
   if (code === MINUS) code = text.charCodeAt(++i);
-  if (code === ZERO) code = text.charCodeAt(++i);
-  else if (code > ZERO && code <= NINE) {
+  if (code === ZERO) {
+    code = text.charCodeAt(++i);
+    if (i === 2 && n === 2) return false;
+  } else if (code > ZERO && code <= NINE) {
     do code = text.charCodeAt(++i);
     while (code >= ZERO && code <= NINE);
   } else return text === "NaN" || text === "Infinity" || text === "-Infinity";

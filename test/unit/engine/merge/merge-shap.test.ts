@@ -248,7 +248,7 @@ describe("the merge of the hosts' local SHAP values", () => {
     await expect(notANumber).rejects.toThrow(
       'partial/algo-2/0.shap.csv (host algo-2, files[0] "part-1.csv"): line 1 holds "oops", not a number as a host writes it',
     );
-    for (const line of ["2,", ",0.75", " 2,0.75", "0x10,1", "2,0.750", "2,+1", "NaN,Infinity"]) {
+    for (const line of ["2,", ",0.75", " 2,0.75", "0x10,1", "2,0.750", "2,+1", "-0,1", "NaN,Infinity"]) {
       const written = merge(partials, [A, { "part-1.csv": `${line}\n` }]);
       if (line === "NaN,Infinity") await expect(written).resolves.toBeDefined();
       else await expect(written, line).rejects.toThrow("not a number as a host writes it");
@@ -258,7 +258,7 @@ describe("the merge of the hosts' local SHAP values", () => {
     );
     const extra = merge(partials, [A, { "part-1.csv": "2,0.75\n1,1\n" }]);
     await expect(extra).rejects.toThrow(
-      'partial/algo-2/0.shap.csv (host algo-2, files[0] "part-1.csv"): 2 lines of local values, but the host file says 1 rows',
+      'partial/algo-2/0.shap.csv (host algo-2, files[0] "part-1.csv"): more lines of local values than the host file\'s 1 row',
     );
   });
 
