@@ -264,7 +264,7 @@ interface ExplainWorker {
   stop(): Promise<number | undefined>;
 }
 
-/** How long stopping waits for a worker to close its model before the thread is terminated. */
+/** How long stopping waits for a worker to close an endpoint model before the thread is terminated. */
 const CLOSE_WAIT_MS = 10_000;
 
 function startWorker(script: URL, start: WorkerStart): ExplainWorker {
@@ -332,19 +332,17 @@ function startWorker(script: URL, start: WorkerStart): ExplainWorker {
         // Its model is closed first (an ONNX session released, connections ended), then the thread
         // stops. A worker still opening its model handles the close once it is open: terminating a
         // thread inside onnxruntime-node's session creation aborts the whole process (a fatal
-        // N-API error, not an exception). A model that takes longer than CLOSE_WAIT_MS to open
-        // (an endpoint that keeps answering 503) is not waited for.
+        // N-API error, not an exception), so an ONNX session is always waited for (its creation
+        // ends). An endpoint that keeps answering 503 is waited for CLOSE_WAIT_MS at most.
         const done = new Promise<number | undefined>((resolve) => {
           closed = resolve;
         });
         worker.postMessage({ type: "close" } satisfies ToWorker);
         let timer: NodeJS.Timeout | undefined;
-        cpuSeconds = await Promise.race([
-          done,
-          new Promise<undefined>((resolve) => {
-            timer = setTimeout(() => resolve(undefined), CLOSE_WAIT_MS);
-          }),
-        ]);
+        const limit = new Promise<undefined>((resolve) => {
+          if (!("onnx" in start.source)) timer = setTimeout(() => resolve(undefined), CLOSE_WAIT_MS);
+        });
+        cpuSeconds = await Promise.race([done, limit]);
         clearTimeout(timer);
       }
       await worker.terminate();
