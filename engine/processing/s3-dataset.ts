@@ -12,6 +12,7 @@ import { pipeline } from "node:stream/promises";
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import { parseS3Uri } from "../../lambdas/shared/s3-uri.ts";
 import { EngineInputError } from "../errors.ts";
+import { plural } from "./plural.ts";
 
 /** A client for the job's region, following redirects when a bucket is elsewhere. */
 export function jobS3Client(env: Readonly<Record<string, string | undefined>> = process.env): S3Client {
@@ -32,6 +33,8 @@ export async function downloadS3Dataset(
   uri: string,
   folder: string,
   field: string,
+  /** When set, a prefix is refused before anything is downloaded; the text says why. */
+  objectOnly?: string,
 ): Promise<{ path: string; objects: number }> {
   const location = parseS3Uri(uri);
   if (!location || location.key === "") {
@@ -44,6 +47,11 @@ export async function downloadS3Dataset(
     const target = join(folder, location.key.split("/").pop() || "dataset");
     await download(client, location.bucket, location.key, target);
     return { path: target, objects: 1 };
+  }
+  if (objectOnly !== undefined) {
+    throw new EngineInputError(
+      `${field} ${uri} is a prefix (${plural(keys.length, "object")} below it), not an object: ${objectOnly}`,
+    );
   }
   const base = location.key.slice(0, location.key.lastIndexOf("/") + 1);
   for (const key of keys)

@@ -32,18 +32,19 @@ export async function downloadShapBaseline(
   if (uri === undefined) return undefined;
   const field = "$.methods.shap.baseline";
   const { downloadS3Dataset } = await import("./s3-dataset.ts");
-  let downloaded: { path: string; objects: number };
+  let downloaded: { path: string };
   try {
-    downloaded = await downloadS3Dataset(await s3(), uri, folder, field);
+    downloaded = await downloadS3Dataset(
+      await s3(),
+      uri,
+      folder,
+      field,
+      "a baseline is one CSV file, named by its own key",
+    );
   } catch (error) {
     if (error instanceof EngineInputError) throw error;
     const { name, message } = error as Error;
     throw new EngineInputError(`${field} ${uri} cannot be read: ${name}: ${message}`);
-  }
-  if (downloaded.path === folder) {
-    throw new EngineInputError(
-      `${field} ${uri} is a prefix (${downloaded.objects} objects below it), not an object: a baseline is one CSV file, named by its own key`,
-    );
   }
   log(`SHAP baseline: ${uri}`);
   return downloaded.path;

@@ -111,7 +111,7 @@ describe("an s3:// SHAP baseline in a processing job", () => {
       "$.methods.shap.baseline s3://baselines/credit/nothing.csv names no S3 object",
     );
     await expect(folder).rejects.toThrow(
-      "$.methods.shap.baseline s3://baselines/credit/ is a prefix (1 objects below it), not an object: a baseline is one CSV file, named by its own key",
+      "$.methods.shap.baseline s3://baselines/credit/ is a prefix (1 object below it), not an object: a baseline is one CSV file, named by its own key",
     );
   }, 60_000);
 });
