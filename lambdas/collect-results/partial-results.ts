@@ -281,13 +281,7 @@ async function readTablesObject(s3: S3Client, uri: string, maxBytes: number | un
 
 /** An object's text as it arrives, piece by piece (a local SHAP values object may be larger than this function's memory). */
 async function readObjectPieces(s3: S3Client, uri: string): Promise<AsyncIterable<string>> {
-  const location = parseS3Uri(uri);
-  let object: GetObjectCommandOutput;
-  try {
-    object = await s3.send(new GetObjectCommand({ Bucket: location?.bucket, Key: location?.key }));
-  } catch (error) {
-    throw new AnalysisResultError(`cannot read ${uri}: ${(error as Error).message}`, { cause: error });
-  }
+  const object = await getObject(s3, uri);
   const body = object.Body as AsyncIterable<Uint8Array> | undefined;
   return (async function* () {
     if (body === undefined) return;
@@ -302,19 +296,23 @@ async function readObjectPieces(s3: S3Client, uri: string): Promise<AsyncIterabl
   })();
 }
 
+/** The object at `uri`, its body not yet read; a failure is an AnalysisResultError naming it. */
+async function getObject(s3: S3Client, uri: string): Promise<GetObjectCommandOutput> {
+  const location = parseS3Uri(uri);
+  try {
+    return await s3.send(new GetObjectCommand({ Bucket: location?.bucket, Key: location?.key }));
+  } catch (error) {
+    throw new AnalysisResultError(`cannot read ${uri}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
 /** An object's text; `checkSize` sees its size before its body is read. */
 async function readObjectText(
   s3: S3Client,
   uri: string,
   checkSize: (bytes: number) => void = () => {},
 ): Promise<string> {
-  const location = parseS3Uri(uri);
-  let object: GetObjectCommandOutput;
-  try {
-    object = await s3.send(new GetObjectCommand({ Bucket: location?.bucket, Key: location?.key }));
-  } catch (error) {
-    throw new AnalysisResultError(`cannot read ${uri}: ${(error as Error).message}`, { cause: error });
-  }
+  const object = await getObject(s3, uri);
   try {
     checkSize(object.ContentLength ?? 0);
   } catch (error) {
