@@ -114,14 +114,17 @@ export function hostOutputListing(host: string, files: number): string[] {
 }
 
 /** Runs every host's `process` of the job, one after another, each on one thread, quietly. */
-export async function runHosts(trees: JobTrees): Promise<void> {
+export async function runHosts(
+  trees: JobTrees,
+  environment: Readonly<Record<string, string>> = {},
+): Promise<void> {
   for (const host of trees.hosts) {
     await runProcessingOnHost({
       processingDir: host.tree,
       resourceConfigPath: host.resourceConfig,
       log: () => {},
       threads: 1,
-      environment: {},
+      environment,
     });
   }
 }

@@ -587,15 +587,7 @@ describe("a matched column of text and numbers on several instances", () => {
     for (let i = 1; i < 120; i++) lines.push(`${["30.0", "41", "30"][i % 3]},${i % 2}`);
     const facetConfig = { ...config, facet: [{ name_or_index: "age", value_or_threshold: [30] }] };
     const trees = jobTrees(facetConfig, csvParts(`${lines.join("\n")}\n`, ["a.csv", "b.csv"]), [[0], [1]]);
-    for (const host of trees.hosts) {
-      await runProcessingOnHost({
-        processingDir: host.tree,
-        resourceConfigPath: host.resourceConfig,
-        log: quiet,
-        threads: 1,
-        environment: {},
-      });
-    }
+    await runHosts(trees);
 
     // Act
     const merged = mergeOutputFolder(jobOutput(trees));

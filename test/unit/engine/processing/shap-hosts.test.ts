@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mergeOutputFolder } from "../../../../engine/merge/merge-output-folder.ts";
 import { runProcessingJob, runProcessingOnHost } from "../../../../engine/processing/run-processing-job.ts";
-import { jobOutput, jobTrees, type PartFiles } from "../../../support/multi-host-trees.ts";
+import { jobOutput, jobTrees, type PartFiles, runHosts } from "../../../support/multi-host-trees.ts";
 import { type ScoringServer, startScoringServer } from "../../../support/scoring-server.ts";
 
 /** p = sigmoid(Σ numbers / 10 + Σ lengths of the texts): a text cell's exact text matters. */
@@ -40,15 +40,7 @@ async function oneAndSeveral(
     .catch((error: Error) => `refused: ${error.message}`);
   let several: string;
   try {
-    for (const host of trees.hosts) {
-      await runProcessingOnHost({
-        processingDir: host.tree,
-        resourceConfigPath: host.resourceConfig,
-        log: quiet,
-        threads: 1,
-        environment,
-      });
-    }
+    await runHosts(trees, environment);
     const merged = await mergeOutputFolder(jobOutput(trees));
     several = JSON.stringify(merged.analysis.explanations);
   } catch (error) {
@@ -218,15 +210,7 @@ describe("out.csv of a merge from a folder", () => {
     const files = { "p0.csv": "x,c,y\n1,red,0\n2,blue,1\n", "p1.csv": "x,c,y\n3,red,0\n" };
     const trees = jobTrees(config, files, [[0], [1]]);
     const environment = { CLARIFY_PIPELINE_MODEL_ENDPOINT: model.url };
-    for (const host of trees.hosts) {
-      await runProcessingOnHost({
-        processingDir: host.tree,
-        resourceConfigPath: host.resourceConfig,
-        log: quiet,
-        threads: 1,
-        environment,
-      });
-    }
+    await runHosts(trees, environment);
     const output = jobOutput(trees);
     writeFileSync(join(output, "partial/algo-2/0.shap.csv"), "oops\n");
     const localValuesPath = join(output, "out.csv");
