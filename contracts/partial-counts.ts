@@ -150,6 +150,13 @@ export interface PartialCounts {
   readonly files: readonly PartialFile[];
   /** With `methods.shap`, when the host's shard held a row (a shard of no row explains nothing). */
   readonly explanations?: PartialExplanations;
+  /**
+   * With `methods.shap`, when the host's files hold no row (header rows at most): the column
+   * names they give (CSV header rows, Parquet schemas), compared with every other host's as
+   * `explanations.columns.names` are, since one instance refuses a file whose header row
+   * differs even when it holds no row. Absent: the host has no file, or its files name none.
+   */
+  readonly columnNames?: readonly string[];
 }
 
 /**

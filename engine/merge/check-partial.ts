@@ -38,7 +38,7 @@ export function checkPartial(document: unknown, source: string): PartialCounts {
     throw new PartialCountsError(`${where}: ${field} ${rule}, got ${show(value)}`);
   };
   if (!isRecord(document)) fail("the file", "must hold a JSON object", document);
-  const { version, host, hosts, config, intervals, dataset, files, explanations } = document;
+  const { version, host, hosts, config, intervals, dataset, files, explanations, columnNames } = document;
   if (typeof host !== "string" || host === "") fail("host", "must be a host name", host);
   where = `${source} (host ${host})`;
   if (version !== PARTIAL_VERSION) fail("version", `must be "${PARTIAL_VERSION}"`, version);
@@ -88,6 +88,11 @@ export function checkPartial(document: unknown, source: string): PartialCounts {
     if (rows !== explained) {
       fail("explanations.rowsExplained", `must be the files' shapRows added up, ${rows}`, explained);
     }
+  }
+  if (columnNames !== undefined) {
+    if (!isTexts(columnNames)) fail("columnNames", "must be a list of column names", columnNames);
+    if (explanations !== undefined)
+      fail("columnNames", "must be absent when the host explained rows", columnNames);
   }
   return document as unknown as PartialCounts;
 }

@@ -58,11 +58,12 @@ export async function mergeShap(
 ): Promise<MergedShap> {
   const described = partials.filter((partial): partial is Described => partial.explanations !== undefined);
   const rowsDropped = described.reduce((sum, p) => sum + p.explanations.rowsDropped, 0);
+  // Before the count of rows: one instance refuses a file's differing header row as it reads it.
+  sameColumns(partials);
   if (described.length === 0) {
     // As one instance refuses a dataset input of no row (its files hold header rows at most).
     throw new EngineInputError(`the dataset /opt/ml/processing/${CLARIFY_PATHS.data} has no rows`);
   }
-  sameColumns(described);
   // A host whose every row missed a value coded no baseline and read no feature's kind.
   const explaining = described.filter((p) => p.explanations.rowsExplained > 0);
   const first = explaining[0];
@@ -229,16 +230,41 @@ const ZERO = 48;
 const NINE = 57;
 const LOWER_E = 101;
 
-/** Every host read files of the same columns, as one instance's files must have (merge-partials.ts compares the count pass's). */
-function sameColumns(described: readonly Described[]): void {
-  const first = described[0] as Described;
-  const theirs = first.explanations.columns;
-  for (const partial of described.slice(1)) {
-    const mine = partial.explanations.columns;
-    for (const field of ["fieldCount", "names"] as const) {
-      if (JSON.stringify(mine?.[field]) !== JSON.stringify(theirs?.[field])) {
+/** A host's columns as its host file gives them, and the field that holds them; none for a host of no file. */
+interface HostColumns {
+  readonly partial: PartialCounts;
+  /** `explanations.columns` (a host that explained) or `columnNames` (a host whose files hold no row). */
+  readonly field: string;
+  /** Absent for a host of no row: it read no row's field count. */
+  readonly fieldCount?: number;
+  readonly names?: readonly string[];
+}
+
+function columnsOf(partial: PartialCounts): HostColumns | undefined {
+  const explained = partial.explanations;
+  if (explained !== undefined) return { partial, field: "explanations.columns", ...explained.columns };
+  if (partial.columnNames !== undefined) return { partial, field: "columnNames", names: partial.columnNames };
+  return undefined;
+}
+
+/**
+ * Every host read files of the same columns, as one instance's files must have (merge-partials.ts
+ * compares the count pass's). A host whose files hold no row compares the names they give: one
+ * instance refuses a differing header row even in a file of no row.
+ */
+function sameColumns(partials: readonly PartialCounts[]): void {
+  const hosts = partials.map(columnsOf).filter((columns) => columns !== undefined);
+  // A host that explained, when there is one: it gives the field count as well as the names.
+  const first = hosts.find((columns) => columns.fieldCount !== undefined) ?? hosts[0];
+  if (first === undefined) return;
+  for (const mine of hosts) {
+    if (mine === first) continue;
+    const fields = mine.fieldCount !== undefined ? (["fieldCount", "names"] as const) : (["names"] as const);
+    for (const field of fields) {
+      if (JSON.stringify(mine[field]) !== JSON.stringify(first[field])) {
+        const name = mine.field === "columnNames" ? "columnNames" : `${mine.field}.${field}`;
         throw new PartialCountsError(
-          `host ${partial.host}: explanations.columns.${field} ${show(mine?.[field])} differs from host ${first.host}'s ${show(theirs?.[field])}: every part of the dataset must have the same columns`,
+          `host ${mine.partial.host}: ${name} ${show(mine[field])} differs from host ${first.partial.host}'s ${show(first[field])}: every part of the dataset must have the same columns`,
         );
       }
     }

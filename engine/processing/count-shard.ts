@@ -43,7 +43,7 @@ import { datasetFilesOf } from "../io/table-format.ts";
 import { countFileByFile } from "../parallel/count-files.ts";
 import type { ThreadOptions } from "../parallel/parallel-counts.ts";
 import { openBiasDataset } from "../run-bias-analysis.ts";
-import { type ExplainedShard, explainShardFiles, holdsARow, type WithModel } from "./explain-shard.ts";
+import { type ExplainedShard, explainShardFiles, readShardStart, type WithModel } from "./explain-shard.ts";
 import { plural } from "./plural.ts";
 import { CLARIFY_PATHS, processingPaths } from "./processing-layout.ts";
 
@@ -100,7 +100,8 @@ export async function countShard(options: ShardOptions): Promise<ShardResult> {
     await writeFile(join(outputDir, tablesObjectOf(host.current_host, index)), partialJson(object));
   };
   // Read once for both passes: a Spark part file of an empty partition holds no row.
-  const anyRow = files.length > 0 && holdsARow(config, files);
+  const start = files.length > 0 ? readShardStart(config, files) : { holdsARow: false };
+  const anyRow = start.holdsARow;
   const counted =
     files.length === 0 || !runsBias(config)
       ? undefined
@@ -113,7 +114,7 @@ export async function countShard(options: ShardOptions): Promise<ShardResult> {
           host: host.current_host,
           dataFolder,
           files,
-          holdsARow: anyRow,
+          start,
           outputDir,
           withModel: options.withModel ?? ((use) => use(undefined)),
           threads: {
@@ -171,6 +172,7 @@ function hostFile(
       ...(explained && { shap: shapObjectOf(host, index), shapRows: explained.fileRows[index] as number }),
     })),
     ...(explained?.explanations && { explanations: explained.explanations }),
+    ...(explained?.columnNames && { columnNames: explained.columnNames }),
   };
 }
 

@@ -23,6 +23,8 @@ export type WithModel = <T>(use: (model: ModelSource | ScoringModel | undefined)
 export interface ExplainedShard {
   /** Absent when no file of the shard holds a row: nothing was explained. */
   readonly explanations?: PartialExplanations;
+  /** When no file of the shard holds a row: the column names its files give, if any ({@link ShardStart}). */
+  readonly columnNames?: readonly string[];
   /** Per file of the shard, in its order: the rows whose local values its object holds. */
   readonly fileRows: readonly number[];
   readonly threads: number;
@@ -38,8 +40,8 @@ export async function explainShardFiles(options: {
   readonly host: string;
   readonly dataFolder: string;
   readonly files: readonly string[];
-  /** Whether some file of the shard holds a data row ({@link holdsARow}), as the caller found. */
-  readonly holdsARow: boolean;
+  /** Whether some file of the shard holds a data row, and the names its files give ({@link readShardStart}). */
+  readonly start: ShardStart;
   readonly outputDir: string;
   /** Opens the job's model for `use` (a shadow endpoint is made then): called only for a shard that holds a row. */
   readonly withModel: WithModel;
@@ -48,9 +50,10 @@ export async function explainShardFiles(options: {
   const { config, host, files, outputDir } = options;
   const write = (index: number, lines: string) =>
     writeFile(join(outputDir, shapObjectOf(host, index)), lines);
-  if (!options.holdsARow) {
+  if (!options.start.holdsARow) {
     for (const index of files.keys()) await write(index, "");
-    return { fileRows: files.map(() => 0), threads: 1 };
+    const names = options.start.columnNames;
+    return { fileRows: files.map(() => 0), threads: 1, ...(names && { columnNames: names }) };
   }
   const explained = await options.withModel((model) => {
     if (model === undefined) {
@@ -85,11 +88,25 @@ export async function explainShardFiles(options: {
   };
 }
 
-/** Whether some file of the shard holds a data row (a Spark part file of an empty partition holds none). */
-export function holdsARow(config: AnalysisConfig, files: readonly string[]): boolean {
+/** What the first read of a shard's files finds. */
+export interface ShardStart {
+  /** Whether some file holds a data row (a Spark part file of an empty partition holds none). */
+  readonly holdsARow: boolean;
+  /**
+   * When none does: the column names the files give (CSV header rows, Parquet schemas), which
+   * one instance compares with the other files' even in a file of no row. JSON Lines names its
+   * columns only in the config (the same on every host): none.
+   */
+  readonly columnNames?: readonly string[];
+}
+
+/** Reads the shard's `files` up to their first data row: whether there is one, else the names they give. */
+export function readShardStart(config: AnalysisConfig, files: readonly string[]): ShardStart {
   const reader = new TableReader(files, datasetFormat(config, []));
   try {
-    return reader.prime();
+    if (reader.prime()) return { holdsARow: true };
+    const names = config.datasetType === "application/jsonlines" ? undefined : reader.headers;
+    return { holdsARow: false, ...(names && { columnNames: [...names] }) };
   } finally {
     reader.close();
   }

@@ -422,6 +422,11 @@ describe("mergePartials refuses partial files that are not one job's, naming the
       (p: PartialCounts) => ({ ...p, files: [{ ...p.files[0], tables: "../analysis.json" }] }),
       /\(host algo-1\): files\[0\]\.tables must name its tables object partial\/algo-1\/0\.json, got "\.\.\/analysis\.json"$/,
     ],
+    [
+      "column names that are not texts",
+      (p: Record<string, unknown>) => ({ ...p, columnNames: ["a", 2] }),
+      /\(host algo-1\): columnNames must be a list of column names, got \["a",2\]$/,
+    ],
   ] as [string, (p: never) => unknown, RegExp][])("checkPartial: %s", (_, change, message) => {
     // Prepare
     const document = change(fresh()[0] as never);

@@ -162,6 +162,58 @@ describe("the dataset's columns, host by host", () => {
       'refused: host algo-2: explanations.columns.names ["a","zzz","y"] differs from host algo-1\'s ["a","b","y"]: every part of the dataset must have the same columns',
     );
   });
+
+  it("are compared for a host whose file holds a header row only, as one instance compares it", async () => {
+    // Prepare: SHAP alone, algo-2's file of no row names other columns
+    const config = {
+      dataset_type: "text/csv",
+      label: "y",
+      predictor: { endpoint_name: "model" },
+      methods: { shap: { baseline: [[0, 0]] } },
+    };
+    const files = { "p0.csv": "a,b,y\n1,2,0\n", "p1.csv": "a,zzz,y\n" };
+    // Act
+    const { one, several } = await oneAndSeveral(config, files, [[0], [1]]);
+    // Assess
+    expect(one).toMatch(/^refused: .*p1\.csv.*: header row differs from the first file's \(a,b,y\)$/);
+    expect(several).toBe(
+      'refused: host algo-2: columnNames ["a","zzz","y"] differs from host algo-1\'s ["a","b","y"]: every part of the dataset must have the same columns',
+    );
+  });
+
+  it("are compared when no host's files hold a row, before the dataset is refused as empty", async () => {
+    // Prepare
+    const config = {
+      dataset_type: "text/csv",
+      label: "y",
+      predictor: { endpoint_name: "model" },
+      methods: { shap: { baseline: [[0, 0]] } },
+    };
+    const files = { "p0.csv": "a,b,y\n", "p1.csv": "a,zzz,y\n" };
+    // Act
+    const { one, several } = await oneAndSeveral(config, files, [[0], [1], []]);
+    // Assess
+    expect(one).toMatch(/^refused: .*header row differs from the first file's/);
+    expect(several).toBe(
+      'refused: host algo-2: columnNames ["a","zzz","y"] differs from host algo-1\'s ["a","b","y"]: every part of the dataset must have the same columns',
+    );
+  });
+
+  it("of a host whose file holds a header row only pass when they are the others'", async () => {
+    // Prepare
+    const config = {
+      dataset_type: "text/csv",
+      label: "y",
+      predictor: { endpoint_name: "model" },
+      methods: { shap: { baseline: [[0, 0]] } },
+    };
+    const files = { "p0.csv": "a,b,y\n1,2,0\n3,5,1\n", "p1.csv": "a,b,y\n" };
+    // Act
+    const { one, several } = await oneAndSeveral(config, files, [[0], [1], []]);
+    // Assess
+    expect(one).toContain('"kernel_shap"');
+    expect(several).toBe(one);
+  });
 });
 
 describe("a dataset of no row on several hosts", () => {
