@@ -40,21 +40,25 @@ export async function countEachFile(
  * count as countEachFile does: the first such file in the dataset's order, once every file is
  * counted.
  */
+/** One count job per dataset file, each the whole file (the plan worked out once for them all). */
+export function wholeFileJobs(dataset: BiasDataset): CountJob[] {
+  const plan = planSpec(dataset.plan);
+  return dataset.files.map((path) => ({
+    kind: "clarify-count-job",
+    parts: [{ path, start: 0, end: statSync(path).size }],
+    format: dataset.format,
+    ...(dataset.reader.headers && { firstFileHeaders: dataset.reader.headers }),
+    fieldCount: dataset.fieldCount,
+    plan,
+  }));
+}
+
 export async function countFileByFile(
   dataset: BiasDataset,
   options: ThreadOptions,
   each: (index: number, tables: CountTables) => Promise<void>,
 ): Promise<{ readonly threads: number }> {
-  const jobs = dataset.files.map(
-    (path): CountJob => ({
-      kind: "clarify-count-job",
-      parts: [{ path, start: 0, end: statSync(path).size }],
-      format: dataset.format,
-      ...(dataset.reader.headers && { firstFileHeaders: dataset.reader.headers }),
-      fieldCount: dataset.fieldCount,
-      plan: planSpec(dataset.plan),
-    }),
-  );
+  const jobs = wholeFileJobs(dataset);
   const threads = threadCount(dataset, jobs.length, options);
   if (threads <= 1) {
     const others = jobs[0] && (await otherFormatReaders(jobs[0]));

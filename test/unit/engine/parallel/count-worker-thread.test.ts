@@ -3,12 +3,13 @@
  * facets' cells arrive as transferred arrays and are put back); a worker stopped idle, or while
  * counting, is no failure of anything else.
  */
-import { mkdtempSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseAnalysisConfig } from "../../../../engine/config/parse-analysis-config.ts";
-import { type CountJob, planSpec } from "../../../../engine/parallel/count-job.ts";
+import { wholeFileJobs } from "../../../../engine/parallel/count-files.ts";
+import type { CountJob } from "../../../../engine/parallel/count-job.ts";
 import { countJob } from "../../../../engine/parallel/count-worker.ts";
 import { startCountWorker } from "../../../../engine/parallel/count-worker-thread.ts";
 import { openBiasDataset } from "../../../../engine/run-bias-analysis.ts";
@@ -24,27 +25,18 @@ const CONFIG = {
 /** Count jobs over two CSV files of the same columns, one job per file. */
 function fileJobs(): CountJob[] {
   const folder = mkdtempSync(join(tmpdir(), "count-worker-thread-"));
-  const paths = [0, 1].map((f) => {
-    const path = join(folder, `part-${f}.csv`);
+  for (const f of [0, 1]) {
     const rows = Array.from(
       { length: 400 },
       (_, i) => `${i % 3 ? "F" : "M"},${18 + ((i * 7 + f) % 50)},${i % 4 ? "yes" : "no"}`,
     );
-    writeFileSync(path, `sex,age,y\n${rows.join("\n")}\n`);
-    return path;
-  });
+    writeFileSync(join(folder, `part-${f}.csv`), `sex,age,y\n${rows.join("\n")}\n`);
+  }
   const parsed = parseAnalysisConfig(CONFIG);
   if (!parsed.config) throw new Error(JSON.stringify(parsed.problems));
   const dataset = openBiasDataset(parsed.config, folder);
   try {
-    return paths.map((path) => ({
-      kind: "clarify-count-job",
-      parts: [{ path, start: 0, end: statSync(path).size }],
-      format: dataset.format,
-      ...(dataset.reader.headers && { firstFileHeaders: dataset.reader.headers }),
-      fieldCount: dataset.fieldCount,
-      plan: planSpec(dataset.plan),
-    }));
+    return wholeFileJobs(dataset);
   } finally {
     dataset.close();
   }
