@@ -4,8 +4,8 @@
  * busy machine). Run by engine.bench.ts and intervals.bench.ts, so each
  * run's peak RSS is its own. A third argument `no-intervals` turns the bootstrap off;
  * `--threads=N` sets the count pass's worker threads (default: one per core).
- * bench:scale also runs it bundled as the engine's image is (container/build-bundle.ts): the
- * bundle is then the count workers' script too, so the run is on the main thread only.
+ * bench:scale also runs it bundled as the engine's image is (container/build-bundle.ts), with
+ * the count workers' own bundle beside it, so the run's command is on the main thread only.
  */
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";

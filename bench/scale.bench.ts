@@ -5,7 +5,7 @@
  *   FT; no intervals, so the figures are the pass itself) on 1 thread and on
  *   `os.availableParallelism()` threads, run both from the type-stripped sources and from a
  *   bundle built as the engine's image is (container/build-bundle.ts; what the image runs, its
- *   workers loading the bundle), and on 1 thread by the engine as it was before the count pass
+ *   workers loading the count workers' bundle beside it), and on 1 thread by the engine as it was before the count pass
  *   went onto threads (REFERENCE_COMMIT, extracted with `git archive`), from its sources and
  *   bundled, each compared with today's engine run the same way. Target: all threads >= 1.8x one
  *   thread; one thread >= 2x the reference.

@@ -1,7 +1,8 @@
 /**
- * Writes the Docker build context of the engine's image: container/Dockerfile and
- * clarify-pipeline.mjs, container/entrypoint.ts with everything it imports bundled by esbuild
- * into one ES module (Node 22, no node_modules needed at run time).
+ * Writes the Docker build context of the engine's image: container/Dockerfile,
+ * clarify-pipeline.mjs (container/entrypoint.ts with everything it imports bundled by esbuild
+ * into one ES module: Node 22, no node_modules needed at run time) and clarify-count-worker.mjs
+ * (the count worker threads' own, smaller bundle: see engine/parallel/count-worker-script.ts).
  *
  *   node container/build-bundle.ts [outDir]     (npm run build:container; default container/dist)
  *
@@ -9,18 +10,26 @@
  */
 import { copyFileSync, mkdirSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { BuildOptions } from "esbuild";
+import { COUNT_WORKER_BUNDLE } from "../engine/parallel/count-worker-script.ts";
 
 const CONTAINER_DIR = fileURLToPath(new URL(".", import.meta.url));
 
 /** The bundle's file name in the build context; the Dockerfile copies it. */
 export const BUNDLE_FILE = "clarify-pipeline.mjs";
 
+/** The count worker threads' entry: their bundle is written beside every engine bundle. */
+const COUNT_WORKER_ENTRY = fileURLToPath(
+  new URL("../engine/parallel/count-worker-thread.ts", import.meta.url),
+);
+
 export interface ContainerContext {
   readonly directory: string;
   readonly bundlePath: string;
+  /** The count worker threads' own bundle, beside the engine's (COUNT_WORKER_BUNDLE). */
+  readonly countWorkerPath: string;
   readonly dockerfilePath: string;
   readonly bundleBytes: number;
 }
@@ -30,10 +39,16 @@ export function buildContainerContextSync(outDir: string): ContainerContext {
   const directory = resolve(outDir);
   mkdirSync(directory, { recursive: true });
   const bundlePath = join(directory, BUNDLE_FILE);
-  esbuild().buildSync(bundleOptions(join(CONTAINER_DIR, "entrypoint.ts"), bundlePath));
+  bundleScriptSync(join(CONTAINER_DIR, "entrypoint.ts"), bundlePath);
   const dockerfilePath = join(directory, "Dockerfile");
   copyFileSync(join(CONTAINER_DIR, "Dockerfile"), dockerfilePath);
-  return { directory, bundlePath, dockerfilePath, bundleBytes: statSync(bundlePath).size };
+  return {
+    directory,
+    bundlePath,
+    countWorkerPath: join(directory, COUNT_WORKER_BUNDLE),
+    dockerfilePath,
+    bundleBytes: statSync(bundlePath).size,
+  };
 }
 
 /** Builds the context. */
@@ -42,12 +57,15 @@ export async function buildContainerContext(outDir: string): Promise<ContainerCo
 }
 
 /**
- * Bundles another entry point as the image's bundle is built (bench:scale measures the engine as
- * the image runs it). Like entrypoint.ts, the entry must run its command only on the main thread:
- * the bundle is also the script of the count worker threads.
+ * Bundles an entry point as the image's bundle is built (bench:scale measures the engine as the
+ * image runs it), and the count workers' bundle beside it: a count worker started from the
+ * engine's bundle loads that small file instead (count-worker-thread.ts). Like entrypoint.ts, the
+ * entry must run its command only on the main thread: where the workers' bundle is missing, the
+ * bundle itself is their script, as it is the explanation workers'.
  */
 export function bundleScriptSync(entryPoint: string, outfile: string): void {
   esbuild().buildSync(bundleOptions(entryPoint, outfile));
+  esbuild().buildSync(bundleOptions(COUNT_WORKER_ENTRY, join(dirname(outfile), COUNT_WORKER_BUNDLE)));
 }
 
 function bundleOptions(entryPoint: string, bundlePath: string): BuildOptions {
@@ -79,6 +97,6 @@ function esbuild(): typeof import("esbuild") {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const context = buildContainerContextSync(process.argv[2] ?? join(CONTAINER_DIR, "dist"));
   process.stdout.write(
-    `${context.bundlePath} (${(context.bundleBytes / 1024).toFixed(1)} KiB)\n${context.dockerfilePath}\nbuild the image: docker build ${context.directory}\n`,
+    `${context.bundlePath} (${(context.bundleBytes / 1024).toFixed(1)} KiB)\n${context.countWorkerPath}\n${context.dockerfilePath}\nbuild the image: docker build ${context.directory}\n`,
   );
 }

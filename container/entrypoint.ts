@@ -8,6 +8,7 @@ import { isMainThread } from "node:worker_threads";
 import { makeContainerProgram } from "../bin/cli/container-program.ts";
 import { main } from "../bin/cli/main.ts";
 
-// The bundle is also the script of the engine's count worker threads (engine/parallel/): in a
-// worker only the count job runs, not the command line.
+// The bundle is also the script of the engine's explanation worker threads (engine/explain/), and
+// of its count worker threads when their own bundle is missing (engine/parallel/): in a worker
+// only its job runs, not the command line.
 if (isMainThread) process.exitCode = await main(process.argv.slice(2), undefined, makeContainerProgram);

@@ -8,6 +8,7 @@
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import type { CountJob } from "./count-job.ts";
 import { type CountReply, type PostedCountReply, receivedCountReply, serveCountJob } from "./count-worker.ts";
+import { countWorkerScript } from "./count-worker-script.ts";
 
 export interface CountWorker {
   /** The job's reply; one job at a time (the next once this one has replied). */
@@ -18,12 +19,19 @@ export interface CountWorker {
 
 const WORKER_MARK = "clarify-count-worker";
 
+let workerScript: URL | undefined;
+/** The workers' script, looked up once (count-worker-script.ts). */
+const script = () => {
+  workerScript ??= countWorkerScript(import.meta.url);
+  return workerScript;
+};
+
 /**
  * A worker thread that counts each job it is sent until it is stopped. Started before it has a
  * job, so that its start-up (loading the count path's modules) overlaps the caller's work.
  */
 export function startCountWorker(): CountWorker {
-  const worker = new Worker(new URL(import.meta.url), {
+  const worker = new Worker(script(), {
     workerData: { kind: WORKER_MARK },
     // The count loop allocates little: a small young generation keeps each worker's heap (and
     // the process's peak memory, bench:scale) small; the default one costs ~20 MB more at 5 M rows.
@@ -69,8 +77,8 @@ export function startCountWorker(): CountWorker {
   };
 }
 
-// This module is also the workers' script (so that a bundle of the engine holds it too): a thread
-// started with the mark counts each job it is sent and posts its reply.
+// This module is also the workers' script (the entry of their own bundle, and held by the
+// engine's bundle too): a thread started with the mark counts each job it is sent and posts its reply.
 if (!isMainThread && (workerData as { kind?: string } | undefined)?.kind === WORKER_MARK) {
   parentPort?.on("message", (job: CountJob) => void serveCountJob(job));
 }

@@ -4,15 +4,16 @@
  * folder with no node_modules), and the Dockerfile's references to that bundle and its user.
  */
 import { spawn } from "node:child_process";
-import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../bin/cli/main.ts";
 import { BUNDLE_FILE, buildContainerContext, type ContainerContext } from "../../container/build-bundle.ts";
 import { mergeOutputFolder } from "../../engine/merge/merge-output-folder.ts";
 import { jsonFileText } from "../../engine/output/json-file-text.ts";
+import { COUNT_WORKER_BUNDLE } from "../../engine/parallel/count-worker-script.ts";
 import { EMBEDDED_S3_CREDENTIALS, type EmbeddedS3, startEmbeddedS3 } from "../../local/embedded-s3.ts";
 
 const EXAMPLE = new URL("../../examples/credit/", import.meta.url).pathname;
@@ -63,20 +64,13 @@ function runBundle(
   tree: { processing: string; message: string },
   env: Record<string, string> = {},
   args: readonly string[] = [],
+  bundlePath = context.bundlePath,
 ) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      [
-        context.bundlePath,
-        "process",
-        "--processing-dir",
-        tree.processing,
-        "--message-file",
-        tree.message,
-        ...args,
-      ],
-      { cwd: context.directory, env: { PATH: process.env.PATH ?? "", ...env } },
+      [bundlePath, "process", "--processing-dir", tree.processing, "--message-file", tree.message, ...args],
+      { cwd: dirname(bundlePath), env: { PATH: process.env.PATH ?? "", ...env } },
     );
     let stdout = "";
     let stderr = "";
@@ -106,10 +100,16 @@ async function analyzeExample(): Promise<string> {
 }
 
 describe("the engine's container image", () => {
-  it("is built from one bundle file, outside any node_modules tree", async () => {
+  it("is built from the engine's bundle and the count workers' bundle, outside any node_modules tree", async () => {
     // Assess
-    expect((await readdir(context.directory)).sort()).toEqual(["Dockerfile", BUNDLE_FILE]);
+    expect((await readdir(context.directory)).sort()).toEqual([
+      "Dockerfile",
+      COUNT_WORKER_BUNDLE,
+      BUNDLE_FILE,
+    ]);
     expect(context.bundleBytes).toBeGreaterThan(0);
+    // The workers' bundle holds the count path only (no AWS SDK, no command line).
+    expect((await stat(context.countWorkerPath)).size).toBeLessThan(context.bundleBytes / 4);
   });
 
   it("runs `process` on a processing tree and writes what analyze writes", async () => {
@@ -129,7 +129,7 @@ describe("the engine's container image", () => {
     );
   });
 
-  it("counts on worker threads started from the bundle itself, with the same analysis.json", async () => {
+  it("counts on worker threads started from the count workers' bundle, with the same analysis.json", async () => {
     // Prepare
     const tree = await processingTree();
     const expected = await analyzeExample();
@@ -143,6 +143,48 @@ describe("the engine's container image", () => {
     // Assess
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/analysed \d+ rows.* on 3 threads/);
+    expect(await readFile(join(tree.processing, "output/analysis.json"), "utf8")).toBe(expected);
+  });
+
+  it("starts its count workers from the count workers' bundle beside it", async () => {
+    // Prepare: a copy of the context whose workers' bundle fails as it loads
+    const copy = join(root, `broken-workers-${++counter}`);
+    await cp(context.directory, copy, { recursive: true });
+    await writeFile(join(copy, COUNT_WORKER_BUNDLE), 'throw new Error("the count workers\' bundle ran");\n');
+    const tree = await processingTree();
+
+    // Act
+    const result = await runBundle(
+      tree,
+      { CLARIFY_PIPELINE_THREADS: "2", CLARIFY_PIPELINE_MIN_BYTES_PER_THREAD: "0" },
+      [],
+      join(copy, BUNDLE_FILE),
+    );
+
+    // Assess
+    expect(result.code).toBe(1);
+    expect(await readFile(tree.message, "utf8")).toContain("the count workers' bundle ran");
+  });
+
+  it("counts on worker threads started from its own bundle when the count workers' bundle is missing", async () => {
+    // Prepare
+    const copy = join(root, `no-workers-${++counter}`);
+    await cp(context.directory, copy, { recursive: true });
+    await rm(join(copy, COUNT_WORKER_BUNDLE));
+    const tree = await processingTree();
+    const expected = await analyzeExample();
+
+    // Act
+    const result = await runBundle(
+      tree,
+      { CLARIFY_PIPELINE_THREADS: "2", CLARIFY_PIPELINE_MIN_BYTES_PER_THREAD: "0" },
+      [],
+      join(copy, BUNDLE_FILE),
+    );
+
+    // Assess
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/analysed \d+ rows.* on 2 threads/);
     expect(await readFile(join(tree.processing, "output/analysis.json"), "utf8")).toBe(expected);
   });
 
@@ -256,10 +298,11 @@ describe("container/Dockerfile", () => {
     expect(from[0]?.argument).toMatch(/^node:22(?:[.\w-]*)?@sha256:[a-f0-9]{64}$/);
   });
 
-  it("copies the bundle the build writes and runs it with `process` as an unprivileged user", async () => {
+  it("copies the bundles the build writes and runs the engine's with `process` as an unprivileged user", async () => {
     // Act
     const all = await instructions();
-    const copy = all.find((instruction) => instruction.keyword === "COPY");
+    const copies = all.filter((instruction) => instruction.keyword === "COPY");
+    const copy = copies[0];
     const entrypoint = all.find((instruction) => instruction.keyword === "ENTRYPOINT");
     const users = all.filter((instruction) => instruction.keyword === "USER");
 
@@ -267,6 +310,10 @@ describe("container/Dockerfile", () => {
     const [source, destination] = copy?.argument.split(" ") ?? [];
     expect(source).toBe(BUNDLE_FILE);
     expect(JSON.parse(entrypoint?.argument ?? "null")).toEqual(["node", destination, "process"]);
+    // The count workers' bundle lands beside it, where the engine looks for it.
+    expect(copies.map((instruction) => instruction.argument).slice(1)).toEqual([
+      `${COUNT_WORKER_BUNDLE} ${join(dirname(destination ?? ""), COUNT_WORKER_BUNDLE)}`,
+    ]);
     // The last USER wins and must not be root; nothing after it runs as root again.
     expect(users.at(-1)?.argument).toMatch(/^(?!root\b|0\b)[a-z_][\w-]*$|^[1-9]\d*(?::\d+)?$/);
     expect(all.findIndex((instruction) => instruction.keyword === "USER")).toBeGreaterThan(

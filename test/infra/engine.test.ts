@@ -74,7 +74,7 @@ describe("ClarifyEngine.builtin()", () => {
     expect(token).toEqual({ Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" });
   });
 
-  it("stages a Docker build context of the Dockerfile and the bundle, built by cdk deploy", () => {
+  it("stages a Docker build context of the Dockerfile and the bundles, built by cdk deploy", () => {
     // Act
     const manifest = JSON.parse(
       readFileSync(join(synth.assemblyDir, `${synth.stack.artifactId}.assets.json`), "utf8"),
@@ -85,7 +85,11 @@ describe("ClarifyEngine.builtin()", () => {
     expect(images).toHaveLength(1);
     expect(images[0]?.source.platform).toBe("linux/amd64");
     const directory = join(synth.assemblyDir, images[0]?.source.directory ?? "");
-    expect(readdirSync(directory).sort()).toEqual(["Dockerfile", "clarify-pipeline.mjs"]);
+    expect(readdirSync(directory).sort()).toEqual([
+      "Dockerfile",
+      "clarify-count-worker.mjs",
+      "clarify-pipeline.mjs",
+    ]);
   });
 
   it("lets the job role make, call and delete shadow endpoints named sm-clarify-* only, and read its job's tags", () => {
