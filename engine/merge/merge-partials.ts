@@ -196,7 +196,7 @@ async function mergeCounts(
         );
       }
       tablesShape = counted;
-      fold = new CountsFold(next);
+      fold = new CountsFold(fromCountTables(next));
       continue;
     }
     if (counted !== tablesShape) {
@@ -214,7 +214,7 @@ async function mergeCounts(
     facetIndexes: shape.facetIndexes,
     groupIndex: shape.groupIndex,
   };
-  const counts = fromCountTables((fold as CountsFold).tables());
+  const counts = (fold as CountsFold).counts();
   declareDtypes(counts, datasetShape);
   refuseMixedColumns(config, counts);
   return biasResult(config, datasetShape, counts);

@@ -38,47 +38,65 @@ function countJobCounts(
   }
 }
 
-/** What a worker posts back: its tables, or its error's name and message. */
-export type CountReply =
-  | {
+/** A reply's common part: the counts as `Counted` holds them, or the error's name and message. */
+type Reply<Counted> =
+  | ({
       readonly ok: true;
-      readonly tables: CountTables;
       readonly cpuSeconds: number;
       /** Per part, its quote bytes (when the job asked). */
       readonly partQuotes?: readonly number[];
       /** The parts counted, when a shared cut placed them (see CountJob.sharedCut). */
       readonly parts?: readonly FilePart[];
-    }
+    } & Counted)
   | { readonly ok: false; readonly name: string; readonly message: string };
+
+/** What a worker posts back: its tables, or its error's name and message. */
+export type CountReply = Reply<{ readonly tables: CountTables }>;
+
+/**
+ * This thread's own reply: its counts as the pass left them, for a CountsFold to take over
+ * (turning them into tables would cost a copy of every dictionary and slot, and one back).
+ */
+export type LocalCountReply = Reply<{ readonly counts: CollectedCounts }>;
 
 /**
  * A job's reply: its tables (and its parts' quote bytes when asked), or its error's name and
- * message. With `cut`, the job's parts are a run this thread shares with a worker (shared-cut.ts):
- * this thread counts them up to the cut, and the reply names the parts it counted.
+ * message.
  */
-export function answerCountJob(job: CountJob, others?: OtherFormatReaders, cut?: SharedCut): CountReply {
-  return answer(job, others, cut, (counts, dtypes) => toCountTables(counts, dtypes));
+export function answerCountJob(job: CountJob, others?: OtherFormatReaders): CountReply {
+  return answer(job, others, undefined, (counts, dtypes) => ({ tables: toCountTables(counts, dtypes) }));
 }
 
-function answer(
+/**
+ * The reply of the job this thread counts itself, with its counts as they are. With `cut`, the
+ * job's parts are a run this thread shares with a worker (shared-cut.ts): this thread counts them
+ * up to the cut, and the reply names the parts it counted.
+ */
+export function countHere(job: CountJob, others?: OtherFormatReaders, cut?: SharedCut): LocalCountReply {
+  return answer(job, others, cut, (counts, dtypes) => ({
+    counts: dtypes ? { ...counts, columnDtypes: dtypes } : counts,
+  }));
+}
+
+function answer<Counted>(
   job: CountJob,
   others: OtherFormatReaders | undefined,
   cut: SharedCut | undefined,
-  tablesOf: (counts: CollectedCounts, dtypes: readonly (string | undefined)[] | undefined) => CountTables,
-): CountReply {
+  countedOf: (counts: CollectedCounts, dtypes: readonly (string | undefined)[] | undefined) => Counted,
+): Reply<Counted> {
   // A worker sharing a run waits for the cut (placed by the thread that sent the job) and counts from it.
   const parts = job.sharedCut ? SharedCut.of(job.parts, job.sharedCut).waitForCut() : job.parts;
   try {
     // The scanner counts the quote bytes as it parses: the parts need no second read.
     const counted = countJobCounts(job, parts, others, cut);
     cut?.finish();
-    const tables = tablesOf(counted.counts, counted.dtypes);
+    const result = countedOf(counted.counts, counted.dtypes);
     const countedParts = cut ? cut.firstParts() : parts;
     const partQuotes = job.countQuotes ? countedParts.map((_, k) => counted.partQuotes[k] ?? 0) : undefined;
     const cpu = process.threadCpuUsage();
     return {
       ok: true,
-      tables,
+      ...result,
       cpuSeconds: (cpu.user + cpu.system) / 1e6,
       ...(partQuotes && { partQuotes }),
       ...((cut || job.sharedCut) && { parts: countedParts }),
@@ -120,7 +138,7 @@ export function receivedCountReply(posted: PostedCountReply): CountReply {
  */
 export async function serveCountJob(job: CountJob): Promise<void> {
   let cells: Float64Array[] | undefined;
-  const reply = answer(job, await otherFormatReaders(job), undefined, (counts, dtypes) => {
+  const reply: CountReply = answer(job, await otherFormatReaders(job), undefined, (counts, dtypes) => {
     cells = counts.facets.map((facet) => facet.cells);
     // The tables without the cells (the slots are put back: only the cells travel apart).
     const tables = toCountTables(
@@ -129,9 +147,9 @@ export async function serveCountJob(job: CountJob): Promise<void> {
     );
     const facets = tables.facets.map((table, f) => {
       const facet = counts.facets[f];
-      return { ...table, slotKeys: [...(facet?.slotKeys ?? [])], slotGroups: [...(facet?.slotGroups ?? [])] };
+      return { ...table, slotKeys: facet?.slotKeys ?? [], slotGroups: facet?.slotGroups ?? [] };
     });
-    return { ...tables, facets };
+    return { tables: { ...tables, facets } };
   });
   const posted: PostedCountReply = { reply, ...(reply.ok && cells && { cells }) };
   parentPort?.postMessage(posted, reply.ok && cells ? cells.map((typed) => typed.buffer as ArrayBuffer) : []);

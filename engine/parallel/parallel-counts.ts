@@ -1,11 +1,11 @@
 import { availableParallelism } from "node:os";
 import { type CollectedCounts, collectCounts } from "../aggregate/collect-counts.ts";
-import { CountsFold, type CountTables, fromCountTables } from "../aggregate/count-tables.ts";
+import { CountsFold } from "../aggregate/count-tables.ts";
 import { EngineInputError } from "../errors.ts";
 import type { FilePart } from "../io/table-reader.ts";
 import type { BiasDataset } from "../run-bias-analysis.ts";
 import { type CountJob, planSpec } from "./count-job.ts";
-import { answerCountJob, type CountReply, otherFormatReaders } from "./count-worker.ts";
+import { countHere, otherFormatReaders } from "./count-worker.ts";
 import { type CountWorker, startCountWorker } from "./count-worker-thread.ts";
 import { SharedCut } from "./shared-cut.ts";
 import { splitByFiles, splitCsvFiles } from "./split-csv.ts";
@@ -117,38 +117,43 @@ async function countRuns(
       return reply;
     });
     const first = jobs[0] as CountJob;
-    const here = answerCountJob(first, await otherFormatReaders(first), cut);
-    const replies = [here, ...(await Promise.all(pending))];
-    const failed = replies.find((reply) => !reply.ok);
-    if (failed && !failed.ok) {
-      if (failed.name !== "EngineInputError") {
+    const here = countHere(first, await otherFormatReaders(first), cut);
+    const replies = await Promise.all(pending);
+    if (!here.ok || !replies.every(counted)) {
+      const failed = [here, ...replies].find((reply) => !reply.ok);
+      if (failed && !failed.ok && failed.name !== "EngineInputError") {
         throw new Error(`a count worker failed: ${failed.name}: ${failed.message}`);
       }
       return cutting === "quick" ? "cut inside quotes" : "bad data";
     }
-    const done = replies as Extract<CountReply, { ok: true }>[];
+    const done = [here, ...replies];
     // The parts each thread counted: a shared run's, as the cut left them.
-    const counted = jobs.map((job, j) => ({ ...job, parts: done[j]?.parts ?? job.parts }));
-    if (cutting === "quick" && !cutsOutsideQuotes(counted, done)) return "cut inside quotes";
-    let merged: CountTables;
+    const countedJobs = jobs.map((job, j) => ({ ...job, parts: done[j]?.parts ?? job.parts }));
+    if (cutting === "quick" && !cutsOutsideQuotes(countedJobs, done)) return "cut inside quotes";
+    let merged: CollectedCounts;
     try {
-      // One fold for every run: a chain of mergeCounts would copy the running merge at each step.
-      const fold = new CountsFold((done[0] as (typeof done)[0]).tables);
-      for (const reply of done.slice(1)) fold.add(reply.tables);
-      merged = fold.tables();
+      // This thread's counts take in the workers' tables in row order (see CountsFold).
+      const fold = new CountsFold(here.counts);
+      for (const reply of replies) fold.add(reply.tables);
+      merged = fold.counts();
     } catch (error) {
       if (error instanceof EngineInputError) return "bad data";
       throw error;
     }
     return {
-      counts: fromCountTables(merged),
+      counts: merged,
       threads: jobs.length,
-      workerCpuSeconds: done.slice(1).map((reply) => reply.cpuSeconds),
+      workerCpuSeconds: replies.map((reply) => reply.cpuSeconds),
     };
   } finally {
     // Each worker counted one run, or none when there were fewer runs than threads.
     for (const worker of workers) void worker.stop();
   }
+}
+
+/** Whether a reply holds counts (not an error). */
+function counted<R extends { readonly ok: boolean }>(reply: R): reply is Extract<R, { ok: true }> {
+  return reply.ok;
 }
 
 /**
@@ -157,7 +162,7 @@ async function countRuns(
  */
 function cutsOutsideQuotes(
   jobs: readonly CountJob[],
-  replies: readonly Extract<CountReply, { ok: true }>[],
+  replies: readonly { readonly partQuotes?: readonly number[] }[],
 ): boolean {
   let file = "";
   let quotes = 0;

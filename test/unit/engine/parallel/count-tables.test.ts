@@ -10,10 +10,11 @@ import {
   fromCountTables,
   mergeCounts,
   type ProfileTable,
+  toCountTables,
 } from "../../../../engine/aggregate/count-tables.ts";
 import { parseAnalysisConfig } from "../../../../engine/config/parse-analysis-config.ts";
-import { planSpec } from "../../../../engine/parallel/count-job.ts";
-import { countJob } from "../../../../engine/parallel/count-worker.ts";
+import { type CountJob, planSpec } from "../../../../engine/parallel/count-job.ts";
+import { countHere, countJob } from "../../../../engine/parallel/count-worker.ts";
 import { type BiasDataset, biasResult, openBiasDataset } from "../../../../engine/run-bias-analysis.ts";
 
 const HEADER = "sex,age,y,yhat,g,score";
@@ -66,7 +67,7 @@ function outcome(dataset: BiasDataset, counts: () => ReturnType<typeof collectCo
 }
 
 describe("mergeCounts", () => {
-  it("gives the analysis of one pass however the rows are cut, merged from the left or the right", () => {
+  it("gives the analysis of one pass however the rows are cut, merged from the left or the right or into a thread's own counts", () => {
     const dir = mkdtempSync(join(tmpdir(), "merge-"));
     let n = 0;
     fc.assert(
@@ -92,26 +93,33 @@ describe("mergeCounts", () => {
           const dataset = openBiasDataset(config(), path);
           try {
             // Act
+            const job = (i: number): CountJob => ({
+              kind: "clarify-count-job",
+              parts: [{ path, start: bounds[i] as number, end: bounds[i + 1] as number }],
+              format: dataset.format,
+              ...(dataset.reader.headers && { firstFileHeaders: dataset.reader.headers }),
+              fieldCount: dataset.fieldCount,
+              plan: planSpec(dataset.plan),
+            });
             const parts: CountTables[] = [];
-            for (let i = 0; i + 1 < bounds.length; i++) {
-              parts.push(
-                countJob({
-                  kind: "clarify-count-job",
-                  parts: [{ path, start: bounds[i] as number, end: bounds[i + 1] as number }],
-                  format: dataset.format,
-                  ...(dataset.reader.headers && { firstFileHeaders: dataset.reader.headers }),
-                  fieldCount: dataset.fieldCount,
-                  plan: planSpec(dataset.plan),
-                }),
-              );
-            }
+            for (let i = 0; i + 1 < bounds.length; i++) parts.push(countJob(job(i)));
+            // As the first thread folds: from its own counts of the first run, as the pass left them.
+            const here = countHere(job(0));
+            if (!here.ok) throw new Error(here.message);
+            const foldedHere = parts
+              .slice(1)
+              .reduce((fold, part) => fold.add(part), new CountsFold(here.counts))
+              .counts();
             const fromLeft = parts.slice(1).reduce(mergeCounts, parts[0] as CountTables);
             const fromRight = parts
               .slice(0, -1)
               .reduceRight((b, a) => mergeCounts(a, b), parts.at(-1) as CountTables);
             const folded = parts
               .slice(1)
-              .reduce((fold, part) => fold.add(part), new CountsFold(parts[0] as CountTables))
+              .reduce(
+                (fold, part) => fold.add(part),
+                new CountsFold(fromCountTables(parts[0] as CountTables)),
+              )
               .tables();
             const onePass = outcome(dataset, () =>
               collectCounts(dataset.reader, dataset.plan, dataset.fieldCount),
@@ -121,6 +129,8 @@ describe("mergeCounts", () => {
             expect(JSON.parse(JSON.stringify(fromLeft))).toEqual(JSON.parse(JSON.stringify(fromRight)));
             expect(folded).toEqual(fromLeft);
             expect(outcome(dataset, () => fromCountTables(fromLeft))).toBe(onePass);
+            expect(outcome(dataset, () => foldedHere)).toBe(onePass);
+            expect(toCountTables(foldedHere, foldedHere.columnDtypes)).toEqual(fromLeft);
           } finally {
             dataset.close();
           }
@@ -183,7 +193,7 @@ describe("CountsFold", () => {
     ];
 
     // Act
-    const fold = new CountsFold(parts[0] as CountTables);
+    const fold = new CountsFold(fromCountTables(parts[0] as CountTables));
     for (const part of parts.slice(1)) fold.add(part);
 
     // Assess
@@ -223,7 +233,7 @@ describe("mergeCounts of group variables", () => {
 
     // Act
     const merge = () => mergeCounts(a, b);
-    const fold = () => new CountsFold(a).add(b);
+    const fold = () => new CountsFold(fromCountTables(a)).add(b);
 
     // Assess
     for (const act of [merge, fold]) {

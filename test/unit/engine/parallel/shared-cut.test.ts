@@ -7,11 +7,16 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { mergeCounts } from "../../../../engine/aggregate/count-tables.ts";
+import { mergeCounts, toCountTables } from "../../../../engine/aggregate/count-tables.ts";
 import { parseAnalysisConfig } from "../../../../engine/config/parse-analysis-config.ts";
 import type { FilePart } from "../../../../engine/io/table-reader.ts";
 import { type CountJob, planSpec } from "../../../../engine/parallel/count-job.ts";
-import { answerCountJob, type CountReply, countJob } from "../../../../engine/parallel/count-worker.ts";
+import {
+  type CountReply,
+  countHere,
+  countJob,
+  type LocalCountReply,
+} from "../../../../engine/parallel/count-worker.ts";
 import { startCountWorker } from "../../../../engine/parallel/count-worker-thread.ts";
 import { SharedCut } from "../../../../engine/parallel/shared-cut.ts";
 import { openBiasDataset } from "../../../../engine/run-bias-analysis.ts";
@@ -56,9 +61,9 @@ function csvJob(rowsPerFile: readonly number[]): CountJob {
   }
 }
 
-function tablesOf(reply: CountReply) {
+function tablesOf(reply: CountReply | LocalCountReply) {
   if (!reply.ok) throw new Error(`${reply.name}: ${reply.message}`);
-  return reply.tables;
+  return "tables" in reply ? reply.tables : toCountTables(reply.counts);
 }
 
 const bytes = (parts: readonly FilePart[]) => parts.reduce((sum, part) => sum + part.end - part.start, 0);
@@ -72,7 +77,7 @@ describe("SharedCut", () => {
     worker.announce();
 
     // Act
-    const here = answerCountJob(job, undefined, cut);
+    const here = countHere(job, undefined, cut);
     const there = countJob({ ...job, parts: worker.secondParts() });
 
     // Assess: this thread's parts end where the worker's start, just after a line feed, past the middle
@@ -96,7 +101,7 @@ describe("SharedCut", () => {
     worker.announce();
 
     // Act
-    const here = answerCountJob(job, undefined, cut);
+    const here = countHere(job, undefined, cut);
     const there = countJob({ ...job, parts: worker.secondParts() });
 
     // Assess
@@ -116,7 +121,7 @@ describe("SharedCut", () => {
     const cut = SharedCut.over(job.parts);
 
     // Act
-    const here = answerCountJob(job, undefined, cut);
+    const here = countHere(job, undefined, cut);
     const worker = SharedCut.of(job.parts, cut.shared).waitForCut();
     const there = countJob({ ...job, parts: worker });
 
@@ -138,7 +143,7 @@ describe("SharedCut", () => {
     SharedCut.of(parts, cut.shared).announce();
 
     // Act
-    const here = answerCountJob({ ...job, parts }, undefined, cut);
+    const here = countHere({ ...job, parts }, undefined, cut);
 
     // Assess
     expect(here).toMatchObject({ ok: false, name: "EngineInputError" });
@@ -151,17 +156,17 @@ describe("SharedCut", () => {
     const thread = startCountWorker();
 
     // Act
-    let replies: CountReply[];
+    let replies: [LocalCountReply, CountReply];
     try {
       const there = thread.count({ ...job, sharedCut: cut.shared });
-      const here = answerCountJob(job, undefined, cut);
+      const here = countHere(job, undefined, cut);
       replies = [here, await there];
     } finally {
       await thread.stop();
     }
 
     // Assess: the parts meet, and the tables merged in order are one pass's
-    const [here, there] = replies as [CountReply, CountReply];
+    const [here, there] = replies;
     const first = here.ok ? (here.parts ?? []) : [];
     const second = there.ok ? (there.parts ?? []) : [];
     expect(bytes(first) + bytes(second)).toBe(bytes(job.parts));
