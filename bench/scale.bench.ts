@@ -12,6 +12,9 @@
  * - 5,000,000 rows on 1 thread and on every core, from the sources and bundled: the same figures
  *   and the peak RSS, its median and its largest run (target: under 200 MB in every run; each
  *   thread running the sources also holds Node's type stripper, some 35 to 40 MB).
+ * - A count worker's start-up: its thread's CPU until its script has loaded, from the count
+ *   workers' own bundle (what the image's workers load) and from the image's whole bundle (what
+ *   they loaded before), against a worker of an empty script (Node's own start-up of a thread).
  * Each figure is the median of RUNS fresh processes (BENCH_RUNS, BENCH_RUNS_5M); the variants
  * alternate within each run, so a burst of load on the shared machine hits them all. Wall time on
  * a busy host holds the waits for a core; the busiest thread's CPU seconds (see busiestThread) do
@@ -22,7 +25,9 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { bundleScriptSync } from "../container/build-bundle.ts";
+import { pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
+import { buildContainerContextSync, bundleScriptSync } from "../container/build-bundle.ts";
 import { generateBenchData } from "./generate-bench-data.ts";
 import { median } from "./median.ts";
 
@@ -119,6 +124,25 @@ interface Figures {
   readonly cpuByRun: readonly number[];
 }
 
+/**
+ * A worker thread's CPU milliseconds until `script` (a file path; none: an empty script) has
+ * loaded in it, median of 7 workers started one after another.
+ */
+async function startUpMs(script?: string): Promise<number> {
+  const load =
+    script === undefined ? "Promise.resolve()" : `import(${JSON.stringify(pathToFileURL(script).href)})`;
+  const code = `${load}.then(() => { const cpu = process.threadCpuUsage(); require("node:worker_threads").parentPort.postMessage((cpu.user + cpu.system) / 1000); });`;
+  const times: number[] = [];
+  for (let i = 0; i < 7; i++) {
+    const worker = new Worker(code, { eval: true });
+    times.push(
+      await new Promise<number>((resolve, reject) => worker.once("message", resolve).once("error", reject)),
+    );
+    await worker.terminate();
+  }
+  return median(times);
+}
+
 const lines: string[] = [];
 const tableHead = [
   "| engine | rows | file MB | threads | runs | wall s (median) | rows/s | MB/s | busiest thread CPU s (median) | rows/s on idle cores | MB/s on idle cores | this thread / slowest worker CPU s (medians) | peak RSS MB (median / max) |",
@@ -181,6 +205,12 @@ try {
   const bundle = bundled(sources, join(work, "engine-run.mjs"));
   const reference = referenceRunner(work);
   const referenceBundle = reference && bundled(reference, join(work, "reference-engine-run.mjs"));
+  const image = buildContainerContextSync(join(work, "image"));
+  const startUps = {
+    empty: await startUpMs(),
+    countWorkers: await startUpMs(image.countWorkerPath),
+    image: await startUpMs(image.bundlePath),
+  };
   const million = await dataset(1_000_000);
   const five = await dataset(5_000_000);
 
@@ -212,6 +242,7 @@ try {
     `${cores} threads vs 1, 5,000,000 rows, bundle: ${ratio(fiveBundleOne, fiveBundleAll, 1.8)}`,
     `peak RSS at 5,000,000 rows, largest run, sources: ${peak(fiveOne, fiveAll)}`,
     `peak RSS at 5,000,000 rows, largest run, bundle: ${peak(fiveBundleOne, fiveBundleAll)}`,
+    `a count worker's start-up, thread CPU until its script has loaded (median of 7): ${startUps.countWorkers.toFixed(1)} ms from the count workers' bundle, ${startUps.image.toFixed(1)} ms from the image's whole bundle, ${startUps.empty.toFixed(1)} ms for an empty script`,
     ...(before && beforeBundled
       ? [
           `1 thread vs ${REFERENCE_COMMIT}, 1,000,000 rows, sources: ${ratio(before, one, 2)}`,
