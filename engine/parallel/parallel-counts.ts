@@ -54,7 +54,7 @@ export function defaultThreads(): number {
  * workers are started before the cuts are searched, so that their start-up overlaps it. With
  * the quick cuts of a CSV, this thread and the first worker share the first two runs: this thread
  * counts from their start at once and places the cut between them when that worker has started
- * (loading the count path takes some 50 to 65 ms of CPU, more on a busy machine), so a late
+ * (loading the count path takes some 30 to 65 ms of CPU, more on a busy machine), so a late
  * worker counts less (shared-cut.ts). When a run meets bad data, the dataset is counted again on
  * this thread alone, so the error names the row as a one-thread run does.
  */

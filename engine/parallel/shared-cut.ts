@@ -11,7 +11,7 @@ const CUT_AT = 2;
 /**
  * The cut between two threads that share one run of a CSV's rows, placed when the second starts
  * rather than beforehand: this thread counts the run from its start at once; the worker thread,
- * once it has started (its start-up takes some 50 to 65 ms of CPU, more on a busy machine), says
+ * once it has started (its start-up takes some 30 to 65 ms of CPU, more on a busy machine), says
  * so and waits; at its next read (every 1 MiB) this thread places the cut at the first line feed
  * after the middle of what it has not read yet (less `afterCountBytes`, what this thread still
  * does once it has counted), stops there, and the worker counts from the cut to the run's end.
