@@ -6,7 +6,7 @@
  */
 import { readdir, realpath, stat } from "node:fs/promises";
 import { isAbsolute, join, relative, resolve } from "node:path";
-import { isRecord } from "../lambdas/shared/is-record.ts";
+import { isRecord } from "../contracts/is-record.ts";
 import { isLocalPath } from "../lambdas/validate-config/rules/s3-locations.ts";
 
 /** The flag that lets run.json name files outside its folder. */

@@ -7,12 +7,12 @@ import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
+import { isRecord } from "../contracts/is-record.ts";
 import type { NormalizedRun } from "../contracts/pipeline-state.ts";
+import { joinS3Uri, parseS3Uri } from "../contracts/s3-uri.ts";
 import { MODEL_ENVIRONMENT } from "../engine/processing/model-environment.ts";
 import { type AbortedRun, abortSummary } from "../lambdas/collect-results/record-abort.ts";
-import { isRecord } from "../lambdas/shared/is-record.ts";
 import { putJson } from "../lambdas/shared/s3-objects.ts";
-import { joinS3Uri, parseS3Uri } from "../lambdas/shared/s3-uri.ts";
 import type { DeploymentSettings } from "../lambdas/shared/settings.ts";
 import { localModelProblem } from "../lambdas/validate-config/rules/local-model.ts";
 import { ANALYSIS_CONFIG_GIVEN, isAnalysisConfig } from "../lambdas/validate-config/run-input.ts";

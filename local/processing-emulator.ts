@@ -14,11 +14,11 @@
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { parseS3Uri } from "../contracts/s3-uri.ts";
 import {
   CREATE_PROCESSING_JOB_FIELDS,
   PROCESSING_JOB_NAME_PATTERN,
 } from "../lambdas/shared/processing-job-api.ts";
-import { parseS3Uri } from "../lambdas/shared/s3-uri.ts";
 import { LOCAL_ACCOUNT, LOCAL_REGION } from "./definition-adapter.ts";
 import {
   assignObjects,

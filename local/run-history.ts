@@ -8,9 +8,9 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { asPrefixUri, parseS3Uri } from "../contracts/s3-uri.ts";
 import { newestFirst, parseRunSummary, type RunSummary } from "../lambdas/shared/run-folders.ts";
 import { runIdFor } from "../lambdas/shared/run-id.ts";
-import { asPrefixUri, parseS3Uri } from "../lambdas/shared/s3-uri.ts";
 
 /** The files of a run folder that its history needs. */
 const RECORD_FILES = ["summary.json", "output/analysis.json", "output/intervals.json"] as const;

@@ -7,7 +7,7 @@
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { isRecord } from "../lambdas/shared/is-record.ts";
+import { isRecord } from "../contracts/is-record.ts";
 import { LocalInputError, localPathFields, readLocalInput } from "./local-input-files.ts";
 import { LOCAL_INPUT_BUCKET } from "./local-settings.ts";
 

@@ -1,4 +1,4 @@
-import { isRecord } from "../../lambdas/shared/is-record.ts";
+import { isRecord } from "../../contracts/is-record.ts";
 import type { ColumnRef } from "./analysis-config.ts";
 
 /**

@@ -7,7 +7,7 @@
  * (validate-config) and again by the engine on a host, rather than computed approximately under
  * the same name.
  */
-import { isRecord } from "../../lambdas/shared/is-record.ts";
+import { isRecord } from "../../contracts/is-record.ts";
 import type { ConfigProblem } from "./analysis-config.ts";
 
 /** How every refusal of several instances ends: what the user can do instead. */

@@ -1,6 +1,6 @@
+import { isRecord } from "../../contracts/is-record.ts";
 import { POST_TRAINING_METRICS, PRE_TRAINING_METRICS } from "../../contracts/metric-codes.ts";
-import { isRecord } from "../../lambdas/shared/is-record.ts";
-import { show } from "../../lambdas/shared/show-value.ts";
+import { show } from "../../contracts/show-value.ts";
 import type {
   AnalysisConfig,
   ColumnRef,

@@ -1,6 +1,6 @@
 import { closeSync, openSync, readSync } from "node:fs";
 import { basename } from "node:path";
-import { datasetFormatProblem } from "../../lambdas/shared/dataset-format.ts";
+import { datasetFormatProblem } from "../../contracts/dataset-format.ts";
 import { EngineInputError } from "../errors.ts";
 
 /** Bytes read from the start of each file: as many as validate-config's pre-flight samples. */

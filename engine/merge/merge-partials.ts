@@ -17,7 +17,7 @@ import {
   type PartialDatasetShape,
   partialFileOf,
 } from "../../contracts/partial-counts.ts";
-import { show } from "../../lambdas/shared/show-value.ts";
+import { show } from "../../contracts/show-value.ts";
 import type { CollectedCounts } from "../aggregate/collect-counts.ts";
 import { CountsFold, type CountTables, fromCountTables } from "../aggregate/count-tables.ts";
 import { type MatchedRole, mixedColumns } from "../aggregate/mixed-columns.ts";

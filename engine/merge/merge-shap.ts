@@ -10,7 +10,7 @@
  */
 
 import type { PartialCounts, PartialExplanations } from "../../contracts/partial-counts.ts";
-import { show } from "../../lambdas/shared/show-value.ts";
+import { show } from "../../contracts/show-value.ts";
 import type { ShapConfig } from "../config/explain-config.ts";
 import { EngineInputError } from "../errors.ts";
 import { asNumericRefusal } from "../explain/baseline/baseline-messages.ts";

@@ -6,7 +6,7 @@
 import { readFile } from "node:fs/promises";
 import type { SageMakerClient, Tag } from "@aws-sdk/client-sagemaker";
 import type { SageMakerRuntimeClient } from "@aws-sdk/client-sagemaker-runtime";
-import { isRecord } from "../../lambdas/shared/is-record.ts";
+import { isRecord } from "../../contracts/is-record.ts";
 import type { ModelSource } from "../explain/model/open-model.ts";
 import type { ShadowEndpointOptions } from "../explain/model/shadow-endpoint.ts";
 import { MODEL_ENVIRONMENT, modelFromEnvironment } from "./model-environment.ts";

@@ -10,7 +10,7 @@ import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
-import { parseS3Uri } from "../../lambdas/shared/s3-uri.ts";
+import { parseS3Uri } from "../../contracts/s3-uri.ts";
 import { EngineInputError } from "../errors.ts";
 import { plural } from "./plural.ts";
 

@@ -6,7 +6,7 @@
  * `withBaselineCopy`). ValidateConfig has checked that its bucket is one the deployment allows.
  */
 import type { S3Client } from "@aws-sdk/client-s3";
-import { isRecord } from "../../lambdas/shared/is-record.ts";
+import { isRecord } from "../../contracts/is-record.ts";
 import { EngineInputError } from "../errors.ts";
 
 /** The `s3://` baseline file the raw config names, if any. */

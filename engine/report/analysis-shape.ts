@@ -3,8 +3,8 @@
  * malformed file fails with the JSON path of the first bad field rather than a broken page.
  */
 
+import { AnalysisResultError } from "../../contracts/analysis-errors.ts";
 import { parseMetricValue } from "../../contracts/metric-value.ts";
-import { AnalysisResultError } from "../../lambdas/shared/errors.ts";
 
 export interface ReportMetric {
   /** Clarify's metric code (`CI`, `DPPL`, ...). */

@@ -4,7 +4,7 @@
  * the reader the metrics, so a problem is returned as a note naming the field instead of thrown.
  */
 import type { AnalysisContext } from "../../contracts/analysis-context.ts";
-import { isRecord } from "../../lambdas/shared/is-record.ts";
+import { isRecord } from "../../contracts/is-record.ts";
 
 export type ContextReading =
   | { readonly context: AnalysisContext; readonly note?: undefined }

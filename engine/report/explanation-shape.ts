@@ -1,4 +1,4 @@
-import { isRecord } from "../../lambdas/shared/is-record.ts";
+import { isRecord } from "../../contracts/is-record.ts";
 
 /**
  * The parts of analysis.json's `explanations` the report draws, read defensively: the analysis

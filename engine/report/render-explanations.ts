@@ -1,4 +1,4 @@
-import { isRecord } from "../../lambdas/shared/is-record.ts";
+import { isRecord } from "../../contracts/is-record.ts";
 import { readImportance, readPdp } from "./explanation-shape.ts";
 import { importanceChart } from "./importance-chart.ts";
 import { pdpChart } from "./pdp-chart.ts";

@@ -4,8 +4,8 @@
  * A present but malformed file fails loudly, so a warning cannot be lost to a typo.
  */
 import type { AnalysisWarning } from "../../contracts/analysis-context.ts";
+import { isRecord } from "../../contracts/is-record.ts";
 import { AnalysisResultError } from "../shared/errors.ts";
-import { isRecord } from "../shared/is-record.ts";
 
 /** The warnings of an already parsed analysis_context.json (see json-document.ts). */
 export function contextWarnings(document: unknown, uri: string): AnalysisWarning[] {

@@ -3,9 +3,9 @@
  * malformed result fails loudly instead of passing every gate by omission.
  */
 
+import { isRecord } from "../../contracts/is-record.ts";
 import { parseMetricValue } from "../../contracts/metric-value.ts";
 import { AnalysisResultError } from "../shared/errors.ts";
-import { isRecord } from "../shared/is-record.ts";
 import { parseJsonDocument } from "./json-document.ts";
 
 /** The two bias stages of analysis.json, by their key there. */

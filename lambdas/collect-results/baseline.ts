@@ -5,10 +5,10 @@
  */
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { BaselineSpec, NormalizedRun } from "../../contracts/pipeline-state.ts";
+import { joinS3Uri } from "../../contracts/s3-uri.ts";
 import { outputPrefixOf, type RunRecord, readRecentRunRecords } from "../shared/run-folders.ts";
 import { runFolderPrefix } from "../shared/run-id.ts";
 import { readTextIfExists } from "../shared/s3-objects.ts";
-import { joinS3Uri } from "../shared/s3-uri.ts";
 import { type BiasAnalysis, parseAnalysisResult } from "./analysis-result.ts";
 
 export type ResolvedBaseline =

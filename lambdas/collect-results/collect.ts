@@ -12,11 +12,11 @@ import type {
   GateBreach,
   Verdict,
 } from "../../contracts/pipeline-state.ts";
+import { joinS3Uri } from "../../contracts/s3-uri.ts";
 import { type BiasMetricEmission, biasMetricDocuments } from "../shared/bias-metrics-emf.ts";
 import { AnalysisResultError } from "../shared/errors.ts";
 import { gateVerdictEvent, type PublishRunEvent } from "../shared/run-events.ts";
 import { objectExists, putJson, readTextIfExists } from "../shared/s3-objects.ts";
-import { joinS3Uri } from "../shared/s3-uri.ts";
 import { contextWarnings } from "./analysis-context.ts";
 import { biasAnalysisOf } from "./analysis-result.ts";
 import { type ResolvedBaseline, resolveBaseline } from "./baseline.ts";

@@ -4,11 +4,12 @@
  * best it can be. Either way it must lie below the deployment's output prefix, the only place
  * the function may write: otherwise the record goes to the deployment's own prefix.
  */
+
+import { isRecord } from "../../contracts/is-record.ts";
 import type { ExecutionInfo } from "../../contracts/pipeline-state.ts";
-import { isRecord } from "../shared/is-record.ts";
+import { asPrefixUri, formatS3Uri, parseS3Uri } from "../../contracts/s3-uri.ts";
 import { isWithinOutputPrefix } from "../shared/output-prefix.ts";
 import { runIdFor } from "../shared/run-id.ts";
-import { asPrefixUri, formatS3Uri, parseS3Uri } from "../shared/s3-uri.ts";
 import type { DeploymentSettings } from "../shared/settings.ts";
 
 /** The run folder URI (ending with `/`), or undefined when none can be trusted. */

@@ -3,8 +3,8 @@
  * Clarify image does not) into a lookup of each metric's bootstrap interval by level.
  */
 import { INTERVALS_FILE, levelKey } from "../../contracts/intervals.ts";
+import { isRecord } from "../../contracts/is-record.ts";
 import { parseMetricValue } from "../../contracts/metric-value.ts";
-import { isRecord } from "../shared/is-record.ts";
 import { BIAS_STAGES, type BiasStage } from "./analysis-result.ts";
 import { parseJsonOrUndefined } from "./json-document.ts";
 

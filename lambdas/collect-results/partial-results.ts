@@ -16,7 +16,9 @@ import {
 } from "@aws-sdk/client-s3";
 import { ANALYSIS_CONTEXT_FILE } from "../../contracts/analysis-context.ts";
 import { INTERVALS_FILE } from "../../contracts/intervals.ts";
+import { isRecord } from "../../contracts/is-record.ts";
 import { PARTIAL_FOLDER, type PartialCounts } from "../../contracts/partial-counts.ts";
+import { joinS3Uri, parseS3Uri } from "../../contracts/s3-uri.ts";
 import { EngineInputError } from "../../engine/errors.ts";
 import { byName } from "../../engine/io/name-order.ts";
 import { byteSize } from "../../engine/merge/byte-size.ts";
@@ -27,10 +29,8 @@ import {
   TABLES_LOOK_AHEAD,
 } from "../../engine/merge/merge-partials.ts";
 import { AnalysisResultError } from "../shared/errors.ts";
-import { isRecord } from "../shared/is-record.ts";
 import { putJson } from "../shared/s3-objects.ts";
 import { textUpload } from "../shared/s3-text-upload.ts";
-import { joinS3Uri, parseS3Uri } from "../shared/s3-uri.ts";
 import { parseJsonDocument } from "./json-document.ts";
 
 /** Host files read at once. */

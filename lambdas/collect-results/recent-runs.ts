@@ -3,9 +3,9 @@
  * gated values their summary.json recorded, oldest first.
  */
 import type { S3Client } from "@aws-sdk/client-s3";
+import { isRecord } from "../../contracts/is-record.ts";
 import type { NormalizedRun } from "../../contracts/pipeline-state.ts";
 import type { TrendPoint } from "../../engine/report/history-columns.ts";
-import { isRecord } from "../shared/is-record.ts";
 import { outputPrefixOf, type RunRecord, readRecentRunRecords } from "../shared/run-folders.ts";
 import { runFolderPrefix } from "../shared/run-id.ts";
 

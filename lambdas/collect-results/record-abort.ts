@@ -6,13 +6,13 @@
  * abort writes, in the run folder the execution's input names, and sends `Clarify Run Failed`.
  */
 import type { S3Client } from "@aws-sdk/client-s3";
+import { isRecord } from "../../contracts/is-record.ts";
 import type { ExecutionInfo, JobOutcome } from "../../contracts/pipeline-state.ts";
-import { isRecord } from "../shared/is-record.ts";
+import { asPrefixUri, joinS3Uri } from "../../contracts/s3-uri.ts";
 import { isWithinOutputPrefix } from "../shared/output-prefix.ts";
 import { type PublishRunEvent, runFailedEvent } from "../shared/run-events.ts";
 import { runIdFor } from "../shared/run-id.ts";
 import { putJson } from "../shared/s3-objects.ts";
-import { asPrefixUri, joinS3Uri } from "../shared/s3-uri.ts";
 import type { DeploymentSettings } from "../shared/settings.ts";
 import { processingJobName } from "../stage-inputs/job-name.ts";
 import { Problems } from "../validate-config/problems.ts";

@@ -9,13 +9,13 @@
  * naming the original error, after the event went out.
  */
 import type { S3Client } from "@aws-sdk/client-s3";
+import { isRecord } from "../../contracts/is-record.ts";
 import type { FailureRecordResult, JobOutcome, RecordFailureEvent } from "../../contracts/pipeline-state.ts";
+import { joinS3Uri } from "../../contracts/s3-uri.ts";
 import { FailureNotRecordedError } from "../shared/errors.ts";
-import { isRecord } from "../shared/is-record.ts";
 import { MAX_RUNTIME_SECONDS } from "../shared/processing-job-api.ts";
 import { type PublishRunEvent, runFailedEvent } from "../shared/run-events.ts";
 import { putJson } from "../shared/s3-objects.ts";
-import { joinS3Uri } from "../shared/s3-uri.ts";
 import type { DeploymentSettings } from "../shared/settings.ts";
 import { failureRunUri, fallbackRunUri } from "./failure-location.ts";
 

@@ -6,12 +6,12 @@
  */
 import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import type { NormalizedRun } from "../../contracts/pipeline-state.ts";
+import { joinS3Uri, parseS3Uri } from "../../contracts/s3-uri.ts";
 import { baselineColumn, trendColumn } from "../../engine/report/history-columns.ts";
 import type { MetricColumn, MetricLocation } from "../../engine/report/metric-row.ts";
 import { renderReport } from "../../engine/report/render-report.ts";
 import { reportTitle } from "../../engine/report/report-title.ts";
 import { readTextIfExists } from "../shared/s3-objects.ts";
-import { joinS3Uri, parseS3Uri } from "../shared/s3-uri.ts";
 import type { ResolvedBaseline } from "./baseline.ts";
 import type { GateEvaluation } from "./gates.ts";
 import type { TrendFinder } from "./recent-runs.ts";

@@ -30,10 +30,9 @@ export class StagingError extends Error {
   override readonly name = "StagingError" as const;
 }
 
-/** The job's `analysis.json` is missing, unreadable or not in Clarify's format. */
-export class AnalysisResultError extends Error {
-  override readonly name = "AnalysisResultError" as const;
-}
+// CollectResults throws it and so does the engine, which must not import the Lambdas' code:
+// defined in contracts/, listed here with the other names the Lambda steps throw.
+export { AnalysisResultError } from "../../contracts/analysis-errors.ts";
 
 /** A run event could not be sent to EventBridge (an entry PutEvents rejected, an oversized event). */
 export class RunEventError extends Error {

@@ -3,7 +3,7 @@
  * below the deployment's run-folder prefix (`defaultOutputUri`, e.g. `s3://artifacts/clarify-runs/`):
  * a run folder anywhere else validates, then fails to be written, and its failure record with it.
  */
-import { asPrefixUri, parseS3Uri, unsafeKeySegment } from "./s3-uri.ts";
+import { asPrefixUri, parseS3Uri, unsafeKeySegment } from "../../contracts/s3-uri.ts";
 import type { DeploymentSettings } from "./settings.ts";
 
 /** Whether `uri` is the output prefix itself or a prefix below it, with no `.`, `..` or empty key segment. */

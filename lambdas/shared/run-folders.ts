@@ -3,9 +3,9 @@
  * summary.json is its record. This lists them and reads their summaries (S3 List and Get only).
  */
 import { ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
-import { isRecord } from "./is-record.ts";
+import { isRecord } from "../../contracts/is-record.ts";
+import { asPrefixUri, formatS3Uri, parseS3Uri } from "../../contracts/s3-uri.ts";
 import { readTextIfExists } from "./s3-objects.ts";
-import { asPrefixUri, formatS3Uri, parseS3Uri } from "./s3-uri.ts";
 
 /** The parts of a summary.json the history reads; every field is checked before use. */
 export interface RunSummary {

@@ -1,7 +1,7 @@
 /** Small S3 reads and writes shared by the Lambda steps (JSON records, existence checks). */
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { parseS3Uri } from "../../contracts/s3-uri.ts";
 import { jsonFileText } from "../../engine/output/json-file-text.ts";
-import { parseS3Uri } from "./s3-uri.ts";
 
 /** Reads an object as text; undefined when it does not exist. Other failures propagate. */
 export async function readTextIfExists(s3: S3Client, uri: string): Promise<string | undefined> {

@@ -12,7 +12,7 @@ import {
   type S3Client,
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
-import { parseS3Uri } from "./s3-uri.ts";
+import { parseS3Uri } from "../../contracts/s3-uri.ts";
 
 /** S3's smallest part (but the last) is 5 MiB; 8 MiB keeps a 10,000-part upload at 80 GB. */
 export const PART_BYTES = 8 * 2 ** 20;

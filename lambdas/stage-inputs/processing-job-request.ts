@@ -11,8 +11,8 @@ import type {
   DatasetLocation,
   NormalizedRun,
 } from "../../contracts/pipeline-state.ts";
+import { joinS3Uri } from "../../contracts/s3-uri.ts";
 import { CLARIFY_CONTAINER_PATHS } from "../shared/processing-job-api.ts";
-import { joinS3Uri } from "../shared/s3-uri.ts";
 import type { EngineKind } from "../shared/settings.ts";
 
 /** Tag linking the job (and Clarify's shadow endpoint, which inherits job tags) to its run. */

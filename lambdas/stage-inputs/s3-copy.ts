@@ -12,9 +12,9 @@ import {
   type S3Client,
   UploadPartCopyCommand,
 } from "@aws-sdk/client-s3";
+import { formatS3Uri, type S3Location } from "../../contracts/s3-uri.ts";
 import { StagingError } from "../shared/errors.ts";
 import { isNotFound } from "../shared/s3-objects.ts";
-import { formatS3Uri, type S3Location } from "../shared/s3-uri.ts";
 import { mapWithConcurrency } from "./bounded-concurrency.ts";
 
 /** CopyObject's hard limit: larger objects must be copied part by part. */

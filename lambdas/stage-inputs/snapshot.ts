@@ -10,9 +10,15 @@ import {
   type S3Client,
 } from "@aws-sdk/client-s3";
 import type { DatasetLocation, NormalizedRun } from "../../contracts/pipeline-state.ts";
+import {
+  formatS3Uri,
+  joinS3Uri,
+  parseS3Uri,
+  type S3Location,
+  unsafeKeySegment,
+} from "../../contracts/s3-uri.ts";
 import { StagingError } from "../shared/errors.ts";
 import { putJson } from "../shared/s3-objects.ts";
-import { formatS3Uri, joinS3Uri, parseS3Uri, type S3Location, unsafeKeySegment } from "../shared/s3-uri.ts";
 import { mapWithConcurrency } from "./bounded-concurrency.ts";
 import {
   asStagingError,

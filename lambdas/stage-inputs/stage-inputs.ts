@@ -7,9 +7,9 @@
  */
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { NormalizedRun, StagedRun, StageInputsEvent } from "../../contracts/pipeline-state.ts";
+import { joinS3Uri, parseS3Uri } from "../../contracts/s3-uri.ts";
 import { StagingError } from "../shared/errors.ts";
 import { putJson } from "../shared/s3-objects.ts";
-import { joinS3Uri, parseS3Uri } from "../shared/s3-uri.ts";
 import type { DeploymentSettings } from "../shared/settings.ts";
 import { processingJobName } from "./job-name.ts";
 import { renderProcessingJobRequest } from "./processing-job-request.ts";

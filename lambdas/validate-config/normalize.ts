@@ -1,6 +1,6 @@
 import type { BaselineSpec, DatasetLocation, NormalizedRun } from "../../contracts/pipeline-state.ts";
+import { asPrefixUri } from "../../contracts/s3-uri.ts";
 import { runIdFor } from "../shared/run-id.ts";
-import { asPrefixUri } from "../shared/s3-uri.ts";
 import type { DeploymentSettings } from "../shared/settings.ts";
 import type { Located } from "./problems.ts";
 import type { RunDraft } from "./run-input.ts";

@@ -5,9 +5,9 @@
  */
 import { open, readdir, readFile, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
+import { ParquetFormatError } from "../../contracts/parquet-footer.ts";
 import { isDataPath } from "../../engine/io/dataset-files.ts";
 import type { ConfigProblem } from "../shared/errors.ts";
-import { ParquetFormatError } from "../shared/parquet-footer.ts";
 import type { DeploymentSettings } from "../shared/settings.ts";
 import { parquetFooterColumns } from "./parquet-sample.ts";
 import {

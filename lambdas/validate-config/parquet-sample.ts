@@ -3,13 +3,14 @@
  * length and the magic `PAR1`), then exactly the footer. The data is never read, whatever the
  * file's size. Used on S3 (ranged GetObject) and on local files alike.
  */
-import { isDataPath } from "../../engine/io/dataset-files.ts";
+
 import {
   footerLength,
   PARQUET_TAIL_BYTES,
   parquetColumnNames,
   parseFooter,
-} from "../shared/parquet-footer.ts";
+} from "../../contracts/parquet-footer.ts";
+import { isDataPath } from "../../engine/io/dataset-files.ts";
 
 /** Reads bytes [start, end] (inclusive, as an HTTP Range). */
 export type RangeReader = (start: number, end: number) => Promise<Uint8Array>;

@@ -5,7 +5,7 @@
  * in the Lambda and against local files offline, through a `SourceReader`.
  */
 
-import { datasetFormatProblem } from "../shared/dataset-format.ts";
+import { datasetFormatProblem } from "../../contracts/dataset-format.ts";
 import { checkColumns } from "./columns.ts";
 import { isRecord, type Located, type Problems } from "./problems.ts";
 import { checkAnalysisConfig } from "./rules/analysis-config.ts";

@@ -1,6 +1,6 @@
+import { isRecord } from "../../contracts/is-record.ts";
+import { show } from "../../contracts/show-value.ts";
 import type { ConfigProblem } from "../shared/errors.ts";
-import { isRecord } from "../shared/is-record.ts";
-import { show } from "../shared/show-value.ts";
 
 export { isRecord, show };
 

@@ -6,8 +6,8 @@ import {
   type S3Client,
   S3ServiceException,
 } from "@aws-sdk/client-s3";
-import { ParquetFormatError } from "../shared/parquet-footer.ts";
-import { formatS3Uri, parseS3Uri, type S3Location, unsafeKeySegment } from "../shared/s3-uri.ts";
+import { ParquetFormatError } from "../../contracts/parquet-footer.ts";
+import { formatS3Uri, parseS3Uri, type S3Location, unsafeKeySegment } from "../../contracts/s3-uri.ts";
 import { isDataPartName, parquetFooterColumns } from "./parquet-sample.ts";
 import type { DatasetSample, SampleFormat, SourceReader } from "./preflight.ts";
 import { SAMPLE_BYTES } from "./preflight.ts";

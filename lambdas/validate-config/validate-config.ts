@@ -1,8 +1,8 @@
 /** The validate-config step's core: every static rule, then the S3 pre-flight, then the normalised run. */
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { NormalizedRun, ValidateConfigEvent } from "../../contracts/pipeline-state.ts";
+import { parseS3Uri } from "../../contracts/s3-uri.ts";
 import { ConfigValidationError } from "../shared/errors.ts";
-import { parseS3Uri } from "../shared/s3-uri.ts";
 import type { DeploymentSettings } from "../shared/settings.ts";
 import { normalizeRun } from "./normalize.ts";
 import { runPreflight } from "./preflight.ts";

@@ -7,7 +7,7 @@ import * as logs from "aws-cdk-lib/aws-logs";
 import type * as sqs from "aws-cdk-lib/aws-sqs";
 import * as sfn from "aws-cdk-lib/aws-stepfunctions";
 import { Construct } from "constructs";
-import { isRecord } from "../../lambdas/shared/is-record.ts";
+import { isRecord } from "../../contracts/is-record.ts";
 import { acknowledgeStateMachineWildcards } from "../private/acknowledge-wildcards.ts";
 import { STATE_MACHINE_STAR_JUSTIFICATION } from "../private/policy-statements.ts";
 import { SAGEMAKER_NAME, SAGEMAKER_NAME_PREFIX } from "../private/validate-props.ts";

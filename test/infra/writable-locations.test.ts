@@ -6,9 +6,9 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ExecutionInfo } from "../../contracts/pipeline-state.ts";
+import { joinS3Uri } from "../../contracts/s3-uri.ts";
 import { failureRunUri } from "../../lambdas/collect-results/failure-location.ts";
 import { mergedOutputUris } from "../../lambdas/collect-results/partial-results.ts";
-import { joinS3Uri } from "../../lambdas/shared/s3-uri.ts";
 import {
   type DeploymentSettings,
   SETTINGS_ENV,

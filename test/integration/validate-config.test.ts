@@ -11,8 +11,8 @@ import {
   S3Client,
 } from "@aws-sdk/client-s3";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { CLARIFY_READABLE } from "../../contracts/dataset-format.ts";
 import type { NormalizedRun, ValidateConfigEvent } from "../../contracts/pipeline-state.ts";
-import { CLARIFY_READABLE } from "../../lambdas/shared/dataset-format.ts";
 import { ConfigValidationError } from "../../lambdas/shared/errors.ts";
 import { SAMPLE_BYTES } from "../../lambdas/validate-config/preflight.ts";
 import {

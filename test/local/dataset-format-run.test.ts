@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { main } from "../../bin/cli/main.ts";
-import { CLARIFY_READABLE } from "../../lambdas/shared/dataset-format.ts";
+import { CLARIFY_READABLE } from "../../contracts/dataset-format.ts";
 
 const FIXTURE = new URL("./fixtures/credit-mini/", import.meta.url).pathname;
 const GZIP_PROBLEM = `is gzip-compressed; ${CLARIFY_READABLE}: decompress it first (gunzip)`;

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { ALL_METRICS } from "../../../contracts/metric-codes.ts";
-import { parseS3Uri } from "../../../lambdas/shared/s3-uri.ts";
+import { parseS3Uri } from "../../../contracts/s3-uri.ts";
 import { CliError } from "../cli-error.ts";
 import type { CliContext } from "../context.ts";
 import type { HistoryRecord } from "../history/run-history.ts";

@@ -1,9 +1,9 @@
 import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import type { Command } from "commander";
+import { isRecord } from "../../../contracts/is-record.ts";
 import { unsupportedByEngine } from "../../../engine/config/parse-analysis-config.ts";
 import { clarifyImageUri } from "../../../lambdas/shared/clarify-image.ts";
-import { isRecord } from "../../../lambdas/shared/is-record.ts";
 import type { DeploymentSettings } from "../../../lambdas/shared/settings.ts";
 import { ENGINE_KINDS, type EngineKind, SETTINGS_DEFAULTS } from "../../../lambdas/shared/settings.ts";
 import { validateRunInputOffline } from "../../../lambdas/validate-config/offline.ts";

@@ -9,7 +9,7 @@ import {
   PARQUET_TAIL_BYTES,
   ParquetFormatError,
   parseFooter,
-} from "../../../lambdas/shared/parquet-footer.ts";
+} from "../../../contracts/parquet-footer.ts";
 import { EngineInputError } from "../../errors.ts";
 import type { RowReader } from "../row-reader.ts";
 import { type FlatPage, readFlatPages } from "./flat-pages.ts";

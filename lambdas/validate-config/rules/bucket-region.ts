@@ -1,4 +1,4 @@
-import { parseS3Uri } from "../../shared/s3-uri.ts";
+import { parseS3Uri } from "../../../contracts/s3-uri.ts";
 import { childPath, isRecord, type Located, type Problems } from "../problems.ts";
 import type { RunDraft } from "../run-input.ts";
 import { DATA_URI_KEYS } from "./analysis-config.ts";

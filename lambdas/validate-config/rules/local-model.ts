@@ -1,4 +1,4 @@
-import { isRecord } from "../../shared/is-record.ts";
+import { isRecord } from "../../../contracts/is-record.ts";
 import type { Problems } from "../problems.ts";
 import type { RunDraft } from "../run-input.ts";
 import type { RuleContext } from "./context.ts";

@@ -1,5 +1,5 @@
+import { asPrefixUri, parseS3Uri, unsafeKeySegment } from "../../../contracts/s3-uri.ts";
 import { isWithinOutputPrefix } from "../../shared/output-prefix.ts";
-import { asPrefixUri, parseS3Uri, unsafeKeySegment } from "../../shared/s3-uri.ts";
 import { forEachString, type Located, type Problems, show } from "../problems.ts";
 import type { Rule, RuleContext } from "./context.ts";
 

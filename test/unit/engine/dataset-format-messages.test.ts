@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CLARIFY_READABLE } from "../../../lambdas/shared/dataset-format.ts";
+import { CLARIFY_READABLE } from "../../../contracts/dataset-format.ts";
 import { runCli } from "../../support/run-cli.ts";
 
 const CSV = "Target,Sex,Income\n1,0,20000\n0,1,30000\n1,1,25000\n0,0,21000\n";

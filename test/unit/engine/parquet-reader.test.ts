@@ -4,15 +4,15 @@ import { join } from "node:path";
 import { parquetWriteBuffer } from "hyparquet-writer";
 import parquetjs from "parquetjs-lite";
 import { describe, expect, it } from "vitest";
-import { TableReader } from "../../../engine/io/open-table.ts";
-import { pythonFloat } from "../../../engine/io/parquet/parquet-cells.ts";
-import { ParquetReader } from "../../../engine/io/parquet/parquet-reader.ts";
 import {
   footerLength,
   PARQUET_TAIL_BYTES,
   parquetColumnNames,
   parseFooter,
-} from "../../../lambdas/shared/parquet-footer.ts";
+} from "../../../contracts/parquet-footer.ts";
+import { TableReader } from "../../../engine/io/open-table.ts";
+import { pythonFloat } from "../../../engine/io/parquet/parquet-cells.ts";
+import { ParquetReader } from "../../../engine/io/parquet/parquet-reader.ts";
 import { type FixtureColumn, writeParquet } from "../../support/parquet-writer.ts";
 
 function tempDir(): string {

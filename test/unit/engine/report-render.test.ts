@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
+import { AnalysisResultError } from "../../../contracts/analysis-errors.ts";
 import { ALL_METRICS } from "../../../contracts/metric-codes.ts";
 import type { GateResult } from "../../../engine/report/gate-check.ts";
 import { metricInfo } from "../../../engine/report/metric-catalog.ts";
 import { renderReport } from "../../../engine/report/render-report.ts";
 import { biasAnalysisOf } from "../../../lambdas/collect-results/analysis-result.ts";
 import { evaluateGates } from "../../../lambdas/collect-results/gates.ts";
-import { AnalysisResultError } from "../../../lambdas/shared/errors.ts";
 import { gateResultsFor } from "../../support/gate-results.ts";
 import { SAMPLE_ANALYSIS, SAMPLE_CONTEXT, SAMPLE_GATES } from "./report-fixture.ts";
 

@@ -6,9 +6,9 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { parseS3Uri } from "../../../../contracts/s3-uri.ts";
 import { failureRunUri } from "../../../../lambdas/collect-results/failure-location.ts";
 import { PROCESSING_JOB_NAME_PATTERN } from "../../../../lambdas/shared/processing-job-api.ts";
-import { parseS3Uri } from "../../../../lambdas/shared/s3-uri.ts";
 import { processingJobName } from "../../../../lambdas/stage-inputs/job-name.ts";
 import { parseManifest } from "../../../../lambdas/stage-inputs/snapshot.ts";
 import { normalizeRun } from "../../../../lambdas/validate-config/normalize.ts";

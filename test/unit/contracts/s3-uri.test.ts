@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { unsafeKeySegment } from "../../../../lambdas/shared/s3-uri.ts";
+import { unsafeKeySegment } from "../../../contracts/s3-uri.ts";
 
 describe("unsafeKeySegment", () => {
   it.each([

@@ -1,6 +1,6 @@
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { CLARIFY_READABLE, datasetFormatProblem } from "../../../../lambdas/shared/dataset-format.ts";
+import { CLARIFY_READABLE, datasetFormatProblem } from "../../../contracts/dataset-format.ts";
 
 const CSV = 'Target,Sex,Income\n1,0,20000\n0,1,"30,000"\n';
 const bytes = (text: string) => new TextEncoder().encode(text);

@@ -1,4 +1,4 @@
-/** S3 URI helpers shared by the Lambda steps and the local runtime. */
+/** The S3 URI grammar shared by the Lambda steps, the engine (an `s3://` dataset) and the local runtime. */
 
 /** A parsed `s3://bucket/key` URI. `key` may be empty (the bucket root) or end with `/` (a prefix). */
 export interface S3Location {
