@@ -15,6 +15,7 @@ import { buildFacetSplits, type FacetSplit, type PositiveBit } from "./aggregate
 import type { CollectedCounts, FeatureRows, SkipRole } from "./aggregate/collect-counts.ts";
 import type { ColumnProfile } from "./aggregate/column-profile.ts";
 import type { ColumnTyping } from "./aggregate/column-typing.ts";
+import { predictedCast } from "./aggregate/predicted-cast.ts";
 import { thresholdInterval } from "./aggregate/threshold-interval.ts";
 import { type AnalysisConfig, type BiasConfig, runsBias } from "./config/analysis-config.ts";
 import { groupCounts } from "./context/group-counts.ts";
@@ -24,6 +25,7 @@ import {
   emptyOthersGroup,
   floatFromMissing,
   labelNoPositive,
+  predictedLabelCast,
   readAsThreshold,
 } from "./context/reading-warnings.ts";
 import { EngineInputError } from "./errors.ts";
@@ -72,7 +74,9 @@ export interface BiasAnalysisResult {
   readonly workerCpuSeconds?: readonly number[];
   /**
    * Passes over the rows: 1, or 2 when a matched column held text and numbers and was counted
-   * again with text matching (aggregate/mixed-columns.ts). Absent when the counts came from elsewhere.
+   * again with text matching (aggregate/mixed-columns.ts), or float predictions of an integer
+   * label were counted again cast to its dtype (aggregate/predicted-cast.ts). Absent when the
+   * counts came from elsewhere.
    */
   readonly countPasses?: number;
 }
@@ -121,6 +125,14 @@ export function biasResult(
         );
       }
       predictedReading = columnReading(predictedName, counts.predicted, typing, label.reading.positive);
+      // The counts are those of the predictions cast to the label's dtype (run-bias-analysis.ts
+      // counts again, the merge of several instances refuses): say so, as it surprises.
+      const cast = predictedCast({ labelValues, label: counts.label, predicted: counts.predicted });
+      if (cast) {
+        warnings.push(
+          predictedLabelCast(predictedName, labelName, cast.dtype, Number(labelValues[0]), cast.example),
+        );
+      }
     }
     warnIfFloatFromMissing(counts.predicted, `predicted label column "${predictedName}"`, warnings);
     assertSomePositive(

@@ -1,6 +1,7 @@
 import { statSync } from "node:fs";
-import { type CountPlan, collectCounts } from "./aggregate/collect-counts.ts";
+import { type CollectedCounts, type CountPlan, collectCounts } from "./aggregate/collect-counts.ts";
 import { matchersOf, mixedColumns, textPlan } from "./aggregate/mixed-columns.ts";
+import { castPlan, predictedCast } from "./aggregate/predicted-cast.ts";
 import { ValueMatcher } from "./aggregate/value-matcher.ts";
 import {
   type BiasAnalysisResult,
@@ -31,11 +32,11 @@ export function runBiasAnalysis(
     const first = collectCounts(dataset.reader, dataset.plan, dataset.fieldCount);
     const shape = biasShapeOf(dataset);
     declareDtypes(first, shape);
-    const mixed = mixedColumns(matchersOf(dataset.plan), first);
-    if (mixed.length === 0) return { ...biasResult(config, shape, first), countPasses: 1 };
+    const recount = recountOf(config, dataset.plan, first);
+    if (!recount) return { ...biasResult(config, shape, first), countPasses: 1 };
     const again = openBiasDataset(config, datasetPath, predictedLabelDatasetPath);
     try {
-      const counts = collectCounts(again.reader, textPlan(again.plan, mixed), again.fieldCount);
+      const counts = collectCounts(again.reader, recount(again.plan), again.fieldCount);
       return { ...biasResult(config, shape, counts), countPasses: 2 };
     } finally {
       again.close();
@@ -43,6 +44,34 @@ export function runBiasAnalysis(
   } finally {
     dataset.close();
   }
+}
+
+/**
+ * How to count the rows again when the first count read some cells otherwise than the column
+ * types (known only once every row is counted) say: a matched column of text and numbers is
+ * matched as text (aggregate/mixed-columns.ts), and float predictions of an integer label are
+ * cast to its dtype (aggregate/predicted-cast.ts). Undefined when the first count stands, as
+ * it does for a usual dataset. The plan is rebuilt for the dataset opened again, whose
+ * predicted label reader is a new one.
+ */
+function recountOf(
+  config: AnalysisConfig,
+  plan: CountPlan,
+  counts: CollectedCounts,
+): ((plan: CountPlan) => CountPlan) | undefined {
+  const mixed = mixedColumns(matchersOf(plan), counts);
+  const { labelValuesOrThreshold, probabilityThreshold } = biasConfig(config);
+  const cast = predictedCast({
+    labelValues: labelValuesOrThreshold,
+    probabilityThreshold,
+    label: counts.label,
+    predicted: counts.predicted,
+  });
+  if (mixed.length === 0 && cast === undefined) return undefined;
+  return (again) => {
+    const text = mixed.length > 0 ? textPlan(again, mixed) : again;
+    return cast ? castPlan(text, cast) : text;
+  };
 }
 
 /**
@@ -60,12 +89,12 @@ export async function runBiasAnalysisOnThreads(
     const first = await countDataset(dataset, threads);
     const shape = biasShapeOf(dataset);
     declareDtypes(first.counts, shape);
-    const mixed = mixedColumns(matchersOf(dataset.plan), first.counts);
+    const recount = recountOf(config, dataset.plan, first.counts);
     let counted = first;
-    if (mixed.length > 0) {
+    if (recount) {
       const again = openBiasDataset(config, datasetPath, predictedLabelDatasetPath);
       try {
-        counted = await countDataset({ ...again, plan: textPlan(again.plan, mixed) }, threads);
+        counted = await countDataset({ ...again, plan: recount(again.plan) }, threads);
       } finally {
         again.close();
       }
@@ -74,7 +103,7 @@ export async function runBiasAnalysisOnThreads(
       ...biasResult(config, shape, counted.counts),
       threads: counted.threads,
       ...(counted.workerCpuSeconds && { workerCpuSeconds: counted.workerCpuSeconds }),
-      countPasses: mixed.length > 0 ? 2 : 1,
+      countPasses: recount ? 2 : 1,
     };
   } finally {
     dataset.close();

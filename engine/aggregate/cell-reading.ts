@@ -1,4 +1,5 @@
 import type { ColumnProfile } from "./column-profile.ts";
+import { castPrediction, type IntegerDtype } from "./predicted-cast.ts";
 import type { ValueMatcher } from "./value-matcher.ts";
 
 /** Bit 0 of a reading: the cell matches a configured value. */
@@ -14,18 +15,22 @@ export const ABOVE = 2;
  * once per distinct value instead of once per row. That a number matches only before the
  * column's first text cell depends on the row order; mixed-columns.ts finds the columns where
  * it mattered once every row is counted, and they are counted again with text matching.
+ * With `castTo` (predicted labels of an integer label, counted again: predicted-cast.ts), the
+ * number is cast to that integer dtype before the threshold, as smclarify does.
  */
 export class CellReading {
   private readonly matcher: ValueMatcher | undefined;
   private readonly threshold: number | undefined;
+  private readonly castTo: IntegerDtype | undefined;
   /** Per value id: its reading, -1 when not yet known. */
   private known = new Int8Array(64).fill(-1);
   /** `profile.allNumeric` when the readings in `known` were taken. */
   private numeric = true;
 
-  constructor(matcher: ValueMatcher | undefined, threshold: number | undefined) {
+  constructor(matcher: ValueMatcher | undefined, threshold: number | undefined, castTo?: IntegerDtype) {
     this.matcher = matcher;
     this.threshold = threshold;
+    this.castTo = castTo;
   }
 
   /**
@@ -50,13 +55,23 @@ export class CellReading {
     )
       ? MATCHED
       : 0;
-    const above = this.threshold !== undefined && profile.lastNumber > this.threshold ? ABOVE : 0;
+    // The number is read in place unless cast: a call's fractional result may be boxed on the heap.
+    const number = this.castTo === undefined ? profile.lastNumber : this.cast(profile, id, buf, start, end);
+    const above = this.threshold !== undefined && number > this.threshold ? ABOVE : 0;
     const reading = matched | above;
     if (id >= 0) {
       if (id >= this.known.length) this.grow(id);
       this.known[id] = reading;
     }
     return reading;
+  }
+
+  /** The cell's number cast to `castTo`, as smclarify compares it with the threshold. */
+  private cast(profile: ColumnProfile, id: number, buf: Uint8Array, start: number, end: number): number {
+    const castTo = this.castTo as IntegerDtype;
+    const cell = () =>
+      id >= 0 ? profile.values.text(id) : Buffer.from(buf.subarray(start, end)).toString("latin1");
+    return castPrediction(profile.lastNumber, castTo, cell);
   }
 
   private grow(id: number): void {

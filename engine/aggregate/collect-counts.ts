@@ -3,6 +3,7 @@ import type { RowReader } from "../io/row-reader.ts";
 import { ABOVE, CellReading, MATCHED } from "./cell-reading.ts";
 import { ColumnProfile } from "./column-profile.ts";
 import { isMissing } from "./missing-value.ts";
+import type { IntegerDtype } from "./predicted-cast.ts";
 import { SlotIndex } from "./slot-index.ts";
 import type { ValueMatcher } from "./value-matcher.ts";
 
@@ -20,6 +21,8 @@ export interface OutcomeRule {
   readonly matcher: ValueMatcher;
   /** Cell is a number above this (continuous reading, or a score above probability_threshold). */
   readonly threshold?: number;
+  /** Predicted labels counted again: cast to the label's integer dtype before the threshold (predicted-cast.ts). */
+  readonly castTo?: IntegerDtype;
 }
 
 export interface FacetRule {
@@ -102,7 +105,8 @@ export function collectCounts(reader: RowReader, plan: CountPlan, fieldCount: nu
   const slotIndexes = plan.facets.map(() => new SlotIndex());
   const labelReading = new CellReading(plan.label.matcher, plan.label.threshold);
   const predictedReading =
-    plan.predicted && new CellReading(plan.predicted.matcher, plan.predicted.threshold);
+    plan.predicted &&
+    new CellReading(plan.predicted.matcher, plan.predicted.threshold, plan.predicted.castTo);
   const facetReadings = plan.facets.map((rule) => new CellReading(rule.matcher, rule.threshold));
   const facetKeys = new Int32Array(plan.facets.length);
   const features: FeatureRows | undefined = plan.featureIndexes && {

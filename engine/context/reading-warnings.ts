@@ -102,3 +102,24 @@ function equalAdvice(value: number, column: ColumnFacts): string {
   }
   return `To compare the rows equal to ${value}, write [${value}, ${value}]: Clarify reads a list of more than one value as categories.`;
 }
+
+/**
+ * Float predictions of an integer label: Clarify casts them to the label's dtype (toward zero)
+ * before the threshold, so a prediction above it may count as not above (predicted-cast.ts).
+ */
+export function predictedLabelCast(
+  predicted: string,
+  label: string,
+  dtype: string,
+  threshold: number,
+  example: { readonly cell: string; readonly cast: number } | undefined,
+): AnalysisWarning {
+  const shown = example
+    ? `, so the prediction ${example.cell} counts as ${example.cast}, ${example.cast > threshold ? "above" : "not above"} ${threshold}`
+    : "";
+  return {
+    code: "PREDICTED_LABEL_CAST",
+    message: `predicted label column "${predicted}" holds floats and label column "${label}" integers: Clarify casts the predictions to the label's ${dtype} (toward zero) before comparing them with the threshold ${threshold}${shown}. Write the predicted labels as the integers the model means (rounded as it rounds), or give probability_threshold for scores.`,
+    failsGates: false,
+  };
+}

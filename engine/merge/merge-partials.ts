@@ -21,6 +21,7 @@ import { show } from "../../contracts/show-value.ts";
 import type { CollectedCounts } from "../aggregate/collect-counts.ts";
 import { CountsFold, type CountTables, fromCountTables } from "../aggregate/count-tables.ts";
 import { type MatchedRole, mixedColumns } from "../aggregate/mixed-columns.ts";
+import { predictedCast } from "../aggregate/predicted-cast.ts";
 import { ValueMatcher } from "../aggregate/value-matcher.ts";
 import { type BiasDatasetShape, biasConfig, biasResult, declareDtypes } from "../bias-result.ts";
 import { type AnalysisConfig, runsBias } from "../config/analysis-config.ts";
@@ -217,6 +218,7 @@ async function mergeCounts(
   const counts = (fold as CountsFold).counts();
   declareDtypes(counts, datasetShape);
   refuseMixedColumns(config, counts);
+  refusePredictedCast(config, counts);
   return biasResult(config, datasetShape, counts);
 }
 
@@ -246,6 +248,30 @@ function refuseMixedColumns(given: AnalysisConfig, counts: CollectedCounts): voi
     : `which of its cells (more distinct values than the counts keep) equal a number in ${field}`;
   throw new PartialCountsError(
     `${column} holds text and numbers, so Clarify compares its cells with ${field} as text; the hosts' counts cannot tell which rows hold ${cell}: run the job on one instance, or write the column's cells as ${field} spells them`,
+  );
+}
+
+/**
+ * Float predictions of an integer label whose threshold reading the cast to the label's dtype
+ * changes (aggregate/predicted-cast.ts): one instance counts them again with the cast, but the
+ * hosts' tables cannot be counted again, and which of their rows held such a prediction is not
+ * in them.
+ */
+function refusePredictedCast(given: AnalysisConfig, counts: CollectedCounts): void {
+  const config = biasConfig(given);
+  const cast = predictedCast({
+    labelValues: config.labelValuesOrThreshold,
+    probabilityThreshold: config.probabilityThreshold,
+    label: counts.label,
+    predicted: counts.predicted,
+  });
+  if (cast === undefined) return;
+  const field = `label_values_or_threshold ${JSON.stringify(config.labelValuesOrThreshold[0])}`;
+  const cell = cast.example
+    ? `its cell ${JSON.stringify(cast.example.cell)} (cast to ${cast.example.cast})`
+    : "which of its cells (more distinct values than the counts keep) the cast reads otherwise";
+  throw new PartialCountsError(
+    `the predicted label column ${JSON.stringify(config.predictedLabel)} holds floats and the label column ${JSON.stringify(config.label)} integers, so Clarify casts the predictions to ${cast.dtype} before comparing them with ${field}; the hosts' counts cannot tell which rows hold ${cell}: run the job on one instance, or write the predicted labels as integers`,
   );
 }
 

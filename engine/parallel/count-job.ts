@@ -1,4 +1,5 @@
 import type { CountPlan, FacetRule, OutcomeRule } from "../aggregate/collect-counts.ts";
+import type { IntegerDtype } from "../aggregate/predicted-cast.ts";
 import { type Matching, ValueMatcher } from "../aggregate/value-matcher.ts";
 import type { FilePart, TableFormat } from "../io/open-table.ts";
 
@@ -8,6 +9,7 @@ interface OutcomeSpec {
   /** Absent: "text-or-number". */
   readonly matching?: Matching;
   readonly threshold?: number;
+  readonly castTo?: IntegerDtype;
 }
 
 interface FacetSpec {
@@ -51,6 +53,7 @@ const outcomeSpec = (rule: OutcomeRule): OutcomeSpec => ({
   values: rule.matcher.values,
   ...matchingOf(rule.matcher),
   ...(rule.threshold !== undefined && { threshold: rule.threshold }),
+  ...(rule.castTo && { castTo: rule.castTo }),
 });
 
 const facetSpec = (rule: FacetRule): FacetSpec => ({
@@ -74,6 +77,7 @@ const outcomeRule = (spec: OutcomeSpec): OutcomeRule => ({
   index: spec.index,
   matcher: new ValueMatcher(spec.values, spec.matching),
   ...(spec.threshold !== undefined && { threshold: spec.threshold }),
+  ...(spec.castTo && { castTo: spec.castTo }),
 });
 
 export function planOf(spec: CountPlanSpec): CountPlan {
