@@ -1,11 +1,12 @@
 /**
  * The gate results the report shows and how far a value lies outside its gate. The results are
- * collect-results' evaluations, passed in as they are: gates are evaluated in one place only
- * (lambdas/collect-results/gates.ts), with the analysis context's warnings, intervals and drift.
+ * collect-results' evaluations (contracts/gate-evaluation.ts), passed in as they are: gates are
+ * evaluated in one place only (lambdas/collect-results/gates.ts), with the analysis context's
+ * warnings, intervals and drift.
  */
 
+import type { GateEvaluation } from "../../contracts/gate-evaluation.ts";
 import type { Gate } from "../../contracts/pipeline-state.ts";
-import type { GateEvaluation } from "../../lambdas/collect-results/gates.ts";
 
 /** One gated metric value and whether it held, as collect-results evaluated it. */
 export type GateResult = GateEvaluation;

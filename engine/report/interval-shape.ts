@@ -1,10 +1,11 @@
 /**
  * The report's view of intervals.json (contracts/intervals.ts): each metric's bootstrap
- * interval at the file's headline level. It reads the file with collect-results' one parser
- * (which also keeps every level, for the confidence gates). Anything not in the expected shape
- * is simply not shown: the intervals are an aid, the values stand alone.
+ * interval at the file's headline level. It reads the file with its one parser,
+ * contracts/intervals-lookup.ts (which also keeps every level, for collect-results' confidence
+ * gates). Anything not in the expected shape is simply not shown: the intervals are an aid, the
+ * values stand alone.
  */
-import { intervalLookup } from "../../lambdas/collect-results/intervals-result.ts";
+import { intervalLookup } from "../../contracts/intervals-lookup.ts";
 import type { BiasStage } from "./analysis-shape.ts";
 
 export interface ReportInterval {

@@ -3,7 +3,7 @@
  * or, without gates, what a data scientist would look at first, labelled as guidance.
  */
 
-import { worstFirst } from "../../lambdas/collect-results/gates.ts";
+import { worstFirst } from "../../contracts/gate-evaluation.ts";
 import type { ReportSection } from "./analysis-shape.ts";
 import { describeGroup, describeInterval, formatValue } from "./format.ts";
 import { allowedInterval, distanceOutside, type GateResult } from "./gate-check.ts";

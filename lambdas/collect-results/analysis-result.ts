@@ -3,18 +3,11 @@
  * malformed result fails loudly instead of passing every gate by omission.
  */
 
+import { BIAS_STAGES, type BiasStage } from "../../contracts/bias-stages.ts";
 import { isRecord } from "../../contracts/is-record.ts";
 import { parseMetricValue } from "../../contracts/metric-value.ts";
 import { AnalysisResultError } from "../shared/errors.ts";
 import { parseJsonDocument } from "./json-document.ts";
-
-/** The two bias stages of analysis.json, by their key there. */
-export const BIAS_STAGES = {
-  pre_training: "pre_training_bias_metrics",
-  post_training: "post_training_bias_metrics",
-} as const;
-
-export type BiasStage = keyof typeof BIAS_STAGES;
 
 /** smclarify's errors for an empty side of a facet split (CI, DPL, DCO, DLR, FT, ...). */
 const EMPTY_GROUP_ERROR = /(^|: )(negated )?facet set is empty/i;

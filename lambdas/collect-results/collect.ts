@@ -6,6 +6,8 @@
  */
 import type { S3Client } from "@aws-sdk/client-s3";
 import { ANALYSIS_CONTEXT_FILE, type AnalysisWarning } from "../../contracts/analysis-context.ts";
+import { INTERVALS_FILE } from "../../contracts/intervals.ts";
+import { intervalLookup } from "../../contracts/intervals-lookup.ts";
 import type {
   BaselineSpec,
   CollectResultsEvent,
@@ -22,7 +24,6 @@ import { biasAnalysisOf } from "./analysis-result.ts";
 import { type ResolvedBaseline, resolveBaseline } from "./baseline.ts";
 import { driftMetricValues } from "./drift-metrics.ts";
 import { breachForReading, evaluateGates } from "./gates.ts";
-import { INTERVALS_FILE, intervalLookup } from "./intervals-result.ts";
 import { parseJsonDocument, parseJsonOrUndefined } from "./json-document.ts";
 import { type MergedPartials, mergePartialResults } from "./partial-results.ts";
 import { earlierRuns, gatedTrends } from "./recent-runs.ts";

@@ -2,9 +2,10 @@
  * The drift of each gated value against its baseline as bias-metric values named `<code>Drift`
  * (e.g. `DIDrift`), so they go out as EMF beside the metrics and the dashboard can graph them.
  */
+
+import type { BiasStage } from "../../contracts/bias-stages.ts";
+import type { GateEvaluation } from "../../contracts/gate-evaluation.ts";
 import { type BiasMetricValues, DRIFT_METRIC_SUFFIX } from "../shared/bias-metrics-emf.ts";
-import type { BiasStage } from "./analysis-result.ts";
-import type { GateEvaluation } from "./gates.ts";
 
 type Drifts = { name: string; value: number }[];
 

@@ -4,7 +4,7 @@
  * a worsening; an improvement is negative and never breaches. Model Monitor's bias-drift rule
  * (a violation when a metric is further from its ideal than the baseline) is maxDrift 0.
  */
-import type { NumericInterval } from "./intervals-result.ts";
+import type { NumericInterval } from "../../contracts/intervals-lookup.ts";
 
 export function distanceFromIdeal(value: number, ideal: number): number {
   return Math.abs(value - ideal);

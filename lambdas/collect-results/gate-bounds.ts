@@ -4,12 +4,14 @@
  * the drift bound against a baseline (`maxDrift`). Says which bounds breached and why.
  */
 
+import type { BiasStage } from "../../contracts/bias-stages.ts";
+import type { GateDetails } from "../../contracts/gate-evaluation.ts";
+import { type IntervalLookup, intervalAt } from "../../contracts/intervals-lookup.ts";
 import type { Gate } from "../../contracts/pipeline-state.ts";
 import { metricInfo } from "../../engine/report/metric-catalog.ts";
-import type { BiasAnalysis, BiasStage } from "./analysis-result.ts";
+import type { BiasAnalysis } from "./analysis-result.ts";
 import type { ResolvedBaseline } from "./baseline.ts";
 import { drift, driftInterval } from "./drift.ts";
-import { type IntervalLookup, intervalAt, type NumericInterval } from "./intervals-result.ts";
 
 /** What the gates may compare with besides the value: its interval, and a baseline. */
 export interface GateContext {
@@ -23,24 +25,6 @@ export interface ValueLocation {
   readonly stage: BiasStage;
   readonly facet: string;
   readonly facetValue: string;
-}
-
-/** What summary.json shows beside a gated value; each field only when it applies. */
-export interface GateDetails {
-  /** The value's bootstrap interval, at the gate's `confidence` (else intervals.json's level). */
-  readonly interval?: NumericInterval & { readonly confidence: number };
-  /** Why a `confidence` gate was checked on the point value instead. */
-  readonly intervalNote?: string;
-  /** The baseline's value of the same metric, facet and value. */
-  readonly baseline?: number;
-  /** |value − ideal| − |baseline − ideal|: positive is worse. */
-  readonly drift?: number;
-  /** The drift of every value in `interval` (with `confidence`). */
-  readonly driftInterval?: NumericInterval;
-  /** Why drift was not checked (no passed run yet). */
-  readonly driftNote?: string;
-  /** The bounds that breached: absMax, min, max, maxDrift. */
-  readonly breached?: readonly string[];
 }
 
 export interface ValueCheck {

@@ -6,36 +6,19 @@
  * The bounds themselves (with intervals and a baseline) are checked in gate-bounds.ts.
  */
 import type { AnalysisWarning } from "../../contracts/analysis-context.ts";
+import { ANY_FACET, type GateEvaluation, worstFirst } from "../../contracts/gate-evaluation.ts";
 import { POST_TRAINING_METRICS } from "../../contracts/metric-codes.ts";
-import type { Gate, GateBreach, Gates } from "../../contracts/pipeline-state.ts";
-import type { BiasAnalysis, BiasStage } from "./analysis-result.ts";
-import { checkGateValue, type GateContext, type GateDetails } from "./gate-bounds.ts";
-
-/** One gated metric value and whether it held (with its interval, baseline and drift when they apply). */
-export interface GateEvaluation extends GateDetails {
-  readonly metric: string;
-  readonly stage: BiasStage;
-  readonly facet: string;
-  readonly facetValue: string;
-  readonly value: number | null;
-  readonly gate: Gate;
-  readonly passed: boolean;
-  /** Why it failed; absent when it passed. */
-  readonly message?: string;
-  /** The analysis-context warning that failed it, when one did. */
-  readonly warning?: string;
-}
+import type { GateBreach, Gates } from "../../contracts/pipeline-state.ts";
+import type { BiasAnalysis } from "./analysis-result.ts";
+import { checkGateValue, type GateContext } from "./gate-bounds.ts";
 
 export interface GateReport {
   readonly evaluations: readonly GateEvaluation[];
-  /** Worst first (see {@link breachSeverity}). */
+  /** Worst first (see breachSeverity in contracts/gate-evaluation.ts). */
   readonly breaches: readonly GateBreach[];
   /** The warnings that failed a gate, each once, in the order first applied. */
   readonly applied: readonly AnalysisWarning[];
 }
-
-/** Facet placeholder of a breach that no facet reported. */
-export const ANY_FACET = "*";
 
 // Any code that is not a post-training metric is reported as pre-training.
 const POST_TRAINING: ReadonlySet<string> = new Set(POST_TRAINING_METRICS);
@@ -106,20 +89,6 @@ export function evaluateGates(
   return { evaluations, breaches, applied };
 }
 
-/**
- * The failed evaluations, worst first (see {@link breachSeverity}); equally bad ones keep their
- * order. The one order of breaches: summary.json's, the verdict's and the report's.
- */
-export function worstFirst(
-  evaluations: readonly GateEvaluation[],
-): (GateEvaluation & { readonly message: string })[] {
-  return evaluations
-    .filter((evaluation): evaluation is GateEvaluation & { message: string } => !evaluation.passed)
-    .map((breach, order) => ({ breach, order, severity: breachSeverity(breach) }))
-    .sort((x, y) => y.severity - x.severity || x.order - y.order)
-    .map((ranked) => ranked.breach);
-}
-
 /** A warning without a facet covers the whole analysis; one with a facet, that facet (value). */
 function inScope(warning: AnalysisWarning, facet: string, valueOrThreshold: string): boolean {
   if (warning.facet === undefined) return warning.valueOrThreshold === undefined;
@@ -146,26 +115,6 @@ function breachMessage(breach: Located, show: (x: number) => string): string | u
   if (gate.min !== undefined && value < gate.min) return `${where} = ${show(value)} is below min ${gate.min}`;
   if (gate.max !== undefined && value > gate.max) return `${where} = ${show(value)} is above max ${gate.max}`;
   return undefined;
-}
-
-/**
- * How bad a breach is, for ordering: a gate that cannot be checked at all (no value, a metric
- * nobody computed, a failing warning) comes first; then the distance outside the allowed range.
- */
-export function breachSeverity(breach: GateBreach): number {
-  const { value, gate } = breach;
-  if (value === null || breach.warning !== undefined || breach.facet === ANY_FACET) {
-    return Number.POSITIVE_INFINITY;
-  }
-  // A drift bound that could not be checked (the baseline lacks the value) is as bad as no value.
-  if (breach.breached?.includes("maxDrift") && breach.drift === undefined) return Number.POSITIVE_INFINITY;
-  const outside = [
-    gate.maxDrift !== undefined && breach.drift !== undefined ? breach.drift - gate.maxDrift : 0,
-    gate.absMax !== undefined ? Math.abs(value) - gate.absMax : 0,
-    gate.min !== undefined ? gate.min - value : 0,
-    gate.max !== undefined ? value - gate.max : 0,
-  ];
-  return Math.max(...outside);
 }
 
 /** A value for reading: 4 significant digits (exact values stay in summary.json). */

@@ -5,6 +5,7 @@
  * report that cannot be written is recorded in summary.json rather than failing the run.
  */
 import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import type { GateEvaluation } from "../../contracts/gate-evaluation.ts";
 import type { NormalizedRun } from "../../contracts/pipeline-state.ts";
 import { joinS3Uri, parseS3Uri } from "../../contracts/s3-uri.ts";
 import { baselineColumn, trendColumn } from "../../engine/report/history-columns.ts";
@@ -13,7 +14,6 @@ import { renderReport } from "../../engine/report/render-report.ts";
 import { reportTitle } from "../../engine/report/report-title.ts";
 import { readTextIfExists } from "../shared/s3-objects.ts";
 import type { ResolvedBaseline } from "./baseline.ts";
-import type { GateEvaluation } from "./gates.ts";
 import type { TrendFinder } from "./recent-runs.ts";
 
 export type RunReportOutcome = { readonly reportUri: string } | { readonly reportError: string };

@@ -3,11 +3,8 @@
  * and the values of the metrics asked for. The records come from a local runs folder or an S3
  * output prefix; this module only turns them into rows and lines.
  */
-import {
-  BIAS_STAGES,
-  type BiasAnalysis,
-  parseAnalysisResult,
-} from "../../../lambdas/collect-results/analysis-result.ts";
+import { BIAS_STAGES } from "../../../contracts/bias-stages.ts";
+import { type BiasAnalysis, parseAnalysisResult } from "../../../lambdas/collect-results/analysis-result.ts";
 import { forReading } from "../../../lambdas/collect-results/gates.ts";
 import type { RunSummary } from "../../../lambdas/shared/run-folders.ts";
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { parseIntervals } from "../../../../contracts/intervals-lookup.ts";
 import {
   type BiasAnalysis,
   parseAnalysisResult,
@@ -7,7 +8,6 @@ import type { ResolvedBaseline } from "../../../../lambdas/collect-results/basel
 import { drift, driftInterval } from "../../../../lambdas/collect-results/drift.ts";
 import type { GateContext } from "../../../../lambdas/collect-results/gate-bounds.ts";
 import { evaluateGates } from "../../../../lambdas/collect-results/gates.ts";
-import { parseIntervals } from "../../../../lambdas/collect-results/intervals-result.ts";
 
 /** The gates with no analysis-context warning. */
 function evaluate(analysis: BiasAnalysis, gates: Parameters<typeof evaluateGates>[1], context: GateContext) {

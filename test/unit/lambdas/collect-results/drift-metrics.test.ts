@@ -1,7 +1,7 @@
 /** driftMetricValues: the drift of each gated value as a `<code>Drift` bias-metric value for EMF. */
 import { describe, expect, it } from "vitest";
+import type { GateEvaluation } from "../../../../contracts/gate-evaluation.ts";
 import { driftMetricValues } from "../../../../lambdas/collect-results/drift-metrics.ts";
-import type { GateEvaluation } from "../../../../lambdas/collect-results/gates.ts";
 
 function evaluation(facet: string, facetValue: string, metric: string, drift?: number): GateEvaluation {
   return {

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { ANY_FACET } from "../../../../contracts/gate-evaluation.ts";
 import {
   type BiasAnalysis,
   parseAnalysisResult,
 } from "../../../../lambdas/collect-results/analysis-result.ts";
-import { ANY_FACET, evaluateGates } from "../../../../lambdas/collect-results/gates.ts";
+import { evaluateGates } from "../../../../lambdas/collect-results/gates.ts";
 import { AnalysisResultError } from "../../../../lambdas/shared/errors.ts";
 
 const URI = "s3://clarify-runs/runs/r1/output/analysis.json";

@@ -1,14 +1,12 @@
 /**
  * Reads `output/intervals.json` (the project's engine writes it beside analysis.json; the
- * Clarify image does not) into a lookup of each metric's bootstrap interval by level.
+ * Clarify image does not) into a lookup of each metric's bootstrap interval by level. The one
+ * reader of the file: CollectResults' confidence gates and the engine's report both use it.
  */
-import { INTERVALS_FILE, levelKey } from "../../contracts/intervals.ts";
-import { isRecord } from "../../contracts/is-record.ts";
-import { parseMetricValue } from "../../contracts/metric-value.ts";
-import { BIAS_STAGES, type BiasStage } from "./analysis-result.ts";
-import { parseJsonOrUndefined } from "./json-document.ts";
-
-export { INTERVALS_FILE };
+import { BIAS_STAGES, type BiasStage } from "./bias-stages.ts";
+import { levelKey } from "./intervals.ts";
+import { isRecord } from "./is-record.ts";
+import { parseMetricValue } from "./metric-value.ts";
 
 export interface NumericInterval {
   readonly low: number;
@@ -35,7 +33,13 @@ export type IntervalLookup = (
 
 /** Parses intervals.json tolerantly: anything not in the expected shape is simply not found. */
 export function parseIntervals(text: string): IntervalLookup | undefined {
-  return intervalLookup(parseJsonOrUndefined(text));
+  let document: unknown;
+  try {
+    document = JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+  return intervalLookup(document);
 }
 
 /** The lookup of an already parsed intervals.json; undefined when it is not in the expected shape. */
