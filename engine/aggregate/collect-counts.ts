@@ -52,6 +52,29 @@ export interface FacetCounts {
   slotKeys: number[];
   slotGroups: number[];
   cells: Float64Array;
+  /** The slot of each (facet key, group) pair: the count loop's, which a CountsFold goes on using. */
+  readonly slots: SlotIndex;
+}
+
+/**
+ * The slot of the pair (facet key, group) in a facet's counts; a pair not seen yet gets the next
+ * slot, its key and group appended and 16 zero cells.
+ */
+export function slotOf(counts: FacetCounts, key: number, group: number): number {
+  const slot = counts.slots.get(key, group, GROUP_VALUE_CAPACITY);
+  return slot === -1 ? addSlot(counts, key, group) : slot;
+}
+
+function addSlot(counts: FacetCounts, key: number, group: number): number {
+  const slot = counts.slots.add(key, group, GROUP_VALUE_CAPACITY);
+  counts.slotKeys.push(key);
+  counts.slotGroups.push(group);
+  if ((slot + 1) * 16 > counts.cells.length) {
+    const cells = new Float64Array(Math.max(counts.cells.length * 2, (slot + 1) * 16));
+    cells.set(counts.cells);
+    counts.cells = cells;
+  }
+  return slot;
 }
 
 /** Numeric feature values per row for the Flip Test, plus what it needs to split the rows. */
@@ -101,8 +124,8 @@ export function collectCounts(reader: RowReader, plan: CountPlan, fieldCount: nu
     slotKeys: [],
     slotGroups: [],
     cells: new Float64Array(16 * 64),
+    slots: new SlotIndex(),
   }));
-  const slotIndexes = plan.facets.map(() => new SlotIndex());
   const labelReading = new CellReading(plan.label.matcher, plan.label.threshold);
   const predictedReading =
     plan.predicted &&
@@ -237,19 +260,7 @@ export function collectCounts(reader: RowReader, plan: CountPlan, fieldCount: nu
       const reading = read(facetReadings[f] as CellReading, counts.profile, id);
       const key = (id + 1) * 4 + (reading & MATCHED) * 2 + (reading & ABOVE) / 2;
       facetKeys[f] = key;
-      const slotIndex = slotIndexes[f] as SlotIndex;
-      let slot = slotIndex.get(key, groupId, GROUP_VALUE_CAPACITY);
-      if (slot === -1) {
-        slot = slotIndex.add(key, groupId, GROUP_VALUE_CAPACITY);
-        counts.slotKeys.push(key);
-        counts.slotGroups.push(groupId);
-        if ((slot + 1) * 16 > counts.cells.length) {
-          const cells = new Float64Array(counts.cells.length * 2);
-          cells.set(counts.cells);
-          counts.cells = cells;
-        }
-      }
-      const at = slot * 16 + cell;
+      const at = slotOf(counts, key, groupId) * 16 + cell;
       counts.cells[at] = (counts.cells[at] as number) + 1;
     }
 

@@ -1,7 +1,7 @@
 import { EngineInputError } from "../errors.ts";
 import { mergeDtypes } from "../io/parquet/merge-dtypes.ts";
 import type { CollectedCounts, FacetCounts, FeatureRows, SkipRole } from "./collect-counts.ts";
-import { GROUP_VALUE_CAPACITY } from "./collect-counts.ts";
+import { GROUP_VALUE_CAPACITY, slotOf } from "./collect-counts.ts";
 import { ColumnProfile } from "./column-profile.ts";
 import { SlotIndex } from "./slot-index.ts";
 
@@ -58,9 +58,14 @@ export interface CountTables {
   readonly columnDtypes?: readonly (string | null)[];
 }
 
+/**
+ * The tables of some counts: copies, but for the FT rows, whose arrays (a row's worth of numbers
+ * per feature) they share rather than copy. `columnDtypes`: the Parquet dtypes, by default the
+ * counts' own.
+ */
 export function toCountTables(
   counts: CollectedCounts,
-  columnDtypes?: readonly (string | undefined)[],
+  columnDtypes: readonly (string | undefined)[] | undefined = counts.columnDtypes,
 ): CountTables {
   return {
     ...(columnDtypes && { columnDtypes: columnDtypes.map((dtype) => dtype ?? null) }),
@@ -88,12 +93,19 @@ export function toCountTables(
 }
 
 export function fromCountTables(tables: CountTables): CollectedCounts {
-  const facets: FacetCounts[] = tables.facets.map((facet) => ({
-    profile: columnProfile(facet.profile),
-    slotKeys: [...facet.slotKeys],
-    slotGroups: [...facet.slotGroups],
-    cells: Float64Array.from(facet.cells.length === 0 ? new Array(16).fill(0) : facet.cells),
-  }));
+  const facets: FacetCounts[] = tables.facets.map((facet) => {
+    const slots = new SlotIndex();
+    facet.slotKeys.forEach((key, slot) => {
+      slots.add(key, facet.slotGroups[slot] as number, GROUP_VALUE_CAPACITY);
+    });
+    return {
+      profile: columnProfile(facet.profile),
+      slotKeys: [...facet.slotKeys],
+      slotGroups: [...facet.slotGroups],
+      cells: Float64Array.from(facet.cells.length === 0 ? new Array(16).fill(0) : facet.cells),
+      slots,
+    };
+  });
   const features: FeatureRows | undefined = tables.features && {
     indexes: tables.features.indexes,
     columns: tables.features.columns.map((column) => (column === null ? undefined : [...column])),
@@ -186,7 +198,7 @@ export class CountsFold {
   readonly #label: ColumnProfile;
   #predicted: ColumnProfile | undefined;
   #group: ColumnProfile | undefined;
-  readonly #facets: FacetFold[];
+  readonly #facets: readonly FacetCounts[];
   #features: FeatureRows | undefined;
   #dtypes: readonly (string | undefined)[] | undefined;
 
@@ -198,7 +210,7 @@ export class CountsFold {
     this.#label = first.label;
     this.#predicted = first.predicted;
     this.#group = first.group;
-    this.#facets = first.facets.map((facet) => new FacetFold(facet));
+    this.#facets = first.facets;
     this.#features = first.features;
     this.#dtypes = first.columnDtypes;
   }
@@ -218,7 +230,7 @@ export class CountsFold {
         `group_variable has more than ${GROUP_VALUE_CAPACITY} distinct values; it must be categorical`,
       );
     }
-    const facetIds = this.#facets.map((facet, f) => facet.add(b.facets[f] as FacetTable, groupIds));
+    const facetIds = this.#facets.map((facet, f) => addFacet(facet, b.facets[f] as FacetTable, groupIds));
     for (const [role, n] of b.skippedBy) this.#skipped.set(role, (this.#skipped.get(role) ?? 0) + n);
     this.#features = this.#features && b.features && addFeatures(this.#features, b.features, facetIds);
     const a = this.#dtypes;
@@ -239,14 +251,26 @@ export class CountsFold {
       label: this.#label,
       ...(this.#predicted && { predicted: this.#predicted }),
       ...(this.#group && { group: this.#group }),
-      facets: this.#facets.map((facet) => facet.counts),
+      facets: this.#facets,
       ...(this.#features && { features: this.#features }),
     };
   }
 
-  /** The tables of every row folded in so far. */
+  /** The tables of every row folded in so far (copies: a later `add` leaves them as they are). */
   tables(): CountTables {
-    return toCountTables(this.counts(), this.#dtypes);
+    const tables = toCountTables(this.counts());
+    const features = tables.features;
+    if (!features) return tables;
+    // toCountTables shares the FT rows' arrays, which a later add appends to.
+    return {
+      ...tables,
+      features: {
+        ...features,
+        columns: features.columns.map((column) => column && [...column]),
+        facetKeys: features.facetKeys.map((keys) => [...keys]),
+        predictedCodes: [...features.predictedCodes],
+      },
+    };
   }
 }
 
@@ -278,47 +302,23 @@ function addProfile(profile: ColumnProfile, b: ProfileTable): Int32Array {
 }
 
 /**
- * One facet column's counts, folded in place: b's slots are renumbered into the fold's facet
- * value and group ids, and their cells add.
+ * Folds b into one facet column's counts (whose group ids `groupIds` renumbers): b's slots are
+ * renumbered into the counts' facet value and group ids, and their cells add. Returns b's facet
+ * value id → the counts'.
  */
-class FacetFold {
-  readonly counts: FacetCounts;
-  readonly #slots = new SlotIndex();
-
-  constructor(counts: FacetCounts) {
-    this.counts = counts;
-    counts.slotKeys.forEach((key, slot) => {
-      this.#slots.add(key, counts.slotGroups[slot] as number, GROUP_VALUE_CAPACITY);
-    });
-  }
-
-  /** Folds in b (whose group ids `groupIds` renumbers); b's facet value id → the fold's. */
-  add(b: FacetTable, groupIds: Int32Array | undefined): Int32Array {
-    const counts = this.counts;
-    const ids = addProfile(counts.profile, b.profile);
-    for (let bSlot = 0; bSlot < b.slotKeys.length; bSlot++) {
-      const key = remapKey(b.slotKeys[bSlot] as number, ids);
-      const bGroup = b.slotGroups[bSlot] as number;
-      const groupId = groupIds ? (groupIds[bGroup] as number) : bGroup;
-      let slot = this.#slots.get(key, groupId, GROUP_VALUE_CAPACITY);
-      if (slot === -1) {
-        slot = this.#slots.add(key, groupId, GROUP_VALUE_CAPACITY);
-        counts.slotKeys.push(key);
-        counts.slotGroups.push(groupId);
-        if ((slot + 1) * 16 > counts.cells.length) {
-          const cells = new Float64Array(Math.max(counts.cells.length * 2, (slot + 1) * 16));
-          cells.set(counts.cells);
-          counts.cells = cells;
-        }
-      }
-      const cells = counts.cells;
-      for (let cell = 0; cell < 16; cell++) {
-        cells[slot * 16 + cell] =
-          (cells[slot * 16 + cell] as number) + (b.cells[bSlot * 16 + cell] as number);
-      }
+function addFacet(counts: FacetCounts, b: FacetTable, groupIds: Int32Array | undefined): Int32Array {
+  const ids = addProfile(counts.profile, b.profile);
+  for (let bSlot = 0; bSlot < b.slotKeys.length; bSlot++) {
+    const key = remapKey(b.slotKeys[bSlot] as number, ids);
+    const bGroup = b.slotGroups[bSlot] as number;
+    const slot = slotOf(counts, key, groupIds ? (groupIds[bGroup] as number) : bGroup);
+    // Read after slotOf, which may have grown them.
+    const cells = counts.cells;
+    for (let cell = 0; cell < 16; cell++) {
+      cells[slot * 16 + cell] = (cells[slot * 16 + cell] as number) + (b.cells[bSlot * 16 + cell] as number);
     }
-    return ids;
   }
+  return ids;
 }
 
 /** A facet key is `(valueId + 1) * 4 + bits` (see FacetCounts): renumber its value id. */

@@ -119,7 +119,7 @@ async function countRuns(
     const first = jobs[0] as CountJob;
     const here = countHere(first, await otherFormatReaders(first), cut);
     const replies = await Promise.all(pending);
-    if (!here.ok || !replies.every(counted)) {
+    if (!here.ok || !replies.every(isCounted)) {
       const failed = [here, ...replies].find((reply) => !reply.ok);
       if (failed && !failed.ok && failed.name !== "EngineInputError") {
         throw new Error(`a count worker failed: ${failed.name}: ${failed.message}`);
@@ -152,7 +152,7 @@ async function countRuns(
 }
 
 /** Whether a reply holds counts (not an error). */
-function counted<R extends { readonly ok: boolean }>(reply: R): reply is Extract<R, { ok: true }> {
+function isCounted<R extends { readonly ok: boolean }>(reply: R): reply is Extract<R, { ok: true }> {
   return reply.ok;
 }
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
@@ -13,9 +13,11 @@ import {
   toCountTables,
 } from "../../../../engine/aggregate/count-tables.ts";
 import { parseAnalysisConfig } from "../../../../engine/config/parse-analysis-config.ts";
+import type { FilePart } from "../../../../engine/io/table-reader.ts";
 import { type CountJob, planSpec } from "../../../../engine/parallel/count-job.ts";
 import { countHere, countJob } from "../../../../engine/parallel/count-worker.ts";
 import { type BiasDataset, biasResult, openBiasDataset } from "../../../../engine/run-bias-analysis.ts";
+import { seededRandom } from "../../../../engine/seeded-random.ts";
 
 const HEADER = "sex,age,y,yhat,g,score";
 
@@ -220,6 +222,129 @@ describe("CountsFold", () => {
     );
   });
 });
+
+describe("CountsFold of later tables", () => {
+  it("keeps a dictionary overflowed when only a later table overflowed its own", () => {
+    // Prepare: the first table holds one value; the second filled its dictionary of 3 and
+    // refused a 4th value, yet the values it kept fit in the fold's dictionary
+    const first = smallTables(["1", "1"], true, ["a", "a"]);
+    const later = smallTables(["1", "2", "3", "4"], true, ["a", "a", "a", "a"]);
+
+    // Act
+    const tables = new CountsFold(fromCountTables(first)).add(later).tables();
+
+    // Assess: the merged dictionary has room for the later values, yet the column had more than it holds
+    expect(later.facets[0]?.profile.overflowed).toBe(true);
+    expect(tables.facets[0]?.profile).toMatchObject({ values: ["1", "2", "3"], overflowed: true });
+  });
+
+  it("leaves tables it gave unchanged when it folds more", () => {
+    // Prepare
+    const dir = mkdtempSync(join(tmpdir(), "fold-snapshot-"));
+    const path = join(dir, "data.csv");
+    writeFileSync(path, `${FT_HEADER}\n${ftRows(0, 40).join("\n")}\n`);
+    const dataset = openBiasDataset(ftConfig(), path);
+    try {
+      const tables = countJob(wholeFileJob(dataset, path));
+      const fold = new CountsFold(fromCountTables(tables));
+
+      // Act
+      const snapshot = fold.tables();
+      const before = JSON.stringify(snapshot);
+      fold.add(tables);
+
+      // Assess
+      expect(snapshot.features?.predictedCodes).toHaveLength(40);
+      expect(JSON.stringify(snapshot)).toBe(before);
+    } finally {
+      dataset.close();
+    }
+  });
+
+  it("renumbers the facet keys of a later run's FT rows: FT per facet value equals one pass's", () => {
+    // Prepare: numeric columns only; the facet's values first appear in one order in the first
+    // half of the rows and in another in the second (so the second run's value ids differ)
+    const dir = mkdtempSync(join(tmpdir(), "fold-ft-"));
+    const path = join(dir, "data.csv");
+    const text = `${FT_HEADER}\n${[...ftRows(0, 300), ...ftRows(1, 300)].join("\n")}\n`;
+    writeFileSync(path, text);
+    const dataset = openBiasDataset(ftConfig(), path);
+    try {
+      const middle = text.indexOf("\n", text.length >> 1) + 1;
+      const job = wholeFileJob(dataset, path);
+      const [whole] = job.parts as [FilePart];
+      const here = countHere({ ...job, parts: [{ ...whole, end: middle }] });
+      if (!here.ok) throw new Error(here.message);
+      const later = countJob({ ...job, parts: [{ ...whole, start: middle }] });
+
+      // Act
+      const folded = new CountsFold(here.counts).add(later).counts();
+
+      // Assess: FT is computed for every facet value, as one pass computes it
+      const onePass = biasResult(
+        ftConfig(),
+        dataset,
+        collectCounts(dataset.reader, dataset.plan, dataset.fieldCount),
+      );
+      const ft = (analysis: unknown) =>
+        (
+          analysis as {
+            post_training_bias_metrics: { facets: { f: { metrics: { name: string; value: unknown }[] }[] } };
+          }
+        ).post_training_bias_metrics.facets.f.map(
+          (group) => group.metrics.find((m) => m.name === "FT")?.value,
+        );
+      expect(ft(onePass.analysis)).toEqual([expect.any(Number), expect.any(Number), expect.any(Number)]);
+      expect(JSON.stringify(biasResult(ftConfig(), dataset, folded).analysis)).toBe(
+        JSON.stringify(onePass.analysis),
+      );
+    } finally {
+      dataset.close();
+    }
+  });
+});
+
+const FT_HEADER = "f,g,x,y,yhat";
+
+/**
+ * `n` rows of numbers only for FT: facet f of 3 values (5, 15, 25), in ascending order of first
+ * appearance for `order` 0 and descending for 1; a label that depends on x and f; predictions
+ * that mostly follow it.
+ */
+function ftRows(order: 0 | 1, n: number): string[] {
+  const random = seededRandom(41 + order);
+  return Array.from({ length: n }, (_, i) => {
+    const step = order === 0 ? i % 3 : 2 - (i % 3);
+    const x = Math.floor(random() * 10);
+    const y = (x + step) % 2;
+    const yhat = random() < 0.8 ? y : 1 - y;
+    return [step * 10 + 5, Math.floor(random() * 3), x, y, yhat].join(",");
+  });
+}
+
+function ftConfig() {
+  const parsed = parseAnalysisConfig({
+    dataset_type: "text/csv",
+    label: "y",
+    label_values_or_threshold: [1],
+    facet: [{ name_or_index: "f" }],
+    predicted_label: "yhat",
+    methods: { post_training_bias: { methods: ["FT"] } },
+  });
+  if (!parsed.config) throw new Error(JSON.stringify(parsed.problems));
+  return parsed.config;
+}
+
+function wholeFileJob(dataset: BiasDataset, path: string): CountJob {
+  return {
+    kind: "clarify-count-job",
+    parts: [{ path, start: 0, end: statSync(path).size }],
+    format: dataset.format,
+    ...(dataset.reader.headers && { firstFileHeaders: dataset.reader.headers }),
+    fieldCount: dataset.fieldCount,
+    plan: planSpec(dataset.plan),
+  };
+}
 
 describe("mergeCounts of group variables", () => {
   it("refuses a group variable whose merged values overflow its dictionary, naming the field", () => {
