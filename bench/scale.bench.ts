@@ -202,9 +202,9 @@ function measureAll(
 const work = mkdtempSync(join(tmpdir(), "bench-scale-"));
 try {
   const sources: Runner = { name: "sources", script: join(import.meta.dirname, "engine-run.ts") };
-  const bundle = bundled(sources, join(work, "engine-run.mjs"));
+  const bundle = bundled(sources, join(work, "today", "engine-run.mjs"));
   const reference = referenceRunner(work);
-  const referenceBundle = reference && bundled(reference, join(work, "reference-engine-run.mjs"));
+  const referenceBundle = reference && bundled(reference, join(work, "reference-bundle", "engine-run.mjs"));
   const image = buildContainerContextSync(join(work, "image"));
   const startUps = {
     empty: await startUpMs(),

@@ -8,12 +8,13 @@
  *
  * The CDK construct builds the same context at synth for `ClarifyEngine.builtin()`.
  */
-import { copyFileSync, mkdirSync, statSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { copyFileSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { BuildOptions } from "esbuild";
-import { COUNT_WORKER_BUNDLE } from "../engine/parallel/count-worker-script.ts";
+import { COUNT_WORKER_BUNDLE, COUNT_WORKER_SHA256_DEFINE } from "../engine/parallel/count-worker-script.ts";
 
 const CONTAINER_DIR = fileURLToPath(new URL(".", import.meta.url));
 
@@ -64,8 +65,15 @@ export async function buildContainerContext(outDir: string): Promise<ContainerCo
  * bundle itself is their script, as it is the explanation workers'.
  */
 export function bundleScriptSync(entryPoint: string, outfile: string): void {
-  esbuild().buildSync(bundleOptions(entryPoint, outfile));
-  esbuild().buildSync(bundleOptions(COUNT_WORKER_ENTRY, join(dirname(outfile), COUNT_WORKER_BUNDLE)));
+  const workers = join(dirname(outfile), COUNT_WORKER_BUNDLE);
+  esbuild().buildSync(bundleOptions(COUNT_WORKER_ENTRY, workers));
+  // The engine's bundle names the workers' bundle it was built with by its SHA-256, so that it
+  // never starts workers from a stale file (count-worker-script.ts).
+  const sha256 = createHash("sha256").update(readFileSync(workers)).digest("hex");
+  esbuild().buildSync({
+    ...bundleOptions(entryPoint, outfile),
+    define: { [COUNT_WORKER_SHA256_DEFINE]: JSON.stringify(sha256) },
+  });
 }
 
 function bundleOptions(entryPoint: string, bundlePath: string): BuildOptions {

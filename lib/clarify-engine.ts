@@ -35,7 +35,8 @@ export class ClarifyEngine {
   /**
    * The project's engine image, built from container/ by `cdk deploy` (Docker must run on the
    * deploying machine) and pushed to the CDK bootstrap's container-asset repository. Synth only
-   * bundles the engine with esbuild into the image's build context; it needs no Docker.
+   * bundles the engine (and its count workers) with esbuild into the image's build context; it
+   * needs no Docker.
    */
   static builtin(): ClarifyEngine {
     return new ClarifyEngine("builtin", (scope) => {
@@ -72,7 +73,7 @@ export class ClarifyEngine {
 }
 
 /**
- * Writes the image's build context (Dockerfile + the esbuild bundle) into the app's output
+ * Writes the image's build context (Dockerfile + the esbuild bundles) into the app's output
  * folder, where the asset is staged from. esbuild is loaded only then, for builtin deployments.
  */
 function engineImageContext(scope: Construct): string {

@@ -1,24 +1,41 @@
-import { existsSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 /**
  * The count worker threads' own bundle, which the image's build writes beside the engine's
  * (container/build-bundle.ts): only the count path, without the command line, the AWS SDK and
- * the report. A worker started from it is ready in some 40 ms of CPU where one started from the
- * engine's bundle takes 60 to 85 (compiling that bundle and loading the Node modules it imports),
- * which on two cores is a tenth of a 1,000,000-row count pass (bench:scale).
+ * the report. A worker started from it loads its script in about 30 ms of CPU, where one
+ * started from the image's whole bundle took about 180 (compiling that bundle and loading the
+ * Node modules it imports: bench:scale prints both).
  */
 export const COUNT_WORKER_BUNDLE = "clarify-count-worker.mjs";
+
+/** The name the build defines (container/build-bundle.ts) for `countWorkerScript`'s check. */
+export const COUNT_WORKER_SHA256_DEFINE = "CLARIFY_COUNT_WORKER_SHA256";
+
+/**
+ * The SHA-256 of the count workers' bundle built with the engine's bundle: the build defines it
+ * in the engine's bundle (esbuild `define`, COUNT_WORKER_SHA256_DEFINE); in the sources it is
+ * not defined.
+ */
+declare const CLARIFY_COUNT_WORKER_SHA256: string;
+const BUILT_WITH = typeof CLARIFY_COUNT_WORKER_SHA256 === "string" ? CLARIFY_COUNT_WORKER_SHA256 : undefined;
 
 /**
  * The script a count worker runs, given the URL of the module that starts it
  * (count-worker-thread.ts): from the sources, that module itself; from a bundle, the count
- * workers' bundle beside it when there is one, else the bundle itself (which holds the worker's
- * code too, so a bundle built without the workers' one still counts on threads).
+ * workers' bundle beside it when it is the one built with this bundle (its SHA-256 is
+ * `builtWith`), else the bundle itself, which holds the worker's code too. So a worker never
+ * runs a count path of another build (a stale file would count by other rules), and a bundle
+ * built without the workers' one still counts on threads.
  */
-export function countWorkerScript(moduleUrl: string): URL {
+export function countWorkerScript(moduleUrl: string, builtWith: string | undefined = BUILT_WITH): URL {
   const module = new URL(moduleUrl);
-  if (module.protocol !== "file:" || module.pathname.endsWith(".ts")) return module;
-  const sibling = new URL(COUNT_WORKER_BUNDLE, module);
-  return existsSync(fileURLToPath(sibling)) ? sibling : module;
+  if (module.protocol !== "file:" || module.pathname.endsWith(".ts") || builtWith === undefined)
+    return module;
+  const sibling = fileURLToPath(new URL(COUNT_WORKER_BUNDLE, module));
+  if (!existsSync(sibling)) return module;
+  const sha256 = createHash("sha256").update(readFileSync(sibling)).digest("hex");
+  return sha256 === builtWith ? new URL(COUNT_WORKER_BUNDLE, module) : module;
 }

@@ -1,9 +1,11 @@
 /**
  * The engine's image, short of Docker (which cannot run here): the build context that
- * `npm run build:container` writes, its one-file bundle run as the image would run it (from a
- * folder with no node_modules), and the Dockerfile's references to that bundle and its user.
+ * `npm run build:container` writes, its engine bundle run as the image would run it (from a
+ * folder with no node_modules) with the count workers' bundle beside it, and the Dockerfile's
+ * references to those bundles and its user.
  */
 import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -146,11 +148,17 @@ describe("the engine's container image", () => {
     expect(await readFile(join(tree.processing, "output/analysis.json"), "utf8")).toBe(expected);
   });
 
-  it("starts its count workers from the count workers' bundle beside it", async () => {
-    // Prepare: a copy of the context whose workers' bundle fails as it loads
-    const copy = join(root, `broken-workers-${++counter}`);
+  it("starts its count workers from the count workers' bundle it names", async () => {
+    // Prepare: a copy of the context whose workers' bundle fails as it loads, and whose engine
+    // bundle names that file's SHA-256 instead of the built one's
+    const copy = join(root, `named-workers-${++counter}`);
     await cp(context.directory, copy, { recursive: true });
-    await writeFile(join(copy, COUNT_WORKER_BUNDLE), 'throw new Error("the count workers\' bundle ran");\n');
+    const failing = 'throw new Error("the count workers\' bundle ran");\n';
+    await writeFile(join(copy, COUNT_WORKER_BUNDLE), failing);
+    const sha256 = (bytes: string | Buffer) => createHash("sha256").update(bytes).digest("hex");
+    const engine = await readFile(join(copy, BUNDLE_FILE), "utf8");
+    const built = sha256(await readFile(context.countWorkerPath));
+    await writeFile(join(copy, BUNDLE_FILE), engine.replace(built, sha256(failing)));
     const tree = await processingTree();
 
     // Act
@@ -162,8 +170,31 @@ describe("the engine's container image", () => {
     );
 
     // Assess
+    expect(engine).toContain(built);
     expect(result.code).toBe(1);
     expect(await readFile(tree.message, "utf8")).toContain("the count workers' bundle ran");
+  });
+
+  it("counts with its own bundle's code, not with a count workers' bundle of another build beside it", async () => {
+    // Prepare: a copy of the context whose workers' bundle is another file (it would fail as it loads)
+    const copy = join(root, `other-workers-${++counter}`);
+    await cp(context.directory, copy, { recursive: true });
+    await writeFile(join(copy, COUNT_WORKER_BUNDLE), 'throw new Error("the count workers\' bundle ran");\n');
+    const tree = await processingTree();
+    const expected = await analyzeExample();
+
+    // Act
+    const result = await runBundle(
+      tree,
+      { CLARIFY_PIPELINE_THREADS: "2", CLARIFY_PIPELINE_MIN_BYTES_PER_THREAD: "0" },
+      [],
+      join(copy, BUNDLE_FILE),
+    );
+
+    // Assess
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/analysed \d+ rows.* on 2 threads/);
+    expect(await readFile(join(tree.processing, "output/analysis.json"), "utf8")).toBe(expected);
   });
 
   it("counts on worker threads started from its own bundle when the count workers' bundle is missing", async () => {
