@@ -112,6 +112,10 @@ describe("the engine's container image", () => {
     expect(context.bundleBytes).toBeGreaterThan(0);
     // The workers' bundle holds the count path only (no AWS SDK, no command line).
     expect((await stat(context.countWorkerPath)).size).toBeLessThan(context.bundleBytes / 4);
+    // The engine's holds the `process` command alone, none of the local runtime's commands.
+    const bundle = await readFile(context.bundlePath, "utf8");
+    expect(bundle).toContain("The clarify-pipeline engine as a SageMaker processing container.");
+    expect(bundle).not.toContain("Run SageMaker Clarify bias analyses as a Step Functions workflow");
   });
 
   it("runs `process` on a processing tree and writes what analyze writes", async () => {
