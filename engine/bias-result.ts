@@ -30,6 +30,7 @@ import {
 } from "./context/reading-warnings.ts";
 import { EngineInputError } from "./errors.ts";
 import type { CountTables } from "./intervals/bootstrap-intervals.ts";
+import { parseNumberText } from "./io/parse-number.ts";
 import { POST_TRAINING_CODES, PRE_TRAINING_CODES, selectCodes } from "./metrics/catalog.ts";
 import { type FacetSplitCounts, rows } from "./metrics/counts.ts";
 import { postTrainingEntries, preTrainingEntries } from "./metrics/evaluate-metrics.ts";
@@ -353,7 +354,7 @@ function occurs(profile: ColumnProfile, value: string | number | undefined): boo
   if (value === undefined) return false;
   const wanted = Number(value);
   for (let id = 0; id < profile.values.size; id++) {
-    if (Number(profile.values.text(id)) === wanted) return true;
+    if (parseNumberText(profile.values.text(id)) === wanted) return true;
   }
   return false;
 }

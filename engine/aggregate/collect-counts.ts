@@ -1,4 +1,5 @@
 import { EngineInputError } from "../errors.ts";
+import { parseNumber } from "../io/parse-number.ts";
 import type { RowReader } from "../io/row-reader.ts";
 import { ABOVE, CellReading, MATCHED } from "./cell-reading.ts";
 import { ColumnProfile } from "./column-profile.ts";
@@ -291,15 +292,12 @@ function collectFeatures(
     const column = rows.columns[i];
     if (column === undefined) return;
     reader.view(index);
-    const text = Buffer.from(
-      reader.viewBuf.buffer,
-      reader.viewBuf.byteOffset + reader.viewStart,
-      reader.viewEnd - reader.viewStart,
-    ).toString("latin1");
-    // A blank cell is a missing value (NaN, which FT then refuses); any other text makes the column non-numeric.
-    const blank = text.trim() === "";
-    const value = blank ? Number.NaN : Number(text);
-    if (Number.isNaN(value) && !blank) rows.columns[i] = undefined;
+    const { viewBuf, viewStart, viewEnd } = reader;
+    // A missing cell (empty or a pandas NA spelling) is NaN, which FT then refuses; any other
+    // text (by pandas' number grammar, as the count pass reads cells) makes the column non-numeric.
+    const missing = isMissing(viewBuf, viewStart, viewEnd);
+    const value = missing ? Number.NaN : parseNumber(viewBuf, viewStart, viewEnd);
+    if (Number.isNaN(value) && !missing) rows.columns[i] = undefined;
     else column.push(value);
   });
   facetKeys.forEach((key, f) => {

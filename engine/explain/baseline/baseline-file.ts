@@ -1,5 +1,6 @@
 import { EngineInputError } from "../../errors.ts";
 import { TableReader } from "../../io/open-table.ts";
+import { parseNumber } from "../../io/parse-number.ts";
 import type { FeatureTable } from "../feature-table.ts";
 
 /**
@@ -20,15 +21,13 @@ export function readBaselineFile(uri: string, table: FeatureTable, readFrom?: st
       const row: (string | number)[] = [];
       for (let f = 0; f < reader.fieldCount; f++) {
         reader.view(f);
-        const text = Buffer.from(
-          reader.viewBuf.buffer,
-          reader.viewBuf.byteOffset + reader.viewStart,
-          reader.viewEnd - reader.viewStart,
-        )
+        const { viewBuf, viewStart, viewEnd } = reader;
+        // A number exactly when pandas' CSV reader reads one (not JavaScript's grammar: `0x10` is text).
+        const number = parseNumber(viewBuf, viewStart, viewEnd);
+        const text = Buffer.from(viewBuf.buffer, viewBuf.byteOffset + viewStart, viewEnd - viewStart)
           .toString("utf8")
           .trim();
-        const number = Number(text);
-        row.push(text !== "" && !Number.isNaN(number) ? number : text);
+        row.push(Number.isNaN(number) ? text : number);
       }
       rows.push(row);
     }

@@ -1,3 +1,5 @@
+import { parseNumberText } from "../../io/parse-number.ts";
+
 /**
  * How a given baseline's cell is refused when it does not fit the dataset's feature, worded
  * once for one instance (run-explanations.ts) and for the merge of several instances'
@@ -31,9 +33,12 @@ export function asNumericRefusal(refusal: string, feature: string): string | nul
   return isTextCell(cell) ? notANumber(at, cell, feature) : null;
 }
 
-/** Whether a baseline cell is text that no number reads as (a column it is given for must hold text). */
+/**
+ * Whether a baseline cell is text that pandas' CSV reader reads as no number (a column it is
+ * given for must hold text): `0x10` is text, `inf` a number.
+ */
 export function isTextCell(cell: string | number): boolean {
-  return typeof cell === "string" && (cell.trim() === "" || Number.isNaN(Number(cell)));
+  return typeof cell === "string" && Number.isNaN(parseNumberText(cell));
 }
 
 function categoryRule(feature: string): string {

@@ -6,6 +6,7 @@
  */
 import type { ShapConfig } from "../../config/explain-config.ts";
 import { EngineInputError } from "../../errors.ts";
+import { parseNumberText } from "../../io/parse-number.ts";
 import type { FeatureTable } from "../feature-table.ts";
 import { csvCell } from "../local-shap-values.ts";
 import { readBaselineFile } from "./baseline-file.ts";
@@ -127,7 +128,7 @@ function encodeRows(
         if (isTextCell(cell)) {
           throw new EngineInputError(notANumber(`${path}[${r}][${f}]`, cell, table.names[f] as string));
         }
-        out[r * F + f] = Number(cell);
+        out[r * F + f] = typeof cell === "number" ? cell : parseNumberText(cell);
       }
     });
   });

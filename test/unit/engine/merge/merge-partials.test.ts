@@ -230,7 +230,7 @@ const CASES: {
     files: () => {
       const csv = loansCsv();
       if (!csv.includes("\nF,41,")) throw new Error("the fixture has no row F,41");
-      return csvParts(csv.replace("\nF,41,", "\nF,1e999,"), ["a.csv", "b.csv"]);
+      return csvParts(csv.replace("\nF,41,", "\nF,inf,"), ["a.csv", "b.csv"]);
     },
     hosts: [[1], [0]],
   },
