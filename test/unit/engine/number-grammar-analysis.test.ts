@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { AnalysisContext } from "../../../contracts/analysis-context.ts";
 import { analyze } from "../../../engine/analyze.ts";
+import { writeParquet } from "../../support/parquet-writer.ts";
 
 interface Analysis {
   pre_training_bias_metrics: {
@@ -21,6 +22,11 @@ async function analysed(config: Record<string, unknown>, lines: readonly string[
   const dir = mkdtempSync(join(tmpdir(), "number-grammar-"));
   const datasetPath = join(dir, "data.csv");
   writeFileSync(datasetPath, `${lines.join("\n")}\n`);
+  return analysedFile(config, datasetPath);
+}
+
+async function analysedFile(config: Record<string, unknown>, datasetPath: string) {
+  const dir = mkdtempSync(join(tmpdir(), "number-grammar-"));
   const result = await analyze({
     datasetPath,
     config,
@@ -114,5 +120,33 @@ describe("analyze reads CSV numbers as pandas does", () => {
     });
     expect(metric(analysis, "sex", "DPL")).toBeCloseTo(3 / 6 - 1 / 4, 12);
     expect(context.warnings.map((w) => w.code)).not.toContain("LABEL_NO_POSITIVE");
+  });
+
+  it("reads a Parquet float column's infinities (cell text `inf`, `-inf`) as numbers, as pandas does", async () => {
+    // Prepare: the label of the test above as a Parquet DOUBLE column.
+    const dir = mkdtempSync(join(tmpdir(), "number-grammar-"));
+    const datasetPath = join(dir, "data.parquet");
+    const inf = Number.POSITIVE_INFINITY;
+    writeParquet(datasetPath, [
+      { name: "sex", type: "STRING", data: ["F", "F", "F", "F", "M", "M", "M", "M", "M", "M"] },
+      { name: "score", type: "DOUBLE", data: [inf, 0.5, -inf, 0.25, inf, 0.75, -inf, 0.125, inf, 1.5] },
+    ]);
+    const config = {
+      dataset_type: "application/x-parquet",
+      label: "score",
+      label_values_or_threshold: [1],
+      facet: [{ name_or_index: "sex", value_or_threshold: ["F"] }],
+      methods: { pre_training_bias: { methods: ["DPL"] } },
+    };
+
+    // Act
+    const { analysis, context } = await analysedFile(config, datasetPath);
+
+    // Assess
+    expect(context.facets[0]?.groups[0]).toMatchObject({
+      facet: { rows: 4, labelPositive: 1 },
+      others: { rows: 6, labelPositive: 3 },
+    });
+    expect(metric(analysis, "sex", "DPL")).toBeCloseTo(3 / 6 - 1 / 4, 12);
   });
 });
