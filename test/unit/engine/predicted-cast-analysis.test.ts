@@ -224,6 +224,32 @@ describe("float predictions of an integer label", () => {
     expect(metricOf(cast.analysis, "FT")).toEqual(expect.any(Number));
   }, 60_000);
 
+  it("are cast when a matched facet column of text and numbers is counted again as text too, on 1 and 2 threads", async () => {
+    // Prepare: facet c holds "1.0", "1" and "x", so Clarify matches ["1"] as text ("1.0" is not
+    // "1"); the predictions of SMALL are cast. Facet c = "1": rows 2, 4, 7, 9, 12, predicted
+    // positive once cast only row 7 (2.8), 1 of 5 (as written 1.5 and 1.2 are above 1 too);
+    // the others 4 of 7 (2.4, 3.9, 2.1, 3.3). smclarify gives DI 0.35, DPPL 13/35 on this file.
+    const facetCells = ["1.0", "1", "x", "1", "1.0", "x", "1", "x", "1", "1.0", "x", "1"];
+    const lines = SMALL.map((line, i) => (i === 0 ? "c,sex,y,yhat" : `${facetCells[i - 1]},${line}`));
+    const path = writeCsv(tempDir(), "mixed.csv", lines);
+    const config = { ...SMALL_CONFIG, facet: [{ name_or_index: "c", value_or_threshold: ["1"] }] };
+
+    // Act
+    const one = await analysed(config, path, 1);
+    const two = await analysed(config, path, 2);
+
+    // Assess
+    expect([one.threads, two.threads]).toEqual([1, 2]);
+    for (const { analysis, context } of [one, two]) {
+      expect(metricOf(analysis, "DI")).toBeCloseTo(0.35, 12);
+      expect(metricOf(analysis, "DPPL")).toBeCloseTo(13 / 35, 12);
+      expect(context.facets[0]?.groups[0]).toMatchObject({
+        facet: { rows: 5, predictedPositive: 1 },
+        others: { rows: 7, predictedPositive: 4 },
+      });
+    }
+  });
+
   it("refuse an infinite prediction, as pandas cannot cast it", async () => {
     // Prepare
     const path = writeCsv(tempDir(), "inf.csv", [...SMALL, "M,2,Infinity"]);

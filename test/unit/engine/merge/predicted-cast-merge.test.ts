@@ -33,6 +33,15 @@ const CHANGED = ["0.5", "1.5", "2.5", "3.5"];
 /** Predictions that read the same cast or not: 0.5 and 0 are not above 1, 2.5 and 2 are. */
 const KEPT = ["0.5", "2.5", "3.5"];
 
+/** The post-training metrics of the one facet value, by name. */
+function metricsOf(analysisText: string): Record<string, number> {
+  const analysis = JSON.parse(analysisText) as {
+    post_training_bias_metrics: { facets: Record<string, { metrics: { name: string; value: number }[] }[]> };
+  };
+  const metrics = analysis.post_training_bias_metrics.facets.sex?.[0]?.metrics ?? [];
+  return Object.fromEntries(metrics.map((m) => [m.name, m.value]));
+}
+
 async function oneInstanceAnalysis(trees: ReturnType<typeof jobTrees>): Promise<string> {
   await runProcessingJob({ processingDir: trees.whole, log: () => {}, threads: 1, environment: {} });
   return readFileSync(join(trees.whole, "output", "analysis.json"), "utf8");
@@ -54,8 +63,12 @@ describe("float predictions of an integer label on several instances", () => {
       `the predicted label column "yhat" holds floats and the label column "y" integers, so Clarify casts the predictions to int64 before comparing them with label_values_or_threshold 1; the hosts' counts cannot tell which rows hold its cell "1.5" (cast to 1): run the job on one instance, or write the predicted labels as integers`,
     );
     await expect(merged).rejects.toMatchObject({ name: "PartialCountsError" });
-    // One instance counts the rows again with the cast.
-    expect(JSON.parse(one).post_training_bias_metrics).toBeDefined();
+    // One instance counts the rows again with the cast: predicted positive are the rows with
+    // i % 4 of 2 or 3 (2.5, 3.5), F 34 of 67, M 66 of 133 (as written 1.5 would count too).
+    expect(metricsOf(one)).toEqual({
+      DPPL: expect.closeTo(66 / 133 - 34 / 67, 12),
+      DI: expect.closeTo(34 / 67 / (66 / 133), 12),
+    });
   }, 60_000);
 
   it("merges as one instance analyses when the cast changes no reading", async () => {
