@@ -15,7 +15,7 @@ import { buildFacetSplits, type FacetSplit, type PositiveBit } from "./aggregate
 import type { CollectedCounts, FeatureRows, SkipRole } from "./aggregate/collect-counts.ts";
 import type { ColumnProfile } from "./aggregate/column-profile.ts";
 import type { ColumnTyping } from "./aggregate/column-typing.ts";
-import { predictedCast } from "./aggregate/predicted-cast.ts";
+import { type PredictedCast, predictedCastOf } from "./aggregate/predicted-cast.ts";
 import { thresholdInterval } from "./aggregate/threshold-interval.ts";
 import { type AnalysisConfig, type BiasConfig, runsBias } from "./config/analysis-config.ts";
 import { groupCounts } from "./context/group-counts.ts";
@@ -103,6 +103,7 @@ export function biasResult(
   const labelBit = label.bit;
   let predictedBit: PositiveBit = labelBit;
   let predictedReading: ColumnReading | undefined;
+  let cast: PredictedCast | undefined;
   if (counts.predicted) {
     const predictedName = String(config.predictedLabel);
     if (config.probabilityThreshold !== undefined) {
@@ -128,7 +129,7 @@ export function biasResult(
       predictedReading = columnReading(predictedName, counts.predicted, typing, label.reading.positive);
       // The counts are those of the predictions cast to the label's dtype (run-bias-analysis.ts
       // counts again, the merge of several instances refuses): say so, as it surprises.
-      const cast = predictedCast({ labelValues, label: counts.label, predicted: counts.predicted });
+      cast = predictedCastOf(config, counts);
       if (cast) {
         warnings.push(
           predictedLabelCast(predictedName, labelName, cast.dtype, Number(labelValues[0]), cast.example),
@@ -140,7 +141,7 @@ export function biasResult(
       counts,
       (code) => (code & 3 & predictedBit) !== 0,
       () =>
-        `predicted_label: no row has a positive predicted label ${describePositive(predictedReading?.positive)} (Clarify needs at least one)`,
+        `predicted_label: no row has a positive predicted label ${describePositive(predictedReading?.positive)} (Clarify needs at least one${castNote(cast)})`,
     );
   }
 
@@ -395,6 +396,16 @@ function columnReading(
 function describePositive(positive: ColumnReading["positive"] | undefined): string {
   if (positive === undefined) return "";
   return "threshold" in positive ? `(above ${positive.threshold})` : JSON.stringify(positive.values);
+}
+
+/**
+ * Why predictions written above the threshold may count as not above: the cast to the label's
+ * integer dtype (aggregate/predicted-cast.ts), with a cell it moved below when one is known.
+ */
+function castNote(cast: PredictedCast | undefined): string {
+  if (cast === undefined) return "";
+  const example = cast.example ? `: ${cast.example.cell} counts as ${cast.example.cast}` : "";
+  return `; it casts the predictions to the label's ${cast.dtype} first, toward zero${example}; write the predicted labels as the integers the model means, or give probability_threshold for scores`;
 }
 
 function skipReasons(

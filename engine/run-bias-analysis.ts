@@ -1,7 +1,7 @@
 import { statSync } from "node:fs";
 import { type CollectedCounts, type CountPlan, collectCounts } from "./aggregate/collect-counts.ts";
 import { matchersOf, mixedColumns, textPlan } from "./aggregate/mixed-columns.ts";
-import { castPlan, predictedCast } from "./aggregate/predicted-cast.ts";
+import { castPlan, predictedCastOf } from "./aggregate/predicted-cast.ts";
 import { ValueMatcher } from "./aggregate/value-matcher.ts";
 import {
   type BiasAnalysisResult,
@@ -60,13 +60,7 @@ function recountOf(
   counts: CollectedCounts,
 ): ((plan: CountPlan) => CountPlan) | undefined {
   const mixed = mixedColumns(matchersOf(plan), counts);
-  const { labelValuesOrThreshold, probabilityThreshold } = biasConfig(config);
-  const cast = predictedCast({
-    labelValues: labelValuesOrThreshold,
-    probabilityThreshold,
-    label: counts.label,
-    predicted: counts.predicted,
-  });
+  const cast = predictedCastOf(biasConfig(config), counts);
   if (mixed.length === 0 && cast === undefined) return undefined;
   return (again) => {
     const text = mixed.length > 0 ? textPlan(again, mixed) : again;

@@ -1,5 +1,5 @@
 import type { ColumnProfile } from "./column-profile.ts";
-import { castPrediction, type IntegerDtype } from "./predicted-cast.ts";
+import { castOrRefusal, castRefusalError, type IntegerDtype } from "./predicted-cast.ts";
 import type { ValueMatcher } from "./value-matcher.ts";
 
 /** Bit 0 of a reading: the cell matches a configured value. */
@@ -66,12 +66,17 @@ export class CellReading {
     return reading;
   }
 
-  /** The cell's number cast to `castTo`, as smclarify compares it with the threshold. */
+  /**
+   * The cell's number cast to `castTo`, as smclarify compares it with the threshold. It runs
+   * once per row for a column past its dictionary's capacity, so it allocates nothing unless
+   * it refuses the cell, whose text only the error needs.
+   */
   private cast(profile: ColumnProfile, id: number, buf: Uint8Array, start: number, end: number): number {
     const castTo = this.castTo as IntegerDtype;
-    const cell = () =>
-      id >= 0 ? profile.values.text(id) : Buffer.from(buf.subarray(start, end)).toString("latin1");
-    return castPrediction(profile.lastNumber, castTo, cell);
+    const cast = castOrRefusal(profile.lastNumber, castTo);
+    if (typeof cast === "number") return cast;
+    const cell = id >= 0 ? profile.values.text(id) : Buffer.from(buf.subarray(start, end)).toString("latin1");
+    throw castRefusalError(cast, castTo, cell);
   }
 
   private grow(id: number): void {

@@ -14,24 +14,14 @@
  * applies and changes a reading, and then the dataset is counted again with the cast
  * (CellReading's `castTo`), as mixed-columns.ts does for text matching.
  */
+import type { BiasConfig } from "../config/analysis-config.ts";
 import { EngineInputError } from "../errors.ts";
 import { parseNumber } from "../io/parse-number.ts";
-import type { CountPlan } from "./collect-counts.ts";
+import type { CollectedCounts, CountPlan } from "./collect-counts.ts";
 import type { ColumnProfile } from "./column-profile.ts";
 
 /** The integer dtypes a label column can have (Parquet declares the narrower ones). */
 export type IntegerDtype = "int8" | "int16" | "int32" | "int64" | "uint8" | "uint16" | "uint32" | "uint64";
-
-const INTEGER_DTYPES: readonly string[] = [
-  "int8",
-  "int16",
-  "int32",
-  "int64",
-  "uint8",
-  "uint16",
-  "uint32",
-  "uint64",
-] satisfies IntegerDtype[];
 
 const TWO_63 = 2 ** 63;
 
@@ -47,6 +37,10 @@ const RANGE: Record<IntegerDtype, { readonly min: number; readonly end: number }
   uint64: { min: 0, end: 2 ** 64 },
 };
 
+function isIntegerDtype(dtype: string): dtype is IntegerDtype {
+  return Object.hasOwn(RANGE, dtype);
+}
+
 /** A prediction whose threshold reading the cast changes. */
 export interface CastExample {
   readonly cell: string;
@@ -60,40 +54,54 @@ export interface PredictedCast {
   readonly example?: CastExample;
 }
 
+/** Why a prediction cannot be cast: pandas refuses it, or numpy's result is not known. */
+export type CastRefusal = "non-finite" | "negative" | "out-of-range";
+
 /**
- * A prediction as `astype(dtype)` makes it: truncated toward zero. Throws, as pandas does, for
- * an infinite value and for a negative one cast to an unsigned dtype; int64 maps a number out
- * of its range to its minimum (numpy on x86-64). numpy's out-of-range result for a narrower
- * dtype depends on how its cast loop was compiled, so such a value is refused rather than guessed.
+ * A prediction as `astype(dtype)` makes it: truncated toward zero; or why it is refused: pandas
+ * refuses an infinite value and a negative one cast to an unsigned dtype; int64 maps a number
+ * out of its range to its minimum (numpy on x86-64). numpy's out-of-range result for a
+ * narrower dtype depends on how its cast loop was compiled, so such a value is refused rather
+ * than guessed. Returns rather than throws so that a caller reading rows allocates nothing
+ * (no closure for the cell's text) until it refuses one.
  */
-export function castPrediction(value: number, dtype: IntegerDtype, cell: () => string): number {
+export function castOrRefusal(value: number, dtype: IntegerDtype): number | CastRefusal {
   if (Number.isNaN(value)) return value;
-  if (!Number.isFinite(value)) {
-    throw new EngineInputError(
-      `predicted_label: Clarify casts the predicted labels to the label column's ${dtype} before comparing them with the threshold, and pandas cannot cast ${JSON.stringify(cell())} (Cannot convert non-finite values (NA or inf) to integer); give finite predictions`,
-    );
-  }
+  if (!Number.isFinite(value)) return "non-finite";
   const range = RANGE[dtype];
-  if (range.min === 0 && value < 0) {
-    throw new EngineInputError(
-      `predicted_label: Clarify casts the predicted labels to the label column's ${dtype} before comparing them with the threshold, and pandas refuses the negative ${JSON.stringify(cell())} (Cannot losslessly cast from float64 to ${dtype})`,
-    );
-  }
+  if (range.min === 0 && value < 0) return "negative";
   const truncated = Math.trunc(value) + 0;
   const inRange = truncated >= range.min && truncated < range.end;
   if (dtype === "int64") return inRange ? truncated : -TWO_63;
-  if (!inRange) {
-    throw new EngineInputError(
-      `predicted_label: Clarify casts the predicted labels to the label column's ${dtype} before comparing them with the threshold, and ${JSON.stringify(cell())} is outside ${dtype}'s range, where numpy's result depends on the platform; the engine does not guess it`,
-    );
-  }
-  return truncated;
+  return inRange ? truncated : "out-of-range";
+}
+
+/** The one-line error for a prediction `cell` that `castOrRefusal` refuses, with what to do. */
+export function castRefusalError(refusal: CastRefusal, dtype: IntegerDtype, cell: string): EngineInputError {
+  const shown = JSON.stringify(cell);
+  const range = RANGE[dtype];
+  const why =
+    refusal === "non-finite"
+      ? `pandas cannot cast ${shown} (Cannot convert non-finite values (NA or inf) to integer); give finite predictions`
+      : refusal === "negative"
+        ? `pandas refuses the negative ${shown} (Cannot losslessly cast from float64 to ${dtype}); write the predicted labels as non-negative numbers, as the label's values are`
+        : `${shown} is outside ${dtype}'s range, where numpy's result depends on the platform, so the engine does not guess it; write the predicted labels within ${range.min} to ${BigInt(range.end) - 1n}, as the label's values are`;
+  return new EngineInputError(
+    `predicted_label: Clarify casts the predicted labels to the label column's ${dtype} before comparing them with the threshold, and ${why}`,
+  );
+}
+
+/** `castOrRefusal`, throwing its refusal for the cell `cell()` writes. */
+export function castPrediction(value: number, dtype: IntegerDtype, cell: () => string): number {
+  const cast = castOrRefusal(value, dtype);
+  if (typeof cast === "number") return cast;
+  throw castRefusalError(cast, dtype, cell());
 }
 
 /** The integer dtype pandas gives the label column after `pd.to_numeric`, if it is one. */
 export function integerDtypeOf(profile: ColumnProfile): IntegerDtype | undefined {
   const declared = profile.declaredDtype;
-  if (declared !== undefined && INTEGER_DTYPES.includes(declared)) return declared as IntegerDtype;
+  if (declared !== undefined && isIntegerDtype(declared)) return declared;
   const evidence = profile.evidence();
   // Text of integers (an `object` column smclarify types continuous) becomes int64 through pd.to_numeric.
   if (evidence.dtype === "int64" || (evidence.dtype === "object" && evidence.castsToInt)) return "int64";
@@ -137,6 +145,22 @@ export function predictedCast(columns: CastColumns): PredictedCast | undefined {
   if (example) return { dtype, example };
   // Values beyond the dictionary's capacity are unknown: any of them may read otherwise.
   return values.overflowed ? { dtype } : undefined;
+}
+
+/**
+ * `predictedCast` of the counted label and predictions as the config reads them (its label
+ * values, its probability threshold): what the count pass, the result and the merge ask.
+ */
+export function predictedCastOf(
+  config: Pick<BiasConfig, "labelValuesOrThreshold" | "probabilityThreshold">,
+  counts: Pick<CollectedCounts, "label" | "predicted">,
+): PredictedCast | undefined {
+  return predictedCast({
+    labelValues: config.labelValuesOrThreshold,
+    probabilityThreshold: config.probabilityThreshold,
+    label: counts.label,
+    predicted: counts.predicted,
+  });
 }
 
 /** The plan with the predicted labels cast to the label's dtype before the threshold. */

@@ -21,7 +21,7 @@ import { show } from "../../contracts/show-value.ts";
 import type { CollectedCounts } from "../aggregate/collect-counts.ts";
 import { CountsFold, type CountTables, fromCountTables } from "../aggregate/count-tables.ts";
 import { type MatchedRole, mixedColumns } from "../aggregate/mixed-columns.ts";
-import { predictedCast } from "../aggregate/predicted-cast.ts";
+import { predictedCastOf } from "../aggregate/predicted-cast.ts";
 import { ValueMatcher } from "../aggregate/value-matcher.ts";
 import { type BiasDatasetShape, biasConfig, biasResult, declareDtypes } from "../bias-result.ts";
 import { type AnalysisConfig, runsBias } from "../config/analysis-config.ts";
@@ -259,12 +259,7 @@ function refuseMixedColumns(given: AnalysisConfig, counts: CollectedCounts): voi
  */
 function refusePredictedCast(given: AnalysisConfig, counts: CollectedCounts): void {
   const config = biasConfig(given);
-  const cast = predictedCast({
-    labelValues: config.labelValuesOrThreshold,
-    probabilityThreshold: config.probabilityThreshold,
-    label: counts.label,
-    predicted: counts.predicted,
-  });
+  const cast = predictedCastOf(config, counts);
   if (cast === undefined) return;
   const field = `label_values_or_threshold ${JSON.stringify(config.labelValuesOrThreshold[0])}`;
   const cell = cast.example

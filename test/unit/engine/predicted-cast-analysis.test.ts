@@ -250,6 +250,33 @@ describe("float predictions of an integer label", () => {
     }
   });
 
+  it("that the cast leaves none above the threshold fail, saying so with a prediction it moved", async () => {
+    // Prepare: labels 0..3, threshold 3; 3.5, 3.2 and 3.9 are above it as written, 3 once cast
+    // (smclarify fails alike: no positive predicted label).
+    const lines = [
+      "sex,y,yhat",
+      "F,0,0.5",
+      "F,1,3.5",
+      "F,2,1.5",
+      "F,3,2.5",
+      "M,0,3.2",
+      "M,1,0.1",
+      "M,2,2.2",
+      "M,3,3.9",
+    ];
+    const path = writeCsv(tempDir(), "none-above.csv", lines);
+    const config = { ...SMALL_CONFIG, label_values_or_threshold: [3] };
+
+    // Act
+    const run = analysed(config, path);
+
+    // Assess
+    await expect(run).rejects.toThrow(
+      `predicted_label: no row has a positive predicted label (above 3) (Clarify needs at least one; it casts the predictions to the label's int64 first, toward zero: 3.5 counts as 3; write the predicted labels as the integers the model means, or give probability_threshold for scores)`,
+    );
+    await expect(run).rejects.toMatchObject({ name: "EngineInputError" });
+  });
+
   it("refuse an infinite prediction, as pandas cannot cast it", async () => {
     // Prepare
     const path = writeCsv(tempDir(), "inf.csv", [...SMALL, "M,2,Infinity"]);

@@ -64,8 +64,9 @@ describe("castPrediction", () => {
 
     // Assess
     expect(cast).toThrow(
-      /pandas refuses the negative "-0.5" \(Cannot losslessly cast from float64 to uint8\)/,
+      `predicted_label: Clarify casts the predicted labels to the label column's uint8 before comparing them with the threshold, and pandas refuses the negative "-0.5" (Cannot losslessly cast from float64 to uint8); write the predicted labels as non-negative numbers, as the label's values are`,
     );
+    expect(cast).toThrow(expect.objectContaining({ name: "EngineInputError" }));
   });
 
   it("truncates within a narrower dtype and refuses a value outside it rather than guess numpy's result", () => {
@@ -75,7 +76,9 @@ describe("castPrediction", () => {
 
     // Assess
     expect(inRange).toBe(-2147483648);
-    expect(outside).toThrow(/"2147483648\.5" is outside int32's range/);
+    expect(outside).toThrow(
+      `predicted_label: Clarify casts the predicted labels to the label column's int32 before comparing them with the threshold, and "2147483648.5" is outside int32's range, where numpy's result depends on the platform, so the engine does not guess it; write the predicted labels within -2147483648 to 2147483647, as the label's values are`,
+    );
   });
 });
 
@@ -103,6 +106,29 @@ describe("CellReading with castTo", () => {
     expect(asFloats).toEqual([true, true, false, false, false]);
     expect(cast).toEqual([false, true, false, false, false]);
     expect(castBelowZero).toEqual([true, true, true, true, false]);
+  });
+
+  it("refuses a cell past its dictionary's capacity, naming the cell's text", () => {
+    // Prepare: a dictionary of one value, so "-2.5" has no id and is read from its bytes.
+    const profile = new ColumnProfile(1);
+    const reading = new CellReading(new ValueMatcher([1]), 1, "uint8");
+    const readCell = (cell: string) => {
+      const bytes = Buffer.from(cell);
+      const id = profile.observe(bytes, 0, bytes.length);
+      return { id, read: () => reading.read(profile, id, bytes, 0, bytes.length) };
+    };
+    const first = readCell("0.5");
+
+    // Act
+    const firstReading = first.read();
+    const past = readCell("-2.5");
+
+    // Assess
+    expect(firstReading & ABOVE).toBe(0);
+    expect(past.id).toBe(-1);
+    expect(past.read).toThrow(
+      /pandas refuses the negative "-2\.5" \(Cannot losslessly cast from float64 to uint8\)/,
+    );
   });
 });
 
