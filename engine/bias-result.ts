@@ -12,7 +12,12 @@ import type {
   FacetReading,
 } from "../contracts/analysis-context.ts";
 import { buildFacetSplits, type FacetSplit, type PositiveBit } from "./aggregate/build-splits.ts";
-import type { CollectedCounts, FeatureRows, SkipRole } from "./aggregate/collect-counts.ts";
+import {
+  type CollectedCounts,
+  type FeatureRows,
+  featureKindsNumeric,
+  type SkipRole,
+} from "./aggregate/collect-counts.ts";
 import type { ColumnProfile } from "./aggregate/column-profile.ts";
 import type { ColumnTyping } from "./aggregate/column-typing.ts";
 import { type PredictedCast, predictedCastOf } from "./aggregate/predicted-cast.ts";
@@ -472,9 +477,9 @@ function flipTestOf(
 ): number {
   if (!features) throw new MetricComputationError("FT needs the feature rows");
   const used = features.indexes
-    .map((index, i) => ({ index, values: features.columns[i] }))
+    .map((index, i) => ({ index, values: features.columns[i], kinds: features.kinds[i] ?? 0 }))
     .filter((c) => c.index !== facetIndex);
-  if (used.some((c) => c.values === undefined)) {
+  if (used.some((c) => c.values === undefined || !featureKindsNumeric(c.kinds))) {
     throw new MetricComputationError("FlipTest does not support non-numeric columns");
   }
   const keys = features.facetKeys[facet] ?? [];

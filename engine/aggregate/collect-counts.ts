@@ -3,6 +3,7 @@ import { parseNumber } from "../io/parse-number.ts";
 import type { RowReader } from "../io/row-reader.ts";
 import { ABOVE, CellReading, MATCHED } from "./cell-reading.ts";
 import { ColumnProfile } from "./column-profile.ts";
+import { booleanCell } from "./boolean-cell.ts";
 import { isMissing } from "./missing-value.ts";
 import type { IntegerDtype } from "./predicted-cast.ts";
 import { SlotIndex } from "./slot-index.ts";
@@ -83,9 +84,23 @@ export interface FeatureRows {
   readonly indexes: readonly number[];
   /** Per feature column: its values, or undefined once a non-numeric cell was seen. */
   readonly columns: (number[] | undefined)[];
+  /** Per feature column: which kinds of cell it held (`FEATURE_CELL` bits), which decide pandas' dtype. */
+  readonly kinds: number[];
   /** Per facet: each row's facet key. */
   readonly facetKeys: number[][];
   readonly predictedCodes: number[];
+}
+
+/**
+ * The kinds of cell a Flip Test feature column held. pandas reads a column of numbers (missing
+ * cells allowed) as numbers, and one of boolean spellings as `bool` only when no cell is missing;
+ * booleans beside numbers or missing cells make the column `object`, which FT refuses.
+ */
+export const FEATURE_CELL = { number: 1, boolean: 2, missing: 4 } as const;
+
+/** Whether pandas holds a feature column of these cell kinds as numbers (or booleans) FT accepts. */
+export function featureKindsNumeric(kinds: number): boolean {
+  return (kinds & FEATURE_CELL.boolean) === 0 || (kinds & (FEATURE_CELL.number | FEATURE_CELL.missing)) === 0;
 }
 
 /** Which analysed value a skipped row missed first: label, predicted label, facet i, group. */
@@ -136,6 +151,7 @@ export function collectCounts(reader: RowReader, plan: CountPlan, fieldCount: nu
   const features: FeatureRows | undefined = plan.featureIndexes && {
     indexes: plan.featureIndexes,
     columns: plan.featureIndexes.map(() => []),
+    kinds: plan.featureIndexes.map(() => 0),
     facetKeys: plan.facets.map(() => []),
     predictedCodes: [],
   };
@@ -218,6 +234,7 @@ export function collectCounts(reader: RowReader, plan: CountPlan, fieldCount: nu
       }
     }
     if (missingRole !== undefined) {
+      if (features) noteDroppedRowFeatures(row, features);
       rowsDropped++;
       skippedBy.set(missingRole, (skippedBy.get(missingRole) ?? 0) + 1);
       continue;
@@ -289,19 +306,51 @@ function collectFeatures(
   predictedCode: number,
 ): void {
   rows.indexes.forEach((index, i) => {
-    const column = rows.columns[i];
-    if (column === undefined) return;
-    reader.view(index);
-    const { viewBuf, viewStart, viewEnd } = reader;
-    // A missing cell (empty or a pandas NA spelling) is NaN, which FT then refuses; any other
-    // text (by pandas' number grammar, as the count pass reads cells) makes the column non-numeric.
-    const missing = isMissing(viewBuf, viewStart, viewEnd);
-    const value = missing ? Number.NaN : parseNumber(viewBuf, viewStart, viewEnd);
-    if (Number.isNaN(value) && !missing) rows.columns[i] = undefined;
-    else column.push(value);
+    if (rows.columns[i] === undefined) return;
+    const value = readFeatureCell(reader, rows, index, i);
+    rows.columns[i]?.push(value);
   });
   facetKeys.forEach((key, f) => {
     rows.facetKeys[f]?.push(key);
   });
   rows.predictedCodes.push(predictedCode);
+}
+
+/**
+ * Notes the feature cells of a row left out for a missing analysed value: pandas types a column
+ * from all its cells before rows are dropped, so their kinds count (a boolean column with a cell
+ * missing in such a row is `object`, which FT refuses), though their values are not kept.
+ */
+function noteDroppedRowFeatures(reader: RowReader, rows: FeatureRows): void {
+  rows.indexes.forEach((index, i) => {
+    if (rows.columns[i] !== undefined) readFeatureCell(reader, rows, index, i);
+  });
+}
+
+/**
+ * Reads feature cell `index` (feature column `i`) as pandas would and notes its kind: a missing
+ * cell (empty or a pandas NA spelling) is NaN, which FT then refuses; a boolean spelling is 1 or
+ * 0 (FEATURE_CELL says when pandas keeps such a column numeric); any other text (by pandas'
+ * number grammar, as the count pass reads cells) makes the column non-numeric (undefined).
+ */
+function readFeatureCell(reader: RowReader, rows: FeatureRows, index: number, i: number): number {
+  reader.view(index);
+  const { viewBuf, viewStart, viewEnd } = reader;
+  const kinds = rows.kinds[i] as number;
+  if (isMissing(viewBuf, viewStart, viewEnd)) {
+    rows.kinds[i] = kinds | FEATURE_CELL.missing;
+    return Number.NaN;
+  }
+  const value = parseNumber(viewBuf, viewStart, viewEnd);
+  if (!Number.isNaN(value)) {
+    rows.kinds[i] = kinds | FEATURE_CELL.number;
+    return value;
+  }
+  const truth = booleanCell(viewBuf, viewStart, viewEnd);
+  if (truth === -1) {
+    rows.columns[i] = undefined;
+    return Number.NaN;
+  }
+  rows.kinds[i] = kinds | FEATURE_CELL.boolean;
+  return truth;
 }

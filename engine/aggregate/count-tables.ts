@@ -35,6 +35,8 @@ export interface FacetTable {
 export interface FeatureTable {
   readonly indexes: readonly number[];
   readonly columns: readonly (readonly number[] | null)[];
+  /** Per column, the kinds of cell it held (`FEATURE_CELL` bits of aggregate/collect-counts.ts). */
+  readonly kinds: readonly number[];
   readonly facetKeys: readonly (readonly number[])[];
   readonly predictedCodes: readonly number[];
 }
@@ -85,6 +87,7 @@ export function toCountTables(
       features: {
         indexes: [...counts.features.indexes],
         columns: counts.features.columns.map((column) => (column === undefined ? null : column)),
+        kinds: [...counts.features.kinds],
         facetKeys: counts.features.facetKeys,
         predictedCodes: counts.features.predictedCodes,
       },
@@ -109,6 +112,7 @@ export function fromCountTables(tables: CountTables): CollectedCounts {
   const features: FeatureRows | undefined = tables.features && {
     indexes: tables.features.indexes,
     columns: tables.features.columns.map((column) => (column === null ? undefined : [...column])),
+    kinds: [...tables.features.kinds],
     facetKeys: tables.features.facetKeys.map((keys) => [...keys]),
     predictedCodes: [...tables.features.predictedCodes],
   };
@@ -267,6 +271,7 @@ export class CountsFold {
       features: {
         ...features,
         columns: features.columns.map((column) => column && [...column]),
+        kinds: [...features.kinds],
         facetKeys: features.facetKeys.map((keys) => [...keys]),
         predictedCodes: [...features.predictedCodes],
       },
@@ -338,6 +343,9 @@ function addFeatures(a: FeatureRows, b: FeatureTable, facetIds: readonly Int32Ar
     if (column === undefined) return;
     if (other === null || other === undefined) a.columns[i] = undefined;
     else for (const value of other) column.push(value);
+  });
+  a.kinds.forEach((kinds, i) => {
+    a.kinds[i] = kinds | (b.kinds[i] ?? 0);
   });
   a.facetKeys.forEach((keys, f) => {
     const ids = facetIds[f] as Int32Array;
