@@ -1,9 +1,9 @@
 import { EngineInputError } from "../errors.ts";
 import { parseNumber } from "../io/parse-number.ts";
 import type { RowReader } from "../io/row-reader.ts";
+import { booleanCell } from "./boolean-cell.ts";
 import { ABOVE, CellReading, MATCHED } from "./cell-reading.ts";
 import { ColumnProfile } from "./column-profile.ts";
-import { booleanCell } from "./boolean-cell.ts";
 import { isMissing } from "./missing-value.ts";
 import type { IntegerDtype } from "./predicted-cast.ts";
 import { SlotIndex } from "./slot-index.ts";
