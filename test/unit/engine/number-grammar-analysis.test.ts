@@ -12,10 +12,16 @@ import type { AnalysisContext } from "../../../contracts/analysis-context.ts";
 import { analyze } from "../../../engine/analyze.ts";
 import { writeParquet } from "../../support/parquet-writer.ts";
 
+interface FacetMetrics {
+  facets: Record<
+    string,
+    { value_or_threshold: string; metrics: { name: string; value: number | null; error?: string }[] }[]
+  >;
+}
+
 interface Analysis {
-  pre_training_bias_metrics: {
-    facets: Record<string, { value_or_threshold: string; metrics: { name: string; value: number }[] }[]>;
-  };
+  pre_training_bias_metrics: FacetMetrics;
+  post_training_bias_metrics: FacetMetrics;
 }
 
 async function analysed(config: Record<string, unknown>, lines: readonly string[]) {
@@ -40,7 +46,7 @@ async function analysedFile(config: Record<string, unknown>, datasetPath: string
   };
 }
 
-function metric(analysis: Analysis, facet: string, name: string): number | undefined {
+function metric(analysis: Analysis, facet: string, name: string): number | null | undefined {
   return analysis.pre_training_bias_metrics.facets[facet]?.[0]?.metrics.find((m) => m.name === name)?.value;
 }
 
@@ -148,5 +154,35 @@ describe("analyze reads CSV numbers as pandas does", () => {
       others: { rows: 6, labelPositive: 3 },
     });
     expect(metric(analysis, "sex", "DPL")).toBeCloseTo(3 / 6 - 1 / 4, 12);
+  });
+
+  it("leaves a feature of hexadecimal-looking codes out of FT's numbers: Clarify's non-numeric refusal", async () => {
+    // Prepare: the only feature besides facet, label and prediction holds hexadecimal codes.
+    const codes = ["0x10", "0x20", "0x30", "0x1A"];
+    const lines = ["sex,code,y,yhat"];
+    for (let i = 0; i < 24; i++) {
+      lines.push(`${i % 2 ? "F" : "M"},${codes[i % 4]},${i % 3 ? "yes" : "no"},${i % 5 ? "yes" : "no"}`);
+    }
+    const config = {
+      dataset_type: "text/csv",
+      label: "y",
+      label_values_or_threshold: ["yes"],
+      predicted_label: "yhat",
+      facet: [{ name_or_index: "sex", value_or_threshold: ["F"] }],
+      methods: { post_training_bias: { methods: ["FT"] } },
+    };
+
+    // Act
+    const { analysis } = await analysed(config, lines);
+
+    // Assess
+    expect(analysis.post_training_bias_metrics.facets.sex?.[0]?.metrics).toEqual([
+      {
+        name: "FT",
+        description: "Flip Test (FT)",
+        value: null,
+        error: "FlipTest does not support non-numeric columns",
+      },
+    ]);
   });
 });

@@ -37,4 +37,20 @@ describe("a text column's categories", () => {
     expect(numbers.categories[1]).toBeUndefined();
     expect(Array.from(numbers.values)).toEqual([1, 1, 2, 1]);
   });
+
+  it("reads cells as pandas' CSV reader does: hexadecimal IDs are categories, inf is a number", () => {
+    // Act
+    const read = table("x,c,y\n-INF,0x1F,0\ninf,0x2A,1\n2.5,0x1F,0\n");
+    // Assess
+    expect(read.categories[0]).toBeUndefined();
+    expect(read.categories[1]).toEqual(["0x1F", "0x2A"]);
+    expect(Array.from(read.values)).toEqual([
+      Number.NEGATIVE_INFINITY,
+      0,
+      Number.POSITIVE_INFINITY,
+      1,
+      2.5,
+      0,
+    ]);
+  });
 });
