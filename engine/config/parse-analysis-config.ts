@@ -9,6 +9,7 @@ import type {
   FacetConfig,
   MetricSelection,
 } from "./analysis-config.ts";
+import { pythonFloatText, writtenAsFloat } from "./config-json.ts";
 import { checkExplainColumns, parseExplainConfig } from "./explain-config.ts";
 
 /**
@@ -115,12 +116,12 @@ export function parseAnalysisConfig(raw: unknown): {
   if (bias) {
     if (!Object.hasOwn(raw, "label"))
       problem("$.label", "label is required for bias analysis (the target column)");
-    labelValues = labelValuesOrThreshold(raw.label_values_or_threshold, problem);
+    labelValues = labelValuesOrThreshold(raw, problem);
     facets = facetList(raw.facet, problem);
   } else {
     // Explanations alone: label values and facets are optional, but checked when given.
     if (Object.hasOwn(raw, "label_values_or_threshold")) {
-      labelValues = labelValuesOrThreshold(raw.label_values_or_threshold, problem);
+      labelValues = labelValuesOrThreshold(raw, problem);
     }
     if (Object.hasOwn(raw, "facet")) facets = facetList(raw.facet, problem);
   }
@@ -300,8 +301,12 @@ function excludedColumnList(value: unknown, problem: Report): ColumnRef[] {
 }
 
 /** Positive label values: a threshold number or a non-empty list; true/false as pandas writes them. */
-function labelValuesOrThreshold(value: unknown, problem: Report): (string | number)[] | undefined {
-  const list = scalarList(value);
+function labelValuesOrThreshold(
+  raw: Record<string, unknown>,
+  problem: Report,
+): (string | number)[] | undefined {
+  const value = raw.label_values_or_threshold;
+  const list = scalarList(value, writtenAsFloat(raw, "label_values_or_threshold"));
   if (list === undefined) {
     problem(
       "$.label_values_or_threshold",
@@ -311,11 +316,23 @@ function labelValuesOrThreshold(value: unknown, problem: Report): (string | numb
   return list;
 }
 
-function scalarList(value: unknown): (string | number)[] | undefined {
-  if (typeof value === "number" && Number.isFinite(value)) return [value];
+/**
+ * A config value list as smclarify sees it. A number written as a float (`1.0`, `1e20`: a
+ * Python float, see config/config-json.ts) whose JavaScript text differs from Python's `str` is
+ * kept as Python's text ("1.0", "1e+20"): smclarify lists it so, matches a text column with it
+ * so, and reads it as a float threshold, as the engine reads such a text.
+ */
+function scalarList(value: unknown, scalarIsFloat = false): (string | number)[] | undefined {
+  if (typeof value === "number" && Number.isFinite(value)) return [pythonFloatText(value, scalarIsFloat)];
   if (!Array.isArray(value) || value.length === 0 || !value.every(isScalar)) return undefined;
-  return value.map((item) =>
-    typeof item === "boolean" ? (item ? "True" : "False") : (item as string | number),
+  return value.map((item, i) =>
+    typeof item === "boolean"
+      ? item
+        ? "True"
+        : "False"
+      : typeof item === "number"
+        ? pythonFloatText(item, writtenAsFloat(value, i))
+        : (item as string),
   );
 }
 
@@ -339,7 +356,8 @@ function facetList(value: unknown, problem: Report): FacetConfig[] | undefined {
       problem(`${path}.name_or_index`, `${show(nameOrIndex)} is not a column name or 0-based index`);
     }
     const given = facet.value_or_threshold;
-    const values = given === undefined ? undefined : scalarList(given);
+    const values =
+      given === undefined ? undefined : scalarList(given, writtenAsFloat(facet, "value_or_threshold"));
     if (given !== undefined && values === undefined) {
       problem(
         `${path}.value_or_threshold`,

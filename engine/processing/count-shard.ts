@@ -26,6 +26,7 @@ import { type CountTables, toCountTables } from "../aggregate/count-tables.ts";
 import { ValueMatcher } from "../aggregate/value-matcher.ts";
 import { intervalSettings } from "../analyze.ts";
 import { type AnalysisConfig, type BiasConfig, runsBias } from "../config/analysis-config.ts";
+import { withPythonFloatsAsText } from "../config/config-json.ts";
 import { withBaselineCopy } from "../config/explain-config.ts";
 import {
   multiInstanceLimits,
@@ -162,7 +163,8 @@ function hostFile(
     version: PARTIAL_VERSION,
     host,
     hosts: options.host.hosts,
-    config: options.config,
+    // The merge parses this copy: a value written as a float keeps its Python spelling.
+    config: withPythonFloatsAsText(options.config),
     intervals,
     ...(counted?.dataset && { dataset: counted.dataset }),
     files: files.map((file, index) => ({

@@ -12,6 +12,7 @@ import { readdir, readFile, rm } from "node:fs/promises";
 import { join, relative } from "node:path";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { type AnalyzeResult, analyze } from "../analyze.ts";
+import { parseConfigJson } from "../config/config-json.ts";
 import { EngineInputError } from "../errors.ts";
 import type { ThreadOptions } from "../parallel/parallel-counts.ts";
 import { countShard, type ShardResult, shardConfig } from "./count-shard.ts";
@@ -205,7 +206,7 @@ export async function readAnalysisConfig(path: string): Promise<Record<string, u
   });
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    parsed = parseConfigJson(text);
   } catch (error) {
     throw new EngineInputError(`analysis_config.json is not valid JSON: ${(error as Error).message}`);
   }

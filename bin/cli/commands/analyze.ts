@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { analyze } from "../../../engine/analyze.ts";
+import { parseConfigJson } from "../../../engine/config/config-json.ts";
 import { EngineInputError, ModelError, UnsupportedAnalysisError } from "../../../engine/errors.ts";
 import { isRunInput } from "../../../lambdas/validate-config/run-input.ts";
 import { CliError } from "../cli-error.ts";
@@ -127,7 +128,7 @@ async function readConfig(path: string): Promise<Record<string, unknown>> {
   }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    parsed = parseConfigJson(text);
   } catch (error) {
     throw new CliError(`--config ${path} is not JSON: ${(error as Error).message}`);
   }
