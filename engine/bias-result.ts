@@ -22,6 +22,7 @@ import type { ColumnProfile } from "./aggregate/column-profile.ts";
 import type { ColumnTyping } from "./aggregate/column-typing.ts";
 import { type PredictedCast, predictedCastOf } from "./aggregate/predicted-cast.ts";
 import { thresholdInterval } from "./aggregate/threshold-interval.ts";
+import { unconvertibleValue } from "./aggregate/unconvertible-value.ts";
 import { type AnalysisConfig, type BiasConfig, runsBias } from "./config/analysis-config.ts";
 import { groupCounts } from "./context/group-counts.ts";
 import {
@@ -289,6 +290,8 @@ function readLabel(
   const reading = columnReading(labelName, profile, typing, positive);
   const facts = columnFacts(what, profile, typing);
   if (!someRow(counts, (code) => ((code >> 2) & bit) !== 0) && counts.facets.length > 0) {
+    if (typing.dataType === "categorical")
+      refuseUnconvertible("label_values_or_threshold", what, values, profile);
     warnings.push(labelNoPositive("label_values_or_threshold", values, facts));
   } else if (typing.dataType === "continuous" && typing.byUniqueness && occurs(profile, values[0])) {
     warnings.push(
@@ -322,6 +325,24 @@ function facetReading(
   };
 }
 
+/**
+ * No configured value equals a cell of this categorical column: smclarify then converts the values
+ * to the column's type, which fails for text beside numbers and stops the Clarify job; say so.
+ */
+function refuseUnconvertible(
+  field: string,
+  what: string,
+  values: readonly (string | number)[],
+  profile: ColumnProfile,
+): void {
+  const dtype = profile.evidence().dtype;
+  const value = unconvertibleValue(values, dtype);
+  if (value === undefined) return;
+  throw new EngineInputError(
+    `${field} ${JSON.stringify(value)}: no configured value occurs in ${what}, which pandas reads as numbers (${dtype}), so Clarify converts the values to numbers and stops on ${JSON.stringify(value)}, which is not one; give values that occur in the column`,
+  );
+}
+
 function facetWarnings(
   name: string,
   profile: ColumnProfile,
@@ -335,6 +356,9 @@ function facetWarnings(
   for (const split of splits) {
     const d = rows(split.counts.d);
     const a = rows(split.counts.a);
+    if (d === 0 && typing.dataType === "categorical" && given) {
+      refuseUnconvertible(`facet "${name}" value_or_threshold`, `facet column "${name}"`, given, profile);
+    }
     if (d === 0) warnings.push(emptyFacetGroup(name, split.valueOrThreshold, given ?? [], facts));
     else if (a === 0) warnings.push(emptyOthersGroup(name, split.valueOrThreshold));
     else if (typing.dataType === "continuous" && typing.byUniqueness && given && occurs(profile, given[0])) {

@@ -1,0 +1,29 @@
+/**
+ * smclarify's last step when no configured value (positive label, sensitive facet value) equals a
+ * cell of a categorical column: it converts the values to the type of the column's first cell
+ * and compares again (`convert_positive_label_values`). For a column of numbers that conversion
+ * is Python's `int()` then `float()`, and a value neither reads (`"x"` beside integers) raises:
+ * the Clarify job stops with that error instead of writing metrics. This finds such a value.
+ */
+
+/** Python's `float()` grammar: spaces around, a sign, digits with single `_` between them, `inf`, `nan`. */
+const DIGITS = String.raw`\d(?:_?\d)*`;
+const PYTHON_FLOAT = new RegExp(
+  String.raw`^\s*[+-]?(?:(?:${DIGITS}(?:\.(?:${DIGITS})?)?|\.${DIGITS})(?:[eE][+-]?${DIGITS})?|inf|infinity|nan)\s*$`,
+  "i",
+);
+
+/** Whether Python's `float(text)` reads the text. */
+export function pythonFloatReads(text: string): boolean {
+  return PYTHON_FLOAT.test(text);
+}
+
+/**
+ * The first configured text value that the conversion to a column of this pandas dtype cannot
+ * read, or undefined: only numeric dtypes convert by `int()`/`float()` (text converts by `str()`,
+ * booleans by `bool()`, which read anything).
+ */
+export function unconvertibleValue(values: readonly (string | number)[], dtype: string): string | undefined {
+  if (!/^(u?int|float)/.test(dtype)) return undefined;
+  return values.find((value): value is string => typeof value === "string" && !pythonFloatReads(value));
+}

@@ -1,0 +1,96 @@
+/**
+ * When no configured value equals a cell of a categorical column of numbers, smclarify converts
+ * the values to numbers (`convert_positive_label_values`: `int()`, then `float()`) and a value
+ * neither reads stops the Clarify job; the engine refuses such a config with the same cause,
+ * where it used to compute an empty facet group or a label without positives.
+ */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { pythonFloatReads } from "../../../engine/aggregate/unconvertible-value.ts";
+import { analyze } from "../../../engine/analyze.ts";
+
+/** f: integers 0..2 over 90 rows (3.3% distinct: categorical); y: 0/1 likewise. */
+const ROWS = ["f,y", ...Array.from({ length: 90 }, (_, i) => `${i % 3},${i % 2}`)];
+
+async function analysed(label: unknown[], facet: unknown[]) {
+  const dir = mkdtempSync(join(tmpdir(), "unconvertible-"));
+  const datasetPath = join(dir, "data.csv");
+  writeFileSync(datasetPath, `${ROWS.join("\n")}\n`);
+  return analyze({
+    datasetPath,
+    config: {
+      dataset_type: "text/csv",
+      label: "y",
+      label_values_or_threshold: label,
+      facet: [{ name_or_index: "f", value_or_threshold: facet }],
+      methods: { pre_training_bias: { methods: ["CI", "DPL"] } },
+    },
+    outDir: join(dir, "out"),
+    threads: { threads: 1, minBytesPerThread: 0 },
+    intervals: false,
+  });
+}
+
+describe("a configured value a column of numbers cannot convert", () => {
+  it("is refused for a facet when no configured value occurs", async () => {
+    // Prepare: "x" is no integer of f, and smclarify's float("x") fails.
+
+    // Act
+    const run = analysed([1], ["x"]);
+
+    // Assess
+    await expect(run).rejects.toThrow(
+      'facet "f" value_or_threshold "x": no configured value occurs in facet column "f", which pandas reads as numbers (int64), so Clarify converts the values to numbers and stops on "x", which is not one; give values that occur in the column',
+    );
+  });
+
+  it("is refused for the label when no configured value occurs", async () => {
+    // Act
+    const run = analysed(["yes"], [1]);
+
+    // Assess
+    await expect(run).rejects.toThrow(
+      'label_values_or_threshold "yes": no configured value occurs in label column "y", which pandas reads as numbers (int64)',
+    );
+  });
+
+  it("is compared as usual when another configured value occurs (no conversion)", async () => {
+    // Act: 1 occurs, so smclarify never converts "x".
+    const result = await analysed([1], ["x", 1]);
+
+    // Assess
+    expect(result.analysisPath).toMatch(/analysis\.json$/);
+  });
+
+  it("is not refused when Python reads it as a number that does not occur", async () => {
+    // Act: float("7") reads; the facet group is empty, as smclarify computes it.
+    const result = await analysed([1], ["7"]);
+
+    // Assess
+    expect(result.analysisPath).toMatch(/analysis\.json$/);
+  });
+});
+
+describe("pythonFloatReads", () => {
+  for (const [text, reads] of [
+    ["1", true],
+    [" -1.5e3 ", true],
+    ["1_000", true],
+    [".5", true],
+    ["5.", true],
+    ["Infinity", true],
+    ["nan", true],
+    ["x", false],
+    ["1__0", false],
+    ["_1", false],
+    ["1e", false],
+    ["", false],
+  ] as const) {
+    it(`${JSON.stringify(text)} → ${reads}`, () => {
+      // Act / Assess
+      expect(pythonFloatReads(text)).toBe(reads);
+    });
+  }
+});
