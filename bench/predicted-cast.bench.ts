@@ -9,8 +9,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseAnalysisConfig } from "../engine/config/parse-analysis-config.ts";
-import { runBiasAnalysisOnThreads } from "../engine/run-bias-analysis.ts";
-import { median } from "./median.ts";
+import { benchCountPasses } from "./count-passes.ts";
 
 const ROWS = 1_000_000;
 const RUNS = 5;
@@ -46,23 +45,10 @@ const { config } = parseAnalysisConfig({
 });
 if (!config) throw new Error("the bench config does not parse");
 
-const time = async (file: string): Promise<{ seconds: number; passes: number }> => {
-  const started = performance.now();
-  const result = await runBiasAnalysisOnThreads(config, file, undefined, { threads: 1 });
-  return { seconds: (performance.now() - started) / 1000, passes: result.countPasses ?? 0 };
-};
-const once: number[] = [];
-const twice: number[] = [];
-for (let run = 0; run < RUNS; run++) {
-  const a = await time(keptFile);
-  const b = await time(changedFile);
-  if (a.passes !== 1 || b.passes !== 2) throw new Error(`passes ${a.passes} / ${b.passes}, expected 1 / 2`);
-  once.push(a.seconds);
-  twice.push(b.seconds);
-  process.stderr.write(`run ${run + 1}: ${a.seconds.toFixed(3)} s kept, ${b.seconds.toFixed(3)} s changed\n`);
-}
-const base = median(once);
-const cast = median(twice);
-console.log(
-  `${ROWS} rows, one thread: predictions the cast keeps (1 pass) ${base.toFixed(3)} s, predictions it changes (2 passes) ${cast.toFixed(3)} s, ${(cast / base).toFixed(2)}x`,
+await benchCountPasses(
+  config,
+  { name: "predictions the cast keeps", file: keptFile },
+  { name: "predictions it changes", file: changedFile },
+  ROWS,
+  RUNS,
 );

@@ -1,38 +1,16 @@
-import { CommanderError } from "commander";
-import { CliError } from "./cli-error.ts";
 import type { CliContext } from "./context.ts";
-import { ExitCode, type ExitCode as ExitCodeValue } from "./exit-codes.ts";
+import type { ExitCode } from "./exit-codes.ts";
 import { makeProgram as makeFullProgram } from "./program.ts";
+import { PROCESS_IO, runProgram } from "./run-program.ts";
 
 /**
- * Runs the CLI and resolves to the exit code instead of exiting, so tests can call it.
- * Known errors become one line on stderr; anything else is reported without a stack
- * trace unless CLARIFY_PIPELINE_DEBUG is set.
+ * Runs the CLI (every command; `makeProgram` may give another command line) and resolves to the
+ * exit code instead of exiting, so tests can call it (see runProgram).
  */
 export async function main(
   argv: readonly string[],
-  io: Omit<CliContext, "setExitCode"> = {
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
-  },
+  io: Omit<CliContext, "setExitCode"> = PROCESS_IO,
   makeProgram: typeof makeFullProgram = makeFullProgram,
-): Promise<ExitCodeValue> {
-  let exitCode: ExitCodeValue = ExitCode.Succeeded;
-  const program = makeProgram({ ...io, setExitCode: (code) => (exitCode = code) });
-  try {
-    await program.parseAsync([...argv], { from: "user" });
-    return exitCode;
-  } catch (error) {
-    if (error instanceof CommanderError) {
-      return error.exitCode === 0 ? ExitCode.Succeeded : ExitCode.Failed;
-    }
-    if (error instanceof CliError) {
-      io.stderr(`error: ${error.message}\n`);
-      return error.exitCode;
-    }
-    const message = error instanceof Error ? error.message : String(error);
-    io.stderr(`error: ${message}\n`);
-    if (process.env.CLARIFY_PIPELINE_DEBUG && error instanceof Error) io.stderr(`${error.stack}\n`);
-    return ExitCode.Failed;
-  }
+): Promise<ExitCode> {
+  return runProgram(argv, io, makeProgram);
 }

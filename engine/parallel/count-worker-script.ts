@@ -5,9 +5,9 @@ import { fileURLToPath } from "node:url";
 /**
  * The count worker threads' own bundle, which the image's build writes beside the engine's
  * (container/build-bundle.ts): only the count path, without the command line, the AWS SDK and
- * the report. A worker started from it loads its script in about 30 ms of CPU, where one
- * started from the image's whole bundle took about 180 (compiling that bundle and loading the
- * Node modules it imports: bench:scale prints both).
+ * the report. A worker started from it loads its script in about 30 ms of CPU on an idle core,
+ * where one started from the engine's bundle takes about 80 (compiling that bundle and loading
+ * the Node modules it imports: bench:scale prints both).
  */
 export const COUNT_WORKER_BUNDLE = "clarify-count-worker.mjs";
 

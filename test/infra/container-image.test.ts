@@ -83,6 +83,26 @@ function runBundle(
   });
 }
 
+/** A copy of the built context, changed by `change`; the path of its engine bundle. */
+async function contextCopy(name: string, change: (directory: string) => Promise<void>): Promise<string> {
+  const copy = join(root, `${name}-${++counter}`);
+  await cp(context.directory, copy, { recursive: true });
+  await change(copy);
+  return join(copy, BUNDLE_FILE);
+}
+
+/** `runBundle` of that engine bundle, counting on 2 threads whatever the dataset's size. */
+const runOnTwoThreads = (tree: { processing: string; message: string }, bundlePath: string) =>
+  runBundle(
+    tree,
+    { CLARIFY_PIPELINE_THREADS: "2", CLARIFY_PIPELINE_MIN_BYTES_PER_THREAD: "0" },
+    [],
+    bundlePath,
+  );
+
+/** A count workers' bundle that fails as it loads. */
+const FAILING_WORKERS = 'throw new Error("the count workers\' bundle ran");\n';
+
 async function analyzeExample(): Promise<string> {
   const out = join(root, "analyze");
   const code = await main(
@@ -112,6 +132,10 @@ describe("the engine's container image", () => {
     expect(context.bundleBytes).toBeGreaterThan(0);
     // The workers' bundle holds the count path only (no AWS SDK, no command line).
     expect((await stat(context.countWorkerPath)).size).toBeLessThan(context.bundleBytes / 4);
+    // The engine's holds the `process` command alone, none of the local runtime's commands.
+    const bundle = await readFile(context.bundlePath, "utf8");
+    expect(bundle).toContain("The clarify-pipeline engine as a SageMaker processing container.");
+    expect(bundle).not.toContain("Run SageMaker Clarify bias analyses as a Step Functions workflow");
   });
 
   it("runs `process` on a processing tree and writes what analyze writes", async () => {
@@ -151,23 +175,17 @@ describe("the engine's container image", () => {
   it("starts its count workers from the count workers' bundle it names", async () => {
     // Prepare: a copy of the context whose workers' bundle fails as it loads, and whose engine
     // bundle names that file's SHA-256 instead of the built one's
-    const copy = join(root, `named-workers-${++counter}`);
-    await cp(context.directory, copy, { recursive: true });
-    const failing = 'throw new Error("the count workers\' bundle ran");\n';
-    await writeFile(join(copy, COUNT_WORKER_BUNDLE), failing);
     const sha256 = (bytes: string | Buffer) => createHash("sha256").update(bytes).digest("hex");
-    const engine = await readFile(join(copy, BUNDLE_FILE), "utf8");
     const built = sha256(await readFile(context.countWorkerPath));
-    await writeFile(join(copy, BUNDLE_FILE), engine.replace(built, sha256(failing)));
+    const engine = await readFile(context.bundlePath, "utf8");
+    const bundle = await contextCopy("named-workers", async (copy) => {
+      await writeFile(join(copy, COUNT_WORKER_BUNDLE), FAILING_WORKERS);
+      await writeFile(join(copy, BUNDLE_FILE), engine.replace(built, sha256(FAILING_WORKERS)));
+    });
     const tree = await processingTree();
 
     // Act
-    const result = await runBundle(
-      tree,
-      { CLARIFY_PIPELINE_THREADS: "2", CLARIFY_PIPELINE_MIN_BYTES_PER_THREAD: "0" },
-      [],
-      join(copy, BUNDLE_FILE),
-    );
+    const result = await runOnTwoThreads(tree, bundle);
 
     // Assess
     expect(engine).toContain(built);
@@ -175,49 +193,28 @@ describe("the engine's container image", () => {
     expect(await readFile(tree.message, "utf8")).toContain("the count workers' bundle ran");
   });
 
-  it("counts with its own bundle's code, not with a count workers' bundle of another build beside it", async () => {
-    // Prepare: a copy of the context whose workers' bundle is another file (it would fail as it loads)
-    const copy = join(root, `other-workers-${++counter}`);
-    await cp(context.directory, copy, { recursive: true });
-    await writeFile(join(copy, COUNT_WORKER_BUNDLE), 'throw new Error("the count workers\' bundle ran");\n');
-    const tree = await processingTree();
-    const expected = await analyzeExample();
+  for (const [name, change] of [
+    [
+      "of another build beside it",
+      (copy: string) => writeFile(join(copy, COUNT_WORKER_BUNDLE), FAILING_WORKERS),
+    ],
+    ["missing", (copy: string) => rm(join(copy, COUNT_WORKER_BUNDLE))],
+  ] as const) {
+    it(`counts on worker threads with its own bundle's code when the count workers' bundle is ${name}`, async () => {
+      // Prepare
+      const bundle = await contextCopy("workers", change);
+      const tree = await processingTree();
+      const expected = await analyzeExample();
 
-    // Act
-    const result = await runBundle(
-      tree,
-      { CLARIFY_PIPELINE_THREADS: "2", CLARIFY_PIPELINE_MIN_BYTES_PER_THREAD: "0" },
-      [],
-      join(copy, BUNDLE_FILE),
-    );
+      // Act
+      const result = await runOnTwoThreads(tree, bundle);
 
-    // Assess
-    expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/analysed \d+ rows.* on 2 threads/);
-    expect(await readFile(join(tree.processing, "output/analysis.json"), "utf8")).toBe(expected);
-  });
-
-  it("counts on worker threads started from its own bundle when the count workers' bundle is missing", async () => {
-    // Prepare
-    const copy = join(root, `no-workers-${++counter}`);
-    await cp(context.directory, copy, { recursive: true });
-    await rm(join(copy, COUNT_WORKER_BUNDLE));
-    const tree = await processingTree();
-    const expected = await analyzeExample();
-
-    // Act
-    const result = await runBundle(
-      tree,
-      { CLARIFY_PIPELINE_THREADS: "2", CLARIFY_PIPELINE_MIN_BYTES_PER_THREAD: "0" },
-      [],
-      join(copy, BUNDLE_FILE),
-    );
-
-    // Assess
-    expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/analysed \d+ rows.* on 2 threads/);
-    expect(await readFile(join(tree.processing, "output/analysis.json"), "utf8")).toBe(expected);
-  });
+      // Assess
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/analysed \d+ rows.* on 2 threads/);
+      expect(await readFile(join(tree.processing, "output/analysis.json"), "utf8")).toBe(expected);
+    });
+  }
 
   it("counts a host's files of a multi-instance job on worker threads started from the bundle", async () => {
     // Prepare: host algo-1 of 2 holds the example as 3 part files; algo-2 holds none.
