@@ -25,5 +25,15 @@ export function pythonFloatReads(text: string): boolean {
  */
 export function unconvertibleValue(values: readonly (string | number)[], dtype: string): string | undefined {
   if (!/^(u?int|float)/.test(dtype)) return undefined;
-  return values.find((value): value is string => typeof value === "string" && !pythonFloatReads(value));
+  return values.find(
+    (value): value is string =>
+      typeof value === "string" && !pythonFloatReads(value) && !CONFIG_BOOLEAN_TEXTS.has(value),
+  );
 }
+
+/**
+ * The texts a config boolean is read as (config/parse-analysis-config.ts). Python's `True` equals
+ * the number 1 and converts without error, so these are never refused here, though the text
+ * "True" written as a string would stop smclarify.
+ */
+const CONFIG_BOOLEAN_TEXTS = new Set(["True", "False"]);

@@ -64,6 +64,14 @@ describe("a configured value a column of numbers cannot convert", () => {
     expect(result.analysisPath).toMatch(/analysis\.json$/);
   });
 
+  it("is not refused when it is a config boolean, which Python converts", async () => {
+    // Act: true is Python's True, which converts to a number without error.
+    const result = await analysed([1], [true]);
+
+    // Assess
+    expect(result.analysisPath).toMatch(/analysis\.json$/);
+  });
+
   it("is not refused when Python reads it as a number that does not occur", async () => {
     // Act: float("7") reads; the facet group is empty, as smclarify computes it.
     const result = await analysed([1], ["7"]);
