@@ -1,3 +1,5 @@
+import { sameBytes } from "./same-bytes.ts";
+
 /**
  * The cells pandas' CSV reader turns into booleans (its default `true_values` / `false_values`):
  * exactly `True`, `TRUE`, `true`, `False`, `FALSE`, `false`, no spaces around. A column of only
@@ -18,15 +20,7 @@ export function booleanCell(buf: Uint8Array, start: number, end: number): 0 | 1 
   const length = end - start;
   if (length !== 4 && length !== 5) return -1;
   for (const [spelling, value] of SPELLINGS) {
-    if (spelling.length !== length) continue;
-    let same = true;
-    for (let i = 0; i < length; i++) {
-      if (spelling[i] !== buf[start + i]) {
-        same = false;
-        break;
-      }
-    }
-    if (same) return value;
+    if (spelling.length === length && sameBytes(spelling, buf, start)) return value;
   }
   return -1;
 }

@@ -1,3 +1,5 @@
+import { sameBytes } from "./same-bytes.ts";
+
 /** The cells pandas reads as NaN by default; Clarify drops such rows (see the README). */
 const NA_TOKENS = [
   "#N/A",
@@ -41,15 +43,7 @@ export function isMissing(buf: Uint8Array, start: number, end: number): boolean 
   if (length > MAX_LENGTH) return false;
   const tokens = CANDIDATES[(buf[start] as number) * (MAX_LENGTH + 1) + length];
   if (tokens === undefined) return false;
-  for (const token of tokens) {
-    let same = true;
-    for (let i = 1; i < length; i++) {
-      if (token[i] !== buf[start + i]) {
-        same = false;
-        break;
-      }
-    }
-    if (same) return true;
-  }
+  // The table's key already matched the first byte and the length.
+  for (const token of tokens) if (sameBytes(token, buf, start)) return true;
   return false;
 }

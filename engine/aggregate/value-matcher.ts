@@ -1,4 +1,5 @@
 import { parseNumber } from "../io/parse-number.ts";
+import { sameBytes } from "./same-bytes.ts";
 
 /**
  * How a matcher compares: "text-or-number" (equal text, or equal numbers) for a column of
@@ -64,15 +65,7 @@ export class ValueMatcher {
   matchesText(buf: Uint8Array, start: number, end: number): boolean {
     const length = end - start;
     for (const text of this.texts) {
-      if (text.length !== length) continue;
-      let same = true;
-      for (let i = 0; i < length; i++) {
-        if (text[i] !== buf[start + i]) {
-          same = false;
-          break;
-        }
-      }
-      if (same) return true;
+      if (text.length === length && sameBytes(text, buf, start)) return true;
     }
     return false;
   }
