@@ -13,8 +13,9 @@
  *   and the peak RSS, its median and its largest run (target: under 200 MB in every run; each
  *   thread running the sources also holds Node's type stripper, some 35 to 40 MB).
  * - A count worker's start-up: its thread's CPU until its script has loaded, from the count
- *   workers' own bundle (what the image's workers load) and from the image's whole bundle (what
- *   they loaded before), against a worker of an empty script (Node's own start-up of a thread).
+ *   workers' own bundle (what the image's workers load) and from the engine's bundle (1.3 MB:
+ *   what a worker loads when the workers' bundle is missing or stale), against a worker of an
+ *   empty script (Node's own start-up of a thread).
  * Each figure is the median of RUNS fresh processes (BENCH_RUNS, BENCH_RUNS_5M); the variants
  * alternate within each run, so a burst of load on the shared machine hits them all. Wall time on
  * a busy host holds the waits for a core; the busiest thread's CPU seconds (see busiestThread) do

@@ -1,11 +1,12 @@
-/**
- * Parses a CSV cell as a number without creating a string for the common cases
- * (`-12`, `3.25`). Returns NaN for text. `lastWasInteger` tells whether the cell was written
- * as an integer, which decides (as in pandas) whether a column is integer or float; `value` is
- * the number parsed last (see parseNumberInto).
- */
+/** The last parse's result and whether it was written as an integer (parseNumberInto writes them). */
 export const numberParse = { lastWasInteger: false, value: 0 };
 
+/**
+ * Parses a CSV cell as a number without creating a string for the common cases
+ * (`-12`, `3.25`). Returns NaN for text. `numberParse.lastWasInteger` then tells whether the
+ * cell was written as an integer, which decides (as in pandas) whether a column is integer or
+ * float.
+ */
 export function parseNumber(buf: Uint8Array, start: number, end: number): number {
   parseNumberInto(buf, start, end);
   return numberParse.value;
