@@ -21,6 +21,7 @@ import {
 import type { ColumnProfile } from "./aggregate/column-profile.ts";
 import type { ColumnTyping } from "./aggregate/column-typing.ts";
 import { type PredictedCast, predictedCastOf } from "./aggregate/predicted-cast.ts";
+import { pythonFloat } from "./aggregate/python-float.ts";
 import { thresholdInterval } from "./aggregate/threshold-interval.ts";
 import { unconvertibleValue } from "./aggregate/unconvertible-value.ts";
 import { type AnalysisConfig, type BiasConfig, runsBias } from "./config/analysis-config.ts";
@@ -138,7 +139,13 @@ export function biasResult(
       cast = predictedCastOf(config, counts);
       if (cast) {
         warnings.push(
-          predictedLabelCast(predictedName, labelName, cast.dtype, Number(labelValues[0]), cast.example),
+          predictedLabelCast(
+            predictedName,
+            labelName,
+            cast.dtype,
+            pythonFloat(labelValues[0] ?? ""),
+            cast.example,
+          ),
         );
       }
     }
@@ -250,8 +257,8 @@ export function biasConfig(config: AnalysisConfig): BiasConfig {
 /** A one-element list holding a number (or numeric text) is a threshold candidate. */
 export function singleNumber(values: readonly (string | number)[]): number | undefined {
   if (values.length !== 1) return undefined;
-  const value = Number(values[0]);
-  return String(values[0]).trim() === "" || Number.isNaN(value) ? undefined : value;
+  const value = pythonFloat(values[0] as string | number);
+  return Number.isNaN(value) ? undefined : value;
 }
 
 /**
@@ -314,7 +321,8 @@ function facetReading(
   splits: readonly FacetSplit[],
   postTraining: boolean,
 ): FacetReading {
-  const threshold = typing.dataType === "continuous" && given ? Number(given[0]) : undefined;
+  const threshold =
+    typing.dataType === "continuous" && given?.[0] !== undefined ? pythonFloat(given[0]) : undefined;
   const positive: ColumnReading["positive"] =
     threshold !== undefined
       ? { threshold }
@@ -382,7 +390,7 @@ function facetWarnings(
 /** Whether a configured value equals (as a number) some value of a numeric column. */
 function occurs(profile: ColumnProfile, value: string | number | undefined): boolean {
   if (value === undefined) return false;
-  const wanted = Number(value);
+  const wanted = pythonFloat(value);
   for (let id = 0; id < profile.values.size; id++) {
     if (parseNumberText(profile.values.text(id)) === wanted) return true;
   }

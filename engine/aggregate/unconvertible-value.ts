@@ -5,18 +5,7 @@
  * is Python's `int()` then `float()`, and a value neither reads (`"x"` beside integers) raises:
  * the Clarify job stops with that error instead of writing metrics. This finds such a value.
  */
-
-/** Python's `float()` grammar: spaces around, a sign, digits with single `_` between them, `inf`, `nan`. */
-const DIGITS = String.raw`\d(?:_?\d)*`;
-const PYTHON_FLOAT = new RegExp(
-  String.raw`^\s*[+-]?(?:(?:${DIGITS}(?:\.(?:${DIGITS})?)?|\.${DIGITS})(?:[eE][+-]?${DIGITS})?|inf|infinity|nan)\s*$`,
-  "i",
-);
-
-/** Whether Python's `float(text)` reads the text. */
-export function pythonFloatReads(text: string): boolean {
-  return PYTHON_FLOAT.test(text);
-}
+import { pythonFloatReads } from "./python-float.ts";
 
 /**
  * The first configured text value that the conversion to a column of this pandas dtype cannot

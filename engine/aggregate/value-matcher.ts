@@ -1,4 +1,5 @@
 import { parseNumber } from "../io/parse-number.ts";
+import { pythonFloat } from "./python-float.ts";
 import { sameBytes } from "./same-bytes.ts";
 
 /**
@@ -28,8 +29,9 @@ export class ValueMatcher {
       matching === "text"
         ? []
         : values
-            .map((value) => (typeof value === "number" ? value : Number(value)))
-            .filter((value, i) => !Number.isNaN(value) && String(values[i]).trim() !== "");
+            // As smclarify converts a configured text for a column of numbers: Python's float().
+            .map(pythonFloat)
+            .filter((value) => !Number.isNaN(value));
   }
 
   /** Whether some configured value is a number this matcher compares as one. */

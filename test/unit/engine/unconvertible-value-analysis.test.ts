@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { pythonFloatReads } from "../../../engine/aggregate/unconvertible-value.ts";
+import { pythonFloat, pythonFloatReads } from "../../../engine/aggregate/python-float.ts";
 import { analyze } from "../../../engine/analyze.ts";
 
 /** f: integers 0..2 over 90 rows (3.3% distinct: categorical); y: 0/1 likewise. */
@@ -79,6 +79,56 @@ describe("a configured value a column of numbers cannot convert", () => {
     // Assess
     expect(result.analysisPath).toMatch(/analysis\.json$/);
   });
+});
+
+describe("a configured text a column of numbers converts as Python does", () => {
+  it("matches the integers Python's int() reads from it, underscores and all", async () => {
+    // Prepare: int("0_1") is 1, as is the facet value 1
+    const asNumber = await analysed([1], [1]);
+
+    // Act: JavaScript's Number("0_1") is NaN, which found no row
+    const asText = await analysed([1], ["0_1"]);
+
+    // Assess
+    const metrics = (result: { analysis: unknown }) =>
+      JSON.stringify(
+        (result.analysis as { pre_training_bias_metrics: { facets: { f: { metrics: unknown }[] } } })
+          .pre_training_bias_metrics.facets.f[0]?.metrics,
+      );
+    expect(metrics(asText)).toBe(metrics(asNumber));
+    expect(metrics(asNumber)).toContain('"name":"CI"');
+  });
+
+  it("is refused when only JavaScript reads it as a number (0x1), as no value occurs", async () => {
+    // Act: Number("0x1") is 1, which matched f = 1; Python's int() and float() fail on it
+    const run = analysed([1], ["0x1"]);
+
+    // Assess
+    await expect(run).rejects.toThrow(
+      'facet "f" value_or_threshold "0x1": no configured value occurs in facet column "f", which pandas reads as numbers (int64), so Clarify converts the values to numbers and stops on "0x1", which is not one',
+    );
+  });
+});
+
+describe("pythonFloat", () => {
+  for (const [text, value] of [
+    ["1", 1],
+    [" -1.5e3 ", -1500],
+    ["1_000", 1000],
+    [".5", 0.5],
+    ["-INF", Number.NEGATIVE_INFINITY],
+    ["+Infinity", Number.POSITIVE_INFINITY],
+    ["0x10", Number.NaN],
+    ["0b1", Number.NaN],
+    ["1__0", Number.NaN],
+    ["", Number.NaN],
+    [7, 7],
+  ] as const) {
+    it(`${JSON.stringify(text)} → ${value}`, () => {
+      // Act / Assess
+      expect(pythonFloat(text)).toBe(value);
+    });
+  }
 });
 
 describe("pythonFloatReads", () => {
