@@ -194,7 +194,7 @@ describe("run --local --engine builtin on several instances", () => {
     // Assess
     expect(report.execution.failedStep).toBe("ValidateConfig");
     expect(report.sageMakerCalls.createProcessingJob).toBe(0);
-    const summary = JSON.parse(await readFile(join(report.resultsDirectory ?? "", "summary.json"), "utf8"));
+    const summary = report.summary as { problems: string[] };
     expect(summary.problems).toEqual([
       expect.stringMatching(
         /ft-config\.json \$\.methods\.post_training_bias\.methods: FT with 2 instances: the Flip Test compares every facet row with its nearest neighbours among all the other rows, which no single host holds; list the post-training metrics without FT, or run it on one instance \(job\.instanceCount 1\)$/,

@@ -215,7 +215,7 @@ describe("run --local --engine builtin on several instances with methods.shap", 
     // Assess
     expect(report.execution.failedStep).toBe("ValidateConfig");
     expect(report.sageMakerCalls.createProcessingJob).toBe(0);
-    const summary = JSON.parse(await readFile(join(report.resultsDirectory ?? "", "summary.json"), "utf8"));
+    const summary = report.summary as { problems: string[] };
     expect(summary.problems).toEqual([
       expect.stringMatching(
         /shap-refused\.json \$\.methods\.shap\.baseline: methods\.shap without a baseline with 2 instances: the baseline is clustered from the whole dataset, which no single host holds; give the baseline as rows or a file \(a one-instance run writes the one it clusters to explanations_shap\/baseline\.csv, which can be given here\), or run it on one instance \(job\.instanceCount 1\)$/,
