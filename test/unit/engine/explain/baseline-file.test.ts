@@ -2,10 +2,9 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseAnalysisConfig } from "../../../../engine/config/parse-analysis-config.ts";
 import { readBaselineFile } from "../../../../engine/explain/baseline/baseline-file.ts";
 import { isTextCell } from "../../../../engine/explain/baseline/baseline-messages.ts";
-import { readFeatureTable } from "../../../../engine/explain/feature-table.ts";
+import { featureTableOf } from "../../../support/feature-table.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "baseline-file-"));
 
@@ -15,23 +14,13 @@ function write(name: string, text: string): string {
   return path;
 }
 
-function featureTable() {
-  const config = parseAnalysisConfig({
-    dataset_type: "text/csv",
-    label: "y",
-    methods: { shap: { baseline: [[0, "a"]] } },
-  }).config;
-  if (config === undefined) throw new Error("the test's config is not valid");
-  return readFeatureTable(config, write("data.csv", "x,c,y\n1,a,0\n2,b,1\n"));
-}
-
 describe("a baseline file's cells", () => {
   it("are numbers exactly when pandas' CSV reader reads them as numbers", () => {
     // Prepare: 0x10 and 1e999 are text to pandas, -INF and ' 2 ' numbers.
     const path = write("baseline.csv", "x,c\n0x10,a\n-INF,b\n 2 ,1e999\n");
 
     // Act
-    const rows = readBaselineFile(path, featureTable());
+    const rows = readBaselineFile(path, featureTableOf("x,c,y\n1,a,0\n2,b,1\n"));
 
     // Assess
     expect(rows).toEqual([
