@@ -21,7 +21,7 @@ import {
 import type { ColumnProfile } from "./aggregate/column-profile.ts";
 import type { ColumnTyping } from "./aggregate/column-typing.ts";
 import { type PredictedCast, predictedCastOf } from "./aggregate/predicted-cast.ts";
-import { pythonFloat } from "./aggregate/python-float.ts";
+import { pythonFloatValue } from "./aggregate/python-float.ts";
 import { thresholdInterval } from "./aggregate/threshold-interval.ts";
 import { unconvertibleValue } from "./aggregate/unconvertible-value.ts";
 import { type AnalysisConfig, type BiasConfig, runsBias } from "./config/analysis-config.ts";
@@ -143,7 +143,7 @@ export function biasResult(
             predictedName,
             labelName,
             cast.dtype,
-            pythonFloat(labelValues[0] ?? ""),
+            pythonFloatValue(labelValues[0] ?? ""),
             cast.example,
           ),
         );
@@ -257,7 +257,7 @@ export function biasConfig(config: AnalysisConfig): BiasConfig {
 /** A one-element list holding a number (or numeric text) is a threshold candidate. */
 export function singleNumber(values: readonly (string | number)[]): number | undefined {
   if (values.length !== 1) return undefined;
-  const value = pythonFloat(values[0] as string | number);
+  const value = pythonFloatValue(values[0] as string | number);
   return Number.isNaN(value) ? undefined : value;
 }
 
@@ -322,7 +322,7 @@ function facetReading(
   postTraining: boolean,
 ): FacetReading {
   const threshold =
-    typing.dataType === "continuous" && given?.[0] !== undefined ? pythonFloat(given[0]) : undefined;
+    typing.dataType === "continuous" && given?.[0] !== undefined ? pythonFloatValue(given[0]) : undefined;
   const positive: ColumnReading["positive"] =
     threshold !== undefined
       ? { threshold }
@@ -390,7 +390,7 @@ function facetWarnings(
 /** Whether a configured value equals (as a number) some value of a numeric column. */
 function occurs(profile: ColumnProfile, value: string | number | undefined): boolean {
   if (value === undefined) return false;
-  const wanted = pythonFloat(value);
+  const wanted = pythonFloatValue(value);
   for (let id = 0; id < profile.values.size; id++) {
     if (parseNumberText(profile.values.text(id)) === wanted) return true;
   }

@@ -2,7 +2,7 @@ import { EngineInputError } from "../errors.ts";
 import type { Confusion, FacetSplitCounts } from "../metrics/counts.ts";
 import type { FacetCounts } from "./collect-counts.ts";
 import type { ColumnTyping } from "./column-typing.ts";
-import { pythonFloat } from "./python-float.ts";
+import { pythonFloatValue } from "./python-float.ts";
 import { thresholdInterval } from "./threshold-interval.ts";
 
 /** Which bit of a label/predicted code means "positive": 1 categorical reading, 2 threshold reading. */
@@ -44,13 +44,13 @@ export function buildFacetSplits(
         `${read}, so its value_or_threshold must give a numeric threshold (or a list of more than one value, read as categories)`,
       );
     }
-    if (Number.isNaN(pythonFloat(threshold))) {
+    if (Number.isNaN(pythonFloatValue(threshold))) {
       throw new EngineInputError(
         `${read}, so value_or_threshold ${JSON.stringify(threshold)} must be a number (or a list of more than one value, read as categories)`,
       );
     }
     const interval = thresholdInterval(
-      pythonFloat(threshold),
+      pythonFloatValue(threshold),
       typeof threshold === "number",
       counts.profile.max,
       counts.profile.isInt64,

@@ -19,7 +19,7 @@ import { EngineInputError } from "../errors.ts";
 import { parseNumber } from "../io/parse-number.ts";
 import type { CollectedCounts, CountPlan } from "./collect-counts.ts";
 import type { ColumnProfile } from "./column-profile.ts";
-import { pythonFloat } from "./python-float.ts";
+import { pythonFloatValue } from "./python-float.ts";
 
 /** The integer dtypes a label column can have (Parquet declares the narrower ones). */
 export type IntegerDtype = "int8" | "int16" | "int32" | "int64" | "uint8" | "uint16" | "uint32" | "uint64";
@@ -126,7 +126,8 @@ export interface CastColumns {
 export function predictedCast(columns: CastColumns): PredictedCast | undefined {
   const { labelValues, label, predicted } = columns;
   if (!predicted || columns.probabilityThreshold !== undefined || predicted.count === 0) return undefined;
-  const threshold = labelValues.length === 1 ? pythonFloat(labelValues[0] as string | number) : Number.NaN;
+  const threshold =
+    labelValues.length === 1 ? pythonFloatValue(labelValues[0] as string | number) : Number.NaN;
   if (Number.isNaN(threshold) || String(labelValues[0]).trim() === "") return undefined;
   if (label.dataType(labelValues) !== "continuous" || predicted.dataType(labelValues) !== "continuous") {
     return undefined;

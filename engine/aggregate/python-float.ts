@@ -21,7 +21,7 @@ export function pythonFloatReads(text: string): boolean {
  * A configured value as the number Python's `float()` reads from it (a number stays itself), or
  * NaN when Python reads none (and for `nan`, which equals nothing).
  */
-export function pythonFloat(value: string | number): number {
+export function pythonFloatValue(value: string | number): number {
   if (typeof value === "number") return value;
   if (!pythonFloatReads(value)) return Number.NaN;
   const text = value.trim().replaceAll("_", "").toLowerCase();

@@ -1,5 +1,5 @@
 import { parseNumber } from "../io/parse-number.ts";
-import { pythonFloat } from "./python-float.ts";
+import { pythonFloatValue } from "./python-float.ts";
 import { sameBytes } from "./same-bytes.ts";
 
 /**
@@ -30,7 +30,7 @@ export class ValueMatcher {
         ? []
         : values
             // As smclarify converts a configured text for a column of numbers: Python's float().
-            .map(pythonFloat)
+            .map(pythonFloatValue)
             .filter((value) => !Number.isNaN(value));
   }
 

@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { pythonFloat, pythonFloatReads } from "../../../engine/aggregate/python-float.ts";
+import { pythonFloatReads, pythonFloatValue } from "../../../engine/aggregate/python-float.ts";
 import { analyze } from "../../../engine/analyze.ts";
 
 /** f: integers 0..2 over 90 rows (3.3% distinct: categorical); y: 0/1 likewise. */
@@ -110,7 +110,7 @@ describe("a configured text a column of numbers converts as Python does", () => 
   });
 });
 
-describe("pythonFloat", () => {
+describe("pythonFloatValue", () => {
   for (const [text, value] of [
     ["1", 1],
     [" -1.5e3 ", -1500],
@@ -126,7 +126,7 @@ describe("pythonFloat", () => {
   ] as const) {
     it(`${JSON.stringify(text)} → ${value}`, () => {
       // Act / Assess
-      expect(pythonFloat(text)).toBe(value);
+      expect(pythonFloatValue(text)).toBe(value);
     });
   }
 });
