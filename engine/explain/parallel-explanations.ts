@@ -1,14 +1,17 @@
 import { availableParallelism } from "node:os";
-import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
+import { Worker } from "node:worker_threads";
 import { EngineInputError, ModelError, UnsupportedAnalysisError } from "../errors.ts";
+import { type BlockResult, type BlockRun, blockRunner } from "./explain-job.ts";
 import {
-  type BlockResult,
-  type BlockRun,
-  blockRunner,
-  type ExplainJob,
-  transferList,
-} from "./explain-job.ts";
-import { isModelSource, type ModelContext, type ModelSource, openModel } from "./model/open-model.ts";
+  asError,
+  type ErrorText,
+  EXPLAIN_WORKER_MARK,
+  explainWorkerUrl,
+  type FromWorker,
+  type ToWorker,
+  type WorkerStart,
+} from "./explain-worker.ts";
+import { isModelSource, type ModelContext, type ModelSource } from "./model/open-model.ts";
 import type { ScoringModel } from "./model/scoring-model.ts";
 
 /**
@@ -37,8 +40,8 @@ export interface ExplainThreadOptions {
 
 /** How many threads explain a job of about `evaluations` model evaluations (1: this one alone). */
 export function explainThreadCount(evaluations: number, options: ExplainThreadOptions): number {
-  // The count pass's default (parallel-counts.ts), not imported from there: each worker loads this
-  // module, and needs none of the count pass's.
+  // The count pass's default (parallel-counts.ts), not imported from there: the explanations need
+  // none of the count pass's modules.
   const threads = options.threads ?? availableParallelism();
   const least = options.minEvaluationsPerThread ?? MIN_EVALUATIONS_PER_THREAD;
   const byWork = least <= 0 ? threads : Math.floor(evaluations / least);
@@ -114,8 +117,11 @@ export function startExplainThreads(
   context: ModelContext,
   rows: Float64Array,
   model: ScoringModel,
-  /** The workers' script: this module, or a bundle of the engine, which holds it. */
-  script: URL = new URL(import.meta.url),
+  /**
+   * The workers' script: explain-worker.ts, the explanation workers' bundle beside the engine's
+   * bundle, or the engine's bundle, which holds the worker's code too (explainWorkerUrl).
+   */
+  script: URL = explainWorkerUrl(),
 ): ExplainThreads {
   // The feature rows are shared with the workers, not copied into each (nor at all when they
   // are already in shared memory of their own, as a feature table's are).
@@ -127,7 +133,7 @@ export function startExplainThreads(
       : new SharedArrayBuffer(rows.byteLength);
   if (shared !== rows.buffer) new Float64Array(shared).set(rows);
   const workers = Array.from({ length: threads - 1 }, () =>
-    startWorker(script, { kind: WORKER_MARK, source, context: plainContext(context), rows: shared }),
+    startWorker(script, { kind: EXPLAIN_WORKER_MARK, source, context: plainContext(context), rows: shared }),
   );
   let jobs = 0;
 
@@ -220,32 +226,6 @@ export function startExplainThreads(
     },
   };
 }
-
-/** What a worker thread is started with. */
-interface WorkerStart {
-  readonly kind: typeof WORKER_MARK;
-  readonly source: ModelSource;
-  readonly context: ModelContext;
-  /** The feature rows (N × F doubles). */
-  readonly rows: SharedArrayBuffer;
-}
-
-type ToWorker =
-  | { readonly type: "job"; readonly id: number; readonly job: ExplainJob }
-  | { readonly type: "block"; readonly id: number; readonly block: number }
-  | { readonly type: "close" };
-
-interface ErrorText {
-  readonly name: string;
-  readonly message: string;
-}
-
-type FromWorker =
-  | { readonly type: "ready" }
-  | ({ readonly type: "unusable" } & ErrorText)
-  | { readonly type: "done"; readonly id: number; readonly block: number; readonly result: BlockResult }
-  | ({ readonly type: "failed"; readonly id: number; readonly block: number } & ErrorText)
-  | { readonly type: "closed"; readonly cpuSeconds: number };
 
 interface Listener {
   done(block: number, result: BlockResult): void;
@@ -359,10 +339,6 @@ function plainContext(context: ModelContext): ModelContext {
   };
 }
 
-function asError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error));
-}
-
 /** A worker's error as the class it had there, so callers tell errors apart as on one thread. */
 function revive(text: ErrorText): Error {
   const kinds: Record<string, new (message: string) => Error> = {
@@ -375,76 +351,4 @@ function revive(text: ErrorText): Error {
   const error = new Error(text.message);
   error.name = text.name;
   return error;
-}
-
-function errorText(error: unknown): ErrorText {
-  const e = asError(error);
-  return { name: e.name, message: e.message };
-}
-
-/** A typed array that owns its whole buffer, so that handing the buffer over hands over this array alone. */
-function owned(result: BlockResult): BlockResult {
-  const own = (array: Float64Array) =>
-    array.byteOffset === 0 && array.byteLength === array.buffer.byteLength ? array : array.slice();
-  return "scores" in result
-    ? { ...result, scores: own(result.scores) }
-    : { ...result, values: own(result.values), predictions: own(result.predictions) };
-}
-
-/** In a worker: opens the model, then runs the blocks it is sent, one after another. */
-function serveExplanations(start: WorkerStart): void {
-  const port = parentPort;
-  if (!port) return;
-  const rows = new Float64Array(start.rows);
-  let model: ScoringModel | undefined;
-  let job: { id: number; run: (block: number) => Promise<BlockResult> } | undefined;
-  const handle = async (message: ToWorker) => {
-    if (message.type === "close") {
-      await model?.close().catch(() => undefined);
-      const cpu = process.threadCpuUsage();
-      port.postMessage({ type: "closed", cpuSeconds: (cpu.user + cpu.system) / 1e6 } satisfies FromWorker);
-      return;
-    }
-    // A worker whose model did not open has said so; the main thread sends it no block.
-    if (!model) return;
-    if (message.type === "job") {
-      const opened = model;
-      let runner: ((block: number) => Promise<BlockResult>) | undefined;
-      try {
-        runner = blockRunner(message.job, opened, rows);
-      } catch (error) {
-        // Every block of a job that cannot be set up fails with its error.
-        runner = () => Promise.reject(error);
-      }
-      job = { id: message.id, run: runner };
-      return;
-    }
-    const { id, block } = message;
-    try {
-      if (job?.id !== id) throw new Error(`block ${block} of job ${id} came before its job`);
-      const result = owned(await job.run(block));
-      port.postMessage({ type: "done", id, block, result } satisfies FromWorker, transferList(result));
-    } catch (error) {
-      // Every block is answered, or the main thread would wait for it forever.
-      port.postMessage({ type: "failed", id, block, ...errorText(error) } satisfies FromWorker);
-    }
-  };
-  let queue: Promise<void> = openModel(start.source, start.context).then(
-    (opened) => {
-      model = opened;
-      port.postMessage({ type: "ready" } satisfies FromWorker);
-    },
-    (error) => port.postMessage({ type: "unusable", ...errorText(error) } satisfies FromWorker),
-  );
-  port.on("message", (message: ToWorker) => {
-    queue = queue.then(() => handle(message));
-  });
-}
-
-const WORKER_MARK = "clarify-explain-worker";
-
-// This module is also the workers' script (so that a bundle of the engine holds it too): a thread
-// started with the mark opens the model and serves the blocks it is sent.
-if (!isMainThread && (workerData as { kind?: string } | undefined)?.kind === WORKER_MARK) {
-  serveExplanations(workerData as WorkerStart);
 }

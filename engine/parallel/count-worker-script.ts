@@ -1,6 +1,4 @@
-import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { workerBundleScript } from "./worker-bundle.ts";
 
 /**
  * The count worker threads' own bundle, which the image's build writes beside the engine's
@@ -25,17 +23,9 @@ const BUILT_WITH = typeof CLARIFY_COUNT_WORKER_SHA256 === "string" ? CLARIFY_COU
 /**
  * The script a count worker runs, given the URL of the module that starts it
  * (count-worker-thread.ts): from the sources, that module itself; from a bundle, the count
- * workers' bundle beside it when it is the one built with this bundle (its SHA-256 is
- * `builtWith`), else the bundle itself, which holds the worker's code too. So a worker never
- * runs a count path of another build (a stale file would count by other rules), and a bundle
- * built without the workers' one still counts on threads.
+ * workers' bundle beside it when it is the one built with this bundle (`builtWith`), else the
+ * bundle itself (worker-bundle.ts).
  */
 export function countWorkerScript(moduleUrl: string, builtWith: string | undefined = BUILT_WITH): URL {
-  const module = new URL(moduleUrl);
-  if (module.protocol !== "file:" || module.pathname.endsWith(".ts") || builtWith === undefined)
-    return module;
-  const sibling = fileURLToPath(new URL(COUNT_WORKER_BUNDLE, module));
-  if (!existsSync(sibling)) return module;
-  const sha256 = createHash("sha256").update(readFileSync(sibling)).digest("hex");
-  return sha256 === builtWith ? new URL(COUNT_WORKER_BUNDLE, module) : module;
+  return workerBundleScript(moduleUrl, COUNT_WORKER_BUNDLE, builtWith);
 }

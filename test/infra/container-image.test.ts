@@ -1,8 +1,8 @@
 /**
  * The engine's image, short of Docker (which cannot run here): the build context that
  * `npm run build:container` writes, its engine bundle run as the image would run it (from a
- * folder with no node_modules) with the count workers' bundle beside it, and the Dockerfile's
- * references to those bundles and its user.
+ * folder with no node_modules) with the count and explanation workers' bundles beside it, and
+ * the Dockerfile's references to those bundles and its user.
  */
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -13,22 +13,31 @@ import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../bin/cli/main.ts";
 import { BUNDLE_FILE, buildContainerContext, type ContainerContext } from "../../container/build-bundle.ts";
+import { EXPLAIN_WORKER_BUNDLE } from "../../engine/explain/explain-worker-script.ts";
 import { mergeOutputFolder } from "../../engine/merge/merge-output-folder.ts";
 import { jsonFileText } from "../../engine/output/json-file-text.ts";
 import { COUNT_WORKER_BUNDLE } from "../../engine/parallel/count-worker-script.ts";
+import { runProcessingJob } from "../../engine/processing/run-processing-job.ts";
 import { EMBEDDED_S3_CREDENTIALS, type EmbeddedS3, startEmbeddedS3 } from "../../local/embedded-s3.ts";
+import { type ScoringServer, startScoringServer } from "../support/scoring-server.ts";
 
 const EXAMPLE = new URL("../../examples/credit/", import.meta.url).pathname;
 
 let root: string;
 let context: ContainerContext;
 let s3Server: EmbeddedS3;
+/** The model the explanations call: p = sigmoid(Σ features / 5,000 − 1). */
+let model: ScoringServer;
 let counter = 0;
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), "container-image-"));
   context = await buildContainerContext(join(root, "context"));
   s3Server = await startEmbeddedS3({ directory: join(root, "s3"), buckets: ["job-data"] });
+  model = await startScoringServer((cells) => {
+    const sum = cells.reduce((total, cell) => total + Number(cell), 0);
+    return 1 / (1 + Math.exp(1 - sum / 5000));
+  });
   await s3Server.createClient().send(
     new PutObjectCommand({
       Bucket: "job-data",
@@ -39,6 +48,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
+  await model?.close();
   await s3Server?.close();
   await rm(root, { recursive: true, force: true });
 });
@@ -103,6 +113,37 @@ const runOnTwoThreads = (tree: { processing: string; message: string }, bundlePa
 /** A count workers' bundle that fails as it loads. */
 const FAILING_WORKERS = 'throw new Error("the count workers\' bundle ran");\n';
 
+/** An explanation workers' bundle that fails as it loads. */
+const FAILING_EXPLAIN_WORKERS = 'throw new Error("the explanation workers\' bundle ran");\n';
+
+/** The example's config explaining its 12 features against one baseline row, SHAP and PDP. */
+const EXPLAINED = {
+  predictor: { endpoint_name: "credit-model" },
+  methods: {
+    shap: { baseline: [[40, 0, 4000, 4000, 30, 1, 2, 0, 1000, 2, 1, 3]], num_samples: 16, seed: 7 },
+    pdp: { features: ["income", "duration"], grid_resolution: 5 },
+  },
+};
+
+/** The job's environment explaining with the test's model, on 2 threads whatever the work's size. */
+const explainOnTwoThreads = () => ({
+  CLARIFY_PIPELINE_MODEL_ENDPOINT: model.url,
+  CLARIFY_PIPELINE_THREADS: "2",
+  CLARIFY_PIPELINE_MIN_EVALUATIONS_PER_THREAD: "0",
+});
+
+/** analysis.json of the explained example, from the sources on one thread. */
+async function explainExample(): Promise<string> {
+  const tree = await processingTree(EXPLAINED);
+  await runProcessingJob({
+    processingDir: tree.processing,
+    log: () => {},
+    threads: 1,
+    environment: { CLARIFY_PIPELINE_MODEL_ENDPOINT: model.url },
+  });
+  return readFile(join(tree.processing, "output/analysis.json"), "utf8");
+}
+
 async function analyzeExample(): Promise<string> {
   const out = join(root, "analyze");
   const code = await main(
@@ -122,16 +163,24 @@ async function analyzeExample(): Promise<string> {
 }
 
 describe("the engine's container image", () => {
-  it("is built from the engine's bundle and the count workers' bundle, outside any node_modules tree", async () => {
+  it("is built from the engine's bundle and the workers' bundles, outside any node_modules tree", async () => {
     // Assess
     expect((await readdir(context.directory)).sort()).toEqual([
       "Dockerfile",
       COUNT_WORKER_BUNDLE,
+      EXPLAIN_WORKER_BUNDLE,
       BUNDLE_FILE,
     ]);
     expect(context.bundleBytes).toBeGreaterThan(0);
-    // The workers' bundle holds the count path only (no AWS SDK, no command line).
+    // The count workers' bundle holds the count path only (no AWS SDK, no command line).
     expect((await stat(context.countWorkerPath)).size).toBeLessThan(context.bundleBytes / 4);
+    // The explanation workers' holds the model and the SHAP/PDP blocks: the SageMaker Runtime
+    // client, but no S3 client, count path, command line or report.
+    const explainWorkers = await readFile(context.explainWorkerPath, "utf8");
+    expect(explainWorkers.length).toBeLessThan(context.bundleBytes / 2);
+    expect(explainWorkers).toContain("InvokeEndpoint");
+    expect(explainWorkers).not.toContain("GetObjectCommand");
+    expect(explainWorkers).not.toContain("The clarify-pipeline engine as a SageMaker processing container.");
     // The engine's holds the `process` command alone, none of the local runtime's commands.
     const bundle = await readFile(context.bundlePath, "utf8");
     expect(bundle).toContain("The clarify-pipeline engine as a SageMaker processing container.");
@@ -212,6 +261,67 @@ describe("the engine's container image", () => {
       // Assess
       expect(result.code).toBe(0);
       expect(result.stdout).toMatch(/analysed \d+ rows.* on 2 threads/);
+      expect(await readFile(join(tree.processing, "output/analysis.json"), "utf8")).toBe(expected);
+    });
+  }
+
+  it("explains on worker threads started from the explanation workers' bundle, with the same analysis.json", async () => {
+    // Prepare
+    const tree = await processingTree(EXPLAINED);
+    const expected = await explainExample();
+
+    // Act
+    const result = await runBundle(tree, explainOnTwoThreads());
+
+    // Assess
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/explained 1000 rows \(\d+ model evaluations\) on 2 threads/);
+    const analysis = await readFile(join(tree.processing, "output/analysis.json"), "utf8");
+    expect(analysis).toContain('"kernel_shap"');
+    expect(analysis).toBe(expected);
+  });
+
+  it("starts its explanation workers from the explanation workers' bundle it names", async () => {
+    // Prepare: a copy of the context whose explanation workers' bundle fails as it loads, and
+    // whose engine bundle names that file's SHA-256 instead of the built one's
+    const sha256 = (bytes: string | Buffer) => createHash("sha256").update(bytes).digest("hex");
+    const built = sha256(await readFile(context.explainWorkerPath));
+    const engine = await readFile(context.bundlePath, "utf8");
+    const bundle = await contextCopy("named-explain-workers", async (copy) => {
+      await writeFile(join(copy, EXPLAIN_WORKER_BUNDLE), FAILING_EXPLAIN_WORKERS);
+      await writeFile(join(copy, BUNDLE_FILE), engine.replace(built, sha256(FAILING_EXPLAIN_WORKERS)));
+    });
+    const tree = await processingTree(EXPLAINED);
+
+    // Act
+    const result = await runBundle(tree, explainOnTwoThreads(), [], bundle);
+
+    // Assess
+    expect(engine).toContain(built);
+    expect(result.code).toBe(1);
+    expect(await readFile(tree.message, "utf8")).toContain("the explanation workers' bundle ran");
+  });
+
+  for (const [name, change] of [
+    [
+      "of another build beside it",
+      (copy: string) => writeFile(join(copy, EXPLAIN_WORKER_BUNDLE), FAILING_EXPLAIN_WORKERS),
+    ],
+    ["missing", (copy: string) => rm(join(copy, EXPLAIN_WORKER_BUNDLE))],
+  ] as const) {
+    it(`explains on worker threads with its own bundle's code when the explanation workers' bundle is ${name}`, async () => {
+      // Prepare
+      const bundle = await contextCopy("explain-workers", change);
+      const tree = await processingTree(EXPLAINED);
+      const expected = await explainExample();
+
+      // Act
+      const result = await runBundle(tree, explainOnTwoThreads(), [], bundle);
+
+      // Assess
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/explained 1000 rows \(\d+ model evaluations\) on 2 threads/);
       expect(await readFile(join(tree.processing, "output/analysis.json"), "utf8")).toBe(expected);
     });
   }
@@ -338,10 +448,12 @@ describe("container/Dockerfile", () => {
     const [source, destination] = copy?.argument.split(" ") ?? [];
     expect(source).toBe(BUNDLE_FILE);
     expect(JSON.parse(entrypoint?.argument ?? "null")).toEqual(["node", destination, "process"]);
-    // The count workers' bundle lands beside it, where the engine looks for it.
-    expect(copies.map((instruction) => instruction.argument).slice(1)).toEqual([
-      `${COUNT_WORKER_BUNDLE} ${join(dirname(destination ?? ""), COUNT_WORKER_BUNDLE)}`,
-    ]);
+    // The workers' bundles land beside it, where the engine looks for them.
+    expect(copies.map((instruction) => instruction.argument).slice(1)).toEqual(
+      [COUNT_WORKER_BUNDLE, EXPLAIN_WORKER_BUNDLE].map(
+        (file) => `${file} ${join(dirname(destination ?? ""), file)}`,
+      ),
+    );
     // The last USER wins and must not be root; nothing after it runs as root again.
     expect(users.at(-1)?.argument).toMatch(/^(?!root\b|0\b)[a-z_][\w-]*$|^[1-9]\d*(?::\d+)?$/);
     expect(all.findIndex((instruction) => instruction.keyword === "USER")).toBeGreaterThan(

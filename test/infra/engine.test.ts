@@ -88,6 +88,7 @@ describe("ClarifyEngine.builtin()", () => {
     expect(readdirSync(directory).sort()).toEqual([
       "Dockerfile",
       "clarify-count-worker.mjs",
+      "clarify-explain-worker.mjs",
       "clarify-pipeline.mjs",
     ]);
   });

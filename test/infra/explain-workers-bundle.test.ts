@@ -1,7 +1,8 @@
 /**
- * The explanation worker threads started from the engine image's one-file bundle, as the
- * processing job starts them there (a SageMaker endpoint explained on several threads): the
- * bundle serves the blocks, and the values are those of one thread.
+ * The explanation worker threads started from the engine image's bundles, as the processing job
+ * starts them there (an endpoint explained on several threads): from the explanation workers' own
+ * bundle, and from the engine's bundle (which a worker loads when its own is missing or stale).
+ * Either bundle serves the blocks, and the values are those of one thread.
  */
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -40,7 +41,10 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-describe("explanation workers started from the engine's bundle", () => {
+describe.each([
+  ["the explanation workers' bundle", () => context.explainWorkerPath],
+  ["the engine's bundle", () => context.bundlePath],
+])("explanation workers started from %s", (_name, scriptPath) => {
   it("explain an endpoint's rows on 3 threads with exactly the values of one thread", async () => {
     // Prepare: 300 rows, 20 sampled coalitions each, blocks of 21 rows
     const random = seededRandom(9);
@@ -68,7 +72,7 @@ describe("explanation workers started from the engine's bundle", () => {
       { codec },
       rows,
       model,
-      pathToFileURL(context.bundlePath),
+      pathToFileURL(scriptPath()),
     );
     // Act
     let spread: Awaited<ReturnType<typeof collectShap>>;
