@@ -8,19 +8,28 @@
  * - threads: both cases through `analyze` (SHAP alone) on 1 thread and on every core
  *   (`os.availableParallelism()`), as the engine chooses (small jobs stay on one thread) and with
  *   the small-job threshold off, and the ratio of the medians.
+ * - a worker thread's start: its CPU until its script has loaded, from the explanation workers'
+ *   own bundle (what the image's workers load), from the engine's bundle (what they load when
+ *   theirs is missing or stale) and for an empty script (Node's own start of a thread); and its
+ *   CPU from its start until it has opened and closed an ONNX model (what a worker costs before
+ *   its first block), from either bundle and from the sources. Medians of 7.
  *
  * Prints the median of 5 runs, rows/s and model evaluations/s.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
+import { pathToFileURL } from "node:url";
+import { buildContainerContextSync } from "../container/build-bundle.ts";
 import { analyze } from "../engine/analyze.ts";
 import { kernelShap } from "../engine/explain/kernel-shap/kernel-shap.ts";
 import { loadOnnxModel } from "../engine/explain/model/onnx-model.ts";
+import { startExplainThreads } from "../engine/explain/parallel-explanations.ts";
 import { seededRandom } from "../engine/seeded-random.ts";
 import { logisticRegression } from "../examples/models/onnx-writer.ts";
 import { median } from "./median.ts";
+import { scriptLoadMs } from "./worker-start-up.ts";
 
 const ROWS = 1_000;
 const RUNS = 5;
@@ -175,6 +184,62 @@ async function compareThreads(name: string, features: number, numSamples: number
   );
 }
 
+/** Workers started one after another for each start-up figure. */
+const STARTS = 7;
+
+/** An explanation worker's start from each script it may load (see the header), in ms of its thread's CPU. */
+async function workerStarts() {
+  const image = buildContainerContextSync(join(dir, "image"));
+  // The bundles leave onnxruntime-node out (the image has no ONNX runtime): here a worker started
+  // from them finds it in the repository's node_modules, as the sources do.
+  symlinkSync(join(import.meta.dirname, "..", "node_modules"), join(image.directory, "node_modules"));
+  const load = {
+    explain: await scriptLoadMs(image.explainWorkerPath, STARTS),
+    engine: await scriptLoadMs(image.bundlePath, STARTS),
+    empty: await scriptLoadMs(undefined, STARTS),
+  };
+  const features = 10;
+  const path = modelFile(features);
+  const model = await loadOnnxModel(path, { featureCount: features });
+  const codec = { names: Array.from({ length: features }, (_, f) => `x${f}`), categories: [] };
+  const scripts = {
+    explain: pathToFileURL(image.explainWorkerPath),
+    engine: pathToFileURL(image.bundlePath),
+    sources: undefined,
+  };
+  const opened: Record<keyof typeof scripts, number[]> = { explain: [], engine: [], sources: [] };
+  try {
+    // The scripts alternate, so a burst of load on a shared machine hits them all.
+    for (let start = 0; start < STARTS; start++) {
+      for (const name of Object.keys(scripts) as (keyof typeof scripts)[]) {
+        const threads = startExplainThreads(
+          2,
+          { onnx: path },
+          { codec },
+          table(features, 42),
+          model,
+          scripts[name],
+        );
+        const [seconds] = await threads.close();
+        if (seconds === undefined)
+          throw new Error(`a worker started from the ${name} script did not open its model`);
+        opened[name].push(seconds * 1000);
+      }
+    }
+  } finally {
+    await model.close();
+  }
+  const ms = (value: number) => `${value.toFixed(1)} ms`;
+  process.stdout.write(
+    [
+      `an explanation worker's start, its thread's CPU (median of ${STARTS}):`,
+      `  until its script has loaded: ${ms(load.explain)} from the explanation workers' bundle (${(statSync(image.explainWorkerPath).size / 1024).toFixed(0)} KB), ${ms(load.engine)} from the engine's bundle (${(image.bundleBytes / 1024).toFixed(0)} KB), ${ms(load.empty)} for an empty script`,
+      `  until it has opened and closed an ONNX model: ${ms(median(opened.explain))} from the explanation workers' bundle, ${ms(median(opened.engine))} from the engine's bundle, ${ms(median(opened.sources))} from the sources`,
+      "",
+    ].join("\n"),
+  );
+}
+
 /** CPU seconds (user + system, every thread: onnxruntime's included) since `start`. */
 function cpuSeconds(start: NodeJS.CpuUsage): number {
   const used = process.cpuUsage(start);
@@ -198,6 +263,7 @@ try {
   report("exact, end to end through analyze (CSV)", endToEnd, exact.evaluations);
   await compareThreads("sampled, 1,000 rows × 20 features (2,088)", 20, undefined);
   await compareThreads("exact, 1,000 rows × 10 features, 1 baseline", 10, 1022);
+  await workerStarts();
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -26,11 +26,10 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
-import { Worker } from "node:worker_threads";
 import { buildContainerContextSync, bundleScriptSync } from "../container/build-bundle.ts";
 import { generateBenchData } from "./generate-bench-data.ts";
 import { median } from "./median.ts";
+import { scriptLoadMs } from "./worker-start-up.ts";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);
 const RUNS_5M = Number(process.env.BENCH_RUNS_5M ?? 5);
@@ -125,25 +124,6 @@ interface Figures {
   readonly cpuByRun: readonly number[];
 }
 
-/**
- * A worker thread's CPU milliseconds until `script` (a file path; none: an empty script) has
- * loaded in it, median of 7 workers started one after another.
- */
-async function startUpMs(script?: string): Promise<number> {
-  const load =
-    script === undefined ? "Promise.resolve()" : `import(${JSON.stringify(pathToFileURL(script).href)})`;
-  const code = `${load}.then(() => { const cpu = process.threadCpuUsage(); require("node:worker_threads").parentPort.postMessage((cpu.user + cpu.system) / 1000); });`;
-  const times: number[] = [];
-  for (let i = 0; i < 7; i++) {
-    const worker = new Worker(code, { eval: true });
-    times.push(
-      await new Promise<number>((resolve, reject) => worker.once("message", resolve).once("error", reject)),
-    );
-    await worker.terminate();
-  }
-  return median(times);
-}
-
 const lines: string[] = [];
 const tableHead = [
   "| engine | rows | file MB | threads | runs | wall s (median) | rows/s | MB/s | busiest thread CPU s (median) | rows/s on idle cores | MB/s on idle cores | this thread / slowest worker CPU s (medians) | peak RSS MB (median / max) |",
@@ -208,9 +188,9 @@ try {
   const referenceBundle = reference && bundled(reference, join(work, "reference-bundle", "engine-run.mjs"));
   const image = buildContainerContextSync(join(work, "image"));
   const startUps = {
-    empty: await startUpMs(),
-    countWorkers: await startUpMs(image.countWorkerPath),
-    image: await startUpMs(image.bundlePath),
+    empty: await scriptLoadMs(),
+    countWorkers: await scriptLoadMs(image.countWorkerPath),
+    image: await scriptLoadMs(image.bundlePath),
   };
   const million = await dataset(1_000_000);
   const five = await dataset(5_000_000);
