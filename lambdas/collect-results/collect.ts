@@ -17,6 +17,7 @@ import type {
 import { joinS3Uri } from "../../contracts/s3-uri.ts";
 import { type BiasMetricEmission, biasMetricDocuments } from "../shared/bias-metrics-emf.ts";
 import { AnalysisResultError } from "../shared/errors.ts";
+import { CAUSE_LIMIT, cutText } from "../shared/failure-text.ts";
 import { gateVerdictEvent, type PublishRunEvent } from "../shared/run-events.ts";
 import { objectExists, putJson, readTextIfExists } from "../shared/s3-objects.ts";
 import { contextWarnings } from "./analysis-context.ts";
@@ -173,7 +174,9 @@ async function readOutput(s3: S3Client, uri: string): Promise<unknown> {
 
 /**
  * One line for people: every breach, worst first, values rounded to 4 significant digits
- * (summary.json keeps the exact values), then each warning that failed a gate, once.
+ * (summary.json keeps the exact values), then each warning that failed a gate, once. It is
+ * BiasGateFailed's cause, so with many facets it is cut to what a Fail state's Cause holds
+ * (summary.json keeps every breach).
  */
 export function verdictMessage(
   checks: number,
@@ -187,7 +190,10 @@ export function verdictMessage(
   // The warnings that failed a gate, each once: the breaches above only name their code.
   const explained = warnings.map((w) => `${w.code}: ${w.message}`);
   const why = explained.length > 0 ? `. ${explained.join(" ")}` : "";
-  return `${breaches.length} of ${checks} gated metric values breach their gate, worst first: ${listed}${why}`;
+  return cutText(
+    `${breaches.length} of ${checks} gated metric values breach their gate, worst first: ${listed}${why}`,
+    CAUSE_LIMIT,
+  );
 }
 
 /** What summary.json says about the baseline: what was asked for, and what was found. */

@@ -16,6 +16,7 @@ import type {
   Verdict,
 } from "../../contracts/pipeline-state.ts";
 import type { BiasMetricEmission } from "../shared/bias-metrics-emf.ts";
+import { withBoundedErrors } from "../shared/failure-text.ts";
 import { createLogger } from "../shared/logger.ts";
 import { DEFAULT_EVENT_BUS, EVENT_BUS_ENV } from "../shared/run-events.ts";
 import { settingsFromEnvironment } from "../shared/settings.ts";
@@ -51,6 +52,16 @@ export async function handler(
   context?: InvocationContext,
 ): Promise<RecordAbortResult>;
 export async function handler(
+  event: CollectResultsEvent | RecordFailureEvent | RecordAbortEvent,
+  context?: InvocationContext,
+): Promise<Verdict | FailureRecordResult | RecordAbortResult> {
+  // FailureNotRecordedError quotes the original failure: cut to what Step Functions takes.
+  return boundedDispatch(event, context);
+}
+
+const boundedDispatch = withBoundedErrors(dispatch);
+
+async function dispatch(
   event: CollectResultsEvent | RecordFailureEvent | RecordAbortEvent,
   context?: InvocationContext,
 ): Promise<Verdict | FailureRecordResult | RecordAbortResult> {

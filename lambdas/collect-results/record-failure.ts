@@ -13,6 +13,7 @@ import { isRecord } from "../../contracts/is-record.ts";
 import type { FailureRecordResult, JobOutcome, RecordFailureEvent } from "../../contracts/pipeline-state.ts";
 import { joinS3Uri } from "../../contracts/s3-uri.ts";
 import { FailureNotRecordedError } from "../shared/errors.ts";
+import { CAUSE_LIMIT, cutText } from "../shared/failure-text.ts";
 import { MAX_RUNTIME_SECONDS } from "../shared/processing-job-api.ts";
 import { type PublishRunEvent, runFailedEvent } from "../shared/run-events.ts";
 import { putJson } from "../shared/s3-objects.ts";
@@ -91,13 +92,28 @@ export async function recordFailure(
     ...(job ? { job } : {}),
   });
   if (written.problem) {
+    // The original message goes last: it is the long part, which the handler cuts to what Step
+    // Functions takes (see withBoundedErrors); what went wrong with the record stays whole.
+    const eventNote = eventProblem ? ` (${cutText(eventProblem, NOTE_LIMIT)})` : "";
     throw new FailureNotRecordedError(
-      `${written.problem}; the run failed at ${failedStep} with ${error}: ${explained.message}${eventProblem ? ` (${eventProblem})` : ""}`,
+      `${cutText(written.problem, NOTE_LIMIT)}; the run failed at ${failedStep} with ${error}${eventNote}: ${explained.message}`,
     );
   }
   const summaryUri = written.summaryUri;
-  const reportedCause = eventProblem ? `${cause}\n(${eventProblem})` : cause;
-  return { error, cause: reportedCause, ...(summaryUri ? { summaryUri } : {}) };
+  return { error, cause: reportedCause(cause, eventProblem), ...(summaryUri ? { summaryUri } : {}) };
+}
+
+/** Characters kept of a note beside the original cause (why the record or the event is missing). */
+const NOTE_LIMIT = 2_000;
+
+/**
+ * The cause the execution fails with (the Failed state's CausePath): the original cause, then
+ * why the run event is missing, cut so the whole fits in a Fail state's Cause.
+ */
+export function reportedCause(cause: string, eventProblem: string | undefined): string {
+  if (!eventProblem) return cutText(cause, CAUSE_LIMIT);
+  const note = `\n(${cutText(eventProblem, NOTE_LIMIT)})`;
+  return `${cutText(cause, CAUSE_LIMIT - note.length)}${note}`;
 }
 
 /**

@@ -2,6 +2,7 @@
 import { S3Client } from "@aws-sdk/client-s3";
 import type { NormalizedRun, ValidateConfigEvent } from "../../contracts/pipeline-state.ts";
 import { ConfigValidationError } from "../shared/errors.ts";
+import { withBoundedErrors } from "../shared/failure-text.ts";
 import { createLogger } from "../shared/logger.ts";
 import { type DeploymentSettings, settingsFromEnvironment } from "../shared/settings.ts";
 import { validateConfig } from "./validate-config.ts";
@@ -13,7 +14,10 @@ const logger = createLogger("ValidateConfig");
 // Built on the first invocation and reused by the container's later ones.
 let deps: { s3: S3Client; settings: DeploymentSettings } | undefined;
 
-export async function handler(event: ValidateConfigEvent): Promise<NormalizedRun> {
+/** The problems quote the input's values, so the error is cut to what Step Functions takes. */
+export const handler = withBoundedErrors(validate);
+
+async function validate(event: ValidateConfigEvent): Promise<NormalizedRun> {
   logger.appendKeys({ execution: event?.execution?.name });
   try {
     if (!deps) {

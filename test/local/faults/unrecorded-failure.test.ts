@@ -1,5 +1,6 @@
 /** RecordFailure itself failing: the execution still fails with the original error and cause in its cause. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CAUSE_LIMIT } from "../../../lambdas/shared/failure-text.ts";
 import { retrierOf, type ScenarioWorkspace, scenarioWorkspace, statesEntered } from "../support/scenario.ts";
 
 let workspace: ScenarioWorkspace;
@@ -30,8 +31,9 @@ describe("a failure that cannot be recorded", () => {
     // Assess
     expect(report.execution.status).toBe("FAILED");
     expect(report.execution.error).toBe("FailureNotRecorded");
-    expect(statesEntered(report).slice(-3)).toEqual([
+    expect(statesEntered(report).slice(-4)).toEqual([
       "RecordFailure",
+      "RecordFailureExplained?",
       "KeepOriginalError",
       "FailureNotRecorded",
     ]);
@@ -46,5 +48,73 @@ describe("a failure that cannot be recorded", () => {
     );
     expect(cause).toContain(STAGING_FAILED.message);
     expect(report.summary).toBeUndefined();
+  });
+
+  // 3,000 gates on metrics Clarify does not know: ValidateConfig's error lists each, 550,000 characters.
+  const MANY_UNKNOWN_GATES = {
+    gates: Object.fromEntries(Array.from({ length: 3_000 }, (_, i) => [`NoSuchMetric${i}`, { max: 1 }])),
+  };
+
+  it("ends in FailureNotRecorded with the function's reason and the beginning of a long original cause", async () => {
+    // Prepare: no record can be written anywhere (the deployment's output bucket does not exist).
+    const settings = { defaultOutputUri: "s3://no-such-runs-bucket/runs/" };
+
+    // Act
+    const report = await workspace.run(MANY_UNKNOWN_GATES, { settings });
+
+    // Assess
+    expect(report.execution.error).toBe("FailureNotRecorded");
+    expect(statesEntered(report).slice(-5)).toEqual([
+      "RecordFailure",
+      "RecordFailureExplained?",
+      "ReadRecordFailureError",
+      "KeepRecordFailureMessage",
+      "FailureNotRecorded",
+    ]);
+    const cause = report.execution.cause ?? "";
+    expect(cause.length).toBeLessThanOrEqual(CAUSE_LIMIT);
+    expect(cause).toMatch(
+      /^summary\.json could not be written \(s3:\/\/no-such-runs-bucket\/runs\/.*NoSuchBucket.*\); the run failed at ValidateConfig with ConfigValidationError: \$\.gates\.NoSuchMetric0: "NoSuchMetric0" is not a Clarify bias metric code/,
+    );
+    // The function's message, which quotes ValidateConfig's (itself cut), was cut in turn.
+    expect(cause).toMatch(/\n\[cut: the first \d+ of \d+ characters are shown\]$/);
+    expect(report.summary).toBeUndefined();
+  });
+
+  it("ends in FailureNotRecorded quoting the beginning of a long original cause when the function cannot run", async () => {
+    // Prepare
+    const { MaxAttempts } = await retrierOf("RecordFailure", LAMBDA_DOWN.error);
+    const faults = { lambda: { RecordFailure: Array.from({ length: MaxAttempts + 1 }, () => LAMBDA_DOWN) } };
+
+    // Act
+    const report = await workspace.run(MANY_UNKNOWN_GATES, { faults });
+
+    // Assess
+    expect(report.execution.error).toBe("FailureNotRecorded");
+    expect(statesEntered(report).slice(-2)).toEqual(["KeepOriginalError", "FailureNotRecorded"]);
+    const cause = report.execution.cause ?? "";
+    expect(cause.length).toBeLessThanOrEqual(CAUSE_LIMIT);
+    expect(cause).toContain("The run failed before that with: ");
+    // As the interpreter quotes it: its States.JsonToString leaves a nested JSON string's quotes as they are.
+    expect(cause).toContain('$.gates.NoSuchMetric0: "NoSuchMetric0" is not a Clarify bias metric code');
+    expect(cause).toMatch(/\[cut: the first \d+ of \d{6} characters are shown\]/);
+  });
+
+  it("fails with the beginning of a long cause when the failure is recorded", async () => {
+    // Act
+    const report = await workspace.run(MANY_UNKNOWN_GATES);
+
+    // Assess
+    expect(report.execution.error).toBe("ConfigValidationError");
+    expect(statesEntered(report).slice(-2)).toEqual(["RecordFailure", "Failed"]);
+    const cause = report.execution.cause ?? "";
+    expect(cause.length).toBeLessThanOrEqual(CAUSE_LIMIT);
+    expect(cause).toContain('$.gates.NoSuchMetric0: \\"NoSuchMetric0\\" is not a Clarify bias metric code');
+    expect(report.summary).toMatchObject({ status: "Failed", failedStep: "ValidateConfig" });
+    const problems = (report.summary as { problems: string[] }).problems;
+    expect(problems[0]).toBe(
+      '$.gates.NoSuchMetric0: "NoSuchMetric0" is not a Clarify bias metric code (known: CI, DPL, KL, JS, LP, TVD, KS, CDDL, DPPL, DI, DCA, DCR, RD, DAR, DRR, AD, CDDPL, TE, FT, SD, GE)',
+    );
+    expect(problems.at(-1)).toMatch(/^\[cut: the first \d+ of \d{6} characters are shown\]$/);
   });
 });

@@ -4,8 +4,10 @@ import {
   type BiasAnalysis,
   parseAnalysisResult,
 } from "../../../../lambdas/collect-results/analysis-result.ts";
+import { verdictMessage } from "../../../../lambdas/collect-results/collect.ts";
 import { evaluateGates } from "../../../../lambdas/collect-results/gates.ts";
 import { AnalysisResultError } from "../../../../lambdas/shared/errors.ts";
+import { CAUSE_LIMIT } from "../../../../lambdas/shared/failure-text.ts";
 
 const URI = "s3://clarify-runs/runs/r1/output/analysis.json";
 
@@ -244,5 +246,35 @@ describe("evaluateGates with the analysis context's warnings", () => {
       "DI 0",
       "CI 1",
     ]);
+  });
+});
+
+describe("verdictMessage", () => {
+  it("lists every breach while the list fits BiasGateFailed's cause, and cuts a longer one", () => {
+    // Prepare: one breach per facet value, 200 and 2,000 of them.
+    const breaches = (count: number) =>
+      Array.from({ length: count }, (_, i) => ({
+        metric: "DPL",
+        stage: "pre_training" as const,
+        facet: "Age",
+        facetValue: `age-group-${i}`,
+        value: 0.5,
+        gate: { absMax: 0.1 },
+        message: `DPL for Age=age-group-${i} = 0.5 exceeds absMax 0.1`,
+      }));
+
+    // Act
+    const fits = verdictMessage(200, 1, breaches(200));
+    const cut = verdictMessage(2_000, 1, breaches(2_000));
+
+    // Assess
+    expect(fits).toMatch(/^200 of 200 gated metric values breach their gate, worst first: /);
+    expect(fits).toContain("DPL for Age=age-group-199 (pre-training) = 0.5: |value| 0.5 exceeds absMax 0.1");
+    expect(fits).not.toContain("[cut: ");
+    expect(cut.length).toBeLessThanOrEqual(CAUSE_LIMIT);
+    expect(cut).toMatch(
+      /^2000 of 2000 gated metric values breach their gate, worst first: DPL for Age=age-group-0 /,
+    );
+    expect(cut).toMatch(/\n\[cut: the first \d+ of \d{6} characters are shown\]$/);
   });
 });

@@ -4,7 +4,13 @@ import { join } from "node:path";
 import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { JobOutcome } from "../../../../contracts/pipeline-state.ts";
-import { recordFailure } from "../../../../lambdas/collect-results/record-failure.ts";
+import { recordFailure, reportedCause } from "../../../../lambdas/collect-results/record-failure.ts";
+import {
+  boundFunctionError,
+  CAUSE_LIMIT,
+  FUNCTION_ERROR_CAUSE_LIMIT,
+  functionErrorCause,
+} from "../../../../lambdas/shared/failure-text.ts";
 import { type EmbeddedS3, startEmbeddedS3 } from "../../../../local/embedded-s3.ts";
 import { execution, makeRun, RUNS_BUCKET, SOURCE_BUCKET, settings } from "../stage-inputs/fixtures.ts";
 
@@ -340,5 +346,94 @@ describe("recordFailure", () => {
       }),
     );
     expect(JSON.stringify(publishRunEvent.mock.calls)).not.toContain("summaryUri");
+  });
+
+  it("fails with a job's long cause whole when it fits a Fail state's Cause, cut when it does not", async () => {
+    // Prepare: a failed job's Cause (its description) of exactly the limit, and one character over.
+    const describedCause = (length: number) => {
+      const bare = JSON.stringify({
+        ProcessingJobName: JOB_NAME,
+        ProcessingJobStatus: "Failed",
+        FailureReason: "",
+      });
+      return JSON.stringify({
+        ProcessingJobName: JOB_NAME,
+        ProcessingJobStatus: "Failed",
+        FailureReason: `ClientError: ${"r".repeat(length - bare.length - 13)}`,
+      });
+    };
+    const atLimit = describedCause(CAUSE_LIMIT);
+    const overLimit = describedCause(CAUSE_LIMIT + 1);
+    const failed = (cause: string) =>
+      stagedState("long-cause", { RunClarifyJob: { Error: "States.TaskFailed", Cause: cause } });
+
+    // Act
+    const whole = await recordFailure(
+      { mode: "recordFailure", state: failed(atLimit), execution },
+      { s3, settings },
+    );
+    const cut = await recordFailure(
+      { mode: "recordFailure", state: failed(overLimit), execution },
+      { s3, settings },
+    );
+
+    // Assess
+    expect(atLimit).toHaveLength(CAUSE_LIMIT);
+    expect(whole.cause).toBe(atLimit);
+    expect(cut.cause.length).toBeLessThanOrEqual(CAUSE_LIMIT);
+    expect(cut.cause).toMatch(
+      new RegExp(`\\n\\[cut: the first \\d+ of ${CAUSE_LIMIT + 1} characters are shown\\]$`),
+    );
+    expect(overLimit.startsWith(cut.cause.split("\n[cut: ")[0] ?? "-")).toBe(true);
+    // The record keeps the job's whole FailureReason.
+    const summary = await readJson(cut.summaryUri ?? "");
+    expect(summary.cause).toBe(JSON.parse(overLimit).FailureReason);
+  });
+
+  it("keeps the note that the run event was not sent after a cause it cuts", () => {
+    // Prepare
+    const cause = "c".repeat(CAUSE_LIMIT);
+    const eventProblem = 'the "Clarify Run Failed" event was not sent: AccessDenied';
+
+    // Act
+    const reported = reportedCause(cause, eventProblem);
+
+    // Assess
+    expect(reported.length).toBeLessThanOrEqual(CAUSE_LIMIT);
+    expect(reported.startsWith("ccc")).toBe(true);
+    expect(reported).toMatch(
+      /\[cut: the first \d+ of 32768 characters are shown\]\n\(the "Clarify Run Failed" event was not sent: AccessDenied\)$/,
+    );
+    expect(reportedCause("short", eventProblem)).toBe(`short\n(${eventProblem})`);
+  });
+
+  it("names what went wrong first when no record can be written, so cutting keeps it", async () => {
+    // Prepare: a validation failure listing 3,000 problems, which nowhere can be recorded.
+    const missingBucket = { ...settings, defaultOutputUri: "s3://no-such-runs-bucket/runs/" };
+    const problems = Array.from(
+      { length: 3_000 },
+      (_, i) => `$.gates.M${i}: "M${i}" is not a Clarify bias metric code`,
+    );
+    const validationCause = functionErrorCause(
+      boundFunctionError(Object.assign(new Error(problems.join("\n")), { name: "ConfigValidationError" })),
+    );
+    const state = { failure: { ValidateConfig: { Error: "ConfigValidationError", Cause: validationCause } } };
+
+    // Act
+    const thrown = await recordFailure(
+      { mode: "recordFailure", state, input: {}, execution },
+      { s3, settings: missingBucket },
+    ).then(
+      () => new Error("recorded"),
+      (error: unknown) => boundFunctionError(error as Error),
+    );
+
+    // Assess
+    expect(thrown.name).toBe("FailureNotRecordedError");
+    expect(functionErrorCause(thrown).length).toBeLessThanOrEqual(FUNCTION_ERROR_CAUSE_LIMIT);
+    expect(thrown.message).toMatch(
+      /^summary\.json could not be written \(s3:\/\/no-such-runs-bucket\/runs\/exec-0001\/summary\.json: NoSuchBucket: .*\); the run failed at ValidateConfig with ConfigValidationError: \$\.gates\.M0: "M0" is not a Clarify bias metric code\n/,
+    );
+    expect(thrown.message).toMatch(/\n\[cut: the first \d+ of \d+ characters are shown\]$/);
   });
 });
