@@ -27,7 +27,6 @@ import { ValueMatcher } from "../aggregate/value-matcher.ts";
 import { intervalSettings } from "../analyze.ts";
 import { type AnalysisConfig, type BiasConfig, runsBias } from "../config/analysis-config.ts";
 import { withPythonFloatsAsText } from "../config/config-json.ts";
-import { withBaselineCopy } from "../config/explain-config.ts";
 import {
   multiInstanceLimits,
   ONE_INSTANCE,
@@ -63,8 +62,11 @@ export interface ShardOptions {
   readonly withModel?: WithModel;
   /** Whether the job's environment hands it a model (localModel), which then needs no predictor. */
   readonly modelGiven?: boolean;
-  /** The job's local copy of an `s3://` SHAP baseline file (shap-baseline.ts). */
-  readonly shapBaselineCopy?: string;
+  /**
+   * Downloads the job's `s3://` SHAP baseline file and gives its local copy (shap-baseline.ts),
+   * called only once this host's shard is known to hold a row: an idle host downloads nothing.
+   */
+  readonly shapBaseline?: () => Promise<string | undefined>;
   /** How explanations are cut into blocks and threads (besides `threads`). */
   readonly explainBlocks?: Pick<ExplainThreadOptions, "minEvaluationsPerThread" | "evaluationsPerCall">;
   readonly log: (line: string) => void;
@@ -82,10 +84,7 @@ export interface ShardResult {
 export async function countShard(options: ShardOptions): Promise<ShardResult> {
   const { host, processingDir, log } = options;
   const instances = host.hosts.length;
-  const config = withBaselineCopy(
-    shardConfig(options.config, instances, options.modelGiven),
-    options.shapBaselineCopy,
-  );
+  const config = shardConfig(options.config, instances, options.modelGiven);
   const intervals = intervalSettings(options.intervals);
   const files = shardFiles(config, options.config, processingDir, instances);
   const dataFolder = processingPaths(processingDir).data;
@@ -117,6 +116,7 @@ export async function countShard(options: ShardOptions): Promise<ShardResult> {
           files,
           start,
           outputDir,
+          ...(options.shapBaseline && { shapBaseline: options.shapBaseline }),
           withModel: options.withModel ?? ((use) => use(undefined)),
           threads: {
             ...options.explainBlocks,

@@ -9,6 +9,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { type PartialExplanations, shapObjectOf } from "../../contracts/partial-counts.ts";
 import type { AnalysisConfig } from "../config/analysis-config.ts";
+import { withBaselineCopy } from "../config/explain-config.ts";
 import { EngineInputError } from "../errors.ts";
 import type { ModelSource } from "../explain/model/open-model.ts";
 import type { ScoringModel } from "../explain/model/scoring-model.ts";
@@ -43,11 +44,16 @@ export async function explainShardFiles(options: {
   /** Whether some file of the shard holds a data row, and the names its files give ({@link readShardStart}). */
   readonly start: ShardStart;
   readonly outputDir: string;
+  /**
+   * Downloads the job's `s3://` SHAP baseline file, giving its local copy (undefined: the config
+   * names none): called only for a shard that holds a row, before the model is opened.
+   */
+  readonly shapBaseline?: () => Promise<string | undefined>;
   /** Opens the job's model for `use` (a shadow endpoint is made then): called only for a shard that holds a row. */
   readonly withModel: WithModel;
   readonly threads: ExplainThreadOptions;
 }): Promise<ExplainedShard> {
-  const { config, host, files, outputDir } = options;
+  const { host, files, outputDir } = options;
   const write = (index: number, lines: string) =>
     writeFile(join(outputDir, shapObjectOf(host, index)), lines);
   if (!options.start.holdsARow) {
@@ -55,6 +61,7 @@ export async function explainShardFiles(options: {
     const names = options.start.columnNames;
     return { fileRows: files.map(() => 0), threads: 1, ...(names && { columnNames: names }) };
   }
+  const config = withBaselineCopy(options.config, await options.shapBaseline?.());
   const explained = await options.withModel((model) => {
     if (model === undefined) {
       throw new EngineInputError(

@@ -92,13 +92,6 @@ export async function runProcessingOnHost(
   shardConfig(config, host.hosts.length, modelGiven);
   const downloads = join(options.processingDir, DOWNLOADS);
   try {
-    // Every host explains against the whole baseline: each downloads its own copy.
-    const baselineCopy = await downloadShapBaseline(
-      config,
-      jobS3(options),
-      join(downloads, "baseline"),
-      options.log,
-    );
     // Each host explains its shard (methods.shap) with the job's model: a localModel, an
     // endpoint. It is opened only once the shard is known to hold a row.
     const result = await countShard({
@@ -110,7 +103,9 @@ export async function runProcessingOnHost(
       modelGiven,
       withModel: (use) =>
         withPredictorModel(config, { ...options.predictor, environment, log: options.log }, use),
-      ...(baselineCopy && { shapBaselineCopy: baselineCopy }),
+      // Every host that explains rows needs the whole baseline: each downloads its own copy.
+      shapBaseline: () =>
+        downloadShapBaseline(config, jobS3(options), join(downloads, "baseline"), options.log),
       explainBlocks: explainBlocksFromEnvironment(environment),
       log: options.log,
     });

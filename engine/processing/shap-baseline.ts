@@ -1,8 +1,9 @@
 /**
  * A SHAP baseline given as an `s3://` file (`methods.shap.baseline`), which Clarify's container
  * reads from S3: the processing job downloads it with the job's credentials, as it reads
- * `dataset_uri`, onto every host that explains (one instance, or each host of several, which
- * all need the whole baseline), and the engine reads that copy (config/explain-config.ts,
+ * `dataset_uri`, onto every host that explains (one instance, or each host of several whose
+ * shard holds a row, which all need the whole baseline; an idle host downloads nothing), and
+ * the engine reads that copy (config/explain-config.ts,
  * `withBaselineCopy`). ValidateConfig has checked that its bucket is one the deployment allows.
  */
 import type { S3Client } from "@aws-sdk/client-s3";

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { EngineInputError } from "../../../../engine/errors.ts";
 import { mergeOutputFolder } from "../../../../engine/merge/merge-output-folder.ts";
 import { jsonFileText } from "../../../../engine/output/json-file-text.ts";
 import { runProcessingJob, runProcessingOnHost } from "../../../../engine/processing/run-processing-job.ts";
@@ -92,6 +93,37 @@ describe("an s3:// SHAP baseline in a processing job", () => {
     }
   }, 60_000);
 
+  it("is not downloaded by a host whose shard holds no row, which explains nothing", async () => {
+    // Prepare: algo-2 gets no file, then a file of no row (a Spark part of an empty partition);
+    // the URI names no object, so a download would fail the host
+    const header = `${CREDIT.split("\n")[0]}\n`;
+    const baseline = config("s3://baselines/credit/nothing.csv");
+    const idle = [
+      jobTrees(baseline, FILES, [[0, 1, 2], []]),
+      jobTrees(baseline, { ...FILES, "part-3.csv": header }, [[0, 1, 2], [3]]),
+    ].map((trees) => trees.hosts[1] as (typeof trees.hosts)[0]);
+    const lines: string[] = [];
+
+    // Act
+    for (const host of idle) {
+      await runProcessingOnHost({
+        ...options(),
+        processingDir: host.tree,
+        resourceConfigPath: host.resourceConfig,
+        log: (line) => lines.push(line),
+      });
+    }
+
+    // Assess: each wrote its host file, with no explanations, and read no baseline
+    for (const host of idle) {
+      const partial = JSON.parse(readFileSync(join(host.tree, "output", "partial", "algo-2.json"), "utf8"));
+      expect(partial.host).toBe("algo-2");
+      expect(partial.explanations).toBeUndefined();
+    }
+    expect(lines.filter((line) => line.startsWith("SHAP baseline"))).toEqual([]);
+    expect(lines).toContain("host algo-2 of 2: explained 0 rows (0 model evaluations)");
+  }, 60_000);
+
   it("fails naming the field and the URI when it names no object, or a prefix", async () => {
     // Prepare
     const missing = jobTrees(config("s3://baselines/credit/nothing.csv"), FILES, [[0], [1, 2]]);
@@ -99,18 +131,27 @@ describe("an s3:// SHAP baseline in a processing job", () => {
     const host = missing.hosts[0] as (typeof missing.hosts)[0];
 
     // Act
-    const none = runProcessingOnHost({
-      ...options(),
-      processingDir: host.tree,
-      resourceConfigPath: host.resourceConfig,
-    });
-    const folder = runProcessingJob({ ...options(), processingDir: prefix.whole });
+    const failure = (run: Promise<unknown>) =>
+      run.then(
+        () => undefined,
+        (error: Error) => error,
+      );
+    const none = await failure(
+      runProcessingOnHost({
+        ...options(),
+        processingDir: host.tree,
+        resourceConfigPath: host.resourceConfig,
+      }),
+    );
+    const folder = await failure(runProcessingJob({ ...options(), processingDir: prefix.whole }));
 
     // Assess
-    await expect(none).rejects.toThrow(
+    expect(none).toBeInstanceOf(EngineInputError);
+    expect(none?.message).toContain(
       "$.methods.shap.baseline s3://baselines/credit/nothing.csv names no S3 object",
     );
-    await expect(folder).rejects.toThrow(
+    expect(folder).toBeInstanceOf(EngineInputError);
+    expect(folder?.message).toContain(
       "$.methods.shap.baseline s3://baselines/credit/ is a prefix (1 object below it), not an object: a baseline is one CSV file, named by its own key",
     );
   }, 60_000);
