@@ -56,12 +56,14 @@ export function readFeatureTable(
      * gives text there), so that its cells reach the model as one instance sends them.
      */
     readonly textFeatures?: ReadonlySet<number>;
+    /** The dataset's files below `datasetPath`, in its order, when the caller has listed them: not listed again. */
+    readonly files?: readonly string[];
   } = {},
 ): FeatureTable {
   const jsonLines = config.datasetType === "application/jsonlines";
   // A dataset of features alone has no label (explanations without a bias method).
   const extraPaths = jsonLines && config.label !== undefined ? [String(config.label)] : [];
-  const paths = datasetFilesOf(config, datasetPath);
+  const paths = options.files ?? datasetFilesOf(config, datasetPath);
   const reader = new TableReader(paths, datasetFormat(config, extraPaths));
   try {
     if (!reader.prime()) throw new EngineInputError(`the dataset ${datasetPath} has no rows`);

@@ -197,9 +197,15 @@ function nothingExplained(table: FeatureTable): ShardExplanations {
   };
 }
 
+/** A host's shard: the dataset input's folder on this host and the files it holds there, in the dataset's order. */
+export interface ShardFiles {
+  readonly folder: string;
+  readonly files: readonly string[];
+}
+
 /**
- * `methods.shap` over a host's shard of a multi-instance job (`datasetPath`: the shard's
- * folder). As one instance explains them (each row's draws keyed by its file, so that they are
+ * `methods.shap` over a host's shard of a multi-instance job (`shard`: its files, as the host
+ * listed them for its count pass; not listed again). As one instance explains them (each row's draws keyed by its file, so that they are
  * those of one instance over the whole dataset), except: the baseline must be given
  * (clustering needs the whole dataset); a baseline category the shard lacks is added to the
  * feature's categories rather than refused, and reported; and no global value is computed:
@@ -208,7 +214,7 @@ function nothingExplained(table: FeatureTable): ShardExplanations {
  */
 export async function explainShard(
   config: AnalysisConfig,
-  datasetPath: string,
+  shard: ShardFiles,
   modelOrSource: ScoringModel | ModelSource,
   threads: ExplainThreadOptions,
   write: (file: number, lines: string) => Promise<void>,
@@ -219,7 +225,7 @@ export async function explainShard(
       "a host of several instances explains with methods.shap against a given baseline, and without methods.pdp (multi-instance-limits.ts refuses the others before the job)",
     );
   }
-  const read = readFeatureTable(config, datasetPath, { allowNoRowLeft: true });
+  const read = readFeatureTable(config, shard.folder, { allowNoRowLeft: true, files: shard.files });
   // Every row missed a value: no baseline to code, no model to call, no feature kinds to tell.
   if (read.rows === 0) {
     for (const index of read.files.keys()) await write(index, "");
@@ -231,7 +237,11 @@ export async function explainShard(
   const shardTable =
     numericOnly.length === 0
       ? read
-      : readFeatureTable(config, datasetPath, { allowNoRowLeft: true, textFeatures: new Set(numericOnly) });
+      : readFeatureTable(config, shard.folder, {
+          allowNoRowLeft: true,
+          files: shard.files,
+          textFeatures: new Set(numericOnly),
+        });
   const { table, unseen } = withBaselineCategories(shapConfig, shardTable);
   return withExecutor(config, table, modelOrSource, threads, async (model, executorFor) => {
     const baseline = settleBaseline(shapConfig, table);

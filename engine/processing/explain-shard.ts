@@ -68,13 +68,8 @@ export async function explainShardFiles(options: {
         "methods.shap needs a model to explain: the job was given none (localModel, or the analysis config's predictor)",
       );
     }
-    return explainShard(config, options.dataFolder, model, options.threads, write);
+    return explainShard(config, { folder: options.dataFolder, files }, model, options.threads, write);
   });
-  if (explained.rowFiles.length !== files.length) {
-    throw new Error(
-      `the shard's ${files.length} files were read as ${explained.rowFiles.length} for its explanations`,
-    );
-  }
   return {
     explanations: {
       labels: explained.labels,

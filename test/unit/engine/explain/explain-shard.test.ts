@@ -69,7 +69,8 @@ describe("a host explaining its shard", () => {
       intervals: false,
       model: { endpoint: url },
     });
-    const host = await explainShard(config, shard, { endpoint: url }, {}, async (file, lines) => {
+    const files = { folder: shard, files: [join(shard, "part-1.csv")] };
+    const host = await explainShard(config, files, { endpoint: url }, {}, async (file, lines) => {
       written[file] = lines;
     });
 
@@ -83,6 +84,32 @@ describe("a host explaining its shard", () => {
     const oneInstance = readFileSync(join(dir, "one", "explanations_shap", "out.csv"), "utf8").split("\n");
     expect(written[0]).toBe(`${oneInstance.slice(4, 7).join("\n")}\n`);
     expect(host.expectedValues).toEqual([one.analysis.explanations?.kernel_shap?.label0?.expected_value]);
+  });
+
+  it("reads the files its host listed for the count pass, not its folder again", async () => {
+    // Prepare: a file that appears in the folder after the host listed its shard
+    const shard = join(dir, "listed");
+    part(shard, "part-1.csv", NO_BLUE);
+    part(shard, "part-2.csv", BLUE_FIRST);
+    const config = parseAnalysisConfig(RAW).config;
+    if (config === undefined) throw new Error("the test's config is not valid");
+    const written: string[] = [];
+
+    // Act
+    const host = await explainShard(
+      config,
+      { folder: shard, files: [join(shard, "part-1.csv")] },
+      { endpoint: url },
+      {},
+      async (file, lines) => {
+        written[file] = lines;
+      },
+    );
+
+    // Assess
+    expect(host.rowFiles).toEqual([{ path: "part-1.csv", rows: 3 }]);
+    expect(host.rowsExplained).toBe(3);
+    expect(written).toHaveLength(1);
   });
 
   it("is refused, as one instance refuses it, a baseline category that the whole dataset lacks", async () => {
