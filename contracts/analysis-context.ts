@@ -20,7 +20,7 @@ export interface AnalysisContext {
    */
   readonly label?: ColumnReading;
   /** Present when post-training bias ran on predicted labels. */
-  readonly predictedLabel?: ColumnReading;
+  readonly predictedLabel?: PredictedLabelReading;
   /** Empty when no bias method ran. */
   readonly facets: readonly FacetReading[];
   /** `group_variable` (CDDL, CDDPL), when configured. */
@@ -50,6 +50,16 @@ export interface ColumnReading {
   readonly positive: { readonly values: readonly string[] } | { readonly threshold: number };
   /** The most frequent values with their row counts, most frequent first (at most 20). */
   readonly topValues: readonly { readonly value: string; readonly rows: number }[];
+}
+
+/** The predicted label column, read as the label is. */
+export interface PredictedLabelReading extends ColumnReading {
+  /**
+   * The label's integer dtype (e.g. `int64`) the float predictions were cast to, toward zero,
+   * before the threshold, as smclarify casts them; present when the cast changes how some
+   * prediction reads (the PREDICTED_LABEL_CAST warning says which).
+   */
+  readonly castTo?: string;
 }
 
 export interface FacetReading extends ColumnReading {

@@ -226,7 +226,9 @@ export function biasResult(
       ),
     },
     label: label.reading,
-    ...(predictedReading && { predictedLabel: predictedReading }),
+    ...(predictedReading && {
+      predictedLabel: cast ? { ...predictedReading, castTo: cast.dtype } : predictedReading,
+    }),
     facets: facetReadings,
     ...(groupName !== undefined && { groupVariable: groupName }),
     warnings,

@@ -40,6 +40,10 @@ function contextProblem(raw: unknown): string | undefined {
   if (raw.predictedLabel !== undefined) {
     const predicted = columnProblem(raw.predictedLabel, "$.predictedLabel");
     if (predicted) return predicted;
+    const castTo = (raw.predictedLabel as Record<string, unknown>).castTo;
+    if (castTo !== undefined && typeof castTo !== "string") {
+      return "$.predictedLabel.castTo must be a dtype name (a string) when present";
+    }
   }
   if (!Array.isArray(raw.facets)) return "$.facets must be a list";
   for (const [i, facet] of raw.facets.entries()) {

@@ -62,7 +62,7 @@ export function renderAnalysisStated(
       facts.push(
         fact(
           `Predicted label <code>${escapeHtml(context.predictedLabel.column)}</code>`,
-          describeColumn(context.predictedLabel, "label"),
+          describeColumn(context.predictedLabel, "label", context.predictedLabel.castTo),
         ),
       );
     }
@@ -134,10 +134,16 @@ function describeDataset(context: AnalysisContext): string {
   );
 }
 
-function describeColumn(column: ColumnReading, role: "label" | "facet"): string {
+/** `castTo`: the integer dtype float predictions were cast to before the threshold (predicted label only). */
+function describeColumn(column: ColumnReading, role: "label" | "facet", castTo?: string): string {
+  // The cast decides which predictions are above the threshold (30.9 is not above 30): say so where the threshold is.
+  const value =
+    castTo === undefined
+      ? "the value"
+      : `the value, first cast to the label's <code>${escapeHtml(castTo)}</code> toward zero as Clarify casts it (1.7 becomes 1),`;
   const positive =
     "threshold" in column.positive
-      ? `${role === "label" ? "Positive" : "In the facet group"} when the value is above <code>${escapeHtml(formatValue(column.positive.threshold))}</code>`
+      ? `${role === "label" ? "Positive" : "In the facet group"} when ${value} is above <code>${escapeHtml(formatValue(column.positive.threshold))}</code>`
       : `${role === "label" ? "Positive" : "In the facet group"} when the value is ${column.positive.values
           .map((v) => `<code>${escapeHtml(v)}</code>`)
           .join(" or ")}`;

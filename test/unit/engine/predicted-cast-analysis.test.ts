@@ -116,6 +116,7 @@ describe("float predictions of an integer label", () => {
         'predicted label column "yhat" holds floats and label column "y" integers: Clarify casts the predictions to the label\'s int64 (toward zero) before comparing them with the threshold 1, so the prediction 1.5 counts as 1, not above 1. Write the predicted labels as the integers the model means (rounded as it rounds), or give probability_threshold for scores.',
       failsGates: false,
     });
+    expect(context.predictedLabel).toMatchObject({ column: "yhat", castTo: "int64" });
   });
 
   it("are counted twice only when the cast changes a reading", async () => {
@@ -137,6 +138,8 @@ describe("float predictions of an integer label", () => {
     expect(twice.countPasses).toBe(2);
     expect(once.countPasses).toBe(1);
     expect(once.context.warnings.map((w) => w.code)).not.toContain("PREDICTED_LABEL_CAST");
+    expect(twice.context.predictedLabel?.castTo).toBe("int64");
+    expect(once.context.predictedLabel).not.toHaveProperty("castTo");
   });
 
   it("are read alike on 1 and 2 threads", async () => {

@@ -18,7 +18,7 @@ import { main } from "../../../bin/cli/main.ts";
 import { renderReport } from "../../../engine/report/render-report.ts";
 import { censusCsv } from "../../../examples/census/generate-dataset.ts";
 import { gateResultsFor } from "../../support/gate-results.ts";
-import { SAMPLE_ANALYSIS, SAMPLE_CONTEXT, SAMPLE_GATES } from "./report-fixture.ts";
+import { CAST_PREDICTED_LABEL, SAMPLE_ANALYSIS, SAMPLE_CONTEXT, SAMPLE_GATES } from "./report-fixture.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 const WIDTHS = [400, 1400] as const;
@@ -168,6 +168,7 @@ describe.skipIf(skip)("report.html in headless Chromium", () => {
     const facts = {
       title: await page.title(),
       verdict: (await page.locator("#verdict").textContent()) ?? "",
+      analysis: (await page.locator("#analysis").textContent()) ?? "",
       breaches: await page.locator("#verdict ol.breaches li").allTextContents(),
       warnings: await page.locator("#warnings li").count(),
       groupTables: await page.locator("#groups table.group-table").count(),
@@ -230,7 +231,8 @@ describe.skipIf(skip)("report.html in headless Chromium", () => {
           {
             title: "credit model",
             gateResults: gateResultsFor(SAMPLE_ANALYSIS, SAMPLE_GATES, SAMPLE_CONTEXT),
-            context: SAMPLE_CONTEXT,
+            // Float predictions cast to the label's integers: the longest of the analysis' rows.
+            context: { ...SAMPLE_CONTEXT, predictedLabel: CAST_PREDICTED_LABEL },
           },
         ),
       );
@@ -241,6 +243,9 @@ describe.skipIf(skip)("report.html in headless Chromium", () => {
       // Assess
       expectReadable(seen, width);
       expect(seen.title).toBe("credit model");
+      expect(seen.analysis).toContain(
+        "first cast to the label's int64 toward zero as Clarify casts it (1.7 becomes 1), is above 30",
+      );
       expect(seen.verdict).toContain("Bias gates failed");
       expect(seen.verdict).toContain("0.71, allowed [0.8, 1.25]");
       // The context's LABEL_THRESHOLD_DEGENERATE warning fails every gate (failsGates), as

@@ -1,4 +1,4 @@
-import type { AnalysisContext } from "../../../contracts/analysis-context.ts";
+import type { AnalysisContext, PredictedLabelReading } from "../../../contracts/analysis-context.ts";
 
 /** A realistic Clarify analysis.json (pre- and post-training, two facets, one null metric) for report tests. */
 export const SAMPLE_ANALYSIS: Record<string, unknown> = {
@@ -150,4 +150,20 @@ export const SAMPLE_CONTEXT: AnalysisContext = {
       failsGates: true,
     },
   ],
+};
+
+/**
+ * Float predictions of an integer label with a threshold: Clarify casts them to the label's
+ * int64 (toward zero) before comparing, as the PREDICTED_LABEL_CAST warning says.
+ */
+export const CAST_PREDICTED_LABEL: PredictedLabelReading = {
+  column: "predicted_days_late",
+  dataType: "continuous",
+  why: "floats with 41% distinct values (>= 5%): continuous",
+  positive: { threshold: 30 },
+  topValues: [
+    { value: "30.9", rows: 12 },
+    { value: "12.5", rows: 9 },
+  ],
+  castTo: "int64",
 };

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { AnalysisContext } from "../../../contracts/analysis-context.ts";
 import { AnalysisResultError } from "../../../contracts/analysis-errors.ts";
 import { ALL_METRICS } from "../../../contracts/metric-codes.ts";
 import type { GateResult } from "../../../engine/report/gate-check.ts";
@@ -7,7 +8,7 @@ import { renderReport } from "../../../engine/report/render-report.ts";
 import { biasAnalysisOf } from "../../../lambdas/collect-results/analysis-result.ts";
 import { evaluateGates } from "../../../lambdas/collect-results/gates.ts";
 import { gateResultsFor } from "../../support/gate-results.ts";
-import { SAMPLE_ANALYSIS, SAMPLE_CONTEXT, SAMPLE_GATES } from "./report-fixture.ts";
+import { CAST_PREDICTED_LABEL, SAMPLE_ANALYSIS, SAMPLE_CONTEXT, SAMPLE_GATES } from "./report-fixture.ts";
 
 /** The row of one metric, from `<div class="metric ..." data-metric="X">` to its explanation's end. */
 function metricRow(html: string, code: string, occurrence = 0): string {
@@ -252,6 +253,42 @@ describe("renderReport", () => {
     expect(warnings).toContain("LABEL_THRESHOLD_DEGENERATE");
     expect(warnings).toContain("(facet age in (40, 75])");
     expect(warnings).toContain("any gate on them fails");
+  });
+
+  it("says that float predictions were cast to the integer label's dtype before the threshold, when they were", () => {
+    // Prepare
+    const { castTo: _, ...uncast } = CAST_PREDICTED_LABEL;
+
+    // Act
+    const cast = renderReport(SAMPLE_ANALYSIS, {
+      context: { ...SAMPLE_CONTEXT, predictedLabel: CAST_PREDICTED_LABEL },
+    });
+    const asWritten = renderReport(SAMPLE_ANALYSIS, {
+      context: { ...SAMPLE_CONTEXT, predictedLabel: uncast },
+    });
+
+    // Assess
+    expect(section(cast, "analysis")).toContain(
+      "<dt>Predicted label <code>predicted_days_late</code></dt><dd>Positive when the value, first cast to the label's <code>int64</code> toward zero as Clarify casts it (1.7 becomes 1), is above <code>30</code>.<br>",
+    );
+    expect(section(asWritten, "analysis")).toContain(
+      "<dt>Predicted label <code>predicted_days_late</code></dt><dd>Positive when the value is above <code>30</code>.<br>",
+    );
+    expect(section(asWritten, "analysis")).not.toContain("cast");
+  });
+
+  it("does not show a cast whose dtype is not a name", () => {
+    // Prepare
+    const broken = { ...SAMPLE_CONTEXT, predictedLabel: { ...CAST_PREDICTED_LABEL, castTo: 64 } };
+
+    // Act
+    // A malformed file, as the report may be given one.
+    const html = renderReport(SAMPLE_ANALYSIS, { context: broken as unknown as AnalysisContext });
+
+    // Assess
+    expect(section(html, "analysis")).toContain(
+      "analysis_context.json could not be shown: $.predictedLabel.castTo must be a dtype name (a string) when present",
+    );
   });
 
   it("shows the groups before the metrics: rows, shares, rates and confusion counts", () => {
