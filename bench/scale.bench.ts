@@ -12,14 +12,22 @@
  * - 5,000,000 rows on 1 thread and on every core, from the sources and bundled: the same figures
  *   and the peak RSS, its median and its largest run (target: under 200 MB in every run; each
  *   thread running the sources also holds Node's type stripper, some 35 to 40 MB).
+ * - The default's choice by size: 500,000, 1,000,000 and 2,000,000 rows on 1 thread and on
+ *   every core (bundled), the wall-time ratio of each size, and how many threads the default
+ *   (MIN_BYTES_PER_THREAD) gives each: a thread must have enough rows to pay for its start.
  * - A count worker's start-up: its thread's CPU until its script has loaded, from the count
  *   workers' own bundle (what the image's workers load) and from the engine's bundle (1.3 MB:
  *   what a worker loads when the workers' bundle is missing or stale), against a worker of an
  *   empty script (Node's own start-up of a thread).
  * Each figure is the median of RUNS fresh processes (BENCH_RUNS, BENCH_RUNS_5M); the variants
- * alternate within each run, so a burst of load on the shared machine hits them all. Wall time on
- * a busy host holds the waits for a core; the busiest thread's CPU seconds (see busiestThread) do
- * not, so both are shown, with both ratios, and the load average at the start and the end.
+ * alternate within each run, so a burst of load on the shared machine hits them all. The cases
+ * on several threads split the dataset whatever its size (`--min-bytes-per-thread=0`), except the
+ * default's in the sweep. Wall time is what a user waits on an idle machine; on a busy host it
+ * also holds the waits for a core. The busiest thread's CPU seconds (see busiestThread) do not,
+ * but neither do they hold V8's compiler threads (each thread's isolate compiles the count path
+ * again), which compete with the counting threads for the cores: the process's CPU seconds, all
+ * its threads, show that. All three are shown, with the ratios of wall time and of the busiest
+ * thread, and the load average at the start and the end.
  * Not a timed test.
  */
 import { execFileSync } from "node:child_process";
@@ -33,6 +41,9 @@ import { scriptLoadMs } from "./worker-start-up.ts";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);
 const RUNS_5M = Number(process.env.BENCH_RUNS_5M ?? 5);
+const RUNS_SWEEP = Number(process.env.BENCH_RUNS_SWEEP ?? 7);
+/** The sizes of the sweep that shows where a second thread starts to pay (see MIN_BYTES_PER_THREAD). */
+const SWEEP_ROWS = [500_000, 1_000_000, 2_000_000];
 /**
  * The engine before the count pass went onto threads (the parent of 7ef064a, which began it):
  * the single-thread target is measured against it.
@@ -46,8 +57,12 @@ const loadAtStart = loadavg();
 
 interface Measurement {
   seconds: number;
+  /** The process's CPU seconds: every thread, V8's compiler and GC threads too. */
+  cpuSeconds: number;
   maxRssMB: number;
   rows: number;
+  /** The threads that counted (absent from the reference's engine). */
+  threads?: number;
   mainCpuSeconds: number;
   workerCpuSeconds: number[];
 }
@@ -75,10 +90,21 @@ async function dataset(rows: number): Promise<string> {
   return file;
 }
 
-function measure(runner: Runner, file: string, threads: number): Measurement {
+/**
+ * One run in a fresh process. `split`: the dataset is cut over the threads whatever its size;
+ * else the default's MIN_BYTES_PER_THREAD decides.
+ */
+function measure(runner: Runner, file: string, threads: number, split = true): Measurement {
   const output = execFileSync(
     process.execPath,
-    [runner.script, file, config, "no-intervals", `--threads=${threads}`],
+    [
+      runner.script,
+      file,
+      config,
+      "no-intervals",
+      `--threads=${threads}`,
+      ...(split ? ["--min-bytes-per-thread=0"] : []),
+    ],
     { encoding: "utf8" },
   );
   return JSON.parse(output) as Measurement;
@@ -122,15 +148,21 @@ interface Figures {
   readonly rss: number;
   /** Each run's busiest thread CPU seconds, in run order (for paired ratios). */
   readonly cpuByRun: readonly number[];
+  /** Each run's wall seconds, in run order. */
+  readonly wallByRun: readonly number[];
+  /** The threads that counted (median of the runs). */
+  readonly threads: number;
 }
 
 const lines: string[] = [];
 const tableHead = [
-  "| engine | rows | file MB | threads | runs | wall s (median) | rows/s | MB/s | busiest thread CPU s (median) | rows/s on idle cores | MB/s on idle cores | this thread / slowest worker CPU s (medians) | peak RSS MB (median / max) |",
-  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+  "| engine | rows | file MB | threads | runs | wall s (median) | rows/s | MB/s | busiest thread CPU s (median) | rows/s on idle cores | MB/s on idle cores | this thread / slowest worker CPU s (medians) | process CPU s, all threads (median) | peak RSS MB (median / max) |",
+  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
 ];
 
-function row(name: string, rows: number, fileMb: number, threads: number, runs: Measurement[]): Figures {
+function row(name: string, rows: number, fileMb: number, runs: Measurement[]): Figures {
+  // The threads that counted (the default may count on fewer than were asked for).
+  const threads = median(runs.map((r) => r.threads ?? 1));
   const wall = median(runs.map((r) => r.seconds));
   const cpu = median(runs.map(busiestThread));
   const rss = runs.map((r) => r.maxRssMB);
@@ -142,21 +174,30 @@ function row(name: string, rows: number, fileMb: number, threads: number, runs: 
     .map((r) => Math.max(...r.workerCpuSeconds));
   const split = workers.length > 0 ? `${here.toFixed(3)} / ${median(workers).toFixed(3)}` : "—";
   lines.push(
-    `| ${name} | ${rows.toLocaleString("en")} | ${fileMb.toFixed(0)} | ${threads} | ${runs.length} | ${wall.toFixed(3)} | ${perSecond(wall)} | ${(fileMb / wall).toFixed(0)} | ${cpu.toFixed(3)} | ${perSecond(cpu)} | ${(fileMb / cpu).toFixed(0)} | ${split} | ${median(rss).toFixed(0)} / ${Math.max(...rss).toFixed(0)} |`,
+    `| ${name} | ${rows.toLocaleString("en")} | ${fileMb.toFixed(0)} | ${threads} | ${runs.length} | ${wall.toFixed(3)} | ${perSecond(wall)} | ${(fileMb / wall).toFixed(0)} | ${cpu.toFixed(3)} | ${perSecond(cpu)} | ${(fileMb / cpu).toFixed(0)} | ${split} | ${median(runs.map((r) => r.cpuSeconds)).toFixed(3)} | ${median(rss).toFixed(0)} / ${Math.max(...rss).toFixed(0)} |`,
   );
-  return { wall, cpu, rss: Math.max(...rss), cpuByRun: runs.map(busiestThread) };
+  return {
+    wall,
+    cpu,
+    rss: Math.max(...rss),
+    cpuByRun: runs.map(busiestThread),
+    wallByRun: runs.map((r) => r.seconds),
+    threads,
+  };
 }
 
 /**
- * The ratio of the medians, and the median of each run's ratio: the cases alternate within a
- * run, so a run's two measurements met about the same load, and their ratio drifts less with
- * the machine's load than the medians do.
+ * The ratios of the medians (wall time, and the busiest thread's CPU), each with the median of
+ * each run's own ratio: the cases alternate within a run, so a run's two measurements met about
+ * the same load, and their ratio drifts less with the machine's load than the medians do.
  */
 const ratio = (before: Figures, after: Figures, target: number) => {
+  const paired = (b: readonly number[], a: readonly number[]) =>
+    median(b.map((x, run) => x / (a[run] ?? Number.NaN))).toFixed(2);
+  const verdict = (x: number) => (x >= target ? "met" : "not met");
+  const wall = before.wall / after.wall;
   const cpu = before.cpu / after.cpu;
-  const paired = median(before.cpuByRun.map((b, run) => b / (after.cpuByRun[run] ?? Number.NaN)));
-  const verdict = cpu >= target ? "met" : "not met";
-  return `${cpu.toFixed(2)}x on idle cores (busiest thread; target ${target}x: ${verdict}; median of the runs' own ratios ${paired.toFixed(2)}x), ${(before.wall / after.wall).toFixed(2)}x wall`;
+  return `${wall.toFixed(2)}x wall (target ${target}x: ${verdict(wall)}; runs' own ratios ${paired(before.wallByRun, after.wallByRun)}x), ${cpu.toFixed(2)}x busiest thread (${verdict(cpu)}; runs' own ratios ${paired(before.cpuByRun, after.cpuByRun)}x)`;
 };
 
 /** Measures each (runner, threads) RUNS times, alternating, and adds their rows to the table. */
@@ -164,20 +205,22 @@ function measureAll(
   file: string,
   rows: number,
   runs: number,
-  cases: readonly { runner: Runner; threads: number }[],
+  cases: readonly { runner: Runner; threads: number; split?: boolean }[],
 ): Figures[] {
   const mb = statSync(file).size / 1e6;
   const results = cases.map(() => [] as Measurement[]);
   for (let run = 0; run < runs; run++) {
-    cases.forEach(({ runner, threads }, c) => {
-      const m = measure(runner, file, threads);
+    cases.forEach(({ runner, threads, split }, c) => {
+      const m = measure(runner, file, threads, split);
       process.stderr.write(
         `${rows.toLocaleString("en")} rows, ${runner.name}, ${threads} thread(s), run ${run + 1}: ${m.seconds.toFixed(3)} s wall, ${busiestThread(m).toFixed(3)} s busiest thread, ${m.maxRssMB.toFixed(0)} MB\n`,
       );
       results[c]?.push(m);
     });
   }
-  return cases.map(({ runner, threads }, c) => row(runner.name, rows, mb, threads, results[c] ?? []));
+  return cases.map(({ runner, split }, c) =>
+    row(split === false ? `${runner.name}, default split` : runner.name, rows, mb, results[c] ?? []),
+  );
 }
 
 const work = mkdtempSync(join(tmpdir(), "bench-scale-"));
@@ -213,6 +256,17 @@ try {
     { runner: bundle, threads: 1 },
     { runner: bundle, threads: cores },
   ]) as [Figures, Figures, Figures, Figures];
+  const sweep: string[] = [];
+  for (const rows of SWEEP_ROWS) {
+    const [single, split, byDefault] = measureAll(await dataset(rows), rows, RUNS_SWEEP, [
+      { runner: bundle, threads: 1 },
+      { runner: bundle, threads: cores },
+      { runner: bundle, threads: cores, split: false },
+    ]) as [Figures, Figures, Figures];
+    sweep.push(
+      `${rows.toLocaleString("en")} rows, bundle: ${cores} threads ${(single.wall / split.wall).toFixed(2)}x the wall time of 1; the default counts on ${byDefault.threads} (${(single.wall / byDefault.wall).toFixed(2)}x)`,
+    );
+  }
   const peak = (one: Figures, all: Figures) =>
     `${one.rss.toFixed(0)} MB on 1 thread, ${all.rss.toFixed(0)} MB on ${cores} (target under 200 MB: ${Math.max(one.rss, all.rss) < 200 ? "met" : "not met"})`;
 
@@ -223,6 +277,7 @@ try {
     `${cores} threads vs 1, 5,000,000 rows, bundle: ${ratio(fiveBundleOne, fiveBundleAll, 1.8)}`,
     `peak RSS at 5,000,000 rows, largest run, sources: ${peak(fiveOne, fiveAll)}`,
     `peak RSS at 5,000,000 rows, largest run, bundle: ${peak(fiveBundleOne, fiveBundleAll)}`,
+    ...sweep,
     `a count worker's start-up, thread CPU until its script has loaded (median of 7): ${startUps.countWorkers.toFixed(1)} ms from the count workers' bundle, ${startUps.image.toFixed(1)} ms from the image's whole bundle, ${startUps.empty.toFixed(1)} ms for an empty script`,
     ...(before && beforeBundled
       ? [

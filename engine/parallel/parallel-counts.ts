@@ -11,19 +11,27 @@ import { SharedCut } from "./shared-cut.ts";
 import { splitByFiles, splitCsvFiles } from "./split-csv.ts";
 
 /**
- * Below this many bytes per thread a dataset is counted on one thread: starting a worker
- * (loading the engine's modules) costs about as much as counting this much CSV.
+ * Below this many bytes per thread a dataset is counted on fewer threads, down to one. Each
+ * added thread is a V8 isolate of its own: starting it (about 30 ms of CPU), compiling the count
+ * path again in it (V8's compiler threads, some 100 ms of CPU that compete with the counting
+ * threads for the cores), counting slowly until that code is optimized, and folding its tables,
+ * some 0.3 s of one core in all on a 2-core machine. A thread counts about 275 MB/s, so a share
+ * of less than about 80 MB does not pay for it in wall time: on 2 cores (bench:scale's sweep,
+ * bundled), 2 threads took 0.81x the time of one at 45 MB, 1.03x at 91 MB, 1.23x at 182 MB and
+ * 1.6x at 455 MB. With 64 MiB, a dataset under 128 MiB stays on one thread.
  */
-export const MIN_BYTES_PER_THREAD = 16 << 20;
+export const MIN_BYTES_PER_THREAD = 64 << 20;
 
 /**
- * What this thread does besides counting once the worker sharing its run has started (its
- * tables, the merge, the metrics, the report), as the CSV it would count meanwhile: that worker
- * gets this much more of what is left when it starts, so that both finish together (shared-cut.ts;
- * with 8 MiB the two threads' CPU seconds were equal in the median of 8 runs of bench:scale's
- * 1,000,000 rows, bundled).
+ * What this thread does besides counting once the worker sharing its run has started (receiving
+ * and folding its tables, the metrics, the report), less what the worker does besides (starting,
+ * posting its tables), as the CSV it would count meanwhile: that worker gets this much more of
+ * what is left when it starts, so that both finish together (shared-cut.ts). With 4 MiB, the two
+ * threads' CPU seconds were equal within the machine's noise in the medians of 9 runs of
+ * bench:scale's 1,000,000 rows, bundled (this thread 0.219 s, the worker 0.211 s; with 8 MiB,
+ * before the fold took over this thread's counts, 0.198 s and 0.225 s) and of 3 at 5,000,000.
  */
-export const AFTER_COUNT_BYTES = 8 << 20;
+export const AFTER_COUNT_BYTES = 4 << 20;
 
 export interface ThreadOptions {
   /** Worker threads at most (default: `os.availableParallelism()`); 1 counts on this thread. */
