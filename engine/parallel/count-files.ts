@@ -3,7 +3,7 @@
  * them per file, so that CollectResults can merge every host's files in the dataset's name
  * order, whichever files each host was given). Several files are counted at once on worker
  * threads when there are enough bytes to be worth a thread; the tables are the same either way.
- * A worker counts file after file (starting one costs about as much as counting a few MB), so
+ * A worker counts file after file (starting one costs about as much as counting tens of MB), so
  * a host given many small files starts no more workers than threads.
  */
 import { statSync } from "node:fs";
@@ -13,7 +13,7 @@ import type { BiasDataset } from "../run-bias-analysis.ts";
 import { type CountJob, planSpec } from "./count-job.ts";
 import { answerCountJob, type CountReply, otherFormatReaders } from "./count-worker.ts";
 import { startCountWorker } from "./count-worker-thread.ts";
-import { defaultThreads, MIN_BYTES_PER_THREAD, type ThreadOptions } from "./parallel-counts.ts";
+import { defaultThreads, minBytesPerThread, type ThreadOptions } from "./parallel-counts.ts";
 
 export interface CountedFiles {
   /** Per file of the dataset, in its order: the count tables of its rows. */
@@ -102,7 +102,7 @@ function failureOf(reply: Extract<CountReply, { ok: false }>): Error {
 function threadCount(dataset: BiasDataset, files: number, options: ThreadOptions): number {
   const threads = options.threads ?? defaultThreads();
   if (threads <= 1 || files <= 1) return 1;
-  const minBytes = options.minBytesPerThread ?? MIN_BYTES_PER_THREAD;
+  const minBytes = minBytesPerThread(dataset.format, options);
   const bySize = minBytes <= 0 ? threads : Math.floor(dataset.bytes / minBytes);
   return Math.max(1, Math.min(threads, files, bySize));
 }

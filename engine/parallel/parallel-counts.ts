@@ -2,7 +2,7 @@ import { availableParallelism } from "node:os";
 import { type CollectedCounts, collectCounts } from "../aggregate/collect-counts.ts";
 import { CountsFold } from "../aggregate/count-tables.ts";
 import { EngineInputError } from "../errors.ts";
-import type { FilePart } from "../io/table-reader.ts";
+import type { FilePart, TableFormat } from "../io/table-reader.ts";
 import type { BiasDataset } from "../run-bias-analysis.ts";
 import { type CountJob, planSpec } from "./count-job.ts";
 import { countHere, otherFormatReaders } from "./count-worker.ts";
@@ -18,9 +18,25 @@ import { splitByFiles, splitCsvFiles } from "./split-csv.ts";
  * some 0.3 s of one core in all on a 2-core machine. A thread counts about 275 MB/s, so a share
  * of less than about 80 MB does not pay for it in wall time: on 2 cores (bench:scale's sweep,
  * bundled), 2 threads took 0.81x the time of one at 45 MB, 1.03x at 91 MB, 1.23x at 182 MB and
- * 1.6x at 455 MB. With 64 MiB, a dataset under 128 MiB stays on one thread.
+ * 1.6x at 455 MB. With 64 MiB, a CSV dataset under 128 MiB stays on one thread.
  */
 export const MIN_BYTES_PER_THREAD = 64 << 20;
+
+/**
+ * MIN_BYTES_PER_THREAD for a folder of JSON Lines or Parquet files (spread file by file): a byte
+ * of Parquet costs about 23 times a byte of CSV to count (bench:parquet: compressed, and decoded
+ * column by column), so a thread repays its start with far fewer of them. JSON Lines keeps this
+ * default too, as before the CSV one was raised (each line is parsed as JSON; not measured on
+ * threads).
+ */
+export const MIN_FILE_BYTES_PER_THREAD = 16 << 20;
+
+/** The bytes each thread must have to be started: the option's, else the format's default. */
+export function minBytesPerThread(format: TableFormat, options: ThreadOptions): number {
+  return (
+    options.minBytesPerThread ?? (format.kind === "csv" ? MIN_BYTES_PER_THREAD : MIN_FILE_BYTES_PER_THREAD)
+  );
+}
 
 /**
  * What this thread does besides counting once the worker sharing its run has started (receiving
@@ -36,7 +52,10 @@ export const AFTER_COUNT_BYTES = 4 << 20;
 export interface ThreadOptions {
   /** Worker threads at most (default: `os.availableParallelism()`); 1 counts on this thread. */
   readonly threads?: number;
-  /** Bytes each thread gets at least (default MIN_BYTES_PER_THREAD); tests lower it to split small files. */
+  /**
+   * Bytes each thread gets at least (default MIN_BYTES_PER_THREAD for CSV,
+   * MIN_FILE_BYTES_PER_THREAD for JSON Lines and Parquet); tests lower it to split small files.
+   */
   readonly minBytesPerThread?: number;
 }
 
@@ -203,7 +222,7 @@ function joinedParts(parts: readonly FilePart[]): FilePart[] {
 function threadCount(dataset: BiasDataset, options: ThreadOptions): number {
   const threads = options.threads ?? defaultThreads();
   if (threads <= 1 || dataset.predictedReader !== undefined) return 1;
-  const minBytes = options.minBytesPerThread ?? MIN_BYTES_PER_THREAD;
+  const minBytes = minBytesPerThread(dataset.format, options);
   const bySize = minBytes <= 0 ? threads : Math.floor(dataset.bytes / minBytes);
   // Only CSV files are cut inside; Parquet and JSON Lines go to threads file by file.
   const byFiles = dataset.format.kind === "csv" ? threads : dataset.files.length;
