@@ -1,8 +1,8 @@
 /**
  * The job's environment variables that set the worker threads of the count pass and the
  * explanations (a run sets them with `job.environment`): `CLARIFY_PIPELINE_THREADS` (default: one
- * per core), `CLARIFY_PIPELINE_MIN_BYTES_PER_THREAD` (default 16 MiB: a smaller dataset is counted
- * on fewer threads, down to one) and `CLARIFY_PIPELINE_MIN_EVALUATIONS_PER_THREAD` (default 2^21:
+ * per core), `CLARIFY_PIPELINE_MIN_BYTES_PER_THREAD` (default 64 MiB of CSV, 16 MiB of JSON Lines
+ * or Parquet: a smaller dataset is counted on fewer threads, down to one) and `CLARIFY_PIPELINE_MIN_EVALUATIONS_PER_THREAD` (default 2^21:
  * fewer model evaluations are explained on fewer threads, down to one).
  */
 import { EngineInputError } from "../errors.ts";

@@ -6,6 +6,7 @@ import { CliError } from "../../../../bin/cli/cli-error.ts";
 import { threadsFlag } from "../../../../bin/cli/threads-flag.ts";
 import { analyze } from "../../../../engine/analyze.ts";
 import { EngineInputError } from "../../../../engine/errors.ts";
+import { minBytesPerThread } from "../../../../engine/parallel/parallel-counts.ts";
 import {
   explainBlocksFromEnvironment,
   threadsFromEnvironment,
@@ -30,6 +31,21 @@ describe("how many threads count", () => {
     // Assess
     expect(result.threads).toBe(1);
     expect(result.workerCpuSeconds).toBeUndefined();
+  });
+
+  it("asks 64 MiB of CSV per thread by default, 16 MiB of JSON Lines or Parquet, unless told otherwise", () => {
+    // Prepare
+    const csv = { kind: "csv" } as const;
+    const parquet = { kind: "parquet" } as const;
+    const jsonLines = { kind: "jsonlines", extraPaths: [] } as const;
+
+    // Act
+    const defaults = [csv, parquet, jsonLines].map((format) => minBytesPerThread(format, {}));
+    const told = [csv, parquet].map((format) => minBytesPerThread(format, { minBytesPerThread: 1 << 20 }));
+
+    // Assess
+    expect(defaults).toEqual([64 << 20, 16 << 20, 16 << 20]);
+    expect(told).toEqual([1 << 20, 1 << 20]);
   });
 
   it("reads CLARIFY_PIPELINE_THREADS and CLARIFY_PIPELINE_MIN_BYTES_PER_THREAD from the job's environment", () => {
