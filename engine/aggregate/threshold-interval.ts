@@ -5,6 +5,8 @@
  * already equals the threshold (smclarify tests `abs(max)`), the breaks hold one value and the
  * interval list is empty: no row is inside, and Clarify writes "" as the value_or_threshold.
  */
+import { pythonFloatRepr } from "./python-float-repr.ts";
+
 export interface ThresholdInterval {
   /** As analysis.json writes it: `(40, 75]`, `(0.5, 0.99]`, or "" when empty. */
   readonly text: string;
@@ -30,19 +32,6 @@ export function thresholdInterval(
   const [low, high] = threshold <= max ? [threshold, max] : [max, threshold];
   // pandas keeps integer breaks only when both are integers; one float makes both floats.
   const integerBreaks = int64Column && thresholdIsInteger && Number.isInteger(threshold);
-  const format = (x: number) => (integerBreaks ? String(x) : pythonFloat(x));
+  const format = (x: number) => (integerBreaks ? String(x) : pythonFloatRepr(x));
   return { text: `(${format(low)}, ${format(high)}]`, empty: emptyByMax };
-}
-
-/** Python's `str(float)`: `40.0`, `0.5`, `1e-05`, `1e+16`. */
-export function pythonFloat(x: number): string {
-  if (!Number.isFinite(x)) return Number.isNaN(x) ? "nan" : x > 0 ? "inf" : "-inf";
-  const magnitude = Math.abs(x);
-  if (magnitude !== 0 && (magnitude < 1e-4 || magnitude >= 1e16)) {
-    const [mantissa, exponent = "0"] = x.toExponential().split("e");
-    const sign = exponent.startsWith("-") ? "-" : "+";
-    const digits = exponent.replace(/^[+-]/, "").padStart(2, "0");
-    return `${mantissa}e${sign}${digits}`;
-  }
-  return Number.isInteger(x) ? `${x}.0` : String(x);
 }

@@ -1,4 +1,4 @@
-import { pythonFloat } from "../aggregate/threshold-interval.ts";
+import { pythonFloatRepr } from "../aggregate/python-float-repr.ts";
 
 /**
  * Reads analysis_config.json keeping one fact JSON.parse drops: whether a number was written as
@@ -35,7 +35,7 @@ export function writtenAsFloat(container: object, key: string | number): boolean
 
 /** Python's `str` of a number written as a float, where it differs from JavaScript's: `1.0`, `1e+20`. */
 export function pythonFloatText(value: number, writtenFloat: boolean): string | number {
-  return writtenFloat && String(value) !== pythonFloat(value) ? pythonFloat(value) : value;
+  return writtenFloat && String(value) !== pythonFloatRepr(value) ? pythonFloatRepr(value) : value;
 }
 
 /**

@@ -5,6 +5,7 @@
  * as their UTF-8 bytes, and a null (or a float NaN) as an empty cell, which the engine treats
  * as a missing value.
  */
+import { type FloatWidth, pythonFloatRepr } from "../../aggregate/python-float-repr.ts";
 import type { FlatPage } from "./flat-pages.ts";
 import type { CellKind } from "./parquet-columns.ts";
 
@@ -155,52 +156,14 @@ function writeInteger(bytes: Uint8Array, at: number, value: number): number {
   return p;
 }
 
+/** A float cell as pandas reads it (Python's repr; see python-float-repr.ts); NaN is a missing value (empty). */
+export function floatCell(value: number, width: FloatWidth): string {
+  return Number.isNaN(value) ? "" : pythonFloatRepr(value, width);
+}
+
 const FORMATTERS: Record<Exclude<CellKind, "text">, (value: unknown) => string> = {
   integer: (value) => String(value),
-  float64: (value) => pythonFloat(value as number, false),
-  float32: (value) => pythonFloat(value as number, true),
+  float64: (value) => floatCell(value as number, "float64"),
+  float32: (value) => floatCell(value as number, "float32"),
   boolean: (value) => (value ? "True" : "False"),
 };
-
-/**
- * A float as Python prints it (`repr`): the shortest digits that read back as the same value,
- * fixed notation for exponents from -4 to 15 (with `.0` on integral values), otherwise
- * `d.ddde+XX`. float32 values get the shortest digits that read back as the same float32
- * (numpy's repr), not the float64 expansion. NaN is a missing value (empty).
- */
-export function pythonFloat(value: number, single: boolean): string {
-  if (Number.isNaN(value)) return "";
-  if (value === Number.POSITIVE_INFINITY) return "inf";
-  if (value === Number.NEGATIVE_INFINITY) return "-inf";
-  if (value === 0) return Object.is(value, -0) ? "-0.0" : "0.0";
-  const shortest = single ? shortestFloat32(value) : value;
-  // Where both write fixed notation (JS from 1e-7 to 1e21, Python from 1e-4 to 1e16), the digits agree.
-  const magnitude = Math.abs(shortest);
-  if (magnitude >= 1e-4 && magnitude < 1e16) {
-    const text = String(shortest);
-    return Number.isInteger(shortest) ? `${text}.0` : text;
-  }
-  // toExponential() without an argument gives the shortest digits that identify the value.
-  const [mantissa = "", exponentText = "0"] = shortest.toExponential().split("e");
-  const negative = mantissa.startsWith("-");
-  const digits = mantissa.replace(/[-.]/g, "");
-  const exponent = Number(exponentText);
-  const sign = negative ? "-" : "";
-  if (exponent < -4 || exponent >= 16) {
-    const head = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
-    const magnitude = String(Math.abs(exponent)).padStart(2, "0");
-    return `${sign}${head}e${exponent < 0 ? "-" : "+"}${magnitude}`;
-  }
-  if (exponent < 0) return `${sign}0.${"0".repeat(-exponent - 1)}${digits}`;
-  if (digits.length <= exponent + 1) return `${sign}${digits}${"0".repeat(exponent + 1 - digits.length)}.0`;
-  return `${sign}${digits.slice(0, exponent + 1)}.${digits.slice(exponent + 1)}`;
-}
-
-/** The float64 holding the shortest decimal that reads back as the same float32. */
-function shortestFloat32(value: number): number {
-  for (let digits = 1; digits <= 9; digits++) {
-    const candidate = Number(value.toPrecision(digits));
-    if (Math.fround(candidate) === value) return candidate;
-  }
-  return value;
-}

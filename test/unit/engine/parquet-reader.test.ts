@@ -11,7 +11,7 @@ import {
   parseFooter,
 } from "../../../contracts/parquet-footer.ts";
 import { TableReader } from "../../../engine/io/open-table.ts";
-import { pythonFloat } from "../../../engine/io/parquet/parquet-cells.ts";
+import { floatCell } from "../../../engine/io/parquet/parquet-cells.ts";
 import { ParquetReader } from "../../../engine/io/parquet/parquet-reader.ts";
 import { type FixtureColumn, writeParquet } from "../../support/parquet-writer.ts";
 
@@ -249,36 +249,16 @@ describe("Parquet footer", () => {
   });
 });
 
-describe("pythonFloat", () => {
-  it("writes floats as Python's repr does", () => {
-    // Prepare
-    const values = [3, 0.1, 1e-7, 1e16, 1.5e16, 0.0001, 0.00001, -2.5, 1e22, 123.456, -0];
+describe("floatCell", () => {
+  it("writes a float cell as pandas reads it: Python's repr, float32 by its own digits, NaN missing", () => {
     // Act
-    const texts = values.map((v) => pythonFloat(v, false));
-    // Assess: repr(float(v)) in Python
-    expect(texts).toEqual([
-      "3.0",
-      "0.1",
-      "1e-07",
-      "1e+16",
-      "1.5e+16",
-      "0.0001",
-      "1e-05",
-      "-2.5",
-      "1e+22",
-      "123.456",
-      "-0.0",
-    ]);
-  });
-
-  it("writes float32 values with the shortest digits of the float32, as numpy does", () => {
-    // Prepare
-    const value = Math.fround(0.1);
-    // Act
-    const text = pythonFloat(value, true);
-    // Assess
-    expect(text).toBe("0.1");
-    expect(pythonFloat(Number.NaN, false)).toBe("");
-    expect(pythonFloat(Number.NEGATIVE_INFINITY, false)).toBe("-inf");
+    const texts = [
+      floatCell(3, "float64"),
+      floatCell(Math.fround(0.1), "float32"),
+      floatCell(Number.NaN, "float64"),
+    ];
+    // Assess: the table of Python's texts is test/unit/engine/python-float-repr.test.ts.
+    expect(texts).toEqual(["3.0", "0.1", ""]);
+    expect(floatCell(Number.NEGATIVE_INFINITY, "float32")).toBe("-inf");
   });
 });
