@@ -11,6 +11,7 @@ import type {
   ColumnReading,
   FacetReading,
 } from "../contracts/analysis-context.ts";
+import { booleanText } from "./aggregate/boolean-cell.ts";
 import { buildFacetSplits, type FacetSplit, type PositiveBit } from "./aggregate/build-splits.ts";
 import {
   type CollectedCounts,
@@ -21,10 +22,15 @@ import {
 import type { ColumnProfile } from "./aggregate/column-profile.ts";
 import type { ColumnTyping } from "./aggregate/column-typing.ts";
 import { type PredictedCast, predictedCastOf } from "./aggregate/predicted-cast.ts";
-import { pythonFloatValue } from "./aggregate/python-float.ts";
-import { thresholdInterval } from "./aggregate/threshold-interval.ts";
+import { configValueText, pythonFloatValue } from "./aggregate/python-float.ts";
+import { configuredThresholdInterval } from "./aggregate/threshold-interval.ts";
 import { unconvertibleValue } from "./aggregate/unconvertible-value.ts";
-import { type AnalysisConfig, type BiasConfig, runsBias } from "./config/analysis-config.ts";
+import {
+  type AnalysisConfig,
+  type BiasConfig,
+  type ConfigValue,
+  runsBias,
+} from "./config/analysis-config.ts";
 import { groupCounts } from "./context/group-counts.ts";
 import {
   type ColumnFacts,
@@ -257,9 +263,9 @@ export function biasConfig(config: AnalysisConfig): BiasConfig {
 }
 
 /** A one-element list holding a number (or numeric text) is a threshold candidate. */
-export function singleNumber(values: readonly (string | number)[]): number | undefined {
+export function singleNumber(values: readonly ConfigValue[]): number | undefined {
   if (values.length !== 1) return undefined;
-  const value = pythonFloatValue(values[0] as string | number);
+  const value = pythonFloatValue(values[0] as ConfigValue);
   return Number.isNaN(value) ? undefined : value;
 }
 
@@ -269,7 +275,7 @@ export function singleNumber(values: readonly (string | number)[]): number | und
  */
 function readLabel(
   counts: CollectedCounts,
-  values: readonly (string | number)[],
+  values: readonly ConfigValue[],
   labelName: string,
   warnings: AnalysisWarning[],
 ): { reading: ColumnReading; bit: PositiveBit; valueText: string } {
@@ -278,8 +284,8 @@ function readLabel(
   const what = `label column "${labelName}"`;
   warnIfFloatFromMissing(profile, what, warnings);
   let bit: PositiveBit = 1;
-  let valueText = values.map(String).join(",");
-  let positive: ColumnReading["positive"] = { values: values.map(String) };
+  let valueText = values.map(configValueText).join(",");
+  let positive: ColumnReading["positive"] = { values: values.map(configValueText) };
   if (typing.dataType === "continuous") {
     const threshold = singleNumber(values);
     if (threshold === undefined) {
@@ -288,11 +294,11 @@ function readLabel(
       );
     }
     bit = 2;
-    valueText = thresholdInterval(
-      threshold,
-      typeof values[0] === "number",
-      profile.max,
-      profile.isInt64,
+    valueText = configuredThresholdInterval(
+      values[0] as ConfigValue,
+      profile.thresholdColumn(),
+      "label_values_or_threshold",
+      "the label column",
     ).text;
     positive = { threshold };
   }
@@ -307,7 +313,7 @@ function readLabel(
       readAsThreshold(
         "LABEL_READ_AS_THRESHOLD",
         "label_values_or_threshold",
-        values[0] as string | number,
+        values[0] as ConfigValue,
         facts,
       ),
     );
@@ -319,7 +325,7 @@ function facetReading(
   name: string,
   profile: ColumnProfile,
   typing: ColumnTyping,
-  given: readonly (string | number)[] | undefined,
+  given: readonly ConfigValue[] | undefined,
   splits: readonly FacetSplit[],
   postTraining: boolean,
 ): FacetReading {
@@ -328,7 +334,7 @@ function facetReading(
   const positive: ColumnReading["positive"] =
     threshold !== undefined
       ? { threshold }
-      : { values: given ? given.map(String) : splits.map((s) => s.valueOrThreshold) };
+      : { values: given ? given.map(configValueText) : splits.map((s) => s.valueOrThreshold) };
   return {
     ...columnReading(name, profile, typing, positive),
     groups: splits.map((s) => groupCounts(s.valueOrThreshold, s.counts, postTraining)),
@@ -342,7 +348,7 @@ function facetReading(
 function refuseUnconvertible(
   field: string,
   what: string,
-  values: readonly (string | number)[],
+  values: readonly ConfigValue[],
   profile: ColumnProfile,
 ): void {
   const dtype = profile.evidence().dtype;
@@ -357,7 +363,7 @@ function facetWarnings(
   name: string,
   profile: ColumnProfile,
   typing: ColumnTyping,
-  given: readonly (string | number)[] | undefined,
+  given: readonly ConfigValue[] | undefined,
   splits: readonly FacetSplit[],
 ): AnalysisWarning[] {
   const warnings: AnalysisWarning[] = [];
@@ -376,7 +382,7 @@ function facetWarnings(
         readAsThreshold(
           "FACET_READ_AS_THRESHOLD",
           `facet "${name}" value_or_threshold`,
-          given[0] as string | number,
+          given[0] as ConfigValue,
           facts,
           {
             facet: name,
@@ -390,11 +396,14 @@ function facetWarnings(
 }
 
 /** Whether a configured value equals (as a number) some value of a numeric column. */
-function occurs(profile: ColumnProfile, value: string | number | undefined): boolean {
+function occurs(profile: ColumnProfile, value: ConfigValue | undefined): boolean {
   if (value === undefined) return false;
   const wanted = pythonFloatValue(value);
   for (let id = 0; id < profile.values.size; id++) {
-    if (parseNumberText(profile.values.text(id)) === wanted) return true;
+    const text = profile.values.text(id);
+    const number = parseNumberText(text);
+    // A true/false cell is 1 or 0 in a column of booleans typed continuous.
+    if ((Number.isNaN(number) ? booleanText(text) : number) === wanted) return true;
   }
   return false;
 }

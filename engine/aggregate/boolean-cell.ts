@@ -24,3 +24,9 @@ export function booleanCell(buf: Uint8Array, start: number, end: number): 0 | 1 
   }
   return -1;
 }
+
+/** As `booleanCell`, for a cell's text. */
+export function booleanText(text: string): 0 | 1 | -1 {
+  const bytes = Buffer.from(text, "latin1");
+  return booleanCell(bytes, 0, bytes.length);
+}

@@ -1,9 +1,10 @@
+import type { ConfigValue } from "../config/analysis-config.ts";
 import { EngineInputError } from "../errors.ts";
 import type { Confusion, FacetSplitCounts } from "../metrics/counts.ts";
 import type { FacetCounts } from "./collect-counts.ts";
 import type { ColumnTyping } from "./column-typing.ts";
-import { pythonFloatValue } from "./python-float.ts";
-import { thresholdInterval } from "./threshold-interval.ts";
+import { configValueText, pythonFloatValue } from "./python-float.ts";
+import { configuredThresholdInterval } from "./threshold-interval.ts";
 
 /** Which bit of a label/predicted code means "positive": 1 categorical reading, 2 threshold reading. */
 export type PositiveBit = 1 | 2;
@@ -25,7 +26,7 @@ export function buildFacetSplits(
   facetName: string,
   counts: FacetCounts,
   typing: Pick<ColumnTyping, "dataType" | "why">,
-  givenValues: readonly (string | number)[] | undefined,
+  givenValues: readonly ConfigValue[] | undefined,
   labelBit: PositiveBit,
   predictedBit: PositiveBit,
   hasGroups: boolean,
@@ -49,16 +50,16 @@ export function buildFacetSplits(
         `${read}, so value_or_threshold ${JSON.stringify(threshold)} must be a number (or a list of more than one value, read as categories)`,
       );
     }
-    const interval = thresholdInterval(
-      pythonFloatValue(threshold),
-      typeof threshold === "number",
-      counts.profile.max,
-      counts.profile.isInt64,
+    const interval = configuredThresholdInterval(
+      threshold,
+      counts.profile.thresholdColumn(),
+      `facet "${facetName}" value_or_threshold`,
+      "the facet column",
     );
     return [split(interval.text, (key) => (key & 1) === 1)];
   }
   if (givenValues !== undefined) {
-    return [split(givenValues.map(String).join(","), (key) => (key & 2) === 2)];
+    return [split(givenValues.map(configValueText).join(","), (key) => (key & 2) === 2)];
   }
   if (counts.profile.values.overflowed) {
     throw new EngineInputError(

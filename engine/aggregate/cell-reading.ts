@@ -1,3 +1,4 @@
+import { booleanCell } from "./boolean-cell.ts";
 import type { ColumnProfile } from "./column-profile.ts";
 import { castOrRefusal, castRefusalError, type IntegerDtype } from "./predicted-cast.ts";
 import type { ValueMatcher } from "./value-matcher.ts";
@@ -56,7 +57,14 @@ export class CellReading {
       ? MATCHED
       : 0;
     // The number is read in place unless cast: a call's fractional result may be boxed on the heap.
-    const number = this.castTo === undefined ? profile.lastNumber : this.cast(profile, id, buf, start, end);
+    let number = this.castTo === undefined ? profile.lastNumber : this.cast(profile, id, buf, start, end);
+    // A cell pandas reads as a boolean is 1 or 0 to a threshold (a column of booleans with
+    // missing cells is continuous when small: column-typing.ts).
+    if (Number.isNaN(number) && this.threshold !== undefined) {
+      number =
+        id >= 0 ? booleanCell(values.pool, values.start(id), values.end(id)) : booleanCell(buf, start, end);
+      if (number === -1) number = Number.NaN;
+    }
     const above = this.threshold !== undefined && number > this.threshold ? ABOVE : 0;
     const reading = matched | above;
     if (id >= 0) {

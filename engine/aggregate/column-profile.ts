@@ -6,6 +6,7 @@ export type { DataType } from "./column-typing.ts";
 
 /** The spellings pandas' CSV reader turns into booleans. */
 const BOOLEAN_TEXTS = new Set(["True", "TRUE", "true", "False", "FALSE", "false"]);
+const TRUE_TEXTS = new Set(["True", "TRUE", "true"]);
 
 /**
  * What the engine learns about one analysed column while streaming: its distinct values (in
@@ -121,13 +122,45 @@ export class ColumnProfile {
     const declared = this.declaredDtype === undefined ? undefined : this.declaredEvidence(this.declaredDtype);
     if (declared) return { ...declared, ...counted };
     if (!this.allNumeric || this.count === 0) {
-      const texts = Array.from({ length: this.values.size }, (_, id) => this.values.text(id));
-      const bool = this.missing === 0 && this.count > 0 && texts.every((text) => BOOLEAN_TEXTS.has(text));
-      return { dtype: bool ? "bool" : "object", castsToInt: false, ...counted };
+      if (!this.holdsBooleans) return { dtype: "object", castsToInt: false, ...counted };
+      // pandas reads true/false cells as booleans; with a missing cell the column is `object`
+      // (True, False, NaN), whose booleans `astype("int64")` turns into 1 and 0.
+      return this.missing === 0
+        ? { dtype: "bool", ...counted }
+        : { dtype: "object", castsToInt: true, booleans: true, ...counted };
     }
     if (!this.allInteger) return { dtype: "float64", ...counted };
     if (this.missing > 0) return { dtype: "float64", floatFromMissing: true, ...counted };
     return { dtype: "int64", ...counted };
+  }
+
+  /**
+   * Whether pandas holds the column's cells as booleans: every value is one of the spellings its
+   * CSV reader turns into True / False (a JSON Lines boolean is the cell `True` or `False`).
+   */
+  get holdsBooleans(): boolean {
+    if (this.count === 0 || this.declaredDtype !== undefined) return this.declaredDtype === "bool";
+    for (let id = 0; id < this.values.size; id++) {
+      if (!BOOLEAN_TEXTS.has(this.values.text(id))) return false;
+    }
+    return this.values.size > 0 && !this.values.overflowed;
+  }
+
+  /**
+   * The column as smclarify's threshold sees it (`_interval_index`): its maximum, and whether
+   * pandas holds its numbers as integers (integer interval breaks). A column of booleans with
+   * missing cells is typed continuous as integers (column-typing.ts); its maximum is then
+   * Python's True (1) or False (0), and `booleanMax` says so.
+   */
+  thresholdColumn(): { readonly max: number; readonly integer: boolean; readonly booleanMax: boolean } {
+    if (this.allNumeric || !this.holdsBooleans) {
+      return { max: this.max, integer: this.isInt64, booleanMax: false };
+    }
+    let max = 0;
+    for (let id = 0; id < this.values.size; id++) {
+      if (TRUE_TEXTS.has(this.values.text(id))) max = 1;
+    }
+    return { max, integer: true, booleanMax: true };
   }
 
   /**

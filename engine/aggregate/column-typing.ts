@@ -23,6 +23,11 @@ export interface ColumnEvidence {
   readonly distinct: number;
   /** Non-missing values (`count()`). */
   readonly count: number;
+  /**
+   * An `object` column of booleans (true/false cells and a missing one): `castsToInt` then holds,
+   * as `astype("int64")` reads True and False as 1 and 0.
+   */
+  readonly booleans?: boolean;
   /** True when the dtype is float64 only because an integer column has missing values. */
   readonly floatFromMissing?: boolean;
 }
@@ -61,6 +66,11 @@ export function clarifyDataType(
       : decide("categorical", `${what} with ${percent} distinct values (< 5%): categorical`, true);
   switch (evidence.dtype) {
     case "object":
+      if (evidence.booleans) {
+        return uniqueness(
+          "true/false values with missing cells, which pandas holds as objects that cast to integers,",
+        );
+      }
       return evidence.castsToInt
         ? uniqueness("text of integers")
         : decide("categorical", "text: categorical");

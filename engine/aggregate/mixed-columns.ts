@@ -8,8 +8,13 @@
  * first text cell counts as a match and after it does not, and runs counted apart (threads,
  * instances) each start fresh. Which columns are mixed is known only once every row is
  * counted: such a column is counted again with text matching (`textPlan`). A Parquet string
- * column of numbers is read as strings by pandas too: its cells compare as text alike.
+ * column of numbers is read as strings by pandas too: its cells compare as text alike. So are
+ * true/false cells beside other text (the count pass matches them as 1 and 0, as pandas does
+ * in a column of booleans alone: value-matcher.ts).
  */
+import type { ConfigValue } from "../config/analysis-config.ts";
+import { EngineInputError } from "../errors.ts";
+import { booleanReading } from "./boolean-matching.ts";
 import type { CollectedCounts, CountPlan } from "./collect-counts.ts";
 import type { ColumnProfile } from "./column-profile.ts";
 import { ValueMatcher } from "./value-matcher.ts";
@@ -25,10 +30,15 @@ export interface ColumnMatchers {
 
 export interface MixedColumn {
   readonly role: MatchedRole;
+  /**
+   * Why the counts differ: "text" for a column of text and numbers; "booleans" when a config
+   * boolean or a column of booleans makes smclarify compare in two steps (boolean-matching.ts).
+   */
+  readonly cause: "text" | "booleans";
   /** The values a text reading compares: smclarify's two steps, decided over the whole column. */
-  readonly textValues: readonly (string | number)[];
+  readonly textValues: readonly ConfigValue[];
   /** A distinct cell the count pass may have read otherwise, and the configured value it equals as a number; absent when the column had too many values to tell. */
-  readonly example?: { readonly cell: string; readonly configured: string | number };
+  readonly example?: { readonly cell: string; readonly configured: ConfigValue };
 }
 
 export function matchersOf(plan: CountPlan): ColumnMatchers {
@@ -42,16 +52,39 @@ export function matchersOf(plan: CountPlan): ColumnMatchers {
 /** The matched columns whose counts are not what the whole column means; none for a usual dataset. */
 export function mixedColumns(matchers: ColumnMatchers, counts: CollectedCounts): MixedColumn[] {
   const columns: (MixedColumn | undefined)[] = [
-    mixedColumn("label", matchers.label, counts.label),
+    matchedColumn("label", matchers.label, counts.label),
     ...(matchers.predicted && counts.predicted
-      ? [mixedColumn("predicted_label", matchers.predicted, counts.predicted)]
+      ? [matchedColumn("predicted_label", matchers.predicted, counts.predicted)]
       : []),
     ...matchers.facets.map((matcher, i) => {
       const facet = counts.facets[i];
-      return matcher && facet ? mixedColumn(`facet:${i}`, matcher, facet.profile) : undefined;
+      return matcher && facet ? matchedColumn(`facet:${i}`, matcher, facet.profile) : undefined;
     }),
   ];
   return columns.filter((column): column is MixedColumn => column !== undefined);
+}
+
+/** A column of text and numbers, else one where booleans make smclarify compare in two steps. */
+function matchedColumn(
+  role: MatchedRole,
+  matcher: ValueMatcher,
+  profile: ColumnProfile,
+): MixedColumn | undefined {
+  const mixed = mixedColumn(role, matcher, profile);
+  if (mixed) return mixed;
+  const reading = booleanReading(matcher, profile);
+  if (reading === undefined) return undefined;
+  if ("unknownCells" in reading) {
+    throw new EngineInputError(
+      `${describeRole(role)} has more than ${profile.values.capacity} distinct values, too many to compare with a configured true/false the way Clarify does (value by value, in two steps); configure numbers instead of true/false`,
+    );
+  }
+  return { role, cause: "booleans", textValues: reading.matched, example: reading.example };
+}
+
+function describeRole(role: MatchedRole): string {
+  if (role === "label" || role === "predicted_label") return `the ${role.replace("_", " ")} column`;
+  return `facet[${role.slice("facet:".length)}]`;
 }
 
 function mixedColumn(
@@ -74,11 +107,11 @@ function mixedColumn(
     const configured =
       matcher.values.find((value) =>
         new ValueMatcher([value]).matches(values.pool, values.start(id), values.end(id)),
-      ) ?? (matcher.values[0] as string | number);
-    return { role, textValues, example: { cell, configured } };
+      ) ?? (matcher.values[0] as ConfigValue);
+    return { role, cause: "text", textValues, example: { cell, configured } };
   }
   // Values beyond the dictionary's capacity are unknown: any of them may equal a value as a number.
-  if (values.overflowed && matcher.comparesNumbers) return { role, textValues };
+  if (values.overflowed && matcher.comparesNumbers) return { role, cause: "text", textValues };
   return undefined;
 }
 
@@ -89,7 +122,8 @@ function mixedColumn(
  * are set on the profiles (bias-result.ts `declareDtypes`).
  */
 function holdsStrings(profile: ColumnProfile, matcher: ValueMatcher): boolean {
-  if (!profile.allNumeric) return true;
+  // True/false cells alone are Python booleans to pandas (1 and 0), not strings.
+  if (!profile.allNumeric) return !profile.holdsBooleans;
   return profile.declaredDtype === "object" && profile.dataType(matcher.values) === "categorical";
 }
 

@@ -14,7 +14,7 @@
  * applies and changes a reading, and then the dataset is counted again with the cast
  * (CellReading's `castTo`), as mixed-columns.ts does for text matching.
  */
-import type { BiasConfig } from "../config/analysis-config.ts";
+import type { BiasConfig, ConfigValue } from "../config/analysis-config.ts";
 import { EngineInputError } from "../errors.ts";
 import { parseNumber } from "../io/parse-number.ts";
 import type { CollectedCounts, CountPlan } from "./collect-counts.ts";
@@ -110,7 +110,7 @@ export function integerDtypeOf(profile: ColumnProfile): IntegerDtype | undefined
 }
 
 export interface CastColumns {
-  readonly labelValues: readonly (string | number)[];
+  readonly labelValues: readonly ConfigValue[];
   /** Set: the predictions are scores compared with it, never cast. */
   readonly probabilityThreshold?: number | undefined;
   readonly label: ColumnProfile;
@@ -126,8 +126,7 @@ export interface CastColumns {
 export function predictedCast(columns: CastColumns): PredictedCast | undefined {
   const { labelValues, label, predicted } = columns;
   if (!predicted || columns.probabilityThreshold !== undefined || predicted.count === 0) return undefined;
-  const threshold =
-    labelValues.length === 1 ? pythonFloatValue(labelValues[0] as string | number) : Number.NaN;
+  const threshold = labelValues.length === 1 ? pythonFloatValue(labelValues[0] as ConfigValue) : Number.NaN;
   if (Number.isNaN(threshold) || String(labelValues[0]).trim() === "") return undefined;
   if (label.dataType(labelValues) !== "continuous" || predicted.dataType(labelValues) !== "continuous") {
     return undefined;

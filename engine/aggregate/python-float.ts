@@ -5,6 +5,8 @@
  * `"0x10"`, `"0b1"` and `"0o7"` are no numbers.
  */
 
+import type { ConfigValue } from "../config/analysis-config.ts";
+
 /** Python's `float()` grammar: spaces around, a sign, digits with single `_` between them, `inf`, `nan`. */
 const DIGITS = String.raw`\d(?:_?\d)*`;
 const PYTHON_FLOAT = new RegExp(
@@ -18,14 +20,35 @@ export function pythonFloatReads(text: string): boolean {
 }
 
 /**
- * A configured value as the number Python's `float()` reads from it (a number stays itself), or
- * NaN when Python reads none (and for `nan`, which equals nothing).
+ * A configured value as the number Python's `float()` reads from it (a number stays itself, a
+ * config boolean is Python's `True` / `False`, an int subclass: 1 / 0), or NaN when Python reads
+ * none (and for `nan`, which equals nothing).
  */
-export function pythonFloatValue(value: string | number): number {
+export function pythonFloatValue(value: ConfigValue): number {
   if (typeof value === "number") return value;
+  if (typeof value === "boolean") return value ? 1 : 0;
   if (!pythonFloatReads(value)) return Number.NaN;
   const text = value.trim().replaceAll("_", "").toLowerCase();
   const unsigned = text.replace(/^[+-]/, "");
   if (unsigned === "inf" || unsigned === "infinity") return text.startsWith("-") ? -Infinity : Infinity;
   return Number(text);
+}
+
+/**
+ * A configured value as Python's `str()` writes it, which is how smclarify lists it in
+ * analysis.json (`",".join(map(str, values))`) and what it compares a text column's cells with
+ * after converting the values to `str`: a config boolean is `True` / `False`.
+ */
+export function configValueText(value: ConfigValue): string {
+  if (typeof value === "boolean") return value ? "True" : "False";
+  return String(value);
+}
+
+/**
+ * Whether Python holds the configured value as an int: a JSON integer, or a config boolean (bool
+ * is an int subclass). pandas then keeps a threshold's interval breaks integers on an integer
+ * column: `true` on a column of 0 to 9 gives "(1, 9]", as `1` does (threshold-interval.ts).
+ */
+export function heldAsInt(value: ConfigValue): boolean {
+  return typeof value === "boolean" || (typeof value === "number" && Number.isInteger(value));
 }

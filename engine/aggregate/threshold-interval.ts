@@ -5,6 +5,9 @@
  * already equals the threshold (smclarify tests `abs(max)`), the breaks hold one value and the
  * interval list is empty: no row is inside, and Clarify writes "" as the value_or_threshold.
  */
+import type { ConfigValue } from "../config/analysis-config.ts";
+import { EngineInputError } from "../errors.ts";
+import { heldAsInt, pythonFloatValue } from "./python-float.ts";
 import { pythonFloatRepr } from "./python-float-repr.ts";
 
 export interface ThresholdInterval {
@@ -34,4 +37,28 @@ export function thresholdInterval(
   const integerBreaks = int64Column && thresholdIsInteger && Number.isInteger(threshold);
   const format = (x: number) => (integerBreaks ? String(x) : pythonFloatRepr(x));
   return { text: `(${format(low)}, ${format(high)}]`, empty: emptyByMax };
+}
+
+/**
+ * A configured threshold's interval on a column, as `_interval_index` builds it, given the
+ * column as `ColumnProfile.thresholdColumn` describes it. On a column of booleans (with missing
+ * cells, typed continuous) the maximum is Python's True or False: a config boolean threshold
+ * beside it makes breaks of booleans only, which pandas refuses ("Only numeric, Timestamp and
+ * Timedelta endpoints are allowed when constructing an Interval"), and the Clarify job stops;
+ * the engine refuses it with that cause (`field` names the config key, `what` the column).
+ */
+export function configuredThresholdInterval(
+  threshold: ConfigValue,
+  column: { readonly max: number; readonly integer: boolean; readonly booleanMax: boolean },
+  field: string,
+  what: string,
+): ThresholdInterval {
+  const value = pythonFloatValue(threshold);
+  if (column.booleanMax && typeof threshold === "boolean" && value !== column.max) {
+    const max = column.max === 1 ? "True" : "False";
+    throw new EngineInputError(
+      `${field} [${threshold}]: ${what} holds true/false values with missing cells, which Clarify reads as a continuous column whose largest value is ${max}; the threshold ${threshold ? "True" : "False"} beside it makes interval breaks of booleans only, which pandas refuses ("Only numeric, Timestamp and Timedelta endpoints are allowed when constructing an Interval"), so the Clarify job stops; give the threshold as a number (${value})`,
+    );
+  }
+  return thresholdInterval(value, heldAsInt(threshold), column.max, column.integer);
 }

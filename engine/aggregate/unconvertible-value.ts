@@ -5,24 +5,17 @@
  * is Python's `int()` then `float()`, and a value neither reads (`"x"` beside integers) raises:
  * the Clarify job stops with that error instead of writing metrics. This finds such a value.
  */
+
+import type { ConfigValue } from "../config/analysis-config.ts";
 import { pythonFloatReads } from "./python-float.ts";
 
 /**
  * The first configured text value that the conversion to a column of this pandas dtype cannot
  * read, or undefined: only numeric dtypes convert by `int()`/`float()` (text converts by `str()`,
- * booleans by `bool()`, which read anything).
+ * booleans by `bool()`, which read anything; a config boolean is Python's `True`, which `int()`
+ * reads as 1).
  */
-export function unconvertibleValue(values: readonly (string | number)[], dtype: string): string | undefined {
+export function unconvertibleValue(values: readonly ConfigValue[], dtype: string): string | undefined {
   if (!/^(u?int|float)/.test(dtype)) return undefined;
-  return values.find(
-    (value): value is string =>
-      typeof value === "string" && !pythonFloatReads(value) && !CONFIG_BOOLEAN_TEXTS.has(value),
-  );
+  return values.find((value): value is string => typeof value === "string" && !pythonFloatReads(value));
 }
-
-/**
- * The texts a config boolean is read as (config/parse-analysis-config.ts). Python's `True` equals
- * the number 1 and converts without error, so these are never refused here, though the text
- * "True" written as a string would stop smclarify.
- */
-const CONFIG_BOOLEAN_TEXTS = new Set(["True", "False"]);

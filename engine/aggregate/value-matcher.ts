@@ -1,5 +1,7 @@
+import type { ConfigValue } from "../config/analysis-config.ts";
 import { parseNumber } from "../io/parse-number.ts";
-import { pythonFloatValue } from "./python-float.ts";
+import { booleanCell } from "./boolean-cell.ts";
+import { configValueText, pythonFloatValue } from "./python-float.ts";
 import { sameBytes } from "./same-bytes.ts";
 
 /**
@@ -13,18 +15,22 @@ export type Matching = "text-or-number" | "text";
  * Tests cells against configured values (positive labels, sensitive facet values): equal
  * text, or equal numbers (config `1` matches a cell `1.0`), as Clarify's fallback conversion
  * of the configured values to the column's type does; in "text" matching, equal text only.
+ * A config boolean is Python's `True`: the text "True" and the number 1. A cell pandas reads as
+ * a boolean (`True`, `false`, ...: boolean-cell.ts) is the number 1 or 0 to pandas, so config
+ * `1` and `true` match a cell `true`; where the column holds other text too, pandas keeps every
+ * cell a string, and mixed-columns.ts has the column counted again with text matching.
  */
 export class ValueMatcher {
   private readonly texts: Uint8Array[];
   private readonly numbers: number[];
   /** The configured values (a count job sends them to its worker threads). */
-  readonly values: readonly (string | number)[];
+  readonly values: readonly ConfigValue[];
   readonly matching: Matching;
 
-  constructor(values: readonly (string | number)[], matching: Matching = "text-or-number") {
+  constructor(values: readonly ConfigValue[], matching: Matching = "text-or-number") {
     this.values = values;
     this.matching = matching;
-    this.texts = values.map((value) => Buffer.from(String(value), "utf8"));
+    this.texts = values.map((value) => Buffer.from(configValueText(value), "utf8"));
     this.numbers =
       matching === "text"
         ? []
@@ -43,7 +49,9 @@ export class ValueMatcher {
     if (this.matchesText(buf, start, end)) return true;
     if (this.numbers.length === 0) return false;
     const value = parsed ?? parseNumber(buf, start, end);
-    return !Number.isNaN(value) && this.numbers.includes(value);
+    if (!Number.isNaN(value)) return this.numbers.includes(value);
+    const truth = booleanCell(buf, start, end);
+    return truth !== -1 && this.numbers.includes(truth);
   }
 
   /**
@@ -58,7 +66,13 @@ export class ValueMatcher {
   ): boolean {
     if (this.matchesText(buf, start, end)) return true;
     if (this.numbers.length === 0) return false;
-    const value = parsed.lastNumber;
+    let value = parsed.lastNumber;
+    // A cell pandas reads as a boolean is the number 1 or 0 (a column of booleans is all text here).
+    if (Number.isNaN(value)) {
+      const truth = booleanCell(buf, start, end);
+      if (truth === -1) return false;
+      value = truth;
+    }
     // A loop rather than `includes`, whose call would box the number (NaN never equals a value).
     for (let i = 0; i < this.numbers.length; i++) if (this.numbers[i] === value) return true;
     return false;

@@ -9,11 +9,18 @@ import type { ExplainConfig } from "./explain-config.ts";
 /** A column given by header name or by zero-based index. */
 export type ColumnRef = string | number;
 
+/**
+ * A configured label or facet value: text, a number, or a config boolean (JSON `true`), which
+ * the Clarify container, parsing the config with Python, holds as `True`: it equals the number 1
+ * (bool is an int subclass) and is written "True" (aggregate/python-float.ts).
+ */
+export type ConfigValue = string | number | boolean;
+
 /** One facet entry of `facet`. */
 export interface FacetConfig {
   readonly nameOrIndex: ColumnRef;
   /** Sensitive values, or a one-element numeric threshold; absent: each value in turn. */
-  readonly valueOrThreshold?: readonly (string | number)[];
+  readonly valueOrThreshold?: readonly ConfigValue[];
 }
 
 /** `"all"` or a list of Clarify metric codes. */
@@ -38,7 +45,7 @@ export interface AnalysisConfig extends ExplainConfig {
    */
   readonly label?: ColumnRef;
   /** Present whenever a bias method runs. */
-  readonly labelValuesOrThreshold?: readonly (string | number)[];
+  readonly labelValuesOrThreshold?: readonly ConfigValue[];
   /** Scores above this count as a positive prediction. */
   readonly probabilityThreshold?: number;
   /** Empty when no bias method runs and no facet is given. */
@@ -60,7 +67,7 @@ export interface AnalysisConfig extends ExplainConfig {
 /** A config that runs a bias method: the label and its positive values are then known. */
 export type BiasConfig = AnalysisConfig & {
   readonly label: ColumnRef;
-  readonly labelValuesOrThreshold: readonly (string | number)[];
+  readonly labelValuesOrThreshold: readonly ConfigValue[];
 };
 
 /** True when the config asks for pre- or post-training bias. */

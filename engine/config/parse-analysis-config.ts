@@ -5,6 +5,7 @@ import type {
   AnalysisConfig,
   ColumnRef,
   ConfigProblem,
+  ConfigValue,
   DatasetType,
   FacetConfig,
   MetricSelection,
@@ -111,7 +112,7 @@ export function parseAnalysisConfig(raw: unknown): {
 
   const { requested, preTraining, postTraining } = methodsOf(raw.methods, problem);
   const bias = requested.has("pre_training_bias") || requested.has("post_training_bias");
-  let labelValues: (string | number)[] | undefined;
+  let labelValues: ConfigValue[] | undefined;
   let facets: FacetConfig[] | undefined;
   if (bias) {
     if (!Object.hasOwn(raw, "label"))
@@ -300,20 +301,28 @@ function excludedColumnList(value: unknown, problem: Report): ColumnRef[] {
   return value;
 }
 
-/** Positive label values: a threshold number or a non-empty list; true/false as pandas writes them. */
-function labelValuesOrThreshold(
-  raw: Record<string, unknown>,
-  problem: Report,
-): (string | number)[] | undefined {
+/** Positive label values: a threshold number or a non-empty list (config booleans kept: ConfigValue). */
+function labelValuesOrThreshold(raw: Record<string, unknown>, problem: Report): ConfigValue[] | undefined {
   const value = raw.label_values_or_threshold;
   const list = scalarList(value, writtenAsFloat(raw, "label_values_or_threshold"));
   if (list === undefined) {
     problem(
       "$.label_values_or_threshold",
-      `${show(value)} is not a threshold number or a non-empty list of positive label values; it is required for bias analysis`,
+      typeof value === "boolean"
+        ? loneBoolean(value)
+        : `${show(value)} is not a threshold number or a non-empty list of positive label values; it is required for bias analysis`,
     );
   }
   return list;
+}
+
+/**
+ * A boolean given alone, not in a list: smclarify indexes the configured values as a list
+ * (`values[0]`, `for val in values`), which a lone `True` is not, so what Clarify makes of it is
+ * not defined; the engine asks for the list.
+ */
+function loneBoolean(value: boolean): string {
+  return `${show(value)} is a lone boolean, which Clarify does not read as a value list or a threshold; write [${show(value)}] for the value ${value ? "True" : "False"} (equal to the number ${value ? 1 : 0}), or a threshold number`;
 }
 
 /**
@@ -322,17 +331,12 @@ function labelValuesOrThreshold(
  * kept as Python's text ("1.0", "1e+20"): smclarify lists it so, matches a text column with it
  * so, and reads it as a float threshold, as the engine reads such a text.
  */
-function scalarList(value: unknown, scalarIsFloat = false): (string | number)[] | undefined {
+function scalarList(value: unknown, scalarIsFloat = false): ConfigValue[] | undefined {
   if (typeof value === "number" && Number.isFinite(value)) return [pythonFloatText(value, scalarIsFloat)];
   if (!Array.isArray(value) || value.length === 0 || !value.every(isScalar)) return undefined;
+  // A boolean stays one: Python's True, which equals 1 and is written "True" (ConfigValue).
   return value.map((item, i) =>
-    typeof item === "boolean"
-      ? item
-        ? "True"
-        : "False"
-      : typeof item === "number"
-        ? pythonFloatText(item, writtenAsFloat(value, i))
-        : (item as string),
+    typeof item === "number" ? pythonFloatText(item, writtenAsFloat(value, i)) : (item as string | boolean),
   );
 }
 
@@ -361,7 +365,9 @@ function facetList(value: unknown, problem: Report): FacetConfig[] | undefined {
     if (given !== undefined && values === undefined) {
       problem(
         `${path}.value_or_threshold`,
-        `${show(given)} is not a threshold number or a non-empty list of sensitive values`,
+        typeof given === "boolean"
+          ? loneBoolean(given)
+          : `${show(given)} is not a threshold number or a non-empty list of sensitive values`,
       );
     }
     if (!isColumn(nameOrIndex) || (given !== undefined && values === undefined)) return;

@@ -5,6 +5,8 @@
  */
 import type { AnalysisWarning } from "../../contracts/analysis-context.ts";
 import type { ColumnTyping } from "../aggregate/column-typing.ts";
+import { configValueText, pythonFloatValue } from "../aggregate/python-float.ts";
+import type { ConfigValue } from "../config/analysis-config.ts";
 import { type ValueCount, valuesThatOccur } from "./values-that-occur.ts";
 
 /** What the engine knows about a column when a warning must describe it. */
@@ -21,13 +23,13 @@ export interface ColumnFacts {
 /** No analysed row has a positive label: every label metric compares zeros. */
 export function labelNoPositive(
   key: string,
-  values: readonly (string | number)[],
+  values: readonly ConfigValue[],
   label: ColumnFacts,
 ): AnalysisWarning {
   const given = `${key} ${JSON.stringify(values)}`;
   const message =
     label.typing.dataType === "continuous"
-      ? `${given}: Clarify reads ${label.what} as continuous (${label.typing.why}), so ${values[0]} is a threshold and a row is positive when its label is above it; no row is (the largest label is ${label.max}), so every metric compares zero positives. ${thresholdAdvice(Number(values[0]), label)}`
+      ? `${given}: Clarify reads ${label.what} as continuous (${label.typing.why}), so ${configValueText(values[0] as ConfigValue)} is a threshold and a row is positive when its label is above it; no row is (the largest label is ${label.max}), so every metric compares zero positives. ${thresholdAdvice(pythonFloatValue(values[0] as ConfigValue), label)}`
       : `${given}: no row of ${label.what} has that value, so every metric compares zero positives; ${valuesThatOccur(values, label.topValues, label.distinct)}`;
   return { code: "LABEL_NO_POSITIVE", message, failsGates: true };
 }
@@ -36,14 +38,14 @@ export function labelNoPositive(
 export function readAsThreshold(
   code: "LABEL_READ_AS_THRESHOLD" | "FACET_READ_AS_THRESHOLD",
   key: string,
-  value: string | number,
+  value: ConfigValue,
   column: ColumnFacts,
   scope: { facet?: string; valueOrThreshold?: string } = {},
 ): AnalysisWarning {
   const side = code === "LABEL_READ_AS_THRESHOLD" ? "positive" : "in the facet group";
   return {
     code,
-    message: `${key} [${JSON.stringify(value)}]: Clarify reads ${column.what} as continuous (${column.typing.why}), so ${value} is a threshold: a row is ${side} when its value is above ${value}, not equal to it. ${equalAdvice(Number(value), column)}`,
+    message: `${key} [${JSON.stringify(value)}]: Clarify reads ${column.what} as continuous (${column.typing.why}), so ${configValueText(value)} is a threshold: a row is ${side} when its value is above ${configValueText(value)}, not equal to it. ${equalAdvice(pythonFloatValue(value), column)}`,
     ...scope,
     failsGates: false,
   };
@@ -53,13 +55,13 @@ export function readAsThreshold(
 export function emptyFacetGroup(
   facetName: string,
   valueOrThreshold: string,
-  given: readonly (string | number)[],
+  given: readonly ConfigValue[],
   facet: ColumnFacts,
 ): AnalysisWarning {
   const shown = JSON.stringify(given);
   const message =
     facet.typing.dataType === "continuous"
-      ? `facet "${facetName}" value_or_threshold ${shown}: Clarify reads the facet as continuous (${facet.typing.why}), so ${given[0]} is a threshold and the facet group is the rows above it; no row is (the largest value is ${facet.max}), so its metrics are empty or meaningless. ${thresholdAdvice(Number(given[0]), facet)}`
+      ? `facet "${facetName}" value_or_threshold ${shown}: Clarify reads the facet as continuous (${facet.typing.why}), so ${configValueText(given[0] as ConfigValue)} is a threshold and the facet group is the rows above it; no row is (the largest value is ${facet.max}), so its metrics are empty or meaningless. ${thresholdAdvice(pythonFloatValue(given[0] as ConfigValue), facet)}`
       : `facet "${facetName}" value_or_threshold ${shown} matches no row, so its metrics are empty or meaningless; ${valuesThatOccur(given, facet.topValues, facet.distinct)}`;
   return { code: "EMPTY_FACET_GROUP", message, facet: facetName, valueOrThreshold, failsGates: true };
 }

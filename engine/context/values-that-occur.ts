@@ -5,6 +5,9 @@
  * ` >50K`, with a leading space).
  */
 
+import { configValueText } from "../aggregate/python-float.ts";
+import type { ConfigValue } from "../config/analysis-config.ts";
+
 /** How many occurring values the sentence lists before "and N more". */
 const LISTED_VALUES = 10;
 
@@ -19,7 +22,7 @@ export interface ValueCount {
  * @param distinct how many distinct values the column has (occurring may be truncated)
  */
 export function valuesThatOccur(
-  configured: readonly (string | number)[],
+  configured: readonly ConfigValue[],
   occurring: readonly ValueCount[],
   distinct: number,
 ): string {
@@ -32,7 +35,7 @@ export function valuesThatOccur(
     .slice(0, LISTED_VALUES)
     .map((v) => `${JSON.stringify(v.value)} (${v.rows} ${v.rows === 1 ? "row" : "rows"})`);
   const more = distinct > listed.length ? `, and ${distinct - listed.length} more` : "";
-  const hints = configured.flatMap((value) => nearMisses(String(value), occurring));
+  const hints = configured.flatMap((value) => nearMisses(configValueText(value), occurring));
   return `the values that occur are ${listed.join(", ")}${more}${hints.length > 0 ? `; ${hints.join("; ")}` : ""}`;
 }
 

@@ -243,6 +243,12 @@ function refuseMixedColumns(given: AnalysisConfig, counts: CollectedCounts): voi
   )[0];
   if (mixed === undefined) return;
   const { column, field } = columnName(config, mixed.role);
+  if (mixed.cause === "booleans") {
+    const cell = mixed.example ? ` such as ${JSON.stringify(mixed.example.cell)}` : "";
+    throw new PartialCountsError(
+      `${column}: Clarify compares ${field} with its cells in two steps when booleans take part (the values as they are, so true equals only a true/false cell and a number only a number, then, if no row matched, every value converted to the column's type), which the hosts' counts cannot follow for cells${cell}: run the job on one instance, or configure values of the column's own kind`,
+    );
+  }
   const cell = mixed.example
     ? `its cell ${JSON.stringify(mixed.example.cell)} (${field} ${JSON.stringify(mixed.example.configured)})`
     : `which of its cells (more distinct values than the counts keep) equal a number in ${field}`;

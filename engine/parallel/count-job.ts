@@ -1,11 +1,12 @@
 import type { CountPlan, FacetRule, OutcomeRule } from "../aggregate/collect-counts.ts";
 import type { IntegerDtype } from "../aggregate/predicted-cast.ts";
 import { type Matching, ValueMatcher } from "../aggregate/value-matcher.ts";
+import type { ConfigValue } from "../config/analysis-config.ts";
 import type { FilePart, TableFormat } from "../io/open-table.ts";
 
 interface OutcomeSpec {
   readonly index: number;
-  readonly values: readonly (string | number)[];
+  readonly values: readonly ConfigValue[];
   /** Absent: "text-or-number". */
   readonly matching?: Matching;
   readonly threshold?: number;
@@ -14,7 +15,7 @@ interface OutcomeSpec {
 
 interface FacetSpec {
   readonly index: number;
-  readonly values?: readonly (string | number)[];
+  readonly values?: readonly ConfigValue[];
   readonly matching?: Matching;
   readonly threshold?: number;
 }

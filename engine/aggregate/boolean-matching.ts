@@ -1,0 +1,116 @@
+/**
+ * Which cells smclarify's `_categorical_data_idx` matches when booleans take part: a config
+ * boolean (Python's `True`), or a column pandas holds as booleans (true/false cells, with or
+ * without missing ones). It compares in two steps. First the configured values as they are,
+ * through the column's categories, which hold one kind only: a config `True` equals no cell of
+ * a column of numbers, `0` no cell of a column of booleans, a text no cell of either. Only when
+ * no row matches, it converts every value to the type of the column's first cell
+ * (`convert_positive_label_values`) and compares again: `int(True)` is 1, `bool(2)` and
+ * `bool("False")` are True (any non-empty text is). So `[true, 0]` on a column of 0 and 1
+ * matches the zeros alone, `[1]` on a column of booleans matches True, `["False"]` matches True.
+ * The count pass reads each cell by itself (value-matcher.ts: text, or equal numbers, with a
+ * true/false cell as 1 or 0), which is what the second step gives for the usual configs; when
+ * the two readings differ for some cell, the column is counted again matching exactly the cells
+ * smclarify matches (mixed-columns.ts `textPlan`). A column of text is left to mixed-columns.ts.
+ */
+import type { ConfigValue } from "../config/analysis-config.ts";
+import { parseNumberText } from "../io/parse-number.ts";
+import { booleanText } from "./boolean-cell.ts";
+import type { ColumnProfile } from "./column-profile.ts";
+import { pythonFloatValue } from "./python-float.ts";
+import type { ValueMatcher } from "./value-matcher.ts";
+
+/** How pandas holds a column's cells, for this comparison. */
+type CellKind = "boolean" | "integer" | "float";
+
+export interface BooleanReading {
+  /** The cells (their exact text) smclarify matches. */
+  readonly matched: readonly string[];
+  /** A cell the count pass read otherwise, and the configured value that decided its reading. */
+  readonly example: { readonly cell: string; readonly configured: ConfigValue };
+}
+
+/**
+ * smclarify's reading of the column when it differs from the count pass's (`matcher`), or
+ * undefined when they agree, when no boolean takes part, or for a column of text. A column of
+ * more distinct values than the counts keep cannot be read cell by cell: refused by the caller
+ * through `unknownCells`.
+ */
+export function booleanReading(
+  matcher: ValueMatcher,
+  profile: ColumnProfile,
+): BooleanReading | { readonly unknownCells: true } | undefined {
+  const values = matcher.values;
+  const kind = cellKind(profile);
+  if (kind === undefined || profile.count === 0) return undefined;
+  if (kind !== "boolean" && !values.some((value) => typeof value === "boolean")) return undefined;
+  // A continuous column is read by its threshold, not by matching.
+  if (profile.dataType(values) !== "categorical") return undefined;
+  const dictionary = profile.values;
+  if (dictionary.overflowed) return { unknownCells: true };
+  const cells = Array.from({ length: dictionary.size }, (_, id) => {
+    const text = dictionary.text(id);
+    return { id, text, number: kind === "boolean" ? booleanText(text) : parseNumberText(text) };
+  });
+  const present = cells.filter((cell) => (profile.rowsOf[cell.id] ?? 0) > 0);
+  const asIs = (value: ConfigValue, cell: { number: number }) => sameKindEqual(value, cell.number, kind);
+  const stepOne = present.some((cell) => values.some((value) => asIs(value, cell)));
+  const converted = stepOne ? [] : convertedValues(values, kind);
+  const matches = (cell: { number: number }) =>
+    stepOne ? values.some((value) => asIs(value, cell)) : converted.includes(cell.number);
+  for (const cell of cells) {
+    const counted = matcher.matches(dictionary.pool, dictionary.start(cell.id), dictionary.end(cell.id));
+    if (counted === matches(cell)) continue;
+    const configured =
+      values.find((value) => (stepOne ? asIs(value, cell) : pythonFloatValue(value) === cell.number)) ??
+      (values[0] as ConfigValue);
+    return {
+      matched: cells.filter(matches).map((c) => c.text),
+      example: { cell: cell.text, configured },
+    };
+  }
+  return undefined;
+}
+
+/** The column's cells as pandas holds them; undefined for text (strings), left to mixed-columns.ts. */
+function cellKind(profile: ColumnProfile): CellKind | undefined {
+  if (profile.holdsBooleans) return "boolean";
+  if (!profile.allNumeric || profile.declaredDtype === "object") return undefined;
+  const dtype = profile.evidence().dtype;
+  return dtype === "int64" || (dtype === "category" && profile.allInteger && profile.missing === 0)
+    ? "integer"
+    : "float";
+}
+
+/**
+ * Step one, `col == value` through the column's categories: a boolean equals a boolean cell of
+ * the same truth, a number (not a boolean) a number cell of the same value, a text nothing.
+ */
+function sameKindEqual(value: ConfigValue, cell: number, kind: CellKind): boolean {
+  if (typeof value === "boolean") return kind === "boolean" && Number(value) === cell;
+  if (typeof value === "number") return kind !== "boolean" && value === cell;
+  return false;
+}
+
+/**
+ * Step two: every value converted to the type of the column's first cell, as numbers to compare
+ * the cells with. `bool()` reads any value (a text is True unless empty, a number unless 0);
+ * numpy's int64 truncates a float (`int(1.5)` is 1) and reads True as 1; a text that `int()`
+ * cannot read makes smclarify convert every value with `float()` instead. A text neither reads
+ * stops smclarify: unconvertible-value.ts refuses it first.
+ */
+function convertedValues(values: readonly ConfigValue[], kind: CellKind): number[] {
+  if (kind === "boolean") {
+    return values.map((value) => {
+      if (typeof value === "string") return value === "" ? 0 : 1;
+      return pythonFloatValue(value) === 0 ? 0 : 1;
+    });
+  }
+  const integers =
+    kind === "integer" &&
+    values.every((value) => typeof value !== "string" || /^\s*[+-]?\d(?:_?\d)*\s*$/.test(value));
+  return values.map((value) => {
+    const number = pythonFloatValue(value);
+    return integers && Number.isFinite(number) ? Math.trunc(number) : number;
+  });
+}
