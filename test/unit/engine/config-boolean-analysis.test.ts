@@ -1,0 +1,238 @@
+/**
+ * A config boolean (JSON `true`) is Python's `True` in the Clarify container, and smclarify
+ * compares it with the data as such: `True` equals 1 as a threshold and once converted to a
+ * column's type, is written "True" in analysis.json, and in smclarify's first comparison step
+ * equals no cell of a column of numbers. A column of true/false cells compares in the same two
+ * steps, and with missing cells it is an `object` column pandas casts to integers, typed
+ * continuous when small. Every expected value below came from smclarify's bias_report (pandas
+ * 1.5.3) run on the same rows and config (rows with a missing analysed value dropped first).
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { AnalysisContext } from "../../../contracts/analysis-context.ts";
+import { analyze } from "../../../engine/analyze.ts";
+import { parseAnalysisConfig } from "../../../engine/config/parse-analysis-config.ts";
+
+/**
+ * 60 rows: y and yhat 0/1; f01 integers 0/1 (2 distinct: categorical); f09 integers 0 to 9 (10
+ * distinct: continuous); ftext text with `True`; f1x text with `1`; fbool true/false cells in
+ * five spellings (pandas' bool dtype).
+ */
+function rowsA(): string {
+  const lines = ["y,yhat,f01,f09,ftext,f1x,fbool"];
+  for (let i = 0; i < 60; i++) {
+    const y = (i * 7 + 3) % 11 < 6 ? 1 : 0;
+    const yhat = (i * 5 + 1) % 9 < 5 ? 1 : 0;
+    const f01 = (i * 13 + 5) % 17 < 7 ? 1 : 0;
+    const f09 = (i * 3 + Math.floor(i / 7)) % 10;
+    const ftext = ["True", "no", "False"][(i * 7 + Math.floor(i / 5)) % 3];
+    const f1x = ["1", "x"][(i + Math.floor(i / 3)) % 2];
+    const fbool = ["True", "false", "TRUE", "False", "true"][(i * 3 + Math.floor(i / 4)) % 5];
+    lines.push(`${y},${yhat},${f01},${f09},${ftext},${f1x},${fbool}`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/** 24 rows: y and yhat yes/no; fb true/false cells and 4 missing ones (20 rows kept: 10% distinct). */
+function rowsB(): string {
+  const lines = ["y,yhat,fb"];
+  for (let i = 0; i < 24; i++) {
+    const y = (i * 7 + 3) % 11 < 6 ? "yes" : "no";
+    const yhat = (i * 5 + 1) % 9 < 5 ? "yes" : "no";
+    const fb = ["True", "", "False", "True", "true", "FALSE"][(i * 5 + Math.floor(i / 3)) % 6];
+    lines.push(`${y},${yhat},${fb}`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+interface Entry {
+  value_or_threshold: string;
+  metrics: { name: string; value: number | null; error?: string }[];
+}
+type Section = { label_value_or_threshold: string; facets: Record<string, Entry[]> };
+
+async function analysed(
+  rows: string,
+  facet: string,
+  facetValues: unknown[],
+  labelValues: unknown[] = [1],
+): Promise<{ pre: Section; post: Section; context: AnalysisContext }> {
+  const dir = mkdtempSync(join(tmpdir(), "config-boolean-"));
+  const datasetPath = join(dir, "data.csv");
+  writeFileSync(datasetPath, rows);
+  const result = await analyze({
+    datasetPath,
+    config: {
+      dataset_type: "text/csv",
+      label: "y",
+      label_values_or_threshold: labelValues,
+      predicted_label: "yhat",
+      facet: [{ name_or_index: facet, value_or_threshold: facetValues }],
+      methods: {
+        pre_training_bias: { methods: ["CI", "DPL"] },
+        post_training_bias: { methods: ["DPPL"] },
+      },
+    },
+    outDir: join(dir, "out"),
+    threads: { threads: 1, minBytesPerThread: 0 },
+    intervals: false,
+  });
+  const analysis = JSON.parse(readFileSync(result.analysisPath, "utf8")) as {
+    pre_training_bias_metrics: Section;
+    post_training_bias_metrics: Section;
+  };
+  const context = JSON.parse(readFileSync(join(dir, "out", "analysis_context.json"), "utf8"));
+  return {
+    pre: analysis.pre_training_bias_metrics,
+    post: analysis.post_training_bias_metrics,
+    context,
+  };
+}
+
+/** value_or_threshold, CI, DPL and DPPL of the facet's one entry (an error's text for a metric without value). */
+function summary(result: { pre: Section; post: Section }, facet: string): unknown[] {
+  const pre = result.pre.facets[facet]?.[0];
+  const post = result.post.facets[facet]?.[0];
+  const value = (entry: Entry | undefined, name: string) => {
+    const metric = entry?.metrics.find((m) => m.name === name);
+    return metric?.value ?? metric?.error;
+  };
+  return [pre?.value_or_threshold, value(pre, "CI"), value(pre, "DPL"), value(post, "DPPL")];
+}
+
+function expectSummary(actual: unknown[], expected: unknown[]): void {
+  expect(actual[0]).toBe(expected[0]);
+  for (let i = 1; i < expected.length; i++) {
+    const want = expected[i];
+    if (typeof want === "number") expect(actual[i]).toBeCloseTo(want, 12);
+    else expect(actual[i]).toBe(want);
+  }
+}
+
+const FACET_EMPTY = "Facet set is empty.";
+
+describe("a config boolean compared with the data, as smclarify does", () => {
+  // [facet column, value_or_threshold, smclarify's value_or_threshold, CI, DPL, DPPL]
+  it.each([
+    ["f01", [true], "True", 0.16666666666666666, 0.022857142857142798, -0.017142857142857237],
+    ["f01", [1], "1", 0.16666666666666666, 0.022857142857142798, -0.017142857142857237],
+    // First step: 0 equals the zeros, True no integer cell, so True is never converted.
+    ["f01", [true, 0], "True,0", -0.16666666666666666, -0.022857142857142798, 0.017142857142857237],
+    // Continuous (10 distinct of 60): True is the integer threshold 1.
+    ["f09", [true], "(1, 9]", -0.6333333333333333, -0.43042671614100186, -0.005565862708719838],
+    // Text: True converted to text, "True", matches the cell `True`.
+    ["ftext", [true], "True", 0.2, -0.08333333333333337, 0.08333333333333337],
+    // Text: "True" is not "1".
+    [
+      "f1x",
+      [true],
+      "True",
+      `CI: facet set is empty. Check that x[facet] has non-zero length.`,
+      FACET_EMPTY,
+      FACET_EMPTY,
+    ],
+    // A column of booleans: every spelling of true is True.
+    ["fbool", [true], "True", -0.2, 0.01388888888888884, -0.15277777777777785],
+    ["fbool", [false], "False", 0.2, -0.01388888888888884, 0.15277777777777785],
+    // 1 equals no boolean in the first step; bool(1) is True in the second.
+    ["fbool", [1], "1", -0.2, 0.01388888888888884, -0.15277777777777785],
+    // First step: True matches, 0 equals no boolean.
+    ["fbool", [true, 0], "True,0", -0.2, 0.01388888888888884, -0.15277777777777785],
+    // No text equals a boolean; bool("False") is True.
+    ["fbool", ["False"], "False", -0.2, 0.01388888888888884, -0.15277777777777785],
+  ])("facet %s %j", async (facet, values, ...expected) => {
+    // Act
+    const result = await analysed(rowsA(), facet as string, values as unknown[]);
+
+    // Assess
+    expectSummary(summary(result, facet as string), expected);
+  });
+
+  it("reads a label value true as 1 and writes it True, and [false, 1] as 1 alone", async () => {
+    // Act
+    const single = await analysed(rowsA(), "f01", [1], [true]);
+    const pair = await analysed(rowsA(), "f01", [1], [false, 1]);
+
+    // Assess: both as label [1] (smclarify's figures for it); the label is listed as configured.
+    const expected = ["1", 0.16666666666666666, 0.022857142857142798, -0.017142857142857237];
+    expectSummary(summary(single, "f01"), expected);
+    expectSummary(summary(pair, "f01"), expected);
+    expect(single.pre.label_value_or_threshold).toBe("True");
+    expect(pair.post.label_value_or_threshold).toBe("False,1");
+  });
+
+  it("refuses a lone boolean, not in a list, naming the field and what to write", () => {
+    // Act
+    const { problems } = parseAnalysisConfig({
+      dataset_type: "text/csv",
+      label: "y",
+      label_values_or_threshold: true,
+      facet: [{ name_or_index: "f", value_or_threshold: false }],
+      methods: { pre_training_bias: { methods: "all" } },
+    });
+
+    // Assess
+    expect(problems.map((p) => p.path)).toEqual([
+      "$.label_values_or_threshold",
+      "$.facet[0].value_or_threshold",
+    ]);
+    expect(problems[0]?.message).toContain("true is a lone boolean");
+    expect(problems[0]?.message).toContain("write [true]");
+  });
+});
+
+describe("a true/false column with missing cells, as smclarify types it", () => {
+  it("is continuous at 40 rows or fewer: pandas holds it as objects that cast to integers", async () => {
+    // Act
+    const result = await analysed(rowsB(), "fb", [0], ["yes"]);
+
+    // Assess: False is 0, True 1; integer breaks.
+    expectSummary(summary(result, "fb"), [
+      "(0, 1]",
+      -0.2727272727272727,
+      -0.0714285714285714,
+      -0.3928571428571429,
+    ]);
+    const facet = result.context.facets.find((f) => f.column === "fb");
+    expect(facet?.dataType).toBe("continuous");
+    expect(facet?.why).toContain("true/false values with missing cells");
+  });
+
+  it.each([
+    [[0.5], ["(0.5, 1.0]", -0.2727272727272727, -0.0714285714285714, -0.3928571428571429]],
+    // True equals the largest value: no interval, an empty facet group.
+    [
+      [true],
+      ["", `CI: facet set is empty. Check that x[facet] has non-zero length.`, FACET_EMPTY, FACET_EMPTY],
+    ],
+    [[1], ["", `CI: facet set is empty. Check that x[facet] has non-zero length.`, FACET_EMPTY, FACET_EMPTY]],
+    // Two values: categorical, both booleans match.
+    [
+      [true, false],
+      [
+        "True,False",
+        `CI: negated facet set is empty. Check that x[~facet] has non-zero length.`,
+        "Negative facet set is empty.",
+        "Negative facet set is empty.",
+      ],
+    ],
+  ])("reads value_or_threshold %j as smclarify does", async (values, expected) => {
+    // Act
+    const result = await analysed(rowsB(), "fb", values, ["yes"]);
+
+    // Assess
+    expectSummary(summary(result, "fb"), expected);
+  });
+
+  it("refuses the threshold false beside a largest value True, which stops pandas", async () => {
+    // Act
+    const run = analysed(rowsB(), "fb", [false], ["yes"]);
+
+    // Assess: smclarify raises "Only numeric, Timestamp and Timedelta endpoints are allowed ...".
+    await expect(run).rejects.toThrow(
+      /facet "fb" value_or_threshold \[false\]: the facet column holds true\/false values with missing cells.*Only numeric, Timestamp and Timedelta endpoints.*give the threshold as a number \(0\)/,
+    );
+  });
+});
