@@ -8,6 +8,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { AnalysisConfig } from "../config/analysis-config.ts";
+import type { ShapConfig } from "../config/explain-config.ts";
 import { EngineInputError } from "../errors.ts";
 import type { ExplanationsJson, KernelShapLabel } from "../output/explanations-json.ts";
 import {
@@ -17,7 +18,7 @@ import {
   settleBaseline,
   withBaselineCategories,
 } from "./baseline/settle-baseline.ts";
-import { withExecutor } from "./explain-executor.ts";
+import { type Executor, withExecutor } from "./explain-executor.ts";
 import {
   type ExplainedShap,
   explainShap,
@@ -73,26 +74,11 @@ export async function runExplanations(
 ): Promise<ExplanationsResult> {
   const table = readFeatureTable(config, datasetPath);
   return withExecutor(config, table, modelOrSource, threads, async (model, executorFor) => {
-    const baseline = config.shap ? settleBaseline(config.shap, table) : undefined;
-    const players = config.shap ? shapPlayers(config.shap, table) : undefined;
-    // The threads are chosen once, from the work both methods will ask of the model.
-    const executor = executorFor(plannedEvaluations(config, table, players, baseline));
-    const shap =
-      config.shap && baseline && players
-        ? await explainShap(
-            config,
-            config.shap,
-            table,
-            model,
-            baseline,
-            players,
-            executor,
-            threads.evaluationsPerCall,
-          )
-        : undefined;
-    const written = shap
-      ? await writeShap(config, table, baseline as SettledBaseline, shap, outDir)
-      : undefined;
+    // PDP alone: no SHAP to compute, the executor sized for PDP's work.
+    const { executor, shap } = config.shap
+      ? await startWithShap(config, config.shap, table, model, executorFor, threads)
+      : { executor: executorFor(plannedEvaluations(config, table)), shap: undefined };
+    const written = shap ? await writeShap(config, table, shap, outDir) : undefined;
     const pdp = config.pdp
       ? await explainPdp(
           config,
@@ -111,10 +97,45 @@ export async function runExplanations(
       files: written?.files ?? [],
       rowsExplained: table.rows,
       rowsDropped: table.rowsDropped,
-      modelEvaluations: (shap?.result.modelEvaluations ?? 0) + (pdp?.evaluations ?? 0),
+      modelEvaluations: (shap?.explained.result.modelEvaluations ?? 0) + (pdp?.evaluations ?? 0),
       threads: executor.threads,
     };
   });
+}
+
+/** Kernel SHAP's local values and the baseline they were computed against. */
+interface ShapExplained {
+  readonly baseline: SettledBaseline;
+  readonly explained: ExplainedShap;
+}
+
+/**
+ * What both paths start with: the baseline and the players, the executor, whose threads are
+ * chosen once from the work methods.shap and methods.pdp will ask of the model, then Kernel
+ * SHAP's local values.
+ */
+async function startWithShap(
+  config: AnalysisConfig,
+  shapConfig: ShapConfig,
+  table: FeatureTable,
+  model: ScoringModel,
+  executorFor: (evaluations: number) => Executor,
+  threads: ExplainThreadOptions,
+): Promise<{ executor: Executor; shap: ShapExplained }> {
+  const baseline = settleBaseline(shapConfig, table);
+  const players = shapPlayers(shapConfig, table);
+  const executor = executorFor(plannedEvaluations(config, table, players, baseline));
+  const explained = await explainShap(
+    config,
+    shapConfig,
+    table,
+    model,
+    baseline,
+    players,
+    executor,
+    threads.evaluationsPerCall,
+  );
+  return { executor, shap: { baseline, explained } };
 }
 
 /**
@@ -124,8 +145,7 @@ export async function runExplanations(
 async function writeShap(
   config: AnalysisConfig,
   table: FeatureTable,
-  baseline: SettledBaseline,
-  shap: ExplainedShap,
+  { baseline, explained: shap }: ShapExplained,
   outDir: string,
 ): Promise<{ kernel: Record<string, KernelShapLabel>; ranking: number[]; files: string[] }> {
   const { result, labels, features } = shap;
@@ -244,19 +264,15 @@ export async function explainShard(
         });
   const { table, unseen } = withBaselineCategories(shapConfig, shardTable);
   return withExecutor(config, table, modelOrSource, threads, async (model, executorFor) => {
-    const baseline = settleBaseline(shapConfig, table);
-    const players = shapPlayers(shapConfig, table);
-    const executor = executorFor(plannedEvaluations(config, table, players, baseline));
-    const shap = await explainShap(
+    const { executor, shap: started } = await startWithShap(
       config,
       shapConfig,
       table,
       model,
-      baseline,
-      players,
-      executor,
-      threads.evaluationsPerCall,
+      executorFor,
+      threads,
     );
+    const shap = started.explained;
     let first = 0;
     for (const [index, file] of table.files.entries()) {
       await write(index, localLines(shap, first, first + file.rows));
@@ -291,8 +307,8 @@ export async function explainShard(
 function plannedEvaluations(
   config: AnalysisConfig,
   table: FeatureTable,
-  shapPlayers: ShapPlayers | undefined,
-  baseline: SettledBaseline | undefined,
+  shapPlayers?: ShapPlayers,
+  baseline?: SettledBaseline,
 ): number {
   const N = table.rows;
   const players = shapPlayers?.players?.length ?? table.featureCount;
