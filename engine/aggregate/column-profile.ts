@@ -1,3 +1,4 @@
+import { BOOLEANS_WITH_NULLS } from "../io/parquet/merge-dtypes.ts";
 import { numberParse, parseNumberInto } from "../io/parse-number.ts";
 import { type ColumnEvidence, type ColumnTyping, clarifyDataType, type DataType } from "./column-typing.ts";
 import { ValueDictionary } from "./value-dictionary.ts";
@@ -139,7 +140,9 @@ export class ColumnProfile {
    * CSV reader turns into True / False (a JSON Lines boolean is the cell `True` or `False`).
    */
   get holdsBooleans(): boolean {
-    if (this.count === 0 || this.declaredDtype !== undefined) return this.declaredDtype === "bool";
+    if (this.count === 0 || this.declaredDtype !== undefined) {
+      return this.declaredDtype === "bool" || this.declaredDtype === BOOLEANS_WITH_NULLS;
+    }
     for (let id = 0; id < this.values.size; id++) {
       if (!BOOLEAN_TEXTS.has(this.values.text(id))) return false;
     }
@@ -171,6 +174,7 @@ export class ColumnProfile {
   private declaredEvidence(dtype: string): Omit<ColumnEvidence, "distinct" | "count"> | undefined {
     const integers = this.allNumeric && this.allInteger && this.count > 0;
     if (dtype === "category" || dtype === "bool") return { dtype };
+    if (dtype === BOOLEANS_WITH_NULLS) return { dtype: "object", castsToInt: true, booleans: true };
     if (dtype === "object") return { dtype, castsToInt: integers };
     if (/^u?int\d+$/.test(dtype)) return { dtype: "int64" };
     if (/^float\d+$/.test(dtype)) return { dtype: "float64", ...(integers && { floatFromMissing: true }) };

@@ -10,6 +10,8 @@ import { parquetSchema } from "hyparquet/src/metadata.js";
 
 export { mergeDtypes } from "./merge-dtypes.ts";
 
+import { BOOLEANS_WITH_NULLS } from "./merge-dtypes.ts";
+
 /** How a column's values are written as cell text (see parquet-cells.ts). */
 export type CellKind = "integer" | "float32" | "float64" | "boolean" | "text";
 
@@ -97,7 +99,9 @@ function cellKind(element: SchemaElement): Mapped | string {
   const converted = element.converted_type;
   switch (element.type) {
     case "BOOLEAN":
-      return { kind: "boolean", dtype: "bool", dtypeWithNulls: "object" };
+      // pandas: `object` holding True, False and None, written apart from a string column's
+      // `object` because its booleans cast to integers (BOOLEANS_WITH_NULLS).
+      return { kind: "boolean", dtype: "bool", dtypeWithNulls: BOOLEANS_WITH_NULLS };
     case "INT32":
     case "INT64": {
       const unsupported = logical?.type ?? converted;

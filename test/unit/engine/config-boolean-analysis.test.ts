@@ -7,13 +7,14 @@
  * continuous when small. Every expected value below came from smclarify's bias_report (pandas
  * 1.5.3) run on the same rows and config (rows with a missing analysed value dropped first).
  */
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { AnalysisContext } from "../../../contracts/analysis-context.ts";
 import { analyze } from "../../../engine/analyze.ts";
 import { parseAnalysisConfig } from "../../../engine/config/parse-analysis-config.ts";
+import { type FixtureColumn, writeParquet } from "../../support/parquet-writer.ts";
 
 /**
  * 60 rows: y and yhat 0/1; f01 integers 0/1 (2 distinct: categorical); f09 integers 0 to 9 (10
@@ -234,5 +235,89 @@ describe("a true/false column with missing cells, as smclarify types it", () => 
     await expect(run).rejects.toThrow(
       /facet "fb" value_or_threshold \[false\]: the facet column holds true\/false values with missing cells.*Only numeric, Timestamp and Timedelta endpoints.*give the threshold as a number \(0\)/,
     );
+  });
+});
+
+describe("a true/false column with missing cells, in every format", () => {
+  /** 24 rows: fb True/False with 2 nulls (22 kept, 9% distinct: continuous), y and yhat yes/no. */
+  const ROWS = Array.from({ length: 24 }, (_, i) => ({
+    fb: [true, null, false, true, true, false][(i * 5 + Math.floor(i / 3)) % 6] as boolean | null,
+    y: (i * 7 + 3) % 11 < 6 ? "yes" : "no",
+    yhat: (i * 5 + 1) % 9 < 5 ? "yes" : "no",
+  }));
+  const CONFIG = {
+    label: "y",
+    label_values_or_threshold: ["yes"],
+    predicted_label: "yhat",
+    facet: [{ name_or_index: "fb", value_or_threshold: [0] }],
+    methods: { pre_training_bias: { methods: ["CI", "DPL"] }, post_training_bias: { methods: ["DPPL"] } },
+  };
+
+  async function analysisOf(dataset: string, config: Record<string, unknown>): Promise<string> {
+    const out = mkdtempSync(join(tmpdir(), "config-boolean-out-"));
+    await analyze({
+      datasetPath: dataset,
+      config,
+      outDir: out,
+      threads: { threads: 1, minBytesPerThread: 0 },
+    });
+    return readFileSync(join(out, "analysis.json"), "utf8");
+  }
+
+  it("gives CSV's analysis.json for JSON Lines booleans and a Parquet boolean column, one file or parts", async () => {
+    // Prepare: the Parquet parts hold the nulls in the first alone (object of booleans, then bool).
+    const dir = mkdtempSync(join(tmpdir(), "config-boolean-formats-"));
+    const cell = (v: boolean | null) => (v === null ? "" : v ? "True" : "False");
+    writeFileSync(
+      join(dir, "data.csv"),
+      `fb,y,yhat\n${ROWS.map((r) => `${cell(r.fb)},${r.y},${r.yhat}`).join("\n")}\n`,
+    );
+    writeFileSync(
+      join(dir, "data.jsonl"),
+      `${ROWS.map((r) => JSON.stringify({ features: [r.fb], y: r.y, yhat: r.yhat })).join("\n")}\n`,
+    );
+    const columns = (rows: typeof ROWS): FixtureColumn[] => [
+      { name: "fb", type: "BOOLEAN", data: rows.map((r) => r.fb) },
+      { name: "y", type: "STRING", data: rows.map((r) => r.y) },
+      { name: "yhat", type: "STRING", data: rows.map((r) => r.yhat) },
+    ];
+    writeParquet(join(dir, "data.parquet"), columns(ROWS));
+    const withNulls = ROWS.filter((r) => r.fb === null).length;
+    const cut = ROWS.findLastIndex((r) => r.fb === null) + 1;
+    mkdirSync(join(dir, "parts"));
+    writeParquet(join(dir, "parts", "part-0.parquet"), columns(ROWS.slice(0, cut)));
+    writeParquet(join(dir, "parts", "part-1.parquet"), columns(ROWS.slice(cut)));
+
+    // Act
+    const csv = await analysisOf(join(dir, "data.csv"), { ...CONFIG, dataset_type: "text/csv" });
+    const jsonLines = await analysisOf(join(dir, "data.jsonl"), {
+      ...CONFIG,
+      dataset_type: "application/jsonlines",
+      headers: ["fb", "y"],
+      features: "features",
+    });
+    const parquet = await analysisOf(join(dir, "data.parquet"), {
+      ...CONFIG,
+      dataset_type: "application/x-parquet",
+    });
+    const parts = await analysisOf(join(dir, "parts"), { ...CONFIG, dataset_type: "application/x-parquet" });
+
+    // Assess: continuous, the threshold 0 gives integer breaks (smclarify's value_or_threshold).
+    expect(withNulls).toBe(2);
+    expect(ROWS.slice(cut).some((r) => r.fb === null)).toBe(false);
+    // smclarify's figures for the CSV: "(0, 1]", CI -0.2727..., DPL -0.0714..., DPPL -0.3928...
+    const analysis = JSON.parse(csv);
+    expectSummary(
+      [
+        analysis.pre_training_bias_metrics.facets.fb[0].value_or_threshold,
+        analysis.pre_training_bias_metrics.facets.fb[0].metrics[0].value,
+        analysis.pre_training_bias_metrics.facets.fb[0].metrics[1].value,
+        analysis.post_training_bias_metrics.facets.fb[0].metrics[0].value,
+      ],
+      ["(0, 1]", -0.2727272727272727, -0.0714285714285714, -0.3928571428571429],
+    );
+    expect(jsonLines).toBe(csv);
+    expect(parquet).toBe(csv);
+    expect(parts).toBe(csv);
   });
 });

@@ -11,6 +11,7 @@ import {
   parseFooter,
 } from "../../../contracts/parquet-footer.ts";
 import { TableReader } from "../../../engine/io/open-table.ts";
+import { BOOLEANS_WITH_NULLS, mergeDtypes } from "../../../engine/io/parquet/merge-dtypes.ts";
 import { floatCell } from "../../../engine/io/parquet/parquet-cells.ts";
 import { ParquetReader } from "../../../engine/io/parquet/parquet-reader.ts";
 import { type FixtureColumn, writeParquet } from "../../support/parquet-writer.ts";
@@ -113,6 +114,21 @@ describe("ParquetReader", () => {
     reader.close();
     // Assess
     expect(dtypes).toEqual(["int64", "float64", "float64", "object", "bool", "int32"]);
+  });
+
+  it("types a boolean column with a null as an object column of booleans, which parts merge into", () => {
+    // Prepare: pandas reads it as object (True, False, None), whose booleans cast to integers.
+    const path = join(tempDir(), "booleans.parquet");
+    writeParquet(path, [{ name: "member", type: "BOOLEAN", data: [true, null, false] }]);
+    // Act
+    const reader = new ParquetReader(path);
+    const dtypes = reader.dtypes();
+    reader.close();
+    // Assess: kept apart from a string column's object; parts with and without nulls merge so (pd.concat: object).
+    expect(dtypes).toEqual([BOOLEANS_WITH_NULLS]);
+    expect(mergeDtypes("bool", BOOLEANS_WITH_NULLS)).toBe(BOOLEANS_WITH_NULLS);
+    expect(mergeDtypes(BOOLEANS_WITH_NULLS, "object")).toBe("object");
+    expect(mergeDtypes("bool", "int64")).toBe("object");
   });
 
   it("reads dictionary-encoded strings, and pandas' categorical columns as category", () => {
