@@ -183,7 +183,7 @@ export function biasResult(
       facet.valueOrThreshold,
       labelBit,
       predictedBit,
-      groupIndex !== undefined,
+      groupIndex !== undefined ? counts.group : undefined,
     );
     tables[facetName] = splits.map((s) => s.counts);
     const reading = facetReading(

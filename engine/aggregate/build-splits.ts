@@ -2,6 +2,7 @@ import type { ConfigValue } from "../config/analysis-config.ts";
 import { EngineInputError } from "../errors.ts";
 import type { Confusion, FacetSplitCounts } from "../metrics/counts.ts";
 import type { FacetCounts } from "./collect-counts.ts";
+import type { ColumnProfile } from "./column-profile.ts";
 import type { ColumnTyping } from "./column-typing.ts";
 import { configValueText, pythonFloatValue } from "./python-float.ts";
 import { configuredThresholdInterval } from "./threshold-interval.ts";
@@ -29,11 +30,12 @@ export function buildFacetSplits(
   givenValues: readonly ConfigValue[] | undefined,
   labelBit: PositiveBit,
   predictedBit: PositiveBit,
-  hasGroups: boolean,
+  groups: ColumnProfile | undefined,
 ): FacetSplit[] {
+  const groupOf = groupIndexes(groups);
   const split = (valueOrThreshold: string, isSensitive: (key: number) => boolean): FacetSplit => ({
     valueOrThreshold,
-    counts: splitCounts(counts, isSensitive, labelBit, predictedBit, hasGroups),
+    counts: splitCounts(counts, isSensitive, labelBit, predictedBit, groupOf),
     isSensitive,
   });
   if (typing.dataType === "continuous") {
@@ -66,6 +68,14 @@ export function buildFacetSplits(
       `facet "${facetName}" has more than ${counts.profile.values.capacity} distinct values; give value_or_threshold`,
     );
   }
+  const truths = counts.profile.truthOfIds();
+  if (truths) {
+    // One split per boolean in order of first appearance (`unique()`), whatever its spellings.
+    const order = [...new Set(truths)];
+    return order.map((truth) =>
+      split(truth === 1 ? "True" : "False", (key) => key >> 2 !== 0 && truths[(key >> 2) - 1] === truth),
+    );
+  }
   const splits: FacetSplit[] = [];
   for (let id = 0; id < counts.profile.values.size; id++) {
     splits.push(split(counts.profile.values.text(id), (key) => key >> 2 === id + 1));
@@ -73,13 +83,27 @@ export function buildFacetSplits(
   return splits;
 }
 
+/**
+ * The group_variable's group of each of its value ids, for CDDL and CDDPL: a value is its own
+ * group, but in a column pandas holds as booleans the spellings of one boolean are one group.
+ * Undefined without a group_variable.
+ */
+function groupIndexes(groups: ColumnProfile | undefined): ((id: number) => number) | undefined {
+  if (groups === undefined) return undefined;
+  const truths = groups.truthOfIds();
+  if (truths === undefined) return (id) => id;
+  const order = [...new Set(truths)];
+  return (id) => order.indexOf(truths[id] as 0 | 1);
+}
+
 function splitCounts(
   counts: FacetCounts,
   isSensitive: (key: number) => boolean,
   labelBit: PositiveBit,
   predictedBit: PositiveBit,
-  hasGroups: boolean,
+  groupOf: ((id: number) => number) | undefined,
 ): FacetSplitCounts {
+  const hasGroups = groupOf !== undefined;
   const d = [0, 0, 0, 0];
   const a = [0, 0, 0, 0];
   const groups: { d: number[]; a: number[] }[] = [];
@@ -94,7 +118,7 @@ function splitCounts(
   for (let slot = 0; slot < counts.slotKeys.length; slot++) {
     const sensitive = isSensitive(counts.slotKeys[slot] as number);
     const target = sensitive ? d : a;
-    const groupId = counts.slotGroups[slot] as number;
+    const groupId = groupOf ? groupOf(counts.slotGroups[slot] as number) : 0;
     let group = groups[groupId];
     if (hasGroups && group === undefined) {
       group = { d: [0, 0, 0, 0], a: [0, 0, 0, 0] };

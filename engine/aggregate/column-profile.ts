@@ -150,6 +150,18 @@ export class ColumnProfile {
   }
 
   /**
+   * For a column pandas holds as booleans, each value id's truth (1 True, 0 False): its cells
+   * `True`, `true` and `TRUE` are one value to pandas, written "True" (`str(True)`). Undefined
+   * for other columns, whose values are their texts.
+   */
+  truthOfIds(): (0 | 1)[] | undefined {
+    if (!this.holdsBooleans) return undefined;
+    return Array.from({ length: this.values.size }, (_, id) =>
+      TRUE_TEXTS.has(this.values.text(id)) ? 1 : 0,
+    );
+  }
+
+  /**
    * The column as smclarify's threshold sees it (`_interval_index`): its maximum, and whether
    * pandas holds its numbers as integers (integer interval breaks). A column of booleans with
    * missing cells is typed continuous as integers (column-typing.ts); its maximum is then

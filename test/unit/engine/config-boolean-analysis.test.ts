@@ -321,3 +321,75 @@ describe("a true/false column with missing cells, in every format", () => {
     expect(parts).toBe(csv);
   });
 });
+
+describe("a column of booleans in several spellings, as pandas holds it", () => {
+  /** 60 rows: f `true`/`false`; g five spellings of true and false; h `a`/`b`. */
+  function rowsC(): string {
+    const lines = ["y,yhat,f,g,h"];
+    for (let i = 0; i < 60; i++) {
+      const y = (i * 7 + 3) % 11 < 6 ? 1 : 0;
+      const yhat = (i * 5 + 1) % 9 < 5 ? 1 : 0;
+      const f = ["true", "false", "false"][(i * 3 + Math.floor(i / 4)) % 3];
+      const g = ["TRUE", "false", "True", "False", "true"][(i * 5 + Math.floor(i / 3)) % 5];
+      const h = ["a", "b", "b"][(i * 3 + Math.floor(i / 4)) % 3];
+      lines.push(`${y},${yhat},${f},${g},${h}`);
+    }
+    return `${lines.join("\n")}\n`;
+  }
+
+  async function run(config: Record<string, unknown>): Promise<Record<string, Section>> {
+    const dir = mkdtempSync(join(tmpdir(), "config-boolean-spellings-"));
+    writeFileSync(join(dir, "data.csv"), rowsC());
+    const result = await analyze({
+      datasetPath: join(dir, "data.csv"),
+      config: { dataset_type: "text/csv", label: "y", label_values_or_threshold: [1], ...config },
+      outDir: join(dir, "out"),
+      threads: { threads: 1, minBytesPerThread: 0 },
+      intervals: false,
+    });
+    return JSON.parse(readFileSync(result.analysisPath, "utf8"));
+  }
+
+  it("lists a facet's values True and False, in order of appearance, whatever their spelling", async () => {
+    // Act
+    const analysis = await run({
+      facet: [{ name_or_index: "f" }, { name_or_index: "g" }],
+      methods: { pre_training_bias: { methods: ["CI", "DPL"] } },
+    });
+
+    // Assess: smclarify's analysis.json (str(True) of each of unique()'s booleans).
+    const facets = analysis.pre_training_bias_metrics?.facets ?? {};
+    const listed = (name: string) =>
+      facets[name]?.map((e) => [e.value_or_threshold, ...e.metrics.map((m) => m.value)]);
+    const close = (rows: unknown[][] | undefined, expected: [string, number, number][]) => {
+      expect(rows?.map((r) => r[0])).toEqual(expected.map((r) => r[0]));
+      expected.forEach((row, i) => {
+        expect(rows?.[i]?.[1]).toBeCloseTo(row[1], 12);
+        expect(rows?.[i]?.[2]).toBeCloseTo(row[2], 12);
+      });
+    };
+    close(listed("f"), [
+      ["True", 0.3333333333333333, 0.050000000000000044],
+      ["False", -0.3333333333333333, -0.050000000000000044],
+    ]);
+    close(listed("g"), [
+      ["True", -0.2, 0.01388888888888884],
+      ["False", 0.2, -0.01388888888888884],
+    ]);
+  });
+
+  it("takes a group_variable's spellings of one boolean as one group (CDDL, CDDPL)", async () => {
+    // Act
+    const analysis = await run({
+      predicted_label: "yhat",
+      group_variable: "g",
+      facet: [{ name_or_index: "h", value_or_threshold: ["a"] }],
+      methods: { pre_training_bias: { methods: ["CDDL"] }, post_training_bias: { methods: ["CDDPL"] } },
+    });
+
+    // Assess: smclarify's CDDL and CDDPL with group_variable g (two groups: True, False).
+    const value = (section: string) => analysis[section]?.facets.h?.[0]?.metrics[0]?.value;
+    expect(value("pre_training_bias_metrics")).toBeCloseTo(0.044408841932061724, 12);
+    expect(value("post_training_bias_metrics")).toBeCloseTo(-0.0004895104895105066, 12);
+  });
+});
