@@ -1,5 +1,6 @@
 import { closeSync, openSync, readSync } from "node:fs";
 import { basename } from "node:path";
+import { pythonFloatRepr } from "../aggregate/python-float-repr.ts";
 import { EngineInputError } from "../errors.ts";
 import type { RowReader } from "./row-reader.ts";
 
@@ -45,7 +46,7 @@ export class JsonLinesReader implements RowReader {
       if (line.trim() === "") continue;
       let record: unknown;
       try {
-        record = JSON.parse(line);
+        record = parseRecord(line);
       } catch (error) {
         throw new EngineInputError(`${this.location()}: not a JSON record (${(error as Error).message})`);
       }
@@ -126,10 +127,43 @@ function valueAt(record: unknown, path: string): unknown {
   return current;
 }
 
+/**
+ * A number whose text JavaScript's JSON.parse loses: an integral float (`1.0`, `2.00`, `1e5`;
+ * Python's json reads a float, so pandas types its column float64, where `1` would be int64),
+ * `-0`, or an integer of 16 digits or more, which a double may not hold exactly. It may match
+ * inside a string too; that only costs the slower parse.
+ */
+const NUMBER_TEXT_AT_RISK = /[0-9]\.0*(?![0-9])|[0-9][eE]|-0(?![.0-9])|[0-9]{16}/;
+
+/**
+ * One record, its numbers as the text of the value Python's json module reads (the Clarify
+ * container parses the records with Python): a JSON number with a fraction or an exponent is a
+ * Python float, written as `repr` writes it (`1.0`, `100000.0` for `1e5`, `inf` for `1E400`);
+ * any other is a Python int, written with all its digits. Only a line holding a number whose text
+ * JSON.parse loses is parsed with the reviver that reads each number's source (about twice the
+ * time); the other numbers' values say which they are (`cellText`).
+ */
+function parseRecord(line: string): unknown {
+  if (!NUMBER_TEXT_AT_RISK.test(line)) return JSON.parse(line);
+  return JSON.parse(line, (_key, value: unknown, context?: { source?: string }) =>
+    typeof value === "number" && context?.source !== undefined
+      ? pythonNumberText(context.source, value)
+      : value,
+  );
+}
+
+function pythonNumberText(source: string, value: number): string {
+  if (/[.eE]/.test(source)) return pythonFloatRepr(value);
+  return BigInt(source).toString();
+}
+
 /** A JSON value as the text a CSV cell would hold (null is a missing value). */
 function cellText(value: unknown): string {
   if (value === null) return "";
   if (typeof value === "boolean") return value ? "True" : "False";
   if (typeof value === "object") return JSON.stringify(value);
+  // A number here was parsed without the reviver: an integral one was written as an integer
+  // (an integral float sends its line through the reviver), any other is a Python float.
+  if (typeof value === "number" && !Number.isInteger(value)) return pythonFloatRepr(value);
   return String(value);
 }
