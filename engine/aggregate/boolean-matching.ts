@@ -18,10 +18,17 @@ import { parseNumberText } from "../io/parse-number.ts";
 import { booleanText } from "./boolean-cell.ts";
 import type { ColumnProfile } from "./column-profile.ts";
 import { pythonFloatValue } from "./python-float.ts";
+import { unconvertibleValue } from "./unconvertible-value.ts";
 import type { ValueMatcher } from "./value-matcher.ts";
 
 /** How pandas holds a column's cells, for this comparison. */
 type CellKind = "boolean" | "integer" | "float";
+
+/** smclarify's second step stops on a text the conversion to numbers cannot read. */
+export interface UnconvertibleText {
+  readonly unconvertible: string;
+  readonly dtype: string;
+}
 
 export interface BooleanReading {
   /** The cells (their exact text) smclarify matches. */
@@ -39,7 +46,7 @@ export interface BooleanReading {
 export function booleanReading(
   matcher: ValueMatcher,
   profile: ColumnProfile,
-): BooleanReading | { readonly unknownCells: true } | undefined {
+): BooleanReading | UnconvertibleText | { readonly unknownCells: true } | undefined {
   const values = matcher.values;
   const kind = cellKind(profile);
   if (kind === undefined || profile.count === 0) return undefined;
@@ -55,6 +62,11 @@ export function booleanReading(
   const present = cells.filter((cell) => (profile.rowsOf[cell.id] ?? 0) > 0);
   const asIs = (value: ConfigValue, cell: { number: number }) => sameKindEqual(value, cell.number, kind);
   const stepOne = present.some((cell) => values.some((value) => asIs(value, cell)));
+  if (!stepOne && kind !== "boolean") {
+    // `int()` then `float()` of every value: a text neither reads stops the Clarify job.
+    const unconvertible = unconvertibleValue(values, profile.evidence().dtype);
+    if (unconvertible !== undefined) return { unconvertible, dtype: profile.evidence().dtype };
+  }
   const converted = stepOne ? [] : convertedValues(values, kind);
   const matches = (cell: { number: number }) =>
     stepOne ? values.some((value) => asIs(value, cell)) : converted.includes(cell.number);

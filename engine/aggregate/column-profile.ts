@@ -119,7 +119,9 @@ export class ColumnProfile {
 
   /** The column as pandas types it when reading the dataset. */
   evidence(): ColumnEvidence {
-    const counted = { distinct: this.values.size, count: this.count };
+    // `nunique()` counts booleans, not their spellings: `True` and `true` are one value.
+    const truths = this.truthOfIds();
+    const counted = { distinct: truths ? new Set(truths).size : this.values.size, count: this.count };
     const declared = this.declaredDtype === undefined ? undefined : this.declaredEvidence(this.declaredDtype);
     if (declared) return { ...declared, ...counted };
     if (!this.allNumeric || this.count === 0) {

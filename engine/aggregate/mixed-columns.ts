@@ -74,6 +74,11 @@ function matchedColumn(
   if (mixed) return mixed;
   const reading = booleanReading(matcher, profile);
   if (reading === undefined) return undefined;
+  if ("unconvertible" in reading) {
+    throw new EngineInputError(
+      `${fieldOf(role)} ${JSON.stringify(reading.unconvertible)}: no configured value equals a cell of ${describeRole(role)} as it is (a config true equals no number), so Clarify converts the values to numbers (${reading.dtype}) and stops on ${JSON.stringify(reading.unconvertible)}, which is not one; give values that occur in the column`,
+    );
+  }
   if ("unknownCells" in reading) {
     throw new EngineInputError(
       `${describeRole(role)} has more than ${profile.values.capacity} distinct values, too many to compare with a configured true/false the way Clarify does (value by value, in two steps); configure numbers instead of true/false`,
@@ -82,9 +87,14 @@ function matchedColumn(
   return { role, cause: "booleans", textValues: reading.matched, example: reading.example };
 }
 
+function fieldOf(role: MatchedRole): string {
+  if (role === "label" || role === "predicted_label") return "label_values_or_threshold";
+  return `facet[${role.slice("facet:".length)}].value_or_threshold`;
+}
+
 function describeRole(role: MatchedRole): string {
   if (role === "label" || role === "predicted_label") return `the ${role.replace("_", " ")} column`;
-  return `facet[${role.slice("facet:".length)}]`;
+  return `the facet column of facet[${role.slice("facet:".length)}]`;
 }
 
 function mixedColumn(

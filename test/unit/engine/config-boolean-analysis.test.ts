@@ -393,3 +393,40 @@ describe("a column of booleans in several spellings, as pandas holds it", () => 
     expect(value("post_training_bias_metrics")).toBeCloseTo(-0.0004895104895105066, 12);
   });
 });
+
+describe("distinct booleans and values smclarify cannot convert", () => {
+  /** 60 rows: f four spellings of true and false and 12 missing cells (48 kept). */
+  function rowsD(): string {
+    const lines = ["y,yhat,f"];
+    for (let i = 0; i < 60; i++) {
+      const y = (i * 7 + 3) % 11 < 6 ? 1 : 0;
+      const yhat = (i * 5 + 1) % 9 < 5 ? 1 : 0;
+      const f = ["True", "false", "", "FALSE", "true"][(i * 3 + Math.floor(i / 4)) % 5];
+      lines.push(`${y},${yhat},${f}`);
+    }
+    return `${lines.join("\n")}\n`;
+  }
+
+  it.each([
+    // 2 booleans of 48 (4%): categorical, though its 4 spellings would be 8%.
+    [[0], ["0", 0, -0.08333333333333331]],
+    [["true"], ["true", 0, 0.08333333333333331]],
+  ])("counts the distinct booleans, not their spellings, for the 5%% rule (%j)", async (values, expected) => {
+    // Act
+    const result = await analysed(rowsD(), "f", values);
+
+    // Assess: smclarify's figures.
+    expectSummary(summary(result, "f").slice(0, 3), expected);
+    expect(result.context.facets[0]?.dataType).toBe("categorical");
+  });
+
+  it("refuses a text that stops smclarify's conversion when the config boolean matches nothing as it is", async () => {
+    // Act: [true, "x"] on integers: True equals no integer cell, so smclarify converts both and stops on "x".
+    const run = analysed(rowsA(), "f01", [true, "x"]);
+
+    // Assess
+    await expect(run).rejects.toThrow(
+      'facet[0].value_or_threshold "x": no configured value equals a cell of the facet column of facet[0] as it is',
+    );
+  });
+});
