@@ -1,6 +1,10 @@
 import { sameBytes } from "./same-bytes.ts";
 
-/** The cells pandas reads as NaN by default; Clarify drops such rows (see the README). */
+/**
+ * The cells pandas 1.5's read_csv reads as NaN by default (`STR_NA_VALUES`); Clarify drops such
+ * rows (see the README). `None` is not among them: pandas added it in 2.0, and smclarify's
+ * reference runs with pandas 1.5.3, where a cell `None` is the text "None", a value like any other.
+ */
 const NA_TOKENS = [
   "#N/A",
   "#N/A N/A",
@@ -16,7 +20,6 @@ const NA_TOKENS = [
   "NA",
   "NULL",
   "NaN",
-  "None",
   "n/a",
   "nan",
   "null",
