@@ -77,21 +77,35 @@ export function buildFacetSplits(
     );
   }
   const splits: FacetSplit[] = [];
+  const numberGroups = counts.profile.numberGroupOfIds();
+  if (numberGroups) {
+    // One split per number in order of first appearance (`unique()`), whatever its spellings.
+    for (let id = 0; id < counts.profile.values.size; id++) {
+      if (numberGroups[id] !== id) continue;
+      splits.push(
+        split(counts.profile.valueText(id), (key) => key >> 2 !== 0 && numberGroups[(key >> 2) - 1] === id),
+      );
+    }
+    return splits;
+  }
   for (let id = 0; id < counts.profile.values.size; id++) {
-    splits.push(split(counts.profile.values.text(id), (key) => key >> 2 === id + 1));
+    splits.push(split(counts.profile.valueText(id), (key) => key >> 2 === id + 1));
   }
   return splits;
 }
 
 /**
  * The group_variable's group of each of its value ids, for CDDL and CDDPL: a value is its own
- * group, but in a column pandas holds as booleans the spellings of one boolean are one group.
- * Undefined without a group_variable.
+ * group, but in a column pandas holds as booleans the spellings of one boolean are one group, and
+ * in a column of numbers those of one number (` 2` and `2`). Undefined without a group_variable.
  */
 function groupIndexes(groups: ColumnProfile | undefined): ((id: number) => number) | undefined {
   if (groups === undefined) return undefined;
   const truths = groups.truthOfIds();
-  if (truths === undefined) return (id) => id;
+  if (truths === undefined) {
+    const numberGroups = groups.numberGroupOfIds();
+    return numberGroups ? (id) => numberGroups[id] as number : (id) => id;
+  }
   const order = [...new Set(truths)];
   return (id) => order.indexOf(truths[id] as 0 | 1);
 }

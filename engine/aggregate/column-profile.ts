@@ -32,6 +32,8 @@ export class ColumnProfile {
    * inferring one from the text: undefined for CSV and JSON Lines.
    */
   declaredDtype: string | undefined;
+  /** numberGroupOfIds's answer, for the values and cells it was worked out from. */
+  private numberGroups: { size: number; count: number; groupOf: number[] | undefined } | undefined;
   /** Per value id: its number (NaN for text); `parsed` ids so far. */
   private numberOf = new Float64Array(16);
   private parsed = 0;
@@ -120,8 +122,12 @@ export class ColumnProfile {
   /** The column as pandas types it when reading the dataset. */
   evidence(): ColumnEvidence {
     // `nunique()` counts booleans, not their spellings: `True` and `true` are one value.
+    // `nunique()` counts numbers, not their spellings: ` 1` and `1` are one integer.
     const truths = this.truthOfIds();
-    const counted = { distinct: truths ? new Set(truths).size : this.values.size, count: this.count };
+    // Floats are continuous whatever their share of distinct values: only integers need the count.
+    const numbers = truths || !this.allInteger ? undefined : this.numberGroupOfIds();
+    const distinct = truths ? new Set(truths).size : numbers ? new Set(numbers).size : this.values.size;
+    const counted = { distinct, count: this.count };
     const declared = this.declaredDtype === undefined ? undefined : this.declaredEvidence(this.declaredDtype);
     if (declared) return { ...declared, ...counted };
     if (!this.allNumeric || this.count === 0) {
@@ -161,6 +167,54 @@ export class ColumnProfile {
     return Array.from({ length: this.values.size }, (_, id) =>
       TRUE_TEXTS.has(this.values.text(id)) ? 1 : 0,
     );
+  }
+
+  /**
+   * For a column pandas holds as numbers (int64, float64), each value id's number group: the id
+   * of the first value of the same number. pandas reads ` 1`, `1 `, `+1` and `01` as the integer
+   * 1, one value to `nunique()`, `unique()` and `==`, written "1" (`integerText`); the engine keeps
+   * each spelling as its own value id. Undefined when every value is its own number, and for
+   * other columns (text, booleans: truthOfIds), whose spellings pandas keeps apart.
+   */
+  numberGroupOfIds(): number[] | undefined {
+    // Typing, the facet's splits and the groups each ask once the pass has ended: worked out once.
+    const memo = this.numberGroups;
+    if (memo && memo.size === this.values.size && memo.count === this.count) return memo.groupOf;
+    const groupOf = this.findNumberGroups();
+    this.numberGroups = { size: this.values.size, count: this.count, groupOf };
+    return groupOf;
+  }
+
+  private findNumberGroups(): number[] | undefined {
+    const declaredNumbers = this.declaredDtype === undefined || /^(u?int|float)\d+$/.test(this.declaredDtype);
+    if (this.count === 0 || !this.allNumeric || !declaredNumbers || this.holdsBooleans) return undefined;
+    const firstOf = new Map<string | number, number>();
+    const groupOf: number[] = [];
+    let merged = false;
+    for (let id = 0; id < this.values.size; id++) {
+      const text = this.values.text(id);
+      // Integers are compared by their digits, which a double may not hold exactly past 2^53.
+      let key: string | number = integerText(text);
+      if (!this.allInteger) {
+        parseNumberInto(this.values.pool, this.values.start(id), this.values.end(id));
+        key = numberParse.value;
+      }
+      const first = firstOf.get(key);
+      if (first === undefined) firstOf.set(key, id);
+      else merged = true;
+      groupOf.push(first ?? id);
+    }
+    return merged ? groupOf : undefined;
+  }
+
+  /**
+   * The text smclarify writes for value `id` when it lists a categorical facet's values:
+   * `str()` of pandas' value, so an integer column's ` 01` is "1"; other columns' values as they
+   * are (a column of numbers listed value by value is int64: floats are continuous).
+   */
+  valueText(id: number): string {
+    const text = this.values.text(id);
+    return this.isInt64 && this.declaredDtype === undefined ? integerText(text) : text;
   }
 
   /**
@@ -224,4 +278,15 @@ export class ColumnProfile {
     ids.sort((x, y) => (this.rowsOf[y] ?? 0) - (this.rowsOf[x] ?? 0) || x - y);
     return ids.slice(0, limit).map((id) => ({ value: this.values.text(id), rows: this.rowsOf[id] ?? 0 }));
   }
+}
+
+/**
+ * An integer cell as Python writes the integer pandas reads from it: without the spaces around,
+ * a plus sign or leading zeros (` +007` is "7", `-0` is "0").
+ */
+export function integerText(cell: string): string {
+  const trimmed = cell.trim();
+  const negative = trimmed.startsWith("-");
+  const digits = trimmed.replace(/^[+-]/, "").replace(/^0+(?=\d)/, "");
+  return negative && digits !== "0" ? `-${digits}` : digits;
 }
