@@ -73,7 +73,9 @@ export function describeColumns(metadata: FileMetaData): ParquetColumn[] {
         reason: `column "${element.name}" has Parquet type ${mapped}, which the engine does not read; cast it to a number or a string, or list it in excluded_columns`,
       };
     }
-    const dtype = categorical.has(element.name) ? "category" : mapped.dtype;
+    // pyarrow reads a dictionary back as one only for strings (BYTE_ARRAY): pandas gets a category
+    // of numbers back as int64 / float64, though its metadata says categorical.
+    const dtype = categorical.has(element.name) && element.type === "BYTE_ARRAY" ? "category" : mapped.dtype;
     return {
       name: element.name,
       kind: mapped.kind,
@@ -149,7 +151,7 @@ function leafCount(tree: SchemaTree): number {
 
 /**
  * Columns that pandas wrote as `category` (pyarrow stores the pandas schema as JSON under the
- * `pandas` key), which pandas reads back as categoricals.
+ * `pandas` key), which pandas reads back as categoricals when they hold strings.
  */
 function pandasCategoricals(metadata: FileMetaData): Set<string> {
   const text = metadata.key_value_metadata?.find((entry) => entry.key === "pandas")?.value;

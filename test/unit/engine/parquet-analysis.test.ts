@@ -281,8 +281,9 @@ describe("the explanations' feature table on Parquet", () => {
 });
 
 describe("typing Parquet columns by their declared dtype", () => {
-  it("types a text column of numbers as text and a pandas category column as categorical, as Clarify would", async () => {
-    // Prepare: 200 rows; "grade" is a string column holding fractions, "tier" integers pandas stored as category
+  it("types a text column of numbers as text and a pandas category of strings as categorical, as Clarify would", async () => {
+    // Prepare: 200 rows; "grade" is a string column holding fractions, "tier" integers as strings
+    // pandas stored as category, "rank" integers pandas stored as category
     const dir = tempDir();
     const rows = Array.from({ length: 200 }, (_, i) => i);
     writeParquet(
@@ -290,13 +291,19 @@ describe("typing Parquet columns by their declared dtype", () => {
       [
         { name: "y", type: "INT64", data: rows.map((i) => i % 2), nullable: false },
         { name: "grade", type: "STRING", data: rows.map((i) => `${i % 40}.5`) },
-        { name: "tier", type: "INT64", data: rows.map((i) => i % 50), nullable: false },
+        { name: "tier", type: "STRING", data: rows.map((i) => String(i % 50)) },
+        { name: "rank", type: "INT64", data: rows.map((i) => i % 50), nullable: false },
       ],
       {
         kvMetadata: [
           {
             key: "pandas",
-            value: JSON.stringify({ columns: [{ name: "tier", pandas_type: "categorical" }] }),
+            value: JSON.stringify({
+              columns: [
+                { name: "tier", pandas_type: "categorical" },
+                { name: "rank", pandas_type: "categorical" },
+              ],
+            }),
           },
         ],
       },
@@ -307,7 +314,8 @@ describe("typing Parquet columns by their declared dtype", () => {
       label_values_or_threshold: [1],
       facet: [
         { name_or_index: "grade", value_or_threshold: ["3.5"] },
-        { name_or_index: "tier", value_or_threshold: [7] },
+        { name_or_index: "tier", value_or_threshold: ["7"] },
+        { name_or_index: "rank", value_or_threshold: [7] },
       ],
       methods: { pre_training_bias: { methods: ["CI"] } },
     };
@@ -316,10 +324,33 @@ describe("typing Parquet columns by their declared dtype", () => {
     const context = JSON.parse(readFileSync(join(dir, "out", "analysis_context.json"), "utf8")) as {
       facets: { column: string; dataType: string; why: string }[];
     };
-    // Assess: read from CSV, "grade" would be float64 (continuous) and "tier" integers with 25% distinct (continuous)
+    // Assess: read from CSV, "grade" would be float64 (continuous) and "tier" integers with 25%
+    // distinct (continuous); pd.read_parquet (pandas 1.5.3, pyarrow) gives "rank" back as int64,
+    // a dictionary of numbers not being read as one, so it is continuous by the 5% rule
     expect(context.facets.map(({ column, dataType, why }) => ({ column, dataType, why }))).toEqual([
       { column: "grade", dataType: "categorical", why: "text: categorical" },
       { column: "tier", dataType: "categorical", why: "a category column: categorical" },
+      {
+        column: "rank",
+        dataType: "continuous",
+        why: "integers with 25% distinct values (>= 5%): continuous",
+      },
+    ]);
+    // smclarify's bias_report with pandas 1.5.3 on this data written by pandas (pyarrow) as Parquet
+    const analysis = JSON.parse(readFileSync(join(dir, "out", "analysis.json"), "utf8")) as {
+      pre_training_bias_metrics: {
+        facets: Record<string, { value_or_threshold: string; metrics: { value: number }[] }[]>;
+      };
+    };
+    const ci = Object.entries(analysis.pre_training_bias_metrics.facets).map(([facet, [group]]) => [
+      facet,
+      group?.value_or_threshold,
+      group?.metrics[0]?.value,
+    ]);
+    expect(ci).toEqual([
+      ["grade", "3.5", 0.95],
+      ["tier", "7", 0.96],
+      ["rank", "(7, 49]", -0.68],
     ]);
   });
 });
