@@ -142,6 +142,12 @@ export interface PartialCounts {
   readonly hosts: readonly string[];
   /** The analysis config the host read (the job's analysis_config input; the same on every host). */
   readonly config: Readonly<Record<string, unknown>>;
+  /**
+   * Where the config's label and facet values hold numbers written as floats (`1.0`), which the
+   * plain JSON copy above cannot spell: "label_values_or_threshold[0]",
+   * "facet[1].value_or_threshold" (a lone threshold). Absent: none.
+   */
+  readonly configFloats?: readonly string[];
   /** The bootstrap settings the job's environment gave; false: no intervals.json. */
   readonly intervals: IntervalSettings | false;
   /** Absent when the host's shard held no row. */

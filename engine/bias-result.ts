@@ -22,7 +22,7 @@ import {
 import type { ColumnProfile } from "./aggregate/column-profile.ts";
 import type { ColumnTyping } from "./aggregate/column-typing.ts";
 import { type PredictedCast, predictedCastOf } from "./aggregate/predicted-cast.ts";
-import { configValueText, pythonFloatValue } from "./aggregate/python-float.ts";
+import { configValueText, pythonFloatValue, showConfigValues } from "./aggregate/python-float.ts";
 import { configuredThresholdInterval } from "./aggregate/threshold-interval.ts";
 import { unconvertibleValue } from "./aggregate/unconvertible-value.ts";
 import {
@@ -290,7 +290,7 @@ function readLabel(
     const threshold = singleNumber(values);
     if (threshold === undefined) {
       throw new EngineInputError(
-        `label_values_or_threshold: Clarify reads ${what} as continuous (${typing.why}), so it must be a single numeric threshold, got ${JSON.stringify(values)}`,
+        `label_values_or_threshold: Clarify reads ${what} as continuous (${typing.why}), so it must be a single numeric threshold, got ${showConfigValues(values)}`,
       );
     }
     bit = 2;

@@ -14,9 +14,10 @@
  */
 import type { ConfigValue } from "../config/analysis-config.ts";
 import { EngineInputError } from "../errors.ts";
-import { booleanReading } from "./boolean-matching.ts";
 import type { CollectedCounts, CountPlan } from "./collect-counts.ts";
 import type { ColumnProfile } from "./column-profile.ts";
+import { showConfigValues } from "./python-float.ts";
+import { twoStepReading } from "./two-step-matching.ts";
 import { ValueMatcher } from "./value-matcher.ts";
 
 export type MatchedRole = "label" | "predicted_label" | `facet:${number}`;
@@ -31,10 +32,11 @@ export interface ColumnMatchers {
 export interface MixedColumn {
   readonly role: MatchedRole;
   /**
-   * Why the counts differ: "text" for a column of text and numbers; "booleans" when a config
-   * boolean or a column of booleans makes smclarify compare in two steps (boolean-matching.ts).
+   * Why the counts differ: "text" for a column of text and numbers; "two-steps" when
+   * smclarify's two comparison steps read a column of numbers or booleans otherwise than the
+   * count pass (two-step-matching.ts).
    */
-  readonly cause: "text" | "booleans";
+  readonly cause: "text" | "two-steps";
   /** The values a text reading compares: smclarify's two steps, decided over the whole column. */
   readonly textValues: readonly ConfigValue[];
   /** A distinct cell the count pass may have read otherwise, and the configured value it equals as a number; absent when the column had too many values to tell. */
@@ -64,7 +66,7 @@ export function mixedColumns(matchers: ColumnMatchers, counts: CollectedCounts):
   return columns.filter((column): column is MixedColumn => column !== undefined);
 }
 
-/** A column of text and numbers, else one where booleans make smclarify compare in two steps. */
+/** A column of text and numbers, else one smclarify's two comparison steps read otherwise. */
 function matchedColumn(
   role: MatchedRole,
   matcher: ValueMatcher,
@@ -72,19 +74,19 @@ function matchedColumn(
 ): MixedColumn | undefined {
   const mixed = mixedColumn(role, matcher, profile);
   if (mixed) return mixed;
-  const reading = booleanReading(matcher, profile);
+  const reading = twoStepReading(matcher, profile);
   if (reading === undefined) return undefined;
   if ("unconvertible" in reading) {
     throw new EngineInputError(
-      `${fieldOf(role)} ${JSON.stringify(reading.unconvertible)}: no configured value equals a cell of ${describeRole(role)} as it is (a config true equals no number), so Clarify converts the values to numbers (${reading.dtype}) and stops on ${JSON.stringify(reading.unconvertible)}, which is not one; give values that occur in the column`,
+      `${fieldOf(role)} ${JSON.stringify(reading.unconvertible)}: no configured value equals a cell of ${describeRole(role)} as it is (a text or a config true equals no number), so Clarify converts the values to numbers (${reading.dtype}) and stops on ${JSON.stringify(reading.unconvertible)}, which is not one; give values that occur in the column`,
     );
   }
   if ("unknownCells" in reading) {
     throw new EngineInputError(
-      `${describeRole(role)} has more than ${profile.values.capacity} distinct values, too many to compare with a configured true/false the way Clarify does (value by value, in two steps); configure numbers instead of true/false`,
+      `${fieldOf(role)} ${showConfigValues(matcher.values)}: ${describeRole(role)} has more than ${profile.values.capacity} distinct values, too many to compare with these values the way Clarify does (value by value, in two steps, where a text or true/false equals no number until no row matches and a fraction is then cut to an integer); configure numbers of the column's own kind`,
     );
   }
-  return { role, cause: "booleans", textValues: reading.matched, example: reading.example };
+  return { role, cause: "two-steps", textValues: reading.matched, example: reading.example };
 }
 
 function fieldOf(role: MatchedRole): string {

@@ -5,7 +5,8 @@
  * `"0x10"`, `"0b1"` and `"0o7"` are no numbers.
  */
 
-import type { ConfigValue } from "../config/analysis-config.ts";
+import type { ConfigFloat, ConfigValue } from "../config/analysis-config.ts";
+import { pythonFloatRepr } from "./python-float-repr.ts";
 
 /** Python's `float()` grammar: spaces around, a sign, digits with single `_` between them, `inf`, `nan`. */
 const DIGITS = String.raw`\d(?:_?\d)*`;
@@ -27,6 +28,7 @@ export function pythonFloatReads(text: string): boolean {
 export function pythonFloatValue(value: ConfigValue): number {
   if (typeof value === "number") return value;
   if (typeof value === "boolean") return value ? 1 : 0;
+  if (isConfigFloat(value)) return value.float;
   if (!pythonFloatReads(value)) return Number.NaN;
   const text = value.trim().replaceAll("_", "").toLowerCase();
   const unsigned = text.replace(/^[+-]/, "");
@@ -41,7 +43,28 @@ export function pythonFloatValue(value: ConfigValue): number {
  */
 export function configValueText(value: ConfigValue): string {
   if (typeof value === "boolean") return value ? "True" : "False";
+  if (isConfigFloat(value)) return pythonFloatRepr(value.float);
   return String(value);
+}
+
+/** A config float a JavaScript number cannot stand for (`1.0`: ConfigFloat). */
+export function isConfigFloat(value: ConfigValue): value is ConfigFloat {
+  return typeof value === "object";
+}
+
+/** Whether Python holds the configured value as a number (int, float or bool), not as text. */
+export function heldAsNumber(value: ConfigValue): value is number | boolean | ConfigFloat {
+  return typeof value !== "string";
+}
+
+/**
+ * Configured values shown in a message as the config spells them: `[1.0, "x"]` (JSON, with a
+ * config float in Python's spelling, not as the object that holds it).
+ */
+export function showConfigValues(values: ConfigValue | readonly ConfigValue[]): string {
+  const one = (value: ConfigValue) =>
+    isConfigFloat(value) ? pythonFloatRepr(value.float) : JSON.stringify(value);
+  return Array.isArray(values) ? `[${values.map(one).join(",")}]` : one(values as ConfigValue);
 }
 
 /**

@@ -10,11 +10,24 @@ import type { ExplainConfig } from "./explain-config.ts";
 export type ColumnRef = string | number;
 
 /**
- * A configured label or facet value: text, a number, or a config boolean (JSON `true`), which
- * the Clarify container, parsing the config with Python, holds as `True`: it equals the number 1
- * (bool is an int subclass) and is written "True" (aggregate/python-float.ts).
+ * A configured label or facet value: text, a number, a config boolean (JSON `true`), which the
+ * Clarify container, parsing the config with Python, holds as `True`: it equals the number 1
+ * (bool is an int subclass) and is written "True" (aggregate/python-float.ts), or a config float
+ * that a JavaScript number cannot stand for (`ConfigFloat`).
  */
-export type ConfigValue = string | number | boolean;
+export type ConfigValue = string | number | boolean | ConfigFloat;
+
+/**
+ * A number written as a float in analysis_config.json (`1.0`, `1e20`) whose JavaScript number
+ * would read as another Python value: an integral one (`1.0` is Python's float, `1` its int) or
+ * one Python writes otherwise ("1e+20"). smclarify writes it so ("1.0") and compares it as a
+ * number, never as the text "1.0" (config/config-json.ts keeps the spelling). Plain data, so
+ * that it crosses to worker threads. A float JavaScript writes as Python does (`0.5`) stays a
+ * number, which is a float whenever it is not integral.
+ */
+export interface ConfigFloat {
+  readonly float: number;
+}
 
 /** One facet entry of `facet`. */
 export interface FacetConfig {

@@ -1,4 +1,5 @@
 import { pythonFloatRepr } from "../aggregate/python-float-repr.ts";
+import type { ConfigFloat } from "./analysis-config.ts";
 
 /**
  * Reads analysis_config.json keeping one fact JSON.parse drops: whether a number was written as
@@ -33,46 +34,83 @@ export function writtenAsFloat(container: object, key: string | number): boolean
   return floatLiterals.get(container)?.has(String(key)) ?? false;
 }
 
-/** Python's `str` of a number written as a float, where it differs from JavaScript's: `1.0`, `1e+20`. */
-export function pythonFloatText(value: number, writtenFloat: boolean): string | number {
-  return writtenFloat && String(value) !== pythonFloatRepr(value) ? pythonFloatRepr(value) : value;
+/**
+ * A configured number as Python holds it: a number written as a float that JavaScript's number
+ * cannot stand for (`1.0`, `1e20`) is a ConfigFloat, any other number stays itself.
+ */
+export function configNumber(value: number, writtenFloat: boolean): number | ConfigFloat {
+  return writtenFloat && String(value) !== pythonFloatRepr(value) ? { float: value } : value;
 }
 
 /**
- * The config with its label and facet values written as floats turned into Python's text of
- * them, which the config parser reads exactly as it reads those floats (parse-analysis-config.ts):
- * for a copy that travels as plain JSON (a host's partial counts), where the float spelling
- * would otherwise be lost.
+ * Where the label and facet values hold numbers written as floats, as paths for the plain JSON
+ * copy of the config a host's partial counts carry, where the spelling would otherwise be lost:
+ * "label_values_or_threshold" (a lone threshold), "label_values_or_threshold[0]",
+ * "facet[1].value_or_threshold[0]".
  */
-export function withPythonFloatsAsText(raw: Record<string, unknown>): Record<string, unknown> {
-  const values = (container: object, key: string | number, value: unknown): unknown => {
-    // A lone threshold number is read as the list of it; its text must be in a list.
-    if (typeof value === "number") {
-      const text = pythonFloatText(value, writtenAsFloat(container, key));
-      return typeof text === "string" ? [text] : value;
-    }
-    if (!Array.isArray(value)) return value;
-    return value.map((item, i) =>
-      typeof item === "number" ? pythonFloatText(item, writtenAsFloat(value, i)) : item,
-    );
+export function configFloatPaths(raw: Record<string, unknown>): string[] {
+  const paths: string[] = [];
+  const collect = (container: object, key: string | number, path: string) => {
+    const value = (container as Record<string | number, unknown>)[key];
+    if (typeof value === "number" && writtenAsFloat(container, key)) paths.push(path);
+    if (!Array.isArray(value)) return;
+    value.forEach((item, i) => {
+      if (typeof item === "number" && writtenAsFloat(value, i)) paths.push(`${path}[${i}]`);
+    });
   };
-  const copy: Record<string, unknown> = { ...raw };
-  if ("label_values_or_threshold" in raw) {
-    copy.label_values_or_threshold = values(raw, "label_values_or_threshold", raw.label_values_or_threshold);
-  }
+  collect(raw, "label_values_or_threshold", "label_values_or_threshold");
   if (Array.isArray(raw.facet)) {
-    copy.facet = raw.facet.map((facet: unknown) =>
-      typeof facet === "object" && facet !== null && !Array.isArray(facet) && "value_or_threshold" in facet
-        ? {
-            ...facet,
-            value_or_threshold: values(
-              facet,
-              "value_or_threshold",
-              (facet as Record<string, unknown>).value_or_threshold,
-            ),
-          }
-        : facet,
-    );
+    raw.facet.forEach((facet: unknown, f) => {
+      if (typeof facet === "object" && facet !== null)
+        collect(facet, "value_or_threshold", `facet[${f}].value_or_threshold`);
+    });
+  }
+  return paths;
+}
+
+/** A path of configFloatPaths as the container and key it names, or undefined when it names no number. */
+export function configFloatAt(
+  raw: Record<string, unknown>,
+  path: string,
+): [object, string | number] | undefined {
+  const match = /^(?:label_values_or_threshold|facet\[(\d+)\]\.value_or_threshold)(?:\[(\d+)\])?$/.exec(path);
+  if (match === null) return undefined;
+  const [, facet, item] = match;
+  let container: unknown = raw;
+  let key: string | number = "label_values_or_threshold";
+  if (facet !== undefined) {
+    container = Array.isArray(raw.facet) ? raw.facet[Number(facet)] : undefined;
+    key = "value_or_threshold";
+  }
+  if (item !== undefined) {
+    container =
+      typeof container === "object" && container !== null
+        ? (container as Record<string, unknown>)[key]
+        : undefined;
+    key = Number(item);
+  }
+  if (typeof container !== "object" || container === null) return undefined;
+  return typeof (container as Record<string | number, unknown>)[key] === "number"
+    ? [container, key]
+    : undefined;
+}
+
+/**
+ * A copy of the plain JSON config whose numbers at `paths` (configFloatPaths) read as written as
+ * floats again, for the config parser: the merge of several hosts' counts reads the config so.
+ */
+export function withConfigFloats(
+  raw: Record<string, unknown>,
+  paths: readonly string[],
+): Record<string, unknown> {
+  const copy = structuredClone(raw);
+  for (const path of paths) {
+    const at = configFloatAt(copy, path);
+    if (at === undefined) continue;
+    const [container, key] = at;
+    const keys = floatLiterals.get(container) ?? new Set<string>();
+    keys.add(String(key));
+    floatLiterals.set(container, keys);
   }
   return copy;
 }

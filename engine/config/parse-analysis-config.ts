@@ -10,7 +10,7 @@ import type {
   FacetConfig,
   MetricSelection,
 } from "./analysis-config.ts";
-import { pythonFloatText, writtenAsFloat } from "./config-json.ts";
+import { configNumber, writtenAsFloat } from "./config-json.ts";
 import { checkExplainColumns, parseExplainConfig } from "./explain-config.ts";
 
 /**
@@ -328,15 +328,15 @@ function loneBoolean(value: boolean): string {
 /**
  * A config value list as smclarify sees it. A number written as a float (`1.0`, `1e20`: a
  * Python float, see config/config-json.ts) whose JavaScript text differs from Python's `str` is
- * kept as Python's text ("1.0", "1e+20"): smclarify lists it so, matches a text column with it
- * so, and reads it as a float threshold, as the engine reads such a text.
+ * a ConfigFloat: smclarify lists it as Python writes it ("1.0", "1e+20"), compares it as a
+ * number (never as the text "1.0") and reads it as a float threshold.
  */
 function scalarList(value: unknown, scalarIsFloat = false): ConfigValue[] | undefined {
-  if (typeof value === "number" && Number.isFinite(value)) return [pythonFloatText(value, scalarIsFloat)];
+  if (typeof value === "number" && Number.isFinite(value)) return [configNumber(value, scalarIsFloat)];
   if (!Array.isArray(value) || value.length === 0 || !value.every(isScalar)) return undefined;
   // A boolean stays one: Python's True, which equals 1 and is written "True" (ConfigValue).
   return value.map((item, i) =>
-    typeof item === "number" ? pythonFloatText(item, writtenAsFloat(value, i)) : (item as string | boolean),
+    typeof item === "number" ? configNumber(item, writtenAsFloat(value, i)) : (item as string | boolean),
   );
 }
 

@@ -5,7 +5,7 @@
  */
 import type { AnalysisWarning } from "../../contracts/analysis-context.ts";
 import type { ColumnTyping } from "../aggregate/column-typing.ts";
-import { configValueText, pythonFloatValue } from "../aggregate/python-float.ts";
+import { configValueText, pythonFloatValue, showConfigValues } from "../aggregate/python-float.ts";
 import type { ConfigValue } from "../config/analysis-config.ts";
 import { type ValueCount, valuesThatOccur } from "./values-that-occur.ts";
 
@@ -26,7 +26,7 @@ export function labelNoPositive(
   values: readonly ConfigValue[],
   label: ColumnFacts,
 ): AnalysisWarning {
-  const given = `${key} ${JSON.stringify(values)}`;
+  const given = `${key} ${showConfigValues(values)}`;
   const message =
     label.typing.dataType === "continuous"
       ? `${given}: Clarify reads ${label.what} as continuous (${label.typing.why}), so ${configValueText(values[0] as ConfigValue)} is a threshold and a row is positive when its label is above it; no row is (the largest label is ${label.max}), so every metric compares zero positives. ${thresholdAdvice(pythonFloatValue(values[0] as ConfigValue), label)}`
@@ -45,7 +45,7 @@ export function readAsThreshold(
   const side = code === "LABEL_READ_AS_THRESHOLD" ? "positive" : "in the facet group";
   return {
     code,
-    message: `${key} [${JSON.stringify(value)}]: Clarify reads ${column.what} as continuous (${column.typing.why}), so ${configValueText(value)} is a threshold: a row is ${side} when its value is above ${configValueText(value)}, not equal to it. ${equalAdvice(pythonFloatValue(value), column)}`,
+    message: `${key} [${showConfigValues(value)}]: Clarify reads ${column.what} as continuous (${column.typing.why}), so ${configValueText(value)} is a threshold: a row is ${side} when its value is above ${configValueText(value)}, not equal to it. ${equalAdvice(pythonFloatValue(value), column)}`,
     ...scope,
     failsGates: false,
   };
@@ -58,7 +58,7 @@ export function emptyFacetGroup(
   given: readonly ConfigValue[],
   facet: ColumnFacts,
 ): AnalysisWarning {
-  const shown = JSON.stringify(given);
+  const shown = showConfigValues(given);
   const message =
     facet.typing.dataType === "continuous"
       ? `facet "${facetName}" value_or_threshold ${shown}: Clarify reads the facet as continuous (${facet.typing.why}), so ${configValueText(given[0] as ConfigValue)} is a threshold and the facet group is the rows above it; no row is (the largest value is ${facet.max}), so its metrics are empty or meaningless. ${thresholdAdvice(pythonFloatValue(given[0] as ConfigValue), facet)}`

@@ -14,6 +14,7 @@ import {
   tablesObjectOf,
 } from "../../contracts/partial-counts.ts";
 import type { CountTables } from "../aggregate/count-tables.ts";
+import { configFloatAt } from "../config/config-json.ts";
 
 /** A partial counts file is missing, unreadable, or does not fit the other hosts' files. */
 export class PartialCountsError extends Error {
@@ -38,7 +39,8 @@ export function checkPartial(document: unknown, source: string): PartialCounts {
     throw new PartialCountsError(`${where}: ${field} ${rule}, got ${show(value)}`);
   };
   if (!isRecord(document)) fail("the file", "must hold a JSON object", document);
-  const { version, host, hosts, config, intervals, dataset, files, explanations, columnNames } = document;
+  const { version, host, hosts, config, configFloats, intervals, dataset, files, explanations, columnNames } =
+    document;
   if (typeof host !== "string" || host === "") fail("host", "must be a host name", host);
   where = `${source} (host ${host})`;
   if (version !== PARTIAL_VERSION) fail("version", `must be "${PARTIAL_VERSION}"`, version);
@@ -47,6 +49,15 @@ export function checkPartial(document: unknown, source: string): PartialCounts {
   }
   if (!hosts.includes(host)) fail("hosts", `must include the host ${host}`, hosts);
   if (!isRecord(config)) fail("config", "must be the analysis config object", config);
+  if (
+    configFloats !== undefined &&
+    !(
+      Array.isArray(configFloats) &&
+      configFloats.every((path) => typeof path === "string" && configFloatAt(config, path))
+    )
+  ) {
+    fail("configFloats", "must list places of the config's label and facet numbers", configFloats);
+  }
   if (intervals !== false) {
     if (!isRecord(intervals)) fail("intervals", "must be false or {confidence, resamples, seed}", intervals);
     for (const key of ["confidence", "resamples", "seed"]) {

@@ -22,9 +22,11 @@ import type { CollectedCounts } from "../aggregate/collect-counts.ts";
 import { CountsFold, type CountTables, fromCountTables } from "../aggregate/count-tables.ts";
 import { type MatchedRole, mixedColumns } from "../aggregate/mixed-columns.ts";
 import { predictedCastOf } from "../aggregate/predicted-cast.ts";
+import { showConfigValues } from "../aggregate/python-float.ts";
 import { ValueMatcher } from "../aggregate/value-matcher.ts";
 import { type BiasDatasetShape, biasConfig, biasResult, declareDtypes } from "../bias-result.ts";
-import { type AnalysisConfig, runsBias } from "../config/analysis-config.ts";
+import { type AnalysisConfig, type ConfigValue, runsBias } from "../config/analysis-config.ts";
+import { withConfigFloats } from "../config/config-json.ts";
 import { parseAnalysisConfig } from "../config/parse-analysis-config.ts";
 import { bootstrapIntervals } from "../intervals/bootstrap-intervals.ts";
 import { byName } from "../io/name-order.ts";
@@ -83,7 +85,7 @@ export async function mergePartials(
   if (first === undefined) throw new PartialCountsError("no partial counts file: no host wrote one");
   checkHosts(partials, first);
   const files = orderedFiles(partials);
-  const { config, problems } = parseAnalysisConfig(first.config);
+  const { config, problems } = parseAnalysisConfig(withConfigFloats(first.config, first.configFloats ?? []));
   if (config === undefined || problems.length > 0 || (!runsBias(config) && config.shap === undefined)) {
     const why =
       problems.map((p) => `${p.path}: ${p.message}`).join("; ") || "it requests no bias method and no SHAP";
@@ -243,14 +245,14 @@ function refuseMixedColumns(given: AnalysisConfig, counts: CollectedCounts): voi
   )[0];
   if (mixed === undefined) return;
   const { column, field } = columnName(config, mixed.role);
-  if (mixed.cause === "booleans") {
+  if (mixed.cause === "two-steps") {
     const cell = mixed.example ? ` such as ${JSON.stringify(mixed.example.cell)}` : "";
     throw new PartialCountsError(
-      `${column}: Clarify compares ${field} with its cells in two steps when booleans take part (the values as they are, so true equals only a true/false cell and a number only a number, then, if no row matched, every value converted to the column's type), which the hosts' counts cannot follow for cells${cell}: run the job on one instance, or configure values of the column's own kind`,
+      `${column}: Clarify compares ${field} with its cells in two steps (the values as they are, so a text equals no number, true only a true/false cell and a number only a number, then, if no row matched, every value converted to the column's type), which the hosts' counts cannot follow for cells${cell}: run the job on one instance, or configure values of the column's own kind`,
     );
   }
   const cell = mixed.example
-    ? `its cell ${JSON.stringify(mixed.example.cell)} (${field} ${JSON.stringify(mixed.example.configured)})`
+    ? `its cell ${JSON.stringify(mixed.example.cell)} (${field} ${showConfigValues(mixed.example.configured)})`
     : `which of its cells (more distinct values than the counts keep) equal a number in ${field}`;
   throw new PartialCountsError(
     `${column} holds text and numbers, so Clarify compares its cells with ${field} as text; the hosts' counts cannot tell which rows hold ${cell}: run the job on one instance, or write the column's cells as ${field} spells them`,
@@ -267,7 +269,7 @@ function refusePredictedCast(given: AnalysisConfig, counts: CollectedCounts): vo
   const config = biasConfig(given);
   const cast = predictedCastOf(config, counts);
   if (cast === undefined) return;
-  const field = `label_values_or_threshold ${JSON.stringify(config.labelValuesOrThreshold[0])}`;
+  const field = `label_values_or_threshold ${showConfigValues(config.labelValuesOrThreshold[0] as ConfigValue)}`;
   const cell = cast.example
     ? `its cell ${JSON.stringify(cast.example.cell)} (cast to ${cast.example.cast})`
     : "which of its cells (more distinct values than the counts keep) the cast reads otherwise";
@@ -310,6 +312,7 @@ function checkHosts(partials: readonly PartialCounts[], first: PartialCounts): v
     };
     differs("hosts", partial.hosts, first.hosts);
     differs("config", partial.config, first.config);
+    differs("configFloats", partial.configFloats ?? [], first.configFloats ?? []);
     differs("intervals", partial.intervals, first.intervals);
   }
   const missing = first.hosts.filter((host) => !seen.has(host));

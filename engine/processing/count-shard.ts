@@ -26,7 +26,7 @@ import { type CountTables, toCountTables } from "../aggregate/count-tables.ts";
 import { ValueMatcher } from "../aggregate/value-matcher.ts";
 import { intervalSettings } from "../analyze.ts";
 import { type AnalysisConfig, type BiasConfig, runsBias } from "../config/analysis-config.ts";
-import { withPythonFloatsAsText } from "../config/config-json.ts";
+import { configFloatPaths } from "../config/config-json.ts";
 import {
   multiInstanceLimits,
   ONE_INSTANCE,
@@ -163,8 +163,9 @@ function hostFile(
     version: PARTIAL_VERSION,
     host,
     hosts: options.host.hosts,
-    // The merge parses this copy: a value written as a float keeps its Python spelling.
-    config: withPythonFloatsAsText(options.config),
+    config: options.config,
+    // The merge parses this plain copy: where values were written as floats (`1.0`) travels apart.
+    ...floatsOf(options.config),
     intervals,
     ...(counted?.dataset && { dataset: counted.dataset }),
     files: files.map((file, index) => ({
@@ -330,4 +331,9 @@ function noRowTables(config: BiasConfig): CountTables {
   };
   const reader = new TableReader([], { kind: "csv" });
   return toCountTables(collectCounts(reader, plan, 0));
+}
+
+function floatsOf(config: Record<string, unknown>): { configFloats?: string[] } {
+  const paths = configFloatPaths(config);
+  return paths.length > 0 ? { configFloats: paths } : {};
 }

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { analyze } from "../../../engine/analyze.ts";
-import { parseConfigJson, withPythonFloatsAsText } from "../../../engine/config/config-json.ts";
+import { configFloatPaths, parseConfigJson, withConfigFloats } from "../../../engine/config/config-json.ts";
 import { parseAnalysisConfig } from "../../../engine/config/parse-analysis-config.ts";
 
 /** f holds text (`x`), so pandas keeps it as text; g holds integers, 4 distinct of 8 (continuous). */
@@ -85,32 +85,37 @@ describe("config numbers written as floats", () => {
     expect(facets.g?.[0]?.value_or_threshold).toBe("(0, 3]");
   });
 
-  it("keep their reading in the plain JSON copy a host's partial counts carry", () => {
+  it("keep their reading in the plain JSON copy a host's partial counts carry, with their places", () => {
     // Prepare
     const raw = parseConfigJson(
-      '{"label_values_or_threshold": 1.0, "facet": [{"name_or_index": "f", "value_or_threshold": [1.0, 2, 0.5, 1e20]}]}',
+      '{"dataset_type": "text/csv", "label": "y", "methods": {"pre_training_bias": {"methods": ["CI"]}}, "label_values_or_threshold": 1.0, "facet": [{"name_or_index": "f", "value_or_threshold": [1.0, 2, 0.5, 1e20]}]}',
     ) as Record<string, unknown>;
 
     // Act
-    const copy = JSON.parse(JSON.stringify(withPythonFloatsAsText(raw))) as Record<string, unknown>;
+    const copy = JSON.parse(JSON.stringify(raw)) as Record<string, unknown>;
+    const paths = configFloatPaths(raw);
 
-    // Assess
-    expect(copy).toEqual({
-      label_values_or_threshold: ["1.0"],
-      facet: [{ name_or_index: "f", value_or_threshold: ["1.0", 2, 0.5, "1e+20"] }],
-    });
-    const facetsOf = (config: unknown) => {
-      const parsed = parseAnalysisConfig({
-        ...(config as object),
-        dataset_type: "text/csv",
-        label: "y",
-        methods: { pre_training_bias: { methods: ["CI"] } },
-      });
+    // Assess: 0.5 is a float as a JavaScript number too; 1.0 and 1e20 need their place kept.
+    expect(paths).toEqual([
+      "label_values_or_threshold",
+      "facet[0].value_or_threshold[0]",
+      "facet[0].value_or_threshold[2]",
+      "facet[0].value_or_threshold[3]",
+    ]);
+    const parsedOf = (config: Record<string, unknown>) => {
+      const parsed = parseAnalysisConfig(config);
       expect(parsed.problems).toEqual([]);
-      return parsed.config?.facets;
+      return { label: parsed.config?.labelValuesOrThreshold, facets: parsed.config?.facets };
     };
-    const expected = [{ nameOrIndex: "f", valueOrThreshold: ["1.0", 2, 0.5, "1e+20"] }];
-    expect(facetsOf(raw)).toEqual(expected);
-    expect(facetsOf(copy)).toEqual(expected);
+    const expected = {
+      label: [{ float: 1 }],
+      facets: [{ nameOrIndex: "f", valueOrThreshold: [{ float: 1 }, 2, 0.5, { float: 1e20 }] }],
+    };
+    expect(parsedOf(raw)).toEqual(expected);
+    expect(parsedOf(withConfigFloats(copy, paths))).toEqual(expected);
+    expect(parsedOf(copy)).toEqual({
+      label: [1],
+      facets: [{ nameOrIndex: "f", valueOrThreshold: [1, 2, 0.5, 1e20] }],
+    });
   });
 });

@@ -1,7 +1,7 @@
 /**
  * A config boolean travels to the merge of several instances as a boolean (a host's partial
  * counts carry the config as JSON), so the merge reads it as one instance does. Where smclarify's
- * two comparison steps make one instance count the rows again (aggregate/boolean-matching.ts),
+ * two comparison steps make one instance count the rows again (aggregate/two-step-matching.ts),
  * the hosts' tables cannot be counted again and the merge refuses, naming the column and a cell.
  */
 import { readFileSync } from "node:fs";
@@ -77,7 +77,7 @@ describe("config booleans on several instances", () => {
 
     // Assess
     await expect(merged).rejects.toThrow(
-      `the facet column "f": Clarify compares facet[0].value_or_threshold with its cells in two steps when booleans take part`,
+      `the facet column "f": Clarify compares facet[0].value_or_threshold with its cells in two steps (the values as they are`,
     );
     await expect(merged).rejects.toThrow(`for cells such as "1": run the job on one instance`);
     await expect(merged).rejects.toMatchObject({ name: "PartialCountsError" });

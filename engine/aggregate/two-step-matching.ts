@@ -1,17 +1,18 @@
 /**
- * Which cells smclarify's `_categorical_data_idx` matches when booleans take part: a config
- * boolean (Python's `True`), or a column pandas holds as booleans (true/false cells, with or
- * without missing ones). It compares in two steps. First the configured values as they are,
- * through the column's categories, which hold one kind only: a config `True` equals no cell of
- * a column of numbers, `0` no cell of a column of booleans, a text no cell of either. Only when
- * no row matches, it converts every value to the type of the column's first cell
- * (`convert_positive_label_values`) and compares again: `int(True)` is 1, `bool(2)` and
- * `bool("False")` are True (any non-empty text is). So `[true, 0]` on a column of 0 and 1
- * matches the zeros alone, `[1]` on a column of booleans matches True, `["False"]` matches True.
+ * Which cells smclarify's `_categorical_data_idx` matches in a categorical column of numbers or
+ * booleans. It compares in two steps. First the configured values as they are, through the
+ * column's categories, which hold one kind only: a text equals no cell of a column of numbers or
+ * booleans, a number (int or float) only a number cell, a config boolean (Python's `True`) only a
+ * boolean cell. Only when no row matches, it converts every value to the type of the column's
+ * first cell (`convert_positive_label_values`) and compares again: `int("1")` is 1, `int(0.5)` 0,
+ * `int(True)` 1, `bool(2)` and `bool("False")` are True (any non-empty text is). So `["1", 2]` on
+ * a column of integers matches the 2s alone, `[0.5]` matches the zeros, `[true, 0]` on a column
+ * of 0 and 1 the zeros alone, `[1]` on a column of booleans True.
  * The count pass reads each cell by itself (value-matcher.ts: text, or equal numbers, with a
- * true/false cell as 1 or 0), which is what the second step gives for the usual configs; when
- * the two readings differ for some cell, the column is counted again matching exactly the cells
- * smclarify matches (mixed-columns.ts `textPlan`). A column of text is left to mixed-columns.ts.
+ * true/false cell as 1 or 0), which is what both steps give for the usual configs (numbers that
+ * occur in a column of numbers); when the two readings differ for some cell, the column is
+ * counted again matching exactly the cells smclarify matches (mixed-columns.ts `textPlan`). A
+ * column of text is left to mixed-columns.ts.
  */
 import type { ConfigValue } from "../config/analysis-config.ts";
 import { parseNumberText } from "../io/parse-number.ts";
@@ -30,7 +31,7 @@ export interface UnconvertibleText {
   readonly dtype: string;
 }
 
-export interface BooleanReading {
+export interface TwoStepReading {
   /** The cells (their exact text) smclarify matches. */
   readonly matched: readonly string[];
   /** A cell the count pass read otherwise, and the configured value that decided its reading. */
@@ -39,22 +40,21 @@ export interface BooleanReading {
 
 /**
  * smclarify's reading of the column when it differs from the count pass's (`matcher`), or
- * undefined when they agree, when no boolean takes part, or for a column of text. A column of
- * more distinct values than the counts keep cannot be read cell by cell: refused by the caller
- * through `unknownCells`.
+ * undefined when they agree, or for a column of text. A column of more distinct values than the
+ * counts keep cannot be read cell by cell: unless the values are numbers both steps read as the
+ * count pass does, it is refused by the caller through `unknownCells`.
  */
-export function booleanReading(
+export function twoStepReading(
   matcher: ValueMatcher,
   profile: ColumnProfile,
-): BooleanReading | UnconvertibleText | { readonly unknownCells: true } | undefined {
+): TwoStepReading | UnconvertibleText | { readonly unknownCells: true } | undefined {
   const values = matcher.values;
   const kind = cellKind(profile);
   if (kind === undefined || profile.count === 0) return undefined;
-  if (kind !== "boolean" && !values.some((value) => typeof value === "boolean")) return undefined;
   // A continuous column is read by its threshold, not by matching.
   if (profile.dataType(values) !== "categorical") return undefined;
   const dictionary = profile.values;
-  if (dictionary.overflowed) return { unknownCells: true };
+  if (dictionary.overflowed) return readAsCounted(values, kind) ? undefined : { unknownCells: true };
   const cells = Array.from({ length: dictionary.size }, (_, id) => {
     const text = dictionary.text(id);
     return { id, text, number: kind === "boolean" ? booleanText(text) : parseNumberText(text) };
@@ -62,17 +62,21 @@ export function booleanReading(
   const present = cells.filter((cell) => (profile.rowsOf[cell.id] ?? 0) > 0);
   const asIs = (value: ConfigValue, cell: { number: number }) => sameKindEqual(value, cell.number, kind);
   const stepOne = present.some((cell) => values.some((value) => asIs(value, cell)));
+  const counted = (cell: { id: number }) =>
+    matcher.matches(dictionary.pool, dictionary.start(cell.id), dictionary.end(cell.id));
   if (!stepOne && kind !== "boolean") {
-    // `int()` then `float()` of every value: a text neither reads stops the Clarify job.
+    // `int()` then `float()` of every value: a text neither reads stops the Clarify job. Where the
+    // count pass matched no row either, the analysis refuses it naming the column (bias-result.ts).
     const unconvertible = unconvertibleValue(values, profile.evidence().dtype);
-    if (unconvertible !== undefined) return { unconvertible, dtype: profile.evidence().dtype };
+    if (unconvertible !== undefined) {
+      return present.some(counted) ? { unconvertible, dtype: profile.evidence().dtype } : undefined;
+    }
   }
   const converted = stepOne ? [] : convertedValues(values, kind);
   const matches = (cell: { number: number }) =>
     stepOne ? values.some((value) => asIs(value, cell)) : converted.includes(cell.number);
   for (const cell of cells) {
-    const counted = matcher.matches(dictionary.pool, dictionary.start(cell.id), dictionary.end(cell.id));
-    if (counted === matches(cell)) continue;
+    if (counted(cell) === matches(cell)) continue;
     const configured =
       values.find((value) => (stepOne ? asIs(value, cell) : pythonFloatValue(value) === cell.number)) ??
       (values[0] as ConfigValue);
@@ -82,6 +86,20 @@ export function booleanReading(
     };
   }
   return undefined;
+}
+
+/**
+ * Whether both steps read every cell as the count pass does, whatever the cells: the values are
+ * numbers (no text, no boolean) of a column of numbers, so step one is numeric equality, as the
+ * count pass's; and step two, when no row matches, converts them to themselves (a float column
+ * reads any number, an integer column an integral one).
+ */
+function readAsCounted(values: readonly ConfigValue[], kind: CellKind): boolean {
+  if (kind === "boolean") return false;
+  return values.every((value) => {
+    if (typeof value === "string" || typeof value === "boolean") return false;
+    return kind === "float" || Number.isInteger(pythonFloatValue(value));
+  });
 }
 
 /** The column's cells as pandas holds them; undefined for text (strings), left to mixed-columns.ts. */
@@ -96,12 +114,13 @@ function cellKind(profile: ColumnProfile): CellKind | undefined {
 
 /**
  * Step one, `col == value` through the column's categories: a boolean equals a boolean cell of
- * the same truth, a number (not a boolean) a number cell of the same value, a text nothing.
+ * the same truth, a number (int or float, not a boolean) a number cell of the same value, a text
+ * nothing.
  */
 function sameKindEqual(value: ConfigValue, cell: number, kind: CellKind): boolean {
   if (typeof value === "boolean") return kind === "boolean" && Number(value) === cell;
-  if (typeof value === "number") return kind !== "boolean" && value === cell;
-  return false;
+  if (typeof value === "string") return false;
+  return kind !== "boolean" && pythonFloatValue(value) === cell;
 }
 
 /**

@@ -1,0 +1,136 @@
+/**
+ * smclarify compares the configured values of a categorical label or facet with the column in
+ * two steps (`_categorical_data_idx`): the values as they are (a text equals no number cell, a
+ * number no text cell), then, only when no row matches, every value converted to the type of
+ * the column's first cell. A config number written as a float (`1.0`) is a number in the first
+ * step and "1.0" once converted to text. Every expected value below came from smclarify's
+ * bias_report (pandas 1.5.3) run on the same rows and config.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { analyze } from "../../../engine/analyze.ts";
+import { parseConfigJson } from "../../../engine/config/config-json.ts";
+import { parseAnalysisConfig } from "../../../engine/config/parse-analysis-config.ts";
+import { runBiasAnalysisOnThreads } from "../../../engine/run-bias-analysis.ts";
+
+/**
+ * 80 rows: y and yhat 0/1; fint integers 0 to 2 (3 distinct of 80: categorical, int64); ftext
+ * text cells `1`, `1.0` and `x` (pandas keeps them as strings).
+ */
+function rows(): string {
+  const lines = ["y,yhat,fint,ftext"];
+  for (let i = 0; i < 80; i++) {
+    const y = (i * 7 + 3) % 11 < 6 ? 1 : 0;
+    const yhat = (i * 5 + 1) % 9 < 5 ? 1 : 0;
+    const fint = (i * 13 + 5 + Math.floor(i / 6)) % 3;
+    const ftext = ["1", "x", "1.0", "x", "1"][(i * 3 + Math.floor(i / 4)) % 5];
+    lines.push(`${y},${yhat},${fint},${ftext}`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/** The config as analysis_config.json text, so that a value written `1.0` keeps its spelling. */
+function configText(facet: string, facetValues: string): string {
+  return `{
+    "dataset_type": "text/csv",
+    "label": "y",
+    "label_values_or_threshold": [1],
+    "predicted_label": "yhat",
+    "facet": [{"name_or_index": "${facet}", "value_or_threshold": ${facetValues}}],
+    "methods": {"pre_training_bias": {"methods": ["CI", "DPL"]}, "post_training_bias": {"methods": ["DPPL"]}}
+  }`;
+}
+
+interface Entry {
+  value_or_threshold: string;
+  metrics: { name: string; value: number | null }[];
+}
+type Section = { facets: Record<string, Entry[]> };
+
+function datasetFile(): string {
+  const path = join(mkdtempSync(join(tmpdir(), "two-steps-")), "data.csv");
+  writeFileSync(path, rows());
+  return path;
+}
+
+/** value_or_threshold, CI, DPL and DPPL of the facet's one entry, from analysis.json. */
+async function analysed(facet: string, facetValues: string): Promise<unknown[]> {
+  const datasetPath = datasetFile();
+  const result = await analyze({
+    datasetPath,
+    config: parseConfigJson(configText(facet, facetValues)) as Record<string, unknown>,
+    outDir: join(datasetPath, "..", "out"),
+    threads: { threads: 1, minBytesPerThread: 0 },
+    intervals: false,
+  });
+  const analysis = JSON.parse(readFileSync(result.analysisPath, "utf8")) as {
+    pre_training_bias_metrics: Section;
+    post_training_bias_metrics: Section;
+  };
+  const pre = analysis.pre_training_bias_metrics.facets[facet]?.[0];
+  const post = analysis.post_training_bias_metrics.facets[facet]?.[0];
+  const value = (entry: Entry | undefined, name: string) =>
+    entry?.metrics.find((m) => m.name === name)?.value;
+  return [pre?.value_or_threshold, value(pre, "CI"), value(pre, "DPL"), value(post, "DPPL")];
+}
+
+/** How many times the dataset is counted for this facet's values. */
+async function countPasses(facet: string, facetValues: string): Promise<number | undefined> {
+  const { config } = parseAnalysisConfig(parseConfigJson(configText(facet, facetValues)));
+  if (config === undefined) throw new Error("the config does not parse");
+  const result = await runBiasAnalysisOnThreads(config, datasetFile(), undefined, { threads: 1 });
+  return result.countPasses;
+}
+
+describe("configured values compared in smclarify's two steps", () => {
+  // [facet column, value_or_threshold as written, smclarify's value_or_threshold, CI, DPL, DPPL]
+  it.each([
+    // First step: 2 equals the 2s; the text "1" equals no integer, so it is never converted.
+    ["fint", '["1", 2]', "1,2", 0.35, -0.0014245014245013454, -0.13532763532763536],
+    ["fint", '[2, "1"]', "2,1", 0.35, -0.0014245014245013454, -0.13532763532763536],
+    ["fint", "[2]", "2", 0.35, -0.0014245014245013454, -0.13532763532763536],
+    // No row matches "1" as it is: int("1") is 1.
+    ["fint", '["1"]', "1", 0.325, 0.028651292802236217, 0.06638714185883998],
+    // No row matches 0.5 or 1.5: int() cuts them to 0 and 1.
+    ["fint", "[0.5]", "0.5", 0.325, -0.027253668763102756, 0.06638714185883998],
+    ["fint", "[1.5]", "1.5", 0.325, 0.028651292802236217, 0.06638714185883998],
+    // A float is a number in the first step: 1.0 equals the 1s, False no integer cell.
+    ["fint", "[1.0]", "1.0", 0.325, 0.028651292802236217, 0.06638714185883998],
+    ["fint", "[false, 1.0]", "False,1.0", 0.325, 0.028651292802236217, 0.06638714185883998],
+    ["fint", "[1.0, 2]", "1.0,2", -0.325, 0.027253668763102756, -0.06638714185883998],
+    // Text: "x" equals the cells x, so the float 1.0 is never converted to "1.0".
+    ["ftext", '[1.0, "x"]', "1.0,x", 0.2, 0.0625, 0.15625],
+    ["ftext", '[1, "x"]', "1,x", 0.2, 0.0625, 0.15625],
+    // Text: no cell equals the float 1.0 or the int 1; str() makes "1.0" and "1".
+    ["ftext", "[1.0]", "1.0", 0.6, 0.046875, -0.15625],
+    ["ftext", '["1.0"]', "1.0", 0.6, 0.046875, -0.15625],
+    ["ftext", "[1]", "1", 0.2, -0.09375, -0.05208333333333337],
+  ])(
+    "%s %s is %s",
+    async (facet, values, text, ci, dpl, dppl) => {
+      // Act
+      const [valueOrThreshold, ...metrics] = await analysed(facet, values);
+
+      // Assess
+      expect(valueOrThreshold).toBe(text);
+      const [ciValue, dplValue, dpplValue] = metrics;
+      expect(ciValue).toBeCloseTo(ci, 12);
+      expect(dplValue).toBeCloseTo(dpl, 12);
+      expect(dpplValue).toBeCloseTo(dppl, 12);
+    },
+    30_000,
+  );
+
+  it("counts the usual config once, and again only where the first step changes a cell's reading", async () => {
+    // Act
+    const usual = await countPasses("fint", "[1, 2]");
+    const float = await countPasses("fint", "[1.0, 2]");
+    const text = await countPasses("fint", '["1", 2]');
+    const fraction = await countPasses("fint", "[0.5]");
+
+    // Assess
+    expect([usual, float, text, fraction]).toEqual([1, 1, 2, 2]);
+  }, 30_000);
+});
