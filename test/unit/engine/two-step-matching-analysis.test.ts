@@ -133,4 +133,36 @@ describe("configured values compared in smclarify's two steps", () => {
     // Assess
     expect([usual, float, text, fraction]).toEqual([1, 1, 2, 2]);
   }, 30_000);
+
+  it("refuses values of another kind on a column of more distinct values than the counts keep", async () => {
+    // Prepare: 10,002 distinct integers, categorical as two values are configured.
+    const lines = ["y,f"];
+    for (let i = 0; i < 10_002; i++) lines.push(`${i % 2},${i}`);
+    const datasetPath = join(mkdtempSync(join(tmpdir(), "two-steps-")), "data.csv");
+    writeFileSync(datasetPath, `${lines.join("\n")}\n`);
+    const run = (values: unknown[]) =>
+      analyze({
+        datasetPath,
+        config: {
+          dataset_type: "text/csv",
+          label: "y",
+          label_values_or_threshold: [1],
+          facet: [{ name_or_index: "f", value_or_threshold: values }],
+          methods: { pre_training_bias: { methods: ["CI"] } },
+        },
+        outDir: join(datasetPath, "..", `out-${values.length}-${String(values[0])}`),
+        threads: { threads: 1, minBytesPerThread: 0 },
+        intervals: false,
+      });
+
+    // Act
+    const numbers = await run([1, 2]);
+    const mixed = run(["1", 2]);
+
+    // Assess: numbers of the column's kind read alike in both steps; "1" would not.
+    expect(numbers.analysis.pre_training_bias_metrics?.facets.f?.[0]?.value_or_threshold).toBe("1,2");
+    await expect(mixed).rejects.toThrow(
+      'facet[0].value_or_threshold ["1",2]: the facet column of facet[0] has more than 10000 distinct values, too many to compare with these values the way Clarify does',
+    );
+  }, 60_000);
 });
