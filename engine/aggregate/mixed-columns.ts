@@ -3,7 +3,8 @@
  * column as `object` (every cell a string), and smclarify's `_categorical_data_idx` compares
  * its cells with the configured values as they are, and only when no cell equals one, with the
  * values converted to the column's element type (`str`): a cell `1` then equals configured `1`,
- * a cell `1.0` never does. The count pass compares numbers only while the column has held
+ * a cell `1.0` never does. smclarify converts only when the first value is not a text already,
+ * so `["True", 1]` on cells `1` matches nothing. The count pass compares numbers only while the column has held
  * numbers only (a reading per value id, cell-reading.ts), so a cell `1.0` before the column's
  * first text cell counts as a match and after it does not, and runs counted apart (threads,
  * instances) each start fresh. Which columns are mixed is known only once every row is
@@ -111,7 +112,10 @@ function mixedColumn(
   // Step one compares the configured values as they are: only the text ones can equal a string.
   const texts = matcher.values.filter((value) => typeof value === "string");
   const textsMatch = texts.length > 0 && ids.some((id) => matchesId(new ValueMatcher(texts, "text"), id));
-  const textValues = textsMatch ? texts : matcher.values;
+  // Step two converts the values with str() unless the first one is already a text
+  // (`isinstance(values[0], type(series[0]))`): then they stay as they are, and match nothing.
+  const converted = typeof matcher.values[0] !== "string";
+  const textValues = textsMatch || !converted ? texts : matcher.values;
   const reading = new ValueMatcher(textValues, "text");
   for (const id of ids) {
     if (matchesId(matcher, id) === matchesId(reading, id)) continue;

@@ -45,7 +45,7 @@ function configText(facet: string, facetValues: string): string {
 
 interface Entry {
   value_or_threshold: string;
-  metrics: { name: string; value: number | null }[];
+  metrics: { name: string; value: number | null; error?: string }[];
 }
 type Section = { facets: Record<string, Entry[]> };
 
@@ -71,8 +71,10 @@ async function analysed(facet: string, facetValues: string): Promise<unknown[]> 
   };
   const pre = analysis.pre_training_bias_metrics.facets[facet]?.[0];
   const post = analysis.post_training_bias_metrics.facets[facet]?.[0];
-  const value = (entry: Entry | undefined, name: string) =>
-    entry?.metrics.find((m) => m.name === name)?.value;
+  const value = (entry: Entry | undefined, name: string) => {
+    const metric = entry?.metrics.find((m) => m.name === name);
+    return metric?.value ?? metric?.error;
+  };
   return [pre?.value_or_threshold, value(pre, "CI"), value(pre, "DPL"), value(post, "DPPL")];
 }
 
@@ -107,6 +109,16 @@ describe("configured values compared in smclarify's two steps", () => {
     ["ftext", "[1.0]", "1.0", 0.6, 0.046875, -0.15625],
     ["ftext", '["1.0"]', "1.0", 0.6, 0.046875, -0.15625],
     ["ftext", "[1]", "1", 0.2, -0.09375, -0.05208333333333337],
+    ["ftext", '["1.0", 1]', "1.0,1", 0.6, 0.046875, -0.15625],
+    // The first value is a text already, so smclarify converts none: 1 never becomes "1".
+    [
+      "ftext",
+      '["True", 1]',
+      "True,1",
+      "CI: facet set is empty. Check that x[facet] has non-zero length.",
+      "Facet set is empty.",
+      "Facet set is empty.",
+    ],
   ])(
     "%s %s is %s",
     async (facet, values, text, ci, dpl, dppl) => {
@@ -115,10 +127,10 @@ describe("configured values compared in smclarify's two steps", () => {
 
       // Assess
       expect(valueOrThreshold).toBe(text);
-      const [ciValue, dplValue, dpplValue] = metrics;
-      expect(ciValue).toBeCloseTo(ci, 12);
-      expect(dplValue).toBeCloseTo(dpl, 12);
-      expect(dpplValue).toBeCloseTo(dppl, 12);
+      [ci, dpl, dppl].forEach((want, i) => {
+        if (typeof want === "number") expect(metrics[i]).toBeCloseTo(want, 12);
+        else expect(metrics[i]).toBe(want);
+      });
     },
     30_000,
   );
