@@ -264,7 +264,7 @@ try {
       { runner: bundle, threads: cores, split: false },
     ]) as [Figures, Figures, Figures];
     sweep.push(
-      `${rows.toLocaleString("en")} rows, bundle: ${cores} threads ${(single.wall / split.wall).toFixed(2)}x the wall time of 1; the default counts on ${byDefault.threads} (${(single.wall / byDefault.wall).toFixed(2)}x)`,
+      `${rows.toLocaleString("en")} rows, bundle: ${cores} threads ${(single.wall / split.wall).toFixed(2)}x as fast as 1 (wall time); the default counts on ${byDefault.threads} (${(single.wall / byDefault.wall).toFixed(2)}x as fast as 1)`,
     );
   }
   const peak = (one: Figures, all: Figures) =>

@@ -17,8 +17,8 @@ import { splitByFiles, splitCsvFiles } from "./split-csv.ts";
  * threads for the cores), counting slowly until that code is optimized, and folding its tables,
  * some 0.3 s of one core in all on a 2-core machine. A thread counts about 275 MB/s, so a share
  * of less than about 80 MB does not pay for it in wall time: on 2 cores (bench:scale's sweep,
- * bundled), 2 threads took 0.81x the time of one at 45 MB, 1.03x at 91 MB, 1.23x at 182 MB and
- * 1.6x at 455 MB. With 64 MiB, a CSV dataset under 128 MiB stays on one thread.
+ * bundled), 2 threads ran 0.81 times as fast as one at 45 MB (slower), 1.03 times at 91 MB,
+ * 1.23 times at 182 MB and 1.6 times at 455 MB. With 64 MiB, a CSV dataset under 128 MiB stays on one thread.
  */
 export const MIN_BYTES_PER_THREAD = 64 << 20;
 

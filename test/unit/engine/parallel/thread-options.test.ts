@@ -15,7 +15,7 @@ import {
 const root = join(import.meta.dirname, "../../../..");
 
 describe("how many threads count", () => {
-  it("keeps a dataset under 64 MiB per thread on one thread by default (no worker start-up for the example)", async () => {
+  it("keeps the example on one thread by default (no worker start-up for a small dataset)", async () => {
     // Prepare
     const config = JSON.parse(readFileSync(join(root, "examples/credit/analysis_config.json"), "utf8"));
 
