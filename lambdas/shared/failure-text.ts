@@ -13,11 +13,15 @@
 /** Characters a task failure's or a Fail state's Cause may hold. */
 export const CAUSE_LIMIT = 32_768;
 
+/** Characters an error name may hold; KeepOriginalError quotes RecordFailure's by its name alone. */
+export const ERROR_NAME_LIMIT = 256;
+
 /**
  * Characters the Cause of an error one of our functions throws may hold. When summary.json cannot
  * be written, KeepOriginalError quotes the original failure, function errors included, with
  * `States.JsonToString`, which writes a backslash before every `"` and `\` of a Cause that is
- * itself JSON: twice this, plus the sentence around it, stays below {@link CAUSE_LIMIT}.
+ * itself JSON: twice this, plus the sentence around it and the name of the error that kept the
+ * record from being written, stays below {@link CAUSE_LIMIT}.
  */
 export const FUNCTION_ERROR_CAUSE_LIMIT = 15_000;
 

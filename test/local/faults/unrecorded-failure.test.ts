@@ -1,6 +1,6 @@
 /** RecordFailure itself failing: the execution still fails with the original error and cause in its cause. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CAUSE_LIMIT } from "../../../lambdas/shared/failure-text.ts";
+import { CAUSE_LIMIT, FUNCTION_ERROR_CAUSE_LIMIT } from "../../../lambdas/shared/failure-text.ts";
 import { retrierOf, type ScenarioWorkspace, scenarioWorkspace, statesEntered } from "../support/scenario.ts";
 
 let workspace: ScenarioWorkspace;
@@ -39,8 +39,9 @@ describe("a failure that cannot be recorded", () => {
     ]);
     const cause = report.execution.cause ?? "";
     expect(cause).toMatch(/^the failure record \(summary\.json\) could not be written: /);
-    expect(cause).toContain('"Error":"Lambda.ServiceException"');
-    expect(cause).toContain("The run failed before that with: ");
+    expect(cause).toContain(
+      "RecordFailure failed with Lambda.ServiceException (its cause is in the execution history). The run failed before that with: ",
+    );
     // The original failure as the state held it (not parsed: the interpreter's States.JsonToString
     // does not escape the quotes of a nested JSON string, AWS's does).
     expect(cause).toContain(
@@ -98,6 +99,32 @@ describe("a failure that cannot be recorded", () => {
     // As the interpreter quotes it: its States.JsonToString leaves a nested JSON string's quotes as they are.
     expect(cause).toContain('$.gates.NoSuchMetric0: "NoSuchMetric0" is not a Clarify bias metric code');
     expect(cause).toMatch(/\[cut: the first \d+ of \d{6} characters are shown\]/);
+  });
+
+  it("ends in FailureNotRecorded naming a long error the function did not explain, beside a long original cause", async () => {
+    // Prepare: RecordFailure throws an error of its own (not FailureNotRecordedError) whose
+    // message is as long as a function's cause may be.
+    const unexplained = { error: "TypeError", message: "x".repeat(FUNCTION_ERROR_CAUSE_LIMIT - 100) };
+    const faults = { lambda: { RecordFailure: [unexplained] } };
+
+    // Act
+    const report = await workspace.run(MANY_UNKNOWN_GATES, { faults });
+
+    // Assess: the function's error is named, not quoted; the original failure is quoted.
+    expect(report.execution.error).toBe("FailureNotRecorded");
+    expect(statesEntered(report).slice(-3)).toEqual([
+      "RecordFailureExplained?",
+      "KeepOriginalError",
+      "FailureNotRecorded",
+    ]);
+    const cause = report.execution.cause ?? "";
+    expect(cause.length).toBeLessThanOrEqual(CAUSE_LIMIT);
+    expect(cause).toMatch(
+      /^the failure record \(summary\.json\) could not be written: RecordFailure failed with TypeError \(its cause is in the execution history\)\. The run failed before that with: \{"ValidateConfig":/,
+    );
+    expect(cause).not.toContain("xxxxxxxxxx");
+    expect(cause).toContain('$.gates.NoSuchMetric0: "NoSuchMetric0" is not a Clarify bias metric code');
+    expect(report.summary).toBeUndefined();
   });
 
   it("fails with the beginning of a long cause when the failure is recorded", async () => {

@@ -5,10 +5,11 @@
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { ConfigValidationError, FailureNotRecordedError } from "../../../lambdas/shared/errors.ts";
+import { ConfigValidationError } from "../../../lambdas/shared/errors.ts";
 import {
   boundFunctionError,
   CAUSE_LIMIT,
+  ERROR_NAME_LIMIT,
   FUNCTION_ERROR_CAUSE_LIMIT,
   functionErrorCause,
 } from "../../../lambdas/shared/failure-text.ts";
@@ -21,13 +22,16 @@ const definition = JSON.parse(
 ) as { States: Record<string, PassState> };
 
 const QUOTE_ORIGINAL =
-  /^States\.Format\('([^']*)', States\.JsonToString\(\$\.recordFailureError\), States\.JsonToString\(\$\.failure\)\)$/;
+  /^States\.Format\('([^']*)', \$\.recordFailureError\.Error, States\.JsonToString\(\$\.failure\)\)$/;
 
-/** KeepOriginalError's cause as Step Functions evaluates it: JsonToString is JSON.stringify's escaping. */
-function keepOriginalErrorCause(recordFailureError: unknown, failure: unknown): string {
+/**
+ * KeepOriginalError's cause as Step Functions evaluates it: a path's string is inserted as is,
+ * States.JsonToString is JSON.stringify's escaping.
+ */
+function keepOriginalErrorCause(recordFailureError: { Error: string }, failure: unknown): string {
   const expression = definition.States.KeepOriginalError?.Parameters?.["cause.$"] ?? "";
   const [, template = ""] = QUOTE_ORIGINAL.exec(expression) ?? [];
-  const values = [JSON.stringify(recordFailureError), JSON.stringify(failure)];
+  const values = [recordFailureError.Error, JSON.stringify(failure)];
   return template.replace(/\{\}/g, () => values.shift() ?? "");
 }
 
@@ -45,10 +49,9 @@ function longestValidationError(): Error {
 
 describe("FailureNotRecorded's cause on AWS", () => {
   it("quotes the longest function error beside the reason the record is missing within a Fail state's Cause", () => {
-    // Prepare: the function could not run (Lambda's own error, with a generous 1,000-character
-    // message); the original failure is the longest validation error a function reports.
+    // Prepare: the function could not run (Lambda's own error); the original failure is the longest validation error a function reports.
     expect(definition.States.KeepOriginalError?.Parameters?.["cause.$"]).toMatch(QUOTE_ORIGINAL);
-    const recordFailureError = { Error: "Lambda.ServiceException", Cause: "s".repeat(1_000) };
+    const recordFailureError = { Error: "Lambda.ServiceException", Cause: "Lambda service unavailable" };
     const validation = longestValidationError();
     const failure = { ValidateConfig: { Error: validation.name, Cause: functionErrorCause(validation) } };
 
@@ -60,33 +63,31 @@ describe("FailureNotRecorded's cause on AWS", () => {
     expect(cause.length).toBeGreaterThan(FUNCTION_ERROR_CAUSE_LIMIT * 1.7);
     expect(cause.length).toBeLessThanOrEqual(CAUSE_LIMIT);
     expect(cause).toMatch(
-      /^the failure record \(summary\.json\) could not be written: \{"Error":"Lambda\.ServiceException"/,
+      /^the failure record \(summary\.json\) could not be written: RecordFailure failed with Lambda\.ServiceException \(/,
     );
   });
 
-  it("reads the message of the function's own FailureNotRecordedError, which fits by itself", () => {
-    // Prepare: the function says why, quoting the longest original message after its own reason.
-    const original = longestValidationError().message;
-    const thrown = boundFunctionError(
-      new FailureNotRecordedError(
-        `summary.json could not be written (s3://runs/r/summary.json: AccessDenied: denied); the run failed at ValidateConfig with ConfigValidationError: ${original}`,
-      ),
-    );
-    const states = definition.States as Record<string, { Parameters?: Record<string, string> }>;
+  it("fits the longest unexplained function error beside the longest original failure", () => {
+    // Prepare: RecordFailure throws something other than FailureNotRecordedError with the longest
+    // name Step Functions keeps and the costliest Cause to quote; the original failure is the
+    // costliest validation error.
+    const thrown = new Error(longestValidationError().message);
+    thrown.name = "E".repeat(ERROR_NAME_LIMIT);
+    boundFunctionError(thrown);
+    const recordFailureError = { Error: thrown.name, Cause: functionErrorCause(thrown) };
+    const validation = longestValidationError();
+    const failure = { ValidateConfig: { Error: validation.name, Cause: functionErrorCause(validation) } };
 
-    // Act: ReadRecordFailureError parses the Cause; KeepRecordFailureMessage takes its errorMessage.
-    const parsed = JSON.parse(functionErrorCause(thrown)) as { errorMessage: string };
+    // Act
+    const cause = keepOriginalErrorCause(recordFailureError, failure);
 
-    // Assess
-    expect(states.ReadRecordFailureError?.Parameters).toEqual({
-      "thrown.$": "States.StringToJson($.recordFailureError.Cause)",
-    });
-    expect(states.KeepRecordFailureMessage?.Parameters).toEqual({
-      "cause.$": "$.recordFailureExplained.thrown.errorMessage",
-    });
-    expect(parsed.errorMessage.length).toBeLessThanOrEqual(CAUSE_LIMIT);
-    expect(parsed.errorMessage).toMatch(
-      /^summary\.json could not be written \(s3:\/\/runs\/r\/summary\.json: AccessDenied: denied\); the run failed at ValidateConfig with ConfigValidationError: /,
+    // Assess: both errors are as long as a function's error gets, and the execution's cause fits.
+    expect(recordFailureError.Cause.length).toBeGreaterThan(FUNCTION_ERROR_CAUSE_LIMIT * 0.95);
+    expect(JSON.stringify(failure).length).toBeGreaterThan(FUNCTION_ERROR_CAUSE_LIMIT * 1.6);
+    expect(cause.length).toBeLessThanOrEqual(CAUSE_LIMIT);
+    expect(cause).toContain(
+      `RecordFailure failed with ${thrown.name} (its cause is in the execution history)`,
     );
+    expect(cause).not.toContain(recordFailureError.Cause.slice(0, 100));
   });
 });
