@@ -23,7 +23,7 @@ import { type PredictorModelOptions, withPredictorModel } from "./predictor-mode
 import { CLARIFY_PATHS, processingPaths } from "./processing-layout.ts";
 import { readResourceConfig } from "./resource-config.ts";
 import { downloadShapBaseline } from "./shap-baseline.ts";
-import { explainBlocksFromEnvironment, threadsFromEnvironment } from "./thread-environment.ts";
+import { explainBlocksFromEnvironment, threadsWithin } from "./thread-environment.ts";
 
 /** The job's report cannot show the verdict: the run folder's report.html, written after the job, does. */
 export const JOB_REPORT_NOTE =
@@ -126,10 +126,7 @@ function jobS3(options: ProcessingJobOptions): () => Promise<S3Client> {
 
 /** The job's worker threads: the environment's, the caller's count over it. */
 function jobThreads(options: ProcessingJobOptions): ThreadOptions {
-  return {
-    ...threadsFromEnvironment(options.environment ?? process.env),
-    ...(options.threads !== undefined && { threads: options.threads }),
-  };
+  return threadsWithin(options.environment ?? process.env, options.threads);
 }
 
 /** The whole analysis on the job's one host. */

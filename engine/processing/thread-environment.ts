@@ -34,6 +34,17 @@ export function threadsFromEnvironment(
   };
 }
 
+/**
+ * The count pass's threads as a command runs them: the environment's, with the thread count the
+ * caller was given (`--threads`) over the environment's.
+ */
+export function threadsWithin(
+  environment: Readonly<Record<string, string | undefined>>,
+  threads: number | undefined,
+): ThreadOptions {
+  return { ...threadsFromEnvironment(environment), ...(threads !== undefined && { threads }) };
+}
+
 function wholeNumber(
   environment: Readonly<Record<string, string | undefined>>,
   name: string,

@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { analyze } from "../../../engine/analyze.ts";
 import { parseConfigJson } from "../../../engine/config/config-json.ts";
 import { EngineInputError, ModelError, UnsupportedAnalysisError } from "../../../engine/errors.ts";
+import { threadsWithin } from "../../../engine/processing/thread-environment.ts";
 import { isRunInput } from "../../../lambdas/validate-config/run-input.ts";
 import { CliError } from "../cli-error.ts";
 import type { CliContext } from "../context.ts";
@@ -76,7 +77,8 @@ export function registerAnalyzeCommand(program: Command, context: CliContext): v
           ...(flags.predictedLabels !== undefined && { predictedLabelDatasetPath: flags.predictedLabels }),
           ...(flags.model !== undefined && { model: { onnx: flags.model } }),
           ...(flags.modelEndpoint !== undefined && { model: { endpoint: flags.modelEndpoint } }),
-          ...(threads !== undefined && { threads: { threads } }),
+          // As a processing job reads them: CLARIFY_PIPELINE_THREADS, CLARIFY_PIPELINE_MIN_BYTES_PER_THREAD.
+          threads: threadsWithin(process.env, threads),
         });
         const dropped =
           result.rowsDropped > 0 ? ` (${result.rowsDropped} rows with missing values left out)` : "";

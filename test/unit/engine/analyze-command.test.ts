@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { main } from "../../../bin/cli/main.ts";
 import type { AnalysisJson } from "../../../engine/analyze.ts";
 import { parseAnalysisConfig } from "../../../engine/config/parse-analysis-config.ts";
@@ -34,7 +34,7 @@ function workspace(files: Record<string, string>): string {
   return dir;
 }
 
-async function runAnalyze(dir: string, config: unknown, dataset = "data.csv") {
+async function runAnalyze(dir: string, config: unknown, dataset = "data.csv", flags: readonly string[] = []) {
   writeFileSync(join(dir, "config.json"), JSON.stringify(config));
   const out: string[] = [];
   const err: string[] = [];
@@ -47,6 +47,7 @@ async function runAnalyze(dir: string, config: unknown, dataset = "data.csv") {
       join(dir, "config.json"),
       "--out",
       join(dir, "out"),
+      ...flags,
     ],
     { stdout: (t) => void out.push(t), stderr: (t) => void err.push(t) },
   );
@@ -158,6 +159,32 @@ describe("clarify-pipeline analyze", () => {
     expect(code).toBe(1);
     expect(err).toContain(message);
     expect(err).not.toMatch(/\n\s+at /);
+  });
+
+  it("reads CLARIFY_PIPELINE_MIN_BYTES_PER_THREAD from the environment, as a processing job does", async () => {
+    // Prepare: 400 rows, far below the default bytes per thread
+    const rows = Array.from(
+      { length: 400 },
+      (_, i) => `${i % 3 ? "F" : "M"},${20 + (i % 50)},${i % 2},${i % 5 ? 1 : 0},a`,
+    );
+    const dir = workspace({ "data.csv": `sex,age,y,yhat,g\n${rows.join("\n")}\n` });
+    vi.stubEnv("CLARIFY_PIPELINE_MIN_BYTES_PER_THREAD", "0");
+    try {
+      // Act
+      const split = await runAnalyze(dir, PRE_CONFIG, "data.csv", ["--threads", "2"]);
+      vi.stubEnv("CLARIFY_PIPELINE_MIN_BYTES_PER_THREAD", "-1");
+      const refused = await runAnalyze(dir, PRE_CONFIG, "data.csv", ["--threads", "2"]);
+
+      // Assess
+      expect(split.code).toBe(0);
+      expect(split.err).toContain("analysed 400 rows on 2 threads");
+      expect(refused.code).not.toBe(0);
+      expect(refused.err).toContain(
+        'environment CLARIFY_PIPELINE_MIN_BYTES_PER_THREAD: "-1" must be a whole number of at least 0',
+      );
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 
   it("names the line of a row with the wrong number of fields", async () => {
