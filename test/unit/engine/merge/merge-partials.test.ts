@@ -423,6 +423,11 @@ describe("mergePartials refuses partial files that are not one job's, naming the
       /\(host algo-1\): files\[0\]\.tables must name its tables object partial\/algo-1\/0\.json, got "\.\.\/analysis\.json"$/,
     ],
     [
+      "a config float's place that names no configured number",
+      (p: Record<string, unknown>) => ({ ...p, configFloats: ["facet[7].value_or_threshold[0]"] }),
+      /\(host algo-1\): configFloats must list places of the config's label and facet numbers, got \["facet\[7\]\.value_or_threshold\[0\]"\]$/,
+    ],
+    [
       "column names that are not texts",
       (p: Record<string, unknown>) => ({ ...p, columnNames: ["a", 2] }),
       /\(host algo-1\): columnNames must be a list of column names, got \["a",2\]$/,
