@@ -13,7 +13,7 @@ import { isRecord } from "../../contracts/is-record.ts";
 import type { FailureRecordResult, JobOutcome, RecordFailureEvent } from "../../contracts/pipeline-state.ts";
 import { joinS3Uri } from "../../contracts/s3-uri.ts";
 import { FailureNotRecordedError } from "../shared/errors.ts";
-import { CAUSE_LIMIT, cutText } from "../shared/failure-text.ts";
+import { CAUSE_LIMIT, cutText, wholeLinesOf } from "../shared/failure-text.ts";
 import { MAX_RUNTIME_SECONDS } from "../shared/processing-job-api.ts";
 import { type PublishRunEvent, runFailedEvent } from "../shared/run-events.ts";
 import { putJson } from "../shared/s3-objects.ts";
@@ -70,7 +70,7 @@ export async function recordFailure(
     failedStep,
     error,
     cause: explained.message,
-    ...(error === "ConfigValidationError" ? { problems: explained.message.split("\n").filter(Boolean) } : {}),
+    ...(error === "ConfigValidationError" ? validationProblems(explained.message) : {}),
     ...(job ? { job } : {}),
     ...(timedOut ? { timedOut: true, timeoutMessage: timeoutMessage(state, stopFailure) } : {}),
     ...(stopFailure ? { stopFailure: { error: stopFailure.Error, cause: stopFailure.Cause } } : {}),
@@ -101,6 +101,16 @@ export async function recordFailure(
   }
   const summaryUri = written.summaryUri;
   return { error, cause: reportedCause(cause, eventProblem), ...(summaryUri ? { summaryUri } : {}) };
+}
+
+/**
+ * summary.json's list of a validation failure's problems, one a line of its message. A message
+ * cut to fit a cause loses its note and a last line the cut may have split: `problems` holds
+ * whole problems only, and `problemsCut` says more were not shown.
+ */
+export function validationProblems(message: string): { problems: string[]; problemsCut?: true } {
+  const { lines, cut } = wholeLinesOf(message);
+  return cut ? { problems: lines, problemsCut: true } : { problems: lines };
 }
 
 /** Characters kept of a note beside the original cause (why the record or the event is missing). */

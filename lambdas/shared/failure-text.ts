@@ -42,10 +42,32 @@ export function cutText(text: string, limit: number): string {
   // The note's length with the widest number it can hold; the kept part fills the rest.
   let kept = Math.max(0, limit - note(text.length).length);
   const lineEnd = text.lastIndexOf("\n", kept);
-  if (lineEnd > kept * 0.8) kept = lineEnd;
+  if (lineEnd > kept * WHOLE_LINES_SHARE) kept = lineEnd;
   // Never split a surrogate pair: half a character is not text.
   if (kept > 0 && isHighSurrogate(text.charCodeAt(kept - 1))) kept--;
   return `${text.slice(0, kept)}${note(kept)}`;
+}
+
+/** A cut keeps whole lines when they fill more than this share of what it may keep. */
+const WHOLE_LINES_SHARE = 0.8;
+
+const CUT_NOTE = /\n\[cut: the first (\d+) of \d+ characters are shown\]$/;
+
+/**
+ * The lines of a text {@link cutText} may have cut, without its note and without a last line
+ * the cut may have split, and whether anything was left out. A cut splits a line only when the
+ * lines before it hold at most {@link WHOLE_LINES_SHARE} of what is kept, so a last line shorter
+ * than the rest's share is whole.
+ */
+export function wholeLinesOf(text: string): { readonly lines: string[]; readonly cut: boolean } {
+  const note = CUT_NOTE.exec(text);
+  if (!note) return { lines: text.split("\n").filter(Boolean), cut: false };
+  const shown = text.slice(0, note.index);
+  const lastLineStart = shown.lastIndexOf("\n") + 1;
+  // The kept length may be one less than the cut's (a surrogate pair is not split): hence the 2.
+  const mayBeSplit = shown.length - lastLineStart >= shown.length * (1 - WHOLE_LINES_SHARE) - 2;
+  const whole = mayBeSplit ? shown.slice(0, Math.max(0, lastLineStart - 1)) : shown;
+  return { lines: whole.split("\n").filter(Boolean), cut: true };
 }
 
 /**

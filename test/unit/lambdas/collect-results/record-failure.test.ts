@@ -4,10 +4,15 @@ import { join } from "node:path";
 import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { JobOutcome } from "../../../../contracts/pipeline-state.ts";
-import { recordFailure, reportedCause } from "../../../../lambdas/collect-results/record-failure.ts";
+import {
+  recordFailure,
+  reportedCause,
+  validationProblems,
+} from "../../../../lambdas/collect-results/record-failure.ts";
 import {
   boundFunctionError,
   CAUSE_LIMIT,
+  cutText,
   FUNCTION_ERROR_CAUSE_LIMIT,
   functionErrorCause,
 } from "../../../../lambdas/shared/failure-text.ts";
@@ -435,5 +440,49 @@ describe("recordFailure", () => {
       /^summary\.json could not be written \(s3:\/\/no-such-runs-bucket\/runs\/exec-0001\/summary\.json: NoSuchBucket: .*\); the run failed at ValidateConfig with ConfigValidationError: \$\.gates\.M0: "M0" is not a Clarify bias metric code\n/,
     );
     expect(thrown.message).toMatch(/\n\[cut: the first \d+ of \d+ characters are shown\]$/);
+  });
+});
+
+describe("validationProblems", () => {
+  const problems = Array.from(
+    { length: 3_000 },
+    (_, i) => `$.gates.M${i}: "M${i}" is not a Clarify bias metric code`,
+  );
+
+  it("lists every problem of a message that was not cut", () => {
+    // Act
+    const listed = validationProblems(problems.slice(0, 3).join("\n"));
+
+    // Assess
+    expect(listed).toEqual({ problems: problems.slice(0, 3) });
+  });
+
+  it("lists the whole problems before the cut of a long message, without the cut's note", () => {
+    // Prepare: the message as the function reports it, cut to fit a cause.
+    const { message } = boundFunctionError(
+      Object.assign(new Error(problems.join("\n")), { name: "ConfigValidationError" }),
+    );
+
+    // Act
+    const listed = validationProblems(message);
+
+    // Assess
+    expect(message).toMatch(/\n\[cut: the first \d+ of \d+ characters are shown\]$/);
+    expect(listed.problemsCut).toBe(true);
+    expect(listed.problems.length).toBeGreaterThan(100);
+    expect(listed.problems).toEqual(problems.slice(0, listed.problems.length));
+  });
+
+  it("leaves out a problem the cut split", () => {
+    // Prepare: the last problem shown is too long to be kept whole.
+    const long = ["$.a: short", `$.b: ${"x".repeat(10_000)}`, "$.c: short"];
+    const message = cutText(long.join("\n"), 5_000);
+
+    // Act
+    const listed = validationProblems(message);
+
+    // Assess
+    expect(message).toContain("$.b: xxx");
+    expect(listed).toEqual({ problems: ["$.a: short"], problemsCut: true });
   });
 });
