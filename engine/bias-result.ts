@@ -43,6 +43,7 @@ import {
 } from "./context/reading-warnings.ts";
 import { EngineInputError } from "./errors.ts";
 import type { CountTables } from "./intervals/bootstrap-intervals.ts";
+import { profileDtype } from "./io/jsonlines-kinds.ts";
 import { parseNumberText } from "./io/parse-number.ts";
 import { POST_TRAINING_CODES, PRE_TRAINING_CODES, selectCodes } from "./metrics/catalog.ts";
 import { type FacetSplitCounts, rows } from "./metrics/counts.ts";
@@ -482,18 +483,21 @@ function assertSomePositive(
   if (!someRow(counts, positive)) throw new EngineInputError(message());
 }
 
-/** Hands the dtypes a Parquet file declares to the profiles of the analysed columns (CSV and JSON Lines declare none). */
+/**
+ * Hands the dtypes the files tell (Parquet's schema, JSON Lines' kinds of value) to the profiles
+ * of the analysed columns; CSV declares none, nor does a JSON Lines column of numbers.
+ */
 export function declareDtypes(counts: CollectedCounts, dataset: BiasDatasetShape): void {
   const dtypes = counts.columnDtypes ?? dataset.columnDtypes;
-  counts.label.declaredDtype = dtypes?.[dataset.labelIndex];
+  counts.label.declaredDtype = profileDtype(dtypes?.[dataset.labelIndex]);
   if (counts.predicted && dataset.predictedIndex !== undefined) {
     const predictedDtypes = dataset.predictedDataset ? dataset.predictedDataset.columnDtypes : dtypes;
-    counts.predicted.declaredDtype = predictedDtypes?.[dataset.predictedIndex];
+    counts.predicted.declaredDtype = profileDtype(predictedDtypes?.[dataset.predictedIndex]);
   }
   if (counts.group && dataset.groupIndex !== undefined)
-    counts.group.declaredDtype = dtypes?.[dataset.groupIndex];
+    counts.group.declaredDtype = profileDtype(dtypes?.[dataset.groupIndex]);
   counts.facets.forEach((facet, f) => {
-    facet.profile.declaredDtype = dtypes?.[dataset.facetIndexes[f] ?? -1];
+    facet.profile.declaredDtype = profileDtype(dtypes?.[dataset.facetIndexes[f] ?? -1]);
   });
 }
 

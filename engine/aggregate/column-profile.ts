@@ -28,8 +28,9 @@ export class ColumnProfile {
   /** The number parsed by the last `observe` (NaN for text). */
   lastNumber = Number.NaN;
   /**
-   * The pandas dtype the file itself declares (Parquet), which pandas keeps instead of
-   * inferring one from the text: undefined for CSV and JSON Lines.
+   * The pandas dtype the file itself declares (Parquet's schema, JSON Lines' kinds of value),
+   * which pandas keeps instead of inferring one from the text: undefined for CSV and a JSON Lines
+   * column of numbers.
    */
   declaredDtype: string | undefined;
   /** numberGroupOfIds's answer, for the values and cells it was worked out from. */
@@ -145,7 +146,8 @@ export class ColumnProfile {
 
   /**
    * Whether pandas holds the column's cells as booleans: every value is one of the spellings its
-   * CSV reader turns into True / False (a JSON Lines boolean is the cell `True` or `False`).
+   * CSV reader turns into True / False; a declared column (Parquet, JSON Lines: a JSON string
+   * "true" is text) by its dtype.
    */
   get holdsBooleans(): boolean {
     if (this.count === 0 || this.declaredDtype !== undefined) {

@@ -1,7 +1,9 @@
 import { closeSync, openSync, readSync } from "node:fs";
 import { basename } from "node:path";
+import { isMissingText } from "../aggregate/missing-value.ts";
 import { pythonFloatRepr } from "../aggregate/python-float-repr.ts";
 import { EngineInputError } from "../errors.ts";
+import { dtypeOfKinds, KIND_BOOLEAN, KIND_NULL, KIND_NUMBER, KIND_TEXT } from "./jsonlines-kinds.ts";
 import type { RowReader } from "./row-reader.ts";
 
 /**
@@ -20,6 +22,8 @@ export class JsonLinesReader implements RowReader {
   private eof = false;
   private values: string[] = [];
   private readonly encoded: Buffer[] = [];
+  /** Per column, the kinds of JSON value its cells held so far (jsonlines-kinds.ts). */
+  private readonly kinds: number[] = [];
   fieldCount = 0;
   viewBuf: Uint8Array = Buffer.alloc(0);
   viewStart = 0;
@@ -58,19 +62,37 @@ export class JsonLinesReader implements RowReader {
             `${this.location()}: "${this.featuresPath}" is not an array of features`,
           );
         }
-        for (const feature of features) values.push(cellText(feature));
+        for (const feature of features) this.push(values, feature);
       }
       for (const extra of this.extraPaths) {
         const value = valueAt(record, extra);
         if (value === undefined)
           throw new EngineInputError(`${this.location()}: the record has no "${extra}"`);
-        values.push(cellText(value));
+        this.push(values, value);
       }
       this.values = values;
       this.fieldCount = values.length;
       this.encoded.length = 0;
       return true;
     }
+  }
+
+  /**
+   * The pandas dtype of each column over the records read so far, from the kinds of JSON value
+   * its cells held: a column of JSON strings is `object` whatever the strings spell ("true", "01"),
+   * a column of JSON booleans `bool` (with a null, an object column of booleans); a column of
+   * numbers is typed from the numbers' text (`JSON_NUMBERS`).
+   */
+  dtypes(): (string | undefined)[] {
+    return this.kinds.map(dtypeOfKinds);
+  }
+
+  /** Appends a value's cell text to the row and notes its kind for its column. */
+  private push(values: string[], value: unknown): void {
+    const text = cellText(value);
+    const column = values.length;
+    this.kinds[column] = (this.kinds[column] ?? 0) | kindOf(value, text);
+    values.push(text);
   }
 
   view(field: number): void {
@@ -147,9 +169,20 @@ function parseRecord(line: string): unknown {
   if (!NUMBER_TEXT_AT_RISK.test(line)) return JSON.parse(line);
   return JSON.parse(line, (_key, value: unknown, context?: { source?: string }) =>
     typeof value === "number" && context?.source !== undefined
-      ? pythonNumberText(context.source, value)
+      ? new PythonNumber(pythonNumberText(context.source, value))
       : value,
   );
+}
+
+/** A JSON number read through the reviver: the text of the value Python reads, kept apart from a JSON string. */
+class PythonNumber {
+  readonly text: string;
+  constructor(text: string) {
+    this.text = text;
+  }
+  toJSON(): string {
+    return this.text;
+  }
 }
 
 function pythonNumberText(source: string, value: number): string {
@@ -161,9 +194,22 @@ function pythonNumberText(source: string, value: number): string {
 function cellText(value: unknown): string {
   if (value === null) return "";
   if (typeof value === "boolean") return value ? "True" : "False";
+  if (value instanceof PythonNumber) return value.text;
   if (typeof value === "object") return JSON.stringify(value);
   // A number here was parsed without the reviver: an integral one was written as an integer
   // (an integral float sends its line through the reviver), any other is a Python float.
   if (typeof value === "number" && !Number.isInteger(value)) return pythonFloatRepr(value);
   return String(value);
+}
+
+/**
+ * The kind of a JSON value, for its column's dtype. A string the engine reads as missing (`""`,
+ * a pandas NA spelling: `text` is the cell) counts as a null, as its row is left out (README).
+ */
+function kindOf(value: unknown, text: string): number {
+  if (value === null) return KIND_NULL;
+  if (typeof value === "boolean") return KIND_BOOLEAN;
+  if (typeof value === "number" || value instanceof PythonNumber) return KIND_NUMBER;
+  if (typeof value === "string" && isMissingText(text)) return KIND_NULL;
+  return KIND_TEXT;
 }

@@ -31,10 +31,14 @@ export interface RunCut {
   reads(part: number): boolean;
 }
 
-/** A Parquet file's rows, its column names and the dtypes its schema declares (io/parquet/parquet-reader.ts). */
-export interface ParquetRows extends RowReader {
-  readonly names: readonly string[];
+/** A file's rows and the pandas dtype of each column, known from the file (Parquet's schema, JSON Lines' values). */
+export interface TypedRows extends RowReader {
   dtypes(): (string | undefined)[];
+}
+
+/** A Parquet file's rows, its column names and the dtypes its schema declares (io/parquet/parquet-reader.ts). */
+export interface ParquetRows extends TypedRows {
+  readonly names: readonly string[];
 }
 
 /**
@@ -44,7 +48,7 @@ export interface ParquetRows extends RowReader {
  */
 export interface OtherFormatReaders {
   parquet(path: string): ParquetRows;
-  jsonLines(path: string, features: string | undefined, extraPaths: readonly string[]): RowReader;
+  jsonLines(path: string, features: string | undefined, extraPaths: readonly string[]): TypedRows;
 }
 
 /**
@@ -61,14 +65,14 @@ export class CoreTableReader implements RowReader {
   private readonly others: OtherFormatReaders | undefined;
   private fileIndex = -1;
   private current: RowReader | undefined;
-  /** The current file's reader when it is Parquet. */
-  private parquet: ParquetRows | undefined;
+  /** The current file's reader when it knows its columns' dtypes (Parquet, JSON Lines). */
+  private typed: TypedRows | undefined;
   /** The first row of a file was read to look for a header, and is data: serve it next. */
   private replay = false;
   /** CSV parts whose end is placed while they are read (parallel/shared-cut.ts). */
   private readonly cut: RunCut | undefined;
   headers: readonly string[] | undefined;
-  /** Parquet only: pandas' dtype per column over the files read so far (see `columnDtypes`). */
+  /** Parquet and JSON Lines: pandas' dtype per column over the files read so far (see `columnDtypes`). */
   private dtypes: (string | undefined)[] | undefined;
   /** CSV only: per file (or part) read so far, its quote bytes (see CsvScanner.quotes). */
   private readonly quotes: number[] = [];
@@ -141,11 +145,12 @@ export class CoreTableReader implements RowReader {
   }
 
   /**
-   * The pandas dtype of each column as read from the files' own types (Parquet), or undefined
-   * for text formats, whose types are inferred from the values. Complete once every row is read.
+   * The pandas dtype of each column as read from the files' own types (Parquet) or the kinds of
+   * their JSON values (JSON Lines: io/jsonlines-kinds.ts), or undefined for CSV, whose types are
+   * inferred from the text. Complete once every row is read.
    */
   columnDtypes(): readonly (string | undefined)[] | undefined {
-    if (this.parquet) this.noteDtypes(this.parquet);
+    if (this.typed) this.noteDtypes(this.typed);
     return this.dtypes;
   }
 
@@ -160,14 +165,14 @@ export class CoreTableReader implements RowReader {
   }
 
   private closeCurrent(): void {
-    if (this.parquet) this.noteDtypes(this.parquet);
-    this.parquet = undefined;
+    if (this.typed) this.noteDtypes(this.typed);
+    this.typed = undefined;
     if (this.current instanceof CsvScanner) this.quotes[this.fileIndex] = this.current.quotes;
     this.current?.close();
     this.current = undefined;
   }
 
-  private noteDtypes(reader: ParquetRows): void {
+  private noteDtypes(reader: TypedRows): void {
     const dtypes = reader.dtypes();
     this.dtypes = this.dtypes === undefined ? dtypes : dtypes.map((d, i) => mergeDtypes(this.dtypes?.[i], d));
   }
@@ -184,7 +189,9 @@ export class CoreTableReader implements RowReader {
     if (this.format.kind === "parquet") return this.openParquet(file);
     assertReadableDatasetFile(file, this.format.kind === "jsonlines" ? "application/jsonlines" : "text/csv");
     if (this.format.kind === "jsonlines") {
-      this.current = this.otherReaders().jsonLines(file, this.format.features, this.format.extraPaths);
+      const reader = this.otherReaders().jsonLines(file, this.format.features, this.format.extraPaths);
+      this.current = reader;
+      this.typed = reader;
       return true;
     }
     const scanner =
@@ -213,7 +220,7 @@ export class CoreTableReader implements RowReader {
     if (basename(file).startsWith("_")) return true;
     const reader = this.otherReaders().parquet(file);
     this.current = reader;
-    this.parquet = reader;
+    this.typed = reader;
     const names = reader.names;
     const expected = this.format.headers ?? this.headers;
     if (expected === undefined) this.headers = names;
