@@ -23,6 +23,7 @@ import type { ColumnProfile } from "./aggregate/column-profile.ts";
 import type { ColumnTyping } from "./aggregate/column-typing.ts";
 import { type PredictedCast, predictedCastOf } from "./aggregate/predicted-cast.ts";
 import { configValueText, pythonFloatValue, showConfigValues } from "./aggregate/python-float.ts";
+import { namedColumn } from "./aggregate/role-column.ts";
 import { configuredThresholdInterval } from "./aggregate/threshold-interval.ts";
 import { unconvertibleValue } from "./aggregate/unconvertible-value.ts";
 import {
@@ -156,7 +157,7 @@ export function biasResult(
         );
       }
     }
-    warnIfFloatFromMissing(counts.predicted, `predicted label column "${predictedName}"`, warnings);
+    warnIfFloatFromMissing(counts.predicted, namedColumn("predicted label", predictedName), warnings);
     assertSomePositive(
       counts,
       (code) => (code & 3 & predictedBit) !== 0,
@@ -282,7 +283,7 @@ function readLabel(
 ): { reading: ColumnReading; bit: PositiveBit; valueText: string } {
   const profile = counts.label;
   const typing = profile.typing(values);
-  const what = `label column "${labelName}"`;
+  const what = namedColumn("label", labelName);
   warnIfFloatFromMissing(profile, what, warnings);
   let bit: PositiveBit = 1;
   let valueText = values.map(configValueText).join(",");
@@ -374,7 +375,7 @@ function facetWarnings(
     const d = rows(split.counts.d);
     const a = rows(split.counts.a);
     if (d === 0 && typing.dataType === "categorical" && given) {
-      refuseUnconvertible(`facet "${name}" value_or_threshold`, `facet column "${name}"`, given, profile);
+      refuseUnconvertible(`facet "${name}" value_or_threshold`, namedColumn("facet", name), given, profile);
     }
     if (d === 0) warnings.push(emptyFacetGroup(name, split.valueOrThreshold, given ?? [], facts));
     else if (a === 0) warnings.push(emptyOthersGroup(name, split.valueOrThreshold));

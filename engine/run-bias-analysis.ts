@@ -59,7 +59,7 @@ function recountOf(
   plan: CountPlan,
   counts: CollectedCounts,
 ): ((plan: CountPlan) => CountPlan) | undefined {
-  const mixed = mixedColumns(matchersOf(plan), counts);
+  const mixed = mixedColumns(matchersOf(plan), counts, biasConfig(config));
   const cast = predictedCastOf(biasConfig(config), counts);
   if (mixed.length === 0 && cast === undefined) return undefined;
   return (again) => {

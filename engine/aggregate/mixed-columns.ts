@@ -18,10 +18,11 @@ import { EngineInputError } from "../errors.ts";
 import type { CollectedCounts, CountPlan } from "./collect-counts.ts";
 import type { ColumnProfile } from "./column-profile.ts";
 import { showConfigValues } from "./python-float.ts";
+import { type MatchedRole, type RoleColumns, roleColumn } from "./role-column.ts";
 import { twoStepReading } from "./two-step-matching.ts";
 import { ValueMatcher } from "./value-matcher.ts";
 
-export type MatchedRole = "label" | "predicted_label" | `facet:${number}`;
+export type { MatchedRole } from "./role-column.ts";
 
 /** The matchers of the columns the count pass matched against configured values. */
 export interface ColumnMatchers {
@@ -53,15 +54,19 @@ export function matchersOf(plan: CountPlan): ColumnMatchers {
 }
 
 /** The matched columns whose counts are not what the whole column means; none for a usual dataset. */
-export function mixedColumns(matchers: ColumnMatchers, counts: CollectedCounts): MixedColumn[] {
+export function mixedColumns(
+  matchers: ColumnMatchers,
+  counts: CollectedCounts,
+  names: RoleColumns,
+): MixedColumn[] {
   const columns: (MixedColumn | undefined)[] = [
-    matchedColumn("label", matchers.label, counts.label),
+    matchedColumn("label", matchers.label, counts.label, names),
     ...(matchers.predicted && counts.predicted
-      ? [matchedColumn("predicted_label", matchers.predicted, counts.predicted)]
+      ? [matchedColumn("predicted_label", matchers.predicted, counts.predicted, names)]
       : []),
     ...matchers.facets.map((matcher, i) => {
       const facet = counts.facets[i];
-      return matcher && facet ? matchedColumn(`facet:${i}`, matcher, facet.profile) : undefined;
+      return matcher && facet ? matchedColumn(`facet:${i}`, matcher, facet.profile, names) : undefined;
     }),
   ];
   return columns.filter((column): column is MixedColumn => column !== undefined);
@@ -72,32 +77,24 @@ function matchedColumn(
   role: MatchedRole,
   matcher: ValueMatcher,
   profile: ColumnProfile,
+  names: RoleColumns,
 ): MixedColumn | undefined {
   const mixed = mixedColumn(role, matcher, profile);
   if (mixed) return mixed;
   const reading = twoStepReading(matcher, profile);
   if (reading === undefined) return undefined;
+  const { column, field } = roleColumn(names, role);
   if ("unconvertible" in reading) {
     throw new EngineInputError(
-      `${fieldOf(role)} ${JSON.stringify(reading.unconvertible)}: no configured value equals a cell of ${describeRole(role)} as it is (a text or a config true equals no number), so Clarify converts the values to numbers (${reading.dtype}) and stops on ${JSON.stringify(reading.unconvertible)}, which is not one; give values that occur in the column`,
+      `${field} ${JSON.stringify(reading.unconvertible)}: no configured value equals a cell of ${column} as it is (a text or a config true equals no number), so Clarify converts the values to numbers (${reading.dtype}) and stops on ${JSON.stringify(reading.unconvertible)}, which is not one; give values that occur in the column`,
     );
   }
   if ("unknownCells" in reading) {
     throw new EngineInputError(
-      `${fieldOf(role)} ${showConfigValues(matcher.values)}: ${describeRole(role)} has more than ${profile.values.capacity} distinct values, too many to compare with these values the way Clarify does (value by value, in two steps, where a text or true/false equals no number until no row matches and a fraction is then cut to an integer); configure numbers of the column's own kind`,
+      `${field} ${showConfigValues(matcher.values)}: ${column} has more than ${profile.values.capacity} distinct values, too many to compare with these values the way Clarify does (value by value, in two steps, where a text or true/false equals no number until no row matches and a fraction is then cut to an integer); configure numbers of the column's own kind`,
     );
   }
   return { role, cause: "two-steps", textValues: reading.matched, example: reading.example };
-}
-
-function fieldOf(role: MatchedRole): string {
-  if (role === "label" || role === "predicted_label") return "label_values_or_threshold";
-  return `facet[${role.slice("facet:".length)}].value_or_threshold`;
-}
-
-function describeRole(role: MatchedRole): string {
-  if (role === "label" || role === "predicted_label") return `the ${role.replace("_", " ")} column`;
-  return `the facet column of facet[${role.slice("facet:".length)}]`;
 }
 
 function mixedColumn(

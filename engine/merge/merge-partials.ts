@@ -20,9 +20,10 @@ import {
 import { show } from "../../contracts/show-value.ts";
 import type { CollectedCounts } from "../aggregate/collect-counts.ts";
 import { CountsFold, type CountTables, fromCountTables } from "../aggregate/count-tables.ts";
-import { type MatchedRole, mixedColumns } from "../aggregate/mixed-columns.ts";
+import { mixedColumns } from "../aggregate/mixed-columns.ts";
 import { predictedCastOf } from "../aggregate/predicted-cast.ts";
 import { showConfigValues } from "../aggregate/python-float.ts";
+import { namedColumn, roleColumn } from "../aggregate/role-column.ts";
 import { ValueMatcher } from "../aggregate/value-matcher.ts";
 import { type BiasDatasetShape, biasConfig, biasResult, declareDtypes } from "../bias-result.ts";
 import { type AnalysisConfig, type ConfigValue, runsBias } from "../config/analysis-config.ts";
@@ -242,9 +243,10 @@ function refuseMixedColumns(given: AnalysisConfig, counts: CollectedCounts): voi
       ),
     },
     counts,
+    config,
   )[0];
   if (mixed === undefined) return;
-  const { column, field } = columnName(config, mixed.role);
+  const { column, field } = roleColumn(config, mixed.role);
   if (mixed.cause === "two-steps") {
     const cell = mixed.example ? ` such as ${JSON.stringify(mixed.example.cell)}` : "";
     throw new PartialCountsError(
@@ -274,25 +276,8 @@ function refusePredictedCast(given: AnalysisConfig, counts: CollectedCounts): vo
     ? `its cell ${JSON.stringify(cast.example.cell)} (cast to ${cast.example.cast})`
     : "which of its cells (more distinct values than the counts keep) the cast reads otherwise";
   throw new PartialCountsError(
-    `the predicted label column ${JSON.stringify(config.predictedLabel)} holds floats and the label column ${JSON.stringify(config.label)} integers, so Clarify casts the predictions to ${cast.dtype} before comparing them with ${field}; the hosts' counts cannot tell which rows hold ${cell}: run the job on one instance, or write the predicted labels as integers`,
+    `the ${namedColumn("predicted label", String(config.predictedLabel))} holds floats and the ${namedColumn("label", config.label)} integers, so Clarify casts the predictions to ${cast.dtype} before comparing them with ${field}; the hosts' counts cannot tell which rows hold ${cell}: run the job on one instance, or write the predicted labels as integers`,
   );
-}
-
-/** The column of a role, and the config field holding its values. */
-function columnName(
-  config: ReturnType<typeof biasConfig>,
-  role: MatchedRole,
-): { column: string; field: string } {
-  const field = "label_values_or_threshold";
-  if (role === "label") return { column: `the label column ${JSON.stringify(config.label)}`, field };
-  if (role === "predicted_label") {
-    return { column: `the predicted label column ${JSON.stringify(config.predictedLabel)}`, field };
-  }
-  const index = Number(role.slice("facet:".length));
-  return {
-    column: `the facet column ${JSON.stringify(config.facets[index]?.nameOrIndex)}`,
-    field: `facet[${index}].value_or_threshold`,
-  };
 }
 
 /** Every host of the job present once, all of one job: the same hosts, config and interval settings. */

@@ -426,7 +426,7 @@ describe("distinct booleans and values smclarify cannot convert", () => {
 
     // Assess
     await expect(run).rejects.toThrow(
-      'facet[0].value_or_threshold "x": no configured value equals a cell of the facet column of facet[0] as it is',
+      'facet[0].value_or_threshold "x": no configured value equals a cell of the facet column "f01" as it is',
     );
   });
 });

@@ -174,7 +174,7 @@ describe("configured values compared in smclarify's two steps", () => {
     // Assess: numbers of the column's kind read alike in both steps; "1" would not.
     expect(numbers.analysis.pre_training_bias_metrics?.facets.f?.[0]?.value_or_threshold).toBe("1,2");
     await expect(mixed).rejects.toThrow(
-      'facet[0].value_or_threshold ["1",2]: the facet column of facet[0] has more than 10000 distinct values, too many to compare with these values the way Clarify does',
+      'facet[0].value_or_threshold ["1",2]: the facet column "f" has more than 10000 distinct values, too many to compare with these values the way Clarify does',
     );
   }, 60_000);
 });
