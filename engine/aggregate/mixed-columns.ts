@@ -129,15 +129,19 @@ function mixedColumn(
 }
 
 /**
- * Whether pandas holds the column's cells as strings: it has text (CSV, JSON Lines), or a
- * Parquet file declares it a string column (`object`) although its cells are numbers; and the
- * configured values are matched (categorical), not a threshold. Call after the declared dtypes
- * are set on the profiles (bias-result.ts `declareDtypes`).
+ * Whether pandas holds the column's cells as strings: it has text (CSV, JSON Lines), or the file
+ * declares it a string column (`object`: a Parquet string column, a JSON Lines column of
+ * strings) or a category (Parquet declares one for strings only) although its cells are numbers;
+ * and the configured values are matched (categorical), not a threshold. Call after the declared
+ * dtypes are set on the profiles (bias-result.ts `declareDtypes`).
  */
 function holdsStrings(profile: ColumnProfile, matcher: ValueMatcher): boolean {
   // True/false cells alone are Python booleans to pandas (1 and 0), not strings.
   if (!profile.allNumeric) return !profile.holdsBooleans;
-  return profile.declaredDtype === "object" && profile.dataType(matcher.values) === "categorical";
+  const declared = profile.declaredDtype;
+  return (
+    (declared === "object" || declared === "category") && profile.dataType(matcher.values) === "categorical"
+  );
 }
 
 /** The plan with the mixed columns matched as text (their counts then depend on no row order). */

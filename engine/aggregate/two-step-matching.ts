@@ -102,14 +102,16 @@ function readAsCounted(values: readonly ConfigValue[], kind: CellKind): boolean 
   });
 }
 
-/** The column's cells as pandas holds them; undefined for text (strings), left to mixed-columns.ts. */
+/**
+ * The column's cells as pandas holds them; undefined for text (strings), left to
+ * mixed-columns.ts: a column with text, a Parquet string column, and a Parquet category, which
+ * is declared for strings only (pd.read_parquet gives a category of numbers back as numbers).
+ */
 function cellKind(profile: ColumnProfile): CellKind | undefined {
   if (profile.holdsBooleans) return "boolean";
-  if (!profile.allNumeric || profile.declaredDtype === "object") return undefined;
-  const dtype = profile.evidence().dtype;
-  return dtype === "int64" || (dtype === "category" && profile.allInteger && profile.missing === 0)
-    ? "integer"
-    : "float";
+  const declared = profile.declaredDtype;
+  if (!profile.allNumeric || declared === "object" || declared === "category") return undefined;
+  return profile.evidence().dtype === "int64" ? "integer" : "float";
 }
 
 /**

@@ -10,6 +10,7 @@ import { describe, expect, it } from "vitest";
 import { main } from "../../../bin/cli/main.ts";
 import { analyze } from "../../../engine/analyze.ts";
 import type { AnalysisConfig } from "../../../engine/config/analysis-config.ts";
+import { parseConfigJson } from "../../../engine/config/config-json.ts";
 import { parseAnalysisConfig } from "../../../engine/config/parse-analysis-config.ts";
 import { readFeatureTable } from "../../../engine/explain/feature-table.ts";
 import { ParquetReader } from "../../../engine/io/parquet/parquet-reader.ts";
@@ -352,5 +353,61 @@ describe("typing Parquet columns by their declared dtype", () => {
       ["tier", "7", 0.96],
       ["rank", "(7, 49]", -0.68],
     ]);
+  });
+
+  it("compares a category of digit strings as text, in smclarify's two steps", async () => {
+    // Prepare: 200 rows; "tier" holds the strings "0", "1" and "2", stored by pandas as a category
+    const dir = tempDir();
+    const rows = Array.from({ length: 200 }, (_, i) => i);
+    writeParquet(
+      join(dir, "data.parquet"),
+      [
+        { name: "y", type: "INT64", data: rows.map((i) => ((i * 7 + 3) % 11 < 6 ? 1 : 0)), nullable: false },
+        { name: "tier", type: "STRING", data: rows.map((i) => String((i * 13 + 5 + Math.floor(i / 6)) % 3)) },
+      ],
+      {
+        kvMetadata: [
+          {
+            key: "pandas",
+            value: JSON.stringify({ columns: [{ name: "tier", pandas_type: "categorical" }] }),
+          },
+        ],
+      },
+    );
+    // The config as JSON text: a config float (`1.0`) is Python's float, not the integer 1
+    const groupOf = async (value: string) => {
+      const config = parseConfigJson(
+        `{"dataset_type": "application/x-parquet", "label": "y", "label_values_or_threshold": [1], "facet": [{"name_or_index": "tier", "value_or_threshold": ${value}}], "methods": {"pre_training_bias": {"methods": ["CI", "DPL"]}}}`,
+      ) as Record<string, unknown>;
+      const result = await analyze({
+        datasetPath: join(dir, "data.parquet"),
+        config,
+        outDir: join(dir, `out-${encodeURIComponent(value)}`),
+        intervals: false,
+        threads: { threads: 1 },
+      });
+      const analysis = JSON.parse(readFileSync(result.analysisPath, "utf8")) as {
+        pre_training_bias_metrics: {
+          facets: Record<
+            string,
+            { value_or_threshold: string; metrics: { value: number | null; error?: string }[] }[]
+          >;
+        };
+      };
+      const [group] = analysis.pre_training_bias_metrics.facets.tier ?? [];
+      return [group?.value_or_threshold, group?.metrics.map((metric) => metric.value ?? metric.error)];
+    };
+    // Act
+    const textAndNumber = await groupOf('["1", 2]');
+    const float = await groupOf("[1.0]");
+    const number = await groupOf("[2]");
+    // Assess: from smclarify's bias_report with pandas 1.5.3 on the column as pd.Categorical of
+    // strings: "1" equals a cell as it is, so 2 is never converted; str(1.0) is "1.0", no cell
+    expect(textAndNumber).toEqual(["1,2", [0.34, -0.0006784260515603213]]);
+    expect(float).toEqual([
+      "1.0",
+      ["CI: facet set is empty. Check that x[facet] has non-zero length.", "Facet set is empty."],
+    ]);
+    expect(number).toEqual(["2", [0.33, -0.010885422511502707]]);
   });
 });
