@@ -172,7 +172,10 @@ describe("configured values compared in smclarify's two steps", () => {
     const mixed = run(["1", 2]);
 
     // Assess: numbers of the column's kind read alike in both steps; "1" would not.
-    expect(numbers.analysis.pre_training_bias_metrics?.facets.f?.[0]?.value_or_threshold).toBe("1,2");
+    const facet = numbers.analysis.pre_training_bias_metrics?.facets.f?.[0];
+    expect(facet?.value_or_threshold).toBe("1,2");
+    // smclarify's CI for the same data and config: (10,000 - 2) / 10,002.
+    expect(facet?.metrics.find((metric) => metric.name === "CI")?.value).toBeCloseTo(0.9996000799840032, 12);
     await expect(mixed).rejects.toThrow(
       'facet[0].value_or_threshold ["1",2]: the facet column "f" has more than 10000 distinct values, too many to compare with these values the way Clarify does',
     );
