@@ -357,7 +357,7 @@ function refuseUnconvertible(
   const value = unconvertibleValue(values, dtype);
   if (value === undefined) return;
   throw new EngineInputError(
-    `${field} ${JSON.stringify(value)}: no configured value occurs in ${what}, which pandas reads as numbers (${dtype}), so Clarify converts the values to numbers and stops on ${JSON.stringify(value)}, which is not one; give values that occur in the column`,
+    `${field} ${value.shown}: no configured value occurs in ${what}, which pandas reads as numbers (${dtype}), so Clarify converts the values to numbers and stops on ${value.shown}, ${value.why}; give values that occur in the column`,
   );
 }
 

@@ -86,7 +86,7 @@ function matchedColumn(
   const { column, field } = roleColumn(names, role);
   if ("unconvertible" in reading) {
     throw new EngineInputError(
-      `${field} ${JSON.stringify(reading.unconvertible)}: no configured value equals a cell of ${column} as it is (a text or a config true equals no number), so Clarify converts the values to numbers (${reading.dtype}) and stops on ${JSON.stringify(reading.unconvertible)}, which is not one; give values that occur in the column`,
+      `${field} ${reading.unconvertible.shown}: no configured value equals a cell of ${column} as it is (a text or a config true equals no number), so Clarify converts the values to numbers (${reading.dtype}) and stops on ${reading.unconvertible.shown}, ${reading.unconvertible.why}; give values that occur in the column`,
     );
   }
   if ("unknownCells" in reading) {

@@ -19,7 +19,7 @@ import { parseNumberText } from "../io/parse-number.ts";
 import { booleanText } from "./boolean-cell.ts";
 import type { ColumnProfile } from "./column-profile.ts";
 import { pythonFloatValue } from "./python-float.ts";
-import { unconvertibleValue } from "./unconvertible-value.ts";
+import { type Unconvertible, unconvertibleValue } from "./unconvertible-value.ts";
 import type { ValueMatcher } from "./value-matcher.ts";
 
 /** How pandas holds a column's cells, for this comparison. */
@@ -27,7 +27,7 @@ type CellKind = "boolean" | "integer" | "float";
 
 /** smclarify's second step stops on a text the conversion to numbers cannot read. */
 export interface UnconvertibleText {
-  readonly unconvertible: string;
+  readonly unconvertible: Unconvertible;
   readonly dtype: string;
 }
 
@@ -65,7 +65,8 @@ export function twoStepReading(
   const counted = (cell: { id: number }) =>
     matcher.matches(dictionary.pool, dictionary.start(cell.id), dictionary.end(cell.id));
   if (!stepOne && kind !== "boolean") {
-    // `int()` then `float()` of every value: a text neither reads stops the Clarify job. Where the
+    // `int()` then `float()` of every value: a text neither reads, or a number beyond int64 on
+    // integers, stops the Clarify job. Where the
     // count pass matched no row either, the analysis refuses it naming the column (bias-result.ts).
     const unconvertible = unconvertibleValue(values, profile.evidence().dtype);
     if (unconvertible !== undefined) {
@@ -92,7 +93,8 @@ export function twoStepReading(
  * Whether both steps read every cell as the count pass does, whatever the cells: the values are
  * numbers (no text, no boolean) of a column of numbers, so step one is numeric equality, as the
  * count pass's; and step two, when no row matches, converts them to themselves (a float column
- * reads any number, an integer column an integral one).
+ * reads any number, an integer column an integral one), or stops on one beyond int64, which the
+ * count pass matched no row with either: bias-result.ts then refuses it (unconvertible-value.ts).
  */
 function readAsCounted(values: readonly ConfigValue[], kind: CellKind): boolean {
   if (kind === "boolean") return false;
@@ -129,8 +131,9 @@ function sameKindEqual(value: ConfigValue, cell: number, kind: CellKind): boolea
  * Step two: every value converted to the type of the column's first cell, as numbers to compare
  * the cells with. `bool()` reads any value (a text is True unless empty, a number unless 0);
  * numpy's int64 truncates a float (`int(1.5)` is 1) and reads True as 1; a text that `int()`
- * cannot read makes smclarify convert every value with `float()` instead. A text neither reads
- * stops smclarify: unconvertible-value.ts refuses it first.
+ * cannot read makes smclarify convert every value with `float()` instead. A text neither reads,
+ * and a value beyond int64 converted to an integer, stop smclarify: unconvertible-value.ts refuses
+ * them first.
  */
 function convertedValues(values: readonly ConfigValue[], kind: CellKind): number[] {
   if (kind === "boolean") {
