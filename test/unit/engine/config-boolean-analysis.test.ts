@@ -14,6 +14,13 @@ import { describe, expect, it } from "vitest";
 import type { AnalysisContext } from "../../../contracts/analysis-context.ts";
 import { analyze } from "../../../engine/analyze.ts";
 import { parseAnalysisConfig } from "../../../engine/config/parse-analysis-config.ts";
+import {
+  type AnalysisSection,
+  analyzeText,
+  type BiasAnalysisJson,
+  metricOf,
+} from "../../support/analysis-json.ts";
+import { cycle, labelledRows } from "../../support/labelled-rows.ts";
 import { type FixtureColumn, writeParquet } from "../../support/parquet-writer.ts";
 
 /**
@@ -22,69 +29,42 @@ import { type FixtureColumn, writeParquet } from "../../support/parquet-writer.t
  * five spellings (pandas' bool dtype).
  */
 function rowsA(): string {
-  const lines = ["y,yhat,f01,f09,ftext,f1x,fbool"];
-  for (let i = 0; i < 60; i++) {
-    const y = (i * 7 + 3) % 11 < 6 ? 1 : 0;
-    const yhat = (i * 5 + 1) % 9 < 5 ? 1 : 0;
-    const f01 = (i * 13 + 5) % 17 < 7 ? 1 : 0;
-    const f09 = (i * 3 + Math.floor(i / 7)) % 10;
-    const ftext = ["True", "no", "False"][(i * 7 + Math.floor(i / 5)) % 3];
-    const f1x = ["1", "x"][(i + Math.floor(i / 3)) % 2];
-    const fbool = ["True", "false", "TRUE", "False", "true"][(i * 3 + Math.floor(i / 4)) % 5];
-    lines.push(`${y},${yhat},${f01},${f09},${ftext},${f1x},${fbool}`);
-  }
-  return `${lines.join("\n")}\n`;
+  return labelledRows(60, {
+    f01: (i) => ((i * 13 + 5) % 17 < 7 ? 1 : 0),
+    f09: (i) => (i * 3 + Math.floor(i / 7)) % 10,
+    ftext: (i) => cycle(["True", "no", "False"], i * 7 + Math.floor(i / 5)),
+    f1x: (i) => cycle(["1", "x"], i + Math.floor(i / 3)),
+    fbool: (i) => cycle(["True", "false", "TRUE", "False", "true"], i * 3 + Math.floor(i / 4)),
+  });
 }
 
 /** 24 rows: y and yhat yes/no; fb true/false cells and 4 missing ones (20 rows kept: 10% distinct). */
 function rowsB(): string {
-  const lines = ["y,yhat,fb"];
-  for (let i = 0; i < 24; i++) {
-    const y = (i * 7 + 3) % 11 < 6 ? "yes" : "no";
-    const yhat = (i * 5 + 1) % 9 < 5 ? "yes" : "no";
-    const fb = ["True", "", "False", "True", "true", "FALSE"][(i * 5 + Math.floor(i / 3)) % 6];
-    lines.push(`${y},${yhat},${fb}`);
-  }
-  return `${lines.join("\n")}\n`;
+  return labelledRows(
+    24,
+    { fb: (i) => cycle(["True", "", "False", "True", "true", "FALSE"], i * 5 + Math.floor(i / 3)) },
+    { labels: ["yes", "no"] },
+  );
 }
-
-interface Entry {
-  value_or_threshold: string;
-  metrics: { name: string; value: number | null; error?: string }[];
-}
-type Section = { label_value_or_threshold: string; facets: Record<string, Entry[]> };
 
 async function analysed(
   rows: string,
   facet: string,
   facetValues: unknown[],
   labelValues: unknown[] = [1],
-): Promise<{ pre: Section; post: Section; context: AnalysisContext }> {
-  const dir = mkdtempSync(join(tmpdir(), "config-boolean-"));
-  const datasetPath = join(dir, "data.csv");
-  writeFileSync(datasetPath, rows);
-  const result = await analyze({
-    datasetPath,
-    config: {
-      dataset_type: "text/csv",
-      label: "y",
-      label_values_or_threshold: labelValues,
-      predicted_label: "yhat",
-      facet: [{ name_or_index: facet, value_or_threshold: facetValues }],
-      methods: {
-        pre_training_bias: { methods: ["CI", "DPL"] },
-        post_training_bias: { methods: ["DPPL"] },
-      },
+): Promise<{ pre: AnalysisSection; post: AnalysisSection; context: AnalysisContext }> {
+  const { analysis, outDir } = await analyzeText(rows, {
+    dataset_type: "text/csv",
+    label: "y",
+    label_values_or_threshold: labelValues,
+    predicted_label: "yhat",
+    facet: [{ name_or_index: facet, value_or_threshold: facetValues }],
+    methods: {
+      pre_training_bias: { methods: ["CI", "DPL"] },
+      post_training_bias: { methods: ["DPPL"] },
     },
-    outDir: join(dir, "out"),
-    threads: { threads: 1, minBytesPerThread: 0 },
-    intervals: false,
   });
-  const analysis = JSON.parse(readFileSync(result.analysisPath, "utf8")) as {
-    pre_training_bias_metrics: Section;
-    post_training_bias_metrics: Section;
-  };
-  const context = JSON.parse(readFileSync(join(dir, "out", "analysis_context.json"), "utf8"));
+  const context = JSON.parse(readFileSync(join(outDir, "analysis_context.json"), "utf8")) as AnalysisContext;
   return {
     pre: analysis.pre_training_bias_metrics,
     post: analysis.post_training_bias_metrics,
@@ -93,14 +73,10 @@ async function analysed(
 }
 
 /** value_or_threshold, CI, DPL and DPPL of the facet's one entry (an error's text for a metric without value). */
-function summary(result: { pre: Section; post: Section }, facet: string): unknown[] {
+function summary(result: { pre: AnalysisSection; post: AnalysisSection }, facet: string): unknown[] {
   const pre = result.pre.facets[facet]?.[0];
   const post = result.post.facets[facet]?.[0];
-  const value = (entry: Entry | undefined, name: string) => {
-    const metric = entry?.metrics.find((m) => m.name === name);
-    return metric?.value ?? metric?.error;
-  };
-  return [pre?.value_or_threshold, value(pre, "CI"), value(pre, "DPL"), value(post, "DPPL")];
+  return [pre?.value_or_threshold, metricOf(pre, "CI"), metricOf(pre, "DPL"), metricOf(post, "DPPL")];
 }
 
 function expectSummary(actual: unknown[], expected: unknown[]): void {
@@ -325,29 +301,21 @@ describe("a true/false column with missing cells, in every format", () => {
 describe("a column of booleans in several spellings, as pandas holds it", () => {
   /** 60 rows: f `true`/`false`; g five spellings of true and false; h `a`/`b`. */
   function rowsC(): string {
-    const lines = ["y,yhat,f,g,h"];
-    for (let i = 0; i < 60; i++) {
-      const y = (i * 7 + 3) % 11 < 6 ? 1 : 0;
-      const yhat = (i * 5 + 1) % 9 < 5 ? 1 : 0;
-      const f = ["true", "false", "false"][(i * 3 + Math.floor(i / 4)) % 3];
-      const g = ["TRUE", "false", "True", "False", "true"][(i * 5 + Math.floor(i / 3)) % 5];
-      const h = ["a", "b", "b"][(i * 3 + Math.floor(i / 4)) % 3];
-      lines.push(`${y},${yhat},${f},${g},${h}`);
-    }
-    return `${lines.join("\n")}\n`;
+    return labelledRows(60, {
+      f: (i) => cycle(["true", "false", "false"], i * 3 + Math.floor(i / 4)),
+      g: (i) => cycle(["TRUE", "false", "True", "False", "true"], i * 5 + Math.floor(i / 3)),
+      h: (i) => cycle(["a", "b", "b"], i * 3 + Math.floor(i / 4)),
+    });
   }
 
-  async function run(config: Record<string, unknown>): Promise<Record<string, Section>> {
-    const dir = mkdtempSync(join(tmpdir(), "config-boolean-spellings-"));
-    writeFileSync(join(dir, "data.csv"), rowsC());
-    const result = await analyze({
-      datasetPath: join(dir, "data.csv"),
-      config: { dataset_type: "text/csv", label: "y", label_values_or_threshold: [1], ...config },
-      outDir: join(dir, "out"),
-      threads: { threads: 1, minBytesPerThread: 0 },
-      intervals: false,
+  async function run(config: Record<string, unknown>): Promise<BiasAnalysisJson> {
+    const { analysis } = await analyzeText(rowsC(), {
+      dataset_type: "text/csv",
+      label: "y",
+      label_values_or_threshold: [1],
+      ...config,
     });
-    return JSON.parse(readFileSync(result.analysisPath, "utf8"));
+    return analysis;
   }
 
   it("lists a facet's values True and False, in order of appearance, whatever their spelling", async () => {
@@ -388,7 +356,7 @@ describe("a column of booleans in several spellings, as pandas holds it", () => 
     });
 
     // Assess: smclarify's CDDL and CDDPL with group_variable g (two groups: True, False).
-    const value = (section: string) => analysis[section]?.facets.h?.[0]?.metrics[0]?.value;
+    const value = (section: keyof BiasAnalysisJson) => analysis[section].facets.h?.[0]?.metrics[0]?.value;
     expect(value("pre_training_bias_metrics")).toBeCloseTo(0.044408841932061724, 12);
     expect(value("post_training_bias_metrics")).toBeCloseTo(-0.0004895104895105066, 12);
   });
@@ -397,14 +365,9 @@ describe("a column of booleans in several spellings, as pandas holds it", () => 
 describe("distinct booleans and values smclarify cannot convert", () => {
   /** 60 rows: f four spellings of true and false and 12 missing cells (48 kept). */
   function rowsD(): string {
-    const lines = ["y,yhat,f"];
-    for (let i = 0; i < 60; i++) {
-      const y = (i * 7 + 3) % 11 < 6 ? 1 : 0;
-      const yhat = (i * 5 + 1) % 9 < 5 ? 1 : 0;
-      const f = ["True", "false", "", "FALSE", "true"][(i * 3 + Math.floor(i / 4)) % 5];
-      lines.push(`${y},${yhat},${f}`);
-    }
-    return `${lines.join("\n")}\n`;
+    return labelledRows(60, {
+      f: (i) => cycle(["True", "false", "", "FALSE", "true"], i * 3 + Math.floor(i / 4)),
+    });
   }
 
   it.each([

@@ -5,12 +5,12 @@
  * came from smclarify's bias_report with pandas 1.5.3, run on the records loaded as a DataFrame
  * (features, then the label and the predicted label).
  */
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { analyze } from "../../../engine/analyze.ts";
 import { JsonLinesReader } from "../../../engine/io/jsonlines-reader.ts";
+import { type AnalysisSection, analyzeText, groups } from "../../support/analysis-json.ts";
 
 const RECORDS = [
   '{"features": [1.0, "F"], "y": 1.0, "yhat": 1.0}',
@@ -36,34 +36,14 @@ const CONFIG = {
   methods: { pre_training_bias: { methods: ["CI", "DPL"] }, post_training_bias: { methods: ["DPPL", "DI"] } },
 };
 
-type Stage = {
-  label_value_or_threshold: string;
-  facets: Record<string, { value_or_threshold: string; metrics: { name: string; value: number }[] }[]>;
-};
-
 async function analysisOf(records: readonly string[]) {
-  const dir = mkdtempSync(join(tmpdir(), "jsonlines-numbers-"));
-  const datasetPath = join(dir, "data.jsonl");
-  writeFileSync(datasetPath, `${records.join("\n")}\n`);
-  const result = await analyze({
-    datasetPath,
-    config: CONFIG,
-    outDir: join(dir, "out"),
-    threads: { threads: 1, minBytesPerThread: 0 },
-    intervals: false,
-  });
-  return JSON.parse(readFileSync(result.analysisPath, "utf8")) as {
-    pre_training_bias_metrics: Stage;
-    post_training_bias_metrics: Stage;
-  };
+  const { analysis } = await analyzeText(`${records.join("\n")}\n`, CONFIG, "data.jsonl");
+  return analysis;
 }
 
-function values(stage: Stage, facet: string) {
-  const [group] = stage.facets[facet] ?? [];
-  return {
-    group: group?.value_or_threshold,
-    ...Object.fromEntries((group?.metrics ?? []).map((m) => [m.name, m.value])),
-  };
+/** The facet's one analysed value, beside its metrics. */
+function values(section: AnalysisSection, facet: string) {
+  return groups(section, facet)[0];
 }
 
 describe("JSON Lines numbers", () => {

@@ -4,11 +4,8 @@
  * came from smclarify's bias_report with pandas 1.5.3, on the rows pandas keeps (the engine's
  * documented decision: a row with a missing analysed cell is left out).
  */
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { analyze } from "../../../engine/analyze.ts";
+import { analyzeText, groups } from "../../support/analysis-json.ts";
 
 const ROWS = [
   "sex,y,yhat",
@@ -32,43 +29,19 @@ const CONFIG = {
   methods: { pre_training_bias: { methods: ["CI", "DPL"] }, post_training_bias: { methods: ["DPPL"] } },
 };
 
-type Stage = {
-  facets: Record<string, { value_or_threshold: string; metrics: { name: string; value: number }[] }[]>;
-};
-
-function groups(stage: Stage) {
-  return (stage.facets.sex ?? []).map((group) => ({
-    group: group.value_or_threshold,
-    ...Object.fromEntries(group.metrics.map((m) => [m.name, m.value])),
-  }));
-}
-
 describe("NA spellings of pandas 1.5", () => {
   it("leaves out the row whose facet is NA and keeps None as a facet value, as smclarify reads them", async () => {
-    // Prepare
-    const dir = mkdtempSync(join(tmpdir(), "na-spellings-"));
-    const datasetPath = join(dir, "data.csv");
-    writeFileSync(datasetPath, `${ROWS.join("\n")}\n`);
     // Act
-    const result = await analyze({
-      datasetPath,
-      config: CONFIG,
-      outDir: join(dir, "out"),
-      threads: { threads: 1, minBytesPerThread: 0 },
-      intervals: false,
-    });
+    const result = await analyzeText(`${ROWS.join("\n")}\n`, CONFIG);
     // Assess
-    const analysis = JSON.parse(readFileSync(result.analysisPath, "utf8")) as {
-      pre_training_bias_metrics: Stage;
-      post_training_bias_metrics: Stage;
-    };
+    const { analysis } = result;
     expect(result.rowsDropped).toBe(1);
-    expect(groups(analysis.pre_training_bias_metrics)).toEqual([
+    expect(groups(analysis.pre_training_bias_metrics, "sex")).toEqual([
       { group: "F", CI: 0.25, DPL: -0.06666666666666665 },
       { group: "M", CI: 0.5, DPL: 0.16666666666666663 },
       { group: "None", CI: 0.25, DPL: -0.06666666666666665 },
     ]);
-    expect(groups(analysis.post_training_bias_metrics)).toEqual([
+    expect(groups(analysis.post_training_bias_metrics, "sex")).toEqual([
       { group: "F", DPPL: -0.2666666666666666 },
       { group: "M", DPPL: 0 },
       { group: "None", DPPL: 0.26666666666666666 },

@@ -4,12 +4,9 @@
  * group_variable's groups (CDDL, CDDPL) see numbers, not spellings. The expected values came
  * from smclarify's bias_report with pandas 1.5.3 on the same CSV.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { integerText } from "../../../engine/aggregate/column-profile.ts";
-import { analyze } from "../../../engine/analyze.ts";
+import { analyzeText, groups } from "../../support/analysis-json.ts";
 
 const F_SPELLINGS: Record<number, string> = { 3: " 0", 17: "2 ", 40: "+1", 61: "01", 77: " 2" };
 const G_SPELLINGS: Record<number, string> = { 7: " 2", 30: "2 ", 33: "+1", 50: "001" };
@@ -40,42 +37,17 @@ const CONFIG = {
   },
 };
 
-type Stage = {
-  facets: Record<string, { value_or_threshold: string; metrics: { name: string; value: number }[] }[]>;
-};
-
-function groups(stage: Stage) {
-  return (stage.facets.f ?? []).map((group) => ({
-    group: group.value_or_threshold,
-    ...Object.fromEntries(group.metrics.map((m) => [m.name, m.value])),
-  }));
-}
-
 describe("numbers spelled with spaces, signs or leading zeros", () => {
   it("are one value per number for typing, the facet values listed and the groups, as smclarify sees them", async () => {
-    // Prepare
-    const dir = mkdtempSync(join(tmpdir(), "number-spellings-"));
-    const datasetPath = join(dir, "data.csv");
-    writeFileSync(datasetPath, csv());
     // Act
-    const result = await analyze({
-      datasetPath,
-      config: CONFIG,
-      outDir: join(dir, "out"),
-      threads: { threads: 1, minBytesPerThread: 0 },
-      intervals: false,
-    });
+    const { analysis } = await analyzeText(csv(), CONFIG);
     // Assess
-    const analysis = JSON.parse(readFileSync(result.analysisPath, "utf8")) as {
-      pre_training_bias_metrics: Stage;
-      post_training_bias_metrics: Stage;
-    };
-    expect(groups(analysis.pre_training_bias_metrics)).toEqual([
+    expect(groups(analysis.pre_training_bias_metrics, "f")).toEqual([
       { group: "0", CDDL: -0.016666666666666663, CI: 0.32, DPL: -0.017825311942959 },
       { group: "1", CDDL: 0.04999999999999999, CI: 0.34, DPL: 0.05427408412483037 },
       { group: "2", CDDL: -0.033333333333333326, CI: 0.34, DPL: -0.03618272274988693 },
     ]);
-    expect(groups(analysis.post_training_bias_metrics)).toEqual([
+    expect(groups(analysis.post_training_bias_metrics, "f")).toEqual([
       { group: "0", CDDPL: -0.04006410256410256, DPPL: -0.0445632798573975 },
       { group: "1", CDDPL: 0.02083333333333332, DPPL: 0.02261420171867934 },
       { group: "2", CDDPL: 0.019230769230769214, DPPL: 0.02261420171867934 },

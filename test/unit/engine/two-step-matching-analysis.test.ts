@@ -6,7 +6,7 @@
  * step and "1.0" once converted to text. Every expected value below came from smclarify's
  * bias_report (pandas 1.5.3) run on the same rows and config.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -14,21 +14,18 @@ import { analyze } from "../../../engine/analyze.ts";
 import { parseConfigJson } from "../../../engine/config/config-json.ts";
 import { parseAnalysisConfig } from "../../../engine/config/parse-analysis-config.ts";
 import { runBiasAnalysisOnThreads } from "../../../engine/run-bias-analysis.ts";
+import { analyzeText, metricOf } from "../../support/analysis-json.ts";
+import { cycle, labelledRows } from "../../support/labelled-rows.ts";
 
 /**
  * 80 rows: y and yhat 0/1; fint integers 0 to 2 (3 distinct of 80: categorical, int64); ftext
  * text cells `1`, `1.0` and `x` (pandas keeps them as strings).
  */
 function rows(): string {
-  const lines = ["y,yhat,fint,ftext"];
-  for (let i = 0; i < 80; i++) {
-    const y = (i * 7 + 3) % 11 < 6 ? 1 : 0;
-    const yhat = (i * 5 + 1) % 9 < 5 ? 1 : 0;
-    const fint = (i * 13 + 5 + Math.floor(i / 6)) % 3;
-    const ftext = ["1", "x", "1.0", "x", "1"][(i * 3 + Math.floor(i / 4)) % 5];
-    lines.push(`${y},${yhat},${fint},${ftext}`);
-  }
-  return `${lines.join("\n")}\n`;
+  return labelledRows(80, {
+    fint: (i) => (i * 13 + 5 + Math.floor(i / 6)) % 3,
+    ftext: (i) => cycle(["1", "x", "1.0", "x", "1"], i * 3 + Math.floor(i / 4)),
+  });
 }
 
 /** The config as analysis_config.json text, so that a value written `1.0` keeps its spelling. */
@@ -43,12 +40,6 @@ function configText(facet: string, facetValues: string): string {
   }`;
 }
 
-interface Entry {
-  value_or_threshold: string;
-  metrics: { name: string; value: number | null; error?: string }[];
-}
-type Section = { facets: Record<string, Entry[]> };
-
 function datasetFile(): string {
   const path = join(mkdtempSync(join(tmpdir(), "two-steps-")), "data.csv");
   writeFileSync(path, rows());
@@ -57,25 +48,13 @@ function datasetFile(): string {
 
 /** value_or_threshold, CI, DPL and DPPL of the facet's one entry, from analysis.json. */
 async function analysed(facet: string, facetValues: string): Promise<unknown[]> {
-  const datasetPath = datasetFile();
-  const result = await analyze({
-    datasetPath,
-    config: parseConfigJson(configText(facet, facetValues)) as Record<string, unknown>,
-    outDir: join(datasetPath, "..", "out"),
-    threads: { threads: 1, minBytesPerThread: 0 },
-    intervals: false,
-  });
-  const analysis = JSON.parse(readFileSync(result.analysisPath, "utf8")) as {
-    pre_training_bias_metrics: Section;
-    post_training_bias_metrics: Section;
-  };
+  const { analysis } = await analyzeText(
+    rows(),
+    parseConfigJson(configText(facet, facetValues)) as Record<string, unknown>,
+  );
   const pre = analysis.pre_training_bias_metrics.facets[facet]?.[0];
   const post = analysis.post_training_bias_metrics.facets[facet]?.[0];
-  const value = (entry: Entry | undefined, name: string) => {
-    const metric = entry?.metrics.find((m) => m.name === name);
-    return metric?.value ?? metric?.error;
-  };
-  return [pre?.value_or_threshold, value(pre, "CI"), value(pre, "DPL"), value(post, "DPPL")];
+  return [pre?.value_or_threshold, metricOf(pre, "CI"), metricOf(pre, "DPL"), metricOf(post, "DPPL")];
 }
 
 /** How many times the dataset is counted for this facet's values. */

@@ -10,19 +10,15 @@ import { describe, expect, it } from "vitest";
 import { mergeOutputFolder } from "../../../../engine/merge/merge-output-folder.ts";
 import { jsonFileText } from "../../../../engine/output/json-file-text.ts";
 import { runProcessingJob } from "../../../../engine/processing/run-processing-job.ts";
+import { cycle, labelledRows } from "../../../support/labelled-rows.ts";
 import { csvParts, jobOutput, jobTrees, runHosts } from "../../../support/multi-host-trees.ts";
 
 /** 60 rows: label y 0/1, facet f integers 0/1 (categorical), bools true/false cells. */
 function rows(): string {
-  const lines = ["y,yhat,f,bools"];
-  for (let i = 0; i < 60; i++) {
-    const y = (i * 7 + 3) % 11 < 6 ? 1 : 0;
-    const yhat = (i * 5 + 1) % 9 < 5 ? 1 : 0;
-    const f = (i * 13 + 5) % 17 < 7 ? 1 : 0;
-    const bools = ["True", "false", "TRUE", "False", "true"][(i * 3 + Math.floor(i / 4)) % 5];
-    lines.push(`${y},${yhat},${f},${bools}`);
-  }
-  return `${lines.join("\n")}\n`;
+  return labelledRows(60, {
+    f: (i) => ((i * 13 + 5) % 17 < 7 ? 1 : 0),
+    bools: (i) => cycle(["True", "false", "TRUE", "False", "true"], i * 3 + Math.floor(i / 4)),
+  });
 }
 
 function config(facetValues: unknown[], boolValues: unknown[]) {

@@ -13,18 +13,12 @@ import { describe, expect, it } from "vitest";
 import { mergeOutputFolder } from "../../../../engine/merge/merge-output-folder.ts";
 import { jsonFileText } from "../../../../engine/output/json-file-text.ts";
 import { runProcessingJob } from "../../../../engine/processing/run-processing-job.ts";
+import { labelledRows } from "../../../support/labelled-rows.ts";
 import { csvParts, type JobTrees, jobOutput, jobTrees, runHosts } from "../../../support/multi-host-trees.ts";
 
 /** 80 rows: y and yhat 0/1; f integers 0 to 2 (categorical, int64). */
 function rows(): string {
-  const lines = ["y,yhat,f"];
-  for (let i = 0; i < 80; i++) {
-    const y = (i * 7 + 3) % 11 < 6 ? 1 : 0;
-    const yhat = (i * 5 + 1) % 9 < 5 ? 1 : 0;
-    const f = (i * 13 + 5 + Math.floor(i / 6)) % 3;
-    lines.push(`${y},${yhat},${f}`);
-  }
-  return `${lines.join("\n")}\n`;
+  return labelledRows(80, { f: (i) => (i * 13 + 5 + Math.floor(i / 6)) % 3 });
 }
 
 /** The job's trees with analysis_config.json written as text, so that `1.0` keeps its spelling. */
