@@ -44,7 +44,7 @@ import {
 } from "./context/reading-warnings.ts";
 import { EngineInputError } from "./errors.ts";
 import type { CountTables } from "./intervals/bootstrap-intervals.ts";
-import { profileDtype } from "./io/jsonlines-kinds.ts";
+import { profileDtype } from "./io/parquet/merge-dtypes.ts";
 import { parseNumberText } from "./io/parse-number.ts";
 import { POST_TRAINING_CODES, PRE_TRAINING_CODES, selectCodes } from "./metrics/catalog.ts";
 import { type FacetSplitCounts, rows } from "./metrics/counts.ts";

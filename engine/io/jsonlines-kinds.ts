@@ -1,4 +1,4 @@
-import { BOOLEANS_WITH_NULLS } from "./parquet/merge-dtypes.ts";
+import { BOOLEANS_WITH_NULLS, JSON_NUMBERS } from "./parquet/merge-dtypes.ts";
 
 /**
  * The kinds of JSON value a JSON Lines column holds, as bits: pandas types the column from them
@@ -11,14 +11,6 @@ export const KIND_NUMBER = 2;
 export const KIND_TEXT = 4;
 export const KIND_NULL = 8;
 
-/**
- * The dtype of a column of numbers (and nulls) only: the engine types it from the cells' text,
- * which is the text of the number Python reads (jsonlines-reader.ts), as it types a CSV column;
- * a marker rather than undefined, so that a file of numbers and one of booleans merge to
- * `object` (merge-dtypes.ts), as `pd.concat` gives.
- */
-export const JSON_NUMBERS = "json:numbers";
-
 /** The pandas dtype of a column holding `kinds`; undefined for a column of nulls only. */
 export function dtypeOfKinds(kinds: number): string | undefined {
   if (kinds & KIND_TEXT) return "object";
@@ -27,9 +19,4 @@ export function dtypeOfKinds(kinds: number): string | undefined {
   if (kinds & KIND_BOOLEAN) return kinds & KIND_NULL ? BOOLEANS_WITH_NULLS : "bool";
   if (kinds & KIND_NUMBER) return JSON_NUMBERS;
   return undefined;
-}
-
-/** A declared dtype as the profiles take it: a JSON Lines column of numbers is typed from its text, as CSV. */
-export function profileDtype(dtype: string | undefined): string | undefined {
-  return dtype === JSON_NUMBERS ? undefined : dtype;
 }

@@ -7,6 +7,19 @@
 export const BOOLEANS_WITH_NULLS = "object:bool";
 
 /**
+ * The dtype of a JSON Lines column of numbers (and nulls) only (io/jsonlines-kinds.ts): the
+ * engine types it from the cells' text, the text of the number Python reads, as it types a CSV
+ * column; a marker rather than undefined, so that a file of numbers and one of booleans merge to
+ * `object` (mergeDtypes), as `pd.concat` gives.
+ */
+export const JSON_NUMBERS = "json:numbers";
+
+/** A declared dtype as the profiles take it: a JSON Lines column of numbers is typed from its text, as CSV. */
+export function profileDtype(dtype: string | undefined): string | undefined {
+  return dtype === JSON_NUMBERS ? undefined : dtype;
+}
+
+/**
  * One dtype for a column read from several part files, as `pd.concat` gives: equal dtypes stay,
  * integers of different widths become int64, other mixed numbers float64, booleans with and
  * without nulls an object column of booleans, anything else object.
