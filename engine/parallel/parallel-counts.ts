@@ -13,12 +13,13 @@ import { splitByFiles, splitCsvFiles } from "./split-csv.ts";
 /**
  * Below this many bytes per thread a dataset is counted on fewer threads, down to one. Each
  * added thread is a V8 isolate of its own: starting it (about 30 ms of CPU), compiling the count
- * path again in it (V8's compiler threads, some 100 ms of CPU that compete with the counting
- * threads for the cores), counting slowly until that code is optimized, and folding its tables,
- * some 0.3 s of one core in all on a 2-core machine. A thread counts about 275 MB/s, so a share
- * of less than about 80 MB does not pay for it in wall time: on 2 cores (bench:scale's sweep,
- * bundled), 2 threads ran 0.81 times as fast as one at 45 MB (slower), 1.03 times at 91 MB,
- * 1.23 times at 182 MB and 1.6 times at 455 MB. With 64 MiB, a CSV dataset under 128 MiB stays on one thread.
+ * path again in it (V8's compiler threads, about 90 ms of CPU that compete with the counting
+ * threads for the cores), counting slowly until that code is optimized, and folding its tables:
+ * some 0.3 s of one core in all on a 2-core machine. A thread counts about 275 to 290 MB/s, so a
+ * share of less than about 80 MB does not pay for it in wall time: on 2 cores (bench:scale,
+ * bundled, idle machine), 2 threads ran 0.84 times as fast as one at 46 MB (slower), 1.06 times
+ * at 91 MB, 1.28 times at 184 MB and 1.62 times at 461 MB. With 64 MiB, a CSV dataset under
+ * 128 MiB stays on one thread.
  */
 export const MIN_BYTES_PER_THREAD = 64 << 20;
 
@@ -43,9 +44,10 @@ export function minBytesPerThread(format: TableFormat, options: ThreadOptions): 
  * and folding its tables, the metrics, the report), less what the worker does besides (starting,
  * posting its tables), as the CSV it would count meanwhile: that worker gets this much more of
  * what is left when it starts, so that both finish together (shared-cut.ts). With 4 MiB, the two
- * threads' CPU seconds were equal within the machine's noise in the medians of 9 runs of
- * bench:scale's 1,000,000 rows, bundled (this thread 0.219 s, the worker 0.211 s; with 8 MiB,
- * before the fold took over this thread's counts, 0.198 s and 0.225 s) and of 3 at 5,000,000.
+ * threads' CPU seconds were about equal in bench:scale, bundled (medians: this thread 0.216 s and
+ * the worker 0.207 s at 1,000,000 rows, 0.864 s and 0.829 s at 5,000,000). With 8 MiB, chosen
+ * when this thread's merge cost twice what it costs now, the worker was the busier (0.198 s and
+ * 0.225 s at 1,000,000 rows).
  */
 export const AFTER_COUNT_BYTES = 4 << 20;
 
