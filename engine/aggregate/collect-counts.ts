@@ -218,17 +218,25 @@ export function collectCounts(reader: RowReader, plan: CountPlan, fieldCount: nu
     for (let c = 0; c < checks.length; c++) {
       const check = checks[c] as MissingCheck;
       row.view(check.index);
-      // A known value is never missing: a row with a missing cell is dropped before its values are learnt.
+      // A known value is never missing: a row with a missing cell is dropped before its values are
+      // learnt. Save a JSON string "": a known value that a JSON null's empty cell finds too.
       const id = check.profile.values.find(row.viewBuf, row.viewStart, row.viewEnd);
       found[c] = id;
-      if (id === -1 && isMissing(row.viewBuf, row.viewStart, row.viewEnd)) {
+      if (
+        (id === -1 || row.viewStart === row.viewEnd) &&
+        isMissing(row.viewBuf, row.viewStart, row.viewEnd) &&
+        row.isMissingField?.(check.index) !== false
+      ) {
         check.profile.missing++;
         missingRole ??= check.role;
       }
     }
     if (plan.predicted && predicted && predictedReader) {
       predictedReader.view(plan.predicted.index);
-      if (isMissing(predictedReader.viewBuf, predictedReader.viewStart, predictedReader.viewEnd)) {
+      if (
+        isMissing(predictedReader.viewBuf, predictedReader.viewStart, predictedReader.viewEnd) &&
+        (predictedReader.rowHolder?.() ?? predictedReader).isMissingField?.(plan.predicted.index) !== false
+      ) {
         predicted.missing++;
         missingRole ??= "predicted_label";
       }
@@ -329,15 +337,16 @@ function noteDroppedRowFeatures(reader: RowReader, rows: FeatureRows): void {
 
 /**
  * Reads feature cell `index` (feature column `i`) as pandas would and notes its kind: a missing
- * cell (empty or a pandas NA spelling) is NaN, which FT then refuses; a boolean spelling is 1 or
- * 0 (FEATURE_CELL says when pandas keeps such a column numeric); any other text (by pandas'
- * number grammar, as the count pass reads cells) makes the column non-numeric (undefined).
+ * cell (empty or a pandas NA spelling; in JSON Lines a null, not a string) is NaN, which FT then
+ * refuses; a boolean spelling is 1 or 0 (FEATURE_CELL says when pandas keeps such a column
+ * numeric); any other text (by pandas' number grammar, as the count pass reads cells, or a JSON
+ * string "NA") makes the column non-numeric (undefined).
  */
 function readFeatureCell(reader: RowReader, rows: FeatureRows, index: number, i: number): number {
   reader.view(index);
   const { viewBuf, viewStart, viewEnd } = reader;
   const kinds = rows.kinds[i] as number;
-  if (isMissing(viewBuf, viewStart, viewEnd)) {
+  if (isMissing(viewBuf, viewStart, viewEnd) && reader.isMissingField?.(index) !== false) {
     rows.kinds[i] = kinds | FEATURE_CELL.missing;
     return Number.NaN;
   }

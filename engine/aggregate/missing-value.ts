@@ -24,13 +24,6 @@ const NA_TOKENS = [
   "nan",
   "null",
 ];
-const NA_TEXTS: ReadonlySet<string> = new Set(NA_TOKENS);
-
-/** Whether a cell's text is missing (`isMissing` for a string). */
-export function isMissingText(text: string): boolean {
-  return text === "" || NA_TEXTS.has(text);
-}
-
 /** Longest token: a longer cell is never missing. */
 const MAX_LENGTH = Math.max(...NA_TOKENS.map((token) => token.length));
 /**

@@ -1,6 +1,5 @@
 import { closeSync, openSync, readSync } from "node:fs";
 import { basename } from "node:path";
-import { isMissingText } from "../aggregate/missing-value.ts";
 import { pythonFloatRepr } from "../aggregate/python-float-repr.ts";
 import { EngineInputError } from "../errors.ts";
 import { dtypeOfKinds, KIND_BOOLEAN, KIND_NULL, KIND_NUMBER, KIND_TEXT } from "./jsonlines-kinds.ts";
@@ -21,6 +20,8 @@ export class JsonLinesReader implements RowReader {
   private lineNumber = 0;
   private eof = false;
   private values: string[] = [];
+  /** Per field of the current row, whether it was a JSON null (the empty cell, as a string "" is). */
+  private nulls: boolean[] = [];
   private readonly encoded: Buffer[] = [];
   /** Per column, the kinds of JSON value its cells held so far (jsonlines-kinds.ts). */
   private readonly kinds: number[] = [];
@@ -55,6 +56,7 @@ export class JsonLinesReader implements RowReader {
         throw new EngineInputError(`${this.location()}: not a JSON record (${(error as Error).message})`);
       }
       const values: string[] = [];
+      this.nulls = [];
       if (this.featuresPath !== undefined) {
         const features = valueAt(record, this.featuresPath);
         if (!Array.isArray(features)) {
@@ -89,10 +91,16 @@ export class JsonLinesReader implements RowReader {
 
   /** Appends a value's cell text to the row and notes its kind for its column. */
   private push(values: string[], value: unknown): void {
-    const text = cellText(value);
     const column = values.length;
-    this.kinds[column] = (this.kinds[column] ?? 0) | kindOf(value, text);
-    values.push(text);
+    const kind = kindOf(value);
+    this.kinds[column] = (this.kinds[column] ?? 0) | kind;
+    this.nulls[column] = kind === KIND_NULL;
+    values.push(cellText(value));
+  }
+
+  /** Only a JSON null is missing: a JSON string is a value whatever it spells ("", "NA"). */
+  isMissingField(field: number): boolean {
+    return this.nulls[field] === true;
   }
 
   view(field: number): void {
@@ -190,7 +198,7 @@ function pythonNumberText(source: string, value: number): string {
   return BigInt(source).toString();
 }
 
-/** A JSON value as the text a CSV cell would hold (null is a missing value). */
+/** A JSON value as the text a CSV cell would hold (null is the empty cell; `isMissingField` tells it from a string ""). */
 function cellText(value: unknown): string {
   if (value === null) return "";
   if (typeof value === "boolean") return value ? "True" : "False";
@@ -203,13 +211,12 @@ function cellText(value: unknown): string {
 }
 
 /**
- * The kind of a JSON value, for its column's dtype. A string the engine reads as missing (`""`,
- * a pandas NA spelling: `text` is the cell) counts as a null, as its row is left out (README).
+ * The kind of a JSON value, for its column's dtype. A string is text whatever it spells: `""` and
+ * `"NA"` are Python strings, values pandas keeps in an `object` column.
  */
-function kindOf(value: unknown, text: string): number {
+function kindOf(value: unknown): number {
   if (value === null) return KIND_NULL;
   if (typeof value === "boolean") return KIND_BOOLEAN;
   if (typeof value === "number" || value instanceof PythonNumber) return KIND_NUMBER;
-  if (typeof value === "string" && isMissingText(text)) return KIND_NULL;
   return KIND_TEXT;
 }

@@ -16,6 +16,12 @@ export interface RowReader {
    * count loop calls directly: one call instead of two per cell. Absent: this one.
    */
   rowHolder?(): RowReader;
+  /**
+   * For a cell whose text reads as missing (`isMissing`), whether field i of the current row is
+   * missing, where the reader knows its kind of value: in JSON Lines only a null is missing, a
+   * string "" or "NA" is a value, as Python's json keeps it. Absent: the text decides.
+   */
+  isMissingField?(field: number): boolean;
   /** Where the current row is, for error messages: `data.csv line 12`. */
   location(): string;
   close(): void;

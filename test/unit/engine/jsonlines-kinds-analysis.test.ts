@@ -107,7 +107,7 @@ describe("JSON Lines strings keep their kind", () => {
     while (reader.next());
     const dtypes = reader.dtypes();
     reader.close();
-    // Assess: numbers are typed from their text (json:numbers), a text missing value is a null
+    // Assess: numbers are typed from their text (json:numbers), a string "NA" is text
     expect(dtypes).toEqual([
       "bool",
       BOOLEANS_WITH_NULLS,
