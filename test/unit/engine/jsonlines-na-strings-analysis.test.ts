@@ -5,7 +5,7 @@
  * 1.5.3, run on a DataFrame built from the same records parsed with Python's json (rows holding
  * a null dropped).
  */
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -28,12 +28,23 @@ const RECORDS = Array.from({ length: 120 }, (_, i) =>
   }),
 );
 
-type Analysed = { rowsDropped: number; groups: [string, unknown[]][] };
+type Analysed = { threads: number; rowsDropped: number; groups: [string, unknown[]][] };
 
-async function analyseFacet(labelValues: string[], facetValues: string[] | undefined): Promise<Analysed> {
+/** The analysis of RECORDS in one file, or split in two files counted by two threads. */
+async function analyseFacet(
+  labelValues: string[],
+  facetValues: string[] | undefined,
+  files: 1 | 2 = 1,
+): Promise<Analysed> {
   const dir = mkdtempSync(join(tmpdir(), "jsonlines-na-strings-"));
-  const datasetPath = join(dir, "data.jsonl");
-  writeFileSync(datasetPath, `${RECORDS.join("\n")}\n`);
+  let datasetPath = join(dir, "data.jsonl");
+  if (files === 1) writeFileSync(datasetPath, `${RECORDS.join("\n")}\n`);
+  else {
+    datasetPath = join(dir, "data");
+    mkdirSync(datasetPath);
+    writeFileSync(join(datasetPath, "a.jsonl"), `${RECORDS.slice(0, 60).join("\n")}\n`);
+    writeFileSync(join(datasetPath, "b.jsonl"), `${RECORDS.slice(60).join("\n")}\n`);
+  }
   const config = {
     dataset_type: "application/jsonlines",
     headers: ["f", "y"],
@@ -47,13 +58,14 @@ async function analyseFacet(labelValues: string[], facetValues: string[] | undef
     datasetPath,
     config,
     outDir: join(dir, "out"),
-    threads: { threads: 1, minBytesPerThread: 0 },
+    threads: { threads: files, minBytesPerThread: 0 },
     intervals: false,
   });
   const analysis = JSON.parse(readFileSync(result.analysisPath, "utf8")) as {
     pre_training_bias_metrics: { facets: Record<string, Group[]> };
   };
   return {
+    threads: result.threads,
     rowsDropped: result.rowsDropped,
     groups: (analysis.pre_training_bias_metrics.facets.f ?? []).map((group) => [
       group.value_or_threshold,
@@ -69,6 +81,24 @@ describe('JSON Lines strings "" and "NA" are values', () => {
     const listed = await analyseFacet(["yes"], undefined);
     // Assess: from smclarify's bias_report with pandas 1.5.3 (99 rows of 120 kept)
     expect(listed).toEqual({
+      threads: 1,
+      rowsDropped: 21,
+      groups: [
+        ["NA", [0.23232323232323232, -0.10957722174288176]],
+        ["", [0.494949494949495, -0.11567567567567566]],
+        ["a", [0.5151515151515151, 0.19166666666666668]],
+        ["b", [0.7575757575757576, 0.11781609195402298]],
+      ],
+    });
+  });
+
+  it("gives the same groups from two files counted by two threads", async () => {
+    // Prepare: the records above, split in two files
+    // Act
+    const split = await analyseFacet(["yes"], undefined, 2);
+    // Assess: from smclarify's bias_report with pandas 1.5.3, as for one file
+    expect(split).toEqual({
+      threads: 2,
       rowsDropped: 21,
       groups: [
         ["NA", [0.23232323232323232, -0.10957722174288176]],
