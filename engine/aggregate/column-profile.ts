@@ -1,13 +1,10 @@
 import { BOOLEANS_WITH_NULLS } from "../io/parquet/merge-dtypes.ts";
 import { numberParse, parseNumberInto } from "../io/parse-number.ts";
+import { booleanCell } from "./boolean-cell.ts";
 import { type ColumnEvidence, type ColumnTyping, clarifyDataType, type DataType } from "./column-typing.ts";
 import { ValueDictionary } from "./value-dictionary.ts";
 
 export type { DataType } from "./column-typing.ts";
-
-/** The spellings pandas' CSV reader turns into booleans. */
-const BOOLEAN_TEXTS = new Set(["True", "TRUE", "true", "False", "FALSE", "false"]);
-const TRUE_TEXTS = new Set(["True", "TRUE", "true"]);
 
 /**
  * What the engine learns about one analysed column while streaming: its distinct values (in
@@ -154,7 +151,7 @@ export class ColumnProfile {
       return this.declaredDtype === "bool" || this.declaredDtype === BOOLEANS_WITH_NULLS;
     }
     for (let id = 0; id < this.values.size; id++) {
-      if (!BOOLEAN_TEXTS.has(this.values.text(id))) return false;
+      if (this.truthOf(id) === -1) return false;
     }
     return this.values.size > 0 && !this.values.overflowed;
   }
@@ -166,9 +163,12 @@ export class ColumnProfile {
    */
   truthOfIds(): (0 | 1)[] | undefined {
     if (!this.holdsBooleans) return undefined;
-    return Array.from({ length: this.values.size }, (_, id) =>
-      TRUE_TEXTS.has(this.values.text(id)) ? 1 : 0,
-    );
+    return Array.from({ length: this.values.size }, (_, id) => (this.truthOf(id) === 1 ? 1 : 0));
+  }
+
+  /** Value `id` as one of the spellings pandas' CSV reader turns into booleans: 1, 0, or -1 (none). */
+  private truthOf(id: number): 0 | 1 | -1 {
+    return booleanCell(this.values.pool, this.values.start(id), this.values.end(id));
   }
 
   /**
@@ -231,7 +231,7 @@ export class ColumnProfile {
     }
     let max = 0;
     for (let id = 0; id < this.values.size; id++) {
-      if (TRUE_TEXTS.has(this.values.text(id))) max = 1;
+      if (this.truthOf(id) === 1) max = 1;
     }
     return { max, integer: true, booleanMax: true };
   }
