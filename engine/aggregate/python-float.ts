@@ -15,6 +15,14 @@ const PYTHON_FLOAT = new RegExp(
   "i",
 );
 
+/** Python's `int()` grammar: spaces around, a sign, digits with single `_` between them. */
+const PYTHON_INT = new RegExp(String.raw`^\s*[+-]?${DIGITS}\s*$`);
+
+/** Whether Python's `int(text)` reads the text. */
+export function pythonIntReads(text: string): boolean {
+  return PYTHON_INT.test(text);
+}
+
 /** Whether Python's `float(text)` reads the text. */
 export function pythonFloatReads(text: string): boolean {
   return PYTHON_FLOAT.test(text);

@@ -18,7 +18,7 @@ import type { ConfigValue } from "../config/analysis-config.ts";
 import { parseNumberText } from "../io/parse-number.ts";
 import { booleanText } from "./boolean-cell.ts";
 import type { ColumnProfile } from "./column-profile.ts";
-import { pythonFloatValue } from "./python-float.ts";
+import { pythonFloatValue, pythonIntReads } from "./python-float.ts";
 import { type Unconvertible, unconvertibleValue } from "./unconvertible-value.ts";
 import type { ValueMatcher } from "./value-matcher.ts";
 
@@ -143,8 +143,7 @@ function convertedValues(values: readonly ConfigValue[], kind: CellKind): number
     });
   }
   const integers =
-    kind === "integer" &&
-    values.every((value) => typeof value !== "string" || /^\s*[+-]?\d(?:_?\d)*\s*$/.test(value));
+    kind === "integer" && values.every((value) => typeof value !== "string" || pythonIntReads(value));
   return values.map((value) => {
     const number = pythonFloatValue(value);
     return integers && Number.isFinite(number) ? Math.trunc(number) : number;

@@ -8,7 +8,7 @@
  */
 
 import type { ConfigValue } from "../config/analysis-config.ts";
-import { configValueText, pythonFloatReads, pythonFloatValue } from "./python-float.ts";
+import { configValueText, pythonFloatReads, pythonFloatValue, pythonIntReads } from "./python-float.ts";
 
 /** A configured value the conversion stops on: as the error shows it, and why it stops. */
 export interface Unconvertible {
@@ -18,8 +18,6 @@ export interface Unconvertible {
   readonly why: string;
 }
 
-/** A text Python's `int()` reads: spaces around, a sign, digits with single underscores between. */
-const PYTHON_INT_TEXT = /^\s*[+-]?\d(?:_?\d)*\s*$/;
 const INT64_MAX = 2n ** 63n - 1n;
 const INT64_MIN = -(2n ** 63n);
 
@@ -47,7 +45,7 @@ function int64Overflow(values: readonly ConfigValue[]): Unconvertible | undefine
   for (const value of values) {
     if (typeof value === "boolean") continue;
     if (typeof value === "string") {
-      if (!PYTHON_INT_TEXT.test(value)) return undefined;
+      if (!pythonIntReads(value)) return undefined;
       const digits = value.trim().replaceAll("_", "");
       const integer = digits.startsWith("-") ? -BigInt(digits.slice(1)) : BigInt(digits.replace(/^\+/, ""));
       if (integer < INT64_MIN || integer > INT64_MAX) return overflowOf(JSON.stringify(value));
