@@ -73,3 +73,11 @@ export function groups(section: AnalysisSection, facet: string): Record<string, 
     ...Object.fromEntries(entry.metrics.map((metric) => [metric.name, metric.value ?? metric.error])),
   }));
 }
+
+/** Each analysed value of a facet beside its metrics' values in order (a value, else an error). */
+export function valuesAndMetrics(section: AnalysisSection, facet: string): [string, unknown[]][] {
+  return (section.facets[facet] ?? []).map((entry) => [
+    entry.value_or_threshold,
+    entry.metrics.map((metric) => metric.value ?? metric.error),
+  ]);
+}

@@ -4,18 +4,13 @@
  * are not booleans and "01" is not the integer 1. The expected values came from smclarify's
  * bias_report with pandas 1.5.3, run on the same records loaded as a DataFrame.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { analyze } from "../../../engine/analyze.ts";
 import { JsonLinesReader } from "../../../engine/io/jsonlines-reader.ts";
 import { BOOLEANS_WITH_NULLS } from "../../../engine/io/parquet/merge-dtypes.ts";
-
-type Group = {
-  value_or_threshold: string;
-  metrics: { name: string; value: number | null; error?: string }[];
-};
+import { analyzeText, valuesAndMetrics } from "../../support/analysis-json.ts";
 
 /** 80 records: the label y, and the facet f given as the record's single feature. */
 function records(facetOf: (i: number) => string): string[] {
@@ -28,9 +23,6 @@ const TRUE_FALSE = records((i) => ((i * 3 + Math.floor(i / 4)) % 2 === 0 ? "true
 const ONE_SPELLINGS = records((i) => ["1", "01", "2"][(i * 5 + Math.floor(i / 3)) % 3] as string);
 
 async function facetGroups(lines: readonly string[], value: unknown): Promise<[string, unknown[]][]> {
-  const dir = mkdtempSync(join(tmpdir(), "jsonlines-kinds-"));
-  const datasetPath = join(dir, "data.jsonl");
-  writeFileSync(datasetPath, `${lines.join("\n")}\n`);
   const config = {
     dataset_type: "application/jsonlines",
     headers: ["f", "y"],
@@ -40,20 +32,8 @@ async function facetGroups(lines: readonly string[], value: unknown): Promise<[s
     facet: [{ name_or_index: "f", ...(value !== undefined && { value_or_threshold: value }) }],
     methods: { pre_training_bias: { methods: ["CI", "DPL"] } },
   };
-  const result = await analyze({
-    datasetPath,
-    config,
-    outDir: join(dir, "out"),
-    threads: { threads: 1, minBytesPerThread: 0 },
-    intervals: false,
-  });
-  const analysis = JSON.parse(readFileSync(result.analysisPath, "utf8")) as {
-    pre_training_bias_metrics: { facets: Record<string, Group[]> };
-  };
-  return (analysis.pre_training_bias_metrics.facets.f ?? []).map((group) => [
-    group.value_or_threshold,
-    group.metrics.map((metric) => metric.value ?? metric.error),
-  ]);
+  const { analysis } = await analyzeText(`${lines.join("\n")}\n`, config, "data.jsonl");
+  return valuesAndMetrics(analysis.pre_training_bias_metrics, "f");
 }
 
 describe("JSON Lines strings keep their kind", () => {
