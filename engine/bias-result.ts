@@ -424,7 +424,7 @@ function columnFacts(what: string, profile: ColumnProfile, typing: ColumnTyping)
     max: profile.max,
     allInteger: profile.allNumeric && profile.allInteger,
     topValues: profile.topValues(TOP_VALUES),
-    distinct: profile.values.size,
+    distinct: profile.values.overflowed ? profile.values.size : profile.distinctValues,
   };
 }
 

@@ -2,6 +2,7 @@ import { BOOLEANS_WITH_NULLS } from "../io/parquet/merge-dtypes.ts";
 import { numberParse, parseNumberInto } from "../io/parse-number.ts";
 import { booleanCell } from "./boolean-cell.ts";
 import { type ColumnEvidence, type ColumnTyping, clarifyDataType, type DataType } from "./column-typing.ts";
+import { pythonFloatRepr } from "./python-float-repr.ts";
 import { ValueDictionary } from "./value-dictionary.ts";
 
 export type { DataType } from "./column-typing.ts";
@@ -269,16 +270,62 @@ export class ColumnProfile {
   }
 
   /**
-   * The most frequent values with their row counts, most frequent first; none when the column
-   * has more distinct values than the dictionary holds: their counts would then depend on where
-   * the rows were cut between threads or hosts (a part that filled its dictionary early misses
-   * rows of values another part knows), and the count tables must not.
+   * The most frequent values with their row counts, most frequent first, one entry per value as
+   * pandas holds it (pandasValues): ` 1`, `+1` and `01` in a column of integers are one entry "1"
+   * with their rows summed. None when the column has more distinct values than the dictionary
+   * holds: their counts would then depend on where the rows were cut between threads or hosts (a
+   * part that filled its dictionary early misses rows of values another part knows), and the count
+   * tables must not.
    */
   topValues(limit: number): { value: string; rows: number }[] {
     if (this.values.overflowed) return [];
-    const ids = Array.from({ length: this.values.size }, (_, id) => id);
-    ids.sort((x, y) => (this.rowsOf[y] ?? 0) - (this.rowsOf[x] ?? 0) || x - y);
-    return ids.slice(0, limit).map((id) => ({ value: this.values.text(id), rows: this.rowsOf[id] ?? 0 }));
+    const { firstOf, textOf } = this.pandasValues();
+    const rows = new Map<number, number>();
+    for (let id = 0; id < this.values.size; id++) {
+      const first = firstOf(id);
+      rows.set(first, (rows.get(first) ?? 0) + (this.rowsOf[id] ?? 0));
+    }
+    // Equal counts keep the order of first appearance, which the merge of threads and hosts keeps.
+    const firsts = [...rows.keys()].sort((x, y) => (rows.get(y) ?? 0) - (rows.get(x) ?? 0) || x - y);
+    return firsts.slice(0, limit).map((id) => ({ value: textOf(id), rows: rows.get(id) ?? 0 }));
+  }
+
+  /** How many distinct values pandas sees (`nunique()`): spellings of one boolean or number count once. */
+  get distinctValues(): number {
+    return this.evidence().distinct;
+  }
+
+  /**
+   * Each value id's value as pandas holds it: `firstOf` the id of the first value equal to it,
+   * `textOf` the text pandas prints for it in the column's dtype (`str()` of the value): "True"
+   * for `true` in a column of booleans, "1" for ` 01` in one of integers, "1.0" for `1` in one of
+   * floats. Text and other declared columns keep their values' texts apart, as pandas does.
+   */
+  private pandasValues(): { firstOf: (id: number) => number; textOf: (id: number) => string } {
+    const truths = this.truthOfIds();
+    if (truths) {
+      const firstTrue = truths.indexOf(1);
+      const firstFalse = truths.indexOf(0);
+      return {
+        firstOf: (id) => (truths[id] === 1 ? firstTrue : firstFalse),
+        textOf: (id) => (truths[id] === 1 ? "True" : "False"),
+      };
+    }
+    const numberGroups = this.numberGroupOfIds();
+    const firstOf = (id: number) => numberGroups?.[id] ?? id;
+    if (!this.allNumeric || this.count === 0 || this.declaredDtype !== undefined) {
+      // A declared column's cells are already written as pandas prints them (parquet-cells.ts).
+      return { firstOf, textOf: (id) => this.values.text(id) };
+    }
+    if (this.evidence().dtype === "int64")
+      return { firstOf, textOf: (id) => integerText(this.values.text(id)) };
+    return {
+      firstOf,
+      textOf: (id) => {
+        parseNumberInto(this.values.pool, this.values.start(id), this.values.end(id));
+        return pythonFloatRepr(numberParse.value);
+      },
+    };
   }
 }
 
