@@ -369,13 +369,13 @@ function facetWarnings(
   splits: readonly FacetSplit[],
 ): AnalysisWarning[] {
   const warnings: AnalysisWarning[] = [];
-  const facts = columnFacts(`facet "${name}"`, profile, typing);
+  const facts = columnFacts(namedColumn("facet", name), profile, typing);
   warnIfFloatFromMissing(profile, facts.what, warnings);
   for (const split of splits) {
     const d = rows(split.counts.d);
     const a = rows(split.counts.a);
     if (d === 0 && typing.dataType === "categorical" && given) {
-      refuseUnconvertible(`facet "${name}" value_or_threshold`, namedColumn("facet", name), given, profile);
+      refuseUnconvertible(`facet "${name}" value_or_threshold`, facts.what, given, profile);
     }
     if (d === 0) warnings.push(emptyFacetGroup(name, split.valueOrThreshold, given ?? [], facts));
     else if (a === 0) warnings.push(emptyOthersGroup(name, split.valueOrThreshold));

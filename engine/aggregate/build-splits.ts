@@ -5,6 +5,7 @@ import type { FacetCounts } from "./collect-counts.ts";
 import type { ColumnProfile } from "./column-profile.ts";
 import type { ColumnTyping } from "./column-typing.ts";
 import { configValueText, pythonFloatValue } from "./python-float.ts";
+import { namedColumn } from "./role-column.ts";
 import { configuredThresholdInterval } from "./threshold-interval.ts";
 
 /** Which bit of a label/predicted code means "positive": 1 categorical reading, 2 threshold reading. */
@@ -40,7 +41,7 @@ export function buildFacetSplits(
   });
   if (typing.dataType === "continuous") {
     // smclarify: "Facet/label value provided must be a single numeric threshold for continuous data".
-    const read = `Clarify reads facet "${facetName}" as continuous (${typing.why})`;
+    const read = `Clarify reads the ${namedColumn("facet", facetName)} as continuous (${typing.why})`;
     const threshold = givenValues?.[0];
     if (threshold === undefined) {
       throw new EngineInputError(
@@ -65,7 +66,7 @@ export function buildFacetSplits(
   }
   if (counts.profile.values.overflowed) {
     throw new EngineInputError(
-      `facet "${facetName}" has more than ${counts.profile.values.capacity} distinct values; give value_or_threshold`,
+      `the ${namedColumn("facet", facetName)} has more than ${counts.profile.values.capacity} distinct values; give value_or_threshold`,
     );
   }
   const truths = counts.profile.truthOfIds();

@@ -13,7 +13,15 @@ export type RoleColumns = Pick<BiasConfig, "label" | "predictedLabel" | "facets"
 
 /** `label column "y"`, `predicted label column "p"`, `facet column "sex"`. */
 export function namedColumn(kind: "label" | "predicted label" | "facet", name: string | number): string {
-  return `${kind} column ${JSON.stringify(String(name))}`;
+  return `${kind} column ${quotedColumn(name)}`;
+}
+
+/**
+ * A column's name (or index) in quotes, as namedColumn quotes it, for messages about a column of
+ * no role (a header, an excluded column): a name holding quotes or a line break stays one token.
+ */
+export function quotedColumn(name: string | number): string {
+  return JSON.stringify(String(name));
 }
 
 /** The column of a role, as the config names it, and the config field holding its values. */

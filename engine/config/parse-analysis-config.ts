@@ -1,6 +1,7 @@
 import { isRecord } from "../../contracts/is-record.ts";
 import { POST_TRAINING_METRICS, PRE_TRAINING_METRICS } from "../../contracts/metric-codes.ts";
 import { show } from "../../contracts/show-value.ts";
+import { quotedColumn } from "../aggregate/role-column.ts";
 import type {
   AnalysisConfig,
   ColumnRef,
@@ -286,7 +287,7 @@ function columnNames(raw: Record<string, unknown>, key: string, problem: Report)
   }
   const seen = new Set<string>();
   for (const name of value) {
-    if (seen.has(name)) problem(`$.${key}`, `column "${name}" appears twice`);
+    if (seen.has(name)) problem(`$.${key}`, `column ${quotedColumn(name)} appears twice`);
     seen.add(name);
   }
   return value;
@@ -498,7 +499,7 @@ function checkNamedColumns(
     if (typeof ref === "string" && !names.includes(ref)) {
       problem(
         path,
-        `column "${ref}" is not in ${listKey} (${names.map((n) => JSON.stringify(n)).join(", ")})`,
+        `column ${quotedColumn(ref)} is not in ${listKey} (${names.map(quotedColumn).join(", ")})`,
       );
     }
   };

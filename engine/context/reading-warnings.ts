@@ -6,12 +6,13 @@
 import type { AnalysisWarning } from "../../contracts/analysis-context.ts";
 import type { ColumnTyping } from "../aggregate/column-typing.ts";
 import { configValueText, pythonFloatValue, showConfigValues } from "../aggregate/python-float.ts";
+import { namedColumn } from "../aggregate/role-column.ts";
 import type { ConfigValue } from "../config/analysis-config.ts";
 import { type ValueCount, valuesThatOccur } from "./values-that-occur.ts";
 
 /** What the engine knows about a column when a warning must describe it. */
 export interface ColumnFacts {
-  /** `label column "y"`, `facet "sex"`. */
+  /** namedColumn's `label column "y"`, `facet column "sex"`. */
   readonly what: string;
   readonly typing: ColumnTyping;
   readonly max: number;
@@ -121,7 +122,7 @@ export function predictedLabelCast(
     : "";
   return {
     code: "PREDICTED_LABEL_CAST",
-    message: `predicted label column "${predicted}" holds floats and label column "${label}" integers: Clarify casts the predictions to the label's ${dtype} (toward zero) before comparing them with the threshold ${threshold}${shown}. Write the predicted labels as the integers the model means (rounded as it rounds), or give probability_threshold for scores.`,
+    message: `${namedColumn("predicted label", predicted)} holds floats and ${namedColumn("label", label)} integers: Clarify casts the predictions to the label's ${dtype} (toward zero) before comparing them with the threshold ${threshold}${shown}. Write the predicted labels as the integers the model means (rounded as it rounds), or give probability_threshold for scores.`,
     failsGates: false,
   };
 }

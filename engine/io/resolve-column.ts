@@ -1,3 +1,4 @@
+import { quotedColumn } from "../aggregate/role-column.ts";
 import type { ColumnRef } from "../config/analysis-config.ts";
 import { EngineInputError } from "../errors.ts";
 
@@ -18,10 +19,10 @@ export function resolveColumn(
   if (index >= 0) return index;
   if (names === undefined) {
     throw new EngineInputError(
-      `${configPath}: column "${ref}" cannot be found: the dataset has no column names (give headers)`,
+      `${configPath}: column ${quotedColumn(ref)} cannot be found: the dataset has no column names (give headers)`,
     );
   }
   throw new EngineInputError(
-    `${configPath}: column "${ref}" is not in the dataset; its columns are ${names.map((n) => `"${n}"`).join(", ")}`,
+    `${configPath}: column ${quotedColumn(ref)} is not in the dataset; its columns are ${names.map(quotedColumn).join(", ")}`,
   );
 }

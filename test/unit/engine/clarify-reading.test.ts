@@ -173,6 +173,9 @@ describe("the engine reads labels and facets as Clarify does", () => {
     expect(facet?.value_or_threshold).toBe("(0, 1]");
     expect(context.facets[0]?.groups[0]?.facet.rows).toBe(15);
     expect(context.warnings.map((w) => w.code)).toEqual(["FACET_READ_AS_THRESHOLD"]);
+    expect(context.warnings[0]?.message).toMatch(
+      /^facet "g" value_or_threshold \[0\]: Clarify reads facet column "g" as continuous \(integers with /,
+    );
   });
 
   it("reads integers with a missing cell as floats, as pandas does", () => {
@@ -207,8 +210,20 @@ describe("a continuous facet without a threshold", () => {
     const act = () => analyse(rows, { label: "y", label_values_or_threshold: ["yes"], facet: [facet] });
     // Assess
     expect(act).toThrow(
-      `Clarify reads facet "age" as continuous (integers with 100% distinct values (>= 5%): continuous), ${rule} (or a list of more than one value, read as categories)`,
+      `Clarify reads the facet column "age" as continuous (integers with 100% distinct values (>= 5%): continuous), ${rule} (or a list of more than one value, read as categories)`,
     );
+  });
+});
+
+describe("a facet of more values than the engine counts", () => {
+  it("names the facet column and asks for value_or_threshold", () => {
+    // Prepare: 10,001 distinct texts, one more than the facet's dictionary holds
+    const rows = ["id,y", ...Array.from({ length: 10_001 }, (_, i) => `u${i},${i % 2 === 0 ? "yes" : "no"}`)];
+    // Act
+    const act = () =>
+      analyse(rows, { label: "y", label_values_or_threshold: ["yes"], facet: [{ name_or_index: "id" }] });
+    // Assess
+    expect(act).toThrow('the facet column "id" has more than 10000 distinct values; give value_or_threshold');
   });
 });
 

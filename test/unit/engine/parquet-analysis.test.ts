@@ -224,7 +224,7 @@ describe("analyze on Parquet", () => {
     expect(err.join("").split("\n").slice(0, 2)).toEqual([
       "analysed 400 rows (20 rows with missing values left out)",
       expect.stringMatching(
-        /^warning: facet "age" holds integers and 10 missing cells: pandas reads such a column as floats/,
+        /^warning: facet column "age" holds integers and 10 missing cells: pandas reads such a column as floats/,
       ),
     ]);
     expect(code).toBe(0);

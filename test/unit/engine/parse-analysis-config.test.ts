@@ -141,6 +141,17 @@ describe("parseAnalysisConfig, the one parser of validate and analyze", () => {
     ]);
   });
 
+  it("quotes a header named twice as namedColumn does, so a quote in it stays inside the name", () => {
+    // Prepare
+    const raw = { ...valid, headers: ["sex", 'say "hi"', "y", 'say "hi"'] };
+    // Act
+    const { problems } = parseAnalysisConfig(raw);
+    // Assess
+    expect(problems.map((p) => `${p.path}: ${p.message}`)).toContain(
+      '$.headers: column "say \\"hi\\"" appears twice',
+    );
+  });
+
   it.each([
     ["label", { label: "target" }, '$.label: column "target" is not in headers ("sex", "age", "y", "yhat")'],
     [
