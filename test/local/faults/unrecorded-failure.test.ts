@@ -127,6 +127,42 @@ describe("a failure that cannot be recorded", () => {
     expect(report.summary).toBeUndefined();
   });
 
+  it("ends in FailureNotRecorded naming a failed job, not quoting Step Functions' cause, however long it is", async () => {
+    // Prepare: the job's environment fills its description (Step Functions' cause of its
+    // failure) past what a cause holds; the job fails, then RecordFailure cannot run at all.
+    const environment = Object.fromEntries(
+      Array.from({ length: 100 }, (_, i) => [
+        `V${String(i).padStart(3, "0")}_${"N".repeat(200)}`,
+        "x".repeat(256),
+      ]),
+    );
+    const { MaxAttempts } = await retrierOf("RecordFailure", LAMBDA_DOWN.error);
+    const faults = {
+      container: [{ error: "AlgorithmError", message: "MemoryError: cannot allocate 12 GiB" }],
+      lambda: { RecordFailure: Array.from({ length: MaxAttempts + 1 }, () => LAMBDA_DOWN) },
+    };
+
+    // Act
+    const report = await workspace.run({ job: { maxRuntimeInSeconds: 86400, environment } }, { faults });
+
+    // Assess
+    expect(report.execution.error).toBe("FailureNotRecorded");
+    expect(statesEntered(report).slice(-3)).toEqual([
+      "RecordFailureExplained?",
+      "NameJobFailure",
+      "FailureNotRecorded",
+    ]);
+    const job = report.jobs[0];
+    expect(job?.ProcessingJobStatus).toBe("Failed");
+    expect(JSON.stringify(job).length).toBeGreaterThan(CAUSE_LIMIT);
+    const cause = report.execution.cause ?? "";
+    expect(cause.length).toBeLessThanOrEqual(CAUSE_LIMIT);
+    expect(cause).toBe(
+      `the failure record (summary.json) could not be written: RecordFailure failed with Lambda.ServiceException (its cause is in the execution history). The run failed before that at RunClarifyJob with States.TaskFailed: processing job ${job?.ProcessingJobName} did not complete; the cause Step Functions gave for it (for a failed or stopped job, the description of the job with its FailureReason, which DescribeProcessingJob also returns) is in the execution history, in the failure event of the RunClarifyJob task`,
+    );
+    expect(report.summary).toBeUndefined();
+  });
+
   it("fails with the beginning of a long cause when the failure is recorded", async () => {
     // Act
     const report = await workspace.run(MANY_UNKNOWN_GATES);

@@ -35,6 +35,17 @@ function keepOriginalErrorCause(recordFailureError: { Error: string }, failure: 
   return template.replace(/\{\}/g, () => values.shift() ?? "");
 }
 
+const NAME_JOB_FAILURE =
+  /^States\.Format\('([^']*)', \$\.recordFailureError\.Error, \$\.failure\.RunClarifyJob\.Error, \$\.clarifyJob\.request\.ProcessingJobName\)$/;
+
+/** NameJobFailure's cause as Step Functions evaluates it: each path's string inserted as is. */
+function nameJobFailureCause(recordFailureError: string, jobError: string, jobName: string): string {
+  const expression = definition.States.NameJobFailure?.Parameters?.["cause.$"] ?? "";
+  const [, template = ""] = NAME_JOB_FAILURE.exec(expression) ?? [];
+  const values = [recordFailureError, jobError, jobName];
+  return template.replace(/\{\}/g, () => values.shift() ?? "");
+}
+
 /**
  * The validation error whose Cause costs most to quote: every character of its message is a `"`
  * or a `\`, which JSON escapes in the Cause and again in the quote.
@@ -89,5 +100,24 @@ describe("FailureNotRecorded's cause on AWS", () => {
       `RecordFailure failed with ${thrown.name} (its cause is in the execution history)`,
     );
     expect(cause).not.toContain(recordFailureError.Cause.slice(0, 100));
+  });
+
+  it("names a failed job beside the longest error names within a Fail state's Cause, whatever the job's own cause", () => {
+    // Prepare: the job's cause is Step Functions' own and unbounded, so the state reads none of it;
+    // the error names are as long as Step Functions keeps them, the job name as SageMaker allows.
+    expect(definition.States.NameJobFailure?.Parameters?.["cause.$"]).toMatch(NAME_JOB_FAILURE);
+    const recordFailureError = "E".repeat(ERROR_NAME_LIMIT);
+    const jobError = "J".repeat(ERROR_NAME_LIMIT);
+    const jobName = "j".repeat(63);
+
+    // Act
+    const cause = nameJobFailureCause(recordFailureError, jobError, jobName);
+
+    // Assess
+    expect(cause.length).toBeLessThanOrEqual(CAUSE_LIMIT);
+    expect(cause).toContain(
+      `RecordFailure failed with ${recordFailureError} (its cause is in the execution history)`,
+    );
+    expect(cause).toContain(`at RunClarifyJob with ${jobError}: processing job ${jobName} did not complete`);
   });
 });
