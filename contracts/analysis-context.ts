@@ -48,7 +48,11 @@ export interface ColumnReading {
   readonly why: string;
   /** What counts as positive / the facet's sensitive group. */
   readonly positive: { readonly values: readonly string[] } | { readonly threshold: number };
-  /** The most frequent values with their row counts, most frequent first (at most 20). */
+  /**
+   * The most frequent values with their row counts, most frequent first (at most 20): one entry
+   * per value as pandas holds it, written as pandas prints it in the column's dtype (` 1` and
+   * `01` in a column of integers are one "1", `true` in a column of booleans is "True").
+   */
   readonly topValues: readonly { readonly value: string; readonly rows: number }[];
 }
 

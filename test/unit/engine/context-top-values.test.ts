@@ -128,6 +128,20 @@ describe("the most frequent values in analysis_context.json", () => {
     expect(topValuesOf(merged.context)).toEqual(EXPECTED_TOP_VALUES);
   }, 60_000);
 
+  it("writes the integers of a column with a missing cell as the floats pandas reads", async () => {
+    // Prepare: the label of row 5 is missing, so pandas reads the label column as float64
+    const rows = csv().split("\n");
+    rows[6] = rows[6]?.replace(/^[^,]*,/, ",") ?? "";
+    // Act
+    const { outDir } = await analyzeText(rows.join("\n"), { ...CONFIG, label_values_or_threshold: [0.5] });
+    const context = JSON.parse(readFileSync(join(outDir, ANALYSIS_CONTEXT_FILE), "utf8")) as AnalysisContext;
+    // Assess: the row with the missing label is left out; the others' labels are floats
+    expect(context.label?.topValues).toEqual([
+      { value: "0.0", rows: 60 },
+      { value: "1.0", rows: 39 },
+    ]);
+  });
+
   it("names each value once, with its distinct count, where a configured value matches no row", async () => {
     // Prepare: a facet value no row holds
     const config = { ...CONFIG, facet: [{ name_or_index: "f", value_or_threshold: [7] }] };
