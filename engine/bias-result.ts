@@ -15,6 +15,7 @@ import { booleanText } from "./aggregate/boolean-cell.ts";
 import { buildFacetSplits, type FacetSplit, type PositiveBit } from "./aggregate/build-splits.ts";
 import {
   type CollectedCounts,
+  FEATURE_CELL,
   type FeatureRows,
   featureKindsNumeric,
   type SkipRole,
@@ -50,7 +51,7 @@ import { POST_TRAINING_CODES, PRE_TRAINING_CODES, selectCodes } from "./metrics/
 import { type FacetSplitCounts, rows } from "./metrics/counts.ts";
 import { postTrainingEntries, preTrainingEntries } from "./metrics/evaluate-metrics.ts";
 import { MetricComputationError } from "./metrics/metric-error.ts";
-import { flipTest } from "./metrics/post-training/flip-test.ts";
+import { type FeatureColumnDtype, featureMatrixDtype, flipTest } from "./metrics/post-training/flip-test.ts";
 import type { AnalysisJson, BiasMetrics, FacetResult } from "./output/analysis-json.ts";
 
 /** Values listed per column in the analysis context and in messages. */
@@ -207,7 +208,14 @@ export function biasResult(
       post[facetName] = splits.map((s) => ({
         value_or_threshold: s.valueOrThreshold,
         metrics: postTrainingEntries(s.counts, postCodes, () =>
-          flipTestOf(counts.features, s, f, facetIndex, predictedBit),
+          flipTestOf(
+            counts.features,
+            s,
+            f,
+            facetIndex,
+            predictedBit,
+            counts.columnDtypes ?? dataset.columnDtypes,
+          ),
         ),
       }));
     }
@@ -522,6 +530,7 @@ function flipTestOf(
   facet: number,
   facetIndex: number,
   predictedBit: PositiveBit,
+  declaredDtypes: readonly (string | undefined)[] | undefined,
 ): number {
   if (!features) throw new MetricComputationError("FT needs the feature rows");
   const used = features.indexes
@@ -548,5 +557,28 @@ function flipTestOf(
     });
     return { features: matrix, predicted };
   };
-  return flipTest({ disadvantaged: group(sides.d), advantaged: group(sides.a), dimensions: used.length });
+  const dtype = featureMatrixDtype(
+    used.map((c) => featureColumnDtype(c.kinds, profileDtype(declaredDtypes?.[c.index]))),
+  );
+  return flipTest({
+    disadvantaged: group(sides.d),
+    advantaged: group(sides.a),
+    dimensions: used.length,
+    dtype,
+  });
+}
+
+/**
+ * The pandas dtype of a feature column FT accepts: the one its file declares (Parquet's schema,
+ * JSON Lines booleans), else what pandas reads from its cells: bool for boolean spellings only,
+ * float64 once a number is not written as an integer, else int64.
+ */
+function featureColumnDtype(kinds: number, declared: string | undefined): FeatureColumnDtype {
+  if (declared !== undefined) {
+    if (declared === "bool") return "bool";
+    if (/^u?int\d+$/.test(declared)) return "int64";
+    if (/^float\d+$/.test(declared)) return "float64";
+  }
+  if ((kinds & FEATURE_CELL.boolean) !== 0) return "bool";
+  return (kinds & FEATURE_CELL.fraction) !== 0 ? "float64" : "int64";
 }

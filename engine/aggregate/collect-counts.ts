@@ -1,5 +1,5 @@
 import { EngineInputError } from "../errors.ts";
-import { parseNumber } from "../io/parse-number.ts";
+import { numberParse, parseNumber } from "../io/parse-number.ts";
 import type { RowReader } from "../io/row-reader.ts";
 import { booleanCell } from "./boolean-cell.ts";
 import { ABOVE, CellReading, MATCHED } from "./cell-reading.ts";
@@ -94,9 +94,11 @@ export interface FeatureRows {
 /**
  * The kinds of cell a Flip Test feature column held. pandas reads a column of numbers (missing
  * cells allowed) as numbers, and one of boolean spellings as `bool` only when no cell is missing;
- * booleans beside numbers or missing cells make the column `object`, which FT refuses.
+ * booleans beside numbers or missing cells make the column `object`, which FT refuses. A number
+ * not written as an integer (`fraction`) makes a column of numbers float64 rather than int64,
+ * which decides how scikit-learn breaks FT's distance ties (metrics/knn/sklearn-neighbours.ts).
  */
-export const FEATURE_CELL = { number: 1, boolean: 2, missing: 4 } as const;
+export const FEATURE_CELL = { number: 1, boolean: 2, missing: 4, fraction: 8 } as const;
 
 /** Whether pandas holds a feature column of these cell kinds as numbers (or booleans) FT accepts. */
 export function featureKindsNumeric(kinds: number): boolean {
@@ -352,7 +354,7 @@ function readFeatureCell(reader: RowReader, rows: FeatureRows, index: number, i:
   }
   const value = parseNumber(viewBuf, viewStart, viewEnd);
   if (!Number.isNaN(value)) {
-    rows.kinds[i] = kinds | FEATURE_CELL.number;
+    rows.kinds[i] = kinds | FEATURE_CELL.number | (numberParse.lastWasInteger ? 0 : FEATURE_CELL.fraction);
     return value;
   }
   const truth = booleanCell(viewBuf, viewStart, viewEnd);

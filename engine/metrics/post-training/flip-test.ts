@@ -19,18 +19,16 @@
  * - an empty disadvantaged or advantaged group is an error (smclarify raises "Facet set is empty" /
  *   "Negated Facet set is empty"); so are zero dimensions, non-finite features and k larger than
  *   the advantaged group (scikit-learn rejects each of them).
- * Equidistant neighbours rank by row index (scikit-learn leaves that order unspecified); with the
- * default odd k, only a tie that straddles the k-th place can change a vote.
+ * - the neighbours are exactly scikit-learn 1.2's (knn/sklearn-neighbours.ts): its choice of
+ *   k-d tree or brute force, and which of several rows at the k-th distance it keeps, which
+ *   depends on its tree's layout and heap, or on NumPy's argpartition for integer features.
  *
- * Cost: the advantaged rows go into a k-d tree, O(n_a log n_a · dimensions) to build, then one
- * query per disadvantaged row, about O(log n_a + k) for low dimensions: O(n log n) overall instead
- * of brute force's O(n_d · n_a). With 8 features that all vary (the benchmark's data) the queries
- * cost more than log n, as every k-d tree's do at that dimension: `npm run bench:ft` measured
- * 25k → 50k → 100k rows at 0.25 s → 0.58 s → 1.42 s (×2.3–2.5 per doubling, about n^1.25), where
- * brute force grows ×4 per doubling and is already 43 times slower at 5,000 rows.
+ * Cost: for up to 15 features the advantaged rows go into scikit-learn's k-d tree,
+ * O(n_a log n_a · dimensions) to build, then one query per disadvantaged row, about
+ * O(log n_a + k) for low dimensions: O(n log n) overall. Above 15 features (or for tiny
+ * advantaged groups) scikit-learn, and so the engine, compares every pair: O(n_d · n_a).
  */
-import { bruteForceNearest } from "../knn/brute-force.ts";
-import { KdTree } from "../knn/kd-tree.ts";
+import { type FeatureMatrixDtype, sklearnNeighbourSearch } from "../knn/sklearn-neighbours.ts";
 
 /** One side of the facet split: numeric feature rows (row-major) and their predicted labels. */
 export interface FlipTestGroup {
@@ -49,6 +47,12 @@ export interface FlipTestInput {
    * @default 5 when the advantaged group has more than 9 rows, else 1 (Clarify's rule)
    */
   readonly k?: number;
+  /**
+   * The NumPy dtype of smclarify's feature matrix (`np.array(df)`, see {@link featureMatrixDtype}).
+   * It decides how scikit-learn's brute-force search breaks distance ties.
+   * @default "float64"
+   */
+  readonly dtype?: FeatureMatrixDtype;
 }
 
 /** FT cannot be computed for this input; the message says which field breaks which rule. */
@@ -56,33 +60,12 @@ export class FlipTestInputError extends Error {
   override readonly name = "FlipTestInputError" as const;
 }
 
-/** Finds the row indices of the k advantaged rows nearest to a query row. */
-export type NeighbourSearch = (query: Float64Array, queryOffset: number, k: number) => Int32Array;
-
-/** Builds a {@link NeighbourSearch} over the advantaged rows. */
-export type NeighbourSearchFactory = (points: Float64Array, dimensions: number) => NeighbourSearch;
-
-/** The default search: a k-d tree. */
-export const kdTreeSearch: NeighbourSearchFactory = (points, dimensions) => {
-  const tree = KdTree.build(points, dimensions);
-  return (query, offset, k) => tree.nearest(query, k, offset);
-};
-
-/** Exhaustive search, O(n_a) per query: for tests and benchmarks only. */
-export const bruteForceSearch: NeighbourSearchFactory = (points, dimensions) => (query, offset, k) =>
-  bruteForceNearest(points, dimensions, query, k, offset);
-
 const CLARIFY_DEFAULT_K = 5;
 const CLARIFY_SMALL_GROUP_K = 1;
 /** Clarify uses the default k only above this many advantaged rows. */
 const CLARIFY_SMALL_GROUP_LIMIT = 9;
 
 export function flipTest(input: FlipTestInput): number {
-  return flipTestWith(input, kdTreeSearch);
-}
-
-/** {@link flipTest} with a chosen neighbour search (both searches give identical results). */
-export function flipTestWith(input: FlipTestInput, searchFactory: NeighbourSearchFactory): number {
   const { dimensions, disadvantaged, advantaged } = input;
   if (!Number.isInteger(dimensions) || dimensions < 1) {
     throw new FlipTestInputError(
@@ -100,11 +83,11 @@ export function flipTestWith(input: FlipTestInput, searchFactory: NeighbourSearc
     );
   }
 
-  const search = searchFactory(advantaged.features, dimensions);
+  const search = sklearnNeighbourSearch(advantaged.features, dimensions, k, input.dtype ?? "float64");
   let flippedToNegative = 0; // model positive, neighbours negative: F+ in the container's code
   let flippedToPositive = 0; // model negative, neighbours positive: F− in the container's code
   for (let row = 0; row < rowsD; row++) {
-    const neighbours = search(disadvantaged.features, row * dimensions, k);
+    const neighbours = search(disadvantaged.features, row * dimensions);
     let positiveVotes = 0;
     for (const neighbour of neighbours) positiveVotes += advantaged.predicted[neighbour]!;
     const neighboursPositive = positiveVotes * 2 > k;
@@ -113,6 +96,19 @@ export function flipTestWith(input: FlipTestInput, searchFactory: NeighbourSearc
     else if (!modelPositive && neighboursPositive) flippedToPositive++;
   }
   return (flippedToNegative - flippedToPositive) / rowsD;
+}
+
+/** The pandas dtype of one feature column FT accepts. */
+export type FeatureColumnDtype = "float64" | "int64" | "bool";
+
+/**
+ * The dtype of `np.array(df)` for feature columns of these dtypes (pandas' common type): one
+ * dtype throughout keeps it, int64 beside float64 is float64, bool beside numbers is object.
+ */
+export function featureMatrixDtype(columns: readonly FeatureColumnDtype[]): FeatureMatrixDtype {
+  const first = columns[0] ?? "float64";
+  if (columns.every((dtype) => dtype === first)) return first;
+  return columns.includes("bool") ? "object" : "float64";
 }
 
 /** Checks one group's shape and values; returns its row count. */

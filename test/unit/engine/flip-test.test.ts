@@ -1,12 +1,11 @@
 import { describe, expect, it } from "vitest";
 import {
-  bruteForceSearch,
+  type FeatureColumnDtype,
   FlipTestInputError,
+  featureMatrixDtype,
   flipTest,
-  flipTestWith,
-  kdTreeSearch,
 } from "../../../engine/metrics/post-training/flip-test.ts";
-import { seededRandom } from "../../../engine/seeded-random.ts";
+import { flipTestInputOf, tieHeavyTable } from "../../support/tie-heavy-table.ts";
 
 function group(features: number[], predicted: number[]) {
   return { features: Float64Array.from(features), predicted: Uint8Array.from(predicted) };
@@ -74,7 +73,7 @@ describe("flipTest", () => {
     expect(evenSplit).toBe(1);
   });
 
-  it("breaks a distance tie by the advantaged row's order", () => {
+  it("keeps the earlier of two equidistant advantaged rows, as scikit-learn does on float64", () => {
     // Prepare: x=1 is equidistant from 0 and 2; the earlier advantaged row wins the k=1 slot
     const disadvantaged = group([1], [1]);
     // Act
@@ -87,22 +86,112 @@ describe("flipTest", () => {
     expect(positiveFirst).toBe(0);
   });
 
-  it("gives the same value with the k-d tree and brute force on random data with duplicates", () => {
-    // Prepare
-    const random = seededRandom(42);
-    const dimensions = 3;
-    const make = (rows: number) =>
-      group(
-        Array.from({ length: rows * dimensions }, () => Math.floor(random() * 4)),
-        Array.from({ length: rows }, () => (random() < 0.5 ? 1 : 0)),
-      );
-    const input = { advantaged: make(400), disadvantaged: make(300), dimensions };
-    // Act
-    const viaTree = flipTestWith(input, kdTreeSearch);
-    const viaBruteForce = flipTestWith(input, bruteForceSearch);
-    // Assess
-    expect(viaTree).toBe(viaBruteForce);
-    expect(Math.abs(viaTree)).toBeLessThanOrEqual(1);
+  describe("equals smclarify's FT on tables full of distance ties", () => {
+    // Expected: smclarify's FT (posttraining.FT, scikit-learn 1.2.1, NumPy 1.24, GCC libstdc++)
+    // on the same tables as pandas columns of these dtypes; the engine before it reproduced
+    // scikit-learn's tree, heap and argpartition got each of them wrong.
+    const int = (n: number): FeatureColumnDtype[] => new Array(n).fill("int64");
+    const cases: {
+      what: string;
+      seed: number;
+      advantaged: number;
+      disadvantaged: number;
+      dtypes: FeatureColumnDtype[];
+      levels: number;
+      smclarify: number;
+    }[] = [
+      {
+        what: "one int64 column, k-d tree of 5 levels",
+        seed: 1,
+        advantaged: 500,
+        disadvantaged: 200,
+        dtypes: int(1),
+        levels: 12,
+        smclarify: 0.07,
+      },
+      {
+        what: "0/1 int64 columns, 10 advantaged rows (brute force, argpartition)",
+        seed: 28,
+        advantaged: 10,
+        disadvantaged: 60,
+        dtypes: int(3),
+        levels: 2,
+        smclarify: 0.05,
+      },
+      {
+        what: "int64 columns, 11 advantaged rows (brute force, argpartition)",
+        seed: 25,
+        advantaged: 11,
+        disadvantaged: 80,
+        dtypes: int(4),
+        levels: 3,
+        smclarify: -0.175,
+      },
+      {
+        what: "bool columns, k-d tree of 7 levels",
+        seed: 31,
+        advantaged: 3000,
+        disadvantaged: 400,
+        dtypes: new Array(5).fill("bool"),
+        levels: 2,
+        smclarify: 0.0875,
+      },
+      {
+        what: "float64 halves, k-d tree",
+        seed: 5,
+        advantaged: 200,
+        disadvantaged: 150,
+        dtypes: ["float64", "float64"],
+        levels: 5,
+        smclarify: 0.02666666666666667,
+      },
+      {
+        what: "bool beside int64 (an object matrix), k-d tree",
+        seed: 6,
+        advantaged: 60,
+        disadvantaged: 80,
+        dtypes: ["bool", "int64", "bool", "int64"],
+        levels: 3,
+        smclarify: -0.0375,
+      },
+      {
+        what: "18 int64 columns (brute force, argpartition)",
+        seed: 7,
+        advantaged: 300,
+        disadvantaged: 100,
+        dtypes: int(18),
+        levels: 2,
+        smclarify: 0.13,
+      },
+      {
+        what: "16 float64 columns (brute force, heap)",
+        seed: 9,
+        advantaged: 200,
+        disadvantaged: 60,
+        dtypes: new Array(16).fill("float64"),
+        levels: 2,
+        smclarify: 0.2833333333333333,
+      },
+    ];
+    for (const { what, seed, advantaged, disadvantaged, dtypes, levels, smclarify } of cases) {
+      it(what, () => {
+        // Prepare
+        const input = flipTestInputOf(tieHeavyTable(seed, advantaged, disadvantaged, dtypes, levels));
+        // Act
+        const ft = flipTest(input);
+        // Assess
+        expect(ft).toBe(smclarify);
+      });
+    }
+  });
+
+  it("types the feature matrix as NumPy does for the columns' dtypes", () => {
+    // Act / Assess
+    expect(featureMatrixDtype(["int64", "int64"])).toBe("int64");
+    expect(featureMatrixDtype(["bool"])).toBe("bool");
+    expect(featureMatrixDtype(["int64", "float64"])).toBe("float64");
+    expect(featureMatrixDtype(["bool", "int64"])).toBe("object");
+    expect(featureMatrixDtype(["float64", "bool"])).toBe("object");
   });
 
   describe("rejects what Clarify cannot compute", () => {

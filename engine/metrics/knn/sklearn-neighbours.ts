@@ -1,0 +1,72 @@
+// biome-ignore-all lint/style/noNonNullAssertion: hot loops index typed arrays within bounds by construction
+/**
+ * The k nearest neighbours scikit-learn 1.2's `KNeighborsClassifier(algorithm="auto",
+ * leaf_size=30, metric="minkowski", p=2)` finds, rows tied at the k-th distance included:
+ *
+ * - `_fit` picks brute force when there are more than 15 features or `k >= n // 2`, else its
+ *   k-d tree (sklearn-kd-tree.ts);
+ * - brute force on a float64 feature matrix runs `ArgKmin`, which offers the rows in order to its
+ *   neighbour heap (neighbour-heap.ts);
+ * - brute force on any other matrix falls back to `_kneighbors_reduce_func`: the full distance
+ *   row, then `np.argpartition(d, k - 1)[:k]` (numpy-argpartition.ts). `ArgKmin` takes float
+ *   arrays only, and the queries must share the fitted rows' dtype: an int64 or bool matrix stays
+ *   so, and an object one (bool columns beside numbers) is float64 once fitted but the queries,
+ *   handed over as a list of rows, stay object.
+ *
+ * Only which rows are found matters to a vote, so neighbours come back in no particular order.
+ */
+import { NeighbourHeap } from "./neighbour-heap.ts";
+import { argpartition } from "./numpy-argpartition.ts";
+import { SklearnKdTree } from "./sklearn-kd-tree.ts";
+
+/** The NumPy dtype of the feature matrix scikit-learn receives (smclarify's `np.array(df)`). */
+export type FeatureMatrixDtype = "float64" | "int64" | "bool" | "object";
+
+/** The rows of the k neighbours of the query row starting at `offset` of `queries`. */
+export type NeighbourSearch = (queries: Float64Array, offset: number) => Int32Array;
+
+/** scikit-learn's "auto" picks brute force above this many features. */
+const KD_TREE_MAX_FEATURES = 15;
+
+export type SklearnAlgorithm = "kd_tree" | "brute";
+
+/** The algorithm scikit-learn's "auto" uses for `rows` fitted rows of `dimensions` features. */
+export function sklearnAlgorithm(rows: number, dimensions: number, k: number): SklearnAlgorithm {
+  return dimensions > KD_TREE_MAX_FEATURES || k >= Math.floor(rows / 2) ? "brute" : "kd_tree";
+}
+
+/** A search over `points` (row-major, `dimensions` per row) that returns scikit-learn's k neighbours. */
+export function sklearnNeighbourSearch(
+  points: Float64Array,
+  dimensions: number,
+  k: number,
+  dtype: FeatureMatrixDtype,
+): NeighbourSearch {
+  const rows = points.length / dimensions;
+  if (sklearnAlgorithm(rows, dimensions, k) === "kd_tree") {
+    const tree = new SklearnKdTree(points, dimensions);
+    return (queries, offset) => tree.nearest(queries, k, offset);
+  }
+  const distances = new Float64Array(rows);
+  const distanceRow = (queries: Float64Array, offset: number) => {
+    for (let row = 0; row < rows; row++) {
+      const base = row * dimensions;
+      let sum = 0;
+      for (let d = 0; d < dimensions; d++) {
+        const diff = queries[offset + d]! - points[base + d]!;
+        sum += diff * diff;
+      }
+      distances[row] = sum;
+    }
+    return distances;
+  };
+  if (dtype === "float64") {
+    return (queries, offset) => {
+      const heap = new NeighbourHeap(k);
+      const row = distanceRow(queries, offset);
+      for (let i = 0; i < rows; i++) heap.push(row[i]!, i);
+      return heap.rows;
+    };
+  }
+  return (queries, offset) => argpartition(distanceRow(queries, offset), k - 1).slice(0, k);
+}

@@ -1,0 +1,70 @@
+/**
+ * scikit-learn breaks FT's distance ties by the dtype of smclarify's feature matrix, which pandas
+ * takes from how the CSV writes the numbers: `1` makes an int64 column, `1.0` a float64 one. With
+ * 10 advantaged rows scikit-learn's k=5 search is brute force, and on int64 it keeps NumPy
+ * argpartition's rows, on float64 its heap's (the first rows). Expected values: smclarify's
+ * bias_report on these files (scikit-learn 1.2.1).
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { analyze } from "../../../engine/analyze.ts";
+
+/**
+ * Advantaged M rows x = 5, then nine at 1; the F row at x = 0 ties with all nine. float64: rows
+ * 1-5 (three "yes") → neighbours positive, model "no": F−, FT = −1. int64: rows 4 and 6-9 (no
+ * "yes") → agree, FT = 0.
+ */
+function rows(spell: (x: number) => string): string[] {
+  const predicted = ["no", "yes", "yes", "yes", "no", "no", "no", "no", "no", "no"];
+  return [
+    "sex,x,y,yhat",
+    ...predicted.map((p, i) => `M,${spell(i === 0 ? 5 : 1)},${p},${p}`),
+    `F,${spell(0)},no,no`,
+  ];
+}
+
+const CONFIG = {
+  dataset_type: "text/csv",
+  label: "y",
+  label_values_or_threshold: ["yes"],
+  facet: [{ name_or_index: "sex", value_or_threshold: ["F"] }],
+  predicted_label: "yhat",
+  methods: { post_training_bias: { methods: ["FT"] } },
+};
+
+async function flipTestOf(lines: readonly string[], threads: number): Promise<number | null | undefined> {
+  const dir = mkdtempSync(join(tmpdir(), "flip-test-dtype-"));
+  const datasetPath = join(dir, "data.csv");
+  writeFileSync(datasetPath, `${lines.join("\n")}\n`);
+  const result = await analyze({
+    datasetPath,
+    config: CONFIG,
+    outDir: join(dir, "out"),
+    threads: { threads, minBytesPerThread: 0 },
+    intervals: false,
+  });
+  const analysis = JSON.parse(readFileSync(result.analysisPath, "utf8")) as {
+    post_training_bias_metrics: {
+      facets: Record<string, { metrics: { name: string; value: number | null }[] }[]>;
+    };
+  };
+  return analysis.post_training_bias_metrics.facets.sex?.[0]?.metrics.find((m) => m.name === "FT")?.value;
+}
+
+describe("FT ties by the features' dtype", () => {
+  for (const threads of [1, 2]) {
+    it(`keeps scikit-learn's rows for an int64 and a float64 column (${threads} thread(s))`, async () => {
+      // Prepare
+      const integers = rows((x) => String(x));
+      const floats = rows((x) => `${x}.0`);
+      // Act
+      const int64 = await flipTestOf(integers, threads);
+      const float64 = await flipTestOf(floats, threads);
+      // Assess
+      expect(int64).toBe(0);
+      expect(float64).toBe(-1);
+    });
+  }
+});
