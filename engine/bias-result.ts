@@ -24,7 +24,7 @@ import type { ColumnProfile } from "./aggregate/column-profile.ts";
 import type { ColumnTyping } from "./aggregate/column-typing.ts";
 import { type PredictedCast, predictedCastOf } from "./aggregate/predicted-cast.ts";
 import { configValueText, pythonFloatValue, showConfigValues } from "./aggregate/python-float.ts";
-import { namedColumn } from "./aggregate/role-column.ts";
+import { namedColumn, quotedColumn } from "./aggregate/role-column.ts";
 import { configuredThresholdInterval } from "./aggregate/threshold-interval.ts";
 import { unconvertibleValue } from "./aggregate/unconvertible-value.ts";
 import {
@@ -474,10 +474,10 @@ function skipReasons(
   group: string | undefined,
 ): { reason: string; rows: number }[] {
   const reasonOf = (role: SkipRole): string => {
-    if (role === "label") return `label "${label}" missing`;
-    if (role === "predicted_label") return `predicted label "${predicted}" missing`;
-    if (role === "group_variable") return `group_variable "${group}" missing`;
-    return `facet "${facets[Number(role.slice("facet:".length))]}" missing`;
+    if (role === "label") return `label ${quotedColumn(label)} missing`;
+    if (role === "predicted_label") return `predicted label ${quotedColumn(predicted)} missing`;
+    if (role === "group_variable") return `group_variable ${quotedColumn(group ?? "")} missing`;
+    return `facet ${quotedColumn(facets[Number(role.slice("facet:".length))] ?? "")} missing`;
   };
   return [...skippedBy].map(([role, n]) => ({ reason: reasonOf(role), rows: n }));
 }

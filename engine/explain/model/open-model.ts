@@ -1,4 +1,5 @@
 import type { SageMakerRuntimeClient } from "@aws-sdk/client-sagemaker-runtime";
+import { quotedColumn } from "../../aggregate/role-column.ts";
 import type { PredictorConfig } from "../../config/explain-config.ts";
 import { loadOnnxModel } from "./onnx-model.ts";
 import { type FeatureCodec, ModelError, type ScoringModel } from "./scoring-model.ts";
@@ -32,7 +33,7 @@ export async function openModel(source: ModelSource, context: ModelContext): Pro
     const text = context.codec.categories.findIndex((c) => c !== undefined);
     if (text >= 0) {
       throw new ModelError(
-        `feature "${context.codec.names[text]}" holds text, and an ONNX model takes numbers: encode it as numbers in the dataset, or serve the model over HTTP (--model-endpoint)`,
+        `feature ${quotedColumn(context.codec.names[text] ?? text)} holds text, and an ONNX model takes numbers: encode it as numbers in the dataset, or serve the model over HTTP (--model-endpoint)`,
       );
     }
     const probability = context.predictor?.probability;

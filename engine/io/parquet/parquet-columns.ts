@@ -5,8 +5,10 @@
  * dtype; this module says which dtype a Parquet column has, so a Parquet dataset is typed as
  * the same data read from CSV would be.
  */
+
 import type { FileMetaData, SchemaElement, SchemaTree } from "hyparquet";
 import { parquetSchema } from "hyparquet/src/metadata.js";
+import { quotedColumn } from "../../aggregate/role-column.ts";
 
 export { mergeDtypes } from "./merge-dtypes.ts";
 
@@ -63,14 +65,14 @@ export function describeColumns(metadata: FileMetaData): ParquetColumn[] {
             : "struct";
       return {
         name: element.name,
-        reason: `column "${element.name}" is a nested Parquet column (${what}); the engine reads flat columns only: flatten it or list it in excluded_columns`,
+        reason: `column ${quotedColumn(element.name)} is a nested Parquet column (${what}); the engine reads flat columns only: flatten it or list it in excluded_columns`,
       };
     }
     const mapped = cellKind(element);
     if (typeof mapped === "string") {
       return {
         name: element.name,
-        reason: `column "${element.name}" has Parquet type ${mapped}, which the engine does not read; cast it to a number or a string, or list it in excluded_columns`,
+        reason: `column ${quotedColumn(element.name)} has Parquet type ${mapped}, which the engine does not read; cast it to a number or a string, or list it in excluded_columns`,
       };
     }
     // pyarrow reads a dictionary back as one only for strings (BYTE_ARRAY): pandas gets a category

@@ -10,6 +10,7 @@ import {
   ParquetFormatError,
   parseFooter,
 } from "../../../contracts/parquet-footer.ts";
+import { quotedColumn } from "../../aggregate/role-column.ts";
 import { EngineInputError } from "../../errors.ts";
 import type { RowReader } from "../row-reader.ts";
 import { type FlatPage, readFlatPages } from "./flat-pages.ts";
@@ -140,7 +141,7 @@ export class ParquetReader implements RowReader {
     const meta = chunk?.meta_data;
     if (!meta || chunk?.file_path) {
       throw new EngineInputError(
-        `${basename(this.path)}: column "${column.name}" of row group ${this.group} is stored in another file, which the engine does not follow`,
+        `${basename(this.path)}: column ${quotedColumn(column.name)} of row group ${this.group} is stored in another file, which the engine does not follow`,
       );
     }
     const start = Number(meta.dictionary_page_offset || meta.data_page_offset);
@@ -164,13 +165,13 @@ export class ParquetReader implements RowReader {
       );
     } catch (error) {
       throw new EngineInputError(
-        `${basename(this.path)}: column "${column.name}" (${meta.codec}) cannot be decoded: ${(error as Error).message.replace(/^parquet /, "")}`,
+        `${basename(this.path)}: column ${quotedColumn(column.name)} (${meta.codec}) cannot be decoded: ${(error as Error).message.replace(/^parquet /, "")}`,
       );
     }
     const cells = cellColumn(column.kind, pages, getMaxDefinitionLevel(decoder.schemaPath));
     if (cells.rows !== this.groupRows) {
       throw new EngineInputError(
-        `${basename(this.path)}: column "${column.name}" has ${cells.rows} values in row group ${this.group}, which has ${this.groupRows} rows`,
+        `${basename(this.path)}: column ${quotedColumn(column.name)} has ${cells.rows} values in row group ${this.group}, which has ${this.groupRows} rows`,
       );
     }
     if (cells.nulls > 0) this.decodedNulls[field] = true;

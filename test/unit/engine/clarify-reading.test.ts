@@ -192,6 +192,19 @@ describe("the engine reads labels and facets as Clarify does", () => {
     expect(context.warnings.map((w) => w.code)).toEqual(["INTEGERS_READ_AS_FLOATS"]);
     expect(context.dataset.rowsSkipped).toEqual([{ reason: 'label "y" missing', rows: 1 }]);
   });
+
+  it("quotes a column name holding quotes as one name in the reason rows were left out", () => {
+    // Prepare: the label column is named `say "y"` (a CSV header cell with doubled quotes); one label is missing
+    const rows = rowsOf(100, (i) => (i === 7 ? "" : i % 3 === 0 ? 1 : 0), 'sex,"say ""y"""');
+    // Act
+    const { context } = analyse(rows, {
+      label: 'say "y"',
+      label_values_or_threshold: [0],
+      facet: [{ name_or_index: "sex", value_or_threshold: ["F"] }],
+    });
+    // Assess
+    expect(context.dataset.rowsSkipped).toEqual([{ reason: 'label "say \\"y\\"" missing', rows: 1 }]);
+  });
 });
 
 describe("a continuous facet without a threshold", () => {
