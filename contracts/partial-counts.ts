@@ -25,8 +25,8 @@
  * (engine/explain/global-shap.ts) in the dataset's file order, and writes out.csv when asked.
  *
  * This file is the interface between the engine's `process` command (producer) and
- * CollectResults (consumer). Version "3"; version "2" had no explanations, version "1" held
- * every file's tables in the host file.
+ * CollectResults (consumer). Version "4"; version "3" had no `leftOutKinds` in its column
+ * profiles, version "2" no explanations, version "1" held every file's tables in the host file.
  */
 import type { CountTables } from "../engine/aggregate/count-tables.ts";
 import type { IntervalSettings } from "../engine/intervals/bootstrap-intervals.ts";
@@ -43,7 +43,7 @@ export interface ResourceConfig {
 }
 
 /** The version of the partial counts objects this engine writes and reads. */
-export const PARTIAL_VERSION = "3";
+export const PARTIAL_VERSION = "4";
 
 /** Folder under the job's `analysis_result` output holding every host's partial counts. */
 export const PARTIAL_FOLDER = "partial";

@@ -244,6 +244,10 @@ export function collectCounts(reader: RowReader, plan: CountPlan, fieldCount: nu
       }
     }
     if (missingRole !== undefined) {
+      noteLeftOutCells(row, checks);
+      if (plan.predicted && predicted && predictedReader) {
+        noteLeftOutCell(predictedReader.rowHolder?.() ?? predictedReader, plan.predicted.index, predicted);
+      }
       if (features) noteDroppedRowFeatures(row, features);
       rowsDropped++;
       skippedBy.set(missingRole, (skippedBy.get(missingRole) ?? 0) + 1);
@@ -307,6 +311,22 @@ export function collectCounts(reader: RowReader, plan: CountPlan, fieldCount: nu
     facets,
     ...(features && { features }),
   };
+}
+
+/**
+ * Notes the analysed cells of a row left out for a missing value in their columns' profiles
+ * (`ColumnProfile.noteLeftOut`): pandas types a column from all its cells before such rows are
+ * dropped, so a text or a fraction there changes how the analysed rows are read.
+ */
+function noteLeftOutCells(row: RowReader, checks: readonly MissingCheck[]): void {
+  for (const check of checks) noteLeftOutCell(row, check.index, check.profile);
+}
+
+function noteLeftOutCell(row: RowReader, index: number, profile: ColumnProfile): void {
+  row.view(index);
+  const { viewBuf, viewStart, viewEnd } = row;
+  if (isMissing(viewBuf, viewStart, viewEnd) && row.isMissingField?.(index) !== false) return;
+  profile.noteLeftOut(viewBuf, viewStart, viewEnd);
 }
 
 function collectFeatures(

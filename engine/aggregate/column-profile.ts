@@ -8,6 +8,16 @@ import { ValueDictionary } from "./value-dictionary.ts";
 export type { DataType } from "./column-typing.ts";
 
 /**
+ * The kinds of cell a column holds in rows left out for a missing analysed value, as bits
+ * (`ColumnProfile.leftOutKinds`): pandas types a column from all its cells before those rows are
+ * dropped, so a text or a fraction there changes how the rows analysed are read.
+ */
+export const LEFT_OUT = { integer: 1, fraction: 2, boolean: 4, text: 8 } as const;
+
+/** Every `LEFT_OUT` bit. */
+export const LEFT_OUT_ALL = 15;
+
+/**
  * What the engine learns about one analysed column while streaming: its distinct values (in
  * order of first appearance, bounded) and how many rows hold each, whether every value is a
  * number / an integer, its maximum, and how many of its cells were missing. Enough to type the
@@ -20,6 +30,11 @@ export class ColumnProfile {
   count = 0;
   /** Missing cells (empty or a pandas NA spelling) seen in this column, kept rows or not. */
   missing = 0;
+  /**
+   * The kinds (`LEFT_OUT` bits) of this column's cells, missing ones aside, in rows left out for
+   * another missing analysed value; `count`, the values and the facts below are the analysed rows'.
+   */
+  leftOutKinds = 0;
   allNumeric = true;
   allInteger = true;
   max = Number.NEGATIVE_INFINITY;
@@ -113,9 +128,50 @@ export class ColumnProfile {
     }
   }
 
+  /**
+   * Notes a non-missing cell of a row left out (`leftOutKinds`): a number written as an integer
+   * or with a fraction, a boolean spelling, or text, by the grammar the analysed cells are read by.
+   * Not called per analysed row: rows with a missing cell are rare.
+   */
+  noteLeftOut(buf: Uint8Array, start: number, end: number): void {
+    parseNumberInto(buf, start, end);
+    let kind: number = LEFT_OUT.text;
+    if (!Number.isNaN(numberParse.value))
+      kind = numberParse.lastWasInteger ? LEFT_OUT.integer : LEFT_OUT.fraction;
+    else if (booleanCell(buf, start, end) !== -1) kind = LEFT_OUT.boolean;
+    this.leftOutKinds |= kind;
+  }
+
+  /**
+   * The dtype pandas holds the column as beyond what the analysed cells alone tell: the one the
+   * file declares (`declaredDtype`), or else the one the cells of rows left out force on a column
+   * of numbers or of booleans: `object` (every cell a string) for a text there, or a boolean beside
+   * numbers (a number beside booleans); `float64` for a fraction beside integers. Undefined when
+   * the analysed cells' own typing holds.
+   */
+  get heldDtype(): string | undefined {
+    return this.declaredDtype ?? this.leftOutDtype();
+  }
+
+  /** Whether `heldDtype` comes from the cells of rows left out, not from the file. */
+  get typedByLeftOut(): boolean {
+    return this.declaredDtype === undefined && this.leftOutDtype() !== undefined;
+  }
+
+  private leftOutDtype(): "object" | "float64" | undefined {
+    const kinds = this.leftOutKinds;
+    if (kinds === 0 || this.count === 0) return undefined;
+    if (!this.allNumeric) {
+      // Analysed text stays text; analysed booleans stay booleans beside left-out ones only.
+      return this.keptBooleans() && (kinds & ~LEFT_OUT.boolean) !== 0 ? "object" : undefined;
+    }
+    if ((kinds & (LEFT_OUT.text | LEFT_OUT.boolean)) !== 0) return "object";
+    return (kinds & LEFT_OUT.fraction) !== 0 && this.allInteger ? "float64" : undefined;
+  }
+
   /** Whether pandas reads the column as int64 (integers and no missing cell). */
   get isInt64(): boolean {
-    return this.allNumeric && this.allInteger && this.missing === 0 && this.count > 0;
+    return this.allNumeric && this.allInteger && this.missing === 0 && this.count > 0 && !this.typedByLeftOut;
   }
 
   /** The column as pandas types it when reading the dataset. */
@@ -127,7 +183,8 @@ export class ColumnProfile {
     const numbers = truths || !this.allInteger ? undefined : this.numberGroupOfIds();
     const distinct = truths ? new Set(truths).size : numbers ? new Set(numbers).size : this.values.size;
     const counted = { distinct, count: this.count };
-    const declared = this.declaredDtype === undefined ? undefined : this.declaredEvidence(this.declaredDtype);
+    const held = this.heldDtype;
+    const declared = held === undefined ? undefined : this.declaredEvidence(held);
     if (declared) return { ...declared, ...counted };
     if (!this.allNumeric || this.count === 0) {
       if (!this.holdsBooleans) return { dtype: "object", castsToInt: false, ...counted };
@@ -148,9 +205,13 @@ export class ColumnProfile {
    * "true" is text) by its dtype.
    */
   get holdsBooleans(): boolean {
-    if (this.count === 0 || this.declaredDtype !== undefined) {
-      return this.declaredDtype === "bool" || this.declaredDtype === BOOLEANS_WITH_NULLS;
-    }
+    const held = this.heldDtype;
+    if (this.count === 0 || held !== undefined) return held === "bool" || held === BOOLEANS_WITH_NULLS;
+    return this.keptBooleans();
+  }
+
+  /** Whether every value of the analysed cells is one of pandas' boolean spellings. */
+  private keptBooleans(): boolean {
     for (let id = 0; id < this.values.size; id++) {
       if (this.truthOf(id) === -1) return false;
     }
@@ -189,8 +250,11 @@ export class ColumnProfile {
   }
 
   private findNumberGroups(): number[] | undefined {
-    const declaredNumbers = this.declaredDtype === undefined || /^(u?int|float)\d+$/.test(this.declaredDtype);
+    const held = this.heldDtype;
+    const declaredNumbers = held === undefined || /^(u?int|float)\d+$/.test(held);
     if (this.count === 0 || !this.allNumeric || !declaredNumbers || this.holdsBooleans) return undefined;
+    // A column of integers held as floats (a fraction in a row left out) compares them as floats.
+    const integers = this.allInteger && !this.typedByLeftOut;
     const firstOf = new Map<string | number, number>();
     const groupOf: number[] = [];
     let merged = false;
@@ -198,7 +262,7 @@ export class ColumnProfile {
       const text = this.values.text(id);
       // Integers are compared by their digits, which a double may not hold exactly past 2^53.
       let key: string | number = integerText(text);
-      if (!this.allInteger) {
+      if (!integers) {
         parseNumberInto(this.values.pool, this.values.start(id), this.values.end(id));
         key = numberParse.value;
       }
@@ -217,7 +281,7 @@ export class ColumnProfile {
    */
   valueText(id: number): string {
     const text = this.values.text(id);
-    return this.isInt64 && this.declaredDtype === undefined ? integerText(text) : text;
+    return this.isInt64 && this.heldDtype === undefined ? integerText(text) : text;
   }
 
   /**
@@ -228,13 +292,22 @@ export class ColumnProfile {
    */
   thresholdColumn(): { readonly max: number; readonly integer: boolean; readonly booleanMax: boolean } {
     if (this.allNumeric || !this.holdsBooleans) {
-      return { max: this.max, integer: this.isInt64, booleanMax: false };
+      return { max: this.max, integer: this.isInt64 || this.integerStrings(), booleanMax: false };
     }
     let max = 0;
     for (let id = 0; id < this.values.size; id++) {
       if (this.truthOf(id) === 1) max = 1;
     }
     return { max, integer: true, booleanMax: true };
+  }
+
+  /**
+   * Whether the column is strings only because of the text of a row left out, and its analysed
+   * cells are integers: `pd.to_numeric` of those rows, which smclarify applies to a continuous
+   * column, gives int64, so a threshold's interval has integer breaks.
+   */
+  private integerStrings(): boolean {
+    return this.typedByLeftOut && this.heldDtype === "object" && this.allNumeric && this.allInteger;
   }
 
   /**
@@ -246,9 +319,14 @@ export class ColumnProfile {
     const integers = this.allNumeric && this.allInteger && this.count > 0;
     if (dtype === "category" || dtype === "bool") return { dtype };
     if (dtype === BOOLEANS_WITH_NULLS) return { dtype: "object", castsToInt: true, booleans: true };
-    if (dtype === "object") return { dtype, castsToInt: integers };
+    if (dtype === "object") {
+      return { dtype, castsToInt: integers, ...(this.typedByLeftOut && { textFromLeftOut: true }) };
+    }
     if (/^u?int\d+$/.test(dtype)) return { dtype: "int64" };
-    if (/^float\d+$/.test(dtype)) return { dtype: "float64", ...(integers && { floatFromMissing: true }) };
+    if (/^float\d+$/.test(dtype)) {
+      if (this.typedByLeftOut) return { dtype: "float64", floatFromLeftOut: true };
+      return { dtype: "float64", ...(integers && { floatFromMissing: true }) };
+    }
     return undefined;
   }
 

@@ -30,6 +30,10 @@ export interface ColumnEvidence {
   readonly booleans?: boolean;
   /** True when the dtype is float64 only because an integer column has missing values. */
   readonly floatFromMissing?: boolean;
+  /** True when the dtype is float64 only because of a fraction in a row left out (integers analysed). */
+  readonly floatFromLeftOut?: boolean;
+  /** True when the dtype is `object` only because of the cells of a row left out (text, or booleans beside numbers). */
+  readonly textFromLeftOut?: boolean;
 }
 
 export interface ColumnTyping {
@@ -71,6 +75,12 @@ export function clarifyDataType(
           "true/false values with missing cells, which pandas holds as objects that cast to integers,",
         );
       }
+      if (evidence.textFromLeftOut) {
+        const why = "(a row left out holds text, so pandas reads the column as strings)";
+        return evidence.castsToInt
+          ? uniqueness(`text of integers ${why}`)
+          : decide("categorical", `text ${why}: categorical`);
+      }
       return evidence.castsToInt
         ? uniqueness("text of integers")
         : decide("categorical", "text: categorical");
@@ -81,7 +91,9 @@ export function clarifyDataType(
         "continuous",
         evidence.floatFromMissing
           ? "integers with missing values, which pandas reads as floats: continuous"
-          : "floats: continuous",
+          : evidence.floatFromLeftOut
+            ? "integers with a fraction in a row left out, which pandas reads as floats: continuous"
+            : "floats: continuous",
       );
     default:
       return uniqueness("integers");

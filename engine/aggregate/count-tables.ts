@@ -21,6 +21,8 @@ export interface ProfileTable {
   readonly allInteger: boolean;
   /** The largest number before the first non-numeric cell; null when there is none. */
   readonly max: number | null;
+  /** The kinds of the column's cells in rows left out (`LEFT_OUT` bits of column-profile.ts). */
+  readonly leftOutKinds: number;
 }
 
 /** One facet column's slots (facet key × group) and their 16 cells each (see FacetCounts). */
@@ -163,6 +165,7 @@ function profileTable(profile: ColumnProfile): ProfileTable {
     allNumeric: profile.allNumeric,
     allInteger: profile.allInteger,
     max: profile.max === Number.NEGATIVE_INFINITY ? null : profile.max,
+    leftOutKinds: profile.leftOutKinds,
   };
 }
 
@@ -181,6 +184,7 @@ function columnProfile(table: ProfileTable): ColumnProfile {
   profile.allNumeric = table.allNumeric;
   profile.allInteger = table.allInteger;
   profile.max = table.max ?? Number.NEGATIVE_INFINITY;
+  profile.leftOutKinds = table.leftOutKinds;
   return profile;
 }
 
@@ -301,6 +305,7 @@ function addProfile(profile: ColumnProfile, b: ProfileTable): Int32Array {
     profile.max = Math.max(profile.max, b.max ?? Number.NEGATIVE_INFINITY);
   }
   profile.allNumeric = profile.allNumeric && b.allNumeric;
+  profile.leftOutKinds |= b.leftOutKinds;
   profile.count += b.count;
   profile.missing += b.missing;
   return ids;

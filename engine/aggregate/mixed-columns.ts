@@ -138,7 +138,7 @@ function mixedColumn(
 function holdsStrings(profile: ColumnProfile, matcher: ValueMatcher): boolean {
   // True/false cells alone are Python booleans to pandas (1 and 0), not strings.
   if (!profile.allNumeric) return !profile.holdsBooleans;
-  const declared = profile.declaredDtype;
+  const declared = profile.heldDtype;
   return (
     (declared === "object" || declared === "category") && profile.dataType(matcher.values) === "categorical"
   );

@@ -101,7 +101,7 @@ export function castPrediction(value: number, dtype: IntegerDtype, cell: () => s
 
 /** The integer dtype pandas gives the label column after `pd.to_numeric`, if it is one. */
 export function integerDtypeOf(profile: ColumnProfile): IntegerDtype | undefined {
-  const declared = profile.declaredDtype;
+  const declared = profile.heldDtype;
   if (declared !== undefined && isIntegerDtype(declared)) return declared;
   const evidence = profile.evidence();
   // Text of integers (an `object` column smclarify types continuous) becomes int64 through pd.to_numeric.

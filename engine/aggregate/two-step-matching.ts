@@ -111,7 +111,7 @@ function readAsCounted(values: readonly ConfigValue[], kind: CellKind): boolean 
  */
 function cellKind(profile: ColumnProfile): CellKind | undefined {
   if (profile.holdsBooleans) return "boolean";
-  const declared = profile.declaredDtype;
+  const declared = profile.heldDtype;
   if (!profile.allNumeric || declared === "object" || declared === "category") return undefined;
   return profile.evidence().dtype === "int64" ? "integer" : "float";
 }

@@ -13,6 +13,7 @@ import {
   shapObjectOf,
   tablesObjectOf,
 } from "../../contracts/partial-counts.ts";
+import { LEFT_OUT_ALL } from "../aggregate/column-profile.ts";
 import type { CountTables } from "../aggregate/count-tables.ts";
 import { configFloatAt } from "../config/config-json.ts";
 
@@ -256,6 +257,8 @@ function checkProfile(profile: unknown, at: string, fail: Fail): void {
   for (const key of ["overflowed", "allNumeric", "allInteger"]) {
     if (typeof profile[key] !== "boolean") fail(`${at}.${key}`, "must be true or false", profile[key]);
   }
+  if (!isCount(profile.leftOutKinds) || (profile.leftOutKinds as number) > LEFT_OUT_ALL)
+    fail(`${at}.leftOutKinds`, `must be a whole number from 0 to ${LEFT_OUT_ALL}`, profile.leftOutKinds);
   // A max of infinity arrives decoded (decodeTablesObject, contracts/partial-counts.ts).
   if (profile.max !== null && typeof profile.max !== "number")
     fail(`${at}.max`, "must be a number or null", profile.max);

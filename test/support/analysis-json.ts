@@ -34,16 +34,20 @@ export interface AnalysedDataset {
   readonly outDir: string;
   /** Rows left out for a missing analysed value. */
   readonly rowsDropped: number;
+  /** Threads that counted the rows. */
+  readonly threads: number;
 }
 
 /**
  * Writes `data` as `fileName` (its extension tells nothing: the config's dataset_type does) in a
- * new folder, analyses it on one thread without confidence intervals, and reads analysis.json.
+ * new folder, analyses it on one thread (or `threads`, however small the file) without confidence
+ * intervals, and reads analysis.json.
  */
 export async function analyzeText(
   data: string,
   config: Record<string, unknown>,
   fileName = "data.csv",
+  threads = 1,
 ): Promise<AnalysedDataset> {
   const dir = mkdtempSync(join(tmpdir(), "analysis-json-"));
   const datasetPath = join(dir, fileName);
@@ -53,11 +57,11 @@ export async function analyzeText(
     datasetPath,
     config,
     outDir,
-    threads: { threads: 1, minBytesPerThread: 0 },
+    threads: { threads, minBytesPerThread: 0 },
     intervals: false,
   });
   const analysis = JSON.parse(readFileSync(result.analysisPath, "utf8")) as BiasAnalysisJson;
-  return { analysis, outDir, rowsDropped: result.rowsDropped };
+  return { analysis, outDir, rowsDropped: result.rowsDropped, threads: result.threads };
 }
 
 /** A metric's value, or its error's text when it has none (e.g. "Facet set is empty."). */

@@ -390,7 +390,7 @@ describe("mergePartials refuses partial files that are not one job's, naming the
     [
       "another version (the host file of version 1, which held every file's tables)",
       (p: Record<string, unknown>) => ({ ...p, version: "1" }),
-      /^partial\/x\.json \(host algo-1\): version must be "3", got "1"$/,
+      /^partial\/x\.json \(host algo-1\): version must be "4", got "1"$/,
     ],
     [
       "a host not in hosts",
@@ -461,7 +461,7 @@ describe("mergePartials refuses partial files that are not one job's, naming the
       "another version",
       (object: string, d: Record<string, unknown>) =>
         object === "partial/algo-3/0.json" ? { ...d, version: "1" } : d,
-      /^partial\/algo-3\/0\.json \(host algo-3, files\[0\] "part-00002\.csv"\): version must be "3", got "1"$/,
+      /^partial\/algo-3\/0\.json \(host algo-3, files\[0\] "part-00002\.csv"\): version must be "4", got "1"$/,
     ],
     [
       "not an object",

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  PARTIAL_VERSION,
   type PartialCounts,
   type PartialExplanations,
   shapObjectOf,
@@ -41,7 +42,7 @@ function host(
   const rows = (text: string) => (text === "" ? 0 : text.trimEnd().split("\n").length);
   return checkPartial(
     {
-      version: "3",
+      version: PARTIAL_VERSION,
       host: name,
       hosts: HOSTS,
       config: raw,
@@ -265,7 +266,7 @@ describe("the merge of the hosts' local SHAP values", () => {
   it("refuses a host file whose rows explained are not its files' local values", () => {
     // Prepare
     const noObject = {
-      version: "3",
+      version: PARTIAL_VERSION,
       host: "algo-1",
       hosts: HOSTS,
       config: config(),

@@ -23,6 +23,7 @@ const profile = (max: number | null) => ({
   allNumeric: true,
   allInteger: false,
   max,
+  leftOutKinds: 0,
 });
 
 const TABLES_OBJECT = {
@@ -91,5 +92,24 @@ describe("the partial counts' JSON", () => {
     expect(() => checkTablesObject(parsed, "partial/algo-1/0.json", ORIGIN)).toThrow(
       'tables.group.max must be a number or null, got "Infinity"',
     );
+  });
+
+  it("refuses a column profile without the kinds of its left-out cells, naming the field", () => {
+    // Prepare: a version 3 profile (no leftOutKinds), and one with a bit beyond LEFT_OUT's
+    const { leftOutKinds: _, ...older } = profile(1);
+    const without = { ...TABLES_OBJECT, tables: { ...TABLES_OBJECT.tables, label: older } };
+    const beyond = {
+      ...TABLES_OBJECT,
+      tables: { ...TABLES_OBJECT.tables, label: { ...profile(1), leftOutKinds: 16 } },
+    };
+
+    // Act
+    const check = (object: unknown) => () => checkTablesObject(object, "partial/algo-1/0.json", ORIGIN);
+
+    // Assess
+    expect(check(without)).toThrow(
+      "tables.label.leftOutKinds must be a whole number from 0 to 15, got undefined",
+    );
+    expect(check(beyond)).toThrow("tables.label.leftOutKinds must be a whole number from 0 to 15, got 16");
   });
 });

@@ -158,6 +158,7 @@ function smallTables(values: string[], numeric: boolean, group: string[]): Count
       allNumeric: numeric,
       allInteger: numeric,
       max: numeric ? Math.max(...list.map(Number)) : null,
+      leftOutKinds: 0,
     };
   };
   const facet = profile(values, 3);
@@ -212,6 +213,7 @@ describe("CountsFold", () => {
       allNumeric: false,
       allInteger: false,
       max: 9,
+      leftOutKinds: 0,
     });
     expect(tables.group?.values).toEqual(["a", "b", "c", "d", "e"]);
     expect(tables.group?.rowsOf).toEqual([4, 3, 2, 1, 2]);

@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PARTIAL_VERSION } from "../../../../contracts/partial-counts.ts";
 import type { CollectResultsEvent } from "../../../../contracts/pipeline-state.ts";
 import { runProcessingJob } from "../../../../engine/processing/run-processing-job.ts";
 import { collectResults } from "../../../../lambdas/collect-results/collect.ts";
@@ -118,7 +119,7 @@ function shapPartials(
   const files: Record<string, string> = {};
   for (const [h, host] of ["algo-1", "algo-2"].entries()) {
     files[`partial/${host}.json`] = JSON.stringify({
-      version: "3",
+      version: PARTIAL_VERSION,
       host,
       hosts: ["algo-1", "algo-2"],
       config,
