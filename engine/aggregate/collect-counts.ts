@@ -244,7 +244,7 @@ export function collectCounts(reader: RowReader, plan: CountPlan, fieldCount: nu
       }
     }
     if (missingRole !== undefined) {
-      noteLeftOutCells(row, checks);
+      noteLeftOutCells(row, checks, found);
       if (plan.predicted && predicted && predictedReader) {
         noteLeftOutCell(predictedReader.rowHolder?.() ?? predictedReader, plan.predicted.index, predicted);
       }
@@ -316,10 +316,18 @@ export function collectCounts(reader: RowReader, plan: CountPlan, fieldCount: nu
 /**
  * Notes the analysed cells of a row left out for a missing value in their columns' profiles
  * (`ColumnProfile.noteLeftOut`): pandas types a column from all its cells before such rows are
- * dropped, so a text or a fraction there changes how the analysed rows are read.
+ * dropped, so a text or a fraction there changes how the analysed rows are read. `found` holds
+ * each check's value id (-1: none), as the search for missing cells left it.
  */
-function noteLeftOutCells(row: RowReader, checks: readonly MissingCheck[]): void {
-  for (const check of checks) noteLeftOutCell(row, check.index, check.profile);
+function noteLeftOutCells(row: RowReader, checks: readonly MissingCheck[], found: Int32Array): void {
+  for (let c = 0; c < checks.length; c++) {
+    const { index, profile } = checks[c] as MissingCheck;
+    const id = found[c] as number;
+    // A value the analysed rows hold is no missing cell, but for the empty one (a JSON string "",
+    // which a JSON null's empty cell finds too).
+    if (id >= 0 && profile.values.end(id) > profile.values.start(id)) profile.noteLeftOutId(id);
+    else noteLeftOutCell(row, index, profile);
+  }
 }
 
 function noteLeftOutCell(row: RowReader, index: number, profile: ColumnProfile): void {

@@ -48,6 +48,8 @@ export class ColumnProfile {
   declaredDtype: string | undefined;
   /** numberGroupOfIds's answer, for the values and cells it was worked out from. */
   private numberGroups: { size: number; count: number; groupOf: number[] | undefined } | undefined;
+  /** Per value id: its `LEFT_OUT` kind once a left-out row held it (0: not yet worked out). */
+  private kindOf = new Uint8Array(16);
   /** Per value id: its number (NaN for text); `parsed` ids so far. */
   private numberOf = new Float64Array(16);
   private parsed = 0;
@@ -134,11 +136,22 @@ export class ColumnProfile {
    * Not called per analysed row: rows with a missing cell are rare.
    */
   noteLeftOut(buf: Uint8Array, start: number, end: number): void {
-    parseNumberInto(buf, start, end);
-    let kind: number = LEFT_OUT.text;
-    if (!Number.isNaN(numberParse.value))
-      kind = numberParse.lastWasInteger ? LEFT_OUT.integer : LEFT_OUT.fraction;
-    else if (booleanCell(buf, start, end) !== -1) kind = LEFT_OUT.boolean;
+    this.leftOutKinds |= leftOutKind(buf, start, end);
+  }
+
+  /** `noteLeftOut` of a cell whose value the analysed rows hold (id from `values.find`): its kind is kept per id. */
+  noteLeftOutId(id: number): void {
+    if (id >= this.kindOf.length) {
+      const kinds = new Uint8Array(Math.max(2 * this.kindOf.length, id + 1));
+      kinds.set(this.kindOf);
+      this.kindOf = kinds;
+    }
+    let kind = this.kindOf[id] as number;
+    if (kind === 0) {
+      const values = this.values;
+      kind = leftOutKind(values.pool, values.start(id), values.end(id));
+      this.kindOf[id] = kind;
+    }
     this.leftOutKinds |= kind;
   }
 
@@ -405,6 +418,14 @@ export class ColumnProfile {
       },
     };
   }
+}
+
+/** The `LEFT_OUT` kind of a non-missing cell, by the grammar the analysed cells are read by. */
+function leftOutKind(buf: Uint8Array, start: number, end: number): number {
+  parseNumberInto(buf, start, end);
+  if (!Number.isNaN(numberParse.value))
+    return numberParse.lastWasInteger ? LEFT_OUT.integer : LEFT_OUT.fraction;
+  return booleanCell(buf, start, end) === -1 ? LEFT_OUT.text : LEFT_OUT.boolean;
 }
 
 /**

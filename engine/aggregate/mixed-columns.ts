@@ -131,8 +131,9 @@ function mixedColumn(
 /**
  * Whether pandas holds the column's cells as strings: it has text (CSV, JSON Lines), or the file
  * declares it a string column (`object`: a Parquet string column, a JSON Lines column of
- * strings) or a category (Parquet declares one for strings only) although its cells are numbers;
- * and the configured values are matched (categorical), not a threshold. Call after the declared
+ * strings) or a category (Parquet declares one for strings only) although its cells are numbers,
+ * or a text in a row left out makes it strings (`ColumnProfile.heldDtype`); and the configured
+ * values are matched (categorical), not a threshold. Call after the declared
  * dtypes are set on the profiles (bias-result.ts `declareDtypes`).
  */
 function holdsStrings(profile: ColumnProfile, matcher: ValueMatcher): boolean {

@@ -106,8 +106,9 @@ function readAsCounted(values: readonly ConfigValue[], kind: CellKind): boolean 
 
 /**
  * The column's cells as pandas holds them; undefined for text (strings), left to
- * mixed-columns.ts: a column with text, a Parquet string column, and a Parquet category, which
- * is declared for strings only (pd.read_parquet gives a category of numbers back as numbers).
+ * mixed-columns.ts: a column with text (in a row left out too), a Parquet string column, and a
+ * Parquet category, which is declared for strings only (pd.read_parquet gives a category of
+ * numbers back as numbers).
  */
 function cellKind(profile: ColumnProfile): CellKind | undefined {
   if (profile.holdsBooleans) return "boolean";
