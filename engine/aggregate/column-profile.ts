@@ -315,12 +315,13 @@ export class ColumnProfile {
   }
 
   /**
-   * Whether the column is strings only because of the text of a row left out, and its analysed
-   * cells are integers: `pd.to_numeric` of those rows, which smclarify applies to a continuous
-   * column, gives int64, so a threshold's interval has integer breaks.
+   * Whether pandas holds the column as strings (`object`: a text in a row left out, or the file's
+   * string column) whose analysed cells are all integers: `pd.to_numeric` of the rows left, which
+   * smclarify applies to a continuous column, gives int64 however many cells were missing, so a
+   * threshold's interval has integer breaks.
    */
   private integerStrings(): boolean {
-    return this.typedByLeftOut && this.heldDtype === "object" && this.allNumeric && this.allInteger;
+    return this.heldDtype === "object" && this.allNumeric && this.allInteger && this.count > 0;
   }
 
   /**
