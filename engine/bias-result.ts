@@ -33,6 +33,7 @@ import {
   type ConfigValue,
   runsBias,
 } from "./config/analysis-config.ts";
+import { flipTestThreadDependentTies } from "./context/flip-test-warnings.ts";
 import { groupCounts } from "./context/group-counts.ts";
 import {
   type ColumnFacts,
@@ -51,7 +52,11 @@ import { POST_TRAINING_CODES, PRE_TRAINING_CODES, selectCodes } from "./metrics/
 import { type FacetSplitCounts, rows } from "./metrics/counts.ts";
 import { postTrainingEntries, preTrainingEntries } from "./metrics/evaluate-metrics.ts";
 import { MetricComputationError } from "./metrics/metric-error.ts";
-import { type FeatureColumnDtype, featureMatrixDtype, flipTest } from "./metrics/post-training/flip-test.ts";
+import {
+  type FeatureColumnDtype,
+  featureMatrixDtype,
+  flipTestResult,
+} from "./metrics/post-training/flip-test.ts";
 import type { AnalysisJson, BiasMetrics, FacetResult } from "./output/analysis-json.ts";
 
 /** Values listed per column in the analysis context and in messages. */
@@ -215,6 +220,8 @@ export function biasResult(
             facetIndex,
             predictedBit,
             counts.columnDtypes ?? dataset.columnDtypes,
+            (ties, rows) =>
+              warnings.push(flipTestThreadDependentTies(facetName, s.valueOrThreshold, ties, rows)),
           ),
         ),
       }));
@@ -531,6 +538,7 @@ function flipTestOf(
   facetIndex: number,
   predictedBit: PositiveBit,
   declaredDtypes: readonly (string | undefined)[] | undefined,
+  onThreadDependentTies: (ties: number, disadvantagedRows: number) => void,
 ): number {
   if (!features) throw new MetricComputationError("FT needs the feature rows");
   const used = features.indexes
@@ -560,12 +568,14 @@ function flipTestOf(
   const dtype = featureMatrixDtype(
     used.map((c) => featureColumnDtype(c.kinds, profileDtype(declaredDtypes?.[c.index]))),
   );
-  return flipTest({
+  const result = flipTestResult({
     disadvantaged: group(sides.d),
     advantaged: group(sides.a),
     dimensions: used.length,
     dtype,
   });
+  if (result.threadDependentTies > 0) onThreadDependentTies(result.threadDependentTies, sides.d.length);
+  return result.value;
 }
 
 /**

@@ -35,6 +35,61 @@ export function sklearnAlgorithm(rows: number, dimensions: number, k: number): S
   return dimensions > KD_TREE_MAX_FEATURES || k >= Math.floor(rows / 2) ? "brute" : "kd_tree";
 }
 
+/** `ArgKmin`'s chunk of rows: its threads share the fitted rows out in chunks of this many. */
+const ARGKMIN_CHUNK_ROWS = 256;
+
+/**
+ * Whether scikit-learn's answer under exact distance ties depends on its thread count: brute
+ * force on float64 runs `ArgKmin`, which, when the queries are no more than the fitted rows (and
+ * few per core), gives each thread chunks of the fitted rows and merges the threads' heaps;
+ * which of several tied rows survives the merge then depends on how many threads there were.
+ * The engine's answer is the one-thread one.
+ */
+export function threadsDecideTies(
+  fittedRows: number,
+  queryRows: number,
+  dimensions: number,
+  k: number,
+  dtype: FeatureMatrixDtype,
+): boolean {
+  return (
+    dtype === "float64" &&
+    sklearnAlgorithm(fittedRows, dimensions, k) === "brute" &&
+    fittedRows > ARGKMIN_CHUNK_ROWS &&
+    queryRows <= fittedRows
+  );
+}
+
+/**
+ * Whether a row left out of `neighbours` lies exactly as far from the query as the farthest
+ * neighbour: a tie across the k-th place, where which rows a search keeps is a matter of its order.
+ */
+export function tieAtKthPlace(
+  points: Float64Array,
+  dimensions: number,
+  queries: Float64Array,
+  offset: number,
+  neighbours: Int32Array,
+): boolean {
+  const distance = (row: number) => {
+    let sum = 0;
+    for (let d = 0; d < dimensions; d++) {
+      const diff = queries[offset + d]! - points[row * dimensions + d]!;
+      sum += diff * diff;
+    }
+    return sum;
+  };
+  let farthest = Number.NEGATIVE_INFINITY;
+  for (const row of neighbours) farthest = Math.max(farthest, distance(row));
+  let atFarthest = 0;
+  for (const row of neighbours) if (distance(row) === farthest) atFarthest++;
+  const rows = points.length / dimensions;
+  for (let row = 0; row < rows; row++) {
+    if (distance(row) === farthest && --atFarthest < 0) return true;
+  }
+  return false;
+}
+
 /** A search over `points` (row-major, `dimensions` per row) that returns scikit-learn's k neighbours. */
 export function sklearnNeighbourSearch(
   points: Float64Array,

@@ -28,7 +28,12 @@
  * O(log n_a + k) for low dimensions: O(n log n) overall. Above 15 features (or for tiny
  * advantaged groups) scikit-learn, and so the engine, compares every pair: O(n_d · n_a).
  */
-import { type FeatureMatrixDtype, sklearnNeighbourSearch } from "../knn/sklearn-neighbours.ts";
+import {
+  type FeatureMatrixDtype,
+  sklearnNeighbourSearch,
+  threadsDecideTies,
+  tieAtKthPlace,
+} from "../knn/sklearn-neighbours.ts";
 
 /** One side of the facet split: numeric feature rows (row-major) and their predicted labels. */
 export interface FlipTestGroup {
@@ -65,7 +70,22 @@ const CLARIFY_SMALL_GROUP_K = 1;
 /** Clarify uses the default k only above this many advantaged rows. */
 const CLARIFY_SMALL_GROUP_LIMIT = 9;
 
+/** FT and what a reader needs to know about how far it can be relied on. */
+export interface FlipTestResult {
+  readonly value: number;
+  /**
+   * Disadvantaged rows whose k-th nearest distance an advantaged row left out shares, counted
+   * only where scikit-learn's choice among them depends on its thread count (threadsDecideTies):
+   * on such rows Clarify's FT may differ from this, scikit-learn's one-thread value.
+   */
+  readonly threadDependentTies: number;
+}
+
 export function flipTest(input: FlipTestInput): number {
+  return flipTestResult(input).value;
+}
+
+export function flipTestResult(input: FlipTestInput): FlipTestResult {
   const { dimensions, disadvantaged, advantaged } = input;
   if (!Number.isInteger(dimensions) || dimensions < 1) {
     throw new FlipTestInputError(
@@ -83,11 +103,20 @@ export function flipTest(input: FlipTestInput): number {
     );
   }
 
-  const search = sklearnNeighbourSearch(advantaged.features, dimensions, k, input.dtype ?? "float64");
+  const dtype = input.dtype ?? "float64";
+  const search = sklearnNeighbourSearch(advantaged.features, dimensions, k, dtype);
+  const checkTies = threadsDecideTies(rowsA, rowsD, dimensions, k, dtype);
+  let threadDependentTies = 0;
   let flippedToNegative = 0; // model positive, neighbours negative: F+ in the container's code
   let flippedToPositive = 0; // model negative, neighbours positive: F− in the container's code
   for (let row = 0; row < rowsD; row++) {
     const neighbours = search(disadvantaged.features, row * dimensions);
+    if (
+      checkTies &&
+      tieAtKthPlace(advantaged.features, dimensions, disadvantaged.features, row * dimensions, neighbours)
+    ) {
+      threadDependentTies++;
+    }
     let positiveVotes = 0;
     for (const neighbour of neighbours) positiveVotes += advantaged.predicted[neighbour]!;
     const neighboursPositive = positiveVotes * 2 > k;
@@ -95,7 +124,7 @@ export function flipTest(input: FlipTestInput): number {
     if (modelPositive && !neighboursPositive) flippedToNegative++;
     else if (!modelPositive && neighboursPositive) flippedToPositive++;
   }
-  return (flippedToNegative - flippedToPositive) / rowsD;
+  return { value: (flippedToNegative - flippedToPositive) / rowsD, threadDependentTies };
 }
 
 /** The pandas dtype of one feature column FT accepts. */

@@ -34,7 +34,7 @@ const CONFIG = {
   methods: { post_training_bias: { methods: ["FT"] } },
 };
 
-async function flipTestOf(lines: readonly string[], threads: number): Promise<number | null | undefined> {
+async function analyzeLines(lines: readonly string[], threads: number) {
   const dir = mkdtempSync(join(tmpdir(), "flip-test-dtype-"));
   const datasetPath = join(dir, "data.csv");
   writeFileSync(datasetPath, `${lines.join("\n")}\n`);
@@ -50,10 +50,46 @@ async function flipTestOf(lines: readonly string[], threads: number): Promise<nu
       facets: Record<string, { metrics: { name: string; value: number | null }[] }[]>;
     };
   };
-  return analysis.post_training_bias_metrics.facets.sex?.[0]?.metrics.find((m) => m.name === "FT")?.value;
+  const context = JSON.parse(readFileSync(result.contextPath, "utf8")) as { warnings: { code: string }[] };
+  return {
+    ft: analysis.post_training_bias_metrics.facets.sex?.[0]?.metrics.find((m) => m.name === "FT")?.value,
+    warnings: context.warnings.map((w) => w.code),
+  };
 }
 
+async function flipTestOf(lines: readonly string[], threads: number): Promise<number | null | undefined> {
+  return (await analyzeLines(lines, threads)).ft;
+}
+
+/** 320 M rows and 20 F rows (every 17th) of 16 features 0 or 1, written as integers or as floats. */
+function wideRows(spell: (x: number) => string): string[] {
+  let state = 7;
+  const bit = () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state >>> 31;
+  };
+  const header = ["sex", ...Array.from({ length: 16 }, (_, j) => `f${j}`), "y", "yhat"].join(",");
+  return [
+    header,
+    ...Array.from({ length: 340 }, (_, r) => {
+      const p = bit() ? "yes" : "no";
+      return [r % 17 === 0 ? "F" : "M", ...Array.from({ length: 16 }, () => spell(bit())), p, p].join(",");
+    }),
+  ];
+}
 describe("FT ties by the features' dtype", () => {
+  it("warns that Clarify's FT depends on its cores for over 15 float64 features with ties", async () => {
+    // Prepare
+    const floats = wideRows((x) => `${x}.0`);
+    const integers = wideRows((x) => String(x));
+    // Act
+    const float64 = await analyzeLines(floats, 1);
+    const int64 = await analyzeLines(integers, 1);
+    // Assess
+    expect(float64.warnings).toContain("FT_TIES_DEPEND_ON_THREADS");
+    expect(int64.warnings).not.toContain("FT_TIES_DEPEND_ON_THREADS");
+  });
+
   for (const threads of [1, 2]) {
     it(`keeps scikit-learn's rows for an int64 and a float64 column (${threads} thread(s))`, async () => {
       // Prepare

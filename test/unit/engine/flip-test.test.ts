@@ -4,6 +4,7 @@ import {
   FlipTestInputError,
   featureMatrixDtype,
   flipTest,
+  flipTestResult,
 } from "../../../engine/metrics/post-training/flip-test.ts";
 import { flipTestInputOf, tieHeavyTable } from "../../support/tie-heavy-table.ts";
 
@@ -183,6 +184,24 @@ describe("flipTest", () => {
         expect(ft).toBe(smclarify);
       });
     }
+  });
+
+  it("counts the rows whose tie at the k-th place scikit-learn's threads decide, only where they do", () => {
+    // Prepare: 16 columns of 0/1 (brute force), 300 advantaged rows (two of ArgKmin's chunks)
+    const dtypes = (dtype: FeatureColumnDtype): FeatureColumnDtype[] => new Array(16).fill(dtype);
+    const float64 = flipTestInputOf(tieHeavyTable(11, 300, 100, dtypes("float64"), 3));
+    const int64 = flipTestInputOf(tieHeavyTable(11, 300, 100, dtypes("int64"), 3));
+    const manyQueries = flipTestInputOf(tieHeavyTable(11, 300, 301, dtypes("float64"), 3));
+    // Act
+    const threaded = flipTestResult(float64);
+    const argpartitioned = flipTestResult(int64);
+    const byQueries = flipTestResult(manyQueries);
+    // Assess: on float64 with no more queries than rows the threads merge their heaps; int64 uses
+    // argpartition, and more queries than rows split the queries, not the rows, among threads
+    expect(threaded.threadDependentTies).toBeGreaterThan(0);
+    expect(threaded.threadDependentTies).toBeLessThanOrEqual(100);
+    expect(argpartitioned.threadDependentTies).toBe(0);
+    expect(byQueries.threadDependentTies).toBe(0);
   });
 
   it("types the feature matrix as NumPy does for the columns' dtypes", () => {
