@@ -5,7 +5,7 @@
  * run's peak RSS is its own. A third argument `no-intervals` turns the bootstrap off;
  * `--threads=N` sets the count pass's worker threads (default: one per core) and
  * `--min-bytes-per-thread=N` the bytes each thread must have (default MIN_BYTES_PER_THREAD; 0
- * splits any dataset over the threads).
+ * splits any dataset over the threads). Progress lines go to stderr, as the command line writes them.
  * bench:scale also runs it bundled as the engine's image is (container/build-bundle.ts), with
  * the count workers' own bundle beside it, so the run's command is on the main thread only.
  */
@@ -14,6 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isMainThread } from "node:worker_threads";
 import { analyze } from "../engine/analyze.ts";
+import { progressFromEnvironment } from "../engine/processing/thread-environment.ts";
 
 if (isMainThread) {
   const flag = (name: string) => {
@@ -33,6 +34,9 @@ if (isMainThread) {
     config,
     outDir: mkdtempSync(join(tmpdir(), "bench-")),
     ...(mode === "no-intervals" && { intervals: false as const }),
+    // As the command line reports it (every 10 s unless CLARIFY_PIPELINE_PROGRESS_SECONDS says
+    // otherwise), so that the figures include what progress costs.
+    progress: progressFromEnvironment(process.env, (line) => process.stderr.write(`${line}\n`)),
     threads: {
       ...(threads !== undefined && { threads }),
       ...(minBytesPerThread !== undefined && { minBytesPerThread }),

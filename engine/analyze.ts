@@ -28,6 +28,7 @@ import { datasetFilesOf } from "./io/table-format.ts";
 import type { AnalysisJson } from "./output/analysis-json.ts";
 import { jsonFileText } from "./output/json-file-text.ts";
 import type { ThreadOptions } from "./parallel/parallel-counts.ts";
+import type { ProgressSettings } from "./progress/progress-reporter.ts";
 import { type ReportOptions, renderReport } from "./report/render-report.ts";
 import { reportTitle } from "./report/report-title.ts";
 import { runBiasAnalysisOnThreads } from "./run-bias-analysis.ts";
@@ -71,6 +72,11 @@ export interface AnalyzeOptions {
   readonly noGatesNote?: string;
   /** The processing job's local copy of an `s3://` SHAP baseline file (processing/shap-baseline.ts). */
   readonly shapBaselineCopy?: string;
+  /**
+   * Where progress lines of long work go (the count pass's bytes read, the rows explained), and
+   * how often (progress/progress-reporter.ts). Absent: none.
+   */
+  readonly progress?: ProgressSettings;
 }
 
 export interface AnalyzeResult {
@@ -261,6 +267,7 @@ async function runBias(config: BiasConfig, options: AnalyzeOptions) {
       options.datasetPath,
       options.predictedLabelDatasetPath,
       options.threads ?? {},
+      options.progress,
     );
   }
   const scratch = await mkdtemp(join(tmpdir(), "clarify-predictions-"));
@@ -271,6 +278,7 @@ async function runBias(config: BiasConfig, options: AnalyzeOptions) {
       options.datasetPath,
       predicted.predictedLabelDatasetPath,
       options.threads ?? {},
+      options.progress,
     );
   } finally {
     await rm(scratch, { recursive: true, force: true });

@@ -18,6 +18,8 @@ import { resolveColumn } from "./io/resolve-column.ts";
 import { datasetFilesOf, datasetFormat, predictedLabelFormat } from "./io/table-format.ts";
 import { POST_TRAINING_CODES, selectCodes } from "./metrics/catalog.ts";
 import { countDataset, type ThreadOptions } from "./parallel/parallel-counts.ts";
+import { COUNTING_ROWS, COUNTING_ROWS_AGAIN } from "./progress/count-progress.ts";
+import type { ProgressSettings } from "./progress/progress-reporter.ts";
 
 export { type BiasAnalysisResult, type BiasDatasetShape, biasResult } from "./bias-result.ts";
 
@@ -70,17 +72,23 @@ function recountOf(
 
 /**
  * `runBiasAnalysis` with the count pass on worker threads (parallel/parallel-counts.ts): the
- * same analysis, byte for byte, from the merged count tables.
+ * same analysis, byte for byte, from the merged count tables. With `progress`, each pass reports
+ * the bytes read (a second pass as `counting rows again`).
  */
 export async function runBiasAnalysisOnThreads(
   config: AnalysisConfig,
   datasetPath: string,
   predictedLabelDatasetPath: string | undefined,
   threads: ThreadOptions,
+  progress?: ProgressSettings,
 ): Promise<BiasAnalysisResult> {
   const dataset = openBiasDataset(config, datasetPath, predictedLabelDatasetPath);
   try {
-    const first = await countDataset(dataset, threads);
+    const first = await countDataset(
+      dataset,
+      threads,
+      progress && { settings: progress, name: COUNTING_ROWS },
+    );
     const shape = biasShapeOf(dataset);
     declareDtypes(first.counts, shape);
     const recount = recountOf(config, dataset.plan, first.counts);
@@ -88,7 +96,11 @@ export async function runBiasAnalysisOnThreads(
     if (recount) {
       const again = openBiasDataset(config, datasetPath, predictedLabelDatasetPath);
       try {
-        counted = await countDataset({ ...again, plan: recount(again.plan) }, threads);
+        counted = await countDataset(
+          { ...again, plan: recount(again.plan) },
+          threads,
+          progress && { settings: progress, name: COUNTING_ROWS_AGAIN },
+        );
       } finally {
         again.close();
       }

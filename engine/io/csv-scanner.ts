@@ -8,6 +8,7 @@ import {
   type ScanMemory,
   takeScanMemory,
 } from "./plain-record-wasm.ts";
+import type { ReadMeter } from "./read-meter.ts";
 import type { RowReader } from "./row-reader.ts";
 
 const COMMA = 0x2c;
@@ -70,6 +71,9 @@ export class CsvScanner implements RowReader {
   private filePos: number;
   private fileEnd: number;
   private readonly rangeEnd: ((filePos: number) => number) | undefined;
+  /** Where this scanner's reads started, and who is told of each chunk read (the count pass's progress). */
+  private readonly firstPos: number;
+  private meter: ReadMeter | undefined;
 
   /**
    * Scans `path`, or only its bytes `[range.start, range.end)` — a range must start and end at
@@ -91,6 +95,7 @@ export class CsvScanner implements RowReader {
     this.viewBuf = this.buf;
     this.fd = openSync(path, "r");
     this.filePos = range?.start ?? 0;
+    this.firstPos = this.filePos;
     this.fileEnd = range?.end ?? Number.POSITIVE_INFINITY;
     this.rangeEnd = rangeEnd;
     this.fill();
@@ -103,6 +108,11 @@ export class CsvScanner implements RowReader {
       this.buf[2] === 0xbf
     )
       this.pos = 3;
+  }
+
+  meterReads(meter: ReadMeter): void {
+    this.meter = meter;
+    if (this.filePos > this.firstPos) meter.read(this.filePos - this.firstPos);
   }
 
   location(): string {
@@ -367,6 +377,7 @@ export class CsvScanner implements RowReader {
       const want = Math.min(this.buf.length - this.len, this.fileEnd - this.filePos);
       const n = want <= 0 ? 0 : readSync(this.fd, this.buf, this.len, want, this.filePos);
       if (n === 0) this.eof = true;
+      else this.meter?.read(n);
       this.len += n;
       this.filePos += n;
     }

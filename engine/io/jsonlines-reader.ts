@@ -3,6 +3,7 @@ import { basename } from "node:path";
 import { pythonFloatRepr } from "../aggregate/python-float-repr.ts";
 import { EngineInputError } from "../errors.ts";
 import { dtypeOfKinds, KIND_BOOLEAN, KIND_NULL, KIND_NUMBER, KIND_TEXT } from "./jsonlines-kinds.ts";
+import type { ReadMeter } from "./read-meter.ts";
 import type { RowReader } from "./row-reader.ts";
 
 /**
@@ -30,6 +31,9 @@ export class JsonLinesReader implements RowReader {
   viewStart = 0;
   viewEnd = 0;
 
+  /** Bytes read so far, and who is told of each chunk (the count pass's progress). */
+  private bytesRead = 0;
+  private meter: ReadMeter | undefined;
   private readonly featuresPath: string | undefined;
   private readonly extraPaths: readonly string[];
 
@@ -38,6 +42,11 @@ export class JsonLinesReader implements RowReader {
     this.featuresPath = featuresPath;
     this.extraPaths = extraPaths;
     this.fd = openSync(path, "r");
+  }
+
+  meterReads(meter: ReadMeter): void {
+    this.meter = meter;
+    if (this.bytesRead > 0) meter.read(this.bytesRead);
   }
 
   location(): string {
@@ -128,6 +137,8 @@ export class JsonLinesReader implements RowReader {
         this.lines = this.pending === "" ? [] : [this.pending];
         this.pending = "";
       } else {
+        this.bytesRead += n;
+        this.meter?.read(n);
         const parts = (this.pending + this.chunk.toString("utf8", 0, n)).split("\n");
         this.pending = parts.pop() ?? "";
         this.lines = parts;

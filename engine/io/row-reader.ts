@@ -1,3 +1,5 @@
+import type { ReadMeter } from "./read-meter.ts";
+
 /**
  * A pull-based reader of tabular rows. After `next()` returns true, `view(i)` points
  * `viewBuf[viewStart, viewEnd)` at the bytes of field i of the current row, so callers can
@@ -22,6 +24,11 @@ export interface RowReader {
    * string "" or "NA" is a value, as Python's json keeps it. Absent: the text decides.
    */
   isMissingField?(field: number): boolean;
+  /**
+   * From now on, tell `meter` the bytes of the file read, chunk by chunk; what was read before is
+   * told at once. Absent: the reader reports no progress.
+   */
+  meterReads?(meter: ReadMeter): void;
   /** Where the current row is, for error messages: `data.csv line 12`. */
   location(): string;
   close(): void;

@@ -1,7 +1,9 @@
+import { statSync } from "node:fs";
 import { basename } from "node:path";
 import { EngineInputError } from "../errors.ts";
 import { CsvScanner } from "./csv-scanner.ts";
 import { mergeDtypes } from "./parquet/merge-dtypes.ts";
+import type { ReadMeter } from "./read-meter.ts";
 import type { RowReader } from "./row-reader.ts";
 import { assertReadableDatasetFile } from "./sniff-file.ts";
 
@@ -76,6 +78,8 @@ export class CoreTableReader implements RowReader {
   private dtypes: (string | undefined)[] | undefined;
   /** CSV only: per file (or part) read so far, its quote bytes (see CsvScanner.quotes). */
   private readonly quotes: number[] = [];
+  /** Told the bytes each file's reader reads (the count pass's progress). */
+  private meter: ReadMeter | undefined;
   fieldCount = 0;
   viewBuf: Uint8Array = new Uint8Array(0);
   viewStart = 0;
@@ -121,6 +125,12 @@ export class CoreTableReader implements RowReader {
       }
       if (!this.openNextFile()) return false;
     }
+  }
+
+  /** Each file's reads are told to `meter` from now on (and what the current file has read so far). */
+  meterReads(meter: ReadMeter): void {
+    this.meter = meter;
+    this.current?.meterReads?.(meter);
   }
 
   rowHolder(): RowReader {
@@ -190,6 +200,7 @@ export class CoreTableReader implements RowReader {
     assertReadableDatasetFile(file, this.format.kind === "jsonlines" ? "application/jsonlines" : "text/csv");
     if (this.format.kind === "jsonlines") {
       const reader = this.otherReaders().jsonLines(file, this.format.features, this.format.extraPaths);
+      if (this.meter) reader.meterReads?.(this.meter);
       this.current = reader;
       this.typed = reader;
       return true;
@@ -198,6 +209,7 @@ export class CoreTableReader implements RowReader {
       typeof entry === "string"
         ? new CsvScanner(file)
         : new CsvScanner(file, 1 << 20, entry, cut && ((filePos) => cut.endOf(index, filePos)));
+    if (this.meter) scanner.meterReads(this.meter);
     this.current = scanner;
     if (typeof entry !== "string" && entry.start > 0) return true;
     if (!scanner.next()) return true;
@@ -217,8 +229,13 @@ export class CoreTableReader implements RowReader {
 
   /** Spark and Hive write `_SUCCESS` and `_metadata` beside the part files: they hold no rows. */
   private openParquet(file: string): boolean {
-    if (basename(file).startsWith("_")) return true;
+    if (basename(file).startsWith("_")) {
+      // Read as no rows, but part of the dataset's bytes.
+      this.meter?.read(statSync(file).size);
+      return true;
+    }
     const reader = this.otherReaders().parquet(file);
+    if (this.meter) reader.meterReads?.(this.meter);
     this.current = reader;
     this.typed = reader;
     const names = reader.names;

@@ -9,6 +9,7 @@
 import { statSync } from "node:fs";
 import type { CountTables } from "../aggregate/count-tables.ts";
 import { EngineInputError } from "../errors.ts";
+import { CountProgress, type CountProgressOptions } from "../progress/count-progress.ts";
 import type { BiasDataset } from "../run-bias-analysis.ts";
 import { type CountJob, planSpec } from "./count-job.ts";
 import { answerCountJob, type CountReply, otherFormatReaders } from "./count-worker.ts";
@@ -57,23 +58,43 @@ export async function countFileByFile(
   dataset: BiasDataset,
   options: ThreadOptions,
   each: (index: number, tables: CountTables) => Promise<void>,
+  progress?: CountProgressOptions,
 ): Promise<{ readonly threads: number }> {
   const jobs = wholeFileJobs(dataset);
   const threads = threadCount(dataset, jobs.length, options);
+  const phase = progress && CountProgress.start(progress, dataset.bytes, threads);
+  try {
+    return await countOnThreads(jobs, threads, each, phase);
+  } finally {
+    phase?.end();
+  }
+}
+
+/** The files' jobs on `threads` threads; each thread adds the bytes it reads to its progress slot. */
+async function countOnThreads(
+  jobs: readonly CountJob[],
+  threads: number,
+  each: (index: number, tables: CountTables) => Promise<void>,
+  phase: CountProgress | undefined,
+): Promise<{ readonly threads: number }> {
+  const metered = (job: CountJob, slot: number): CountJob =>
+    phase ? { ...job, progress: phase.slot(slot) } : job;
   if (threads <= 1) {
     const others = jobs[0] && (await otherFormatReaders(jobs[0]));
-    for (const [index, job] of jobs.entries()) await each(index, tablesOf(answerCountJob(job, others)));
+    for (const [index, job] of jobs.entries()) {
+      await each(index, tablesOf(answerCountJob(metered(job, 0), others, phase?.tick)));
+    }
     return { threads: 1 };
   }
   const failures = new Map<number, CountReply>();
   let next = 0;
   // Each worker takes the next file as soon as it has counted its last one.
-  const lane = async () => {
+  const lane = async (_: unknown, slot: number) => {
     const worker = startCountWorker();
     try {
       while (next < jobs.length) {
         const at = next++;
-        const reply = await worker.count(jobs[at] as CountJob);
+        const reply = await worker.count(metered(jobs[at] as CountJob, slot));
         if (reply.ok) await each(at, reply.tables);
         else failures.set(at, reply);
       }

@@ -3,6 +3,7 @@ import type { IntegerDtype } from "../aggregate/predicted-cast.ts";
 import { type Matching, ValueMatcher } from "../aggregate/value-matcher.ts";
 import type { ConfigValue } from "../config/analysis-config.ts";
 import type { FilePart, TableFormat } from "../io/open-table.ts";
+import type { CounterSlot } from "../progress/shared-counters.ts";
 
 interface OutcomeSpec {
   readonly index: number;
@@ -47,6 +48,8 @@ export interface CountJob {
    * thread places once this one has started (shared-cut.ts).
    */
   readonly sharedCut?: SharedArrayBuffer;
+  /** Where the thread adds the bytes it reads, for the count pass's progress (progress/count-progress.ts). */
+  readonly progress?: CounterSlot;
 }
 
 const outcomeSpec = (rule: OutcomeRule): OutcomeSpec => ({

@@ -3,6 +3,7 @@ import { type CollectedCounts, collectCounts } from "../aggregate/collect-counts
 import { type CountTables, plainNumbers, toCountTables } from "../aggregate/count-tables.ts";
 import type { FilePart } from "../io/table-reader.ts";
 import { CoreTableReader, type OtherFormatReaders } from "../io/table-reader.ts";
+import { slotMeter } from "../progress/shared-counters.ts";
 import { type CountJob, planOf } from "./count-job.ts";
 import { SharedCut } from "./shared-cut.ts";
 
@@ -11,25 +12,28 @@ import { SharedCut } from "./shared-cut.ts";
  * `others`: the JSON Lines and Parquet readers (open-table.ts), for a job in those formats.
  */
 export function countJob(job: CountJob, others?: OtherFormatReaders): CountTables {
-  const { counts, dtypes } = countJobCounts(job, job.parts, others, undefined);
+  const { counts, dtypes } = countJobCounts(job, job.parts, others, undefined, undefined);
   return toCountTables(counts, dtypes);
 }
 
 /**
  * The counts of `parts` (the job's, or those a shared cut leaves), the Parquet dtypes, and per
- * part its quote bytes.
+ * part its quote bytes. With the job's progress slot, each chunk read is added to it, then
+ * `onRead` is called (on the thread that reports progress).
  */
 function countJobCounts(
   job: CountJob,
   parts: readonly FilePart[],
   others: OtherFormatReaders | undefined,
   cut: SharedCut | undefined,
+  onRead: (() => void) | undefined,
 ): {
   counts: CollectedCounts;
   dtypes: readonly (string | undefined)[] | undefined;
   partQuotes: readonly number[];
 } {
   const reader = new CoreTableReader(parts, job.format, job.firstFileHeaders, others, cut);
+  if (job.progress) reader.meterReads(slotMeter(job.progress, onRead));
   try {
     const counts = collectCounts(reader, planOf(job.plan), job.fieldCount);
     return { counts, dtypes: reader.columnDtypes(), partQuotes: reader.quoteCounts() };
@@ -63,8 +67,10 @@ export type LocalCountReply = Reply<{ readonly counts: CollectedCounts }>;
  * A job's reply: its tables (and its parts' quote bytes when asked), or its error's name and
  * message.
  */
-export function answerCountJob(job: CountJob, others?: OtherFormatReaders): CountReply {
-  return answer(job, others, undefined, (counts, dtypes) => ({ tables: toCountTables(counts, dtypes) }));
+export function answerCountJob(job: CountJob, others?: OtherFormatReaders, onRead?: () => void): CountReply {
+  return answer(job, others, undefined, onRead, (counts, dtypes) => ({
+    tables: toCountTables(counts, dtypes),
+  }));
 }
 
 /**
@@ -72,8 +78,13 @@ export function answerCountJob(job: CountJob, others?: OtherFormatReaders): Coun
  * job's parts are a run this thread shares with a worker (shared-cut.ts): this thread counts them
  * up to the cut, and the reply names the parts it counted.
  */
-export function countHere(job: CountJob, others?: OtherFormatReaders, cut?: SharedCut): LocalCountReply {
-  return answer(job, others, cut, (counts, dtypes) => ({
+export function countHere(
+  job: CountJob,
+  others?: OtherFormatReaders,
+  cut?: SharedCut,
+  onRead?: () => void,
+): LocalCountReply {
+  return answer(job, others, cut, onRead, (counts, dtypes) => ({
     counts: dtypes ? { ...counts, columnDtypes: dtypes } : counts,
   }));
 }
@@ -82,13 +93,14 @@ function answer<Counted>(
   job: CountJob,
   others: OtherFormatReaders | undefined,
   cut: SharedCut | undefined,
+  onRead: (() => void) | undefined,
   countedOf: (counts: CollectedCounts, dtypes: readonly (string | undefined)[] | undefined) => Counted,
 ): Reply<Counted> {
   // A worker sharing a run waits for the cut (placed by the thread that sent the job) and counts from it.
   const parts = job.sharedCut ? SharedCut.of(job.parts, job.sharedCut).waitForCut() : job.parts;
   try {
     // The scanner counts the quote bytes as it parses: the parts need no second read.
-    const counted = countJobCounts(job, parts, others, cut);
+    const counted = countJobCounts(job, parts, others, cut, onRead);
     cut?.finish();
     const result = countedOf(counted.counts, counted.dtypes);
     const countedParts = cut ? cut.firstParts() : parts;
@@ -138,19 +150,25 @@ export function receivedCountReply(posted: PostedCountReply): CountReply {
  */
 export async function serveCountJob(job: CountJob): Promise<void> {
   let cells: Float64Array[] | undefined;
-  const reply: CountReply = answer(job, await otherFormatReaders(job), undefined, (counts, dtypes) => {
-    cells = counts.facets.map((facet) => facet.cells);
-    // The tables without the cells (the slots are put back: only the cells travel apart).
-    const tables = toCountTables(
-      { ...counts, facets: counts.facets.map((facet) => ({ ...facet, slotKeys: [], slotGroups: [] })) },
-      dtypes,
-    );
-    const facets = tables.facets.map((table, f) => {
-      const facet = counts.facets[f];
-      return { ...table, slotKeys: facet?.slotKeys ?? [], slotGroups: facet?.slotGroups ?? [] };
-    });
-    return { tables: { ...tables, facets } };
-  });
+  const reply: CountReply = answer(
+    job,
+    await otherFormatReaders(job),
+    undefined,
+    undefined,
+    (counts, dtypes) => {
+      cells = counts.facets.map((facet) => facet.cells);
+      // The tables without the cells (the slots are put back: only the cells travel apart).
+      const tables = toCountTables(
+        { ...counts, facets: counts.facets.map((facet) => ({ ...facet, slotKeys: [], slotGroups: [] })) },
+        dtypes,
+      );
+      const facets = tables.facets.map((table, f) => {
+        const facet = counts.facets[f];
+        return { ...table, slotKeys: facet?.slotKeys ?? [], slotGroups: facet?.slotGroups ?? [] };
+      });
+      return { tables: { ...tables, facets } };
+    },
+  );
   const posted: PostedCountReply = { reply, ...(reply.ok && cells && { cells }) };
   parentPort?.postMessage(posted, reply.ok && cells ? cells.map((typed) => typed.buffer as ArrayBuffer) : []);
 }

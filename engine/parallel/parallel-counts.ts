@@ -3,6 +3,7 @@ import { type CollectedCounts, collectCounts } from "../aggregate/collect-counts
 import { CountsFold } from "../aggregate/count-tables.ts";
 import { EngineInputError } from "../errors.ts";
 import type { FilePart, TableFormat } from "../io/table-reader.ts";
+import { COUNTING_ROWS_AGAIN, CountProgress, type CountProgressOptions } from "../progress/count-progress.ts";
 import type { BiasDataset } from "../run-bias-analysis.ts";
 import { type CountJob, planSpec } from "./count-job.ts";
 import { countHere, otherFormatReaders } from "./count-worker.ts";
@@ -90,18 +91,32 @@ export function defaultThreads(): number {
 export async function countDataset(
   dataset: BiasDataset,
   options: ThreadOptions = {},
+  progress?: CountProgressOptions,
 ): Promise<CountedDataset> {
-  const onOneThread = () => ({
-    counts: collectCounts(dataset.reader, dataset.plan, dataset.fieldCount),
-    threads: 1,
-  });
+  // Each pass over the rows reports as a phase of its own; a pass after the first is named so.
+  let passes = 0;
+  const pass = async <T>(threads: number, count: (phase: CountProgress | undefined) => T | Promise<T>) => {
+    const name = passes++ === 0 && progress ? progress.name : COUNTING_ROWS_AGAIN;
+    const phase = progress && CountProgress.start({ ...progress, name }, dataset.bytes, threads);
+    try {
+      return await count(phase);
+    } finally {
+      phase?.end();
+    }
+  };
+  const onOneThread = () =>
+    pass(1, (phase) => {
+      if (phase) dataset.reader.meterReads(phase.meterHere());
+      return { counts: collectCounts(dataset.reader, dataset.plan, dataset.fieldCount), threads: 1 };
+    });
   const count = threadCount(dataset, options);
   if (count <= 1) return onOneThread();
   const csv = dataset.format.kind === "csv";
+  const runs = (cutting: Cutting) => pass(count, (phase) => countRuns(dataset, count, cutting, phase));
   // CSV: first with quick cuts (the first line feed after each offset), kept only when every cut
   // proves to be outside quotes; else again with the cuts found by reading for quotes.
-  const first = await countRuns(dataset, count, csv ? "quick" : "files");
-  const counted = first === "cut inside quotes" ? await countRuns(dataset, count, "quote-safe") : first;
+  const first = await runs(csv ? "quick" : "files");
+  const counted = first === "cut inside quotes" ? await runs("quote-safe") : first;
   if (counted === "cut inside quotes" || counted === "bad data") return onOneThread();
   return counted;
 }
@@ -112,6 +127,7 @@ async function countRuns(
   dataset: BiasDataset,
   count: number,
   cutting: Cutting,
+  progress: CountProgress | undefined,
 ): Promise<CountedDataset | "bad data" | "cut inside quotes"> {
   const workers = Array.from({ length: count - 1 }, startCountWorker);
   try {
@@ -135,9 +151,11 @@ async function countRuns(
       cutting === "quick"
         ? SharedCut.over(joinedParts(runs.slice(0, 2).flat()), AFTER_COUNT_BYTES)
         : undefined;
-    const jobs: CountJob[] = cut
+    const unmetered: CountJob[] = cut
       ? [job(cut.parts), { ...job(cut.parts), sharedCut: cut.shared }, ...runs.slice(2).map(job)]
       : runs.map(job);
+    // Each thread adds the bytes it reads to its own progress slot.
+    const jobs = progress ? unmetered.map((job, j) => ({ ...job, progress: progress.slot(j) })) : unmetered;
     // A worker is stopped as soon as it has replied: its heap is freed before the merge.
     const pending = jobs.slice(1).map(async (job, i) => {
       const worker = workers[i] as CountWorker;
@@ -146,7 +164,7 @@ async function countRuns(
       return reply;
     });
     const first = jobs[0] as CountJob;
-    const here = countHere(first, await otherFormatReaders(first), cut);
+    const here = countHere(first, await otherFormatReaders(first), cut, progress?.tick);
     const replies = await Promise.all(pending);
     if (!here.ok || !replies.every(isCounted)) {
       const failed = [here, ...replies].find((reply) => !reply.ok);

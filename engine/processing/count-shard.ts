@@ -42,6 +42,8 @@ import { TableReader } from "../io/open-table.ts";
 import { datasetFilesOf } from "../io/table-format.ts";
 import { countFileByFile } from "../parallel/count-files.ts";
 import type { ThreadOptions } from "../parallel/parallel-counts.ts";
+import { COUNTING_ROWS, type CountProgressOptions } from "../progress/count-progress.ts";
+import type { ProgressSettings } from "../progress/progress-reporter.ts";
 import { openBiasDataset } from "../run-bias-analysis.ts";
 import { type ExplainedShard, explainShardFiles, readShardStart, type WithModel } from "./explain-shard.ts";
 import { plural } from "./plural.ts";
@@ -70,6 +72,8 @@ export interface ShardOptions {
   /** How explanations are cut into blocks and threads (besides `threads`). */
   readonly explainBlocks?: Pick<ExplainThreadOptions, "minEvaluationsPerThread" | "evaluationsPerCall">;
   readonly log: (line: string) => void;
+  /** Progress lines of this host's count pass over its shard (bytes read of its files). */
+  readonly progress?: ProgressSettings;
 }
 
 export interface ShardResult {
@@ -105,7 +109,15 @@ export async function countShard(options: ShardOptions): Promise<ShardResult> {
   const counted =
     files.length === 0 || !runsBias(config)
       ? undefined
-      : await countFiles(config, dataFolder, files, anyRow, options.threads, writeTables);
+      : await countFiles(
+          config,
+          dataFolder,
+          files,
+          anyRow,
+          options.threads,
+          writeTables,
+          options.progress && { settings: options.progress, name: `${on}: ${COUNTING_ROWS}` },
+        );
   const counts = counted?.files ?? [];
   const explained =
     config.shap && files.length > 0
@@ -279,6 +291,7 @@ async function countFiles(
   anyRow: boolean,
   threads: ThreadOptions,
   write: (index: number, file: CountedFile) => Promise<void>,
+  progress: CountProgressOptions | undefined,
 ): Promise<CountedShard> {
   const written: WrittenFile[] = [];
   const hand = async (index: number, file: string, tables: CountTables) => {
@@ -294,8 +307,11 @@ async function countFiles(
   }
   const dataset = openBiasDataset(config, dataFolder);
   try {
-    const counted = await countFileByFile(dataset, threads, (index, tables) =>
-      hand(index, dataset.files[index] as string, tables),
+    const counted = await countFileByFile(
+      dataset,
+      threads,
+      (index, tables) => hand(index, dataset.files[index] as string, tables),
+      progress,
     );
     const shape: PartialDatasetShape = {
       datasetType: config.datasetType,

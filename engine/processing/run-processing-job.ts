@@ -23,7 +23,11 @@ import { type PredictorModelOptions, withPredictorModel } from "./predictor-mode
 import { CLARIFY_PATHS, processingPaths } from "./processing-layout.ts";
 import { readResourceConfig } from "./resource-config.ts";
 import { downloadShapBaseline } from "./shap-baseline.ts";
-import { explainBlocksFromEnvironment, threadsWithin } from "./thread-environment.ts";
+import {
+  explainBlocksFromEnvironment,
+  progressFromEnvironment,
+  threadsWithin,
+} from "./thread-environment.ts";
 
 /** The job's report cannot show the verdict: the run folder's report.html, written after the job, does. */
 export const JOB_REPORT_NOTE =
@@ -82,6 +86,7 @@ export async function runProcessingOnHost(
   }
   const intervals = intervalsFromEnvironment(options.environment ?? process.env);
   const threads = jobThreads(options);
+  const progress = progressFromEnvironment(options.environment ?? process.env, options.log);
   const config = await readAnalysisConfig(processingPaths(options.processingDir).config);
   options.log(`analysis config: ${CLARIFY_PATHS.config}`);
   options.log(`host ${host.current_host} of ${host.hosts.length} (${host.hosts.join(", ")})`);
@@ -108,6 +113,7 @@ export async function runProcessingOnHost(
         downloadShapBaseline(config, jobS3(options), join(downloads, "baseline"), options.log),
       explainBlocks: explainBlocksFromEnvironment(environment),
       log: options.log,
+      progress,
     });
     return { kind: "partial", result };
   } finally {
@@ -136,6 +142,8 @@ export async function runProcessingJob(options: ProcessingJobOptions): Promise<A
   try {
     const intervals = intervalsFromEnvironment(options.environment ?? process.env);
     const threads = jobThreads(options);
+    // Read before any work, so that a bad value fails the job at once.
+    const progress = progressFromEnvironment(options.environment ?? process.env, options.log);
     const config = await readAnalysisConfig(paths.config);
     options.log(`analysis config: ${CLARIFY_PATHS.config}`);
     const inputs = await locateInputs(config, options, downloads);
@@ -166,6 +174,7 @@ export async function runProcessingJob(options: ProcessingJobOptions): Promise<A
           threads,
           explainBlocks: explainBlocksFromEnvironment(environment),
           ...(baselineCopy && { shapBaselineCopy: baselineCopy }),
+          progress,
         }),
     );
     const seconds = ((performance.now() - started) / 1000).toFixed(2);

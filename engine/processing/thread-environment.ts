@@ -8,12 +8,29 @@
 import { EngineInputError } from "../errors.ts";
 import type { ExplainThreadOptions } from "../explain/parallel-explanations.ts";
 import type { ThreadOptions } from "../parallel/parallel-counts.ts";
+import { DEFAULT_PROGRESS_SECONDS, type ProgressSettings } from "../progress/progress-reporter.ts";
 
 export const THREAD_ENVIRONMENT = {
   threads: "CLARIFY_PIPELINE_THREADS",
   minBytesPerThread: "CLARIFY_PIPELINE_MIN_BYTES_PER_THREAD",
   minEvaluationsPerThread: "CLARIFY_PIPELINE_MIN_EVALUATIONS_PER_THREAD",
 } as const;
+
+/**
+ * Seconds between the progress lines of long work (the count pass, the explanations):
+ * `CLARIFY_PIPELINE_PROGRESS_SECONDS` (default 10; 0 writes a line at each chunk read or block
+ * explained, for tests).
+ */
+export const PROGRESS_SECONDS_VARIABLE = "CLARIFY_PIPELINE_PROGRESS_SECONDS";
+
+/** Progress lines to `write`, as often as the environment says (DEFAULT_PROGRESS_SECONDS unless set). */
+export function progressFromEnvironment(
+  environment: Readonly<Record<string, string | undefined>>,
+  write: (line: string) => void,
+): ProgressSettings {
+  const seconds = wholeNumber(environment, PROGRESS_SECONDS_VARIABLE, 0) ?? DEFAULT_PROGRESS_SECONDS;
+  return { write, intervalSeconds: seconds };
+}
 
 /** The explanations' least work per thread, when the environment sets it. */
 export function explainBlocksFromEnvironment(

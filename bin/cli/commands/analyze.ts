@@ -3,7 +3,8 @@ import type { Command } from "commander";
 import { analyze } from "../../../engine/analyze.ts";
 import { parseConfigJson } from "../../../engine/config/config-json.ts";
 import { EngineInputError, ModelError, UnsupportedAnalysisError } from "../../../engine/errors.ts";
-import { threadsWithin } from "../../../engine/processing/thread-environment.ts";
+import { progressFromEnvironment, threadsWithin } from "../../../engine/processing/thread-environment.ts";
+import type { ProgressSettings } from "../../../engine/progress/progress-reporter.ts";
 import { isRunInput } from "../../../lambdas/validate-config/run-input.ts";
 import { CliError } from "../cli-error.ts";
 import type { CliContext } from "../context.ts";
@@ -23,6 +24,7 @@ interface AnalyzeFlags {
   readonly model?: string;
   readonly modelEndpoint?: string;
   readonly threads?: string;
+  readonly progressSeconds?: string;
 }
 
 /** `clarify-pipeline analyze`: the local Clarify-compatible engine alone. */
@@ -52,6 +54,10 @@ export function registerAnalyzeCommand(program: Command, context: CliContext): v
       "--threads <n>",
       "worker threads for the count pass and the explanations (default: one per core; 1 for one thread)",
     )
+    .option(
+      "--progress-seconds <n>",
+      "seconds between progress lines on stderr while counting and explaining (default 10; 0: every chunk)",
+    )
     .action(async (flags: AnalyzeFlags) => {
       const threads = flags.threads === undefined ? undefined : threadsFlag(flags.threads);
       if (flags.model !== undefined && flags.modelEndpoint !== undefined) {
@@ -69,6 +75,7 @@ export function registerAnalyzeCommand(program: Command, context: CliContext): v
           }
         : false;
       try {
+        const progress = progressOf(flags.progressSeconds, (line) => context.stderr(`${line}\n`));
         const result = await analyze({
           datasetPath: flags.dataset,
           config,
@@ -79,6 +86,7 @@ export function registerAnalyzeCommand(program: Command, context: CliContext): v
           ...(flags.modelEndpoint !== undefined && { model: { endpoint: flags.modelEndpoint } }),
           // As a processing job reads them: CLARIFY_PIPELINE_THREADS, CLARIFY_PIPELINE_MIN_BYTES_PER_THREAD.
           threads: threadsWithin(process.env, threads),
+          progress,
         });
         const dropped =
           result.rowsDropped > 0 ? ` (${result.rowsDropped} rows with missing values left out)` : "";
@@ -113,6 +121,16 @@ export function registerAnalyzeCommand(program: Command, context: CliContext): v
         throw error;
       }
     });
+}
+
+/** Progress lines of long work: `--progress-seconds` over CLARIFY_PIPELINE_PROGRESS_SECONDS, else every 10 s. */
+function progressOf(flag: string | undefined, write: (line: string) => void): ProgressSettings {
+  if (flag === undefined) return progressFromEnvironment(process.env, write);
+  const seconds = Number(flag);
+  if (flag.trim() === "" || !Number.isInteger(seconds) || seconds < 0) {
+    throw new CliError(`--progress-seconds ${flag} must be a whole number of seconds, 0 or more`);
+  }
+  return { write, intervalSeconds: seconds };
 }
 
 function numberFlag(flag: string, text: string): number {

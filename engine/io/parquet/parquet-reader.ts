@@ -12,6 +12,7 @@ import {
 } from "../../../contracts/parquet-footer.ts";
 import { quotedColumn } from "../../aggregate/role-column.ts";
 import { EngineInputError } from "../../errors.ts";
+import type { ReadMeter } from "../read-meter.ts";
 import type { RowReader } from "../row-reader.ts";
 import { type FlatPage, readFlatPages } from "./flat-pages.ts";
 import { type CellColumn, cellColumn } from "./parquet-cells.ts";
@@ -45,6 +46,15 @@ export class ParquetReader implements RowReader {
   /** Per column: whether a null was seen in a decoded chunk. */
   private readonly decodedNulls: boolean[];
   readonly fieldCount: number;
+  /**
+   * The count pass's progress, per row group: a file counts as read in proportion to the rows of
+   * the row groups done (it reads only the column chunks viewed, not every byte), the whole file
+   * once its last row group is done.
+   */
+  private readonly fileBytes: number;
+  private readonly fileRows: number;
+  private reached = 0;
+  private meter: ReadMeter | undefined;
   viewBuf: Uint8Array = new Uint8Array(0);
   viewStart = 0;
   viewEnd = 0;
@@ -61,6 +71,8 @@ export class ParquetReader implements RowReader {
       }
       throw error;
     }
+    this.fileBytes = fstatSync(this.fd).size;
+    this.fileRows = Number(this.metadata.num_rows);
     this.columns = describeColumns(this.metadata);
     this.fieldCount = this.columns.length;
     this.decodedNulls = this.columns.map(() => false);
@@ -80,6 +92,11 @@ export class ParquetReader implements RowReader {
       if (!isReadable(column)) return undefined;
       return this.hasNulls(index) ? column.dtypeWithNulls : column.dtype;
     });
+  }
+
+  meterReads(meter: ReadMeter): void {
+    this.meter = meter;
+    if (this.reached > 0) meter.read(this.reached);
   }
 
   location(): string {
@@ -113,6 +130,11 @@ export class ParquetReader implements RowReader {
     this.group++;
     this.cells = [];
     const group = this.metadata.row_groups[this.group];
+    this.reach(
+      group === undefined || this.fileRows <= 0
+        ? this.fileBytes
+        : Math.round((this.fileBytes * this.rowsBefore) / this.fileRows),
+    );
     if (group === undefined) {
       this.groupRows = 0;
       this.row = 0;
@@ -121,6 +143,12 @@ export class ParquetReader implements RowReader {
     this.groupRows = Number(group.num_rows);
     this.row = 0;
     return true;
+  }
+
+  private reach(bytes: number): void {
+    if (bytes <= this.reached) return;
+    this.meter?.read(bytes - this.reached);
+    this.reached = bytes;
   }
 
   private hasNulls(index: number): boolean {
