@@ -199,6 +199,7 @@ async function biasAndExplanations(config: BiasConfig, options: AnalyzeOptions):
           options.model,
           options.outDir,
           explainThreads(options),
+          options.progress,
         )
       : undefined;
   return {
@@ -226,6 +227,7 @@ async function explanationsAlone(config: AnalysisConfig, options: AnalyzeOptions
     model,
     options.outDir,
     explainThreads(options),
+    options.progress,
   );
   const describe = options.describeFile ?? ((path: string) => path);
   const rowsRead = explained.rowsExplained + explained.rowsDropped;

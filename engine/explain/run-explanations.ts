@@ -11,6 +11,7 @@ import type { AnalysisConfig } from "../config/analysis-config.ts";
 import type { ShapConfig } from "../config/explain-config.ts";
 import { EngineInputError } from "../errors.ts";
 import type { ExplanationsJson, KernelShapLabel } from "../output/explanations-json.ts";
+import type { ProgressSettings } from "../progress/progress-reporter.ts";
 import {
   baselineCsv,
   numericBaselineTextFeatures,
@@ -19,6 +20,7 @@ import {
   withBaselineCategories,
 } from "./baseline/settle-baseline.ts";
 import { type Executor, withExecutor } from "./explain-executor.ts";
+import { withExplainProgress } from "./explain-progress.ts";
 import {
   type ExplainedShap,
   explainShap,
@@ -71,9 +73,12 @@ export async function runExplanations(
   modelOrSource: ScoringModel | ModelSource,
   outDir: string,
   threads: ExplainThreadOptions = {},
+  progress?: ProgressSettings,
 ): Promise<ExplanationsResult> {
   const table = readFeatureTable(config, datasetPath);
-  return withExecutor(config, table, modelOrSource, threads, async (model, executorFor) => {
+  return withExecutor(config, table, modelOrSource, threads, async (model, unreported) => {
+    const executorFor = (evaluations: number) =>
+      withExplainProgress(unreported(evaluations), progress, table.rows);
     // PDP alone: no SHAP to compute, the executor sized for PDP's work.
     const { executor, shap } = config.shap
       ? await startWithShap(config, config.shap, table, model, executorFor, threads)
@@ -238,6 +243,7 @@ export async function explainShard(
   modelOrSource: ScoringModel | ModelSource,
   threads: ExplainThreadOptions,
   write: (file: number, lines: string) => Promise<void>,
+  progress?: ProgressSettings,
 ): Promise<ShardExplanations> {
   const shapConfig = config.shap;
   if (shapConfig === undefined || config.pdp !== undefined || shapConfig.baseline === undefined) {
@@ -263,7 +269,9 @@ export async function explainShard(
           textFeatures: new Set(numericOnly),
         });
   const { table, unseen } = withBaselineCategories(shapConfig, shardTable);
-  return withExecutor(config, table, modelOrSource, threads, async (model, executorFor) => {
+  return withExecutor(config, table, modelOrSource, threads, async (model, unreported) => {
+    const executorFor = (evaluations: number) =>
+      withExplainProgress(unreported(evaluations), progress, table.rows);
     const { executor, shap: started } = await startWithShap(
       config,
       shapConfig,

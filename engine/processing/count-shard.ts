@@ -72,7 +72,7 @@ export interface ShardOptions {
   /** How explanations are cut into blocks and threads (besides `threads`). */
   readonly explainBlocks?: Pick<ExplainThreadOptions, "minEvaluationsPerThread" | "evaluationsPerCall">;
   readonly log: (line: string) => void;
-  /** Progress lines of this host's count pass over its shard (bytes read of its files). */
+  /** Progress lines of this host's count pass (bytes read of its files) and explanations (rows of its shard). */
   readonly progress?: ProgressSettings;
 }
 
@@ -130,6 +130,9 @@ export async function countShard(options: ShardOptions): Promise<ShardResult> {
           outputDir,
           ...(options.shapBaseline && { shapBaseline: options.shapBaseline }),
           withModel: options.withModel ?? ((use) => use(undefined)),
+          ...(options.progress && {
+            progress: { ...options.progress, write: (line) => options.progress?.write(`${on}: ${line}`) },
+          }),
           threads: {
             ...options.explainBlocks,
             ...(options.threads.threads !== undefined && { threads: options.threads.threads }),

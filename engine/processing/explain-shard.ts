@@ -17,6 +17,7 @@ import type { ExplainThreadOptions } from "../explain/parallel-explanations.ts";
 import { explainShard } from "../explain/run-explanations.ts";
 import { TableReader } from "../io/open-table.ts";
 import { datasetFormat } from "../io/table-format.ts";
+import type { ProgressSettings } from "../progress/progress-reporter.ts";
 
 /** Runs `use` with the job's model (undefined: the job has none), opened for it and closed after. */
 export type WithModel = <T>(use: (model: ModelSource | ScoringModel | undefined) => Promise<T>) => Promise<T>;
@@ -52,6 +53,8 @@ export async function explainShardFiles(options: {
   /** Opens the job's model for `use` (a shadow endpoint is made then): called only for a shard that holds a row. */
   readonly withModel: WithModel;
   readonly threads: ExplainThreadOptions;
+  /** Progress lines of this host's explanations (rows of its shard explained). */
+  readonly progress?: ProgressSettings;
 }): Promise<ExplainedShard> {
   const { host, files, outputDir } = options;
   const write = (index: number, lines: string) =>
@@ -68,7 +71,14 @@ export async function explainShardFiles(options: {
         "methods.shap needs a model to explain: the job was given none (localModel, or the analysis config's predictor)",
       );
     }
-    return explainShard(config, { folder: options.dataFolder, files }, model, options.threads, write);
+    return explainShard(
+      config,
+      { folder: options.dataFolder, files },
+      model,
+      options.threads,
+      write,
+      options.progress,
+    );
   });
   return {
     explanations: {

@@ -10,6 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { main } from "../../../../bin/cli/main.ts";
 import { runProcessingOnHost } from "../../../../engine/processing/run-processing-job.ts";
 import { byteAmount } from "../../../../engine/progress/progress-reporter.ts";
+import { logisticRegression } from "../../../../examples/models/onnx-writer.ts";
 import { creditConfig, csvParts, jobTrees } from "../../../support/multi-host-trees.ts";
 
 const CONFIG = {
@@ -143,6 +144,41 @@ describe("process's progress lines", () => {
     const shard = byteAmount(shardBytes);
     expect(progress.at(-1)).toMatch(
       new RegExp(`^host algo-2 of 2: counting rows: ${shard} of ${shard} read \\(100 %\\), \\d+ s$`),
+    );
+  });
+
+  it("has each host report the rows of its own shard it explains", async () => {
+    // Prepare: 3 numeric features, 300 rows as two parts, the second on host algo-2; an ONNX model
+    const model = join(root, "lr.onnx");
+    await writeFile(model, logisticRegression([0.5, -0.25, 1], 0.1));
+    const rows = Array.from(
+      { length: 300 },
+      (_, i) => `${i % 5},${(i * 7) % 11},${i % 2},${i % 3 === 0 ? 1 : 0}`,
+    );
+    const files = csvParts(`a,b,c,y\n${rows.join("\n")}\n`, ["part-0.csv", "part-1.csv"], [120, 180]);
+    const config = {
+      dataset_type: "text/csv",
+      label: "y",
+      methods: { shap: { baseline: [[0, 0, 0]] } },
+    };
+    const trees = jobTrees(config, files, [[0], [1]]);
+    const host = trees.hosts[1] as (typeof trees.hosts)[number];
+    const lines: string[] = [];
+
+    // Act
+    await runProcessingOnHost({
+      processingDir: host.tree,
+      resourceConfigPath: host.resourceConfig,
+      log: (line) => lines.push(line),
+      threads: 1,
+      environment: { CLARIFY_PIPELINE_PROGRESS_SECONDS: "0", CLARIFY_PIPELINE_MODEL: model },
+    });
+
+    // Assess: the host's 180 rows, not the dataset's 300
+    const progress = lines.filter((line) => line.includes("explaining rows"));
+    expect(progress.length).toBeGreaterThanOrEqual(1);
+    expect(progress.at(-1)).toMatch(
+      /^host algo-2 of 2: explaining rows: 180 of 180 rows explained \(100 %\), [\d,]+ model evaluations, \d+ s$/,
     );
   });
 });
