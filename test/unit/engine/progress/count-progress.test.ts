@@ -149,4 +149,29 @@ describe("the count pass's progress", () => {
     // Assess
     expect(lines).toEqual([]);
   });
+
+  it("reports a second pass over the rows as its own phase, from nothing read", async () => {
+    // Prepare: float predictions of an integer label, which the engine counts again cast to integers
+    const path = join(mkdtempSync(join(tmpdir(), "progress-recount-")), "rows.csv");
+    const rows = ["F,0,0.7", "F,2,1.5", "F,3,2.4", "M,1,1.2", "M,2,-0.5", "M,0,3.9"];
+    writeFileSync(path, `sex,y,yhat\n${rows.join("\n")}\n`);
+    const size = byteAmount(statSync(path).size);
+    const config = {
+      dataset_type: "text/csv",
+      label: "y",
+      label_values_or_threshold: [1],
+      facet: [{ name_or_index: "sex", value_or_threshold: ["F"] }],
+      predicted_label: "yhat",
+      methods: { post_training_bias: { methods: ["DPPL"] } },
+    };
+
+    // Act
+    const { lines } = await countWithProgress(path, config, { threads: 1 });
+
+    // Assess
+    expect(lines).toEqual([
+      expect.stringMatching(new RegExp(`^counting rows: ${size} of ${size} read \\(100 %\\), 0 s$`)),
+      expect.stringMatching(new RegExp(`^counting rows again: ${size} of ${size} read \\(100 %\\), 0 s$`)),
+    ]);
+  });
 });
