@@ -213,15 +213,8 @@ export function biasResult(
       post[facetName] = splits.map((s) => ({
         value_or_threshold: s.valueOrThreshold,
         metrics: postTrainingEntries(s.counts, postCodes, () =>
-          flipTestOf(
-            counts.features,
-            s,
-            f,
-            facetIndex,
-            predictedBit,
-            counts.columnDtypes ?? dataset.columnDtypes,
-            (ties, rows) =>
-              warnings.push(flipTestThreadDependentTies(facetName, s.valueOrThreshold, ties, rows)),
+          flipTestOf(counts.features, s, f, facetIndex, predictedBit, (ties, rows) =>
+            warnings.push(flipTestThreadDependentTies(facetName, s.valueOrThreshold, ties, rows)),
           ),
         ),
       }));
@@ -537,7 +530,6 @@ function flipTestOf(
   facet: number,
   facetIndex: number,
   predictedBit: PositiveBit,
-  declaredDtypes: readonly (string | undefined)[] | undefined,
   onThreadDependentTies: (ties: number, disadvantagedRows: number) => void,
 ): number {
   if (!features) throw new MetricComputationError("FT needs the feature rows");
@@ -565,9 +557,7 @@ function flipTestOf(
     });
     return { features: matrix, predicted };
   };
-  const dtype = featureMatrixDtype(
-    used.map((c) => featureColumnDtype(c.kinds, profileDtype(declaredDtypes?.[c.index]))),
-  );
+  const dtype = featureMatrixDtype(used.map((c) => featureColumnDtype(c.kinds)));
   const result = flipTestResult({
     disadvantaged: group(sides.d),
     advantaged: group(sides.a),
@@ -579,16 +569,11 @@ function flipTestOf(
 }
 
 /**
- * The pandas dtype of a feature column FT accepts: the one its file declares (Parquet's schema,
- * JSON Lines booleans), else what pandas reads from its cells: bool for boolean spellings only,
- * float64 once a number is not written as an integer, else int64.
+ * The pandas dtype of a feature column FT accepts, from its cells: bool for boolean spellings
+ * only, float64 once a number is not written as an integer, else int64. Parquet's floating-point
+ * cells read as Python writes floats (`1.0`), so its DOUBLE columns are float64 here too.
  */
-function featureColumnDtype(kinds: number, declared: string | undefined): FeatureColumnDtype {
-  if (declared !== undefined) {
-    if (declared === "bool") return "bool";
-    if (/^u?int\d+$/.test(declared)) return "int64";
-    if (/^float\d+$/.test(declared)) return "float64";
-  }
+function featureColumnDtype(kinds: number): FeatureColumnDtype {
   if ((kinds & FEATURE_CELL.boolean) !== 0) return "bool";
   return (kinds & FEATURE_CELL.fraction) !== 0 ? "float64" : "int64";
 }

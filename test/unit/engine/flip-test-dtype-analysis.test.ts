@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { analyze } from "../../../engine/analyze.ts";
+import { csvColumns, writeParquet } from "../../support/parquet-writer.ts";
 
 /**
  * Advantaged M rows x = 5, then nine at 1; the F row at x = 0 ties with all nine. float64: rows
@@ -38,9 +39,14 @@ async function analyzeLines(lines: readonly string[], threads: number) {
   const dir = mkdtempSync(join(tmpdir(), "flip-test-dtype-"));
   const datasetPath = join(dir, "data.csv");
   writeFileSync(datasetPath, `${lines.join("\n")}\n`);
+  return analyzeFile(datasetPath, CONFIG, threads);
+}
+
+async function analyzeFile(datasetPath: string, config: Record<string, unknown>, threads: number) {
+  const dir = mkdtempSync(join(tmpdir(), "flip-test-dtype-out-"));
   const result = await analyze({
     datasetPath,
-    config: CONFIG,
+    config,
     outDir: join(dir, "out"),
     threads: { threads, minBytesPerThread: 0 },
     intervals: false,
@@ -78,6 +84,22 @@ function wideRows(spell: (x: number) => string): string[] {
   ];
 }
 describe("FT ties by the features' dtype", () => {
+  it("takes a Parquet column's dtype from its schema: INT64 and DOUBLE of the same numbers", async () => {
+    // Prepare: rows(...) as Parquet, x written as INT64 or as DOUBLE (pandas: int64 / float64)
+    const dir = mkdtempSync(join(tmpdir(), "flip-test-dtype-parquet-"));
+    const columns = (type: "INT64" | "DOUBLE") =>
+      csvColumns(rows((x) => String(x)).join("\n"), { x: type, sex: "STRING", y: "STRING", yhat: "STRING" });
+    writeParquet(join(dir, "int64.parquet"), columns("INT64"));
+    writeParquet(join(dir, "double.parquet"), columns("DOUBLE"));
+    const config = { ...CONFIG, dataset_type: "application/x-parquet" };
+    // Act
+    const int64 = await analyzeFile(join(dir, "int64.parquet"), config, 1);
+    const float64 = await analyzeFile(join(dir, "double.parquet"), config, 1);
+    // Assess: as the CSV spellings `1` and `1.0`
+    expect(int64.ft).toBe(0);
+    expect(float64.ft).toBe(-1);
+  });
+
   it("warns that Clarify's FT depends on its cores for over 15 float64 features with ties", async () => {
     // Prepare
     const floats = wideRows((x) => `${x}.0`);
