@@ -5,6 +5,7 @@
  * what a worker runs, so that the workers' own bundle (explain-worker-script.ts) is small.
  */
 import { isMainThread, parentPort, workerData } from "node:worker_threads";
+import { type CounterSlot, counterAdder } from "../progress/shared-counters.ts";
 import { type BlockResult, blockRunner, type ExplainJob, transferList } from "./explain-job.ts";
 import { explainWorkerScript } from "./explain-worker-script.ts";
 import { type ModelContext, type ModelSource, openModel } from "./model/open-model.ts";
@@ -20,6 +21,8 @@ export interface WorkerStart {
   readonly context: ModelContext;
   /** The feature rows (N × F doubles). */
   readonly rows: SharedArrayBuffer;
+  /** Where the worker adds the rows its model scores (the explanations' progress). */
+  readonly progress?: CounterSlot;
 }
 
 export type ToWorker =
@@ -95,7 +98,8 @@ function serveExplanations(start: WorkerStart): void {
       port.postMessage({ type: "failed", id, block, ...errorText(error) } satisfies FromWorker);
     }
   };
-  let queue: Promise<void> = openModel(start.source, start.context).then(
+  const context = start.progress ? { ...start.context, scored: counterAdder(start.progress) } : start.context;
+  let queue: Promise<void> = openModel(start.source, context).then(
     (opened) => {
       model = opened;
       port.postMessage({ type: "ready" } satisfies FromWorker);

@@ -1,6 +1,7 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { EngineInputError, ModelError, UnsupportedAnalysisError } from "../errors.ts";
+import type { SharedCounters } from "../progress/shared-counters.ts";
 import { type BlockResult, type BlockRun, blockRunner } from "./explain-job.ts";
 import {
   asError,
@@ -122,6 +123,8 @@ export function startExplainThreads(
    * bundle, or the engine's bundle, which holds the worker's code too (explainWorkerUrl).
    */
   script: URL = explainWorkerUrl(),
+  /** Counters worker i adds the rows its model scores to, in slot i + 1 (the explanations' progress). */
+  scored?: SharedCounters,
 ): ExplainThreads {
   // The feature rows are shared with the workers, not copied into each (nor at all when they
   // are already in shared memory of their own, as a feature table's are).
@@ -132,8 +135,14 @@ export function startExplainThreads(
       ? rows.buffer
       : new SharedArrayBuffer(rows.byteLength);
   if (shared !== rows.buffer) new Float64Array(shared).set(rows);
-  const workers = Array.from({ length: threads - 1 }, () =>
-    startWorker(script, { kind: EXPLAIN_WORKER_MARK, source, context: plainContext(context), rows: shared }),
+  const workers = Array.from({ length: threads - 1 }, (_, i) =>
+    startWorker(script, {
+      kind: EXPLAIN_WORKER_MARK,
+      source,
+      context: plainContext(context),
+      rows: shared,
+      ...(scored && { progress: scored.slot(i + 1) }),
+    }),
   );
   let jobs = 0;
 

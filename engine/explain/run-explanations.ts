@@ -20,7 +20,6 @@ import {
   withBaselineCategories,
 } from "./baseline/settle-baseline.ts";
 import { type Executor, withExecutor } from "./explain-executor.ts";
-import { withExplainProgress } from "./explain-progress.ts";
 import {
   type ExplainedShap,
   explainShap,
@@ -76,36 +75,41 @@ export async function runExplanations(
   progress?: ProgressSettings,
 ): Promise<ExplanationsResult> {
   const table = readFeatureTable(config, datasetPath);
-  return withExecutor(config, table, modelOrSource, threads, async (model, unreported) => {
-    const executorFor = (evaluations: number) =>
-      withExplainProgress(unreported(evaluations), progress, table.rows);
-    // PDP alone: no SHAP to compute, the executor sized for PDP's work.
-    const { executor, shap } = config.shap
-      ? await startWithShap(config, config.shap, table, model, executorFor, threads)
-      : { executor: executorFor(plannedEvaluations(config, table)), shap: undefined };
-    const written = shap ? await writeShap(config, table, shap, outDir) : undefined;
-    const pdp = config.pdp
-      ? await explainPdp(
-          config,
-          config.pdp,
-          table,
-          written?.ranking ?? [],
-          executor,
-          threads.evaluationsPerCall,
-        )
-      : undefined;
-    return {
-      explanations: {
-        ...(written && { kernel_shap: written.kernel }),
-        ...(pdp && { pdp: pdp.entries }),
-      },
-      files: written?.files ?? [],
-      rowsExplained: table.rows,
-      rowsDropped: table.rowsDropped,
-      modelEvaluations: (shap?.explained.result.modelEvaluations ?? 0) + (pdp?.evaluations ?? 0),
-      threads: executor.threads,
-    };
-  });
+  return withExecutor(
+    config,
+    table,
+    modelOrSource,
+    threads,
+    async (model, executorFor) => {
+      // PDP alone: no SHAP to compute, the executor sized for PDP's work.
+      const { executor, shap } = config.shap
+        ? await startWithShap(config, config.shap, table, model, executorFor, threads)
+        : { executor: executorFor(plannedEvaluations(config, table)), shap: undefined };
+      const written = shap ? await writeShap(config, table, shap, outDir) : undefined;
+      const pdp = config.pdp
+        ? await explainPdp(
+            config,
+            config.pdp,
+            table,
+            written?.ranking ?? [],
+            executor,
+            threads.evaluationsPerCall,
+          )
+        : undefined;
+      return {
+        explanations: {
+          ...(written && { kernel_shap: written.kernel }),
+          ...(pdp && { pdp: pdp.entries }),
+        },
+        files: written?.files ?? [],
+        rowsExplained: table.rows,
+        rowsDropped: table.rowsDropped,
+        modelEvaluations: (shap?.explained.result.modelEvaluations ?? 0) + (pdp?.evaluations ?? 0),
+        threads: executor.threads,
+      };
+    },
+    progress,
+  );
 }
 
 /** Kernel SHAP's local values and the baseline they were computed against. */
@@ -269,40 +273,45 @@ export async function explainShard(
           textFeatures: new Set(numericOnly),
         });
   const { table, unseen } = withBaselineCategories(shapConfig, shardTable);
-  return withExecutor(config, table, modelOrSource, threads, async (model, unreported) => {
-    const executorFor = (evaluations: number) =>
-      withExplainProgress(unreported(evaluations), progress, table.rows);
-    const { executor, shap: started } = await startWithShap(
-      config,
-      shapConfig,
-      table,
-      model,
-      executorFor,
-      threads,
-    );
-    const shap = started.explained;
-    let first = 0;
-    for (const [index, file] of table.files.entries()) {
-      await write(index, localLines(shap, first, first + file.rows));
-      first += file.rows;
-    }
-    return {
-      explanations: {},
-      files: [],
-      rowsExplained: table.rows,
-      rowsDropped: table.rowsDropped,
-      modelEvaluations: shap.result.modelEvaluations,
-      threads: executor.threads,
-      labels: shap.labels,
-      features: shap.features,
-      expectedValues: Array.from(shap.result.expectedValues),
-      rowFiles: table.files,
-      textFeatures: table.names.filter((_, f) => table.categories[f] !== undefined),
-      numericOnlyFeatures: numericOnly.map((f) => table.names[f] as string),
-      columns: table.datasetColumns,
-      unseenBaseline: unseen,
-    };
-  });
+  return withExecutor(
+    config,
+    table,
+    modelOrSource,
+    threads,
+    async (model, executorFor) => {
+      const { executor, shap: started } = await startWithShap(
+        config,
+        shapConfig,
+        table,
+        model,
+        executorFor,
+        threads,
+      );
+      const shap = started.explained;
+      let first = 0;
+      for (const [index, file] of table.files.entries()) {
+        await write(index, localLines(shap, first, first + file.rows));
+        first += file.rows;
+      }
+      return {
+        explanations: {},
+        files: [],
+        rowsExplained: table.rows,
+        rowsDropped: table.rowsDropped,
+        modelEvaluations: shap.result.modelEvaluations,
+        threads: executor.threads,
+        labels: shap.labels,
+        features: shap.features,
+        expectedValues: Array.from(shap.result.expectedValues),
+        rowFiles: table.files,
+        textFeatures: table.names.filter((_, f) => table.categories[f] !== undefined),
+        numericOnlyFeatures: numericOnly.map((f) => table.names[f] as string),
+        columns: table.datasetColumns,
+        unseenBaseline: unseen,
+      };
+    },
+    progress,
+  );
 }
 
 /**

@@ -109,7 +109,9 @@ export function inferenceProtocolModel(
       const worker = async () => {
         while (next < requests.length) {
           const i = next++;
-          answers[i] = await send(requests[i] as string[]);
+          const request = requests[i] as string[];
+          answers[i] = await send(request);
+          context.scored?.(request.length);
         }
       };
       await Promise.all(Array.from({ length: Math.min(limits.parallelRequests, requests.length) }, worker));

@@ -16,6 +16,12 @@ export type ModelSource =
 export interface ModelContext {
   readonly codec: FeatureCodec;
   readonly predictor?: PredictorConfig;
+  /**
+   * Told the rows the model has scored, as it goes: per request to an endpoint (a model call
+   * may be many), per call to an in-process model (the explanations' progress). Stays on the
+   * thread that opened the model.
+   */
+  readonly scored?: (rows: number) => void;
 }
 
 export function isModelSource(value: unknown): value is ModelSource {
@@ -42,10 +48,11 @@ export async function openModel(source: ModelSource, context: ModelContext): Pro
         `$.predictor.probability: "${probability}" names a key of a JSON answer; for an ONNX model give the index of the score column`,
       );
     }
-    return loadOnnxModel(source.onnx, {
+    const model = await loadOnnxModel(source.onnx, {
       featureCount,
       ...(probability !== undefined && { outputIndex: probability }),
     });
+    return context.scored ? tellingScored(model, context.scored) : model;
   }
   if ("sagemakerEndpoint" in source) {
     const { sageMakerEndpointModel } = await import("./sagemaker-endpoint-model.ts");
@@ -62,4 +69,17 @@ export async function openModel(source: ModelSource, context: ModelContext): Pro
   }
   const { httpModel } = await import("./http-model.ts");
   return httpModel(source.endpoint, context);
+}
+
+/** The model, telling `scored` the rows of each call once it has answered. */
+export function tellingScored(model: ScoringModel, scored: (rows: number) => void): ScoringModel {
+  return {
+    description: model.description,
+    predict: async (rows, count) => {
+      const scores = await model.predict(rows, count);
+      scored(count);
+      return scores;
+    },
+    close: () => model.close(),
+  };
 }

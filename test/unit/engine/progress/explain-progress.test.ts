@@ -7,8 +7,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { analyze } from "../../../../engine/analyze.ts";
+import { httpModel } from "../../../../engine/explain/model/http-model.ts";
 import { seededRandom } from "../../../../engine/seeded-random.ts";
 import { logisticRegression } from "../../../../examples/models/onnx-writer.ts";
+import { startScoringServer } from "../../../support/scoring-server.ts";
 
 const F = 6;
 const ROWS = 600;
@@ -91,10 +93,11 @@ describe("the explanations' progress", () => {
         expect(phase.every((match) => number(match?.[3]) === total)).toBe(true);
         expect(done.at(-1)).toBe(total);
       }
-      // Every block's model evaluations are counted: SHAP's and PDP's last lines add up to the
-      // run's, but for the one baseline row scored for the expected value before the blocks.
-      const evaluations = number(shap.at(-1)?.[6]) + number(pdp.at(-1)?.[6]);
-      expect(evaluations + 1).toBe(result.explained?.modelEvaluations);
+      // The model evaluations are the run's so far, on every thread: they never go back and
+      // end at the run's.
+      const evaluations = parsed.map((match) => number(match?.[6]));
+      expect(evaluations).toEqual([...evaluations].sort((a, b) => a - b));
+      expect(evaluations.at(-1)).toBe(result.explained?.modelEvaluations);
     });
   }
 
@@ -117,5 +120,26 @@ describe("the explanations' progress", () => {
 
     // Assess
     expect(lines).toEqual([]);
+  });
+
+  it("counts an endpoint's scored rows per request, within one model call", async () => {
+    // Prepare: 25,000 rows of one feature, sent as requests of at most 10,000 rows
+    const server = await startScoringServer((cells) => Number(cells[0]) / 2);
+    const told: number[] = [];
+    const model = httpModel(server.url, {
+      codec: { names: ["x"], categories: [undefined] },
+      scored: (rows) => told.push(rows),
+    });
+
+    // Act
+    try {
+      await model.predict(new Float64Array(25_000).fill(1), 25_000);
+    } finally {
+      await server.close();
+    }
+
+    // Assess: each request told as it was answered, not the call once at its end
+    expect(server.requests).toHaveLength(3);
+    expect([...told].sort((a, b) => a - b)).toEqual([5_000, 10_000, 10_000]);
   });
 });
