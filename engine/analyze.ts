@@ -274,7 +274,13 @@ async function runBias(config: BiasConfig, options: AnalyzeOptions) {
   }
   const scratch = await mkdtemp(join(tmpdir(), "clarify-predictions-"));
   try {
-    const predicted = await predictWithModel(config, options.datasetPath, options.model, scratch);
+    const predicted = await predictWithModel(
+      config,
+      options.datasetPath,
+      options.model,
+      scratch,
+      options.progress,
+    );
     return runBiasAnalysisOnThreads(
       predicted.config,
       options.datasetPath,

@@ -3,8 +3,9 @@ import { join } from "node:path";
 import type { AnalysisConfig } from "../config/analysis-config.ts";
 import { MODEL_PREDICTIONS_NEED_CSV } from "../config/parse-analysis-config.ts";
 import { ModelError, UnsupportedAnalysisError } from "../errors.ts";
+import { ProgressPhase, type ProgressSettings } from "../progress/progress-reporter.ts";
 import { readFeatureTable } from "./feature-table.ts";
-import { isModelSource, type ModelSource, openModel } from "./model/open-model.ts";
+import { isModelSource, type ModelSource, openModel, tellingScored } from "./model/open-model.ts";
 import type { ScoringModel } from "./model/scoring-model.ts";
 
 /** The column the model's scores are written under. */
@@ -12,6 +13,8 @@ export const MODEL_PREDICTION_COLUMN = "model_prediction";
 /** Clarify's default for reading a probability as a predicted label. */
 const DEFAULT_PROBABILITY_THRESHOLD = 0.5;
 const ROWS_PER_CALL = 65_536;
+/** The progress phase of scoring every row for its predicted label. */
+export const PREDICTING_LABELS = "predicting labels";
 
 /**
  * Post-training bias without a predicted-label column, as Clarify does with a predictor: the
@@ -25,17 +28,35 @@ export async function predictWithModel(
   datasetPath: string,
   modelOrSource: ScoringModel | ModelSource,
   directory: string,
+  progress?: ProgressSettings,
 ): Promise<{ config: AnalysisConfig; predictedLabelDatasetPath: string }> {
   if (config.datasetType !== "text/csv") {
     throw new UnsupportedAnalysisError(MODEL_PREDICTIONS_NEED_CSV);
   }
   const table = readFeatureTable(config, datasetPath);
+  // Progress: the rows the model has answered, per request to an endpoint, per call in-process.
+  let scoredRows = 0;
+  const phase =
+    progress &&
+    ProgressPhase.started(progress, {
+      name: PREDICTING_LABELS,
+      unit: { kind: "items", noun: "rows", verb: "scored" },
+      total: table.rows,
+      measure: () => ({ done: scoredRows }),
+    });
+  const scored = (rows: number) => {
+    scoredRows += rows;
+    phase?.tick();
+  };
   const model = isModelSource(modelOrSource)
     ? await openModel(modelOrSource, {
         codec: table,
         ...(config.predictor && { predictor: config.predictor }),
+        ...(phase && { scored }),
       })
-    : modelOrSource;
+    : phase
+      ? tellingScored(modelOrSource, scored)
+      : modelOrSource;
   const scores = new Float64Array(table.rows);
   try {
     const F = table.featureCount;
@@ -50,6 +71,7 @@ export async function predictWithModel(
       scores.set(answer.values, start);
     }
   } finally {
+    phase?.end();
     if (isModelSource(modelOrSource)) await model.close();
   }
   const lines = [MODEL_PREDICTION_COLUMN];

@@ -142,4 +142,44 @@ describe("the explanations' progress", () => {
     expect(server.requests).toHaveLength(3);
     expect([...told].sort((a, b) => a - b)).toEqual([5_000, 10_000, 10_000]);
   });
+
+  it("reports the rows the model scores for post-training bias without predicted labels", async () => {
+    // Prepare: 70,000 rows, scored in calls of 65,536 rows
+    const rows = 70_000;
+    const lines = ["x0,x1,x2,x3,x4,x5,y"];
+    for (let r = 0; r < rows; r++) lines.push(`${r % 5},${r % 3},1,0,${r % 2},2,${r % 3 === 0 ? 1 : 0}`);
+    const datasetPath = join(dir, "predict.csv");
+    writeFileSync(datasetPath, `${lines.join("\n")}\n`);
+    const progress: string[] = [];
+
+    // Act
+    await analyze({
+      datasetPath,
+      config: {
+        dataset_type: "text/csv",
+        label: "y",
+        label_values_or_threshold: [1],
+        facet: [{ name_or_index: "x0", value_or_threshold: [0] }],
+        predictor: { model_name: "credit", instance_type: "ml.m5.large", initial_instance_count: 1 },
+        methods: { post_training_bias: { methods: ["DPPL"] } },
+      },
+      outDir: join(dir, "out-predict"),
+      intervals: false,
+      model: { onnx: MODEL },
+      threads: { threads: 1 },
+      progress: { write: (line) => progress.push(line), intervalSeconds: 0 },
+    });
+
+    // Assess: a line per model call, then the count pass over the dataset and its predictions
+    const predicting = progress.filter((line) => line.startsWith("predicting labels: "));
+    expect(predicting).toEqual([
+      expect.stringMatching(
+        /^predicting labels: 65,536 of 70,000 rows scored \(93 %\), \d+ s, about \d+ s left$/,
+      ),
+      expect.stringMatching(/^predicting labels: 70,000 of 70,000 rows scored \(100 %\), \d+ s$/),
+    ]);
+    expect(progress.indexOf(predicting.at(-1) as string)).toBeLessThan(
+      progress.findIndex((line) => line.startsWith("counting rows: ")),
+    );
+  });
 });
