@@ -31,40 +31,43 @@ export function parseNumberInto(buf: Uint8Array, start: number, end: number): vo
     p++;
   }
   const digitsStart = p;
-  let value = 0;
+  // One mantissa over the integer and the fraction digits: at most 14 of them in the fast paths
+  // (15 bytes with a sign or a point), so it stays an exact integer.
+  let mantissa = 0;
   while (p < end) {
     const d = (buf[p] as number) - 0x30;
     if (d < 0 || d > 9) break;
-    value = value * 10 + d;
+    mantissa = mantissa * 10 + d;
     p++;
   }
-  if (p === end && p > digitsStart && p - digitsStart < 16) {
-    numberParse.lastWasInteger = true;
-    numberParse.value = negative ? -value : value;
-    return;
-  }
-  if (p < end && buf[p] === 0x2e) {
+  if (p === end) {
+    if (p > digitsStart && p - digitsStart < 16) {
+      numberParse.lastWasInteger = true;
+      numberParse.value = negative ? -mantissa : mantissa;
+      return;
+    }
+  } else if (buf[p] === 0x2e) {
     p++;
-    let scale = 1;
-    let fraction = 0;
     const fractionStart = p;
     while (p < end) {
       const d = (buf[p] as number) - 0x30;
       if (d < 0 || d > 9) break;
-      fraction = fraction * 10 + d;
-      scale *= 10;
+      mantissa = mantissa * 10 + d;
       p++;
     }
     if (p === end && p - start < 16 && (p > fractionStart || fractionStart - 1 > digitsStart)) {
       numberParse.lastWasInteger = false;
       // One division of two exact integers is correctly rounded, exactly like Number("1.15").
-      const result = (value * scale + fraction) / scale;
+      const result = mantissa / (POWERS_OF_TEN[p - fractionStart] as number);
       numberParse.value = negative ? -result : result;
       return;
     }
   }
   parseSlow(buf, start, end);
 }
+
+/** 10^0 to 10^15, each exact in a double: the fast path's divisors. */
+const POWERS_OF_TEN = Array.from({ length: 16 }, (_, k) => 10 ** k);
 
 /**
  * Everything the fast paths leave: spaces, exponents, long numbers, infinities, text. pandas'
