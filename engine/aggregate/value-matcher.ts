@@ -23,6 +23,12 @@ export type Matching = "text-or-number" | "text";
 export class ValueMatcher {
   private readonly texts: Uint8Array[];
   private readonly numbers: number[];
+  /**
+   * Whether each configured text that reads as a number (by the cells' grammar, parse-number.ts)
+   * is among `numbers`: then a cell that reads as a number matches some text only if its number
+   * is among them too, and matchesParsed compares its number alone.
+   */
+  private readonly textsAmongNumbers: boolean;
   /** The configured values (a count job sends them to its worker threads). */
   readonly values: readonly ConfigValue[];
   readonly matching: Matching;
@@ -38,6 +44,10 @@ export class ValueMatcher {
             // As smclarify converts a configured text for a column of numbers: Python's float().
             .map(pythonFloatValue)
             .filter((value) => !Number.isNaN(value));
+    this.textsAmongNumbers = this.texts.every((text) => {
+      const value = parseNumber(text, 0, text.length);
+      return Number.isNaN(value) || this.numbers.includes(value);
+    });
   }
 
   /** Whether some configured value is a number this matcher compares as one. */
@@ -64,9 +74,13 @@ export class ValueMatcher {
     end: number,
     parsed: { readonly lastNumber: number },
   ): boolean {
-    if (this.matchesText(buf, start, end)) return true;
-    if (this.numbers.length === 0) return false;
     let value = parsed.lastNumber;
+    // A cell equal to a configured text reads as that text's number: when the text's number is
+    // configured, the numbers alone decide (a column of many distinct numbers compares each cell).
+    if (Number.isNaN(value) || !this.textsAmongNumbers) {
+      if (this.matchesText(buf, start, end)) return true;
+      if (this.numbers.length === 0) return false;
+    }
     // A cell pandas reads as a boolean is the number 1 or 0 (a column of booleans is all text here).
     if (Number.isNaN(value)) {
       const truth = booleanCell(buf, start, end);

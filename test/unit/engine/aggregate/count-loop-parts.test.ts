@@ -121,6 +121,36 @@ describe("CellReading", () => {
   });
 });
 
+describe("ValueMatcher.matchesParsed", () => {
+  it("matches a cell read as a number by its number, and by its text where a configured text is no configured number", () => {
+    // Prepare: a column of numbers; configured 5000 and the text "1e3" (Python's float() reads 1000);
+    // text matching compares no numbers, so the cell "5000" matches the text "5000" by its bytes only
+    const numbers = new ValueMatcher([5000, "1e3"]);
+    const texts = new ValueMatcher(["5000"], "text");
+    const matches = (matcher: ValueMatcher, cell: string, lastNumber: number) =>
+      matcher.matchesParsed(bytes(cell), 0, cell.length, { lastNumber });
+
+    // Act
+    const byNumber = [
+      matches(numbers, "5000", 5000),
+      matches(numbers, "5000.0", 5000),
+      matches(numbers, "1e3", 1000),
+      matches(numbers, "1000", 1000),
+      matches(numbers, "4999.99", 4999.99),
+      matches(numbers, "1e3", Number.NaN),
+    ];
+    const byText = [
+      matches(texts, "5000", 5000),
+      matches(texts, "5000.0", 5000),
+      matches(texts, "5000", Number.NaN),
+    ];
+
+    // Assess: a cell whose column holds text by now (NaN) still matches its configured text
+    expect(byNumber).toEqual([true, true, true, true, false, true]);
+    expect(byText).toEqual([true, false, true]);
+  });
+});
+
 describe("ValueDictionary", () => {
   it("tells apart values of every length, values sharing their first 8 bytes and long values sharing a prefix", () => {
     // Prepare: short values, values equal but for one byte after the 8th, 2,000 ids with a long common prefix
