@@ -24,6 +24,13 @@ export class ValueDictionary {
   private missSlot = 0;
   /** True once a value was refused because the dictionary was full. */
   overflowed = false;
+  /**
+   * Once the dictionary is full, one bit per hash (`hash >>> FILTER_SHIFT`) set for each value
+   * held: a cell whose bit is clear is none of them, which a column of many distinct values
+   * (most of its cells past the capacity) learns from this small table instead of the larger
+   * hash table. Undefined until then.
+   */
+  private filter: Int32Array | undefined;
 
   readonly capacity: number;
 
@@ -61,6 +68,12 @@ export class ValueDictionary {
     let hash = Math.imul(head ^ Math.imul(tail ^ length, 0x9e3779b1), 0x85ebca6b);
     for (let i = start + 8; i < end; i++) hash = Math.imul(hash ^ (buf[i] as number), 0x01000193);
     hash ^= hash >>> 15;
+    const filter = this.filter;
+    // A full dictionary learns nothing, so the miss's slot is not needed.
+    if (filter !== undefined) {
+      const bit = hash >>> FILTER_SHIFT;
+      if (((filter[bit >>> 5] as number) & (1 << (bit & 31))) === 0) return -1;
+    }
     let slot = hash & this.mask;
     for (;;) {
       const id = this.table[slot] as number;
@@ -150,7 +163,17 @@ export class ValueDictionary {
     this.offsets[id + 1] = this.poolLength;
     this.table[slot] = id;
     if (this.size * 2 > this.table.length) this.rehash();
+    if (this.size === this.capacity) this.fillFilter();
     return id;
+  }
+
+  private fillFilter(): void {
+    const filter = new Int32Array(1 << (32 - FILTER_SHIFT - 5));
+    for (let id = 0; id < this.size; id++) {
+      const bit = (this.hashes[id] as number) >>> FILTER_SHIFT;
+      filter[bit >>> 5] = (filter[bit >>> 5] as number) | (1 << (bit & 31));
+    }
+    this.filter = filter;
   }
 
   private rehash(): void {
@@ -165,3 +188,9 @@ export class ValueDictionary {
     this.mask = mask;
   }
 }
+
+/**
+ * A full dictionary's filter keeps the hash's top 32 - FILTER_SHIFT bits: 2^17 bits (16 KB), of
+ * which 10,000 values (a facet's capacity) set at most 7.6 %.
+ */
+const FILTER_SHIFT = 15;

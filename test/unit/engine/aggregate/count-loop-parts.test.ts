@@ -185,6 +185,32 @@ describe("ValueDictionary", () => {
     expect(dictionary.find(...cell("abcdefghk"))).toBe(-1);
   });
 
+  it("once full, finds each value it holds and no other, among many distinct numbers", () => {
+    // Prepare: a facet's capacity of prices, then 200,000 other prices (a column past its dictionary)
+    const dictionary = new ValueDictionary(10_000);
+    const price = (i: number) => bytes((i * 0.37).toFixed(2));
+    const learnt = Array.from({ length: 10_000 }, (_, i) => {
+      const cell = price(i);
+      return dictionary.idOf(cell, 0, cell.length);
+    });
+
+    // Act
+    const held = Array.from({ length: 10_000 }, (_, i) => {
+      const cell = price(i);
+      return dictionary.find(cell, 0, cell.length);
+    });
+    const others = Array.from({ length: 200_000 }, (_, i) => {
+      const cell = price(10_000 + i);
+      return dictionary.idOf(cell, 0, cell.length);
+    });
+
+    // Assess
+    expect(learnt).toEqual(learnt.map((_, i) => i));
+    expect(held).toEqual(learnt);
+    expect(others.filter((id) => id !== -1)).toEqual([]);
+    expect(dictionary.size).toBe(10_000);
+  });
+
   it("learns the value its last lookup missed, until it is full", () => {
     // Prepare
     const dictionary = new ValueDictionary(2);
