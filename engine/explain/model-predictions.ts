@@ -35,15 +35,9 @@ export async function predictWithModel(
   }
   const table = readFeatureTable(config, datasetPath);
   // Progress: the rows the model has answered, per request to an endpoint, per call in-process.
+  // The phase starts once the model is open, so that a model that does not open leaves no timer.
   let scoredRows = 0;
-  const phase =
-    progress &&
-    ProgressPhase.started(progress, {
-      name: PREDICTING_LABELS,
-      unit: { kind: "items", noun: "rows", verb: "scored" },
-      total: table.rows,
-      measure: () => ({ done: scoredRows }),
-    });
+  let phase: ProgressPhase | undefined;
   const scored = (rows: number) => {
     scoredRows += rows;
     phase?.tick();
@@ -52,11 +46,19 @@ export async function predictWithModel(
     ? await openModel(modelOrSource, {
         codec: table,
         ...(config.predictor && { predictor: config.predictor }),
-        ...(phase && { scored }),
+        ...(progress && { scored }),
       })
-    : phase
+    : progress
       ? tellingScored(modelOrSource, scored)
       : modelOrSource;
+  phase =
+    progress &&
+    ProgressPhase.started(progress, {
+      name: PREDICTING_LABELS,
+      unit: { kind: "items", noun: "rows", verb: "scored" },
+      total: table.rows,
+      measure: () => ({ done: scoredRows }),
+    });
   const scores = new Float64Array(table.rows);
   try {
     const F = table.featureCount;
