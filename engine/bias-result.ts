@@ -570,10 +570,13 @@ function flipTestOf(
 
 /**
  * The pandas dtype of a feature column FT accepts, from its cells: bool for boolean spellings
- * only, float64 once a number is not written as an integer, else int64. Parquet's floating-point
- * cells read as Python writes floats (`1.0`), so its DOUBLE columns are float64 here too.
+ * only, float64 once a number is not written as an integer or a cell is missing (pandas reads an
+ * integer column with a missing cell as floats; FT accepts such a column only when that cell is in
+ * a row left out, after which it stays float64), else int64. Parquet's floating-point cells read
+ * as Python writes floats (`1.0`), and its nulls are missing cells, so its DOUBLE columns, and its
+ * INT64 columns with a null, are float64 here too, as `read_parquet` gives them.
  */
 function featureColumnDtype(kinds: number): FeatureColumnDtype {
   if ((kinds & FEATURE_CELL.boolean) !== 0) return "bool";
-  return (kinds & FEATURE_CELL.fraction) !== 0 ? "float64" : "int64";
+  return (kinds & (FEATURE_CELL.fraction | FEATURE_CELL.missing)) !== 0 ? "float64" : "int64";
 }

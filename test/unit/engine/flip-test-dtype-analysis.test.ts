@@ -124,5 +124,19 @@ describe("FT ties by the features' dtype", () => {
       expect(int64).toBe(0);
       expect(float64).toBe(-1);
     });
+
+    it(`reads an integer column with a missing cell in a row left out as float64 (${threads} thread(s))`, async () => {
+      // Prepare: the int64 rows, and a row left out for its missing facet value whose x is missing
+      // too (pandas: x is float64, FT -1 from smclarify) or 1 (x stays int64, FT 0)
+      const integers = rows((x) => String(x));
+      const missingX = [...integers, ",,no,no"];
+      const presentX = [...integers, ",1,no,no"];
+      // Act
+      const float64 = await flipTestOf(missingX, threads);
+      const int64 = await flipTestOf(presentX, threads);
+      // Assess
+      expect(float64).toBe(-1);
+      expect(int64).toBe(0);
+    });
   }
 });
