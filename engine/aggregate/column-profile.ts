@@ -405,8 +405,14 @@ export class ColumnProfile {
     }
     const numberGroups = this.numberGroupOfIds();
     const firstOf = (id: number) => numberGroups?.[id] ?? id;
-    if (!this.allNumeric || this.count === 0 || this.declaredDtype !== undefined) {
-      // A declared column's cells are already written as pandas prints them (parquet-cells.ts).
+    if (
+      !this.allNumeric ||
+      this.count === 0 ||
+      this.declaredDtype !== undefined ||
+      this.heldDtype === "object"
+    ) {
+      // A declared column's cells are already written as pandas prints them (parquet-cells.ts); a
+      // column of numbers that a text in a row left out makes `object` holds its cells as strings.
       return { firstOf, textOf: (id) => this.values.text(id) };
     }
     if (this.evidence().dtype === "int64")

@@ -142,6 +142,29 @@ describe("the most frequent values in analysis_context.json", () => {
     ]);
   });
 
+  it("keeps the spellings of a column that a text in a row left out makes strings apart, as pandas does", async () => {
+    // Prepare: row 5 is left out (no label) and holds the text "zzz" in f, so pandas reads f as
+    // strings: its value_counts() of the rows left are "0" 33, "1" 31, "2" 30 and each other
+    // spelling once (f is then continuous by its share of distinct values: a threshold)
+    const rows = csv().split("\n");
+    rows[6] = ",zzz,true,1";
+    const config = { ...CONFIG, facet: [{ name_or_index: "f", value_or_threshold: [1] }] };
+    // Act
+    const { outDir } = await analyzeText(rows.join("\n"), config);
+    const context = JSON.parse(readFileSync(join(outDir, ANALYSIS_CONTEXT_FILE), "utf8")) as AnalysisContext;
+    // Assess
+    expect(context.facets[0]?.topValues).toEqual([
+      { value: "0", rows: 33 },
+      { value: "1", rows: 31 },
+      { value: "2", rows: 30 },
+      { value: " 0", rows: 1 },
+      { value: "2 ", rows: 1 },
+      { value: "+1", rows: 1 },
+      { value: "01", rows: 1 },
+      { value: " 2", rows: 1 },
+    ]);
+  });
+
   it("names each value once, with its distinct count, where a configured value matches no row", async () => {
     // Prepare: a facet value no row holds
     const config = { ...CONFIG, facet: [{ name_or_index: "f", value_or_threshold: [7] }] };
