@@ -383,7 +383,7 @@ function facetWarnings(
     const d = rows(split.counts.d);
     const a = rows(split.counts.a);
     if (d === 0 && typing.dataType === "categorical" && given) {
-      refuseUnconvertible(`facet "${name}" value_or_threshold`, facts.what, given, profile);
+      refuseUnconvertible(`facet ${quotedColumn(name)} value_or_threshold`, facts.what, given, profile);
     }
     if (d === 0) warnings.push(emptyFacetGroup(name, split.valueOrThreshold, given ?? [], facts));
     else if (a === 0) warnings.push(emptyOthersGroup(name, split.valueOrThreshold));
@@ -391,7 +391,7 @@ function facetWarnings(
       warnings.push(
         readAsThreshold(
           "FACET_READ_AS_THRESHOLD",
-          `facet "${name}" value_or_threshold`,
+          `facet ${quotedColumn(name)} value_or_threshold`,
           given[0] as ConfigValue,
           facts,
           {

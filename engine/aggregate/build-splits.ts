@@ -5,7 +5,7 @@ import type { FacetCounts } from "./collect-counts.ts";
 import type { ColumnProfile } from "./column-profile.ts";
 import type { ColumnTyping } from "./column-typing.ts";
 import { configValueText, pythonFloatValue } from "./python-float.ts";
-import { namedColumn } from "./role-column.ts";
+import { namedColumn, quotedColumn } from "./role-column.ts";
 import { configuredThresholdInterval } from "./threshold-interval.ts";
 
 /** Which bit of a label/predicted code means "positive": 1 categorical reading, 2 threshold reading. */
@@ -56,7 +56,7 @@ export function buildFacetSplits(
     const interval = configuredThresholdInterval(
       threshold,
       counts.profile.thresholdColumn(),
-      `facet "${facetName}" value_or_threshold`,
+      `facet ${quotedColumn(facetName)} value_or_threshold`,
       "the facet column",
     );
     return [split(interval.text, (key) => (key & 1) === 1)];

@@ -6,7 +6,7 @@
 import type { AnalysisWarning } from "../../contracts/analysis-context.ts";
 import type { ColumnTyping } from "../aggregate/column-typing.ts";
 import { configValueText, pythonFloatValue, showConfigValues } from "../aggregate/python-float.ts";
-import { namedColumn } from "../aggregate/role-column.ts";
+import { namedColumn, quotedColumn } from "../aggregate/role-column.ts";
 import type { ConfigValue } from "../config/analysis-config.ts";
 import { type ValueCount, valuesThatOccur } from "./values-that-occur.ts";
 
@@ -62,8 +62,8 @@ export function emptyFacetGroup(
   const shown = showConfigValues(given);
   const message =
     facet.typing.dataType === "continuous"
-      ? `facet "${facetName}" value_or_threshold ${shown}: Clarify reads the facet as continuous (${facet.typing.why}), so ${configValueText(given[0] as ConfigValue)} is a threshold and the facet group is the rows above it; no row is (the largest value is ${facet.max}), so its metrics are empty or meaningless. ${thresholdAdvice(pythonFloatValue(given[0] as ConfigValue), facet)}`
-      : `facet "${facetName}" value_or_threshold ${shown} matches no row, so its metrics are empty or meaningless; ${valuesThatOccur(given, facet.topValues, facet.distinct)}`;
+      ? `facet ${quotedColumn(facetName)} value_or_threshold ${shown}: Clarify reads the facet as continuous (${facet.typing.why}), so ${configValueText(given[0] as ConfigValue)} is a threshold and the facet group is the rows above it; no row is (the largest value is ${facet.max}), so its metrics are empty or meaningless. ${thresholdAdvice(pythonFloatValue(given[0] as ConfigValue), facet)}`
+      : `facet ${quotedColumn(facetName)} value_or_threshold ${shown} matches no row, so its metrics are empty or meaningless; ${valuesThatOccur(given, facet.topValues, facet.distinct)}`;
   return { code: "EMPTY_FACET_GROUP", message, facet: facetName, valueOrThreshold, failsGates: true };
 }
 
@@ -71,7 +71,7 @@ export function emptyFacetGroup(
 export function emptyOthersGroup(facetName: string, valueOrThreshold: string): AnalysisWarning {
   return {
     code: "EMPTY_OTHERS_GROUP",
-    message: `facet "${facetName}" value_or_threshold ${JSON.stringify(valueOrThreshold)} holds every analysed row, so there are no other rows to compare it with and its metrics are empty or meaningless; give a value or threshold that leaves some rows out`,
+    message: `facet ${quotedColumn(facetName)} value_or_threshold ${JSON.stringify(valueOrThreshold)} holds every analysed row, so there are no other rows to compare it with and its metrics are empty or meaningless; give a value or threshold that leaves some rows out`,
     facet: facetName,
     valueOrThreshold,
     failsGates: true,

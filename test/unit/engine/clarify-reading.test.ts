@@ -205,6 +205,21 @@ describe("the engine reads labels and facets as Clarify does", () => {
     // Assess
     expect(context.dataset.rowsSkipped).toEqual([{ reason: 'label "say \\"y\\"" missing', rows: 1 }]);
   });
+  it("quotes a facet name holding quotes as one name in its warnings", () => {
+    // Prepare: the facet column is named `the "sex"`; its configured value X matches no row
+    const rows = rowsOf(30, (i) => i % 2, '"the ""sex""",y');
+    // Act
+    const { context } = analyse(rows, {
+      label: "y",
+      label_values_or_threshold: [1],
+      facet: [{ name_or_index: 'the "sex"', value_or_threshold: ["X"] }],
+    });
+    // Assess
+    expect(context.warnings.find((w) => w.code === "EMPTY_FACET_GROUP")?.message).toMatch(
+      /^facet "the \\"sex\\"" value_or_threshold \["X"\] matches no row/,
+    );
+  });
+
 });
 
 describe("a continuous facet without a threshold", () => {
