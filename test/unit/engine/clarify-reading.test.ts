@@ -205,6 +205,7 @@ describe("the engine reads labels and facets as Clarify does", () => {
     // Assess
     expect(context.dataset.rowsSkipped).toEqual([{ reason: 'label "say \\"y\\"" missing', rows: 1 }]);
   });
+
   it("quotes a facet name holding quotes as one name in its warnings", () => {
     // Prepare: the facet column is named `the "sex"`; its configured value X matches no row
     const rows = rowsOf(30, (i) => i % 2, '"the ""sex""",y');
@@ -219,7 +220,6 @@ describe("the engine reads labels and facets as Clarify does", () => {
       /^facet "the \\"sex\\"" value_or_threshold \["X"\] matches no row/,
     );
   });
-
 });
 
 describe("a continuous facet without a threshold", () => {
