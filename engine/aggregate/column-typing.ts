@@ -76,7 +76,8 @@ export function clarifyDataType(
         );
       }
       if (evidence.textFromLeftOut) {
-        const why = "(a row left out holds text, so pandas reads the column as strings)";
+        const why =
+          "(a row left out holds text, or a number beside booleans or a boolean beside numbers, so pandas reads the column as strings)";
         return evidence.castsToInt
           ? uniqueness(`text of integers ${why}`)
           : decide("categorical", `text ${why}: categorical`);

@@ -180,7 +180,7 @@ describe("a column is typed from the cells of the rows left out too", () => {
     expect(groups(analysis.post_training_bias_metrics, "f")).toEqual(near(TEXT_POST));
     const context = JSON.parse(readFileSync(join(outDir, "analysis_context.json"), "utf8"));
     expect(context.facets[0].why).toBe(
-      "text of integers (a row left out holds text, so pandas reads the column as strings) with 3.33% distinct values (< 5%): categorical",
+      "text of integers (a row left out holds text, or a number beside booleans or a boolean beside numbers, so pandas reads the column as strings) with 3.33% distinct values (< 5%): categorical",
     );
   });
 
