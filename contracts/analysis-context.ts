@@ -51,7 +51,8 @@ export interface ColumnReading {
   /**
    * The most frequent values with their row counts, most frequent first (at most 20): one entry
    * per value as pandas holds it, written as pandas prints it in the column's dtype (` 1` and
-   * `01` in a column of integers are one "1", `true` in a column of booleans is "True").
+   * `01` in a column of integers are one "1", `true` in a column of booleans is "True"); a column
+   * of text, or of numbers that a text in a row left out makes strings, keeps its spellings apart.
    */
   readonly topValues: readonly { readonly value: string; readonly rows: number }[];
 }
@@ -95,7 +96,7 @@ export interface SideCounts {
 }
 
 export interface AnalysisWarning {
-  /** Stable code, e.g. `EMPTY_FACET_GROUP`, `LABEL_THRESHOLD_DEGENERATE`. */
+  /** Stable code, e.g. `EMPTY_FACET_GROUP`, `LABEL_NO_POSITIVE`. */
   readonly code: string;
   /** Says how Clarify reads the config and what to write instead. */
   readonly message: string;

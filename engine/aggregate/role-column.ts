@@ -17,8 +17,9 @@ export function namedColumn(kind: "label" | "predicted label" | "facet", name: s
 }
 
 /**
- * A column's name (or index) in quotes, as namedColumn quotes it, for messages about a column of
- * no role (a header, an excluded column): a name holding quotes or a line break stays one token.
+ * A column's name (or index) in quotes, as namedColumn quotes it, where a message names the column
+ * without its role's words (a header, an excluded column, `facet "sex" value_or_threshold`): a name
+ * holding quotes or a line break stays one token.
  */
 export function quotedColumn(name: string | number): string {
   return JSON.stringify(String(name));

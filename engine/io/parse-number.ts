@@ -31,8 +31,8 @@ export function parseNumberInto(buf: Uint8Array, start: number, end: number): vo
     p++;
   }
   const digitsStart = p;
-  // One mantissa over the integer and the fraction digits: at most 14 of them in the fast paths
-  // (15 bytes with a sign or a point), so it stays an exact integer.
+  // One mantissa over the integer and the fraction digits: at most 15 digits in the integer path,
+  // 14 with a point (15 bytes with the sign and the point), so it stays an exact integer.
   let mantissa = 0;
   while (p < end) {
     const d = (buf[p] as number) - 0x30;

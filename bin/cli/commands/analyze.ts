@@ -56,7 +56,7 @@ export function registerAnalyzeCommand(program: Command, context: CliContext): v
     )
     .option(
       "--progress-seconds <n>",
-      "seconds between progress lines on stderr while counting and explaining (default 10; 0: every chunk)",
+      "seconds between progress lines on stderr while counting and explaining (default: CLARIFY_PIPELINE_PROGRESS_SECONDS, else 10; 0: every chunk)",
     )
     .action(async (flags: AnalyzeFlags) => {
       const threads = flags.threads === undefined ? undefined : threadsFlag(flags.threads);

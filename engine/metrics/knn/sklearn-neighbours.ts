@@ -41,9 +41,11 @@ const ARGKMIN_CHUNK_ROWS = 256;
 /**
  * Whether scikit-learn's answer under exact distance ties depends on its thread count: brute
  * force on float64 runs `ArgKmin`, which, when the queries are no more than the fitted rows (and
- * few per core), gives each thread chunks of the fitted rows and merges the threads' heaps;
- * which of several tied rows survives the merge then depends on how many threads there were.
- * The engine's answer is the one-thread one.
+ * at most 1,024 per core: `4 × 256 × threads`), gives each thread chunks of the fitted rows and
+ * merges the threads' heaps; which of several tied rows survives the merge then depends on how
+ * many threads there were. The engine's answer is the one-thread one. The instance's cores are not
+ * known here, so the per-core condition is not checked: this may also say so where scikit-learn
+ * answers as one thread does.
  */
 export function threadsDecideTies(
   fittedRows: number,
