@@ -16,6 +16,8 @@ export class ValueDictionary {
   /** Per id: its bytes 0-3 and 4-7, packed little-endian (0 beyond the value's end). */
   private heads = new Int32Array(64);
   private tails = new Int32Array(64);
+  /** Per id: its length in bytes (`find` compares it with one load rather than two offsets). */
+  private lengths = new Int32Array(64);
   private table = new Int32Array(128).fill(-1);
   private mask = 127;
   size = 0;
@@ -25,12 +27,13 @@ export class ValueDictionary {
   /** True once a value was refused because the dictionary was full. */
   overflowed = false;
   /**
-   * Once the dictionary is full, one bit per hash (`hash >>> FILTER_SHIFT`) set for each value
-   * held: a cell whose bit is clear is none of them, which a column of many distinct values
-   * (most of its cells past the capacity) learns from this small table instead of the larger
-   * hash table. Undefined until then.
+   * One bit per hash (bit `hash >>> 15`): set for each value held once the dictionary is full, so
+   * that a cell whose bit is clear is none of them, which a column of many distinct values (most
+   * of its cells past the capacity) learns from this small table instead of the larger hash table.
+   * Until then every bit is set (a table all dictionaries share), so the check never needs a
+   * branch of its own, whichever dictionaries the count loop met first.
    */
-  private filter: Int32Array | undefined;
+  private filter = OPEN_FILTER;
 
   readonly capacity: number;
 
@@ -69,7 +72,8 @@ export class ValueDictionary {
     for (let i = start + 8; i < end; i++) hash = Math.imul(hash ^ (buf[i] as number), 0x01000193);
     hash ^= hash >>> 15;
     // A full dictionary learns nothing, so a miss the filter tells needs no slot.
-    if (this.filter !== undefined && this.ruledOut(this.filter, hash)) return -1;
+    const bit = hash >>> FILTER_SHIFT;
+    if (((this.filter[bit >>> 5] as number) & (1 << (bit & 31))) === 0) return -1;
     let slot = hash & this.mask;
     for (;;) {
       const id = this.table[slot] as number;
@@ -78,7 +82,7 @@ export class ValueDictionary {
       if (
         this.heads[id] === head &&
         this.tails[id] === tail &&
-        (this.offsets[id + 1] as number) - (this.offsets[id] as number) === length &&
+        this.lengths[id] === length &&
         (length <= 8 || this.equalsAfter8(id, buf, start, end))
       ) {
         return id;
@@ -89,15 +93,6 @@ export class ValueDictionary {
     this.missHash = hash;
     this.missSlot = slot;
     return -1;
-  }
-
-  /**
-   * Whether the filter rules the hash out. A method of its own: the count loop's compiler inlines
-   * `find` into the loop only while its bytecode stays small.
-   */
-  private ruledOut(filter: Int32Array, hash: number): boolean {
-    const bit = hash >>> FILTER_SHIFT;
-    return ((filter[bit >>> 5] as number) & (1 << (bit & 31))) === 0;
   }
 
   /** The bytes of all values: id's are `pool[start(id), end(id))` (valid until the next new value). */
@@ -154,6 +149,9 @@ export class ValueDictionary {
       const tails = new Int32Array(this.hashes.length);
       tails.set(this.tails);
       this.tails = tails;
+      const lengths = new Int32Array(this.hashes.length);
+      lengths.set(this.lengths);
+      this.lengths = lengths;
       const offsets = new Int32Array(this.hashes.length + 1);
       offsets.set(this.offsets);
       this.offsets = offsets;
@@ -165,6 +163,7 @@ export class ValueDictionary {
     for (let i = 4; i < length && i < 8; i++) tail |= (buf[start + i] as number) << ((i - 4) << 3);
     this.heads[id] = head;
     this.tails[id] = tail;
+    this.lengths[id] = length;
     this.offsets[id + 1] = this.poolLength;
     this.table[slot] = id;
     if (this.size * 2 > this.table.length) this.rehash();
@@ -195,7 +194,10 @@ export class ValueDictionary {
 }
 
 /**
- * A full dictionary's filter keeps the hash's top 32 - FILTER_SHIFT bits: 2^17 bits (16 KB), of
- * which 10,000 values (a facet's capacity) set at most 7.6 %.
+ * A full dictionary's filter keeps the hash's top 17 bits: 2^17 bits (16 KB), of which 10,000
+ * values (a facet's capacity) set at most 7.6 %.
  */
 const FILTER_SHIFT = 15;
+
+/** The filter of a dictionary not yet full: every bit set. */
+const OPEN_FILTER = new Int32Array(1 << (32 - FILTER_SHIFT - 5)).fill(-1);
