@@ -14,7 +14,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isMainThread } from "node:worker_threads";
 import { analyze } from "../engine/analyze.ts";
-import { progressFromEnvironment } from "../engine/processing/thread-environment.ts";
 
 if (isMainThread) {
   const flag = (name: string) => {
@@ -35,8 +34,13 @@ if (isMainThread) {
     outDir: mkdtempSync(join(tmpdir(), "bench-")),
     ...(mode === "no-intervals" && { intervals: false as const }),
     // As the command line reports it (every 10 s unless CLARIFY_PIPELINE_PROGRESS_SECONDS says
-    // otherwise), so that the figures include what progress costs.
-    progress: progressFromEnvironment(process.env, (line) => process.stderr.write(`${line}\n`)),
+    // otherwise), so that the figures include what progress costs. Written out rather than
+    // imported: bench:scale runs this file in the tree of an engine that had no progress module
+    // (REFERENCE_COMMIT), which ignores the option.
+    progress: {
+      intervalSeconds: Number(process.env.CLARIFY_PIPELINE_PROGRESS_SECONDS ?? 10),
+      write: (line: string) => process.stderr.write(`${line}\n`),
+    },
     threads: {
       ...(threads !== undefined && { threads }),
       ...(minBytesPerThread !== undefined && { minBytesPerThread }),
