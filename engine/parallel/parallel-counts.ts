@@ -16,10 +16,10 @@ import { splitByFiles, splitCsvFiles } from "./split-csv.ts";
  * added thread is a V8 isolate of its own: starting it (about 30 ms of CPU), compiling the count
  * path again in it (V8's compiler threads, about 90 ms of CPU that compete with the counting
  * threads for the cores), counting slowly until that code is optimized, and folding its tables:
- * some 0.3 s of one core in all on a 2-core machine. A thread counts about 275 to 290 MB/s, so a
+ * some 0.3 s of one core in all on a 2-core machine. A thread counts about 275 to 300 MB/s, so a
  * share of less than about 80 MB does not pay for it in wall time: on 2 cores (bench:scale,
- * bundled, idle machine), 2 threads ran 0.84 times as fast as one at 46 MB (slower), 1.06 times
- * at 91 MB, 1.28 times at 184 MB and 1.62 times at 461 MB. With 64 MiB, a CSV dataset under
+ * bundled, idle machine), 2 threads ran 0.81 times as fast as one at 46 MB (slower), 1.01 times
+ * at 91 MB, 1.25 times at 184 MB and 1.51 times at 461 MB. With 64 MiB, a CSV dataset under
  * 128 MiB stays on one thread.
  */
 export const MIN_BYTES_PER_THREAD = 64 << 20;
