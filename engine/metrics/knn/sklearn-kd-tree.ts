@@ -18,6 +18,7 @@
  */
 import { NeighbourHeap } from "./neighbour-heap.ts";
 import { nthElement } from "./nth-element.ts";
+import { squaredDistance } from "./squared-distance.ts";
 
 /** KNeighborsClassifier's default, which smclarify's FT keeps. */
 export const SKLEARN_LEAF_SIZE = 30;
@@ -130,13 +131,7 @@ export class SklearnKdTree {
     if (this.isLeaf(node)) {
       const points = this.sortedPoints;
       for (let i = this.nodeStart[node]!; i < this.nodeEnd[node]!; i++) {
-        const base = i * dims;
-        let sum = 0;
-        for (let d = 0; d < dims; d++) {
-          const diff = query[offset + d]! - points[base + d]!;
-          sum += diff * diff;
-        }
-        heap.push(sum, this.idxArray[i]!);
+        heap.push(squaredDistance(points, i, query, offset, dims), this.idxArray[i]!);
       }
       return;
     }

@@ -18,6 +18,7 @@
 import { NeighbourHeap } from "./neighbour-heap.ts";
 import { argpartition } from "./numpy-argpartition.ts";
 import { SklearnKdTree } from "./sklearn-kd-tree.ts";
+import { squaredDistance } from "./squared-distance.ts";
 
 /** The NumPy dtype of the feature matrix scikit-learn receives (smclarify's `np.array(df)`). */
 export type FeatureMatrixDtype = "float64" | "int64" | "bool" | "object";
@@ -73,14 +74,7 @@ export function tieAtKthPlace(
   offset: number,
   neighbours: Int32Array,
 ): boolean {
-  const distance = (row: number) => {
-    let sum = 0;
-    for (let d = 0; d < dimensions; d++) {
-      const diff = queries[offset + d]! - points[row * dimensions + d]!;
-      sum += diff * diff;
-    }
-    return sum;
-  };
+  const distance = (row: number) => squaredDistance(points, row, queries, offset, dimensions);
   let farthest = Number.NEGATIVE_INFINITY;
   for (const row of neighbours) farthest = Math.max(farthest, distance(row));
   let atFarthest = 0;
@@ -106,15 +100,8 @@ export function sklearnNeighbourSearch(
   }
   const distances = new Float64Array(rows);
   const distanceRow = (queries: Float64Array, offset: number) => {
-    for (let row = 0; row < rows; row++) {
-      const base = row * dimensions;
-      let sum = 0;
-      for (let d = 0; d < dimensions; d++) {
-        const diff = queries[offset + d]! - points[base + d]!;
-        sum += diff * diff;
-      }
-      distances[row] = sum;
-    }
+    for (let row = 0; row < rows; row++)
+      distances[row] = squaredDistance(points, row, queries, offset, dimensions);
     return distances;
   };
   if (dtype === "float64") {
