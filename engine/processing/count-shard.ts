@@ -103,6 +103,9 @@ export async function countShard(options: ShardOptions): Promise<ShardResult> {
     const object: PartialTables = { version: PARTIAL_VERSION, path: file.path, tables: file.tables };
     await writeFile(join(outputDir, tablesObjectOf(host.current_host, index)), partialJson(object));
   };
+  // This host's progress lines, count pass and explanations alike, say which host they are from.
+  const progress = options.progress;
+  const hostProgress = progress && { ...progress, write: (line: string) => progress.write(`${on}: ${line}`) };
   // Read once for both passes: a Spark part file of an empty partition holds no row.
   const start = files.length > 0 ? readShardStart(config, files) : { holdsARow: false };
   const anyRow = start.holdsARow;
@@ -116,7 +119,7 @@ export async function countShard(options: ShardOptions): Promise<ShardResult> {
           anyRow,
           options.threads,
           writeTables,
-          options.progress && { settings: options.progress, name: `${on}: ${COUNTING_ROWS}` },
+          hostProgress && { settings: hostProgress, name: COUNTING_ROWS },
         );
   const counts = counted?.files ?? [];
   const explained =
@@ -130,9 +133,7 @@ export async function countShard(options: ShardOptions): Promise<ShardResult> {
           outputDir,
           ...(options.shapBaseline && { shapBaseline: options.shapBaseline }),
           withModel: options.withModel ?? ((use) => use(undefined)),
-          ...(options.progress && {
-            progress: { ...options.progress, write: (line) => options.progress?.write(`${on}: ${line}`) },
-          }),
+          ...(hostProgress && { progress: hostProgress }),
           threads: {
             ...options.explainBlocks,
             ...(options.threads.threads !== undefined && { threads: options.threads.threads }),
