@@ -9,7 +9,11 @@
 import { statSync } from "node:fs";
 import type { CountTables } from "../aggregate/count-tables.ts";
 import { EngineInputError } from "../errors.ts";
-import { CountProgress, type CountProgressOptions } from "../progress/count-progress.ts";
+import {
+  type CountProgress,
+  type CountProgressOptions,
+  withCountProgress,
+} from "../progress/count-progress.ts";
 import type { BiasDataset } from "../run-bias-analysis.ts";
 import { type CountJob, planSpec } from "./count-job.ts";
 import { answerCountJob, type CountReply, otherFormatReaders } from "./count-worker.ts";
@@ -62,12 +66,9 @@ export async function countFileByFile(
 ): Promise<{ readonly threads: number }> {
   const jobs = wholeFileJobs(dataset);
   const threads = threadCount(dataset, jobs.length, options);
-  const phase = progress && CountProgress.start(progress, dataset.bytes, threads);
-  try {
-    return await countOnThreads(jobs, threads, each, phase);
-  } finally {
-    phase?.end();
-  }
+  return withCountProgress(progress, dataset.bytes, threads, (phase) =>
+    countOnThreads(jobs, threads, each, phase),
+  );
 }
 
 /** The files' jobs on `threads` threads; each thread adds the bytes it reads to its progress slot. */

@@ -3,7 +3,12 @@ import { type CollectedCounts, collectCounts } from "../aggregate/collect-counts
 import { CountsFold } from "../aggregate/count-tables.ts";
 import { EngineInputError } from "../errors.ts";
 import type { FilePart, TableFormat } from "../io/table-reader.ts";
-import { COUNTING_ROWS_AGAIN, CountProgress, type CountProgressOptions } from "../progress/count-progress.ts";
+import {
+  COUNTING_ROWS_AGAIN,
+  type CountProgress,
+  type CountProgressOptions,
+  withCountProgress,
+} from "../progress/count-progress.ts";
 import type { BiasDataset } from "../run-bias-analysis.ts";
 import { type CountJob, planSpec } from "./count-job.ts";
 import { countHere, otherFormatReaders } from "./count-worker.ts";
@@ -95,14 +100,9 @@ export async function countDataset(
 ): Promise<CountedDataset> {
   // Each pass over the rows reports as a phase of its own; a pass after the first is named so.
   let passes = 0;
-  const pass = async <T>(threads: number, count: (phase: CountProgress | undefined) => T | Promise<T>) => {
+  const pass = <T>(threads: number, count: (phase: CountProgress | undefined) => T | Promise<T>) => {
     const name = passes++ === 0 && progress ? progress.name : COUNTING_ROWS_AGAIN;
-    const phase = progress && CountProgress.start({ ...progress, name }, dataset.bytes, threads);
-    try {
-      return await count(phase);
-    } finally {
-      phase?.end();
-    }
+    return withCountProgress(progress && { ...progress, name }, dataset.bytes, threads, count);
   };
   const onOneThread = () =>
     pass(1, (phase) => {

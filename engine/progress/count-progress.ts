@@ -61,3 +61,21 @@ export class CountProgress {
     this.phase.end();
   }
 }
+
+/**
+ * One pass over `bytes` of dataset on `threads` threads, reported as a phase when `options` are
+ * given (`count` gets it; undefined otherwise); the phase ends however the pass ends.
+ */
+export async function withCountProgress<T>(
+  options: CountProgressOptions | undefined,
+  bytes: number,
+  threads: number,
+  count: (phase: CountProgress | undefined) => T | Promise<T>,
+): Promise<T> {
+  const phase = options && CountProgress.start(options, bytes, threads);
+  try {
+    return await count(phase);
+  } finally {
+    phase?.end();
+  }
+}
