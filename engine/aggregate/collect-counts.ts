@@ -331,10 +331,16 @@ function noteLeftOutCells(row: RowReader, checks: readonly MissingCheck[], found
 }
 
 function noteLeftOutCell(row: RowReader, index: number, profile: ColumnProfile): void {
+  if (!viewsMissingCell(row, index)) profile.noteLeftOut(row.viewBuf, row.viewStart, row.viewEnd);
+}
+
+/**
+ * Views cell `index` of the row; whether it is missing: empty or a pandas NA spelling, and in JSON
+ * Lines only a null (a JSON string "NA" is a value: RowReader.isMissingField).
+ */
+function viewsMissingCell(row: RowReader, index: number): boolean {
   row.view(index);
-  const { viewBuf, viewStart, viewEnd } = row;
-  if (isMissing(viewBuf, viewStart, viewEnd) && row.isMissingField?.(index) !== false) return;
-  profile.noteLeftOut(viewBuf, viewStart, viewEnd);
+  return isMissing(row.viewBuf, row.viewStart, row.viewEnd) && row.isMissingField?.(index) !== false;
 }
 
 function collectFeatures(
@@ -373,13 +379,12 @@ function noteDroppedRowFeatures(reader: RowReader, rows: FeatureRows): void {
  * string "NA") makes the column non-numeric (undefined).
  */
 function readFeatureCell(reader: RowReader, rows: FeatureRows, index: number, i: number): number {
-  reader.view(index);
-  const { viewBuf, viewStart, viewEnd } = reader;
   const kinds = rows.kinds[i] as number;
-  if (isMissing(viewBuf, viewStart, viewEnd) && reader.isMissingField?.(index) !== false) {
+  if (viewsMissingCell(reader, index)) {
     rows.kinds[i] = kinds | FEATURE_CELL.missing;
     return Number.NaN;
   }
+  const { viewBuf, viewStart, viewEnd } = reader;
   const value = parseNumber(viewBuf, viewStart, viewEnd);
   if (!Number.isNaN(value)) {
     rows.kinds[i] = kinds | FEATURE_CELL.number | (numberParse.lastWasInteger ? 0 : FEATURE_CELL.fraction);
