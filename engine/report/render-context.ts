@@ -166,8 +166,9 @@ function describeFacet(facet: FacetReading): string {
   const positive = facet.positive;
   const analysed = facet.groups.map((group) =>
     "threshold" in positive
-      ? `rows with a value above <code>${escapeHtml(formatValue(positive.threshold))}</code> ` +
-        `(<code>${escapeHtml(group.valueOrThreshold)}</code>)`
+      ? `rows with a value above <code>${escapeHtml(formatValue(positive.threshold))}</code>` +
+        // No interval when no value is above the threshold (smclarify writes it empty).
+        (group.valueOrThreshold === "" ? "" : ` (<code>${escapeHtml(group.valueOrThreshold)}</code>)`)
       : `<code>${escapeHtml(group.valueOrThreshold)}</code>`,
   );
   return (

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { AnalysisContext } from "../../../contracts/analysis-context.ts";
+import type { AnalysisContext, FacetReading } from "../../../contracts/analysis-context.ts";
 import { AnalysisResultError } from "../../../contracts/analysis-errors.ts";
 import { ALL_METRICS } from "../../../contracts/metric-codes.ts";
 import type { GateResult } from "../../../engine/report/gate-check.ts";
@@ -253,6 +253,20 @@ describe("renderReport", () => {
     expect(warnings).toContain("LABEL_THRESHOLD_DEGENERATE");
     expect(warnings).toContain("(facet age in (40, 75])");
     expect(warnings).toContain("any gate on them fails");
+  });
+
+  it("writes no empty interval beside a threshold that no value is above", () => {
+    // Prepare: the age facet's threshold above every age (smclarify writes the interval empty)
+    const [age, ...others] = SAMPLE_CONTEXT.facets as [FacetReading, ...FacetReading[]];
+    const emptyInterval = age.groups.map((group) => ({ ...group, valueOrThreshold: "" }));
+    const context: AnalysisContext = {
+      ...SAMPLE_CONTEXT,
+      facets: [{ ...age, groups: emptyInterval }, ...others],
+    };
+    // Act
+    const analysis = section(renderReport(SAMPLE_ANALYSIS, { context }), "analysis");
+    // Assess
+    expect(analysis).toContain("rows with a value above <code>40</code>, each compared with all other rows");
   });
 
   it("says that float predictions were cast to the integer label's dtype before the threshold, when they were", () => {
